@@ -1,0 +1,56 @@
+package io.meso.codecs;
+
+/**
+ * Every event-bus address Meso uses, in one place.
+ *
+ * <p>Clustered addresses (any node may send):
+ * <ul>
+ *   <li>{@link #MASTER}: the leading master's inbox for agents. Bodies: RegisterAgentMessage and
+ *       ReregisterAgentMessage (request/reply), StatusUpdate (send).</li>
+ *   <li>{@link #SCHEDULER}: the leading master's inbox for scheduler calls from every transport.
+ *       Body: a {@code Call}; reply: empty on success, or a failure whose code is an HTTP-style
+ *       status (400 invalid, 403 not subscribed, 404 unknown, 503 not leading) and whose
+ *       message says what was wrong. A SUBSCRIBE names, in header {@link #EVENTS_HEADER}, the
+ *       address where the subscriber receives its events.</li>
+ *   <li>{@link #OPERATOR}: the leading master's operator inbox (state, tasks, kill, files).</li>
+ *   <li>{@link #agent(String)}: one agent's inbox: RunTaskMessage, KillTaskMessage,
+ *       ShutdownFrameworkMessage, StatusUpdateAcknowledgementMessage (send); PingAgentMessage,
+ *       ReadFileRequest, ListFilesRequest (request/reply).</li>
+ * </ul>
+ * <p>Local-only addresses (one JVM, local consumers): {@link #ALLOCATOR} and
+ * {@link #ALLOCATIONS} between the master and its allocator; {@link #executor(String)} and
+ * {@link #executorStatus(String)} between an agent and its executor.
+ */
+public final class Addresses {
+
+  public static final String MASTER = "meso.master";
+  public static final String SCHEDULER = "meso.master.scheduler";
+  public static final String OPERATOR = "meso.master.operator";
+  public static final String ALLOCATOR = "meso.allocator";
+  public static final String ALLOCATIONS = "meso.allocator.allocations";
+
+  /** Header on a SUBSCRIBE call: the event-bus address the subscriber consumes events on. */
+  public static final String EVENTS_HEADER = "meso-events-address";
+  /** Header on a {@link #SCHEDULER} message from a transport that lost its subscriber. */
+  public static final String DISCONNECTED_HEADER = "meso-disconnected";
+  /** Header on an {@link #OPERATOR} message: which operator call the body is. */
+  public static final String ACTION_HEADER = "meso-action";
+
+  private Addresses() {}
+
+  public static String agent(String agentId) {
+    return "meso.agent." + agentId;
+  }
+
+  public static String executor(String agentId) {
+    return "meso.agent." + agentId + ".executor";
+  }
+
+  public static String executorStatus(String agentId) {
+    return "meso.agent." + agentId + ".executor-status";
+  }
+
+  public static String framework(String frameworkId) {
+    return "meso.framework." + frameworkId;
+  }
+}

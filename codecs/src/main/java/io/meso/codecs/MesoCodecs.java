@@ -1,0 +1,89 @@
+package io.meso.codecs;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.meso.internal.AgentRegisteredMessage;
+import io.meso.internal.AgentReregisteredMessage;
+import io.meso.internal.KillTaskMessage;
+import io.meso.internal.ListFilesRequest;
+import io.meso.internal.ListFilesResponse;
+import io.meso.internal.PingAgentMessage;
+import io.meso.internal.PongAgentMessage;
+import io.meso.internal.ReadFileRequest;
+import io.meso.internal.ReadFileResponse;
+import io.meso.internal.RegisterAgentMessage;
+import io.meso.internal.ReregisterAgentMessage;
+import io.meso.internal.RunTaskMessage;
+import io.meso.internal.ShutdownFrameworkMessage;
+import io.meso.internal.StatusUpdate;
+import io.meso.internal.StatusUpdateAcknowledgementMessage;
+import io.meso.v1.TaskStatus;
+import io.meso.v1.scheduler.Call;
+import io.meso.v1.scheduler.Event;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import java.util.List;
+
+/**
+ * Registers Meso's event-bus codecs: one {@link ProtoCodec} per protobuf message type that
+ * travels on the bus (sent without naming a codec: the body's class picks it), and the
+ * {@link LocalCodec} for local-only Java objects (named in {@link #LOCAL}). Call
+ * {@link #register(Vertx)} once per Vert.x instance, before any verticle is deployed, on every
+ * node of the cluster.
+ */
+public final class MesoCodecs {
+
+  /** Delivery options for local-only Java object messages. */
+  public static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME).setLocalOnly(true);
+
+  private record Entry<T extends Message>(Class<T> type, Parser<T> parser, String name) {}
+
+  private static final List<Entry<?>> TYPES = List.of(
+      entry(Call.class, Call.parser(), "mesos.v1.scheduler.Call"),
+      entry(Event.class, Event.parser(), "mesos.v1.scheduler.Event"),
+      entry(TaskStatus.class, TaskStatus.parser(), "mesos.v1.TaskStatus"),
+      entry(RegisterAgentMessage.class, RegisterAgentMessage.parser(), "meso.internal.RegisterAgentMessage"),
+      entry(AgentRegisteredMessage.class, AgentRegisteredMessage.parser(), "meso.internal.AgentRegisteredMessage"),
+      entry(ReregisterAgentMessage.class, ReregisterAgentMessage.parser(), "meso.internal.ReregisterAgentMessage"),
+      entry(AgentReregisteredMessage.class, AgentReregisteredMessage.parser(), "meso.internal.AgentReregisteredMessage"),
+      entry(RunTaskMessage.class, RunTaskMessage.parser(), "meso.internal.RunTaskMessage"),
+      entry(KillTaskMessage.class, KillTaskMessage.parser(), "meso.internal.KillTaskMessage"),
+      entry(ShutdownFrameworkMessage.class, ShutdownFrameworkMessage.parser(), "meso.internal.ShutdownFrameworkMessage"),
+      entry(StatusUpdate.class, StatusUpdate.parser(), "meso.internal.StatusUpdate"),
+      entry(StatusUpdateAcknowledgementMessage.class, StatusUpdateAcknowledgementMessage.parser(),
+          "meso.internal.StatusUpdateAcknowledgementMessage"),
+      entry(PingAgentMessage.class, PingAgentMessage.parser(), "meso.internal.PingAgentMessage"),
+      entry(PongAgentMessage.class, PongAgentMessage.parser(), "meso.internal.PongAgentMessage"),
+      entry(ReadFileRequest.class, ReadFileRequest.parser(), "meso.internal.ReadFileRequest"),
+      entry(ReadFileResponse.class, ReadFileResponse.parser(), "meso.internal.ReadFileResponse"),
+      entry(ListFilesRequest.class, ListFilesRequest.parser(), "meso.internal.ListFilesRequest"),
+      entry(ListFilesResponse.class, ListFilesResponse.parser(), "meso.internal.ListFilesResponse"));
+
+  private MesoCodecs() {}
+
+  private static <T extends Message> Entry<T> entry(Class<T> type, Parser<T> parser, String name) {
+    return new Entry<>(type, parser, name);
+  }
+
+  /** Registers every codec on this Vert.x instance's event bus. Idempotent per instance. */
+  public static synchronized void register(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    for (Entry<?> e : TYPES) {
+      registerOne(bus, e);
+    }
+    try {
+      bus.registerCodec(new LocalCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // registered by an earlier call on this instance
+    }
+  }
+
+  private static <T extends Message> void registerOne(EventBus bus, Entry<T> e) {
+    try {
+      bus.registerDefaultCodec(e.type(), new ProtoCodec<>(e.name(), e.parser()));
+    } catch (IllegalStateException alreadyRegistered) {
+      // registered by an earlier call on this instance
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.meso.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * How a Meso node joins its Hazelcast cluster: the cluster name, the address it binds to, the
+ * Hazelcast port, the members to join by TCP/IP (multicast is always off), whether it is a lite
+ * member (agents: on the event bus, holding no data), and failure-detection timing tuned for
+ * seconds rather than Hazelcast's one-minute default.
+ */
+public class ClusterOptions {
+
+  public static final String DEFAULT_CLUSTER_NAME = "meso";
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5701;
+  public static final int DEFAULT_HEARTBEAT_SECONDS = 1;
+  public static final int DEFAULT_MAX_NO_HEARTBEAT_SECONDS = 5;
+
+  private String clusterName = DEFAULT_CLUSTER_NAME;
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private boolean portAutoIncrement = true;
+  private List<String> join = new ArrayList<>();
+  private boolean liteMember;
+  private int heartbeatSeconds = DEFAULT_HEARTBEAT_SECONDS;
+  private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
+
+  /** Options for a throw-away cluster on loopback with a unique name (tests, benchmarks). */
+  public static ClusterOptions loopbackForTest() {
+    return new ClusterOptions()
+        .setClusterName("meso-test-" + UUID.randomUUID())
+        .setHost("127.0.0.1")
+        .setPort(0);
+  }
+
+  public String getClusterName() { return clusterName; }
+  public ClusterOptions setClusterName(String clusterName) { this.clusterName = clusterName; return this; }
+  public String getHost() { return host; }
+  public ClusterOptions setHost(String host) { this.host = host; return this; }
+  /** The Hazelcast member port; 0 lets the system choose a free one. */
+  public int getPort() { return port; }
+  public ClusterOptions setPort(int port) { this.port = port; return this; }
+  public boolean isPortAutoIncrement() { return portAutoIncrement; }
+  public ClusterOptions setPortAutoIncrement(boolean v) { this.portAutoIncrement = v; return this; }
+  /** Members to join, as host:port; empty starts a new cluster. */
+  public List<String> getJoin() { return join; }
+  public ClusterOptions setJoin(List<String> join) { this.join = new ArrayList<>(join); return this; }
+  public boolean isLiteMember() { return liteMember; }
+  public ClusterOptions setLiteMember(boolean liteMember) { this.liteMember = liteMember; return this; }
+  public int getHeartbeatSeconds() { return heartbeatSeconds; }
+  public ClusterOptions setHeartbeatSeconds(int s) { this.heartbeatSeconds = s; return this; }
+  public int getMaxNoHeartbeatSeconds() { return maxNoHeartbeatSeconds; }
+  public ClusterOptions setMaxNoHeartbeatSeconds(int s) { this.maxNoHeartbeatSeconds = s; return this; }
+}

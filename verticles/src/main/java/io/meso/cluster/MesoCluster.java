@@ -1,0 +1,100 @@
+package io.meso.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.meso.codecs.MesoCodecs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a clustered Vert.x instance for a Meso node (master, agent or client) from
+ * {@link ClusterOptions}, and registers Meso's event-bus codecs on it before anything is
+ * deployed. The same entry point serves the CLI, tests and benchmarks.
+ */
+public final class MesoCluster {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MesoCluster.class);
+
+  private MesoCluster() {}
+
+  /** Starts (or joins) the cluster; the returned Vert.x has Meso's codecs registered. */
+  public static Future<Vertx> start(ClusterOptions options) {
+    return start(options, new VertxOptions());
+  }
+
+  public static Future<Vertx> start(ClusterOptions options, VertxOptions vertxOptions) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(options));
+    vertxOptions.setEventBusOptions(new EventBusOptions()
+        .setHost(options.getHost())
+        .setPort(0)
+        .setClusterPublicHost(options.getHost()));
+    return Vertx.builder().with(vertxOptions).withClusterManager(manager).buildClustered()
+        .map(vertx -> {
+          MesoCodecs.register(vertx);
+          LOG.info("joined cluster name={} host={} lite={} members={}", options.getClusterName(), options.getHost(),
+              options.isLiteMember(), manager.getHazelcastInstance().getCluster().getMembers().size());
+          return vertx;
+        });
+  }
+
+  /** A non-clustered Vert.x with Meso's codecs, for single-JVM use where nothing else joins. */
+  public static Vertx startLocal(VertxOptions vertxOptions) {
+    Vertx vertx = Vertx.vertx(vertxOptions);
+    MesoCodecs.register(vertx);
+    return vertx;
+  }
+
+  /** The Hazelcast configuration: Vert.x's defaults, multicast off, TCP/IP join, tuned failure detection. */
+  public static Config hazelcastConfig(ClusterOptions options) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(options.getClusterName());
+    config.setLiteMember(options.isLiteMember());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(options.getHeartbeatSeconds()));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(options.getMaxNoHeartbeatSeconds()));
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+
+    NetworkConfig network = config.getNetworkConfig();
+    int port = options.getPort() == 0 ? freePort(options.getHost()) : options.getPort();
+    network.setPort(port).setPortAutoIncrement(options.getPort() != 0 && options.isPortAutoIncrement());
+    network.setPublicAddress(options.getHost() + ":" + port);
+    network.getInterfaces().setEnabled(true).getInterfaces().clear();
+    network.getInterfaces().addInterface(options.getHost());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).getMembers().clear();
+    for (String member : options.getJoin()) {
+      join.getTcpIpConfig().addMember(member);
+    }
+    if (options.getJoin().isEmpty()) {
+      join.getTcpIpConfig().addMember(options.getHost() + ":" + port);
+    }
+    join.getTcpIpConfig().setConnectionTimeoutSeconds(2);
+    return config;
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(host, 0));
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+    }
+  }
+}
