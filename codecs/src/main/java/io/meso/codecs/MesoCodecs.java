@@ -58,7 +58,16 @@ public final class MesoCodecs {
       entry(ReadFileRequest.class, ReadFileRequest.parser(), "meso.internal.ReadFileRequest"),
       entry(ReadFileResponse.class, ReadFileResponse.parser(), "meso.internal.ReadFileResponse"),
       entry(ListFilesRequest.class, ListFilesRequest.parser(), "meso.internal.ListFilesRequest"),
-      entry(ListFilesResponse.class, ListFilesResponse.parser(), "meso.internal.ListFilesResponse"));
+      entry(ListFilesResponse.class, ListFilesResponse.parser(), "meso.internal.ListFilesResponse"),
+      entry(io.meso.api.GetStateRequest.class, io.meso.api.GetStateRequest.parser(), "meso.api.GetStateRequest"),
+      entry(io.meso.api.GetStateResponse.class, io.meso.api.GetStateResponse.parser(), "meso.api.GetStateResponse"),
+      entry(io.meso.api.GetTasksRequest.class, io.meso.api.GetTasksRequest.parser(), "meso.api.GetTasksRequest"),
+      entry(io.meso.api.GetTasksResponse.class, io.meso.api.GetTasksResponse.parser(), "meso.api.GetTasksResponse"),
+      entry(io.meso.api.KillTaskRequest.class, io.meso.api.KillTaskRequest.parser(), "meso.api.KillTaskRequest"),
+      entry(io.meso.api.KillTaskResponse.class, io.meso.api.KillTaskResponse.parser(), "meso.api.KillTaskResponse"),
+      entry(io.meso.api.ReadFileRequest.class, io.meso.api.ReadFileRequest.parser(), "meso.api.ReadFileRequest"),
+      entry(io.meso.api.ReadFileResponse.class, io.meso.api.ReadFileResponse.parser(), "meso.api.ReadFileResponse"),
+      entry(io.meso.api.CallAccepted.class, io.meso.api.CallAccepted.parser(), "meso.api.CallAccepted"));
 
   private MesoCodecs() {}
 

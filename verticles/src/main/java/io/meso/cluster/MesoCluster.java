@@ -47,6 +47,12 @@ public final class MesoCluster {
         });
   }
 
+  /** The Hazelcast member port this clustered Vert.x listens on (what others pass to --join). */
+  public static int memberPort(Vertx vertx) {
+    io.vertx.core.spi.cluster.ClusterManager cm = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    return ((HazelcastClusterManager) cm).getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
+  }
+
   /** A non-clustered Vert.x with Meso's codecs, for single-JVM use where nothing else joins. */
   public static Vertx startLocal(VertxOptions vertxOptions) {
     Vertx vertx = Vertx.vertx(vertxOptions);

@@ -1,0 +1,66 @@
+package io.meso.cli;
+
+import io.meso.agent.AgentOptions;
+import io.meso.cluster.MesoCluster;
+import io.vertx.core.Vertx;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code meso agent}: offers this machine's resources to the cluster's master and runs tasks. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Run an agent that joins a master's cluster: meso agent --join HOST:CLUSTER_PORT")
+public final class AgentCommand implements Callable<Integer> {
+
+  @Mixin
+  NodeOptions node = new NodeOptions();
+
+  @Option(names = "--port", defaultValue = "5051", description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--work-dir", description = "Work directory for sandboxes and checkpoints (default: <tmp>/meso/agent-<port>).")
+  String workDir;
+
+  @Option(names = "--resources", description = "Resources overriding detection, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\".")
+  String resources;
+
+  @Option(names = "--attributes", description = "Attributes, e.g. \"rack:r1;zone:a\".")
+  String attributes;
+
+  @Override
+  public Integer call() throws Exception {
+    if (node.join.isEmpty()) {
+      System.err.println("meso agent: --join is required: name a master's cluster address, e.g. --join 127.0.0.1:5701");
+      return 2;
+    }
+    AgentOptions options = new AgentOptions().setHostname(node.host).setPort(port);
+    if (workDir != null) {
+      options.setWorkDir(workDir);
+    }
+    if (resources != null) {
+      options.setResources(resources);
+    }
+    if (attributes != null) {
+      options.setAttributes(attributes);
+    }
+    Vertx vertx;
+    try {
+      vertx = MesoCluster.start(node.toClusterOptions(true)).toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.err.println("meso agent: could not join the cluster at " + node.join + ": " + e.getCause().getMessage());
+      System.err.println("Check that a master runs there (meso master) and that --cluster-name matches.");
+      return 2;
+    }
+    try {
+      Nodes.deployAgent(vertx, options).toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      vertx.close();
+      System.err.println("meso agent: could not start: " + e.getCause().getMessage());
+      return 2;
+    }
+    System.out.println("meso agent is running on " + node.host + ":" + port + ", work dir " + options.getWorkDir());
+    System.out.flush();
+    return LocalCommand.waitForShutdown(vertx);
+  }
+}

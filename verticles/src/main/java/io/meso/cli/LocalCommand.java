@@ -1,0 +1,83 @@
+package io.meso.cli;
+
+import io.meso.agent.AgentOptions;
+import io.meso.api.server.ApiServerOptions;
+import io.meso.cluster.MesoCluster;
+import io.meso.master.MasterOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code meso local}: a master, its allocator, an agent and the APIs in one JVM. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+    description = "Run a master, an agent and the scheduler APIs in this one process (no other service needed).")
+public final class LocalCommand implements Callable<Integer> {
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "5050", description = "Master HTTP/gRPC port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--agent-port", defaultValue = "5051", description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
+  int agentPort;
+
+  @Option(names = "--work-dir", description = "Agent work directory (default: <tmp>/meso/agent-<agent-port>).")
+  String workDir;
+
+  @Option(names = "--resources", description = "Agent resources overriding detection, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\".")
+  String resources;
+
+  @Option(names = "--attributes", description = "Agent attributes, e.g. \"rack:r1;zone:a\".")
+  String attributes;
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = MesoCluster.startLocal(new VertxOptions());
+    AgentOptions agentOptions = new AgentOptions().setHostname(host).setPort(agentPort);
+    if (workDir != null) {
+      agentOptions.setWorkDir(workDir);
+    }
+    if (resources != null) {
+      agentOptions.setResources(resources);
+    }
+    if (attributes != null) {
+      agentOptions.setAttributes(attributes);
+    }
+    Nodes.Master master;
+    try {
+      master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))
+          .toCompletionStage().toCompletableFuture().get();
+      Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      vertx.close();
+      System.err.println("meso local: could not start: " + e.getCause().getMessage());
+      System.err.println("Is another master already using port " + port + "? Pick another with --port.");
+      return 2;
+    }
+    System.out.println("meso local is running");
+    System.out.println("  master  http://" + host + ":" + master.port() + "  (gRPC and HTTP)");
+    System.out.println("  agent   " + host + ":" + agentPort + "  work dir " + agentOptions.getWorkDir());
+    System.out.println("Try: meso run -- echo hello    (Ctrl-C stops meso local)");
+    System.out.flush();
+    return waitForShutdown(vertx);
+  }
+
+  /** Blocks the main thread until Ctrl-C / SIGTERM, then closes Vert.x. */
+  static int waitForShutdown(Vertx vertx) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      vertx.close().onComplete(ar -> stopped.countDown());
+      try {
+        stopped.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "meso-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

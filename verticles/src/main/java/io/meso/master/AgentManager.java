@@ -1,0 +1,311 @@
+package io.meso.master;
+
+import io.meso.allocator.Resources;
+import io.meso.codecs.Addresses;
+import io.meso.internal.AgentRegisteredMessage;
+import io.meso.internal.AgentReregisteredMessage;
+import io.meso.internal.PingAgentMessage;
+import io.meso.internal.RegisterAgentMessage;
+import io.meso.internal.ReregisterAgentMessage;
+import io.meso.internal.StatusUpdate;
+import io.meso.v1.AgentID;
+import io.meso.v1.AgentInfo;
+import io.meso.v1.Task;
+import io.meso.v1.TaskInfo;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.meso.v1.TimeInfo;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The master's side of the agent protocol: registration and re-registration, status updates
+ * on their way to frameworks, and the ping loop that marks silent agents unreachable.
+ */
+final class AgentManager {
+
+  private final MasterVerticle m;
+
+  AgentManager(MasterVerticle master) {
+    this.m = master;
+  }
+
+  void handle(Message<Object> message) {
+    Object body = message.body();
+    try {
+      if (body instanceof RegisterAgentMessage register) {
+        register(message, register);
+      } else if (body instanceof ReregisterAgentMessage reregister) {
+        reregister(message, reregister);
+      } else if (body instanceof StatusUpdate update) {
+        statusUpdate(update);
+      } else {
+        String type = body == null ? "null" : body.getClass().getSimpleName();
+        m.log("ignoring unexpected message on {} type={}", Addresses.MASTER, type);
+        if (message.replyAddress() != null) {
+          message.fail(400, "unexpected message type " + type + " on " + Addresses.MASTER);
+        }
+      }
+    } catch (CallException e) {
+      if (message.replyAddress() != null) {
+        MasterVerticle.fail(message, e);
+      }
+      m.log("refused agent message: {}", e.getMessage());
+    }
+  }
+
+  // ---- registration --------------------------------------------------------------------
+
+  private Resources validateAgentInfo(AgentInfo info) {
+    if (!info.hasHostname() || info.getHostname().isBlank()) {
+      throw CallException.invalid("agent_info.hostname is missing; the agent must say which host it runs on");
+    }
+    try {
+      return Resources.fromProto(info.getResourcesList());
+    } catch (IllegalArgumentException e) {
+      throw CallException.invalid("agent_info.resources: " + e.getMessage());
+    }
+  }
+
+  private void register(Message<Object> message, RegisterAgentMessage register) {
+    AgentInfo info = register.getAgentInfo();
+    Resources total = validateAgentInfo(info);
+    String id = info.hasId() && !info.getId().getValue().isEmpty() ? info.getId().getValue() : m.newAgentId();
+    AgentRecord existing = m.agents.get(id);
+    if (existing != null) {
+      // The agent lost its state (restarted without tasks) but kept its id: start it afresh.
+      removeAgentTasks(existing, "the agent registered again without its tasks");
+      for (String offerId : List.copyOf(existing.offerIds)) {
+        m.rescindOffer(offerId);
+      }
+      m.allocator.removeAgent(id);
+    }
+    info = info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
+    AgentRecord agent = new AgentRecord(id, info, total, Tasks.nowSeconds());
+    m.agents.put(id, agent);
+    m.allocator.addAgent(id, m.agentSpec(agent), Map.of());
+    m.log("agent registered agent={} hostname={} resources={}", id, info.getHostname(), total);
+    message.reply(AgentRegisteredMessage.newBuilder()
+        .setAgentId(info.getId())
+        .setMasterInfo(m.masterInfo)
+        .setPingIntervalSeconds(m.options.getAgentPingIntervalMillis() / 1000.0)
+        .build());
+  }
+
+  private void reregister(Message<Object> message, ReregisterAgentMessage reregister) {
+    AgentInfo info = reregister.getAgentInfo();
+    if (!info.hasId() || info.getId().getValue().isEmpty()) {
+      throw CallException.invalid("agent_info.id is missing; an agent re-registers with the id it was given");
+    }
+    Resources total = validateAgentInfo(info);
+    String id = info.getId().getValue();
+    AgentRecord agent = m.agents.get(id);
+    if (agent != null) {
+      for (String offerId : List.copyOf(agent.offerIds)) {
+        m.rescindOffer(offerId);
+      }
+      if (agent.status == AgentRecord.Status.ACTIVE) {
+        m.allocator.removeAgent(id);
+      }
+      agent.info = info;
+      agent.total = total;
+      agent.status = AgentRecord.Status.ACTIVE;
+      agent.missedPings = 0;
+    } else {
+      agent = new AgentRecord(id, info, total, Tasks.nowSeconds());
+      m.agents.put(id, agent);
+    }
+    // The agent's report is the truth about what runs there: adopt its tasks.
+    java.util.Set<String> reported = new java.util.HashSet<>();
+    List<io.meso.v1.TaskID> kill = new java.util.ArrayList<>();
+    for (Task task : reregister.getTasksList()) {
+      String frameworkId = task.getFrameworkId().getValue();
+      reported.add(frameworkId + "/" + task.getTaskId().getValue());
+      FrameworkRecord framework = m.frameworks.get(frameworkId);
+      if (framework == null) {
+        if (m.completedFrameworks.containsKey(frameworkId)) {
+          kill.add(task.getTaskId());
+          continue;
+        }
+        // A framework the master has not seen (yet): it may re-subscribe after a master failover.
+        io.meso.v1.FrameworkInfo placeholder = reregister.getFrameworksList().stream()
+            .filter(f -> f.getId().getValue().equals(frameworkId)).findFirst()
+            .orElse(io.meso.v1.FrameworkInfo.newBuilder().setName("unknown").setUser("")
+                .setId(task.getFrameworkId()).build());
+        framework = new FrameworkRecord(frameworkId, placeholder, Tasks.nowSeconds());
+        m.frameworks.put(frameworkId, framework);
+        m.allocator.addFramework(frameworkId, m.frameworkSpec(framework, java.util.Set.of()), Map.of(), false);
+      }
+      TaskRecord record = framework.tasks.get(task.getTaskId().getValue());
+      Resources resources;
+      try {
+        resources = Resources.fromProto(task.getResourcesList());
+      } catch (IllegalArgumentException e) {
+        resources = Resources.EMPTY;
+      }
+      if (record == null || !record.agentId.equals(id)) {
+        TaskInfo taskInfo = TaskInfo.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
+            .setAgentId(AgentID.newBuilder().setValue(id)).addAllResources(task.getResourcesList()).build();
+        record = new TaskRecord(taskInfo, frameworkId, id, resources, Tasks.nowSeconds());
+        framework.tasks.put(record.id(), record);
+      }
+      boolean wasTerminal = record.terminal();
+      record.state = task.getState();
+      for (TaskStatus status : task.getStatusesList()) {
+        record.addStatus(status);
+      }
+      if (!wasTerminal || !record.terminal()) {
+        agent.addTask(record);
+      }
+    }
+    // Tasks the master believed were on this agent but the agent does not report are gone.
+    for (Map<String, TaskRecord> byId : List.copyOf(agent.tasks.values())) {
+      for (TaskRecord task : List.copyOf(byId.values())) {
+        if (!reported.contains(task.frameworkId + "/" + task.id()) && !task.terminal()) {
+          FrameworkRecord framework = m.frameworks.get(task.frameworkId);
+          agent.removeTask(task);
+          task.state = TaskState.TASK_LOST;
+          TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), id,
+              framework != null && framework.partitionAware() ? TaskState.TASK_GONE : TaskState.TASK_LOST,
+              TaskStatus.Reason.REASON_AGENT_REREGISTERED, "Task was not reported by agent " + id
+                  + " when it re-registered");
+          task.addStatus(status);
+          if (framework != null) {
+            m.sendUpdate(framework, status);
+            m.completeTask(framework, task);
+          }
+        }
+      }
+    }
+    m.allocator.addAgent(id, m.agentSpec(agent), agent.usedByFramework());
+    for (io.meso.v1.TaskID taskId : kill) {
+      m.log("agent reported a task of a removed framework, asking it to kill task={}", taskId.getValue());
+    }
+    m.log("agent re-registered agent={} hostname={} tasks={}", id, info.getHostname(), reregister.getTasksCount());
+    message.reply(AgentReregisteredMessage.newBuilder()
+        .setAgentId(info.getId())
+        .setMasterInfo(m.masterInfo)
+        .setPingIntervalSeconds(m.options.getAgentPingIntervalMillis() / 1000.0)
+        .addAllKillTaskIds(kill)
+        .build());
+  }
+
+  // ---- status updates ------------------------------------------------------------------
+
+  private void statusUpdate(StatusUpdate update) {
+    m.metrics.statusUpdatesReceived++;
+    TaskStatus status = update.getStatus();
+    String agentId = update.getAgentId().getValue();
+    AgentRecord agent = m.agents.get(agentId);
+    if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
+      // Not admitted (or unreachable): the agent keeps retrying and will re-register first.
+      return;
+    }
+    FrameworkRecord framework = m.frameworks.get(update.getFrameworkId().getValue());
+    if (framework == null) {
+      return;
+    }
+    TaskRecord task = framework.tasks.get(status.getTaskId().getValue());
+    if (task != null && task.agentId.equals(agentId)) {
+      boolean wasTerminal = task.terminal();
+      TaskState latest = update.hasLatestState() ? update.getLatestState() : status.getState();
+      task.state = latest;
+      task.addStatus(status);
+      if (!wasTerminal && task.terminal()) {
+        m.releaseTask(task);
+      }
+      if (status.hasUuid()) {
+        task.pendingUpdateState = status.getState();
+        task.pendingUpdateUuid = status.getUuid();
+      } else if (task.terminal()) {
+        m.completeTask(framework, task);
+      }
+    }
+    m.sendUpdate(framework, status);
+  }
+
+  // ---- health --------------------------------------------------------------------------
+
+  /** Pings every active agent; after too many missed pongs an agent is marked unreachable. */
+  void pingAgents() {
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(m.options.getAgentPingIntervalMillis());
+    PingAgentMessage ping = PingAgentMessage.newBuilder().setConnected(true).build();
+    for (AgentRecord agent : List.copyOf(m.agents.values())) {
+      if (agent.status != AgentRecord.Status.ACTIVE || agent.pingInFlight) {
+        continue;
+      }
+      agent.pingInFlight = true;
+      m.bus.request(Addresses.agent(agent.id), ping, opts).onComplete(ar -> {
+        agent.pingInFlight = false;
+        if (m.agents.get(agent.id) != agent || agent.status != AgentRecord.Status.ACTIVE) {
+          return;
+        }
+        if (ar.succeeded()) {
+          agent.missedPings = 0;
+        } else if (++agent.missedPings >= m.options.getMaxAgentPingTimeouts()) {
+          markUnreachable(agent, "it did not answer " + agent.missedPings + " pings in a row ("
+              + ar.cause().getMessage() + ")");
+        }
+      });
+    }
+  }
+
+  /**
+   * An agent went silent: its offers are rescinded and each of its tasks is reported
+   * TASK_UNREACHABLE to partition-aware frameworks and TASK_LOST to the others. When the agent
+   * comes back it re-registers and its tasks are reconciled.
+   */
+  void markUnreachable(AgentRecord agent, String why) {
+    m.log("agent unreachable agent={} hostname={} because {}", agent.id, agent.hostname(), why);
+    m.metrics.agentsMarkedUnreachable++;
+    for (String offerId : List.copyOf(agent.offerIds)) {
+      m.rescindOffer(offerId);
+    }
+    agent.status = AgentRecord.Status.UNREACHABLE;
+    agent.unreachableSince = Tasks.nowSeconds();
+    m.allocator.removeAgent(agent.id);
+    long nanos = (long) (agent.unreachableSince * 1e9);
+    for (Map<String, TaskRecord> byId : agent.tasks.values()) {
+      for (TaskRecord task : byId.values()) {
+        if (task.terminal()) {
+          continue;
+        }
+        FrameworkRecord framework = m.frameworks.get(task.frameworkId);
+        boolean aware = framework != null && framework.partitionAware();
+        TaskState state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+        TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), agent.id, state,
+            TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent " + agent.id + " (" + agent.hostname()
+                + ") is unreachable: " + why).toBuilder()
+            .setUnreachableTime(TimeInfo.newBuilder().setNanoseconds(nanos)).build();
+        task.state = state;
+        task.addStatus(status);
+        if (framework != null) {
+          m.sendUpdate(framework, status);
+        }
+      }
+    }
+  }
+
+  private void removeAgentTasks(AgentRecord agent, String why) {
+    for (Map<String, TaskRecord> byId : List.copyOf(agent.tasks.values())) {
+      for (TaskRecord task : List.copyOf(byId.values())) {
+        if (task.terminal()) {
+          continue;
+        }
+        FrameworkRecord framework = m.frameworks.get(task.frameworkId);
+        TaskState state = framework != null && framework.partitionAware() ? TaskState.TASK_GONE : TaskState.TASK_LOST;
+        TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), agent.id, state,
+            TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task is gone: " + why);
+        task.state = state;
+        task.addStatus(status);
+        agent.removeTask(task);
+        if (framework != null) {
+          m.sendUpdate(framework, status);
+          m.completeTask(framework, task);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.meso.master;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Settings of a master: how often agents are pinged and how many missed pongs make an agent
+ * unreachable, the heartbeat interval for frameworks, the allocation interval, how many
+ * completed tasks are remembered, and what the master advertises as its address.
+ */
+public class MasterOptions {
+
+  public static final long DEFAULT_AGENT_PING_INTERVAL_MILLIS = 2_000;
+  public static final int DEFAULT_MAX_AGENT_PING_TIMEOUTS = 5;
+  public static final long DEFAULT_HEARTBEAT_INTERVAL_MILLIS = 15_000;
+  public static final long DEFAULT_ALLOCATION_INTERVAL_MILLIS = 1_000;
+  public static final int DEFAULT_MAX_COMPLETED_TASKS = 10_000;
+  public static final String DEFAULT_HOSTNAME = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5050;
+
+  private long agentPingIntervalMillis = DEFAULT_AGENT_PING_INTERVAL_MILLIS;
+  private int maxAgentPingTimeouts = DEFAULT_MAX_AGENT_PING_TIMEOUTS;
+  private long heartbeatIntervalMillis = DEFAULT_HEARTBEAT_INTERVAL_MILLIS;
+  private long allocationIntervalMillis = DEFAULT_ALLOCATION_INTERVAL_MILLIS;
+  private int maxCompletedTasks = DEFAULT_MAX_COMPLETED_TASKS;
+  private String hostname = DEFAULT_HOSTNAME;
+  private int port = DEFAULT_PORT;
+
+  public MasterOptions() {}
+
+  public MasterOptions(JsonObject json) {
+    agentPingIntervalMillis = json.getLong("agentPingIntervalMillis", DEFAULT_AGENT_PING_INTERVAL_MILLIS);
+    maxAgentPingTimeouts = json.getInteger("maxAgentPingTimeouts", DEFAULT_MAX_AGENT_PING_TIMEOUTS);
+    heartbeatIntervalMillis = json.getLong("heartbeatIntervalMillis", DEFAULT_HEARTBEAT_INTERVAL_MILLIS);
+    allocationIntervalMillis = json.getLong("allocationIntervalMillis", DEFAULT_ALLOCATION_INTERVAL_MILLIS);
+    maxCompletedTasks = json.getInteger("maxCompletedTasks", DEFAULT_MAX_COMPLETED_TASKS);
+    hostname = json.getString("hostname", DEFAULT_HOSTNAME);
+    port = json.getInteger("port", DEFAULT_PORT);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("agentPingIntervalMillis", agentPingIntervalMillis)
+        .put("maxAgentPingTimeouts", maxAgentPingTimeouts)
+        .put("heartbeatIntervalMillis", heartbeatIntervalMillis)
+        .put("allocationIntervalMillis", allocationIntervalMillis)
+        .put("maxCompletedTasks", maxCompletedTasks)
+        .put("hostname", hostname)
+        .put("port", port);
+  }
+
+  public long getAgentPingIntervalMillis() { return agentPingIntervalMillis; }
+  public MasterOptions setAgentPingIntervalMillis(long v) { agentPingIntervalMillis = positive("agentPingIntervalMillis", v); return this; }
+  public int getMaxAgentPingTimeouts() { return maxAgentPingTimeouts; }
+  public MasterOptions setMaxAgentPingTimeouts(int v) { maxAgentPingTimeouts = (int) positive("maxAgentPingTimeouts", v); return this; }
+  public long getHeartbeatIntervalMillis() { return heartbeatIntervalMillis; }
+  public MasterOptions setHeartbeatIntervalMillis(long v) { heartbeatIntervalMillis = positive("heartbeatIntervalMillis", v); return this; }
+  public long getAllocationIntervalMillis() { return allocationIntervalMillis; }
+  public MasterOptions setAllocationIntervalMillis(long v) { allocationIntervalMillis = positive("allocationIntervalMillis", v); return this; }
+  public int getMaxCompletedTasks() { return maxCompletedTasks; }
+  public MasterOptions setMaxCompletedTasks(int v) { maxCompletedTasks = (int) positive("maxCompletedTasks", v); return this; }
+  public String getHostname() { return hostname; }
+  public MasterOptions setHostname(String hostname) { this.hostname = hostname; return this; }
+  /** The HTTP/gRPC port the master advertises in MasterInfo. */
+  public int getPort() { return port; }
+  public MasterOptions setPort(int port) { this.port = port; return this; }
+
+  private static long positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " is " + value + "; expected a positive number");
+    }
+    return value;
+  }
+}

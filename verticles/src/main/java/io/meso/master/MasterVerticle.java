@@ -1,0 +1,377 @@
+package io.meso.master;
+
+import io.meso.allocator.Allocation;
+import io.meso.allocator.AgentSpec;
+import io.meso.allocator.AllocatorOptions;
+import io.meso.allocator.FrameworkSpec;
+import io.meso.allocator.Resources;
+import io.meso.allocator.verticle.AllocationBatch;
+import io.meso.allocator.verticle.AllocatorClient;
+import io.meso.allocator.verticle.AllocatorVerticle;
+import io.meso.codecs.Addresses;
+import io.meso.v1.Address;
+import io.meso.v1.AgentID;
+import io.meso.v1.FrameworkID;
+import io.meso.v1.MasterInfo;
+import io.meso.v1.Offer;
+import io.meso.v1.OfferID;
+import io.meso.v1.Resource;
+import io.meso.v1.TaskStatus;
+import io.meso.v1.scheduler.Call;
+import io.meso.v1.scheduler.Event;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master: admits agents, subscribes frameworks, turns the allocator's decisions into
+ * offers, launches and kills tasks on agents, and delivers task status updates to frameworks.
+ *
+ * <p>All state lives on this verticle's event loop; the allocator runs beside it in its own
+ * verticle and is reached over local-only addresses. Agents talk to {@link Addresses#MASTER},
+ * every scheduler transport to {@link Addresses#SCHEDULER}, operators to
+ * {@link Addresses#OPERATOR}. Call handling is split into {@link SchedulerCalls},
+ * {@link AgentManager} and {@link OperatorCalls}; this class holds the shared state and the
+ * plumbing they share (offers, event delivery, framework lifecycle).
+ */
+public class MasterVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MasterVerticle.class);
+
+  final MasterOptions options;
+  final String masterId = UUID.randomUUID().toString();
+  final Map<String, AgentRecord> agents = new LinkedHashMap<>();
+  final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
+  final Map<String, FrameworkRecord> completedFrameworks = new LinkedHashMap<>();
+  final Map<String, OfferRecord> offers = new HashMap<>();
+  final MasterMetrics metrics = new MasterMetrics();
+  AllocatorClient allocator;
+  EventBus bus;
+  MasterInfo masterInfo;
+  double startTime;
+  private long nextFrameworkSeq;
+  private long nextOfferSeq;
+  private long nextAgentSeq;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private SchedulerCalls schedulerCalls;
+  private AgentManager agentManager;
+  private OperatorCalls operatorCalls;
+  private AllocatorVerticle allocatorVerticle;
+
+  public MasterVerticle(MasterOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    startTime = Tasks.nowSeconds();
+    masterInfo = MasterInfo.newBuilder()
+        .setId(masterId)
+        .setHostname(options.getHostname())
+        .setPort(options.getPort())
+        .setVersion(io.meso.cli.Meso.Version.class.getPackage().getImplementationVersion() == null
+            ? "dev" : io.meso.cli.Meso.Version.class.getPackage().getImplementationVersion())
+        .setAddress(Address.newBuilder().setHostname(options.getHostname()).setPort(options.getPort()))
+        .build();
+    allocator = new AllocatorClient(bus);
+    schedulerCalls = new SchedulerCalls(this);
+    agentManager = new AgentManager(this);
+    operatorCalls = new OperatorCalls(this);
+    allocatorVerticle = new AllocatorVerticle(new AllocatorOptions()
+        .setAllocationIntervalMillis(options.getAllocationIntervalMillis()));
+    MessageConsumer<AllocationBatch> allocations = bus.localConsumer(Addresses.ALLOCATIONS, m -> onAllocations(m.body()));
+    MessageConsumer<Object> agentInbox = bus.consumer(Addresses.MASTER, agentManager::handle);
+    MessageConsumer<Call> schedulerInbox = bus.consumer(Addresses.SCHEDULER, schedulerCalls::handle);
+    MessageConsumer<Object> operatorInbox = bus.consumer(Addresses.OPERATOR, operatorCalls::handle);
+    consumers.addAll(List.of(allocations, agentInbox, schedulerInbox, operatorInbox));
+    vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> agentManager.pingAgents());
+    vertx.setPeriodic(options.getHeartbeatIntervalMillis(), id -> heartbeat());
+    return vertx.deployVerticle(allocatorVerticle)
+        .compose(id -> Future.all(allocations.completion(), agentInbox.completion(), schedulerInbox.completion(),
+            operatorInbox.completion()))
+        .onSuccess(v -> LOG.info("master started id={} address={}:{}", masterId, options.getHostname(), options.getPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> unregistered = new ArrayList<>();
+    for (MessageConsumer<?> c : consumers) {
+      unregistered.add(c.unregister());
+    }
+    return Future.join(unregistered);
+  }
+
+  /** The allocator verticle this master deployed (for metrics and tests). */
+  public AllocatorVerticle allocatorVerticle() {
+    return allocatorVerticle;
+  }
+
+  public MasterMetrics metrics() {
+    return metrics;
+  }
+
+  // ---- identifiers ---------------------------------------------------------------------
+
+  String newFrameworkId() {
+    return masterId + "-" + String.format("%04d", nextFrameworkSeq++);
+  }
+
+  String newOfferId() {
+    return masterId + "-O" + nextOfferSeq++;
+  }
+
+  String newAgentId() {
+    return masterId + "-S" + nextAgentSeq++;
+  }
+
+  // ---- event delivery ------------------------------------------------------------------
+
+  /** Sends an event to the framework's current subscription, if it has one. */
+  void sendEvent(FrameworkRecord framework, Event event) {
+    if (framework.eventsAddress != null) {
+      bus.send(framework.eventsAddress, event);
+    }
+  }
+
+  void sendUpdate(FrameworkRecord framework, TaskStatus status) {
+    sendEvent(framework, Event.newBuilder().setType(Event.Type.UPDATE)
+        .setUpdate(Event.Update.newBuilder().setStatus(status)).build());
+    metrics.statusUpdatesForwarded++;
+  }
+
+  void sendError(FrameworkRecord framework, String message) {
+    sendEvent(framework, Event.newBuilder().setType(Event.Type.ERROR)
+        .setError(Event.Error.newBuilder().setMessage(message)).build());
+  }
+
+  /** Heartbeats every connected framework; an unanswered heartbeat means the subscriber is gone. */
+  private void heartbeat() {
+    Event heartbeat = Event.newBuilder().setType(Event.Type.HEARTBEAT).build();
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(Math.max(5_000, options.getHeartbeatIntervalMillis()));
+    for (FrameworkRecord framework : List.copyOf(frameworks.values())) {
+      if (!framework.connected() || framework.heartbeatInFlight) {
+        continue;
+      }
+      String address = framework.eventsAddress;
+      framework.heartbeatInFlight = true;
+      bus.request(address, heartbeat, opts).onComplete(ar -> {
+        framework.heartbeatInFlight = false;
+        if (ar.failed() && address.equals(framework.eventsAddress)) {
+          LOG.info("framework heartbeat unanswered, disconnecting framework={} cause={}", framework.id,
+              ar.cause().getMessage());
+          disconnectFramework(framework);
+        }
+      });
+    }
+  }
+
+  // ---- offers --------------------------------------------------------------------------
+
+  private void onAllocations(AllocationBatch batch) {
+    metrics.allocationRuns++;
+    Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
+    for (Allocation allocation : batch.allocations()) {
+      FrameworkRecord framework = frameworks.get(allocation.frameworkId());
+      AgentRecord agent = agents.get(allocation.agentId());
+      if (framework == null || !framework.connected() || agent == null
+          || agent.status != AgentRecord.Status.ACTIVE) {
+        // The world moved on since the allocator decided: give the resources back.
+        allocator.recoverResources(allocation.frameworkId(), allocation.agentId(), allocation.resources(), 0);
+        continue;
+      }
+      Offer offer = buildOffer(allocation, agent);
+      OfferRecord record = new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
+          allocation.resources(), offer);
+      offers.put(record.id(), record);
+      framework.offerIds.add(record.id());
+      agent.offerIds.add(record.id());
+      byFramework.computeIfAbsent(framework.id, f -> new ArrayList<>()).add(offer);
+    }
+    byFramework.forEach((frameworkId, list) -> {
+      metrics.offersMade += list.size();
+      sendEvent(frameworks.get(frameworkId), Event.newBuilder().setType(Event.Type.OFFERS)
+          .setOffers(Event.Offers.newBuilder().addAllOffers(list)).build());
+    });
+  }
+
+  private Offer buildOffer(Allocation allocation, AgentRecord agent) {
+    Resource.AllocationInfo allocationInfo = Resource.AllocationInfo.newBuilder().setRole(allocation.role()).build();
+    Offer.Builder offer = Offer.newBuilder()
+        .setId(OfferID.newBuilder().setValue(newOfferId()))
+        .setFrameworkId(FrameworkID.newBuilder().setValue(allocation.frameworkId()))
+        .setAgentId(AgentID.newBuilder().setValue(agent.id))
+        .setHostname(agent.hostname())
+        .addAllAttributes(agent.info.getAttributesList())
+        .setAllocationInfo(allocationInfo);
+    for (Resource r : allocation.resources().toProto()) {
+      offer.addResources(r.toBuilder().setAllocationInfo(allocationInfo));
+    }
+    return offer.build();
+  }
+
+  /** Forgets an offer; the caller decides what happens to its resources. */
+  OfferRecord removeOffer(String offerId) {
+    OfferRecord offer = offers.remove(offerId);
+    if (offer != null) {
+      FrameworkRecord framework = frameworks.get(offer.frameworkId());
+      if (framework != null) {
+        framework.offerIds.remove(offerId);
+      }
+      AgentRecord agent = agents.get(offer.agentId());
+      if (agent != null) {
+        agent.offerIds.remove(offerId);
+      }
+    }
+    return offer;
+  }
+
+  /** Takes an offer back: tells the framework (RESCIND) and returns its resources to the allocator. */
+  void rescindOffer(String offerId) {
+    OfferRecord offer = removeOffer(offerId);
+    if (offer == null) {
+      return;
+    }
+    metrics.offersRescinded++;
+    FrameworkRecord framework = frameworks.get(offer.frameworkId());
+    if (framework != null) {
+      sendEvent(framework, Event.newBuilder().setType(Event.Type.RESCIND)
+          .setRescind(Event.Rescind.newBuilder().setOfferId(offer.offer().getId())).build());
+    }
+    allocator.recoverResources(offer.frameworkId(), offer.agentId(), offer.resources(), 0);
+  }
+
+  // ---- frameworks ----------------------------------------------------------------------
+
+  FrameworkSpec frameworkSpec(FrameworkRecord framework, Set<String> suppressedRoles) {
+    boolean gpuAware = framework.hasCapability(io.meso.v1.FrameworkInfo.Capability.Type.GPU_RESOURCES);
+    return new FrameworkSpec(framework.roles, suppressedRoles, gpuAware);
+  }
+
+  /** Used resources of a framework per agent (what its non-terminal tasks hold). */
+  Map<String, Resources> usedByAgent(FrameworkRecord framework) {
+    Map<String, Resources> used = new LinkedHashMap<>();
+    for (TaskRecord task : framework.tasks.values()) {
+      if (!task.terminal()) {
+        used.merge(task.agentId, task.resources, Resources::plus);
+      }
+    }
+    return used;
+  }
+
+  /**
+   * The subscriber is gone: stop offering, take back outstanding offers, and start the
+   * failover timeout after which the framework and its tasks are removed.
+   */
+  void disconnectFramework(FrameworkRecord framework) {
+    if (!framework.connected()) {
+      return;
+    }
+    framework.eventsAddress = null;
+    framework.disconnectedAt = Tasks.nowSeconds();
+    allocator.deactivateFramework(framework.id);
+    for (String offerId : List.copyOf(framework.offerIds)) {
+      OfferRecord offer = removeOffer(offerId);
+      allocator.recoverResources(offer.frameworkId(), offer.agentId(), offer.resources(), 0);
+    }
+    double timeout = framework.info.getFailoverTimeout();
+    long millis = (long) Math.min(Math.max(0, timeout) * 1000, 365L * 24 * 3600 * 1000);
+    LOG.info("framework disconnected framework={} failover_timeout={}s", framework.id, timeout);
+    if (millis == 0) {
+      removeFramework(framework, "its failover_timeout is 0 and it disconnected");
+    } else {
+      framework.failoverTimerId = vertx.setTimer(millis, t -> {
+        if (!framework.connected() && frameworks.get(framework.id) == framework) {
+          removeFramework(framework, "it did not reconnect within its failover_timeout of " + timeout + "s");
+        }
+      });
+    }
+  }
+
+  /** Tears a framework down: its tasks are killed on their agents and it is forgotten. */
+  void removeFramework(FrameworkRecord framework, String why) {
+    LOG.info("removing framework={} because {}", framework.id, why);
+    if (framework.failoverTimerId >= 0) {
+      vertx.cancelTimer(framework.failoverTimerId);
+    }
+    for (String offerId : List.copyOf(framework.offerIds)) {
+      removeOffer(offerId);
+    }
+    Set<String> agentIds = new java.util.HashSet<>();
+    for (TaskRecord task : framework.tasks.values()) {
+      agentIds.add(task.agentId);
+      AgentRecord agent = agents.get(task.agentId);
+      if (agent != null) {
+        agent.removeTask(task);
+      }
+    }
+    for (String agentId : agentIds) {
+      AgentRecord agent = agents.get(agentId);
+      if (agent != null && agent.status == AgentRecord.Status.ACTIVE) {
+        bus.send(Addresses.agent(agentId), io.meso.internal.ShutdownFrameworkMessage.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id)).build());
+      }
+    }
+    if (framework.connected()) {
+      sendError(framework, "Framework " + framework.id + " has been removed: " + why);
+      framework.eventsAddress = null;
+    }
+    frameworks.remove(framework.id);
+    completedFrameworks.put(framework.id, framework);
+    while (completedFrameworks.size() > 100) {
+      completedFrameworks.remove(completedFrameworks.keySet().iterator().next());
+    }
+    allocator.removeFramework(framework.id);
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------
+
+  /** Moves a task that reached a terminal state and was acknowledged (or needs none) out of the active set. */
+  void completeTask(FrameworkRecord framework, TaskRecord task) {
+    framework.tasks.remove(task.id());
+    framework.completed.addLast(task);
+    while (framework.completed.size() > options.getMaxCompletedTasks()) {
+      framework.completed.removeFirst();
+    }
+  }
+
+  /** Frees a task's resources once it is terminal (exactly once per task). */
+  void releaseTask(TaskRecord task) {
+    AgentRecord agent = agents.get(task.agentId);
+    if (agent != null) {
+      agent.removeTask(task);
+      if (agent.status == AgentRecord.Status.ACTIVE) {
+        allocator.recoverResources(task.frameworkId, task.agentId, task.resources, 0);
+      }
+    }
+  }
+
+  AgentSpec agentSpec(AgentRecord agent) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    for (io.meso.v1.Attribute a : agent.info.getAttributesList()) {
+      attributes.put(a.getName(), a.hasText() ? a.getText().getValue()
+          : a.hasScalar() ? String.valueOf(a.getScalar().getValue()) : a.toString());
+    }
+    return new AgentSpec(agent.hostname(), agent.total, attributes);
+  }
+
+  void log(String format, Object... args) {
+    LOG.info(format, args);
+  }
+
+  static void fail(Message<?> message, CallException e) {
+    message.fail(e.code(), e.getMessage());
+  }
+}

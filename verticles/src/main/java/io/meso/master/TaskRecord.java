@@ -1,0 +1,74 @@
+package io.meso.master;
+
+import com.google.protobuf.ByteString;
+import io.meso.allocator.Resources;
+import io.meso.v1.AgentID;
+import io.meso.v1.FrameworkID;
+import io.meso.v1.Task;
+import io.meso.v1.TaskInfo;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** The master's view of one task: what was launched, where, and its status history. */
+final class TaskRecord {
+
+  static final int MAX_STATUSES = 16;
+
+  final TaskInfo info;
+  final String frameworkId;
+  final String agentId;
+  final Resources resources;
+  final double createdAt;
+  TaskState state = TaskState.TASK_STAGING;
+  /** State and uuid of the latest update forwarded to the framework and not acknowledged yet. */
+  TaskState pendingUpdateState;
+  ByteString pendingUpdateUuid;
+  final Deque<TaskStatus> statuses = new ArrayDeque<>();
+
+  TaskRecord(TaskInfo info, String frameworkId, String agentId, Resources resources, double createdAt) {
+    this.info = info;
+    this.frameworkId = frameworkId;
+    this.agentId = agentId;
+    this.resources = resources;
+    this.createdAt = createdAt;
+  }
+
+  String id() {
+    return info.getTaskId().getValue();
+  }
+
+  void addStatus(TaskStatus status) {
+    statuses.addLast(status.toBuilder().clearData().build());
+    while (statuses.size() > MAX_STATUSES) {
+      statuses.removeFirst();
+    }
+  }
+
+  TaskStatus latestStatus() {
+    return statuses.peekLast();
+  }
+
+  boolean terminal() {
+    return Tasks.isTerminal(state);
+  }
+
+  Task toProto() {
+    Task.Builder task = Task.newBuilder()
+        .setName(info.getName())
+        .setTaskId(info.getTaskId())
+        .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setAgentId(AgentID.newBuilder().setValue(agentId))
+        .setState(state)
+        .addAllResources(info.getResourcesList())
+        .addAllStatuses(statuses);
+    if (info.hasLabels()) {
+      task.setLabels(info.getLabels());
+    }
+    if (pendingUpdateUuid != null) {
+      task.setStatusUpdateState(pendingUpdateState).setStatusUpdateUuid(pendingUpdateUuid);
+    }
+    return task.build();
+  }
+}

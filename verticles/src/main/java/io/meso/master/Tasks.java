@@ -1,0 +1,39 @@
+package io.meso.master;
+
+import io.meso.v1.AgentID;
+import io.meso.v1.TaskID;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+
+/** Task state helpers and master-generated statuses. */
+public final class Tasks {
+
+  private Tasks() {}
+
+  /** Terminal states: the task is not running and its resources are free. */
+  public static boolean isTerminal(TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR -> true;
+      default -> false;
+    };
+  }
+
+  static double nowSeconds() {
+    return System.currentTimeMillis() / 1000.0;
+  }
+
+  /** A status the master generates itself: no uuid, so it is neither retried nor acknowledged. */
+  static TaskStatus masterStatus(TaskID taskId, String agentId, TaskState state, TaskStatus.Reason reason, String message) {
+    TaskStatus.Builder status = TaskStatus.newBuilder()
+        .setTaskId(taskId)
+        .setState(state)
+        .setSource(TaskStatus.Source.SOURCE_MASTER)
+        .setReason(reason)
+        .setMessage(message)
+        .setTimestamp(nowSeconds());
+    if (agentId != null && !agentId.isEmpty()) {
+      status.setAgentId(AgentID.newBuilder().setValue(agentId));
+    }
+    return status.build();
+  }
+}
