@@ -81,4 +81,12 @@ public interface Allocator {
 
   /** A framework's dominant share within its role, as the DRF sorter computes it. */
   double dominantShare(String frameworkId);
+
+  /**
+   * Why runs did not offer agents to each framework: counts by framework id, then by reason
+   * (only reasons with a non-zero count). Cheap counters, for "why is my task not placed?".
+   */
+  default Map<String, Map<SkipReason, Long>> skipCounts() {
+    return Map.of();
+  }
 }

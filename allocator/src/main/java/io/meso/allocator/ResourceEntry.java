@@ -16,6 +16,8 @@ final class ResourceEntry {
 
   static final long[] NO_RANGES = new long[0];
   static final String[] NO_ITEMS = new String[0];
+  /** What {@code e.minus(e)} returns: any empty entry will do, the bag drops it. */
+  private static final ResourceEntry EMPTY_RESULT = scalar("", null, 0);
 
   final String name;
   /** The role the entry is reserved to; {@code null} when unreserved. */
@@ -58,12 +60,18 @@ final class ResourceEntry {
 
   /** Orders by name, then role with unreserved ({@code null}) first. */
   static int compareKeys(ResourceEntry a, ResourceEntry b) {
-    int c = a.name.compareTo(b.name);
-    if (c != 0) {
-      return c;
+    // Identity first: entries of one agent's bags share their name and role strings.
+    if (a.name != b.name) {
+      int c = a.name.compareTo(b.name);
+      if (c != 0) {
+        return c;
+      }
+    }
+    if (a.role == b.role) {
+      return 0;
     }
     if (a.role == null) {
-      return b.role == null ? 0 : -1;
+      return -1;
     }
     return b.role == null ? 1 : a.role.compareTo(b.role);
   }
@@ -83,6 +91,9 @@ final class ResourceEntry {
     if (type != o.type) {
       return this;
     }
+    if (o == this) {
+      return EMPTY_RESULT;
+    }
     return switch (type) {
       case SCALAR -> scalar(name, role, Math.max(0, millis - o.millis));
       case RANGES -> ranges(name, role, subtractRanges(ranges, o.ranges));
@@ -91,6 +102,9 @@ final class ResourceEntry {
   }
 
   boolean contains(ResourceEntry o) {
+    if (o == this) {
+      return true;
+    }
     if (type != o.type) {
       return false;
     }
@@ -172,6 +186,9 @@ final class ResourceEntry {
   static long[] subtractRanges(long[] a, long[] b) {
     if (a.length == 0 || b.length == 0) {
       return a;
+    }
+    if (b[0] <= a[0] && b[1] >= a[a.length - 1]) {
+      return NO_RANGES; // one range of b covers all of a: the common "give everything back"
     }
     // Each subtracted range can split one range in two, hence the bound.
     long[] out = new long[a.length + b.length];

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ObjLongConsumer;
 import java.util.function.Predicate;
 
@@ -106,7 +107,7 @@ public final class Resources {
       for (ResourceEntry e : entries) {
         list.add(toProto(e));
       }
-      p = Collections.unmodifiableList(list);
+      p = List.copyOf(list); // final-field publication: safe to share through a data race
       proto = p; // benign race: every thread computes an equal immutable list
     }
     return p;
@@ -171,6 +172,9 @@ public final class Resources {
     if (o.entries.length == 0 || entries.length == 0) {
       return this;
     }
+    if (o == this) {
+      return EMPTY;
+    }
     ResourceEntry[] a = entries;
     ResourceEntry[] b = o.entries;
     ResourceEntry[] out = new ResourceEntry[a.length];
@@ -197,8 +201,19 @@ public final class Resources {
     return k == 0 ? EMPTY : new Resources(Arrays.copyOf(out, k));
   }
 
+  /** What both hold, per (name, role): scalars take the minimum, ranges and sets the overlap. */
+  public Resources intersection(Resources o) {
+    if (o.entries.length == 0 || entries.length == 0) {
+      return EMPTY;
+    }
+    return minus(minus(o));
+  }
+
   /** Whether every (name, role) of {@code o} is covered here; reserved is never covered by unreserved. */
   public boolean contains(Resources o) {
+    if (o == this) {
+      return true;
+    }
     ResourceEntry[] a = entries;
     int i = 0;
     for (ResourceEntry e : o.entries) {
@@ -266,6 +281,17 @@ public final class Resources {
       }
     }
     return false;
+  }
+
+  /** The roles entries are reserved to, sorted. */
+  public Set<String> reservationRoles() {
+    Set<String> roles = new TreeSet<>();
+    for (ResourceEntry e : entries) {
+      if (e.role != null) {
+        roles.add(e.role);
+      }
+    }
+    return Collections.unmodifiableSet(roles);
   }
 
   public Set<String> names() {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "meso",
     mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
+    versionProvider = Meso.Version.class,
     defaultValueProvider = MesoDefaults.class,
     description = "Meso: a cluster resource manager. Start a master and agents, then run tasks on them.",
     subcommands = {

@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.net.ServerSocket;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -79,18 +80,15 @@ public final class MesoCluster {
     int port = options.getPort() == 0 ? freePort(options.getHost()) : options.getPort();
     network.setPort(port).setPortAutoIncrement(options.getPort() != 0 && options.isPortAutoIncrement());
     network.setPublicAddress(options.getHost() + ":" + port);
-    network.getInterfaces().setEnabled(true).getInterfaces().clear();
-    network.getInterfaces().addInterface(options.getHost());
+    network.getInterfaces().setEnabled(true).setInterfaces(new java.util.ArrayList<>(List.of(options.getHost())));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).getMembers().clear();
-    for (String member : options.getJoin()) {
-      join.getTcpIpConfig().addMember(member);
+    List<String> members = new java.util.ArrayList<>(options.getJoin());
+    if (members.isEmpty()) {
+      members.add(options.getHost() + ":" + port);
     }
-    if (options.getJoin().isEmpty()) {
-      join.getTcpIpConfig().addMember(options.getHost() + ":" + port);
-    }
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
     join.getTcpIpConfig().setConnectionTimeoutSeconds(2);
     return config;
   }

@@ -91,7 +91,7 @@ public class MasterVerticle extends VerticleBase {
     agentManager = new AgentManager(this);
     operatorCalls = new OperatorCalls(this);
     allocatorVerticle = new AllocatorVerticle(new AllocatorOptions()
-        .setAllocationIntervalMillis(options.getAllocationIntervalMillis()));
+        .setAllocationInterval(java.time.Duration.ofMillis(options.getAllocationIntervalMillis())));
     MessageConsumer<AllocationBatch> allocations = bus.localConsumer(Addresses.ALLOCATIONS, m -> onAllocations(m.body()));
     MessageConsumer<Object> agentInbox = bus.consumer(Addresses.MASTER, agentManager::handle);
     MessageConsumer<Call> schedulerInbox = bus.consumer(Addresses.SCHEDULER, schedulerCalls::handle);
@@ -117,6 +117,10 @@ public class MasterVerticle extends VerticleBase {
   /** The allocator verticle this master deployed (for metrics and tests). */
   public AllocatorVerticle allocatorVerticle() {
     return allocatorVerticle;
+  }
+
+  io.vertx.core.Vertx vertx() {
+    return vertx;
   }
 
   public MasterMetrics metrics() {

@@ -144,7 +144,7 @@ final class SchedulerCalls {
           m.sendError(framework, "Framework failed over: a newer subscription for " + id + " replaced this one");
         }
         if (framework.failoverTimerId >= 0) {
-          m.getVertx().cancelTimer(framework.failoverTimerId);
+          m.vertx().cancelTimer(framework.failoverTimerId);
           framework.failoverTimerId = -1;
         }
         framework.update(info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build());

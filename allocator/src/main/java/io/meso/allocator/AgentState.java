@@ -1,0 +1,52 @@
+package io.meso.allocator;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What {@link HierarchicalAllocator} tracks per agent.
+ *
+ * <p>Invariants: {@code allocated} is the sum of {@code byFramework}, and
+ * {@code spec.total().contains(allocated)}: nothing is offered twice at once.
+ */
+final class AgentState {
+
+  final String id;
+  final AgentSpec spec;
+  /** GPU agents are offered only to GPU-aware frameworks. */
+  final boolean gpu;
+  boolean active = true;
+  Resources allocated = Resources.EMPTY;
+  /** What each framework holds here (offered or used), over all its roles. */
+  final Map<String, Resources> byFramework = new HashMap<>();
+  /** The part of {@link #byFramework} held by frameworks the allocator does not know yet. */
+  final Map<String, Resources> unattributed = new HashMap<>();
+
+  /** Decline filters on this agent, by (framework, role); identity-hashed. */
+  final Map<Subscription, Subscription.DeclineFilter> filters = new HashMap<>();
+
+  boolean candidate;
+  /** Bumped whenever what could be offered here changes (allocation, activity). */
+  long version;
+
+  /*
+   * Memo of the last run that looked at this agent and offered nothing. While the agent is
+   * unchanged (version) and no filter that blocked it expired (until), only subscriptions that
+   * became more eligible since (the allocator's change log after logPosition) can change that,
+   * so a run re-checks just those, or nothing at all. This is what makes a filtered
+   * (framework, agent) pair cost nothing per run.
+   */
+  long memoLogPosition = -1;
+  long memoVersion = -1;
+  long memoUntil;
+
+  AgentState(String id, AgentSpec spec) {
+    this.id = id;
+    this.spec = spec;
+    this.gpu = spec.total().hasGpus();
+  }
+
+  Resources free() {
+    return spec.total().minus(allocated);
+  }
+}

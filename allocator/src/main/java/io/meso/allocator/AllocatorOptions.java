@@ -1,0 +1,72 @@
+package io.meso.allocator;
+
+import java.time.Duration;
+
+/**
+ * Settings of the allocator: how often the full allocation run happens and the smallest offer
+ * worth making. An offer is made only if it has at least {@code minAllocatableCpus} cpus or at
+ * least {@code minAllocatableMemMb} mem (like Mesos's {@code --min_allocatable_resources}
+ * default {@code cpus:0.01|mem:32}).
+ */
+public final class AllocatorOptions {
+
+  public static final Duration DEFAULT_ALLOCATION_INTERVAL = Duration.ofSeconds(1);
+  public static final double DEFAULT_MIN_ALLOCATABLE_CPUS = 0.01;
+  public static final double DEFAULT_MIN_ALLOCATABLE_MEM_MB = 32;
+
+  private Duration allocationInterval = DEFAULT_ALLOCATION_INTERVAL;
+  private double minAllocatableCpus = DEFAULT_MIN_ALLOCATABLE_CPUS;
+  private double minAllocatableMemMb = DEFAULT_MIN_ALLOCATABLE_MEM_MB;
+
+  public AllocatorOptions() {}
+
+  public AllocatorOptions(AllocatorOptions other) {
+    this.allocationInterval = other.allocationInterval;
+    this.minAllocatableCpus = other.minAllocatableCpus;
+    this.minAllocatableMemMb = other.minAllocatableMemMb;
+  }
+
+  public Duration getAllocationInterval() {
+    return allocationInterval;
+  }
+
+  /** Period of the full allocation run, and the shortest time a decline filter holds. */
+  public AllocatorOptions setAllocationInterval(Duration allocationInterval) {
+    if (allocationInterval == null || allocationInterval.isNegative() || allocationInterval.isZero()) {
+      throw new IllegalArgumentException("allocationInterval is " + allocationInterval + "; expected a positive duration like 1s");
+    }
+    this.allocationInterval = allocationInterval;
+    return this;
+  }
+
+  public double getMinAllocatableCpus() {
+    return minAllocatableCpus;
+  }
+
+  public AllocatorOptions setMinAllocatableCpus(double minAllocatableCpus) {
+    this.minAllocatableCpus = nonNegative("minAllocatableCpus", minAllocatableCpus);
+    return this;
+  }
+
+  public double getMinAllocatableMemMb() {
+    return minAllocatableMemMb;
+  }
+
+  public AllocatorOptions setMinAllocatableMemMb(double minAllocatableMemMb) {
+    this.minAllocatableMemMb = nonNegative("minAllocatableMemMb", minAllocatableMemMb);
+    return this;
+  }
+
+  private static double nonNegative(String field, double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new IllegalArgumentException(field + " is " + v + "; expected a finite number >= 0");
+    }
+    return v;
+  }
+
+  @Override
+  public String toString() {
+    return "AllocatorOptions{allocationInterval=" + allocationInterval + ", minAllocatableCpus=" + minAllocatableCpus
+        + ", minAllocatableMemMb=" + minAllocatableMemMb + "}";
+  }
+}

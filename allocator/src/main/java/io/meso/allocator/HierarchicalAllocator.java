@@ -1,0 +1,535 @@
+package io.meso.allocator;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The allocator: two-level weighted DRF (roles first, then frameworks within the role), with
+ * decline filters, suppress/revive, GPU gating, minimum allocatable resources and static
+ * reservations.
+ *
+ * <p>Bookkeeping lives here, the two DRF levels in {@link RoleTree}, and one run's walk over
+ * an agent in {@link AgentWalk}. A run visits the candidate agents in the order they were
+ * added and offers each agent's free resources, role by role in DRF order, to the first
+ * eligible framework of the role; the sorters are updated after each agent, so the next
+ * agent sees the new shares.
+ *
+ * <p>Invariant: on every agent, allocated (offered or used) is contained in the total, so
+ * nothing is offered twice at once; resources come back on {@link #recoverResources},
+ * {@link #removeFramework} and {@link #removeAgent}.
+ */
+public final class HierarchicalAllocator implements Allocator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HierarchicalAllocator.class);
+  private static final int REASONS = SkipReason.values().length;
+  private static final String DEFAULT_ROLE = "*";
+
+  final long intervalNanos;
+  final long minCpusMillis;
+  final long minMemMillis;
+
+  final RoleTree roles = new RoleTree();
+  private final Map<String, FrameworkState> frameworks = new HashMap<>();
+  /** Insertion order: the order runs visit agents in. */
+  private final Map<String, AgentState> agents = new LinkedHashMap<>();
+  /** Framework id -> agents holding usage of that not-yet-known framework. */
+  private final Map<String, Set<String>> pendingUsage = new HashMap<>();
+  private final List<AgentState> candidates = new ArrayList<>();
+  private boolean allCandidates;
+  /** Subscriptions that may have become more eligible, replayed by agent memos. */
+  final ChangeLog changeLog = new ChangeLog();
+  /** Agent-wide skips ({@link SkipReason#INACTIVE_AGENT}, {@link SkipReason#NO_FREE_RESOURCES}). */
+  final long[] bulkSkips = new long[REASONS];
+  long memoHits;
+  /** Tests turn the agent memo off to check it never changes a run's outcome. */
+  boolean memoEnabled = true;
+
+  public HierarchicalAllocator() {
+    this(new AllocatorOptions());
+  }
+
+  public HierarchicalAllocator(AllocatorOptions options) {
+    this.intervalNanos = options.getAllocationInterval().toNanos();
+    this.minCpusMillis = ResourceParser.toMillis(options.getMinAllocatableCpus());
+    this.minMemMillis = ResourceParser.toMillis(options.getMinAllocatableMemMb());
+  }
+
+  // ---- frameworks ----
+
+  @Override
+  public void addFramework(String frameworkId, FrameworkSpec spec, Map<String, Resources> usedByAgent, boolean active) {
+    if (frameworks.containsKey(frameworkId)) {
+      throw new IllegalArgumentException("framework '" + frameworkId + "' is already added; use updateFramework");
+    }
+    FrameworkState fw = new FrameworkState(frameworkId, spec, active, bulkSkips.clone());
+    frameworks.put(frameworkId, fw);
+    for (String role : spec.roles()) {
+      subscribe(fw, role).suppressed = spec.suppressedRoles().contains(role);
+    }
+    // Usage the agents reported before the framework came back is authoritative.
+    Set<String> pending = pendingUsage.remove(frameworkId);
+    if (pending != null) {
+      for (String agentId : pending) {
+        AgentState a = agents.get(agentId);
+        track(fw, a, a.unattributed.remove(frameworkId));
+      }
+    }
+    usedByAgent.forEach((agentId, used) -> {
+      AgentState a = agents.get(agentId);
+      if (a != null && (pending == null || !pending.contains(agentId))) {
+        track(fw, a, take(a, frameworkId, used, "framework " + frameworkId));
+      }
+    });
+    LOG.debug("added framework frameworkId={} roles={} active={}", frameworkId, spec.roles(), active);
+    frameworkChanged(fw.subscriptions.values());
+  }
+
+  @Override
+  public void updateFramework(String frameworkId, FrameworkSpec spec) {
+    FrameworkState fw = framework(frameworkId);
+    fw.spec = spec;
+    for (String role : spec.roles()) {
+      subscribe(fw, role).suppressed = spec.suppressedRoles().contains(role);
+    }
+    for (Subscription sub : List.copyOf(fw.subscriptions.values())) {
+      if (!spec.roles().contains(sub.role)) {
+        sub.subscribed = false;
+        sub.suppressed = false;
+        clearFilters(List.of(sub));
+        roles.dropIfIdle(sub);
+      }
+    }
+    frameworkChanged(fw.subscriptions.values());
+  }
+
+  @Override
+  public void activateFramework(String frameworkId) {
+    FrameworkState fw = framework(frameworkId);
+    fw.active = true;
+    frameworkChanged(fw.subscriptions.values());
+  }
+
+  @Override
+  public void deactivateFramework(String frameworkId) {
+    framework(frameworkId).active = false; // only less eligible: agent memos stay valid
+  }
+
+  @Override
+  public void removeFramework(String frameworkId) {
+    FrameworkState fw = frameworks.remove(frameworkId);
+    if (fw == null) {
+      dropPendingUsage(frameworkId);
+      return;
+    }
+    for (Map.Entry<String, Map<String, Resources>> e : List.copyOf(fw.held.entrySet())) {
+      AgentState a = agents.get(e.getKey());
+      for (Map.Entry<String, Resources> byRole : List.copyOf(e.getValue().entrySet())) {
+        untrack(fw, fw.subscriptions.get(byRole.getKey()), a, byRole.getValue());
+        give(a, frameworkId, byRole.getValue());
+      }
+      markCandidate(a);
+    }
+    clearFilters(fw.subscriptions.values());
+    for (Subscription sub : List.copyOf(fw.subscriptions.values())) {
+      sub.subscribed = false;
+      roles.dropIfIdle(sub);
+    }
+    LOG.debug("removed framework frameworkId={}", frameworkId);
+  }
+
+  @Override
+  public void suppressOffers(String frameworkId, Set<String> roles) {
+    for (Subscription sub : subscriptions(framework(frameworkId), roles)) {
+      sub.suppressed = true; // only less eligible: agent memos stay valid
+    }
+  }
+
+  @Override
+  public void reviveOffers(String frameworkId, Set<String> roles) {
+    List<Subscription> revived = subscriptions(framework(frameworkId), roles);
+    for (Subscription sub : revived) {
+      sub.suppressed = false;
+    }
+    clearFilters(revived);
+    frameworkChanged(revived);
+  }
+
+  @Override
+  public void updateWeights(Map<String, Double> newWeights) {
+    newWeights.forEach((role, w) -> {
+      if (w == null || !(w > 0) || w.isInfinite()) {
+        throw new IllegalArgumentException("weight of role '" + role + "' is " + w + "; expected a positive finite number");
+      }
+    });
+    roles.updateWeights(newWeights);
+  }
+
+  // ---- agents ----
+
+  @Override
+  public void addAgent(String agentId, AgentSpec spec, Map<String, Resources> usedByFramework) {
+    if (agents.containsKey(agentId)) {
+      throw new IllegalArgumentException("agent '" + agentId + "' is already added");
+    }
+    AgentState a = new AgentState(agentId, spec);
+    agents.put(agentId, a);
+    roles.totals().add(spec.total());
+    usedByFramework.forEach((frameworkId, used) -> {
+      Resources taken = take(a, frameworkId, used, "agent " + agentId);
+      FrameworkState fw = frameworks.get(frameworkId);
+      if (fw != null) {
+        track(fw, a, taken);
+      } else if (!taken.isEmpty()) {
+        a.unattributed.merge(frameworkId, taken, Resources::plus);
+        pendingUsage.computeIfAbsent(frameworkId, k -> new HashSet<>()).add(agentId);
+      }
+    });
+    markCandidate(a);
+    LOG.debug("added agent agentId={} total={}", agentId, spec.total());
+  }
+
+  @Override
+  public void removeAgent(String agentId) {
+    AgentState a = agents.remove(agentId);
+    if (a == null) {
+      return;
+    }
+    roles.totals().remove(a.spec.total());
+    for (String frameworkId : a.byFramework.keySet()) {
+      FrameworkState fw = frameworks.get(frameworkId);
+      if (fw == null) {
+        Set<String> pending = pendingUsage.get(frameworkId);
+        if (pending != null && pending.remove(agentId) && pending.isEmpty()) {
+          pendingUsage.remove(frameworkId);
+        }
+        continue;
+      }
+      Map<String, Resources> byRole = fw.held.get(agentId);
+      if (byRole != null) {
+        for (Map.Entry<String, Resources> e : List.copyOf(byRole.entrySet())) {
+          untrack(fw, fw.subscriptions.get(e.getKey()), a, e.getValue());
+        }
+      }
+    }
+    for (Subscription sub : a.filters.keySet()) {
+      sub.filterCount--;
+    }
+    LOG.debug("removed agent agentId={}", agentId);
+  }
+
+  @Override
+  public void activateAgent(String agentId) {
+    AgentState a = agent(agentId);
+    a.active = true;
+    a.version++;
+    markCandidate(a);
+  }
+
+  @Override
+  public void deactivateAgent(String agentId) {
+    AgentState a = agent(agentId);
+    a.active = false;
+    a.version++;
+  }
+
+  // ---- resources ----
+
+  @Override
+  public void recoverResources(String frameworkId, String agentId, Resources resources, double refuseSeconds,
+      long nowNanos) {
+    AgentState a = agents.get(agentId);
+    if (a == null || resources.isEmpty()) {
+      return; // removeAgent already freed everything
+    }
+    Resources remaining = resources;
+    Resources pending = a.unattributed.get(frameworkId);
+    if (pending != null) {
+      Resources back = pending.intersection(remaining);
+      give(a, frameworkId, back);
+      putOrRemove(a.unattributed, frameworkId, pending.minus(back));
+      remaining = remaining.minus(back);
+    }
+    FrameworkState fw = frameworks.get(frameworkId);
+    Map<String, Resources> byRole = fw == null ? null : fw.held.get(agentId);
+    if (byRole != null) {
+      // A framework holding the same resources in two roles gives back from roles in name order.
+      for (Map.Entry<String, Resources> e : new TreeMap<>(byRole).entrySet()) {
+        Resources back = e.getValue().intersection(remaining);
+        if (back.isEmpty()) {
+          continue;
+        }
+        Subscription sub = fw.subscriptions.get(e.getKey());
+        untrack(fw, sub, a, back);
+        give(a, frameworkId, back);
+        remaining = remaining.minus(back);
+        if (refuseSeconds > 0 && sub.subscribed) {
+          if (a.filters.put(sub, new Subscription.DeclineFilter(back, expiry(nowNanos, refuseSeconds))) == null) {
+            sub.filterCount++;
+          }
+        }
+      }
+    }
+    if (!remaining.isEmpty()) {
+      LOG.debug("recovered resources not held frameworkId={} agentId={} resources={}", frameworkId, agentId, remaining);
+    }
+    markCandidate(a);
+  }
+
+  /** now + max(refuseSeconds, interval), saturating. */
+  private long expiry(long nowNanos, double refuseSeconds) {
+    double nanos = Math.max(refuseSeconds * 1e9, intervalNanos);
+    if (nanos >= Long.MAX_VALUE - (double) Math.max(0, nowNanos)) {
+      return Long.MAX_VALUE;
+    }
+    return nowNanos + (long) nanos;
+  }
+
+  // ---- runs ----
+
+  @Override
+  public List<Allocation> allocate(long nowNanos) {
+    List<Allocation> out = new ArrayList<>();
+    AgentWalk walk = new AgentWalk(this, nowNanos, out);
+    for (AgentState a : allCandidates ? agents.values() : candidates) {
+      if (agents.get(a.id) == a) {
+        walk.walk(a);
+      }
+    }
+    for (AgentState a : candidates) {
+      a.candidate = false;
+    }
+    candidates.clear();
+    allCandidates = false;
+    return out;
+  }
+
+  /** Called by {@link AgentWalk} after an agent's walk, so the next agent sees the new shares. */
+  void offer(Subscription sub, AgentState a, Resources resources, List<Allocation> out) {
+    // resources were computed from a.free(), so no need to clamp like take() does
+    a.allocated = a.allocated.plus(resources);
+    a.byFramework.merge(sub.framework.id, resources, Resources::plus);
+    a.version++;
+    track(sub.framework, sub, a, resources);
+    out.add(new Allocation(sub.framework.id, sub.role, a.id, resources));
+  }
+
+  @Override
+  public void markAllCandidates() {
+    allCandidates = true;
+  }
+
+  @Override
+  public boolean hasCandidates() {
+    return allCandidates || !candidates.isEmpty();
+  }
+
+  @Override
+  public Resources allocated(String frameworkId, String agentId) {
+    AgentState a = agents.get(agentId);
+    return a == null ? Resources.EMPTY : a.byFramework.getOrDefault(frameworkId, Resources.EMPTY);
+  }
+
+  @Override
+  public double dominantShare(String frameworkId) {
+    FrameworkState fw = frameworks.get(frameworkId);
+    double share = 0;
+    if (fw != null) {
+      for (String role : fw.subscriptions.keySet()) {
+        share = Math.max(share, roles.frameworkShare(role, frameworkId));
+      }
+    }
+    return share;
+  }
+
+  @Override
+  public Map<String, Map<SkipReason, Long>> skipCounts() {
+    Map<String, Map<SkipReason, Long>> out = new TreeMap<>();
+    for (FrameworkState fw : frameworks.values()) {
+      Map<SkipReason, Long> counts = new EnumMap<>(SkipReason.class);
+      for (SkipReason r : SkipReason.values()) {
+        long n = fw.skips[r.ordinal()] + bulkSkips[r.ordinal()] - fw.bulkBaseline[r.ordinal()];
+        if (n > 0) {
+          counts.put(r, n);
+        }
+      }
+      out.put(fw.id, Collections.unmodifiableMap(counts));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Agents a run skipped in O(1) because nothing changed since a run found nothing to offer. */
+  public long unchangedAgentSkips() {
+    return memoHits;
+  }
+
+  /** A role's weighted dominant share, as the role sorter computes it. */
+  public double roleShare(String role) {
+    return roles.roleShare(role);
+  }
+
+  /** Throws IllegalStateException if an agent's allocation is not its frameworks' sum or exceeds its total. */
+  void checkInvariants() {
+    for (AgentState a : agents.values()) {
+      Resources sum = a.byFramework.values().stream().reduce(Resources.EMPTY, Resources::plus);
+      if (!sum.equals(a.allocated) || !a.spec.total().contains(a.allocated)) {
+        throw new IllegalStateException("agent " + a.id + ": allocated " + a.allocated + ", frameworks hold " + sum
+            + ", total " + a.spec.total());
+      }
+    }
+  }
+
+  // ---- bookkeeping helpers ----
+
+  /** Adds what of {@code used} is free to what the framework holds on the agent; returns that part. */
+  private Resources take(AgentState a, String frameworkId, Resources used, String source) {
+    Resources taken = used.intersection(a.free());
+    if (!taken.equals(used)) {
+      LOG.warn("usage exceeds free resources, keeping the free part source={} agentId={} frameworkId={} used={} free={}",
+          source, a.id, frameworkId, used, a.free());
+    }
+    if (!taken.isEmpty()) {
+      a.allocated = a.allocated.plus(taken);
+      a.byFramework.merge(frameworkId, taken, Resources::plus);
+      a.version++;
+    }
+    return taken;
+  }
+
+  /** Frees resources the framework held on the agent. */
+  private void give(AgentState a, String frameworkId, Resources back) {
+    if (!back.isEmpty()) {
+      a.allocated = a.allocated.minus(back);
+      putOrRemove(a.byFramework, frameworkId, a.byFramework.getOrDefault(frameworkId, Resources.EMPTY).minus(back));
+      a.version++;
+    }
+  }
+
+  /** Attributes usage to the framework's roles: reserved parts to their role, the rest to its first role. */
+  private void track(FrameworkState fw, AgentState a, Resources used) {
+    if (used == null || used.isEmpty()) {
+      return;
+    }
+    Resources rest = used;
+    for (String role : used.reservationRoles()) {
+      Resources part = used.reservedTo(role);
+      track(fw, roles.subscription(fw, role), a, part);
+      rest = rest.minus(part);
+    }
+    if (!rest.isEmpty()) {
+      String role = fw.spec.roles().isEmpty() ? DEFAULT_ROLE : new TreeSet<>(fw.spec.roles()).first();
+      track(fw, roles.subscription(fw, role), a, rest);
+    }
+  }
+
+  private void track(FrameworkState fw, Subscription sub, AgentState a, Resources r) {
+    Map<String, Resources> byRole = fw.held.computeIfAbsent(a.id, k -> new HashMap<>());
+    if (byRole.merge(sub.role, r, Resources::plus) == r) {
+      sub.agentsHeld++;
+    }
+    roles.allocated(sub, a.id, r);
+  }
+
+  private void untrack(FrameworkState fw, Subscription sub, AgentState a, Resources r) {
+    Map<String, Resources> byRole = fw.held.get(a.id);
+    Resources left = byRole.get(sub.role).minus(r);
+    putOrRemove(byRole, sub.role, left);
+    if (byRole.isEmpty()) {
+      fw.held.remove(a.id);
+    }
+    roles.unallocated(sub, a.id, r);
+    if (left.isEmpty()) {
+      sub.agentsHeld--;
+      roles.dropIfIdle(sub);
+    }
+  }
+
+  private Subscription subscribe(FrameworkState fw, String role) {
+    Subscription sub = roles.subscription(fw, role);
+    sub.subscribed = true;
+    return sub;
+  }
+
+  private void dropPendingUsage(String frameworkId) {
+    Set<String> pending = pendingUsage.remove(frameworkId);
+    if (pending != null) {
+      for (String agentId : pending) {
+        AgentState a = agents.get(agentId);
+        give(a, frameworkId, a.unattributed.remove(frameworkId));
+        markCandidate(a);
+      }
+    }
+  }
+
+  private List<Subscription> subscriptions(FrameworkState fw, Set<String> roleNames) {
+    List<Subscription> out = new ArrayList<>();
+    for (Subscription sub : fw.subscriptions.values()) {
+      if (sub.subscribed && (roleNames.isEmpty() || roleNames.contains(sub.role))) {
+        out.add(sub);
+      }
+    }
+    return out;
+  }
+
+  /** Subscriptions that may have become eligible anywhere: log them and look at all agents. */
+  private void frameworkChanged(Collection<Subscription> changed) {
+    changeLog.append(changed);
+    markAllCandidates();
+  }
+
+  /** Removes the subscriptions' decline filters from every agent. */
+  private void clearFilters(Collection<Subscription> subs) {
+    for (Subscription sub : subs) {
+      if (sub.filterCount > 0) {
+        for (AgentState a : agents.values()) {
+          if (a.filters.remove(sub) != null && --sub.filterCount == 0) {
+            break;
+          }
+        }
+        sub.filterCount = 0;
+      }
+    }
+  }
+
+  private void markCandidate(AgentState a) {
+    if (!a.candidate) {
+      a.candidate = true;
+      candidates.add(a);
+    }
+  }
+
+  private FrameworkState framework(String frameworkId) {
+    FrameworkState fw = frameworks.get(frameworkId);
+    if (fw == null) {
+      throw new IllegalArgumentException("framework '" + frameworkId + "' is not known to the allocator");
+    }
+    return fw;
+  }
+
+  private AgentState agent(String agentId) {
+    AgentState a = agents.get(agentId);
+    if (a == null) {
+      throw new IllegalArgumentException("agent '" + agentId + "' is not known to the allocator");
+    }
+    return a;
+  }
+
+  private static void putOrRemove(Map<String, Resources> map, String key, Resources value) {
+    if (value.isEmpty()) {
+      map.remove(key);
+    } else {
+      map.put(key, value);
+    }
+  }
+}

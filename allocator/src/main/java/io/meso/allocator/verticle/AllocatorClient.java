@@ -1,0 +1,81 @@
+package io.meso.allocator.verticle;
+
+import io.meso.allocator.AgentSpec;
+import io.meso.allocator.FrameworkSpec;
+import io.meso.allocator.Resources;
+import io.meso.codecs.Addresses;
+import io.meso.codecs.MesoCodecs;
+import io.vertx.core.eventbus.EventBus;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The master's handle on the allocator verticle: one fire-and-forget method per
+ * {@link io.meso.allocator.Allocator} mutator, each sending an {@link AllocatorCommand} to
+ * {@link Addresses#ALLOCATOR}. Offers come back as {@link AllocationBatch} messages on
+ * {@link Addresses#ALLOCATIONS}. Requires {@link MesoCodecs#register} on the Vert.x instance.
+ */
+public final class AllocatorClient {
+
+  private final EventBus bus;
+
+  public AllocatorClient(EventBus bus) {
+    this.bus = bus;
+  }
+
+  public void addFramework(String frameworkId, FrameworkSpec spec, Map<String, Resources> usedByAgent, boolean active) {
+    send(new AllocatorCommand.AddFramework(frameworkId, spec, usedByAgent, active));
+  }
+
+  public void updateFramework(String frameworkId, FrameworkSpec spec) {
+    send(new AllocatorCommand.UpdateFramework(frameworkId, spec));
+  }
+
+  public void activateFramework(String frameworkId) {
+    send(new AllocatorCommand.ActivateFramework(frameworkId));
+  }
+
+  public void deactivateFramework(String frameworkId) {
+    send(new AllocatorCommand.DeactivateFramework(frameworkId));
+  }
+
+  public void removeFramework(String frameworkId) {
+    send(new AllocatorCommand.RemoveFramework(frameworkId));
+  }
+
+  public void addAgent(String agentId, AgentSpec spec, Map<String, Resources> usedByFramework) {
+    send(new AllocatorCommand.AddAgent(agentId, spec, usedByFramework));
+  }
+
+  public void removeAgent(String agentId) {
+    send(new AllocatorCommand.RemoveAgent(agentId));
+  }
+
+  public void activateAgent(String agentId) {
+    send(new AllocatorCommand.ActivateAgent(agentId));
+  }
+
+  public void deactivateAgent(String agentId) {
+    send(new AllocatorCommand.DeactivateAgent(agentId));
+  }
+
+  public void recoverResources(String frameworkId, String agentId, Resources resources, double refuseSeconds) {
+    send(new AllocatorCommand.RecoverResources(frameworkId, agentId, resources, refuseSeconds));
+  }
+
+  public void suppressOffers(String frameworkId, Set<String> roles) {
+    send(new AllocatorCommand.SuppressOffers(frameworkId, roles));
+  }
+
+  public void reviveOffers(String frameworkId, Set<String> roles) {
+    send(new AllocatorCommand.ReviveOffers(frameworkId, roles));
+  }
+
+  public void updateWeights(Map<String, Double> weights) {
+    send(new AllocatorCommand.UpdateWeights(weights));
+  }
+
+  private void send(AllocatorCommand command) {
+    bus.send(Addresses.ALLOCATOR, command, MesoCodecs.LOCAL);
+  }
+}

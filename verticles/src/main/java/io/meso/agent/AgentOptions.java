@@ -1,0 +1,248 @@
+package io.meso.agent;
+
+import io.meso.executor.ExecutorOptions;
+import io.meso.executor.Isolation;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of one agent: how it presents itself to the master (hostname, port, resources,
+ * attributes), where it keeps sandboxes and its checkpoint (work dir), its timing against the
+ * master (ping timeout, registration backoff, status update retries), and how it runs tasks
+ * (executor mode, isolation, kill grace period). Times are in milliseconds.
+ */
+public class AgentOptions {
+
+  /** null: the local host name, resolved when the agent starts. */
+  public static final String DEFAULT_HOSTNAME = null;
+  public static final int DEFAULT_PORT = 5051;
+  /** null: {@code ${java.io.tmpdir}/meso/agent-<port>}. */
+  public static final String DEFAULT_WORK_DIR = null;
+  /** null: detected resources only. */
+  public static final String DEFAULT_RESOURCES = null;
+  public static final String DEFAULT_ATTRIBUTES = null;
+  public static final long DEFAULT_PING_TIMEOUT_MILLIS = 10_000;
+  public static final long DEFAULT_REGISTRATION_BACKOFF_INITIAL_MILLIS = 100;
+  public static final long DEFAULT_REGISTRATION_BACKOFF_MAX_MILLIS = 5_000;
+  public static final long DEFAULT_REGISTRATION_TIMEOUT_MILLIS = 5_000;
+  public static final long DEFAULT_STATUS_UPDATE_RETRY_INITIAL_MILLIS = 1_000;
+  public static final long DEFAULT_STATUS_UPDATE_RETRY_MAX_MILLIS = 30_000;
+  public static final long DEFAULT_KILL_GRACE_PERIOD_MILLIS = ExecutorOptions.DEFAULT_KILL_GRACE_PERIOD_MILLIS;
+  public static final ExecutorMode DEFAULT_EXECUTOR_MODE = ExecutorMode.PROCESS;
+  public static final Isolation DEFAULT_ISOLATION = ExecutorOptions.DEFAULT_ISOLATION;
+  public static final long DEFAULT_SIMULATED_TASK_DURATION_MILLIS = ExecutorOptions.DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
+
+  private String hostname = DEFAULT_HOSTNAME;
+  private int port = DEFAULT_PORT;
+  private String workDir = DEFAULT_WORK_DIR;
+  private String resources = DEFAULT_RESOURCES;
+  private String attributes = DEFAULT_ATTRIBUTES;
+  private long pingTimeoutMillis = DEFAULT_PING_TIMEOUT_MILLIS;
+  private long registrationBackoffInitialMillis = DEFAULT_REGISTRATION_BACKOFF_INITIAL_MILLIS;
+  private long registrationBackoffMaxMillis = DEFAULT_REGISTRATION_BACKOFF_MAX_MILLIS;
+  private long registrationTimeoutMillis = DEFAULT_REGISTRATION_TIMEOUT_MILLIS;
+  private long statusUpdateRetryInitialMillis = DEFAULT_STATUS_UPDATE_RETRY_INITIAL_MILLIS;
+  private long statusUpdateRetryMaxMillis = DEFAULT_STATUS_UPDATE_RETRY_MAX_MILLIS;
+  private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
+  private ExecutorMode executorMode = DEFAULT_EXECUTOR_MODE;
+  private Isolation isolation = DEFAULT_ISOLATION;
+  private long simulatedTaskDurationMillis = DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
+
+  public AgentOptions() {}
+
+  public AgentOptions(AgentOptions other) {
+    this(other.toJson());
+  }
+
+  public AgentOptions(JsonObject json) {
+    hostname = json.getString("hostname", DEFAULT_HOSTNAME);
+    port = json.getInteger("port", DEFAULT_PORT);
+    workDir = json.getString("workDir", DEFAULT_WORK_DIR);
+    resources = json.getString("resources", DEFAULT_RESOURCES);
+    attributes = json.getString("attributes", DEFAULT_ATTRIBUTES);
+    pingTimeoutMillis = json.getLong("pingTimeoutMillis", DEFAULT_PING_TIMEOUT_MILLIS);
+    registrationBackoffInitialMillis =
+        json.getLong("registrationBackoffInitialMillis", DEFAULT_REGISTRATION_BACKOFF_INITIAL_MILLIS);
+    registrationBackoffMaxMillis = json.getLong("registrationBackoffMaxMillis", DEFAULT_REGISTRATION_BACKOFF_MAX_MILLIS);
+    registrationTimeoutMillis = json.getLong("registrationTimeoutMillis", DEFAULT_REGISTRATION_TIMEOUT_MILLIS);
+    statusUpdateRetryInitialMillis =
+        json.getLong("statusUpdateRetryInitialMillis", DEFAULT_STATUS_UPDATE_RETRY_INITIAL_MILLIS);
+    statusUpdateRetryMaxMillis = json.getLong("statusUpdateRetryMaxMillis", DEFAULT_STATUS_UPDATE_RETRY_MAX_MILLIS);
+    killGracePeriodMillis = json.getLong("killGracePeriodMillis", DEFAULT_KILL_GRACE_PERIOD_MILLIS);
+    executorMode = ExecutorMode.valueOf(json.getString("executorMode", DEFAULT_EXECUTOR_MODE.name()));
+    isolation = Isolation.valueOf(json.getString("isolation", DEFAULT_ISOLATION.name()));
+    simulatedTaskDurationMillis = json.getLong("simulatedTaskDurationMillis", DEFAULT_SIMULATED_TASK_DURATION_MILLIS);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("port", port)
+        .put("pingTimeoutMillis", pingTimeoutMillis)
+        .put("registrationBackoffInitialMillis", registrationBackoffInitialMillis)
+        .put("registrationBackoffMaxMillis", registrationBackoffMaxMillis)
+        .put("registrationTimeoutMillis", registrationTimeoutMillis)
+        .put("statusUpdateRetryInitialMillis", statusUpdateRetryInitialMillis)
+        .put("statusUpdateRetryMaxMillis", statusUpdateRetryMaxMillis)
+        .put("killGracePeriodMillis", killGracePeriodMillis)
+        .put("executorMode", executorMode.name())
+        .put("isolation", isolation.name())
+        .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis);
+    putIfSet(json, "hostname", hostname);
+    putIfSet(json, "workDir", workDir);
+    putIfSet(json, "resources", resources);
+    putIfSet(json, "attributes", attributes);
+    return json;
+  }
+
+  /** The executor settings these options imply. */
+  public ExecutorOptions toExecutorOptions() {
+    return new ExecutorOptions()
+        .setIsolation(isolation)
+        .setKillGracePeriodMillis(killGracePeriodMillis)
+        .setSimulatedTaskDurationMillis(simulatedTaskDurationMillis);
+  }
+
+  /** The host name the agent advertises; null until set (the agent then uses the local host name). */
+  public String getHostname() { return hostname; }
+
+  public AgentOptions setHostname(String hostname) {
+    this.hostname = hostname;
+    return this;
+  }
+
+  /** The port advertised in AgentInfo.port. */
+  public int getPort() { return port; }
+
+  public AgentOptions setPort(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** The work directory: set, or {@code ${java.io.tmpdir}/meso/agent-<port>}. */
+  public String getWorkDir() {
+    return workDir != null ? workDir
+        : Path.of(System.getProperty("java.io.tmpdir"), "meso", "agent-" + port).toString();
+  }
+
+  public AgentOptions setWorkDir(String workDir) {
+    this.workDir = workDir;
+    return this;
+  }
+
+  /** Resources overriding detection by name, e.g. {@code cpus:4;mem:8192;ports:[31000-32000];gpus:1}. */
+  public String getResources() { return resources; }
+
+  public AgentOptions setResources(String resources) {
+    this.resources = resources;
+    return this;
+  }
+
+  /** Attributes, e.g. {@code rack:r1;zone:a;level:3} (numbers become SCALAR, [a-b] RANGES, else TEXT). */
+  public String getAttributes() { return attributes; }
+
+  public AgentOptions setAttributes(String attributes) {
+    this.attributes = attributes;
+    return this;
+  }
+
+  /**
+   * Without a ping from the master for this long the agent re-registers. The effective timeout
+   * is at least twice the ping interval the master announces at registration.
+   */
+  public long getPingTimeoutMillis() { return pingTimeoutMillis; }
+
+  public AgentOptions setPingTimeoutMillis(long millis) {
+    this.pingTimeoutMillis = positive("pingTimeoutMillis", millis);
+    return this;
+  }
+
+  public long getRegistrationBackoffInitialMillis() { return registrationBackoffInitialMillis; }
+
+  public AgentOptions setRegistrationBackoffInitialMillis(long millis) {
+    this.registrationBackoffInitialMillis = positive("registrationBackoffInitialMillis", millis);
+    return this;
+  }
+
+  public long getRegistrationBackoffMaxMillis() { return registrationBackoffMaxMillis; }
+
+  public AgentOptions setRegistrationBackoffMaxMillis(long millis) {
+    this.registrationBackoffMaxMillis = positive("registrationBackoffMaxMillis", millis);
+    return this;
+  }
+
+  /** How long one registration request waits for the master's answer. */
+  public long getRegistrationTimeoutMillis() { return registrationTimeoutMillis; }
+
+  public AgentOptions setRegistrationTimeoutMillis(long millis) {
+    this.registrationTimeoutMillis = positive("registrationTimeoutMillis", millis);
+    return this;
+  }
+
+  /** First resend of an unacknowledged status update; doubles up to {@link #getStatusUpdateRetryMaxMillis()}. */
+  public long getStatusUpdateRetryInitialMillis() { return statusUpdateRetryInitialMillis; }
+
+  public AgentOptions setStatusUpdateRetryInitialMillis(long millis) {
+    this.statusUpdateRetryInitialMillis = positive("statusUpdateRetryInitialMillis", millis);
+    return this;
+  }
+
+  public long getStatusUpdateRetryMaxMillis() { return statusUpdateRetryMaxMillis; }
+
+  public AgentOptions setStatusUpdateRetryMaxMillis(long millis) {
+    this.statusUpdateRetryMaxMillis = positive("statusUpdateRetryMaxMillis", millis);
+    return this;
+  }
+
+  /** SIGTERM-to-SIGKILL grace when neither the kill nor the task names a kill policy. */
+  public long getKillGracePeriodMillis() { return killGracePeriodMillis; }
+
+  public AgentOptions setKillGracePeriodMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("killGracePeriodMillis must be >= 0, was " + millis);
+    }
+    this.killGracePeriodMillis = millis;
+    return this;
+  }
+
+  public ExecutorMode getExecutorMode() { return executorMode; }
+
+  public AgentOptions setExecutorMode(ExecutorMode executorMode) {
+    this.executorMode = Objects.requireNonNull(executorMode, "executorMode");
+    return this;
+  }
+
+  public Isolation getIsolation() { return isolation; }
+
+  public AgentOptions setIsolation(Isolation isolation) {
+    this.isolation = Objects.requireNonNull(isolation, "isolation");
+    return this;
+  }
+
+  /** With {@link ExecutorMode#SIMULATED}: how long a task runs when its data names no duration. */
+  public long getSimulatedTaskDurationMillis() { return simulatedTaskDurationMillis; }
+
+  public AgentOptions setSimulatedTaskDurationMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("simulatedTaskDurationMillis must be >= 0, was " + millis);
+    }
+    this.simulatedTaskDurationMillis = millis;
+    return this;
+  }
+
+  private static long positive(String field, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(field + " must be > 0, was " + value);
+    }
+    return value;
+  }
+
+  private static void putIfSet(JsonObject json, String key, String value) {
+    if (value != null) {
+      json.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,497 @@
+package io.meso.agent;
+
+import com.google.protobuf.ByteString;
+import io.meso.allocator.Resources;
+import io.meso.codecs.Addresses;
+import io.meso.codecs.MesoCodecs;
+import io.meso.executor.ExecutorVerticle;
+import io.meso.executor.FileNames;
+import io.meso.executor.KillTask;
+import io.meso.executor.LaunchTask;
+import io.meso.executor.SimulatedExecutorVerticle;
+import io.meso.executor.TaskStatusChanged;
+import io.meso.executor.TaskStates;
+import io.meso.internal.AgentRegisteredMessage;
+import io.meso.internal.AgentReregisteredMessage;
+import io.meso.internal.KillTaskMessage;
+import io.meso.internal.ListFilesRequest;
+import io.meso.internal.PingAgentMessage;
+import io.meso.internal.PongAgentMessage;
+import io.meso.internal.ReadFileRequest;
+import io.meso.internal.RegisterAgentMessage;
+import io.meso.internal.ReregisterAgentMessage;
+import io.meso.internal.RunTaskMessage;
+import io.meso.internal.ShutdownFrameworkMessage;
+import io.meso.internal.StatusUpdate;
+import io.meso.internal.StatusUpdateAcknowledgementMessage;
+import io.meso.v1.AgentID;
+import io.meso.v1.AgentInfo;
+import io.meso.v1.FrameworkID;
+import io.meso.v1.FrameworkInfo;
+import io.meso.v1.TaskID;
+import io.meso.v1.TaskInfo;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Meso agent: offers this machine's resources to the leading master and runs the tasks it is
+ * sent, through its executor (real processes, or simulated for benchmarks).
+ *
+ * <p>Start-up: resolve the work dir, recover the agent id from {@code <workDir>/meta/agent_id}
+ * (else a fresh {@code <uuid>-S0}), detect resources, deploy the executor, subscribe to
+ * {@code Addresses.agent(id)} and wait until the subscription is in place, then register with
+ * the master (see {@link MasterLink}); {@link #registered()} completes once a master answered.
+ * The id is checkpointed after the first registration; an agent that recovered it, or that
+ * registered before in this process, sends ReregisterAgentMessage with its tasks, their
+ * frameworks and the update in flight of each.
+ *
+ * <p>Messages on its inbox: RunTaskMessage, KillTaskMessage, ShutdownFrameworkMessage,
+ * StatusUpdateAcknowledgementMessage (send); PingAgentMessage, ReadFileRequest,
+ * ListFilesRequest (request/reply). A message it cannot handle is logged and ignored, or, if it
+ * is a request, failed with 400. Status updates are delivered reliably by
+ * {@link StatusUpdateManager}. Sandboxes: {@code <workDir>/frameworks/<fw>/tasks/<task>}.
+ */
+public class AgentVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+  public static final String VERSION = "0.1.0";
+  /** How many finished tasks' sandboxes stay browsable after their terminal update was acknowledged. */
+  static final int COMPLETED_SANDBOXES_KEPT = 1000;
+
+  private final AgentOptions options;
+  private final Promise<String> registered = Promise.promise();
+  private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
+  private final Map<TaskKey, Path> completed = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<TaskKey, Path> eldest) {
+      return size() > COMPLETED_SANDBOXES_KEPT;
+    }
+  };
+  private String agentId;
+  private AgentID agentIdProto;
+  private AgentInfo agentInfo;
+  private Path workDir;
+  private boolean recovered;
+  private boolean everRegistered;
+  private String executorAddress;
+  private StatusUpdateManager updates;
+  private MasterLink master;
+
+  public AgentVerticle(AgentOptions options) {
+    this.options = new AgentOptions(options);
+  }
+
+  /** Completes with the agent id once a master accepted the agent's first registration. */
+  public Future<String> registered() {
+    return registered.future();
+  }
+
+  /** The agent id (null until started). */
+  public String agentId() {
+    return agentId;
+  }
+
+  /** What the agent tells the master about itself (null until started). */
+  public AgentInfo agentInfo() {
+    return agentInfo;
+  }
+
+  /** Whether the agent is registered with a live master right now. */
+  public boolean isConnected() {
+    return master != null && master.isConnected();
+  }
+
+  private record Prepared(Path workDir, String agentId, boolean recovered, AgentInfo info) {}
+
+  @Override
+  public Future<?> start() {
+    return vertx.executeBlocking(this::prepare, false).compose(p -> {
+      workDir = p.workDir();
+      agentId = p.agentId();
+      agentIdProto = AgentID.newBuilder().setValue(agentId).build();
+      agentInfo = p.info();
+      recovered = p.recovered();
+      executorAddress = Addresses.executor(agentId);
+      updates = new StatusUpdateManager(vertx, options.getStatusUpdateRetryInitialMillis(),
+          options.getStatusUpdateRetryMaxMillis(), update -> vertx.eventBus().send(Addresses.MASTER, update));
+      master = new MasterLink(vertx, agentId, options, new MasterListener());
+      return vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId),
+          msg -> onExecutorStatus(msg.body())).completion();
+    }).compose(v -> vertx.deployVerticle(options.getExecutorMode() == ExecutorMode.SIMULATED
+        ? new SimulatedExecutorVerticle(agentId, options.toExecutorOptions())
+        : new ExecutorVerticle(agentId, options.toExecutorOptions())))
+        .compose(v -> vertx.eventBus().consumer(Addresses.agent(agentId), this::onMessage).completion())
+        .onSuccess(v -> {
+          LOG.info("agent started agent_id={} hostname={} port={} work_dir={} recovered={} resources={}", agentId,
+              agentInfo.getHostname(), agentInfo.getPort(), workDir, recovered,
+              Resources.fromProto(agentInfo.getResourcesList()));
+          master.connect();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (master != null) {
+      master.close();
+    }
+    if (updates != null) {
+      updates.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Blocking start-up work: work dir, agent id checkpoint, host name, resources, attributes. */
+  private Prepared prepare() throws Exception {
+    Path dir = Path.of(options.getWorkDir()).toAbsolutePath().normalize();
+    Files.createDirectories(dir);
+    Path checkpoint = dir.resolve("meta").resolve("agent_id");
+    String id = Files.isRegularFile(checkpoint) ? Files.readString(checkpoint).trim() : "";
+    boolean recoveredId = !id.isEmpty();
+    if (!recoveredId) {
+      id = UUID.randomUUID() + "-S0";
+    }
+    String hostname = options.getHostname();
+    if (hostname == null || hostname.isBlank()) {
+      try {
+        hostname = InetAddress.getLocalHost().getHostName();
+      } catch (Exception e) {
+        hostname = "localhost";
+      }
+    }
+    AgentInfo info = AgentInfo.newBuilder()
+        .setId(AgentID.newBuilder().setValue(id))
+        .setHostname(hostname)
+        .setPort(options.getPort())
+        .addAllResources(ResourceDetector.detect(options.getResources(), dir).toProto())
+        .addAllAttributes(AgentAttributes.parse(options.getAttributes()))
+        .build();
+    return new Prepared(dir, id, recoveredId, info);
+  }
+
+  // ---- inbox ----
+
+  private void onMessage(Message<Object> msg) {
+    Object body = null;
+    try {
+      body = msg.body();
+      if (body instanceof RunTaskMessage run) {
+        runTask(run);
+      } else if (body instanceof KillTaskMessage kill) {
+        killTask(kill);
+      } else if (body instanceof StatusUpdateAcknowledgementMessage ack) {
+        acknowledge(ack);
+      } else if (body instanceof PingAgentMessage ping) {
+        msg.reply(PongAgentMessage.newBuilder().setAgentId(agentIdProto).build());
+        master.pinged(ping);
+      } else if (body instanceof ShutdownFrameworkMessage shutdown) {
+        shutdownFramework(shutdown.getFrameworkId().getValue());
+      } else if (body instanceof ReadFileRequest read) {
+        readFile(msg, read);
+      } else if (body instanceof ListFilesRequest list) {
+        listFiles(msg, list);
+      } else {
+        refuse(msg, "unexpected message type " + (body == null ? "null" : body.getClass().getName()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("agent failed to handle a message agent_id={} type={}", agentId,
+          body == null ? "?" : body.getClass().getSimpleName(), e);
+      refuse(msg, "cannot handle message: " + e);
+    }
+  }
+
+  private void refuse(Message<Object> msg, String why) {
+    if (msg.replyAddress() != null) {
+      msg.fail(400, why);
+    } else {
+      LOG.warn("ignoring message agent_id={} reason={}", agentId, why);
+    }
+  }
+
+  private void runTask(RunTaskMessage run) {
+    FrameworkInfo framework = run.getFramework();
+    TaskInfo task = run.getTask();
+    String frameworkId = framework.getId().getValue();
+    String taskId = task.getTaskId().getValue();
+    if (frameworkId.isEmpty() || taskId.isEmpty()) {
+      LOG.warn("ignoring RunTaskMessage without framework.id or task.task_id agent_id={} framework_id='{}' "
+          + "task_id='{}'", agentId, frameworkId, taskId);
+      return;
+    }
+    TaskKey key = new TaskKey(frameworkId, taskId);
+    AgentTask existing = tasks.get(key);
+    if (existing != null) {
+      reject(frameworkId, task, "Task '" + taskId + "' of framework " + frameworkId + " is already "
+          + (TaskStates.isTerminal(existing.state) ? "known to agent " + agentId + " (" + existing.state
+          + ", not yet acknowledged)" : "running on agent " + agentId + " (" + existing.state + ")")
+          + ": task ids must be unique within a framework");
+      return;
+    }
+    if (options.getExecutorMode() == ExecutorMode.PROCESS && task.getCommand().getValue().isEmpty()) {
+      reject(frameworkId, task, "Task '" + taskId + "' has no command: set command.value");
+      return;
+    }
+    Path sandbox = sandbox(frameworkId, taskId);
+    tasks.put(key, new AgentTask(key, framework, task, sandbox));
+    completed.remove(key);
+    LOG.debug("launching task {} sandbox={}", key, sandbox);
+    vertx.eventBus().send(executorAddress, new LaunchTask(framework, task, sandbox.toString()), MesoCodecs.LOCAL);
+  }
+
+  private void reject(String frameworkId, TaskInfo task, String message) {
+    LOG.info("rejecting task framework_id={} task_id={} reason={}", frameworkId, task.getTaskId().getValue(), message);
+    TaskStatus status = TaskStatus.newBuilder()
+        .setTaskId(task.getTaskId())
+        .setState(TaskState.TASK_ERROR)
+        .setReason(TaskStatus.Reason.REASON_TASK_INVALID)
+        .setSource(TaskStatus.Source.SOURCE_AGENT)
+        .setMessage(message)
+        .build();
+    updates.addRejection(newUpdate(frameworkId, status));
+  }
+
+  private void killTask(KillTaskMessage kill) {
+    AgentTask task = find(kill.hasFrameworkId() ? kill.getFrameworkId().getValue() : null, kill.getTaskId().getValue());
+    if (task == null) {
+      LOG.info("kill for an unknown task ignored (the master handles unknown tasks) agent_id={} framework_id={} "
+          + "task_id={}", agentId, kill.getFrameworkId().getValue(), kill.getTaskId().getValue());
+      return;
+    }
+    long grace = kill.hasKillPolicy() && kill.getKillPolicy().hasGracePeriod()
+        ? kill.getKillPolicy().getGracePeriod().getNanoseconds() / 1_000_000 : -1;
+    kill(task, grace);
+  }
+
+  /** Kills a task; {@code graceMillis < 0} means the task's own kill policy, else the agent's default. */
+  private void kill(AgentTask task, long graceMillis) {
+    if (TaskStates.isTerminal(task.state)) {
+      LOG.info("kill for a task that already ended ignored {} state={}", task.key, task.state);
+      return;
+    }
+    long grace = graceMillis >= 0 ? graceMillis
+        : task.info.hasKillPolicy() && task.info.getKillPolicy().hasGracePeriod()
+            ? task.info.getKillPolicy().getGracePeriod().getNanoseconds() / 1_000_000
+            : options.getKillGracePeriodMillis();
+    boolean reportKilling = task.framework.getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.TASK_KILLING_STATE);
+    LOG.info("killing task {} grace_period_ms={}", task.key, grace);
+    vertx.eventBus().send(executorAddress,
+        new KillTask(task.key.frameworkId(), task.key.taskId(), Math.max(0, grace), reportKilling), MesoCodecs.LOCAL);
+  }
+
+  private void shutdownFramework(String frameworkId) {
+    LOG.info("shutting down framework agent_id={} framework_id={}", agentId, frameworkId);
+    for (AgentTask task : new ArrayList<>(tasks.values())) {
+      if (task.key.frameworkId().equals(frameworkId)) {
+        kill(task, -1);
+      }
+    }
+  }
+
+  private void acknowledge(StatusUpdateAcknowledgementMessage ack) {
+    TaskKey key = new TaskKey(ack.getFrameworkId().getValue(), ack.getTaskId().getValue());
+    StatusUpdate acked = updates.acknowledge(key, ack.getUuid());
+    if (acked == null) {
+      if (updates.acknowledgeRejection(ack.getUuid()) == null) {
+        LOG.debug("acknowledgement for no update in flight ignored {} ", key);
+      }
+      return;
+    }
+    if (TaskStates.isTerminal(acked.getStatus().getState()) && updates.head(key) == null) {
+      AgentTask task = tasks.remove(key);
+      if (task != null) {
+        completed.put(key, task.sandbox);
+        LOG.debug("task forgotten after its terminal update was acknowledged {} state={}", key, task.state);
+      }
+    }
+  }
+
+  // ---- executor ----
+
+  private void onExecutorStatus(TaskStatusChanged changed) {
+    TaskKey key = new TaskKey(changed.frameworkId(), changed.taskId());
+    AgentTask task = tasks.get(key);
+    if (task == null) {
+      LOG.warn("status from the executor for an unknown task ignored {} state={}", key, changed.status().getState());
+      return;
+    }
+    StatusUpdate update = newUpdate(changed.frameworkId(), changed.status());
+    task.state = changed.status().getState();
+    task.latestStatus = update.getStatus();
+    LOG.debug("status update {} state={} message={}", key, task.state, changed.status().getMessage());
+    updates.add(key, update);
+  }
+
+  private StatusUpdate newUpdate(String frameworkId, TaskStatus status) {
+    UUID uuid = UUID.randomUUID();
+    ByteString bytes = ByteString.copyFrom(ByteBuffer.allocate(16)
+        .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).flip());
+    double now = System.currentTimeMillis() / 1000.0;
+    TaskStatus stamped = status.toBuilder().setAgentId(agentIdProto).setTimestamp(now).setUuid(bytes).build();
+    return StatusUpdate.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setStatus(stamped)
+        .setTimestamp(now)
+        .setUuid(bytes)
+        .setAgentId(agentIdProto)
+        .setLatestState(stamped.getState())
+        .build();
+  }
+
+  // ---- files ----
+
+  private void readFile(Message<Object> msg, ReadFileRequest read) {
+    withSandbox(msg, read.hasFrameworkId() ? read.getFrameworkId().getValue() : null, read.getTaskId().getValue(),
+        sandbox -> () -> SandboxFiles.read(sandbox, read.getPath(), read.getOffset(), read.getLength()));
+  }
+
+  private void listFiles(Message<Object> msg, ListFilesRequest list) {
+    withSandbox(msg, list.hasFrameworkId() ? list.getFrameworkId().getValue() : null, list.getTaskId().getValue(),
+        sandbox -> () -> SandboxFiles.list(sandbox, list.getPath()));
+  }
+
+  private void withSandbox(Message<Object> msg, String frameworkId, String taskId,
+      java.util.function.Function<Path, Callable<Object>> work) {
+    if (taskId.isEmpty()) {
+      msg.fail(400, "task_id is required");
+      return;
+    }
+    Path sandbox = sandboxOf(frameworkId, taskId);
+    if (sandbox == null) {
+      msg.fail(404, "unknown task '" + taskId + "'" + (frameworkId == null ? "" : " of framework " + frameworkId)
+          + " on agent " + agentId);
+      return;
+    }
+    vertx.executeBlocking(work.apply(sandbox), false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else if (ar.cause() instanceof SandboxFiles.Refusal refusal) {
+        msg.fail(refusal.code, refusal.getMessage());
+      } else {
+        msg.fail(500, String.valueOf(ar.cause()));
+      }
+    });
+  }
+
+  /** The sandbox of a live or recently completed task; framework id optional (null: by task id). */
+  private Path sandboxOf(String frameworkId, String taskId) {
+    AgentTask live = find(frameworkId, taskId);
+    if (live != null) {
+      return live.sandbox;
+    }
+    for (Map.Entry<TaskKey, Path> e : completed.entrySet()) {
+      if (e.getKey().taskId().equals(taskId) && (frameworkId == null || e.getKey().frameworkId().equals(frameworkId))) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private AgentTask find(String frameworkId, String taskId) {
+    if (frameworkId != null && !frameworkId.isEmpty()) {
+      return tasks.get(new TaskKey(frameworkId, taskId));
+    }
+    for (AgentTask task : tasks.values()) {
+      if (task.key.taskId().equals(taskId)) {
+        return task;
+      }
+    }
+    return null;
+  }
+
+  private Path sandbox(String frameworkId, String taskId) {
+    return workDir.resolve("frameworks").resolve(FileNames.sanitize(frameworkId))
+        .resolve("tasks").resolve(FileNames.sanitize(taskId));
+  }
+
+  // ---- master ----
+
+  private final class MasterListener implements MasterLink.Listener {
+
+    @Override
+    public Object registration() {
+      AgentInfo info = agentInfo;
+      if (!everRegistered && !recovered) {
+        return RegisterAgentMessage.newBuilder().setAgentInfo(info).setVersion(VERSION).build();
+      }
+      ReregisterAgentMessage.Builder msg = ReregisterAgentMessage.newBuilder().setAgentInfo(info).setVersion(VERSION);
+      Map<String, FrameworkInfo> frameworks = new HashMap<>();
+      for (AgentTask task : tasks.values()) {
+        msg.addTasks(task.toProto(agentIdProto, updates.head(task.key)));
+        frameworks.put(task.key.frameworkId(), task.framework);
+      }
+      msg.addAllFrameworks(frameworks.values());
+      msg.addAllUpdates(updates.heads());
+      return msg.build();
+    }
+
+    @Override
+    public Double registered(Object reply) {
+      AgentID id;
+      double interval;
+      List<TaskID> toKill = List.of();
+      if (reply instanceof AgentRegisteredMessage r) {
+        id = r.getAgentId();
+        interval = r.getPingIntervalSeconds();
+      } else if (reply instanceof AgentReregisteredMessage r) {
+        id = r.getAgentId();
+        interval = r.getPingIntervalSeconds();
+        toKill = r.getKillTaskIdsList();
+      } else {
+        return null;
+      }
+      if (!id.getValue().isEmpty() && !id.getValue().equals(agentId)) {
+        LOG.warn("master answered with another agent id, keeping ours agent_id={} master_said={}", agentId,
+            id.getValue());
+      }
+      boolean first = !everRegistered;
+      everRegistered = true;
+      LOG.info("{} with the master agent_id={} ping_interval_s={} tasks={} pending_updates={}",
+          reply instanceof AgentRegisteredMessage ? "registered" : "re-registered", agentId, interval, tasks.size(),
+          updates.pendingCount());
+      if (first && !recovered) {
+        checkpointAgentId();
+      }
+      updates.resume();
+      for (TaskID taskId : toKill) {
+        AgentTask task = find(null, taskId.getValue());
+        if (task != null) {
+          kill(task, -1);
+        }
+      }
+      registered.tryComplete(agentId);
+      return interval;
+    }
+
+    @Override
+    public void disconnected(String why) {
+      updates.pause();
+    }
+  }
+
+  private void checkpointAgentId() {
+    Path meta = workDir.resolve("meta");
+    vertx.fileSystem().mkdirs(meta.toString())
+        .compose(v -> vertx.fileSystem().writeFile(meta.resolve("agent_id").toString(),
+            io.vertx.core.buffer.Buffer.buffer(agentId + "\n", StandardCharsets.UTF_8.name())))
+        .onFailure(e -> LOG.warn("cannot checkpoint the agent id agent_id={} work_dir={} error={}", agentId, workDir,
+            e.toString()));
+  }
+}

@@ -1,0 +1,158 @@
+package io.meso.agent;
+
+import io.meso.codecs.Addresses;
+import io.meso.internal.PingAgentMessage;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's side of its relationship with the leading master: (re-)registration requests to
+ * {@code Addresses.MASTER}, retried with {@link Backoff} until a master answers (no master yet,
+ * a failover in progress, a timeout), and the ping watchdog: without a ping for the ping
+ * timeout the master is presumed gone and the agent re-registers. Event-loop confined.
+ */
+final class MasterLink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MasterLink.class);
+
+  /** What the agent provides and hears. */
+  interface Listener {
+    /** The message for the next attempt: RegisterAgentMessage or ReregisterAgentMessage. */
+    Object registration();
+
+    /** The master answered; returns its ping interval in seconds, or null if the reply is unusable. */
+    Double registered(Object reply);
+
+    /** The agent lost the master (ping timeout, or the master says it does not know the agent). */
+    void disconnected(String why);
+  }
+
+  private final Vertx vertx;
+  private final String agentId;
+  private final AgentOptions options;
+  private final Listener listener;
+  private final Backoff backoff;
+  private final DeliveryOptions delivery;
+  private boolean connected;
+  private boolean registering;
+  private boolean closed;
+  private boolean loggedWaiting;
+  private long retryTimer = -1;
+  private long watchdog = -1;
+  private long pingTimeoutMillis;
+
+  MasterLink(Vertx vertx, String agentId, AgentOptions options, Listener listener) {
+    this.vertx = vertx;
+    this.agentId = agentId;
+    this.options = options;
+    this.listener = listener;
+    this.backoff = new Backoff(options.getRegistrationBackoffInitialMillis(), options.getRegistrationBackoffMaxMillis());
+    this.delivery = new DeliveryOptions().setSendTimeout(options.getRegistrationTimeoutMillis());
+    this.pingTimeoutMillis = options.getPingTimeoutMillis();
+  }
+
+  boolean isConnected() {
+    return connected;
+  }
+
+  /** Starts registering, unless already registered or registering. */
+  void connect() {
+    if (closed || connected || registering) {
+      return;
+    }
+    registering = true;
+    loggedWaiting = false;
+    backoff.reset();
+    attempt();
+  }
+
+  /** A ping arrived: re-arm the watchdog, or re-register when the master does not know us. */
+  void pinged(PingAgentMessage ping) {
+    if (!connected) {
+      return;
+    }
+    if (ping.hasConnected() && !ping.getConnected()) {
+      lost("the master pinged as not connected");
+      return;
+    }
+    armWatchdog();
+  }
+
+  void close() {
+    closed = true;
+    cancel(retryTimer);
+    cancel(watchdog);
+    retryTimer = watchdog = -1;
+  }
+
+  private void attempt() {
+    if (closed) {
+      return;
+    }
+    Object message = listener.registration();
+    String kind = message.getClass().getSimpleName();
+    vertx.eventBus().request(Addresses.MASTER, message, delivery).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      Double interval = ar.succeeded() ? listener.registered(ar.result().body()) : null;
+      if (interval != null) {
+        registering = false;
+        connected = true;
+        // Never time out faster than two of the master's ping periods.
+        pingTimeoutMillis = Math.max(options.getPingTimeoutMillis(), (long) (interval * 2_000));
+        armWatchdog();
+        return;
+      }
+      long delay = backoff.next();
+      String why = ar.failed() ? describe(ar.cause()) : "unexpected reply " + ar.result().body().getClass().getSimpleName();
+      if (ar.failed() && ar.cause() instanceof ReplyException re
+          && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+        LOG.warn("master refused {} agent_id={} error={} retry_ms={}", kind, agentId, why, delay);
+      } else if (!loggedWaiting) {
+        loggedWaiting = true;
+        LOG.info("waiting for a master: {} not answered agent_id={} error={}; retrying with backoff (logged at DEBUG "
+            + "from now on)", kind, agentId, why);
+      } else {
+        LOG.debug("{} not answered agent_id={} error={} retry_ms={}", kind, agentId, why, delay);
+      }
+      retryTimer = vertx.setTimer(delay, id -> {
+        retryTimer = -1;
+        attempt();
+      });
+    });
+  }
+
+  private void armWatchdog() {
+    cancel(watchdog);
+    watchdog = vertx.setTimer(pingTimeoutMillis, id -> {
+      watchdog = -1;
+      lost("no ping from the master for " + pingTimeoutMillis + " ms");
+    });
+  }
+
+  private void lost(String why) {
+    connected = false;
+    cancel(watchdog);
+    watchdog = -1;
+    LOG.info("lost the master agent_id={} reason={}; re-registering", agentId, why);
+    listener.disconnected(why);
+    connect();
+  }
+
+  private void cancel(long timer) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof ReplyException re) {
+      return re.failureType() + (re.getMessage() == null ? "" : " (" + re.getMessage() + ")");
+    }
+    return t.toString();
+  }
+}

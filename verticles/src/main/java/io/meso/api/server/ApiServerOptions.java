@@ -1,0 +1,79 @@
+package io.meso.api.server;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Where the master's one HTTP port listens. Port 0 picks a free port; read the bound one from
+ * {@link ApiServerVerticle#actualPort()} once the verticle is deployed.
+ */
+public class ApiServerOptions {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5050;
+  /** How long a call forwarded to the master may take before the caller gets UNAVAILABLE. */
+  public static final long DEFAULT_MASTER_TIMEOUT_MILLIS = 30_000;
+
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private long masterTimeoutMillis = DEFAULT_MASTER_TIMEOUT_MILLIS;
+
+  public ApiServerOptions() {}
+
+  public ApiServerOptions(ApiServerOptions other) {
+    this.host = other.host;
+    this.port = other.port;
+    this.masterTimeoutMillis = other.masterTimeoutMillis;
+  }
+
+  public ApiServerOptions(JsonObject json) {
+    setHost(json.getString("host", DEFAULT_HOST));
+    setPort(json.getInteger("port", DEFAULT_PORT));
+    setMasterTimeoutMillis(json.getLong("masterTimeoutMillis", DEFAULT_MASTER_TIMEOUT_MILLIS));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("host", host).put("port", port).put("masterTimeoutMillis", masterTimeoutMillis);
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public ApiServerOptions setHost(String host) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must be a host name or address, got '" + host + "'");
+    }
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  /** 0 picks a free port. */
+  public ApiServerOptions setPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be from 0 to 65535, got " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  public long getMasterTimeoutMillis() {
+    return masterTimeoutMillis;
+  }
+
+  public ApiServerOptions setMasterTimeoutMillis(long masterTimeoutMillis) {
+    if (masterTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("masterTimeoutMillis must be positive, got " + masterTimeoutMillis);
+    }
+    this.masterTimeoutMillis = masterTimeoutMillis;
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
+  }
+}

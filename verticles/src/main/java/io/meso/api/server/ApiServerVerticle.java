@@ -1,0 +1,116 @@
+package io.meso.api.server;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.grpc.server.GrpcServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's one HTTP port. HTTP/1.1 and cleartext HTTP/2 share it: requests whose
+ * content type is {@code application/grpc*} go to the gRPC Scheduler and Operator services,
+ * everything else to {@link #router()}, which answers {@code GET /health} and a plain 404, and
+ * which other parts of Meso extend with their own routes.
+ *
+ * <p>The verticle holds no cluster state: every call is forwarded on the event bus to the
+ * master, wherever it runs.
+ */
+public class ApiServerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServerVerticle.class);
+  private static final String GRPC_CONTENT_TYPE = "application/grpc";
+
+  private final ApiServerOptions options;
+  private Router router;
+  private GrpcServer grpc;
+  private HttpServer server;
+  private SchedulerEndpoint scheduler;
+
+  public ApiServerVerticle(ApiServerOptions options) {
+    this.options = new ApiServerOptions(options);
+  }
+
+  public ApiServerVerticle() {
+    this(new ApiServerOptions());
+  }
+
+  @Override
+  public void init(Vertx vertx, Context context) {
+    super.init(vertx, context);
+    router = Router.router(vertx);
+    router.get("/health").handler(ctx -> plain(ctx, 200, "OK"));
+    router.errorHandler(404, ctx -> plain(ctx, 404,
+        "not found: " + ctx.request().method() + " " + ctx.request().path() + "\n"));
+    router.errorHandler(405, ctx -> plain(ctx, 405,
+        "method " + ctx.request().method() + " not allowed on " + ctx.request().path() + "\n"));
+    router.errorHandler(500, ctx -> {
+      LOG.warn("http handler failed path={}", ctx.request().path(), ctx.failure());
+      plain(ctx, 500, "internal error\n");
+    });
+  }
+
+  @Override
+  public Future<?> start() {
+    grpc = GrpcServer.server(vertx);
+    scheduler = new SchedulerEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis());
+    scheduler.bind(grpc);
+    new OperatorEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis()).bind(grpc);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(options.getHost())
+        .setPort(options.getPort())
+        .setHttp2ClearTextEnabled(true));
+    server.requestHandler(this::dispatch);
+    return server.listen()
+        .onSuccess(s -> LOG.info("api server listening host={} port={}", options.getHost(), s.actualPort()))
+        .onFailure(err -> LOG.error("api server cannot listen host={} port={}: {}", options.getHost(),
+            options.getPort(), err.getMessage()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (scheduler != null) {
+      scheduler.closeAll();
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** The router for everything that is not gRPC; available once the verticle is deployed (from {@code init}). */
+  public Router router() {
+    return router;
+  }
+
+  /** The bound port (useful when the options asked for port 0), or -1 before the server listens. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  public ApiServerOptions options() {
+    return new ApiServerOptions(options);
+  }
+
+  private void dispatch(HttpServerRequest request) {
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && type.regionMatches(true, 0, GRPC_CONTENT_TYPE, 0, GRPC_CONTENT_TYPE.length())) {
+      grpc.handle(request);
+    } else {
+      router.handle(request);
+    }
+  }
+
+  private static void plain(RoutingContext ctx, int status, String body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .end(body);
+  }
+}

@@ -1,0 +1,74 @@
+package io.meso.api.server;
+
+import io.meso.api.CallAccepted;
+import io.meso.api.SchedulerGrpcService;
+import io.meso.codecs.Addresses;
+import io.meso.v1.scheduler.Call;
+import io.meso.v1.scheduler.Event;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The gRPC Scheduler service: {@code Subscribe} opens a {@link SubscriberStream},
+ * {@code Send} forwards one call to {@link Addresses#SCHEDULER} and answers CallAccepted or
+ * the master's refusal as a gRPC status.
+ */
+final class SchedulerEndpoint {
+
+  private final EventBus bus;
+  private final long timeoutMillis;
+  /** Open subscriptions, so that stopping the server can end them; touched on event loops only. */
+  private final Set<SubscriberStream> streams = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+
+  SchedulerEndpoint(EventBus bus, long timeoutMillis) {
+    this.bus = bus;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  void bind(GrpcServer server) {
+    server.callHandler(SchedulerGrpcService.Subscribe, this::subscribe);
+    server.callHandler(SchedulerGrpcService.Send, this::send);
+  }
+
+  private void subscribe(GrpcServerRequest<Call, Event> request) {
+    UnaryCalls.firstMessage(request, SchedulerGrpcService.Subscribe, call -> {
+      if (call.getType() != Call.Type.SUBSCRIBE) {
+        MasterFailures.respond(request.response(), GrpcStatus.INVALID_ARGUMENT,
+            "Subscribe takes a call of type SUBSCRIBE, got type " + call.getType() + "; send other calls with Send");
+        return;
+      }
+      new SubscriberStream(bus, request, timeoutMillis, streams).start(call);
+    });
+  }
+
+  private void send(GrpcServerRequest<Call, CallAccepted> request) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    UnaryCalls.handle(request, SchedulerGrpcService.Send, Addresses.SCHEDULER, call -> {
+      if (call.getType() == Call.Type.SUBSCRIBE) {
+        return Future.failedFuture(new io.vertx.core.eventbus.ReplyException(
+            io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 400,
+            "call.type SUBSCRIBE cannot be sent with Send; use the Subscribe stream"));
+      }
+      return bus.request(Addresses.SCHEDULER, call, options).map(reply -> CallAccepted.getDefaultInstance());
+    });
+  }
+
+  /** Ends every open subscription (the server is stopping); the master hears each one is gone. */
+  void closeAll() {
+    List<SubscriberStream> open;
+    synchronized (streams) {
+      open = new ArrayList<>(streams);
+    }
+    for (SubscriberStream stream : open) {
+      stream.shutdown();
+    }
+  }
+}

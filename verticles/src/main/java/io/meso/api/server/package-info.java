@@ -1,0 +1,11 @@
+/**
+ * The master's one HTTP port: a Vert.x HTTP server speaking HTTP/1.1 and cleartext HTTP/2,
+ * which hands gRPC requests ({@code application/grpc*}) to the Scheduler and Operator gRPC
+ * services and everything else to a vertx-web router. The services hold no state of their
+ * own: each call is forwarded on the event bus to the master ({@code Addresses.SCHEDULER},
+ * {@code Addresses.OPERATOR}), and the master's HTTP-like failure codes become gRPC statuses
+ * ({@link io.meso.scheduler.StatusCodes}). A Subscribe stream is an event-bus consumer whose
+ * events are written to the gRPC response until the framework fails over, is torn down, or the
+ * client goes away.
+ */
+package io.meso.api.server;

@@ -1,0 +1,67 @@
+package io.meso.executor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An agent's cgroups v1 layout: per task {@code <base>/memory/<root>/<agentId>/<taskId>} and
+ * {@code <base>/cpu/<root>/<agentId>/<taskId>}, with memory.limit_in_bytes = mem MB x 2^20 and
+ * cpu.shares = 1024 x cpus (at least 2, the kernel's minimum). Blocking file IO: call off the
+ * event loop.
+ */
+final class Cgroups {
+
+  private final Path memoryDir;
+  private final Path cpuDir;
+
+  Cgroups(Path base, String root, String agentId) {
+    String agent = FileNames.sanitize(agentId);
+    this.memoryDir = base.resolve("memory").resolve(root).resolve(agent);
+    this.cpuDir = base.resolve("cpu").resolve(root).resolve(agent);
+  }
+
+  /** True when the cgroups v1 memory and cpu hierarchies under {@code base} exist and are writable. */
+  static boolean available(Path base) {
+    Path memory = base.resolve("memory");
+    Path cpu = base.resolve("cpu");
+    return Files.isRegularFile(memory.resolve("memory.limit_in_bytes")) && Files.isWritable(memory)
+        && Files.isRegularFile(cpu.resolve("cpu.shares")) && Files.isWritable(cpu);
+  }
+
+  /** Creates the task's cgroups and sets their limits; a non-positive cpus/mem leaves that limit unset. */
+  TaskCgroup create(String taskId, double cpus, double memMb) throws IOException {
+    String name = FileNames.sanitize(taskId);
+    Path memory = Files.createDirectories(memoryDir.resolve(name));
+    Path cpu = Files.createDirectories(cpuDir.resolve(name));
+    TaskCgroup cgroup = new TaskCgroup(memory, cpu);
+    try {
+      if (memMb > 0) {
+        write(memory.resolve("memory.limit_in_bytes"), Long.toString((long) (memMb * 1024 * 1024)));
+      }
+      if (cpus > 0) {
+        write(cpu.resolve("cpu.shares"), Long.toString(Math.max(2, Math.round(1024 * cpus))));
+      }
+    } catch (IOException e) {
+      cgroup.remove();
+      throw e;
+    }
+    return cgroup;
+  }
+
+  /** Removes the agent's own cgroup directories if no task cgroup is left in them (on stop). */
+  void removeAgentDirs() {
+    for (Path dir : new Path[] {memoryDir, cpuDir}) {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // a task's cgroup is still there (it is swept later) or another agent shares the name
+      }
+    }
+  }
+
+  private static void write(Path file, String value) throws IOException {
+    Files.write(file, value.getBytes(StandardCharsets.US_ASCII));
+  }
+}

@@ -1,0 +1,139 @@
+package io.meso.executor;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+
+/**
+ * Settings of an agent's executor: isolation, the default kill grace period, where per-task
+ * cgroups live, whether undeploying kills the running tasks, the spawn worker pool size, and the
+ * task duration of the simulated executor.
+ */
+public class ExecutorOptions {
+
+  public static final Isolation DEFAULT_ISOLATION = Isolation.AUTO;
+  public static final long DEFAULT_KILL_GRACE_PERIOD_MILLIS = 3_000;
+  /** cgroups v1 hierarchies are mounted under this directory (one sub-directory per controller). */
+  public static final String DEFAULT_CGROUP_BASE = "/sys/fs/cgroup";
+  /** Per-task cgroups are {@code <base>/<controller>/<root>/<agentId>/<taskId>}. */
+  public static final String DEFAULT_CGROUPS_ROOT = "meso";
+  public static final boolean DEFAULT_KILL_TASKS_ON_STOP = true;
+  public static final int DEFAULT_SPAWN_POOL_SIZE = 4;
+  /** How long after a task's main process exits its leftover processes are swept (batched). */
+  public static final long DEFAULT_CLEANUP_DELAY_MILLIS = 200;
+  public static final long DEFAULT_SIMULATED_TASK_DURATION_MILLIS = 0;
+
+  private Isolation isolation = DEFAULT_ISOLATION;
+  private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
+  private String cgroupBase = DEFAULT_CGROUP_BASE;
+  private String cgroupsRoot = DEFAULT_CGROUPS_ROOT;
+  private boolean killTasksOnStop = DEFAULT_KILL_TASKS_ON_STOP;
+  private int spawnPoolSize = DEFAULT_SPAWN_POOL_SIZE;
+  private long cleanupDelayMillis = DEFAULT_CLEANUP_DELAY_MILLIS;
+  private long simulatedTaskDurationMillis = DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
+
+  public ExecutorOptions() {}
+
+  public ExecutorOptions(ExecutorOptions other) {
+    this(other.toJson());
+  }
+
+  public ExecutorOptions(JsonObject json) {
+    isolation = Isolation.valueOf(json.getString("isolation", DEFAULT_ISOLATION.name()));
+    killGracePeriodMillis = json.getLong("killGracePeriodMillis", DEFAULT_KILL_GRACE_PERIOD_MILLIS);
+    cgroupBase = json.getString("cgroupBase", DEFAULT_CGROUP_BASE);
+    cgroupsRoot = json.getString("cgroupsRoot", DEFAULT_CGROUPS_ROOT);
+    killTasksOnStop = json.getBoolean("killTasksOnStop", DEFAULT_KILL_TASKS_ON_STOP);
+    spawnPoolSize = json.getInteger("spawnPoolSize", DEFAULT_SPAWN_POOL_SIZE);
+    cleanupDelayMillis = json.getLong("cleanupDelayMillis", DEFAULT_CLEANUP_DELAY_MILLIS);
+    simulatedTaskDurationMillis = json.getLong("simulatedTaskDurationMillis", DEFAULT_SIMULATED_TASK_DURATION_MILLIS);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("isolation", isolation.name())
+        .put("killGracePeriodMillis", killGracePeriodMillis)
+        .put("cgroupBase", cgroupBase)
+        .put("cgroupsRoot", cgroupsRoot)
+        .put("killTasksOnStop", killTasksOnStop)
+        .put("spawnPoolSize", spawnPoolSize)
+        .put("cleanupDelayMillis", cleanupDelayMillis)
+        .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis);
+  }
+
+  public Isolation getIsolation() { return isolation; }
+
+  public ExecutorOptions setIsolation(Isolation isolation) {
+    this.isolation = Objects.requireNonNull(isolation, "isolation");
+    return this;
+  }
+
+  /** Used when a kill names no grace period (the agent normally always names one). */
+  public long getKillGracePeriodMillis() { return killGracePeriodMillis; }
+
+  public ExecutorOptions setKillGracePeriodMillis(long millis) {
+    this.killGracePeriodMillis = requireNonNegative("killGracePeriodMillis", millis);
+    return this;
+  }
+
+  public String getCgroupBase() { return cgroupBase; }
+
+  public ExecutorOptions setCgroupBase(String cgroupBase) {
+    this.cgroupBase = Objects.requireNonNull(cgroupBase, "cgroupBase");
+    return this;
+  }
+
+  public String getCgroupsRoot() { return cgroupsRoot; }
+
+  public ExecutorOptions setCgroupsRoot(String cgroupsRoot) {
+    if (cgroupsRoot == null || cgroupsRoot.isBlank() || cgroupsRoot.contains("..")) {
+      throw new IllegalArgumentException("cgroupsRoot must be a non-empty relative name without '..', was '"
+          + cgroupsRoot + "'");
+    }
+    this.cgroupsRoot = cgroupsRoot;
+    return this;
+  }
+
+  /**
+   * Whether undeploying the executor SIGKILLs the tasks it still runs (default true). An agent
+   * that crashes leaves its tasks running either way; they live in their own sessions.
+   */
+  public boolean isKillTasksOnStop() { return killTasksOnStop; }
+
+  public ExecutorOptions setKillTasksOnStop(boolean killTasksOnStop) {
+    this.killTasksOnStop = killTasksOnStop;
+    return this;
+  }
+
+  /** Worker threads that spawn processes (spawning blocks for about a millisecond). */
+  public int getSpawnPoolSize() { return spawnPoolSize; }
+
+  public ExecutorOptions setSpawnPoolSize(int spawnPoolSize) {
+    if (spawnPoolSize < 1) {
+      throw new IllegalArgumentException("spawnPoolSize must be >= 1, was " + spawnPoolSize);
+    }
+    this.spawnPoolSize = spawnPoolSize;
+    return this;
+  }
+
+  public long getCleanupDelayMillis() { return cleanupDelayMillis; }
+
+  public ExecutorOptions setCleanupDelayMillis(long millis) {
+    this.cleanupDelayMillis = requireNonNegative("cleanupDelayMillis", millis);
+    return this;
+  }
+
+  /** How long a simulated task runs when its data names no duration. */
+  public long getSimulatedTaskDurationMillis() { return simulatedTaskDurationMillis; }
+
+  public ExecutorOptions setSimulatedTaskDurationMillis(long millis) {
+    this.simulatedTaskDurationMillis = requireNonNegative("simulatedTaskDurationMillis", millis);
+    return this;
+  }
+
+  private static long requireNonNegative(String field, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must be >= 0, was " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,295 @@
+package io.meso.executor;
+
+import io.meso.codecs.Addresses;
+import io.meso.codecs.MesoCodecs;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an agent's tasks as real processes. Consumes {@link LaunchTask} and {@link KillTask} on
+ * {@code Addresses.executor(agentId)} (local) and reports {@link TaskStatusChanged} to
+ * {@code Addresses.executorStatus(agentId)}:
+ * TASK_STARTING -> TASK_RUNNING -> TASK_FINISHED (exit 0) | TASK_FAILED (non-zero exit, signal,
+ * memory limit, or REASON_CONTAINER_LAUNCH_FAILED when it could not be spawned) | TASK_KILLED
+ * (after a kill, preceded by TASK_KILLING when asked).
+ *
+ * <p>Threads: bookkeeping on this verticle's event loop; spawning on a dedicated worker pool
+ * (so that exits and kills never queue behind a burst of launches); each exit is awaited by an
+ * {@link ExitWatcher} thread, which also writes the status to {@code <sandbox>/exit_status}
+ * (read by a restarted agent's recovery) and hops back with {@code context.runOnContext};
+ * /proc and cgroup IO for kills on Vert.x's worker pool. How processes are spawned:
+ * {@link ProcessLauncher}.
+ */
+public class ExecutorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorVerticle.class);
+
+  private final String agentId;
+  private final ExecutorOptions options;
+  private final Map<String, ProcessTask> tasks = new HashMap<>();
+  private Isolation isolation;
+  private WorkerExecutor worker;
+  private ProcessLauncher launcher;
+  private LeftoverReaper reaper;
+  private ExitWatcher exitWatcher;
+  private Cgroups cgroups;
+
+  public ExecutorVerticle(String agentId, ExecutorOptions options) {
+    this.agentId = agentId;
+    this.options = new ExecutorOptions(options);
+  }
+
+  /** The isolation in effect (never AUTO once started). */
+  public Isolation isolation() {
+    return isolation;
+  }
+
+  @Override
+  public Future<?> start() {
+    worker = vertx.createSharedWorkerExecutor("meso-executor-" + agentId, options.getSpawnPoolSize());
+    reaper = new LeftoverReaper(vertx, options.getCleanupDelayMillis());
+    exitWatcher = new ExitWatcher("meso-exit-" + agentId);
+    return worker.executeBlocking(() -> options.getIsolation().resolve(Path.of(options.getCgroupBase())), false)
+        .compose(resolved -> {
+          isolation = resolved;
+          cgroups = resolved == Isolation.CGROUPS
+              ? new Cgroups(Path.of(options.getCgroupBase()), options.getCgroupsRoot(), agentId) : null;
+          launcher = new ProcessLauncher(agentId, cgroups);
+          MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.executor(agentId), this::onMessage);
+          LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, resolved, ProcessLauncher.sessions());
+          return consumer.completion();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<ProcessTask> running = new ArrayList<>();
+    for (ProcessTask t : tasks.values()) {
+      t.terminal = true; // nothing more is reported once stopping
+      if (t.graceTimer >= 0) {
+        vertx.cancelTimer(t.graceTimer);
+      }
+      if (t.process != null) {
+        running.add(t);
+      }
+    }
+    tasks.clear();
+    Future<?> killed = Future.succeededFuture();
+    if (options.isKillTasksOnStop() && !running.isEmpty()) {
+      LOG.info("executor stopping: killing tasks agent_id={} count={}", agentId, running.size());
+      killed = worker.executeBlocking(() -> {
+        for (ProcessTask t : running) {
+          t.killTree();
+          if (t.cgroup != null) {
+            t.cgroup.remove();
+          }
+        }
+        return null;
+      }, false);
+    }
+    return killed.transform(ar -> reaper.flush())
+        .transform(ar -> cgroups == null ? Future.succeededFuture()
+            : worker.executeBlocking(() -> {
+              cgroups.removeAgentDirs();
+              return null;
+            }, false))
+        .transform(ar -> {
+          exitWatcher.close();
+          return worker.close();
+        });
+  }
+
+  private void onMessage(Message<Object> msg) {
+    Object body = msg.body();
+    try {
+      if (body instanceof LaunchTask launch) {
+        launch(launch);
+      } else if (body instanceof KillTask kill) {
+        kill(kill);
+      } else {
+        LOG.warn("executor ignores unexpected message agent_id={} type={}", agentId,
+            body == null ? "null" : body.getClass().getName());
+      }
+    } catch (RuntimeException e) {
+      LOG.error("executor failed to handle message agent_id={} type={}", agentId, body.getClass().getSimpleName(), e);
+    }
+  }
+
+  private void launch(LaunchTask launch) {
+    String key = key(launch.frameworkId(), launch.taskId());
+    if (tasks.containsKey(key)) {
+      LOG.warn("ignoring second launch of a running task framework_id={} task_id={}", launch.frameworkId(),
+          launch.taskId());
+      return;
+    }
+    ProcessTask task = new ProcessTask(launch);
+    tasks.put(key, task);
+    report(task, TaskState.TASK_STARTING, null, null);
+    worker.executeBlocking(() -> launcher.spawn(launch), false).onComplete(ar -> spawned(task, ar));
+  }
+
+  private void spawned(ProcessTask task, AsyncResult<ProcessLauncher.Spawned> ar) {
+    if (ar.failed()) {
+      String message = ar.cause() instanceof ProcessLauncher.LaunchException ? ar.cause().getMessage()
+          : "Failed to launch task " + task.taskId() + ": " + ar.cause();
+      LOG.info("task launch failed task_id={} error={}", task.taskId(), message);
+      finish(task, TaskState.TASK_FAILED, message, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+      return;
+    }
+    task.process = ar.result().process();
+    task.leader = task.process.pid();
+    task.cgroup = ar.result().cgroup();
+    LOG.debug("task spawned task_id={} pid={}", task.taskId(), task.leader);
+    exitWatcher.watch(task.process, () -> exitFacts(task), context, facts -> exited(task, facts));
+    if (task.killRequested) {
+      task.killedDuringLaunch = true;
+      forceKill(task);
+    } else {
+      report(task, TaskState.TASK_RUNNING, null, null);
+    }
+  }
+
+  private record ExitFacts(int status, boolean memoryLimit, long memoryLimitBytes) {}
+
+  private void exited(ProcessTask task, AsyncResult<ExitFacts> ar) {
+    ExitFacts facts = ar.succeeded() ? ar.result() : new ExitFacts(task.process.exitValue(), false, -1);
+    task.exitStatus = facts.status();
+    if (task.terminal) {
+      return; // already reported (executor stopping)
+    }
+    if (task.killRequested) {
+      vertx.executeBlocking(() -> task.members().isEmpty(), false).onComplete(empty -> {
+        if (empty.succeeded() && empty.result()) {
+          task.treeGone = true;
+        }
+        reportKilledWhenDone(task);
+      });
+      return;
+    }
+    int status = facts.status();
+    if (status == 0) {
+      finish(task, TaskState.TASK_FINISHED, ExitStatuses.describe(0), null);
+    } else if (facts.memoryLimit()) {
+      finish(task, TaskState.TASK_FAILED, "Memory limit exceeded: the task reached its limit of "
+              + (facts.memoryLimitBytes() >> 20) + " MB and was killed; " + ExitStatuses.describe(status),
+          TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
+    } else {
+      finish(task, TaskState.TASK_FAILED, ExitStatuses.describe(status),
+          TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED);
+    }
+  }
+
+  /** Blocking: the exit status, whether the memory cgroup hit its limit, and the exit_status file. */
+  private static ExitFacts exitFacts(ProcessTask task) {
+    int status = task.process.exitValue();
+    boolean memoryLimit = task.cgroup != null && status != 0 && task.cgroup.memoryLimitReached();
+    long limit = memoryLimit ? task.cgroup.memoryLimitBytes() : -1;
+    try {
+      Files.write(Path.of(task.launch.sandbox(), "exit_status"),
+          (status + "\n").getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      LOG.warn("cannot write exit_status task_id={} error={}", task.taskId(), e.toString());
+    }
+    return new ExitFacts(status, memoryLimit, limit);
+  }
+
+  private void kill(KillTask kill) {
+    ProcessTask task = tasks.get(key(kill.frameworkId(), kill.taskId()));
+    if (task == null) {
+      LOG.info("kill for a task this executor does not run framework_id={} task_id={}", kill.frameworkId(),
+          kill.taskId());
+      return;
+    }
+    if (task.killRequested) {
+      LOG.debug("kill already in progress task_id={}", kill.taskId());
+      return;
+    }
+    task.killRequested = true;
+    LOG.info("killing task task_id={} grace_period_ms={}", kill.taskId(), kill.gracePeriodMillis());
+    if (kill.reportKilling()) {
+      report(task, TaskState.TASK_KILLING, "Kill requested", null);
+    }
+    if (task.process == null) {
+      return; // still spawning: spawned() kills it at once
+    }
+    vertx.executeBlocking(() -> {
+      ProcessTree.signal(task.members(), false);
+      return null;
+    }, false);
+    task.graceTimer = vertx.setTimer(Math.max(1, kill.gracePeriodMillis()), id -> {
+      task.graceTimer = -1;
+      forceKill(task);
+    });
+  }
+
+  private void forceKill(ProcessTask task) {
+    vertx.executeBlocking(task::killTree, false).onComplete(ar -> {
+      Set<Long> left = ar.succeeded() ? ar.result() : Set.of();
+      if (!left.isEmpty()) {
+        LOG.warn("processes survived SIGKILL task_id={} pids={}", task.taskId(), left);
+      }
+      task.treeGone = true;
+      reportKilledWhenDone(task);
+    });
+  }
+
+  /** TASK_KILLED once the main process was reaped and nothing of its tree is left. */
+  private void reportKilledWhenDone(ProcessTask task) {
+    if (task.terminal || task.exitStatus == null || !task.treeGone) {
+      return;
+    }
+    if (task.graceTimer >= 0) {
+      vertx.cancelTimer(task.graceTimer);
+      task.graceTimer = -1;
+    }
+    finish(task, TaskState.TASK_KILLED, ExitStatuses.describe(task.exitStatus),
+        task.killedDuringLaunch ? TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH : null);
+  }
+
+  private void finish(ProcessTask task, TaskState state, String message, TaskStatus.Reason reason) {
+    report(task, state, message, reason);
+    tasks.remove(key(task.launch.frameworkId(), task.taskId()));
+    if (task.process != null) {
+      reaper.add(task.taskId(), task.leader, task.cgroup);
+    }
+  }
+
+  private void report(ProcessTask task, TaskState state, String message, TaskStatus.Reason reason) {
+    TaskStatus.Builder status = TaskStatus.newBuilder()
+        .setTaskId(task.launch.task().getTaskId())
+        .setState(state)
+        .setSource(TaskStatus.Source.SOURCE_EXECUTOR);
+    if (message != null) {
+      status.setMessage(message);
+    }
+    if (reason != null) {
+      status.setReason(reason);
+    }
+    if (TaskStates.isTerminal(state)) {
+      task.terminal = true;
+    }
+    vertx.eventBus().send(Addresses.executorStatus(agentId),
+        new TaskStatusChanged(task.launch.frameworkId(), status.build()), MesoCodecs.LOCAL);
+  }
+
+  static String key(String frameworkId, String taskId) {
+    return frameworkId + '\0' + taskId;
+  }
+}

@@ -1,0 +1,111 @@
+package io.meso.executor;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds and signals the processes of a task. A task's main process is the leader of its own
+ * session, so its session id (and process group id) equals the leader's pid; every process it
+ * starts stays in that session unless it calls setsid itself (only cgroups catch those).
+ *
+ * <p>Pid reuse: Linux never hands out a pid that is still some process's session or group id,
+ * so while any member of session S lives, no new process can get pid S. Hence after the leader
+ * S exited, "a live process has pid S" means S was reused and the old session is empty, and
+ * otherwise every process in session S is one of ours. Blocking IO (/proc): call off the loop.
+ */
+final class ProcessTree {
+
+  private static final Path PROC = Path.of("/proc");
+
+  private ProcessTree() {}
+
+  /** Live (not zombie) processes whose session or process group is one of {@code leaders}, by leader. */
+  static Map<Long, Set<Long>> members(Collection<Long> leaders) {
+    Map<Long, Set<Long>> found = new HashMap<>();
+    if (leaders.isEmpty()) {
+      return found;
+    }
+    Set<Long> wanted = Set.copyOf(leaders);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        Stat stat = stat(entry);
+        if (stat == null || stat.zombie) {
+          continue;
+        }
+        Long leader = wanted.contains(stat.session) ? Long.valueOf(stat.session)
+            : wanted.contains(stat.group) ? Long.valueOf(stat.group) : null;
+        if (leader != null) {
+          found.computeIfAbsent(leader, k -> new HashSet<>()).add(stat.pid);
+        }
+      }
+    } catch (IOException e) {
+      // no /proc: nothing to find
+    }
+    return found;
+  }
+
+  /** Live members of one leader's session or process group, including the leader itself. */
+  static Set<Long> members(long leader) {
+    return members(Set.of(leader)).getOrDefault(leader, Set.of());
+  }
+
+  /** Whether {@code pid} is a live (not zombie) process. */
+  static boolean alive(long pid) {
+    Stat stat = stat(PROC.resolve(Long.toString(pid)));
+    return stat != null && !stat.zombie;
+  }
+
+  /** Sends SIGTERM ({@code force == false}) or SIGKILL to each pid that still exists. */
+  static void signal(Collection<Long> pids, boolean force) {
+    long self = ProcessHandle.current().pid();
+    for (long pid : pids) {
+      if (pid <= 1 || pid == self) {
+        continue;
+      }
+      ProcessHandle.of(pid).ifPresent(h -> {
+        if (force) {
+          h.destroyForcibly();
+        } else {
+          h.destroy();
+        }
+      });
+    }
+  }
+
+  private record Stat(long pid, long group, long session, boolean zombie) {}
+
+  /** Parses /proc/<pid>/stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces and ')'. */
+  private static Stat stat(Path procEntry) {
+    String text;
+    try {
+      text = Files.readString(procEntry.resolve("stat"));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    int close = text.lastIndexOf(')');
+    if (close < 0) {
+      return null;
+    }
+    String[] f = text.substring(close + 2).split(" ", 5);
+    if (f.length < 4) {
+      return null;
+    }
+    try {
+      long pid = Long.parseLong(text.substring(0, text.indexOf(' ')));
+      return new Stat(pid, Long.parseLong(f[2]), Long.parseLong(f[3]), f[0].equals("Z") || f[0].equals("X"));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.meso.scheduler;
+
+import io.meso.api.GetStateRequest;
+import io.meso.api.GetStateResponse;
+import io.meso.api.GetTasksRequest;
+import io.meso.api.GetTasksResponse;
+import io.meso.api.KillTaskRequest;
+import io.meso.api.KillTaskResponse;
+import io.meso.api.OperatorGrpcClient;
+import io.meso.api.ReadFileRequest;
+import io.meso.api.ReadFileResponse;
+import io.meso.v1.TaskID;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+
+/**
+ * The master's Operator service over gRPC: state, tasks, killing a task, reading a task's
+ * sandbox files. Failures are {@link ApiException}s (404 for an unknown task, 503 when the
+ * master cannot be reached).
+ */
+public final class GrpcOperatorClient {
+
+  private final GrpcClient client;
+  private final SocketAddress server;
+
+  public GrpcOperatorClient(Vertx vertx, SocketAddress server) {
+    this.client = GrpcCalls.client(vertx);
+    this.server = server;
+  }
+
+  public GrpcOperatorClient(Vertx vertx, String host, int port) {
+    this(vertx, SocketAddress.inetSocketAddress(port, host));
+  }
+
+  public SocketAddress server() {
+    return server;
+  }
+
+  public Future<GetStateResponse> getState() {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetState, GetStateRequest.getDefaultInstance());
+  }
+
+  /** Active tasks, and the terminal ones the master remembers when {@code includeCompleted}. */
+  public Future<GetTasksResponse> getTasks(boolean includeCompleted) {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetTasks,
+        GetTasksRequest.newBuilder().setIncludeCompleted(includeCompleted).build());
+  }
+
+  public Future<KillTaskResponse> killTask(KillTaskRequest request) {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.KillTask, request);
+  }
+
+  public Future<KillTaskResponse> killTask(String taskId) {
+    return killTask(KillTaskRequest.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).build());
+  }
+
+  public Future<ReadFileResponse> readFile(ReadFileRequest request) {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.ReadFile, request);
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,79 @@
+package io.meso.scheduler;
+
+import io.meso.api.SchedulerGrpcClient;
+import io.meso.v1.scheduler.Call;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcStatus;
+
+/**
+ * A {@link SchedulerClient} over gRPC to the master's port: the subscription is the
+ * server-streaming {@code Scheduler.Subscribe}, every other call a unary {@code Scheduler.Send}.
+ * Closing cancels the stream, which the master sees as the subscriber going away.
+ */
+public final class GrpcSchedulerClient extends AbstractSchedulerClient {
+
+  private final GrpcClient client;
+  private final SocketAddress server;
+
+  public GrpcSchedulerClient(Vertx vertx, SocketAddress server) {
+    this.client = GrpcCalls.client(vertx);
+    this.server = server;
+  }
+
+  public GrpcSchedulerClient(Vertx vertx, String host, int port) {
+    this(vertx, SocketAddress.inetSocketAddress(port, host));
+  }
+
+  public SocketAddress server() {
+    return server;
+  }
+
+  @Override
+  protected Future<Void> openStream(Call subscribe, Stream stream) {
+    return client.request(server, SchedulerGrpcClient.Subscribe)
+        .compose(req -> {
+          stream.transport = req;
+          return req.end(subscribe).compose(v -> req.response());
+        })
+        .compose(resp -> {
+          if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+            // Trailers-only answer: the master refused the SUBSCRIBE.
+            return Future.<Void>failedFuture(GrpcCalls.fromStatus(resp.status(), resp.statusMessage()));
+          }
+          resp.handler(stream::event);
+          resp.exceptionHandler(err -> stream.ended(GrpcCalls.toApiException(err, server)));
+          resp.endHandler(v -> {
+            GrpcStatus status = resp.status();
+            stream.ended(status == null || status == GrpcStatus.OK
+                ? new ApiException(ApiException.UNAVAILABLE, "the master at " + MasterAddress.format(server)
+                    + " ended the event stream")
+                : GrpcCalls.fromStatus(status, resp.statusMessage()));
+          });
+          return Future.<Void>succeededFuture();
+        })
+        .recover(err -> Future.failedFuture(GrpcCalls.toApiException(err, server)));
+  }
+
+  @Override
+  protected void closeStream(Stream stream, boolean notifyMaster) {
+    // Cancelling is how a gRPC subscriber says it is gone; after an ERROR the server ends the
+    // stream itself, and a cancel then is harmless.
+    if (stream.transport instanceof GrpcClientRequest<?, ?> req) {
+      req.cancel();
+    }
+  }
+
+  @Override
+  protected Future<Void> send(Call call) {
+    return GrpcCalls.unary(client, server, SchedulerGrpcClient.Send, call).mapEmpty();
+  }
+
+  @Override
+  protected Future<Void> release() {
+    return client.close();
+  }
+}

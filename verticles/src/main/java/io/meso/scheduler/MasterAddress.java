@@ -1,0 +1,66 @@
+package io.meso.scheduler;
+
+import io.vertx.core.net.SocketAddress;
+
+/** Parses the {@code HOST:PORT} a user gives for the master's API port. */
+public final class MasterAddress {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5050;
+  public static final String DEFAULT = DEFAULT_HOST + ":" + DEFAULT_PORT;
+
+  private MasterAddress() {}
+
+  /**
+   * {@code host:port}, {@code [v6]:port}, or a bare host (port {@value #DEFAULT_PORT}).
+   *
+   * @throws IllegalArgumentException naming the value and the expected form
+   */
+  public static SocketAddress parse(String value) {
+    String s = value == null ? "" : value.trim();
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException("the master address is empty; expected HOST:PORT, e.g. " + DEFAULT);
+    }
+    String host;
+    String port;
+    if (s.startsWith("[")) {
+      int close = s.indexOf(']');
+      if (close < 0) {
+        throw new IllegalArgumentException("master address '" + value + "' has no closing ']'; expected [V6ADDR]:PORT");
+      }
+      host = s.substring(1, close);
+      String rest = s.substring(close + 1);
+      port = rest.isEmpty() ? null : rest.startsWith(":") ? rest.substring(1) : "";
+    } else {
+      int colon = s.lastIndexOf(':');
+      if (colon >= 0 && s.indexOf(':') != colon) {
+        throw new IllegalArgumentException("master address '" + value + "' looks like an IPv6 address; write it as [V6ADDR]:PORT");
+      }
+      host = colon < 0 ? s : s.substring(0, colon);
+      port = colon < 0 ? null : s.substring(colon + 1);
+    }
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException("master address '" + value + "' has no host; expected HOST:PORT, e.g. " + DEFAULT);
+    }
+    if (port == null) {
+      return SocketAddress.inetSocketAddress(DEFAULT_PORT, host);
+    }
+    int p;
+    try {
+      p = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      p = -1;
+    }
+    if (p < 1 || p > 65535) {
+      throw new IllegalArgumentException("master address '" + value + "' has port '" + port
+          + "'; expected a number from 1 to 65535");
+    }
+    return SocketAddress.inetSocketAddress(p, host);
+  }
+
+  /** {@code host:port} as a user would type it. */
+  public static String format(SocketAddress address) {
+    String host = address.host();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.port();
+  }
+}

@@ -1,0 +1,102 @@
+package io.meso.executor;
+
+import static org.awaitility.Awaitility.await;
+
+import io.meso.codecs.Addresses;
+import io.meso.codecs.MesoCodecs;
+import io.meso.v1.CommandInfo;
+import io.meso.v1.FrameworkID;
+import io.meso.v1.FrameworkInfo;
+import io.meso.v1.Resource;
+import io.meso.v1.TaskID;
+import io.meso.v1.TaskInfo;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.meso.v1.Value;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Test harness for executors: deploys one for a fresh agent id, records every
+ * {@link TaskStatusChanged} it reports, and launches and kills tasks over the local event bus.
+ */
+final class ExecutorHarness {
+
+  static final String FRAMEWORK_ID = "fw-1";
+
+  final Vertx vertx;
+  final String agentId = "agent-" + UUID.randomUUID();
+  final Path workDir;
+  final List<TaskStatusChanged> statuses = new CopyOnWriteArrayList<>();
+
+  ExecutorHarness(Vertx vertx, Path workDir, Function<String, VerticleBase> executorOf) throws Exception {
+    this.vertx = vertx;
+    this.workDir = workDir;
+    MesoCodecs.register(vertx);
+    vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId), m -> statuses.add(m.body()))
+        .completion().await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(executorOf.apply(agentId)).await(10, TimeUnit.SECONDS);
+  }
+
+  static CommandInfo shell(String script) {
+    return CommandInfo.newBuilder().setValue(script).build();
+  }
+
+  static TaskInfo.Builder task(String taskId, CommandInfo command) {
+    return TaskInfo.newBuilder().setName(taskId).setTaskId(TaskID.newBuilder().setValue(taskId)).setCommand(command);
+  }
+
+  static Resource ports(long begin, long end) {
+    return Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
+        .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(begin).setEnd(end)))
+        .build();
+  }
+
+  static Resource scalar(String name, double value) {
+    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
+        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+  }
+
+  Path sandbox(String taskId) {
+    return workDir.resolve(taskId);
+  }
+
+  /** Launches the task in {@code <workDir>/<taskId>}. */
+  void launch(TaskInfo task) {
+    FrameworkInfo framework = FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID))
+        .setName("test").build();
+    String sandbox = sandbox(task.getTaskId().getValue()).toString();
+    vertx.eventBus().send(Addresses.executor(agentId), new LaunchTask(framework, task, sandbox), MesoCodecs.LOCAL);
+  }
+
+  void kill(String taskId, long graceMillis, boolean reportKilling) {
+    vertx.eventBus().send(Addresses.executor(agentId), new KillTask(FRAMEWORK_ID, taskId, graceMillis, reportKilling),
+        MesoCodecs.LOCAL);
+  }
+
+  List<TaskStatus> statusesOf(String taskId) {
+    return statuses.stream().filter(s -> s.taskId().equals(taskId)).map(TaskStatusChanged::status).toList();
+  }
+
+  List<TaskState> statesOf(String taskId) {
+    return statusesOf(taskId).stream().map(TaskStatus::getState).toList();
+  }
+
+  /** Waits for the task's terminal status and returns it. */
+  TaskStatus awaitTerminal(String taskId) {
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> statusesOf(taskId).stream().anyMatch(s -> TaskStates.isTerminal(s.getState())));
+    return statusesOf(taskId).stream().filter(s -> TaskStates.isTerminal(s.getState())).findFirst().orElseThrow();
+  }
+
+  void awaitState(String taskId, TaskState state) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> statesOf(taskId).contains(state));
+  }
+}

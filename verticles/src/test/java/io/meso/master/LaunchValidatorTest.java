@@ -1,0 +1,98 @@
+package io.meso.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meso.allocator.Resources;
+import io.meso.v1.AgentID;
+import io.meso.v1.CommandInfo;
+import io.meso.v1.Environment;
+import io.meso.v1.ExecutorID;
+import io.meso.v1.ExecutorInfo;
+import io.meso.v1.Resource;
+import io.meso.v1.TaskID;
+import io.meso.v1.TaskInfo;
+import io.meso.v1.TaskStatus;
+import io.meso.v1.Value;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class LaunchValidatorTest {
+
+  private static final String AGENT = "agent-1";
+  private static final Resources OFFERED = Resources.parse("cpus:2;mem:1024;ports:[31000-31010]");
+
+  private static Resource scalar(String name, double value) {
+    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
+        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+  }
+
+  private static TaskInfo.Builder valid() {
+    return TaskInfo.newBuilder()
+        .setName("t")
+        .setTaskId(TaskID.newBuilder().setValue("task-1"))
+        .setAgentId(AgentID.newBuilder().setValue(AGENT))
+        .addResources(scalar("cpus", 0.5))
+        .addResources(scalar("mem", 64))
+        .setCommand(CommandInfo.newBuilder().setValue("echo hi"));
+  }
+
+  @Test
+  void acceptsAValidTask() {
+    assertThat(LaunchValidator.validate("t[0]", valid().build(), AGENT, Set.of(), OFFERED)).isNull();
+  }
+
+  static Stream<Arguments> invalidTasks() {
+    return Stream.of(
+        // case, mutation, words the message must contain
+        Arguments.of("missing task id", (UnaryOperator<TaskInfo.Builder>) b -> b.clearTaskId(), "task_id is missing"),
+        Arguments.of("slash in task id", (UnaryOperator<TaskInfo.Builder>) b ->
+            b.setTaskId(TaskID.newBuilder().setValue("a/b")), "'a/b' is not allowed"),
+        Arguments.of("space in task id", (UnaryOperator<TaskInfo.Builder>) b ->
+            b.setTaskId(TaskID.newBuilder().setValue("a b")), "'a b' is not allowed"),
+        Arguments.of("duplicate task id", (UnaryOperator<TaskInfo.Builder>) b ->
+            b.setTaskId(TaskID.newBuilder().setValue("busy")), "'busy' is already used"),
+        Arguments.of("missing name", (UnaryOperator<TaskInfo.Builder>) b -> b.clearName(), "name is missing"),
+        Arguments.of("missing agent", (UnaryOperator<TaskInfo.Builder>) b -> b.clearAgentId(), "agent_id is missing"),
+        Arguments.of("other agent", (UnaryOperator<TaskInfo.Builder>) b ->
+            b.setAgentId(AgentID.newBuilder().setValue("agent-2")), "'agent-2'"),
+        Arguments.of("no command", (UnaryOperator<TaskInfo.Builder>) b -> b.clearCommand(), "command is missing"),
+        Arguments.of("empty command", (UnaryOperator<TaskInfo.Builder>) b ->
+            b.setCommand(CommandInfo.newBuilder().setValue("  ")), "command.value is empty"),
+        Arguments.of("custom executor", (UnaryOperator<TaskInfo.Builder>) b -> b.clearCommand()
+            .setExecutor(ExecutorInfo.newBuilder().setExecutorId(ExecutorID.newBuilder().setValue("e"))),
+            "custom executors are not supported"),
+        Arguments.of("bad env name", (UnaryOperator<TaskInfo.Builder>) b -> b.setCommand(CommandInfo.newBuilder()
+            .setValue("true").setEnvironment(Environment.newBuilder().addVariables(
+                Environment.Variable.newBuilder().setName("A=B").setValue("x")))), "'A=B' of task 'task-1' is not a valid variable"),
+        Arguments.of("no resources", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources(), "resources is empty"),
+        Arguments.of("zero cpus", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources()
+            .addResources(scalar("cpus", 0)), "'cpus' of task 'task-1' is 0"),
+        Arguments.of("negative mem", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources()
+            .addResources(scalar("mem", -5)), "-5"),
+        Arguments.of("NaN cpus", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources()
+            .addResources(scalar("cpus", Double.NaN)), "NaN"),
+        Arguments.of("infinite mem", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources()
+            .addResources(scalar("mem", Double.POSITIVE_INFINITY)), "Infinity"),
+        Arguments.of("more cpus than offered", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources()
+            .addResources(scalar("cpus", 3)), "needs cpus:3"),
+        Arguments.of("resource not offered", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources()
+            .addResources(scalar("gpus", 1)), "offers have only"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidTasks")
+  void refusesInvalidTasksWithAMessageNamingTheProblem(String name, UnaryOperator<TaskInfo.Builder> mutation,
+      String expected) {
+    TaskInfo task = mutation.apply(valid()).build();
+    LaunchValidator.Rejection rejection = LaunchValidator.validate("accept.operations[0].launch.task_infos[0]", task,
+        AGENT, Set.of("busy"), OFFERED);
+    assertThat(rejection).as(name).isNotNull();
+    assertThat(rejection.reason()).isEqualTo(TaskStatus.Reason.REASON_TASK_INVALID);
+    assertThat(rejection.message()).contains(expected);
+  }
+}

@@ -1,0 +1,47 @@
+package io.meso.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.net.SocketAddress;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MasterAddressTest {
+
+  @ParameterizedTest
+  @CsvSource({
+      "127.0.0.1:5050, 127.0.0.1, 5050",
+      "master.example:7000, master.example, 7000",
+      "' node1:1 ', node1, 1",
+      "node1, node1, 5050",
+      "[::1]:6000, ::1, 6000",
+      "[::1], ::1, 5050"})
+  void parsesHostAndPort(String value, String host, int port) {
+    SocketAddress address = MasterAddress.parse(value);
+    assertThat(address.host()).isEqualTo(host);
+    assertThat(address.port()).isEqualTo(port);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "'', empty",
+      "':5050', no host",
+      "host:0, port '0'",
+      "host:65536, port '65536'",
+      "host:http, port 'http'",
+      "host:, port ''",
+      "::1, [V6ADDR]:PORT",
+      "[::1, closing"})
+  void rejectsWithAMessageNamingTheValue(String value, String expected) {
+    assertThatThrownBy(() -> MasterAddress.parse(value))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"127.0.0.1:5050", "[::1]:6000"})
+  void formatsBackToWhatWasTyped(String value) {
+    assertThat(MasterAddress.format(MasterAddress.parse(value))).isEqualTo(value);
+  }
+}
