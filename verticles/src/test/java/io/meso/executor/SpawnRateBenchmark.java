@@ -85,7 +85,25 @@ public final class SpawnRateBenchmark {
           100 * executor / parallel);
       System.out.println(line);
     }
+    if (Boolean.getBoolean("meso.bench.threads")) {
+      printThreadCpu();
+    }
     vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  /** CPU time of live threads, summed by name without trailing digits (diagnostics). */
+  private static void printThreadCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+    for (long id : mx.getAllThreadIds()) {
+      java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+      long cpu = mx.getThreadCpuTime(id);
+      if (info != null && cpu > 0) {
+        byName.merge(info.getThreadName().replaceAll("[-0-9]+$", ""), cpu, Long::sum);
+      }
+    }
+    byName.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+        .forEach(e -> System.out.printf("  thread %-40s %6d ms%n", e.getKey(), e.getValue() / 1_000_000));
   }
 
   /** {JVM cpu ns, reaped children cpu ns}. */

@@ -38,6 +38,8 @@ public final class AllocatorVerticle extends VerticleBase {
   private volatile long lastRunNanos;
   private volatile long runCount;
   private volatile long offerCount;
+  private volatile long totalRunNanos;
+  private volatile long maxRunNanos;
 
   public AllocatorVerticle(AllocatorOptions options) {
     this(options, new HierarchicalAllocator(options));
@@ -88,6 +90,16 @@ public final class AllocatorVerticle extends VerticleBase {
     return runCount;
   }
 
+  /** Summed duration of all allocation runs so far, in nanoseconds (mean = this / {@link #runCount()}). */
+  public long totalRunNanos() {
+    return totalRunNanos;
+  }
+
+  /** Duration of the longest allocation run so far, in nanoseconds. */
+  public long maxRunNanos() {
+    return maxRunNanos;
+  }
+
   /** Allocations (offers) made so far. */
   public long offerCount() {
     return offerCount;
@@ -119,6 +131,8 @@ public final class AllocatorVerticle extends VerticleBase {
     List<Allocation> allocations = allocator.allocate(start);
     long took = System.nanoTime() - start;
     lastRunNanos = took;
+    totalRunNanos += took;
+    maxRunNanos = Math.max(maxRunNanos, took);
     runCount++;
     offerCount += allocations.size();
     LOG.debug("allocation run offers={} runMicros={}", allocations.size(), took / 1000);

@@ -60,8 +60,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ApiServerEndToEndTest {
 
-  /** Short, so that tests see heartbeats being answered. */
-  static final long HEARTBEAT_MILLIS = 300;
+  /**
+   * Long, so that a framework seen disconnected within the tests' 10 s can only have been
+   * reported by the transport, not found out by an unanswered heartbeat
+   * ({@link SubscriberHeartbeatTest} covers heartbeats).
+   */
+  static final long HEARTBEAT_MILLIS = 60_000;
 
   static Vertx vertx;
   static Path workDir;
@@ -222,16 +226,6 @@ class ApiServerEndToEndTest {
   }
 
   @Test
-  void heartbeatsAreAnsweredSoTheFrameworkStaysConnected() throws Exception {
-    GrpcSchedulerClient client = grpcClient();
-    List<Event> events = new CopyOnWriteArrayList<>();
-    FrameworkID id = client.subscribe(info("heartbeats", 60), events::add).await(30, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> events.stream().filter(e -> e.getType() == Event.Type.HEARTBEAT).count() >= 3);
-    assertThat(connected(id)).isTrue();
-  }
-
-  @Test
   void closingTheClientTellsTheMasterTheFrameworkIsDisconnected() throws Exception {
     GrpcSchedulerClient client = grpcClient();
     FrameworkID id = client.subscribe(info("goes-away", 60), e -> { }).await(30, TimeUnit.SECONDS);
@@ -281,7 +275,11 @@ class ApiServerEndToEndTest {
     assertThat(e.code()).isEqualTo(400);
   }
 
-  private static boolean connected(FrameworkID id) {
+  static boolean connected(FrameworkID id) {
+    return connected(vertx, address, id);
+  }
+
+  static boolean connected(Vertx vertx, SocketAddress address, FrameworkID id) {
     GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address);
     try {
       return operator.getState().await(10, TimeUnit.SECONDS).getFrameworksList().stream()
