@@ -32,6 +32,7 @@ public class AgentOptions {
   public static final ExecutorMode DEFAULT_EXECUTOR_MODE = ExecutorMode.PROCESS;
   public static final Isolation DEFAULT_ISOLATION = ExecutorOptions.DEFAULT_ISOLATION;
   public static final long DEFAULT_SIMULATED_TASK_DURATION_MILLIS = ExecutorOptions.DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
+  public static final boolean DEFAULT_SESSIONS = ExecutorOptions.DEFAULT_SESSIONS;
 
   private String hostname = DEFAULT_HOSTNAME;
   private int port = DEFAULT_PORT;
@@ -48,6 +49,7 @@ public class AgentOptions {
   private ExecutorMode executorMode = DEFAULT_EXECUTOR_MODE;
   private Isolation isolation = DEFAULT_ISOLATION;
   private long simulatedTaskDurationMillis = DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
+  private boolean sessions = DEFAULT_SESSIONS;
 
   public AgentOptions() {}
 
@@ -73,6 +75,7 @@ public class AgentOptions {
     executorMode = ExecutorMode.valueOf(json.getString("executorMode", DEFAULT_EXECUTOR_MODE.name()));
     isolation = Isolation.valueOf(json.getString("isolation", DEFAULT_ISOLATION.name()));
     simulatedTaskDurationMillis = json.getLong("simulatedTaskDurationMillis", DEFAULT_SIMULATED_TASK_DURATION_MILLIS);
+    sessions = json.getBoolean("sessions", DEFAULT_SESSIONS);
   }
 
   public JsonObject toJson() {
@@ -87,7 +90,8 @@ public class AgentOptions {
         .put("killGracePeriodMillis", killGracePeriodMillis)
         .put("executorMode", executorMode.name())
         .put("isolation", isolation.name())
-        .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis);
+        .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis)
+        .put("sessions", sessions);
     putIfSet(json, "hostname", hostname);
     putIfSet(json, "workDir", workDir);
     putIfSet(json, "resources", resources);
@@ -100,7 +104,8 @@ public class AgentOptions {
     return new ExecutorOptions()
         .setIsolation(isolation)
         .setKillGracePeriodMillis(killGracePeriodMillis)
-        .setSimulatedTaskDurationMillis(simulatedTaskDurationMillis);
+        .setSimulatedTaskDurationMillis(simulatedTaskDurationMillis)
+        .setSessions(sessions);
   }
 
   /** The host name the agent advertises; null until set (the agent then uses the local host name). */
@@ -230,6 +235,14 @@ public class AgentOptions {
       throw new IllegalArgumentException("simulatedTaskDurationMillis must be >= 0, was " + millis);
     }
     this.simulatedTaskDurationMillis = millis;
+    return this;
+  }
+
+  /** Whether each task leads its own session (setsid); see {@link ExecutorOptions#isSessions()}. */
+  public boolean isSessions() { return sessions; }
+
+  public AgentOptions setSessions(boolean sessions) {
+    this.sessions = sessions;
     return this;
   }
 

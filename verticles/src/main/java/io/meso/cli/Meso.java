@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         TasksCommand.class,
         KillCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Meso implements Runnable {

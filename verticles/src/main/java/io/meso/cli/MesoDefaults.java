@@ -16,9 +16,12 @@ import picocli.CommandLine.Model.OptionSpec;
  * environment variable, then config file, then the option's own default (so the full
  * precedence is flag > env > file > default).
  *
- * <p>An option {@code --agent-ping-timeout} is read from {@code MESO_AGENT_PING_TIMEOUT} and
- * from the key {@code agent-ping-timeout} of the config file. The config file is a Java
- * properties file named by {@code MESO_CONFIG}, else {@code ./meso.properties} if present.
+ * <p>An option {@code --agent-ping-interval} of {@code meso master} is read from
+ * {@code MESO_MASTER_AGENT_PING_INTERVAL}, then {@code MESO_AGENT_PING_INTERVAL}, then the
+ * config file keys {@code master.agent-ping-interval} and {@code agent-ping-interval}: the
+ * command-scoped name wins, so a shared file can say {@code run.cpus=1} without touching other
+ * commands. The config file is a Java properties file named by {@code MESO_CONFIG}, else
+ * {@code ./meso.properties} if present.
  */
 public final class MesoDefaults implements IDefaultValueProvider {
 
@@ -59,14 +62,19 @@ public final class MesoDefaults implements IDefaultValueProvider {
       return argSpec.defaultValue();
     }
     String key = option.longestName().replaceFirst("^-+", "");
-    String envName = "MESO_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
-    String fromEnv = env.get(envName);
-    if (fromEnv != null) {
-      return fromEnv;
+    String command = option.command() == null ? null : option.command().name();
+    String scopedKey = command == null || command.equals("meso") ? null : command + "." + key;
+    for (String candidate : scopedKey == null ? new String[] {key} : new String[] {scopedKey, key}) {
+      String fromEnv = env.get("MESO_" + candidate.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_'));
+      if (fromEnv != null) {
+        return fromEnv;
+      }
     }
-    String fromFile = file.getProperty(key);
-    if (fromFile != null) {
-      return fromFile.trim();
+    for (String candidate : scopedKey == null ? new String[] {key} : new String[] {scopedKey, key}) {
+      String fromFile = file.getProperty(candidate);
+      if (fromFile != null) {
+        return fromFile.trim();
+      }
     }
     return option.defaultValue();
   }

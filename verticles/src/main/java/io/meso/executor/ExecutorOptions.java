@@ -21,6 +21,7 @@ public class ExecutorOptions {
   /** How long after a task's main process exits its leftover processes are swept (batched). */
   public static final long DEFAULT_CLEANUP_DELAY_MILLIS = 200;
   public static final long DEFAULT_SIMULATED_TASK_DURATION_MILLIS = 0;
+  public static final boolean DEFAULT_SESSIONS = true;
 
   private Isolation isolation = DEFAULT_ISOLATION;
   private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
@@ -30,6 +31,7 @@ public class ExecutorOptions {
   private int spawnPoolSize = DEFAULT_SPAWN_POOL_SIZE;
   private long cleanupDelayMillis = DEFAULT_CLEANUP_DELAY_MILLIS;
   private long simulatedTaskDurationMillis = DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
+  private boolean sessions = DEFAULT_SESSIONS;
 
   public ExecutorOptions() {}
 
@@ -46,6 +48,7 @@ public class ExecutorOptions {
     spawnPoolSize = json.getInteger("spawnPoolSize", DEFAULT_SPAWN_POOL_SIZE);
     cleanupDelayMillis = json.getLong("cleanupDelayMillis", DEFAULT_CLEANUP_DELAY_MILLIS);
     simulatedTaskDurationMillis = json.getLong("simulatedTaskDurationMillis", DEFAULT_SIMULATED_TASK_DURATION_MILLIS);
+    sessions = json.getBoolean("sessions", DEFAULT_SESSIONS);
   }
 
   public JsonObject toJson() {
@@ -57,7 +60,8 @@ public class ExecutorOptions {
         .put("killTasksOnStop", killTasksOnStop)
         .put("spawnPoolSize", spawnPoolSize)
         .put("cleanupDelayMillis", cleanupDelayMillis)
-        .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis);
+        .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis)
+        .put("sessions", sessions);
   }
 
   public Isolation getIsolation() { return isolation; }
@@ -127,6 +131,20 @@ public class ExecutorOptions {
 
   public ExecutorOptions setSimulatedTaskDurationMillis(long millis) {
     this.simulatedTaskDurationMillis = requireNonNegative("simulatedTaskDurationMillis", millis);
+    return this;
+  }
+
+  /**
+   * Whether each task leads its own session via {@code setsid} (default true): its whole tree,
+   * daemons included, can then be found and killed, and terminal signals aimed at the agent
+   * (Ctrl-C) do not reach it. It costs one exec per launch (about a third of a bare spawn's
+   * CPU). Without it a task's tree is found through its main process's descendants while that
+   * lives, and through its cgroups; processes orphaned by a POSIX-isolated task escape.
+   */
+  public boolean isSessions() { return sessions; }
+
+  public ExecutorOptions setSessions(boolean sessions) {
+    this.sessions = sessions;
     return this;
   }
 

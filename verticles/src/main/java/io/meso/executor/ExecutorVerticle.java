@@ -71,9 +71,9 @@ public class ExecutorVerticle extends VerticleBase {
           isolation = resolved;
           cgroups = resolved == Isolation.CGROUPS
               ? new Cgroups(Path.of(options.getCgroupBase()), options.getCgroupsRoot(), agentId) : null;
-          launcher = new ProcessLauncher(agentId, cgroups);
+          launcher = new ProcessLauncher(agentId, cgroups, options.isSessions());
           MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.executor(agentId), this::onMessage);
-          LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, resolved, ProcessLauncher.sessions());
+          LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, resolved, launcher.sessions());
           return consumer.completion();
         });
   }
@@ -266,7 +266,8 @@ public class ExecutorVerticle extends VerticleBase {
   private void finish(ProcessTask task, TaskState state, String message, TaskStatus.Reason reason) {
     report(task, state, message, reason);
     tasks.remove(key(task.launch.frameworkId(), task.taskId()));
-    if (task.process != null) {
+    // Without a session or cgroup nothing left behind can be found after the leader is gone.
+    if (task.process != null && (launcher.sessions() || task.cgroup != null)) {
       reaper.add(task.taskId(), task.leader, task.cgroup);
     }
   }

@@ -22,13 +22,16 @@ import org.slf4j.LoggerFactory;
  *       signalled as a whole and it survives the agent's terminal going away;</li>
  *   <li>with cgroups only, the task's shell first writes its own pid into its memory and cpu
  *       cgroups, so the command and everything it starts is accounted before it runs;</li>
- *   <li>{@code /bin/sh -c value} when {@code command.shell} (default), else exec of
- *       {@code value} with {@code arguments[1..]} (Mesos's {@code execvp(value, arguments)}:
- *       arguments[0] is argv[0], which Java cannot set; the program sees {@code value}).</li>
+ *   <li>{@code /bin/sh -c value} when {@code command.shell} (default), except that a plain
+ *       command the shell would only exec ({@code /bin/true}, {@code sleep 10}: see
+ *       {@link ShellWords}) is exec'd directly, saving the shell's exec; with
+ *       {@code shell=false}, exec of {@code value} with {@code arguments[1..]} (Mesos's
+ *       {@code execvp(value, arguments)}: arguments[0] is argv[0], which Java cannot set).</li>
  * </ul>
  * cwd is the sandbox; stdin is /dev/null; stdout and stderr go to {@code <sandbox>/stdout} and
- * {@code <sandbox>/stderr}. One exec is added to a bare spawn (setsid); the cgroup join is folded
- * into the task's own shell when {@code shell} is true.
+ * {@code <sandbox>/stderr}. A plain command costs one exec more than a bare spawn (setsid), none
+ * without sessions; with cgroups the join is folded into the task's shell script, or costs one
+ * shell exec for a directly exec'd command.
  */
 final class ProcessLauncher {
 
@@ -49,16 +52,19 @@ final class ProcessLauncher {
   private final String agentId;
   private final Cgroups cgroups;
   private final Map<String, String> inherited;
+  /** The setsid executable, or null when tasks do not get sessions of their own. */
+  private final String setsid;
 
-  ProcessLauncher(String agentId, Cgroups cgroups) {
+  ProcessLauncher(String agentId, Cgroups cgroups, boolean sessions) {
     this.agentId = agentId;
     this.cgroups = cgroups;
     this.inherited = TaskEnvironment.inherited();
+    this.setsid = sessions ? SETSID : null;
   }
 
-  /** Whether task leaders get their own session (setsid was found). */
-  static boolean sessions() {
-    return SETSID != null;
+  /** Whether task leaders get their own session (asked for, and setsid was found). */
+  boolean sessions() {
+    return setsid != null;
   }
 
   Spawned spawn(LaunchTask launch) throws LaunchException {
@@ -69,16 +75,14 @@ final class ProcessLauncher {
     }
     Path sandbox = Path.of(launch.sandbox());
     Map<String, String> env = TaskEnvironment.build(inherited, agentId, launch);
-    if (!command.getShell()) {
-      checkExecutable(command.getValue(), env.getOrDefault("PATH", TaskEnvironment.DEFAULT_PATH), sandbox);
-    }
+    List<String> direct = directArgv(command, env.getOrDefault("PATH", TaskEnvironment.DEFAULT_PATH), sandbox);
     TaskCgroup cgroup = null;
     try {
       Files.createDirectories(sandbox);
       if (cgroups != null) {
         cgroup = cgroups.create(launch.taskId(), scalar(task, "cpus"), scalar(task, "mem"));
       }
-      ProcessBuilder builder = new ProcessBuilder(argv(command, cgroup))
+      ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, cgroup))
           .directory(sandbox.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
           .redirectOutput(sandbox.resolve("stdout").toFile())
@@ -95,18 +99,47 @@ final class ProcessLauncher {
     }
   }
 
-  private static List<String> argv(CommandInfo command, TaskCgroup cgroup) {
+  /**
+   * The argv to exec without a shell: {@code shell=false} commands, and shell commands that are
+   * {@link ShellWords plain words} naming an existing executable. Null: run the script with
+   * {@code /bin/sh -c} (which also reports a missing command the shell's way, status 127).
+   */
+  private List<String> directArgv(CommandInfo command, String path, Path sandbox) throws LaunchException {
+    List<String> words;
+    if (command.getShell()) {
+      words = ShellWords.plain(command.getValue());
+      if (words == null || findExecutable(words.get(0), path, sandbox) == null) {
+        return null;
+      }
+    } else {
+      if (findExecutable(command.getValue(), path, sandbox) == null) {
+        throw new LaunchException("Failed to execute '" + command.getValue() + "': "
+            + (command.getValue().contains("/") ? "no such executable file" : "not found in PATH=" + path));
+      }
+      List<String> arguments = command.getArgumentsList();
+      words = new ArrayList<>();
+      words.add(command.getValue());
+      words.addAll(arguments.isEmpty() ? List.of() : arguments.subList(1, arguments.size()));
+    }
+    // setsid and sh look the program up in the task's PATH; the JVM would use its own.
+    if (setsid == null && cgroups == null && !words.get(0).contains("/") && !path.equals(inherited.get("PATH"))) {
+      words.set(0, findExecutable(words.get(0), path, sandbox).toString());
+    }
+    return words;
+  }
+
+  private List<String> argv(String script, List<String> direct, TaskCgroup cgroup) {
     List<String> argv = new ArrayList<>();
-    if (SETSID != null) {
-      argv.add(SETSID);
+    if (setsid != null) {
+      argv.add(setsid);
     }
     String join = cgroup == null ? null
         : "echo $$ > " + quote(cgroup.memory().resolve("cgroup.procs")) + " && echo $$ > "
             + quote(cgroup.cpu().resolve("cgroup.procs")) + " || exit 125\n";
-    if (command.getShell()) {
+    if (direct == null) {
       argv.add("/bin/sh");
       argv.add("-c");
-      argv.add(join == null ? command.getValue() : join + command.getValue());
+      argv.add(join == null ? script : join + script);
       return argv;
     }
     if (join != null) {
@@ -115,28 +148,23 @@ final class ProcessLauncher {
       argv.add(join + "exec \"$@\"");
       argv.add("meso-task");
     }
-    argv.add(command.getValue());
-    List<String> arguments = command.getArgumentsList();
-    argv.addAll(arguments.isEmpty() ? List.of() : arguments.subList(1, arguments.size()));
+    argv.addAll(direct);
     return argv;
   }
 
-  /** Fails like execvp would, but before spawning, so the framework hears LAUNCH_FAILED. */
-  private static void checkExecutable(String value, String path, Path sandbox) throws LaunchException {
-    if (value.contains("/")) {
-      Path file = sandbox.resolve(value);
-      if (!Files.isRegularFile(file) || !Files.isExecutable(file)) {
-        throw new LaunchException("Failed to execute '" + value + "': no such executable file");
-      }
-      return;
+  /** The executable execvp would run for {@code name} (searching {@code path} unless it has a '/'), or null. */
+  private static Path findExecutable(String name, String path, Path sandbox) {
+    if (name.contains("/")) {
+      Path file = sandbox.resolve(name);
+      return Files.isRegularFile(file) && Files.isExecutable(file) ? file : null;
     }
     for (String dir : path.split(":")) {
-      Path file = Path.of(dir.isEmpty() ? "." : dir).resolve(value);
+      Path file = (dir.isEmpty() ? sandbox : sandbox.resolve(dir)).resolve(name);
       if (Files.isRegularFile(file) && Files.isExecutable(file)) {
-        return;
+        return file;
       }
     }
-    throw new LaunchException("Failed to execute '" + value + "': not found in PATH=" + path);
+    return null;
   }
 
   private static double scalar(TaskInfo task, String name) {

@@ -43,8 +43,14 @@ final class SchedulerCalls {
     String disconnected = message.headers().get(Addresses.DISCONNECTED_HEADER);
     Call call = message.body();
     if (disconnected != null) {
+      // Match by the events address: the transport may have lost its subscriber before it
+      // learnt the framework id.
       FrameworkRecord framework = m.frameworks.get(call.getFrameworkId().getValue());
-      if (framework != null && disconnected.equals(framework.eventsAddress)) {
+      if (framework == null || !disconnected.equals(framework.eventsAddress)) {
+        framework = m.frameworks.values().stream().filter(f -> disconnected.equals(f.eventsAddress)).findFirst()
+            .orElse(null);
+      }
+      if (framework != null) {
         m.disconnectFramework(framework);
       }
       return;

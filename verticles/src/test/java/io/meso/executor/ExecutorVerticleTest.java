@@ -161,6 +161,14 @@ class ExecutorVerticleTest {
   }
 
   @Test
+  void plainShellCommandsRunWithoutAShellButTheSame() throws Exception {
+    harness.launch(task("plain", shell("/usr/bin/printf %s-%s a b")).build());
+
+    assertThat(harness.awaitTerminal("plain").getState()).isEqualTo(TaskState.TASK_FINISHED);
+    assertThat(Files.readString(harness.sandbox("plain").resolve("stdout"))).isEqualTo("a-b");
+  }
+
+  @Test
   void deathBySignalNamesTheSignal() {
     harness.launch(task("sig", shell("kill -KILL $$")).build());
 
@@ -178,6 +186,22 @@ class ExecutorVerticleTest {
     long background = Procs.readPid(harness.sandbox("bg").resolve("bg"));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !Procs.alive(background));
+  }
+
+  @Test
+  void withoutSessionsAKillStillReachesTheTasksDescendants(Vertx vertx) throws Exception {
+    ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.POSIX).setSessions(false);
+    ExecutorHarness plain = new ExecutorHarness(vertx, workDir.resolve("plain"),
+        agentId -> new ExecutorVerticle(agentId, options));
+    plain.launch(task("nosession", shell("sleep 1000 & echo $! > bg; sleep 1000; wait")).build());
+    Path bgFile = plain.sandbox("nosession").resolve("bg");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(bgFile) && Files.size(bgFile) > 0);
+    long background = Procs.readPid(bgFile);
+
+    plain.kill("nosession", 2_000, false);
+
+    assertThat(plain.awaitTerminal("nosession").getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(Procs.alive(background)).isFalse();
   }
 
   @Test

@@ -8,10 +8,13 @@ import io.meso.v1.scheduler.Event;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,8 +28,8 @@ final class SchedulerEndpoint {
 
   private final EventBus bus;
   private final long timeoutMillis;
-  /** Open subscriptions, so that stopping the server can end them; touched on event loops only. */
-  private final Set<SubscriberStream> streams = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+  /** Open subscriptions, so that stopping the server can end them (streams live on several event loops). */
+  private final Set<SubscriberStream> streams = Collections.synchronizedSet(new LinkedHashSet<>());
 
   SchedulerEndpoint(EventBus bus, long timeoutMillis) {
     this.bus = bus;
@@ -53,8 +56,7 @@ final class SchedulerEndpoint {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
     UnaryCalls.handle(request, SchedulerGrpcService.Send, Addresses.SCHEDULER, call -> {
       if (call.getType() == Call.Type.SUBSCRIBE) {
-        return Future.failedFuture(new io.vertx.core.eventbus.ReplyException(
-            io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 400,
+        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 400,
             "call.type SUBSCRIBE cannot be sent with Send; use the Subscribe stream"));
       }
       return bus.request(Addresses.SCHEDULER, call, options).map(reply -> CallAccepted.getDefaultInstance());

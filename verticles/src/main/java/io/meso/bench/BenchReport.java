@@ -1,0 +1,104 @@
+package io.meso.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The plain-text report of a benchmark run: one {@code label: figures} line per measure. */
+public final class BenchReport {
+
+  private BenchReport() {}
+
+  /** The lines for a simulated run. */
+  public static List<String> simulated(LaunchResult result, String loadBefore) {
+    List<String> lines = header(result, loadBefore);
+    LaunchStats s = result.stats();
+    if (s != null) {
+      lines.add(line("launch rate", String.format(Locale.ROOT, "%.0f tasks/s (first offer to TASK_RUNNING #%d in %.3f s)",
+          s.runningPerSecond(), s.running(), s.secondsToLastRunning())));
+      lines.add(latency(s));
+      lines.add(offers(s));
+    }
+    footer(result, lines);
+    return lines;
+  }
+
+  /** The lines for a process run: the agent's rate beside the raw loop's before and after it. */
+  public static List<String> process(LaunchResult result, RawSpawnBench.Result before, RawSpawnBench.Result after,
+      String loadBefore) {
+    List<String> lines = header(result, loadBefore);
+    LaunchStats s = result.stats();
+    double raw = (before.perSecond() + after.perSecond()) / 2;
+    if (s != null) {
+      lines.add(line("agent launches", String.format(Locale.ROOT,
+          "%.0f processes/s (first offer to terminal update #%d in %.3f s)", s.endedPerSecond(),
+          s.finished() + s.failed(), s.secondsToLastEnded())));
+    }
+    lines.add(line("raw spawns", String.format(Locale.ROOT,
+        "%.0f processes/s (%d threads, each spawns %s with output to files and waits: %.0f/s before, %.0f/s after)",
+        raw, before.threads(), BenchOptions.PROCESS_COMMAND, before.perSecond(), after.perSecond())
+        + (before.failures() + after.failures() > 0 ? "; " + (before.failures() + after.failures()) + " failed" : "")));
+    if (s != null) {
+      lines.add(line("agent / raw", String.format(Locale.ROOT, "%.2f", raw <= 0 ? 0 : s.endedPerSecond() / raw)));
+      lines.add(latency(s));
+      lines.add(offers(s));
+    }
+    footer(result, lines);
+    return lines;
+  }
+
+  /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown". */
+  public static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static List<String> header(LaunchResult result, String loadBefore) {
+    List<String> lines = new ArrayList<>();
+    lines.add("meso bench " + result.options().describe());
+    lines.add(line("machine", Runtime.getRuntime().availableProcessors() + " cpus, load average " + loadBefore
+        + " before, " + loadAverage() + " after"));
+    LaunchStats s = result.stats();
+    if (s != null) {
+      lines.add(line("tasks", s.launched() + " launched, " + s.running() + " running, " + s.finished() + " finished, "
+          + s.failed() + " failed, of " + s.tasks()));
+    }
+    return lines;
+  }
+
+  private static String latency(LaunchStats s) {
+    return line("launch latency", String.format(Locale.ROOT,
+        "p50 %.1f ms, p99 %.1f ms, max %.1f ms (offer received to that task's TASK_RUNNING)",
+        ms(s.latencyPercentileNanos(50)), ms(s.latencyPercentileNanos(99)), ms(s.latencyPercentileNanos(100))));
+  }
+
+  private static String offers(LaunchStats s) {
+    return line("offers", s.offersReceived() + " received, " + s.acceptCalls() + " accepted, " + s.offersDeclined()
+        + " declined" + (s.ackFailures() > 0 ? "; " + s.ackFailures() + " acknowledgements failed" : ""));
+  }
+
+  private static void footer(LaunchResult result, List<String> lines) {
+    lines.add(line("allocation runs", String.format(Locale.ROOT, "%d while the framework ran, mean %.3f ms, max %.3f ms",
+        result.allocationRuns(), result.allocationMeanNanos() / 1e6, result.allocationMaxNanos() / 1e6)));
+    lines.add(line("wall time", String.format(Locale.ROOT,
+        "%.2f s start-up (%d agents registered), %.2f s run, %.2f s total", result.setupNanos() / 1e9,
+        result.options().getAgents(), result.runNanos() / 1e9, result.totalNanos() / 1e9)));
+    lines.add(line("result", result.succeeded() ? "OK" : (result.timedOut() ? "TIMED OUT: " : "FAILED: ")
+        + result.failure()));
+  }
+
+  private static double ms(long nanos) {
+    return nanos < 0 ? 0 : nanos / 1e6;
+  }
+
+  private static String line(String label, String value) {
+    return String.format(Locale.ROOT, "%-16s %s", label + ":", value);
+  }
+}

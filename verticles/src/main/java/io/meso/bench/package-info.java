@@ -1,0 +1,11 @@
+/**
+ * The {@code meso bench} benchmarks: a whole cluster in one JVM (a master, its allocator, N
+ * agents with simulated or real-process executors, and one framework on the local event bus)
+ * launching many small tasks, measured from the framework's side; and a bare ProcessBuilder
+ * loop to compare real process launches with. {@link io.meso.bench.LaunchBench} runs the
+ * cluster, {@link io.meso.bench.BenchFramework} is the framework that packs tasks into offers
+ * and records when each task's offer arrived and when it ran, {@link io.meso.bench.RawSpawnBench}
+ * is the raw loop, {@link io.meso.bench.BenchReport} prints the figures. Figures are measured
+ * and printed, never asserted: see BENCHMARKS.md for recorded runs.
+ */
+package io.meso.bench;

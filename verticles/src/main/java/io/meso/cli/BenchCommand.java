@@ -1,0 +1,119 @@
+package io.meso.cli;
+
+import io.meso.agent.AgentOptions;
+import io.meso.bench.BenchMode;
+import io.meso.bench.BenchOptions;
+import io.meso.bench.BenchReport;
+import io.meso.bench.LaunchBench;
+import io.meso.bench.LaunchResult;
+import io.meso.bench.QuietLogs;
+import io.meso.bench.RawSpawnBench;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code meso bench}: a master, N agents and a framework in this one JVM launching many small
+ * tasks; prints tasks launched per second, launch latency and allocation runs (simulated mode),
+ * or real process launches per second beside a bare ProcessBuilder loop (process mode).
+ * Exits 0 when every task finished, 1 when the run timed out or tasks failed, 2 on bad flags.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {
+        "Benchmark task launches on a whole cluster in this one process (no other service needed).",
+        "simulated: many agents whose executors only pretend to run tasks: tasks/s from the first offer to the "
+            + "last TASK_RUNNING, offer-to-RUNNING latency, allocation runs.",
+        "process: one agent running /bin/true as real processes, beside a bare ProcessBuilder loop spawning "
+            + "the same number with the agent's spawn parallelism: processes/s and their ratio."})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "simulated",
+      description = "simulated or process (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--agents", paramLabel = "N",
+      description = "Agents to start (default: " + BenchOptions.DEFAULT_SIMULATED_AGENTS + " simulated, "
+          + BenchOptions.DEFAULT_PROCESS_AGENTS + " process).")
+  Integer agents;
+
+  @Option(names = "--tasks", paramLabel = "T",
+      description = "Tasks to launch (default: " + BenchOptions.DEFAULT_SIMULATED_TASKS + " simulated, "
+          + BenchOptions.DEFAULT_PROCESS_TASKS + " process).")
+  Integer tasks;
+
+  @Option(names = "--agent-resources", paramLabel = "SPEC",
+      description = "Each agent's resources (default: \"" + BenchOptions.DEFAULT_SIMULATED_AGENT_RESOURCES
+          + "\" simulated, \"" + BenchOptions.DEFAULT_PROCESS_AGENT_RESOURCES + "\" process).")
+  String agentResources;
+
+  @Option(names = "--task-cpus", paramLabel = "C", defaultValue = "0.01",
+      description = "CPUs per task (default: ${DEFAULT-VALUE}).")
+  double taskCpus;
+
+  @Option(names = "--task-mem", paramLabel = "MB", defaultValue = "1",
+      description = "Memory per task in MB (default: ${DEFAULT-VALUE}).")
+  double taskMem;
+
+  @Option(names = "--allocation-interval", paramLabel = "SECONDS", defaultValue = "1",
+      description = "The master's allocation interval (default: ${DEFAULT-VALUE}).")
+  double allocationInterval;
+
+  @Option(names = "--max-seconds", paramLabel = "S", defaultValue = "120",
+      description = "Give up after this long, start-up included (default: ${DEFAULT-VALUE}).")
+  double maxSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    BenchOptions options = options();
+    String load = BenchReport.loadAverage();
+    LaunchResult result;
+    List<String> report;
+    try (QuietLogs quiet = QuietLogs.unlessConfigured()) {
+      if (options.getMode() == BenchMode.SIMULATED) {
+        result = LaunchBench.run(options);
+        report = BenchReport.simulated(result, load);
+      } else {
+        int threads = options.getAgents() * new AgentOptions().toExecutorOptions().getSpawnPoolSize();
+        RawSpawnBench.Result before = RawSpawnBench.run(options.getTasks(), threads);
+        result = LaunchBench.run(options);
+        RawSpawnBench.Result after = RawSpawnBench.run(options.getTasks(), threads);
+        report = BenchReport.process(result, before, after, load);
+      }
+    }
+    report.forEach(System.out::println);
+    System.out.flush();
+    if (!result.succeeded()) {
+      System.err.println("meso bench: " + (result.timedOut() ? "timed out: " + result.failure()
+          + "; raise --max-seconds or lower --tasks" : "failed: " + result.failure()));
+      return 1;
+    }
+    return 0;
+  }
+
+  /** The flags as validated options; a bad value is a usage error naming the flag. */
+  BenchOptions options() {
+    try {
+      BenchOptions options = BenchOptions.defaults(BenchMode.parse(mode));
+      if (agents != null) {
+        options.setAgents(agents);
+      }
+      if (tasks != null) {
+        options.setTasks(tasks);
+      }
+      if (agentResources != null) {
+        options.setAgentResources(agentResources);
+      }
+      return options.setTaskCpus(taskCpus).setTaskMemMb(taskMem).setAllocationIntervalSeconds(allocationInterval)
+          .setMaxSeconds(maxSeconds).validate();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}
