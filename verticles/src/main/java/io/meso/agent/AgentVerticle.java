@@ -47,7 +47,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,18 +72,10 @@ public class AgentVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
   public static final String VERSION = "0.1.0";
-  /** How many finished tasks' sandboxes stay browsable after their terminal update was acknowledged. */
-  static final int COMPLETED_SANDBOXES_KEPT = 1000;
 
   private final AgentOptions options;
   private final Promise<String> registered = Promise.promise();
   private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
-  private final Map<TaskKey, Path> completed = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<TaskKey, Path> eldest) {
-      return size() > COMPLETED_SANDBOXES_KEPT;
-    }
-  };
   private String agentId;
   private AgentID agentIdProto;
   private AgentInfo agentInfo;
@@ -94,6 +85,7 @@ public class AgentVerticle extends VerticleBase {
   private String executorAddress;
   private StatusUpdateManager updates;
   private MasterLink master;
+  private SandboxRequests files;
 
   public AgentVerticle(AgentOptions options) {
     this.options = new AgentOptions(options);
@@ -133,6 +125,10 @@ public class AgentVerticle extends VerticleBase {
       updates = new StatusUpdateManager(vertx, options.getStatusUpdateRetryInitialMillis(),
           options.getStatusUpdateRetryMaxMillis(), update -> vertx.eventBus().send(Addresses.MASTER, update));
       master = new MasterLink(vertx, agentId, options, new MasterListener());
+      files = new SandboxRequests(vertx, agentId, (frameworkId, taskId) -> {
+        AgentTask task = find(frameworkId, taskId);
+        return task == null ? null : task.sandbox;
+      });
       return vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId),
           msg -> onExecutorStatus(msg.body())).completion();
     }).compose(v -> vertx.deployVerticle(options.getExecutorMode() == ExecutorMode.SIMULATED
@@ -204,9 +200,9 @@ public class AgentVerticle extends VerticleBase {
       } else if (body instanceof ShutdownFrameworkMessage shutdown) {
         shutdownFramework(shutdown.getFrameworkId().getValue());
       } else if (body instanceof ReadFileRequest read) {
-        readFile(msg, read);
+        files.read(msg, read);
       } else if (body instanceof ListFilesRequest list) {
-        listFiles(msg, list);
+        files.list(msg, list);
       } else {
         refuse(msg, "unexpected message type " + (body == null ? "null" : body.getClass().getName()));
       }
@@ -250,7 +246,7 @@ public class AgentVerticle extends VerticleBase {
     }
     Path sandbox = sandbox(frameworkId, taskId);
     tasks.put(key, new AgentTask(key, framework, task, sandbox));
-    completed.remove(key);
+    files.relaunched(key);
     LOG.debug("launching task {} sandbox={}", key, sandbox);
     vertx.eventBus().send(executorAddress, new LaunchTask(framework, task, sandbox.toString()), MesoCodecs.LOCAL);
   }
@@ -317,7 +313,7 @@ public class AgentVerticle extends VerticleBase {
     if (TaskStates.isTerminal(acked.getStatus().getState()) && updates.head(key) == null) {
       AgentTask task = tasks.remove(key);
       if (task != null) {
-        completed.put(key, task.sandbox);
+        files.completed(key, task.sandbox);
         LOG.debug("task forgotten after its terminal update was acknowledged {} state={}", key, task.state);
       }
     }
@@ -353,55 +349,6 @@ public class AgentVerticle extends VerticleBase {
         .setAgentId(agentIdProto)
         .setLatestState(stamped.getState())
         .build();
-  }
-
-  // ---- files ----
-
-  private void readFile(Message<Object> msg, ReadFileRequest read) {
-    withSandbox(msg, read.hasFrameworkId() ? read.getFrameworkId().getValue() : null, read.getTaskId().getValue(),
-        sandbox -> () -> SandboxFiles.read(sandbox, read.getPath(), read.getOffset(), read.getLength()));
-  }
-
-  private void listFiles(Message<Object> msg, ListFilesRequest list) {
-    withSandbox(msg, list.hasFrameworkId() ? list.getFrameworkId().getValue() : null, list.getTaskId().getValue(),
-        sandbox -> () -> SandboxFiles.list(sandbox, list.getPath()));
-  }
-
-  private void withSandbox(Message<Object> msg, String frameworkId, String taskId,
-      java.util.function.Function<Path, Callable<Object>> work) {
-    if (taskId.isEmpty()) {
-      msg.fail(400, "task_id is required");
-      return;
-    }
-    Path sandbox = sandboxOf(frameworkId, taskId);
-    if (sandbox == null) {
-      msg.fail(404, "unknown task '" + taskId + "'" + (frameworkId == null ? "" : " of framework " + frameworkId)
-          + " on agent " + agentId);
-      return;
-    }
-    vertx.executeBlocking(work.apply(sandbox), false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else if (ar.cause() instanceof SandboxFiles.Refusal refusal) {
-        msg.fail(refusal.code, refusal.getMessage());
-      } else {
-        msg.fail(500, String.valueOf(ar.cause()));
-      }
-    });
-  }
-
-  /** The sandbox of a live or recently completed task; framework id optional (null: by task id). */
-  private Path sandboxOf(String frameworkId, String taskId) {
-    AgentTask live = find(frameworkId, taskId);
-    if (live != null) {
-      return live.sandbox;
-    }
-    for (Map.Entry<TaskKey, Path> e : completed.entrySet()) {
-      if (e.getKey().taskId().equals(taskId) && (frameworkId == null || e.getKey().frameworkId().equals(frameworkId))) {
-        return e.getValue();
-      }
-    }
-    return null;
   }
 
   private AgentTask find(String frameworkId, String taskId) {

@@ -44,6 +44,10 @@ public final class BenchFramework extends VerticleBase {
   private static final byte LAUNCHED = 0;
   private static final byte RUNNING = 1;
   private static final byte ENDED = 2;
+  /** Bits of {@link #seen}: which kinds of update a task already got (to count resent ones). */
+  private static final byte SEEN_STARTING = 1;
+  private static final byte SEEN_RUNNING = 2;
+  private static final byte SEEN_TERMINAL = 4;
 
   private final int tasks;
   private final long cpusMillis;
@@ -52,6 +56,7 @@ public final class BenchFramework extends VerticleBase {
   private final CommandInfo command;
   private final Promise<Void> done = Promise.promise();
   private final byte[] stage;
+  private final byte[] seen;
   private final long[] offeredAt;
   private final long[] latency;
   private SchedulerClient client;
@@ -63,6 +68,8 @@ public final class BenchFramework extends VerticleBase {
   private int offersDeclined;
   private int acceptCalls;
   private int ackFailures;
+  private int updates;
+  private int duplicateUpdates;
   private String firstFailure;
   private long firstOfferAt = -1;
   private long lastRunningAt = -1;
@@ -77,6 +84,7 @@ public final class BenchFramework extends VerticleBase {
     this.taskResources = List.of(scalar("cpus", cpusMillis / 1000.0), scalar("mem", memMillis / 1000.0));
     this.command = command;
     this.stage = new byte[tasks];
+    this.seen = new byte[tasks];
     this.offeredAt = new long[tasks];
     this.latency = new long[tasks];
     Arrays.fill(latency, -1);
@@ -185,6 +193,13 @@ public final class BenchFramework extends VerticleBase {
       return;
     }
     TaskState state = status.getState();
+    updates++;
+    byte kind = state == TaskState.TASK_STARTING ? SEEN_STARTING : state == TaskState.TASK_RUNNING ? SEEN_RUNNING
+        : TaskStates.isTerminal(state) ? SEEN_TERMINAL : 0;
+    if ((seen[index] & kind) != 0) {
+      duplicateUpdates++;
+    }
+    seen[index] |= kind;
     if (state == TaskState.TASK_RUNNING && stage[index] == LAUNCHED) {
       stage[index] = RUNNING;
       latency[index] = now - offeredAt[index];
@@ -223,7 +238,7 @@ public final class BenchFramework extends VerticleBase {
   private LaunchStats snapshot() {
     long[] measured = Arrays.stream(latency).filter(l -> l >= 0).sorted().toArray();
     return new LaunchStats(tasks, next, running, finished, failed, firstFailure, offersReceived, offersDeclined,
-        acceptCalls, ackFailures, firstOfferAt, lastRunningAt, lastEndedAt, measured);
+        acceptCalls, ackFailures, updates, duplicateUpdates, firstOfferAt, lastRunningAt, lastEndedAt, measured);
   }
 
   private static Resource scalar(String name, double value) {

@@ -2,6 +2,8 @@ package io.meso.bench;
 
 import io.meso.allocator.AllocatorOptions;
 import io.meso.allocator.Resources;
+import io.meso.executor.ExecutorOptions;
+import io.meso.executor.Isolation;
 import io.meso.master.MasterOptions;
 import java.util.Objects;
 
@@ -40,6 +42,7 @@ public final class BenchOptions {
   private double taskMemMb = DEFAULT_TASK_MEM_MB;
   private double allocationIntervalSeconds = DEFAULT_ALLOCATION_INTERVAL_SECONDS;
   private double maxSeconds = DEFAULT_MAX_SECONDS;
+  private Isolation isolation = ExecutorOptions.DEFAULT_ISOLATION;
 
   public BenchOptions() {}
 
@@ -173,12 +176,26 @@ public final class BenchOptions {
     return this;
   }
 
+  /** How process-mode agents isolate tasks (AUTO: cgroups where writable, as a real agent does). */
+  public Isolation getIsolation() { return isolation; }
+
+  public BenchOptions setIsolation(Isolation isolation) {
+    this.isolation = Objects.requireNonNull(isolation, "isolation");
+    return this;
+  }
+
+  /** The isolation process-mode agents end up with on this machine (never AUTO). */
+  public Isolation resolvedIsolation() {
+    return isolation.resolve(java.nio.file.Path.of(ExecutorOptions.DEFAULT_CGROUP_BASE));
+  }
+
   /** A one-line description for the report. */
   public String describe() {
     String task = mode == BenchMode.PROCESS ? PROCESS_COMMAND + " tasks" : "simulated tasks";
     return mode.flag() + ": " + agents + (agents == 1 ? " agent" : " agents") + " (" + agentResources + "), "
         + tasks + " " + task + " of cpus:" + trim(taskCpus) + ";mem:" + trim(taskMemMb) + ", allocation interval "
-        + trim(allocationIntervalSeconds) + " s";
+        + trim(allocationIntervalSeconds) + " s"
+        + (mode == BenchMode.PROCESS ? ", isolation " + resolvedIsolation().name().toLowerCase(java.util.Locale.ROOT) : "");
   }
 
   static String trim(double v) {

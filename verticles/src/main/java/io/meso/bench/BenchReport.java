@@ -81,10 +81,19 @@ public final class BenchReport {
 
   private static String offers(LaunchStats s) {
     return line("offers", s.offersReceived() + " received, " + s.acceptCalls() + " accepted, " + s.offersDeclined()
-        + " declined" + (s.ackFailures() > 0 ? "; " + s.ackFailures() + " acknowledgements failed" : ""));
+        + " declined");
   }
 
   private static void footer(LaunchResult result, List<String> lines) {
+    LaunchStats s = result.stats();
+    if (s != null) {
+      lines.add(line("updates", String.format(Locale.ROOT, "%d received (%d resent copies), all acknowledged%s",
+          s.updates(), s.duplicateUpdates(), s.ackFailures() > 0 ? " but " + s.ackFailures() + " failed" : "")));
+    }
+    lines.add(line("jvm cpu", String.format(Locale.ROOT, "%.2f s during the run: %.2f of %d cores busy%s",
+        result.runCpuNanos() / 1e9, result.runCores(), Runtime.getRuntime().availableProcessors(),
+        s == null || result.runCpuNanos() <= 0 ? ""
+            : String.format(Locale.ROOT, ", %.0f tasks per cpu-second", s.finished() / (result.runCpuNanos() / 1e9)))));
     lines.add(line("allocation runs", String.format(Locale.ROOT, "%d while the framework ran, mean %.3f ms, max %.3f ms",
         result.allocationRuns(), result.allocationMeanNanos() / 1e6, result.allocationMaxNanos() / 1e6)));
     lines.add(line("wall time", String.format(Locale.ROOT,

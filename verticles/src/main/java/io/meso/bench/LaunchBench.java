@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,52 +45,39 @@ public final class LaunchBench {
     long deadline = start + (long) (options.getMaxSeconds() * 1e9);
     Path root = Files.createTempDirectory("meso-bench-");
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
-    LaunchStats stats = null;
-    String failure = null;
-    boolean timedOut = false;
-    long setupEnd = start;
-    long runEnd = start;
-    long runs0 = 0;
-    long runNanos0 = 0;
-    AllocatorVerticle allocator = null;
-    long runs = 0;
-    long runNanos = 0;
+    Deployments deployed = new Deployments();
+    Run run = new Run(start);
     try {
       MasterVerticle master = new MasterVerticle(new MasterOptions()
           .setAllocationIntervalMillis(options.allocationIntervalMillis()));
-      await(vertx.deployVerticle(master), deadline, "starting the master");
-      allocator = master.allocatorVerticle();
+      deployed.master = await(vertx.deployVerticle(master), deadline, "starting the master");
+      run.allocator = master.allocatorVerticle();
       List<Future<String>> registered = new ArrayList<>();
       for (int i = 0; i < options.getAgents(); i++) {
         AgentVerticle agent = new AgentVerticle(agentOptions(options, i, root));
-        registered.add(vertx.deployVerticle(agent).compose(id -> agent.registered()));
+        registered.add(vertx.deployVerticle(agent).onSuccess(deployed.agents::add).compose(id -> agent.registered()));
       }
       await(Future.all(registered), deadline, "registering " + options.getAgents() + " agents");
-      setupEnd = System.nanoTime();
-      runs0 = allocator.runCount();
-      runNanos0 = allocator.totalRunNanos();
+      run.started();
       BenchFramework framework = new BenchFramework(options, command());
       try {
-        await(vertx.deployVerticle(framework).compose(id -> framework.done()), deadline,
-            "waiting for " + options.getTasks() + " tasks to end");
+        await(vertx.deployVerticle(framework).onSuccess(id -> deployed.framework = id).compose(id -> framework.done()),
+            deadline, "waiting for " + options.getTasks() + " tasks to end");
       } catch (TimeoutException e) {
-        timedOut = true;
-        failure = e.getMessage();
+        run.fail(e.getMessage(), true);
       } catch (Exception e) {
-        failure = e.getMessage();
+        run.fail(e.getMessage(), false);
       }
-      runEnd = System.nanoTime();
-      runs = allocator.runCount() - runs0;
-      runNanos = allocator.totalRunNanos() - runNanos0;
-      stats = framework.stats().await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      run.ended();
+      run.stats = framework.stats().await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      timedOut = true;
-      failure = e.getMessage();
+      run.fail(e.getMessage(), true);
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      run.fail(e.getMessage() == null ? e.toString() : e.getMessage(), false);
     } finally {
+      deployed.undeploy(vertx);
       try {
         vertx.close().await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
@@ -97,13 +85,100 @@ public final class LaunchBench {
       }
       deleteRecursively(root);
     }
-    if (failure == null && stats != null && !stats.allFinished()) {
-      failure = stats.firstFailure() != null ? stats.failed() + " of " + stats.tasks() + " tasks did not finish; first: "
-          + stats.firstFailure() : "only " + stats.finished() + " of " + stats.tasks() + " tasks finished";
+    return run.result(options, System.nanoTime());
+  }
+
+  /**
+   * What was deployed, undeployed in reverse before Vert.x closes: framework, agents, master.
+   * (Closing all at once lets the master outlive its allocator and warn about lost messages.)
+   */
+  private static final class Deployments {
+    volatile String master;
+    final List<String> agents = java.util.Collections.synchronizedList(new ArrayList<>());
+    volatile String framework;
+
+    void undeploy(Vertx vertx) {
+      try {
+        if (framework != null) {
+          vertx.undeploy(framework).await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        List<Future<?>> agentsGone = new ArrayList<>();
+        synchronized (agents) {
+          agents.forEach(id -> agentsGone.add(vertx.undeploy(id)));
+        }
+        Future.join(agentsGone).await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (master != null) {
+          vertx.undeploy(master).await(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+      } catch (Exception e) {
+        LOG.debug("undeploying the benchmark's verticles error={}", e.toString());
+      }
     }
-    long end = System.nanoTime();
-    return new LaunchResult(options, stats, failure, timedOut, runs, runNanos,
-        allocator == null ? 0 : allocator.maxRunNanos(), setupEnd - start, runEnd - setupEnd, end - start);
+  }
+
+  /** The run's clocks, counters and outcome, filled in by {@link #run}. */
+  private static final class Run {
+    final long start;
+    long setupEnd;
+    long runEnd;
+    long cpuStart;
+    long cpuEnd;
+    long allocationRunsStart;
+    long allocationNanosStart;
+    long allocationRuns;
+    long allocationNanos;
+    AllocatorVerticle allocator;
+    LaunchStats stats;
+    String failure;
+    boolean timedOut;
+
+    Run(long start) {
+      this.start = start;
+      this.setupEnd = start;
+      this.runEnd = start;
+    }
+
+    void started() {
+      setupEnd = System.nanoTime();
+      runEnd = setupEnd;
+      cpuStart = processCpuNanos();
+      cpuEnd = cpuStart;
+      allocationRunsStart = allocator.runCount();
+      allocationNanosStart = allocator.totalRunNanos();
+    }
+
+    void ended() {
+      runEnd = System.nanoTime();
+      cpuEnd = processCpuNanos();
+      allocationRuns = allocator.runCount() - allocationRunsStart;
+      allocationNanos = allocator.totalRunNanos() - allocationNanosStart;
+    }
+
+    void fail(String why, boolean timeout) {
+      if (failure == null) {
+        failure = why;
+        timedOut = timeout;
+      }
+    }
+
+    LaunchResult result(BenchOptions options, long end) {
+      if (failure == null && stats != null && !stats.allFinished()) {
+        failure = stats.firstFailure() != null
+            ? stats.failed() + " of " + stats.tasks() + " tasks did not finish; first: " + stats.firstFailure()
+            : "only " + stats.finished() + " of " + stats.tasks() + " tasks finished";
+      }
+      return new LaunchResult(options, stats, failure, timedOut, allocationRuns, allocationNanos,
+          allocator == null ? 0 : allocator.maxRunNanos(), setupEnd - start, runEnd - setupEnd, end - start,
+          Math.max(0, cpuEnd - cpuStart));
+    }
+  }
+
+  /** CPU time of this JVM, all threads; 0 where the platform does not tell. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   /** What each task runs: {@code /bin/true} exec'd directly (simulated executors run nothing, but need a command). */
@@ -117,7 +192,8 @@ public final class LaunchBench {
         .setHostname("bench-agent-" + index)
         .setWorkDir(root.resolve("agent-" + index).toString())
         .setResources(options.getAgentResources())
-        .setExecutorMode(options.getMode() == BenchMode.PROCESS ? ExecutorMode.PROCESS : ExecutorMode.SIMULATED);
+        .setExecutorMode(options.getMode() == BenchMode.PROCESS ? ExecutorMode.PROCESS : ExecutorMode.SIMULATED)
+        .setIsolation(options.getIsolation());
   }
 
   private static <T> T await(Future<T> future, long deadlineNanos, String what) throws Exception {

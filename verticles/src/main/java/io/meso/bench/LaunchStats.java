@@ -3,7 +3,9 @@ package io.meso.bench;
 /**
  * What the benchmark framework saw: how many tasks it launched, saw running, finished or lost,
  * how many offers it got, and the {@link System#nanoTime()} of the first offer, of the last
- * TASK_RUNNING and of the last terminal update (-1 when none). {@code latencyNanos} holds, sorted,
+ * TASK_RUNNING and of the last terminal update (-1 when none). {@code updates} counts every
+ * update received, {@code duplicateUpdates} those of a kind (STARTING, RUNNING, terminal) the
+ * task already had: resends by an agent whose first copy was not acknowledged in time. {@code latencyNanos} holds, sorted,
  * each running task's time from receiving the offer it was launched with to its TASK_RUNNING.
  */
 public record LaunchStats(
@@ -17,6 +19,8 @@ public record LaunchStats(
     int offersDeclined,
     int acceptCalls,
     int ackFailures,
+    int updates,
+    int duplicateUpdates,
     long firstOfferNanos,
     long lastRunningNanos,
     long lastEndedNanos,

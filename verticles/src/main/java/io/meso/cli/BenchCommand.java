@@ -8,6 +8,7 @@ import io.meso.bench.LaunchBench;
 import io.meso.bench.LaunchResult;
 import io.meso.bench.QuietLogs;
 import io.meso.bench.RawSpawnBench;
+import io.meso.executor.Isolation;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,6 +66,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The master's allocation interval (default: ${DEFAULT-VALUE}).")
   double allocationInterval;
 
+  @Option(names = "--isolation", paramLabel = "MODE", defaultValue = "auto",
+      description = "Process mode: how the agent isolates tasks: auto (cgroups where writable, as a real agent), "
+          + "cgroups or posix (default: ${DEFAULT-VALUE}).")
+  String isolation;
+
   @Option(names = "--max-seconds", paramLabel = "S", defaultValue = "120",
       description = "Give up after this long, start-up included (default: ${DEFAULT-VALUE}).")
   double maxSeconds;
@@ -110,10 +116,20 @@ public final class BenchCommand implements Callable<Integer> {
       if (agentResources != null) {
         options.setAgentResources(agentResources);
       }
+      options.setIsolation(isolation(isolation));
       return options.setTaskCpus(taskCpus).setTaskMemMb(taskMem).setAllocationIntervalSeconds(allocationInterval)
           .setMaxSeconds(maxSeconds).validate();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  private static Isolation isolation(String value) {
+    for (Isolation i : Isolation.values()) {
+      if (i.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("--isolation '" + value + "' is unknown; expected auto, cgroups or posix");
   }
 }

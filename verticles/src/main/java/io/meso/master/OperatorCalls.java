@@ -164,7 +164,7 @@ final class OperatorCalls {
   }
 
   private KillTaskResponse kill(KillTaskRequest request) {
-    TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, false);
+    TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
     if (task.terminal()) {
       throw CallException.invalid("task '" + task.id() + "' already ended (" + task.state + ")");
     }

@@ -205,7 +205,7 @@ final class SchedulerCalls {
       throw CallException.invalid("framework_info.role and framework_info.roles are both set; "
           + "with MULTI_ROLE use only roles");
     }
-    Set<String> roles = FrameworkRecord.rolesOf(info);
+    List<String> roles = multiRole ? info.getRolesList() : List.of(info.getRole());
     Set<String> seen = new HashSet<>();
     for (String role : roles) {
       Roles.validate("framework_info.roles", role);

@@ -110,6 +110,7 @@ class AgentRegistrationTest {
     String id = first.registered().await(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(workDir.resolve("meta/agent_id")));
     vertx.undeploy(first.deploymentID()).await(10, TimeUnit.SECONDS);
+    assertThat(vertx.deploymentIDs()).as("the executor goes with its agent").isEmpty();
     master.registrations.clear();
 
     AgentVerticle second = deploy(options());

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LaunchStatsTest {
 
   private static LaunchStats withLatencies(long... sorted) {
-    return new LaunchStats(sorted.length, sorted.length, sorted.length, sorted.length, 0, null, 1, 0, 1, 0,
+    return new LaunchStats(sorted.length, sorted.length, sorted.length, sorted.length, 0, null, 1, 0, 1, 0, 0, 0,
         0, 2_000_000_000L, 3_000_000_000L, sorted);
   }
 
@@ -33,7 +33,7 @@ class LaunchStatsTest {
   @ParameterizedTest(name = "{0} tasks running 2 s after the first offer -> {1}/s")
   @CsvSource({"100, 50", "1, 0.5", "0, 0"})
   void ratesCountFromTheFirstOffer(int running, double perSecond) {
-    LaunchStats stats = new LaunchStats(100, 100, running, 0, 0, null, 1, 0, 1, 0, 0, 2_000_000_000L, -1, new long[0]);
+    LaunchStats stats = new LaunchStats(100, 100, running, 0, 0, null, 1, 0, 1, 0, 0, 0, 0, 2_000_000_000L, -1, new long[0]);
     assertThat(stats.runningPerSecond()).isEqualTo(perSecond);
     assertThat(stats.endedPerSecond()).isZero();
   }

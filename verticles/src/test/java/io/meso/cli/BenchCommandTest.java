@@ -72,6 +72,7 @@ class BenchCommandTest {
       "--agent-resources cpus:x            | --agent-resources 'cpus:x' is not valid",
       "--task-cpus 30                      | --task-cpus 30.0 does not fit in --agent-resources",
       "--task-cpus 0.005                   | are both below the allocator's smallest offer",
+      "--isolation docker                  | --isolation 'docker' is unknown; expected auto, cgroups or posix",
       "--agents many                       | --agents"})
   void badFlagsAreUsageErrorsNamingFlagAndValue(String flags, String message) {
     int exit;

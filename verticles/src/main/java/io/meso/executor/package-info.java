@@ -1,0 +1,12 @@
+/**
+ * An agent's executors: {@link io.meso.executor.ExecutorVerticle} runs tasks as real
+ * processes, each in its own session (and so process group) and sandbox, optionally in per-task
+ * cgroups v1 with memory and cpu limits, killing the whole process tree on request;
+ * {@link io.meso.executor.SimulatedExecutorVerticle} runs nothing, for benchmarks. Both speak
+ * the same local event-bus protocol with their agent: {@link io.meso.executor.LaunchTask} and
+ * {@link io.meso.executor.KillTask} in on {@code Addresses.executor(agentId)},
+ * {@link io.meso.executor.TaskStatusChanged} out on {@code Addresses.executorStatus(agentId)}.
+ * Vocabulary: the <em>leader</em> is a task's main process, whose pid is also its session and
+ * process group id; a <em>sweep</em> kills what a task left behind after its leader exited.
+ */
+package io.meso.executor;
