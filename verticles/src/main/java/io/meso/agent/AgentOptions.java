@@ -26,8 +26,9 @@ public class AgentOptions {
   public static final long DEFAULT_REGISTRATION_BACKOFF_INITIAL_MILLIS = 100;
   public static final long DEFAULT_REGISTRATION_BACKOFF_MAX_MILLIS = 5_000;
   public static final long DEFAULT_REGISTRATION_TIMEOUT_MILLIS = 5_000;
-  public static final long DEFAULT_STATUS_UPDATE_RETRY_INITIAL_MILLIS = 1_000;
-  public static final long DEFAULT_STATUS_UPDATE_RETRY_MAX_MILLIS = 30_000;
+  /** As in Mesos (10 s, doubling): a shorter first retry floods a briefly stalled master with resends. */
+  public static final long DEFAULT_STATUS_UPDATE_RETRY_INITIAL_MILLIS = 10_000;
+  public static final long DEFAULT_STATUS_UPDATE_RETRY_MAX_MILLIS = 600_000;
   public static final long DEFAULT_KILL_GRACE_PERIOD_MILLIS = ExecutorOptions.DEFAULT_KILL_GRACE_PERIOD_MILLIS;
   public static final ExecutorMode DEFAULT_EXECUTOR_MODE = ExecutorMode.PROCESS;
   public static final Isolation DEFAULT_ISOLATION = ExecutorOptions.DEFAULT_ISOLATION;

@@ -26,12 +26,13 @@ public final class BenchReport {
     return lines;
   }
 
-  /** The lines for a process run: the agent's rate beside the raw loop's before and after it. */
-  public static List<String> process(LaunchResult result, RawSpawnBench.Result before, RawSpawnBench.Result after,
-      String loadBefore) {
+  /** The lines for a process run: the agent's rate beside the raw loops' before and after it. */
+  public static List<String> process(ProcessBench.Result run, String loadBefore) {
+    LaunchResult result = run.agent();
     List<String> lines = header(result, loadBefore);
     LaunchStats s = result.stats();
-    double raw = (before.perSecond() + after.perSecond()) / 2;
+    double bare = run.barePerSecond();
+    double like = run.executorLikePerSecond();
     if (s != null) {
       lines.add(line("agent launches", String.format(Locale.ROOT,
           "%.0f processes/s (first offer to terminal update #%d in %.3f s)", s.endedPerSecond(),
@@ -39,15 +40,25 @@ public final class BenchReport {
     }
     lines.add(line("raw spawns", String.format(Locale.ROOT,
         "%.0f processes/s (%d threads, each spawns %s with output to files and waits: %.0f/s before, %.0f/s after)",
-        raw, before.threads(), BenchOptions.PROCESS_COMMAND, before.perSecond(), after.perSecond())
-        + (before.failures() + after.failures() > 0 ? "; " + (before.failures() + after.failures()) + " failed" : "")));
+        bare, run.bareBefore().threads(), BenchOptions.PROCESS_COMMAND, run.bareBefore().perSecond(),
+        run.bareAfter().perSecond()) + failures(run.bareBefore(), run.bareAfter())));
+    lines.add(line("executor-like", String.format(Locale.ROOT,
+        "%.0f processes/s (same, plus a sandbox dir per task, setsid and a cleared environment: %.0f/s before, "
+            + "%.0f/s after)", like, run.likeBefore().perSecond(), run.likeAfter().perSecond())
+        + failures(run.likeBefore(), run.likeAfter())));
     if (s != null) {
-      lines.add(line("agent / raw", String.format(Locale.ROOT, "%.2f", raw <= 0 ? 0 : s.endedPerSecond() / raw)));
+      lines.add(line("agent / raw", String.format(Locale.ROOT, "%.2f (agent / executor-like %.2f)",
+          bare <= 0 ? 0 : s.endedPerSecond() / bare, like <= 0 ? 0 : s.endedPerSecond() / like)));
       lines.add(latency(s));
       lines.add(offers(s));
     }
     footer(result, lines);
     return lines;
+  }
+
+  private static String failures(RawSpawnBench.Result before, RawSpawnBench.Result after) {
+    int failed = before.failures() + after.failures();
+    return failed == 0 ? "" : "; " + failed + " spawns failed";
   }
 
   /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown". */
@@ -97,8 +108,8 @@ public final class BenchReport {
     lines.add(line("allocation runs", String.format(Locale.ROOT, "%d while the framework ran, mean %.3f ms, max %.3f ms",
         result.allocationRuns(), result.allocationMeanNanos() / 1e6, result.allocationMaxNanos() / 1e6)));
     lines.add(line("wall time", String.format(Locale.ROOT,
-        "%.2f s start-up (%d agents registered), %.2f s run, %.2f s total", result.setupNanos() / 1e9,
-        result.options().getAgents(), result.runNanos() / 1e9, result.totalNanos() / 1e9)));
+        "%.2f s start-up (%d %s registered), %.2f s run, %.2f s total", result.setupNanos() / 1e9,
+        result.options().getAgents(), result.options().getAgents() == 1 ? "agent" : "agents", result.runNanos() / 1e9, result.totalNanos() / 1e9)));
     lines.add(line("result", result.succeeded() ? "OK" : (result.timedOut() ? "TIMED OUT: " : "FAILED: ")
         + result.failure()));
   }

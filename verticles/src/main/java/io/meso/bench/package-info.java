@@ -5,7 +5,8 @@
  * loop to compare real process launches with. {@link io.meso.bench.LaunchBench} runs the
  * cluster, {@link io.meso.bench.BenchFramework} is the framework that packs tasks into offers
  * and records when each task's offer arrived and when it ran, {@link io.meso.bench.RawSpawnBench}
- * is the raw loop, {@link io.meso.bench.BenchReport} prints the figures. Figures are measured
+ * is the raw loop and {@link io.meso.bench.ProcessBench} runs it around the agent,
+ * {@link io.meso.bench.BenchReport} prints the figures. Figures are measured
  * and printed, never asserted: see BENCHMARKS.md for recorded runs.
  */
 package io.meso.bench;

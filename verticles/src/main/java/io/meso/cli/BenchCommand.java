@@ -1,13 +1,12 @@
 package io.meso.cli;
 
-import io.meso.agent.AgentOptions;
 import io.meso.bench.BenchMode;
 import io.meso.bench.BenchOptions;
 import io.meso.bench.BenchReport;
 import io.meso.bench.LaunchBench;
 import io.meso.bench.LaunchResult;
 import io.meso.bench.QuietLogs;
-import io.meso.bench.RawSpawnBench;
+import io.meso.bench.ProcessBench;
 import io.meso.executor.Isolation;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,8 +27,9 @@ import picocli.CommandLine.Spec;
         "Benchmark task launches on a whole cluster in this one process (no other service needed).",
         "simulated: many agents whose executors only pretend to run tasks: tasks/s from the first offer to the "
             + "last TASK_RUNNING, offer-to-RUNNING latency, allocation runs.",
-        "process: one agent running /bin/true as real processes, beside a bare ProcessBuilder loop spawning "
-            + "the same number with the agent's spawn parallelism: processes/s and their ratio."})
+        "process: one agent running /bin/true as real processes, beside ProcessBuilder loops spawning "
+            + "the same number with the agent's spawn parallelism (bare, and executor-like: sandbox dir, setsid, "
+            + "cleared environment): processes/s and their ratios."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec
@@ -86,11 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
         result = LaunchBench.run(options);
         report = BenchReport.simulated(result, load);
       } else {
-        int threads = options.getAgents() * new AgentOptions().toExecutorOptions().getSpawnPoolSize();
-        RawSpawnBench.Result before = RawSpawnBench.run(options.getTasks(), threads);
-        result = LaunchBench.run(options);
-        RawSpawnBench.Result after = RawSpawnBench.run(options.getTasks(), threads);
-        report = BenchReport.process(result, before, after, load);
+        ProcessBench.Result run = ProcessBench.run(options);
+        result = run.agent();
+        report = BenchReport.process(run, load);
       }
     }
     report.forEach(System.out::println);

@@ -102,6 +102,7 @@ final class AgentManager {
     Resources total = validateAgentInfo(info);
     String id = info.getId().getValue();
     AgentRecord agent = m.agents.get(id);
+    boolean wasUnreachable = agent != null && agent.status == AgentRecord.Status.UNREACHABLE;
     if (agent != null) {
       for (String offerId : List.copyOf(agent.offerIds)) {
         m.rescindOffer(offerId);
@@ -152,12 +153,29 @@ final class AgentManager {
         framework.tasks.put(record.id(), record);
       }
       boolean wasTerminal = record.terminal();
+      TaskState reportedBefore = record.state;
       record.state = task.getState();
       for (TaskStatus status : task.getStatusesList()) {
         record.addStatus(status);
       }
       if (!wasTerminal || !record.terminal()) {
         agent.addTask(record);
+      }
+      if (wasUnreachable && !record.terminal()
+          && (reportedBefore == TaskState.TASK_LOST || reportedBefore == TaskState.TASK_UNREACHABLE)) {
+        if (framework.partitionAware()) {
+          // Partition-aware frameworks manage returning tasks themselves: tell them it runs again.
+          TaskStatus back = Tasks.masterStatus(task.getTaskId(), id, record.state,
+              TaskStatus.Reason.REASON_AGENT_REREGISTERED, "Agent " + id + " re-registered; the task is "
+                  + record.state);
+          record.addStatus(back);
+          m.sendUpdate(framework, back);
+        } else {
+          // The framework was told TASK_LOST and may have replaced the task: don't leave a twin running.
+          kill.add(task.getTaskId());
+          m.bus.send(Addresses.agent(id), io.meso.internal.KillTaskMessage.newBuilder()
+              .setFrameworkId(task.getFrameworkId()).setTaskId(task.getTaskId()).build());
+        }
       }
     }
     // Tasks the master believed were on this agent but the agent does not report are gone.

@@ -23,8 +23,8 @@ class AgentOptionsTest {
     assertThat(options.getPingTimeoutMillis()).isEqualTo(10_000);
     assertThat(options.getRegistrationBackoffInitialMillis()).isEqualTo(100);
     assertThat(options.getRegistrationBackoffMaxMillis()).isEqualTo(5_000);
-    assertThat(options.getStatusUpdateRetryInitialMillis()).isEqualTo(1_000);
-    assertThat(options.getStatusUpdateRetryMaxMillis()).isEqualTo(30_000);
+    assertThat(options.getStatusUpdateRetryInitialMillis()).isEqualTo(10_000);
+    assertThat(options.getStatusUpdateRetryMaxMillis()).isEqualTo(600_000);
     assertThat(options.getKillGracePeriodMillis()).isEqualTo(3_000);
     assertThat(options.getExecutorMode()).isEqualTo(ExecutorMode.PROCESS);
     assertThat(options.getIsolation()).isEqualTo(Isolation.AUTO);

@@ -53,8 +53,9 @@ class BenchCommandTest {
         .contains("meso bench process: 1 agent (cpus:2;mem:4096), 5 /bin/true tasks")
         .contains("5 launched, 5 running, 5 finished, 0 failed, of 5")
         .containsPattern("agent launches: +\\d+ processes/s \\(first offer to terminal update #5 in ")
-        .containsPattern("raw spawns: +\\d+ processes/s \\(4 threads")
-        .containsPattern("agent / raw: +[\\d.]+")
+        .containsPattern("raw spawns: +\\d+ processes/s \\(\\d+ threads")
+        .containsPattern("executor-like: +\\d+ processes/s")
+        .containsPattern("agent / raw: +[\\d.]+ \\(agent / executor-like [\\d.]+\\)")
         .containsPattern("result: +OK");
   }
 

@@ -92,10 +92,18 @@ final class MesoProcess implements AutoCloseable {
     }
   }
 
+  /** Stops the node like an operator would (SIGTERM, so it cleans up), and SIGKILLs what is left after 20 s. */
   @Override
   public void close() {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroy();
+    try {
+      process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
   static int freePort() throws IOException {

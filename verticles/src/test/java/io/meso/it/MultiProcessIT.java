@@ -162,8 +162,11 @@ class MultiProcessIT {
     } finally {
       victim.signal("CONT");
     }
-    // Thawed, the agent re-registers with its still-running task and is active again.
+    // Thawed, the agent re-registers and is active again; the framework, told the task was lost
+    // and not partition-aware, sees the returning task killed rather than left running as a twin.
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> activeAgents() == 2);
+    TaskStatus killed = framework.awaitUpdate("frozen", TaskState.TASK_KILLED);
+    assertThat(killed.getAgentId()).isEqualTo(offer.getAgentId());
     client.teardown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     client.close();
   }
