@@ -19,14 +19,8 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "5051", description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--work-dir", description = "Work directory for sandboxes and checkpoints (default: <tmp>/meso/agent-<port>).")
-  String workDir;
-
-  @Option(names = "--resources", description = "Resources overriding detection, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\".")
-  String resources;
-
-  @Option(names = "--attributes", description = "Attributes, e.g. \"rack:r1;zone:a\".")
-  String attributes;
+  @picocli.CommandLine.Mixin
+  AgentFlags agent = new AgentFlags();
 
   @Override
   public Integer call() throws Exception {
@@ -34,16 +28,7 @@ public final class AgentCommand implements Callable<Integer> {
       System.err.println("meso agent: --join is required: name a master's cluster address, e.g. --join 127.0.0.1:5701");
       return 2;
     }
-    AgentOptions options = new AgentOptions().setHostname(node.host).setPort(port);
-    if (workDir != null) {
-      options.setWorkDir(workDir);
-    }
-    if (resources != null) {
-      options.setResources(resources);
-    }
-    if (attributes != null) {
-      options.setAttributes(attributes);
-    }
+    AgentOptions options = agent.toAgentOptions(node.host, port);
     Vertx vertx;
     try {
       vertx = MesoCluster.start(node.toClusterOptions(true)).toCompletionStage().toCompletableFuture().get();

@@ -25,28 +25,13 @@ public final class LocalCommand implements Callable<Integer> {
   @Option(names = "--agent-port", defaultValue = "5051", description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
   int agentPort;
 
-  @Option(names = "--work-dir", description = "Agent work directory (default: <tmp>/meso/agent-<agent-port>).")
-  String workDir;
-
-  @Option(names = "--resources", description = "Agent resources overriding detection, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\".")
-  String resources;
-
-  @Option(names = "--attributes", description = "Agent attributes, e.g. \"rack:r1;zone:a\".")
-  String attributes;
+  @picocli.CommandLine.Mixin
+  AgentFlags agent = new AgentFlags();
 
   @Override
   public Integer call() throws Exception {
+    AgentOptions agentOptions = agent.toAgentOptions(host, agentPort); // bad flags fail before anything starts
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
-    AgentOptions agentOptions = new AgentOptions().setHostname(host).setPort(agentPort);
-    if (workDir != null) {
-      agentOptions.setWorkDir(workDir);
-    }
-    if (resources != null) {
-      agentOptions.setResources(resources);
-    }
-    if (attributes != null) {
-      agentOptions.setAttributes(attributes);
-    }
     Nodes.Master master;
     try {
       master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))

@@ -70,6 +70,9 @@ class MesoDefaultsTest {
     assertThat(code).isEqualTo(2);
     assertThat(Meso.run("agent")).as("agent without --join").isEqualTo(2);
     assertThat(Meso.run("master", "--port", "not-a-port")).as("picocli usage error").isEqualTo(2);
+    // Refused before joining any cluster (nothing listens on port 1).
+    assertThat(Meso.run("agent", "--join", "127.0.0.1:1", "--resources", "cpus:abc")).isEqualTo(2);
+    assertThat(Meso.run("local", "--resources", "mem:-5")).isEqualTo(2);
   }
 
   @Test
