@@ -16,6 +16,8 @@ final class AgentState {
   /** GPU agents are offered only to GPU-aware frameworks. */
   final boolean gpu;
   boolean active = true;
+  /** Draining for maintenance: no new offers; what runs there is left alone. */
+  boolean draining;
   Resources allocated = Resources.EMPTY;
   /** What each framework holds here (offered or used), over all its roles. */
   final Map<String, Resources> byFramework = new HashMap<>();
@@ -46,7 +48,33 @@ final class AgentState {
     this.gpu = spec.total().hasGpus();
   }
 
+  /**
+   * The last resources a decline filter here refused. Filters that refuse equal resources share
+   * this one object (in Mesos's DeclineOffers shape every framework refuses the same free
+   * resources), and {@link #free()} returns it when equal, so the filter check of a walk is an
+   * identity comparison on memory that is already in cache rather than a walk over a
+   * thousand scattered copies.
+   */
+  Resources canonicalRefused;
+  private Resources freeCache;
+  private long freeVersion = -1;
+
+  /** Total minus allocated; recomputed only when {@link #version} changed. */
   Resources free() {
-    return spec.total().minus(allocated);
+    if (freeVersion != version || freeCache == null) {
+      Resources f = spec.total().minus(allocated);
+      freeCache = f.equals(canonicalRefused) ? canonicalRefused : f;
+      freeVersion = version;
+    }
+    return freeCache;
+  }
+
+  /** {@code refused}, or the equal {@link #canonicalRefused} object. */
+  Resources canonical(Resources refused) {
+    if (refused.equals(canonicalRefused)) {
+      return canonicalRefused;
+    }
+    canonicalRefused = refused;
+    return refused;
   }
 }

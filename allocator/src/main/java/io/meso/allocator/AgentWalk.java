@@ -36,6 +36,11 @@ final class AgentWalk {
   private final List<Subscription> picked = new ArrayList<>(2);
   private final List<Resources> pickedResources = new ArrayList<>(2);
 
+  /** Quota bookkeeping of this run, or null when no role has a quota. */
+  private final QuotaRun quota;
+  /** 1: guarantees only (nothing counted as skipped); 2: fair sharing. */
+  private int stage = 2;
+
   private AgentState agent;
   private Resources free;
   private RoleState role;
@@ -44,15 +49,68 @@ final class AgentWalk {
   /** The earliest expiry of the filters that blocked this agent. */
   private long blockedUntil;
 
-  AgentWalk(HierarchicalAllocator allocator, long nowNanos, List<Allocation> out) {
+  /**
+   * Roles none of whose subscribed frameworks can take an offer this run, whatever the agent
+   * (each is inactive or suppressed): skipped in O(1) per agent, and the agents skipped are
+   * counted once per role and credited to every subscription at {@link #finish()}.
+   */
+  private final java.util.IdentityHashMap<RoleState, long[]> idleRoles = new java.util.IdentityHashMap<>();
+
+  AgentWalk(HierarchicalAllocator allocator, long nowNanos, List<Allocation> out, QuotaRun quota) {
     this.allocator = allocator;
+    this.quota = quota;
+    for (RoleState rs : allocator.roles.roleStates()) {
+      boolean idle = true;
+      for (Subscription sub : rs.subscriptions.values()) {
+        if (sub.subscribed && sub.framework.active && !sub.suppressed) {
+          idle = false;
+          break;
+        }
+      }
+      if (idle) {
+        idleRoles.put(rs, new long[1]);
+      }
+    }
     this.now = nowNanos;
     this.out = out;
   }
 
+  /** Credits the agents each idle role skipped to its subscriptions (inactive first, as {@link #skipReason}). */
+  void finish() {
+    idleRoles.forEach((rs, skipped) -> {
+      if (skipped[0] > 0) {
+        for (Subscription sub : rs.subscriptions.values()) {
+          if (sub.subscribed) {
+            SkipReason reason = sub.framework.active ? SkipReason.SUPPRESSED : SkipReason.INACTIVE_FRAMEWORK;
+            count(sub, reason, skipped[0]);
+          }
+        }
+      }
+    });
+  }
+
+  void stage(int stage) {
+    this.stage = stage;
+  }
+
   void walk(AgentState a) {
+    if (stage == 1) {
+      if (a.active && !a.draining && quota.anyNeed() && !a.free().isEmpty()) {
+        agent = a;
+        free = a.free();
+        picked.clear();
+        pickedResources.clear();
+        allocator.roles.visitRoles(roleVisitor);
+        offerPicked(a);
+      }
+      return;
+    }
     if (!a.active) {
       allocator.bulkSkips[SkipReason.INACTIVE_AGENT.ordinal()]++;
+      return;
+    }
+    if (a.draining) {
+      allocator.bulkSkips[SkipReason.MAINTENANCE.ordinal()]++;
       return;
     }
     Resources f = a.free();
@@ -62,20 +120,31 @@ final class AgentWalk {
     }
     agent = a;
     free = f;
-    if (stillBlocked()) {
+    if (quota != null && quota.exhaustedRoles() == allocator.roles.roleCount() && !f.hasReservations()) {
+      allocator.bulkSkips[SkipReason.QUOTA_LIMIT.ordinal()]++; // every role is at its limit
+      return;
+    }
+    if (quota == null && stillBlocked()) {
       allocator.memoHits++;
       return;
     }
     blockedUntil = Long.MAX_VALUE;
     picked.clear();
     pickedResources.clear();
-    allocator.roles.sorter().visit(roleVisitor);
+    allocator.roles.visitRoles(roleVisitor);
     if (picked.isEmpty()) {
+      if (quota != null) {
+        return; // quota makes eligibility depend on other agents: no memo
+      }
       a.memoLogPosition = allocator.changeLog.position();
       a.memoVersion = a.version;
       a.memoUntil = blockedUntil;
       return;
     }
+    offerPicked(a);
+  }
+
+  private void offerPicked(AgentState a) {
     for (int i = 0; i < picked.size(); i++) {
       allocator.offer(picked.get(i), a, pickedResources.get(i), out);
     }
@@ -107,7 +176,7 @@ final class AgentWalk {
       if (reason == null) {
         return false;
       }
-      sub.framework.skips[reason.ordinal()]++;
+      count(sub, reason, 1);
     }
     a.memoLogPosition = allocator.changeLog.position();
     a.memoUntil = blockedUntil;
@@ -116,10 +185,30 @@ final class AgentWalk {
 
   private boolean visitRole(String roleName) {
     role = allocator.roles.get(roleName);
+    if (!idleRoles.isEmpty()) {
+      long[] skipped = idleRoles.get(role);
+      if (skipped != null) {
+        if (stage == 2) {
+          skipped[0]++;
+        }
+        return true;
+      }
+    }
     offerable = free.hasReservations() ? free.allocatableTo(roleName) : free;
     if (offerable.isEmpty()) {
       countAll(SkipReason.RESERVED_FOR_OTHER_ROLE);
       return true;
+    }
+    if (quota != null) {
+      Resources q = stage == 1 ? quota.guaranteeOffer(roleName, offerable) : quota.fairOffer(roleName, offerable);
+      if (q == null) {
+        return true; // stage 1: no unmet guarantee
+      }
+      if (q != offerable && (q.isEmpty() || !sufficient(q))) {
+        countAll(SkipReason.QUOTA_LIMIT);
+        return true;
+      }
+      offerable = q;
     }
     if (!sufficient(offerable)) {
       countAll(SkipReason.BELOW_MIN_ALLOCATABLE);
@@ -129,6 +218,9 @@ final class AgentWalk {
     role.frameworks.visit(frameworkVisitor);
     if (chosen == null) {
       return true;
+    }
+    if (quota != null) {
+      quota.offered(roleName, offerable);
     }
     picked.add(chosen);
     pickedResources.add(offerable);
@@ -146,7 +238,9 @@ final class AgentWalk {
       chosen = sub;
       return false;
     }
-    sub.framework.skips[reason.ordinal()]++;
+    if (stage == 2) {
+      count(sub, reason, 1);
+    }
     return true;
   }
 
@@ -168,7 +262,7 @@ final class AgentWalk {
         if (now >= filter.expiresAtNanos()) {
           agent.filters.remove(sub);
           sub.filterCount--;
-        } else if (filter.refused().contains(offerable)) {
+        } else if (filter.refused() == offerable || filter.refused().contains(offerable)) {
           blockedUntil = Math.min(blockedUntil, filter.expiresAtNanos());
           return SkipReason.FILTERED;
         }
@@ -182,10 +276,18 @@ final class AgentWalk {
     return r.scalarMillis("cpus") >= allocator.minCpusMillis || r.scalarMillis("mem") >= allocator.minMemMillis;
   }
 
+  private static void count(Subscription sub, SkipReason reason, long n) {
+    sub.framework.skips[reason.ordinal()] += n;
+    sub.skips[reason.ordinal()] += n;
+  }
+
   private void countAll(SkipReason reason) {
+    if (stage == 1) {
+      return;
+    }
     for (Subscription sub : role.subscriptions.values()) {
       if (sub.subscribed) {
-        sub.framework.skips[reason.ordinal()]++;
+        count(sub, reason, 1);
       }
     }
   }

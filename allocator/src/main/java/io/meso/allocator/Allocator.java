@@ -89,4 +89,43 @@ public interface Allocator {
   default Map<String, Map<SkipReason, Long>> skipCounts() {
     return Map.of();
   }
+
+  /**
+   * The role-specific part of {@link #skipCounts()}: by framework id, then role, then reason
+   * (reasons that are agent-wide, INACTIVE_AGENT and NO_FREE_RESOURCES, and a run stopped
+   * because every role was at its quota limit, are not split by role).
+   */
+  default Map<String, Map<String, Map<SkipReason, Long>>> skipCountsByRole() {
+    return Map.of();
+  }
+
+  /**
+   * Starts or ends draining an agent for maintenance: a draining agent gets no new offers (its
+   * tasks keep running). Remembered by agent id, so it holds across the agent's removal and
+   * re-registration until ended.
+   */
+  default void setDraining(String agentId, boolean draining) {
+    throw new UnsupportedOperationException("this allocator has no maintenance");
+  }
+
+  /**
+   * Sets a role's quota (replacing the previous one; {@link Quota#NONE} removes it). Limits
+   * apply to the role's whole subtree; guarantees are served before fair sharing.
+   */
+  default void updateQuota(String role, Quota quota) {
+    throw new UnsupportedOperationException("this allocator has no quota");
+  }
+
+  /** Quotas by role path. */
+  default Map<String, Quota> quotas() {
+    return Map.of();
+  }
+
+  /**
+   * Every role with frameworks, every ancestor of one, and every path with a weight set, by
+   * path, for the operator API (GetRoles).
+   */
+  default java.util.SortedMap<String, RoleSummary> roles() {
+    return new java.util.TreeMap<>();
+  }
 }

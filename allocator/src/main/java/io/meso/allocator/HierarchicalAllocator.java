@@ -16,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The allocator: two-level weighted DRF (roles first, then frameworks within the role), with
- * decline filters, suppress/revive, GPU gating, minimum allocatable resources and static
- * reservations.
+ * The allocator: hierarchical weighted DRF (a tree of roles such as {@code eng/ml} whose
+ * shares roll up, then frameworks within a role), with quota (limits never exceeded,
+ * guarantees served in a first stage with headroom held back; see {@link QuotaRun}), decline
+ * filters, suppress/revive, GPU gating, minimum allocatable resources, static reservations
+ * (offered to their role and its descendants) and maintenance drain.
  *
  * <p>Bookkeeping lives here, the two DRF levels in {@link RoleTree}, and one run's walk over
  * an agent in {@link AgentWalk}. A run visits the candidate agents in the order they were
@@ -46,6 +48,10 @@ public final class HierarchicalAllocator implements Allocator {
   private final Map<String, AgentState> agents = new LinkedHashMap<>();
   /** Framework id -> agents holding usage of that not-yet-known framework. */
   private final Map<String, Set<String>> pendingUsage = new HashMap<>();
+  /** Agents draining for maintenance, by id (kept while the agent is away). */
+  private final Set<String> draining = new HashSet<>();
+  /** Quota by role path (only non-empty quotas). */
+  private final Map<String, Quota> quotas = new HashMap<>();
   private final List<AgentState> candidates = new ArrayList<>();
   private boolean allCandidates;
   /** Subscriptions that may have become more eligible, replayed by agent memos. */
@@ -176,6 +182,44 @@ public final class HierarchicalAllocator implements Allocator {
     roles.updateWeights(newWeights);
   }
 
+  @Override
+  public void setDraining(String agentId, boolean drain) {
+    if (agentId == null || agentId.isEmpty()) {
+      throw new IllegalArgumentException("agent id is empty; expected the id of the agent to drain");
+    }
+    if (drain) {
+      draining.add(agentId);
+    } else {
+      draining.remove(agentId);
+    }
+    AgentState a = agents.get(agentId);
+    if (a != null && a.draining != drain) {
+      a.draining = drain;
+      a.version++;
+      if (!drain) {
+        markCandidate(a);
+      }
+    }
+  }
+
+  @Override
+  public void updateQuota(String role, Quota quota) {
+    if (role == null || role.isEmpty()) {
+      throw new IllegalArgumentException("quota role is empty; expected a role like 'eng' or 'eng/ml'");
+    }
+    if (quota == null || quota.isEmpty()) {
+      quotas.remove(role);
+    } else {
+      quotas.put(role, quota);
+    }
+    markAllCandidates();
+  }
+
+  @Override
+  public Map<String, Quota> quotas() {
+    return Collections.unmodifiableMap(new TreeMap<>(quotas));
+  }
+
   // ---- agents ----
 
   @Override
@@ -184,6 +228,7 @@ public final class HierarchicalAllocator implements Allocator {
       throw new IllegalArgumentException("agent '" + agentId + "' is already added");
     }
     AgentState a = new AgentState(agentId, spec);
+    a.draining = draining.contains(agentId);
     agents.put(agentId, a);
     roles.totals().add(spec.total());
     usedByFramework.forEach((frameworkId, used) -> {
@@ -275,7 +320,7 @@ public final class HierarchicalAllocator implements Allocator {
         give(a, frameworkId, back);
         remaining = remaining.minus(back);
         if (refuseSeconds > 0 && sub.subscribed) {
-          if (a.filters.put(sub, new Subscription.DeclineFilter(back, expiry(nowNanos, refuseSeconds))) == null) {
+          if (a.filters.put(sub, new Subscription.DeclineFilter(a.canonical(back), expiry(nowNanos, refuseSeconds))) == null) {
             sub.filterCount++;
           }
         }
@@ -301,11 +346,26 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Allocation> allocate(long nowNanos) {
     List<Allocation> out = new ArrayList<>();
-    AgentWalk walk = new AgentWalk(this, nowNanos, out);
-    for (AgentState a : allCandidates ? agents.values() : candidates) {
+    QuotaRun quota = quotas.isEmpty() ? null : new QuotaRun(quotas, frameworks.values(), agents.values(), minCpusMillis, minMemMillis);
+    AgentWalk walk = new AgentWalk(this, nowNanos, out, quota);
+    Collection<AgentState> walked = allCandidates ? agents.values() : candidates;
+    if (quota != null && quota.anyNeed()) {
+      // Stage 1: unmet guarantees first, over every agent (a guarantee may need any of them).
+      walk.stage(1);
+      for (AgentState a : agents.values()) {
+        walk.walk(a);
+      }
+      walk.stage(2);
+      walked = agents.values();
+    }
+    for (AgentState a : walked) {
       if (agents.get(a.id) == a) {
         walk.walk(a);
       }
+    }
+    walk.finish();
+    if (quota != null) {
+      out = merged(out);
     }
     for (AgentState a : candidates) {
       a.candidate = false;
@@ -313,6 +373,20 @@ public final class HierarchicalAllocator implements Allocator {
     candidates.clear();
     allCandidates = false;
     return out;
+  }
+
+  /** One allocation per (framework, role, agent): stage 1 and stage 2 offers on an agent added up. */
+  private static List<Allocation> merged(List<Allocation> out) {
+    Map<List<String>, Resources> byKey = new LinkedHashMap<>();
+    for (Allocation a : out) {
+      byKey.merge(List.of(a.frameworkId(), a.role(), a.agentId()), a.resources(), Resources::plus);
+    }
+    if (byKey.size() == out.size()) {
+      return out;
+    }
+    List<Allocation> merged = new ArrayList<>(byKey.size());
+    byKey.forEach((k, r) -> merged.add(new Allocation(k.get(0), k.get(1), k.get(2), r)));
+    return merged;
   }
 
   /** Called by {@link AgentWalk} after an agent's walk, so the next agent sees the new shares. */
@@ -369,12 +443,57 @@ public final class HierarchicalAllocator implements Allocator {
     return Collections.unmodifiableMap(out);
   }
 
+  @Override
+  public Map<String, Map<String, Map<SkipReason, Long>>> skipCountsByRole() {
+    Map<String, Map<String, Map<SkipReason, Long>>> out = new TreeMap<>();
+    for (FrameworkState fw : frameworks.values()) {
+      Map<String, Map<SkipReason, Long>> byRole = new TreeMap<>();
+      for (Subscription sub : fw.subscriptions.values()) {
+        Map<SkipReason, Long> counts = new EnumMap<>(SkipReason.class);
+        for (SkipReason r : SkipReason.values()) {
+          if (sub.skips[r.ordinal()] > 0) {
+            counts.put(r, sub.skips[r.ordinal()]);
+          }
+        }
+        byRole.put(sub.role, Collections.unmodifiableMap(counts));
+      }
+      out.put(fw.id, Collections.unmodifiableMap(byRole));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
   /** Agents a run skipped in O(1) because nothing changed since a run found nothing to offer. */
   public long unchangedAgentSkips() {
     return memoHits;
   }
 
-  /** A role's weighted dominant share, as the role sorter computes it. */
+  @Override
+  public java.util.SortedMap<String, RoleSummary> roles() {
+    Map<String, Resources> allocated = new HashMap<>();
+    Map<String, List<String>> members = new HashMap<>();
+    for (FrameworkState fw : frameworks.values()) {
+      for (Map<String, Resources> byRole : fw.held.values()) {
+        byRole.forEach((role, r) -> allocated.merge(role, r.scalarsOnly(), Resources::plus));
+      }
+      for (Subscription sub : fw.subscriptions.values()) {
+        if (sub.subscribed) {
+          members.computeIfAbsent(sub.role, k -> new ArrayList<>()).add(fw.id);
+        }
+      }
+    }
+    Set<String> paths = new TreeSet<>(roles.paths());
+    paths.addAll(roles.weights().keySet());
+    java.util.SortedMap<String, RoleSummary> out = new TreeMap<>();
+    for (String path : paths) {
+      List<String> fws = members.getOrDefault(path, new ArrayList<>());
+      Collections.sort(fws);
+      out.put(path, new RoleSummary(path, roles.weight(path), roles.roleShare(path),
+          allocated.getOrDefault(path, Resources.EMPTY), fws, roles.isRole(path)));
+    }
+    return Collections.unmodifiableSortedMap(out);
+  }
+
+  /** A role's weighted dominant share (its whole subtree's), as its parent's sorter computes it. */
   public double roleShare(String role) {
     return roles.roleShare(role);
   }

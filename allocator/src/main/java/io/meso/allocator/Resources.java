@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.ObjLongConsumer;
@@ -268,9 +269,13 @@ public final class Resources {
     return filter(e -> role.equals(e.role));
   }
 
-  /** What a framework in {@code role} may be offered: unreserved plus reserved to the role. */
+  /**
+   * What a framework in {@code role} may be offered: unreserved plus reserved to the role or to
+   * one of its ancestors (resources reserved to {@code eng} may go to {@code eng/ml}).
+   */
   public Resources allocatableTo(String role) {
-    return filter(e -> e.role == null || e.role.equals(role));
+    return filter(e -> e.role == null || e.role.equals(role)
+        || (role.length() > e.role.length() && role.startsWith(e.role) && role.charAt(e.role.length()) == '/'));
   }
 
   /** Whether any entry is reserved to a role. */
@@ -304,6 +309,40 @@ public final class Resources {
 
   public boolean hasGpus() {
     return scalarMillis("gpus") > 0;
+  }
+
+  /**
+   * This with each unreserved scalar named in {@code capMillis} cut to at most that many
+   * milli-units (dropped at zero or below); reserved, ranges and sets are kept as they are.
+   */
+  Resources capUnreservedScalars(Map<String, Long> capMillis) {
+    ResourceEntry[] out = new ResourceEntry[entries.length];
+    int k = 0;
+    boolean changed = false;
+    for (ResourceEntry e : entries) {
+      Long cap = e.role == null && e.type == Value.Type.SCALAR ? capMillis.get(e.name) : null;
+      if (cap == null || e.millis <= cap) {
+        out[k++] = e;
+      } else {
+        changed = true;
+        if (cap > 0) {
+          out[k++] = ResourceEntry.scalar(e.name, null, cap);
+        }
+      }
+    }
+    if (!changed) {
+      return this;
+    }
+    return k == 0 ? EMPTY : new Resources(Arrays.copyOf(out, k));
+  }
+
+  /** Calls {@code visitor(name, milliUnits)} for each unreserved scalar entry. */
+  void forEachUnreservedScalar(ObjLongConsumer<String> visitor) {
+    for (ResourceEntry e : entries) {
+      if (e.type == Value.Type.SCALAR && e.role == null) {
+        visitor.accept(e.name, e.millis);
+      }
+    }
   }
 
   private Resources filter(Predicate<ResourceEntry> keep) {

@@ -5,7 +5,7 @@ package io.meso.allocator;
  * "why is my task not placed?" has an answer.
  *
  * <p>{@link #INACTIVE_AGENT} and {@link #NO_FREE_RESOURCES} are agent-wide: counted once per
- * (framework, agent) pair. The others are counted per (framework, role, agent).
+ * (framework, agent) pair; so is {@link #QUOTA_LIMIT} when every role is at its limit. The others are counted per (framework, role, agent).
  */
 public enum SkipReason {
   /** A decline filter holds and the offer would be a subset of what was declined. */
@@ -23,5 +23,12 @@ public enum SkipReason {
   /** Everything on the agent is allocated. */
   NO_FREE_RESOURCES,
   /** The agent is unreachable (deactivated). */
-  INACTIVE_AGENT
+  INACTIVE_AGENT,
+  /**
+   * The role's quota limit (or the headroom held back for other roles' guarantees) left too
+   * little of the agent to make an offer.
+   */
+  QUOTA_LIMIT,
+  /** The agent is draining for maintenance: it gets no new offers (agent-wide). */
+  MAINTENANCE
 }

@@ -21,6 +21,12 @@ final class Subscription {
   int agentsHeld;
   /** How many agents hold a decline filter of this subscription (expired ones included). */
   int filterCount;
+  /**
+   * Pairs of this (framework, role) skipped, by {@link SkipReason#ordinal()}: the role-specific
+   * part of {@link FrameworkState#skips} (agent-wide reasons are not split by role). Lives as
+   * long as the subscription.
+   */
+  final long[] skips = new long[SkipReason.values().length];
 
   Subscription(FrameworkState framework, String role) {
     this.framework = framework;

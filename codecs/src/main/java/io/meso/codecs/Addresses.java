@@ -26,6 +26,12 @@ public final class Addresses {
   public static final String MASTER = "meso.master";
   public static final String SCHEDULER = "meso.master.scheduler";
   public static final String OPERATOR = "meso.master.operator";
+  /**
+   * Published (never sent) by the leading master as the cluster changes: a
+   * {@code meso.api.MasterEvent} per task added or updated, agent added or removed, framework
+   * added, updated or removed. The operator API's SUBSCRIBE and the web UI consume it.
+   */
+  public static final String MASTER_EVENTS = "meso.master.events";
   public static final String ALLOCATOR = "meso.allocator";
   public static final String ALLOCATIONS = "meso.allocator.allocations";
 

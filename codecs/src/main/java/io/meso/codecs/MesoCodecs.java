@@ -67,7 +67,29 @@ public final class MesoCodecs {
       entry(io.meso.api.KillTaskResponse.class, io.meso.api.KillTaskResponse.parser(), "meso.api.KillTaskResponse"),
       entry(io.meso.api.ReadFileRequest.class, io.meso.api.ReadFileRequest.parser(), "meso.api.ReadFileRequest"),
       entry(io.meso.api.ReadFileResponse.class, io.meso.api.ReadFileResponse.parser(), "meso.api.ReadFileResponse"),
-      entry(io.meso.api.CallAccepted.class, io.meso.api.CallAccepted.parser(), "meso.api.CallAccepted"));
+      entry(io.meso.api.CallAccepted.class, io.meso.api.CallAccepted.parser(), "meso.api.CallAccepted"),
+      entry(io.meso.api.ListFilesRequest.class, io.meso.api.ListFilesRequest.parser(), "meso.api.ListFilesRequest"),
+      entry(io.meso.api.ListFilesResponse.class, io.meso.api.ListFilesResponse.parser(), "meso.api.ListFilesResponse"),
+      entry(io.meso.api.GetMetricsRequest.class, io.meso.api.GetMetricsRequest.parser(), "meso.api.GetMetricsRequest"),
+      entry(io.meso.api.GetMetricsResponse.class, io.meso.api.GetMetricsResponse.parser(), "meso.api.GetMetricsResponse"),
+      entry(io.meso.api.MasterEvent.class, io.meso.api.MasterEvent.parser(), "meso.api.MasterEvent"),
+      entry(io.meso.api.TeardownRequest.class, io.meso.api.TeardownRequest.parser(), "meso.api.TeardownRequest"),
+      entry(io.meso.api.TeardownResponse.class, io.meso.api.TeardownResponse.parser(), "meso.api.TeardownResponse"),
+      entry(io.meso.api.SetWeightsRequest.class, io.meso.api.SetWeightsRequest.parser(), "meso.api.SetWeightsRequest"),
+      entry(io.meso.api.SetWeightsResponse.class, io.meso.api.SetWeightsResponse.parser(), "meso.api.SetWeightsResponse"),
+      entry(io.meso.api.GetRolesRequest.class, io.meso.api.GetRolesRequest.parser(), "meso.api.GetRolesRequest"),
+      entry(io.meso.api.GetRolesResponse.class, io.meso.api.GetRolesResponse.parser(), "meso.api.GetRolesResponse"),
+      entry(io.meso.api.SetQuotaRequest.class, io.meso.api.SetQuotaRequest.parser(), "meso.api.SetQuotaRequest"),
+      entry(io.meso.api.SetQuotaResponse.class, io.meso.api.SetQuotaResponse.parser(), "meso.api.SetQuotaResponse"),
+      entry(io.meso.api.GetQuotaRequest.class, io.meso.api.GetQuotaRequest.parser(), "meso.api.GetQuotaRequest"),
+      entry(io.meso.api.GetQuotaResponse.class, io.meso.api.GetQuotaResponse.parser(), "meso.api.GetQuotaResponse"),
+      entry(io.meso.api.GetOfferSkipsRequest.class, io.meso.api.GetOfferSkipsRequest.parser(),
+          "meso.api.GetOfferSkipsRequest"),
+      entry(io.meso.api.GetOfferSkipsResponse.class, io.meso.api.GetOfferSkipsResponse.parser(),
+          "meso.api.GetOfferSkipsResponse"),
+      entry(io.meso.api.DrainAgentRequest.class, io.meso.api.DrainAgentRequest.parser(), "meso.api.DrainAgentRequest"),
+      entry(io.meso.api.DrainAgentResponse.class, io.meso.api.DrainAgentResponse.parser(),
+          "meso.api.DrainAgentResponse"));
 
   private MesoCodecs() {}
 

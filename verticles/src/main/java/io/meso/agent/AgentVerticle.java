@@ -135,6 +135,9 @@ public class AgentVerticle extends VerticleBase {
         ? new SimulatedExecutorVerticle(agentId, options.toExecutorOptions())
         : new ExecutorVerticle(agentId, options.toExecutorOptions())))
         .compose(v -> vertx.eventBus().consumer(Addresses.agent(agentId), this::onMessage).completion())
+        // A newly elected master announces itself: re-register now rather than after a ping timeout.
+        .compose(v -> vertx.eventBus().<String>consumer(io.meso.ha.LeaderElection.ELECTED_ADDRESS,
+            msg -> master.masterElected(String.valueOf(msg.body()))).completion())
         .onSuccess(v -> {
           LOG.info("agent started agent_id={} hostname={} port={} work_dir={} recovered={} resources={}", agentId,
               agentInfo.getHostname(), agentInfo.getPort(), workDir, recovered,

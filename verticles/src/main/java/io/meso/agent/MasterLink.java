@@ -81,6 +81,24 @@ final class MasterLink {
     armWatchdog();
   }
 
+  /**
+   * A new leader announced itself: a registered agent re-registers with it at once (with its
+   * tasks), and one still waiting for a master retries now instead of after its backoff.
+   */
+  void masterElected(String address) {
+    if (closed) {
+      return;
+    }
+    if (connected) {
+      lost("a new leading master was elected at " + address);
+    } else if (registering && retryTimer >= 0) {
+      cancel(retryTimer);
+      retryTimer = -1;
+      backoff.reset();
+      attempt();
+    }
+  }
+
   void close() {
     closed = true;
     cancel(retryTimer);

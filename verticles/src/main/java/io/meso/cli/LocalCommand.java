@@ -31,7 +31,7 @@ public final class LocalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AgentOptions agentOptions = agent.toAgentOptions(host, agentPort); // bad flags fail before anything starts
-    Vertx vertx = MesoCluster.startLocal(new VertxOptions());
+    Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(io.meso.webui.WebUi.vertxMetricsOptions()));
     Nodes.Master master;
     try {
       master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))

@@ -32,23 +32,73 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Seconds between periodic allocation runs (default: ${DEFAULT-VALUE}).")
   double allocationInterval;
 
+  @Option(names = "--masters", defaultValue = "1",
+      description = "How many masters this cluster runs: 1 (leader election in Hazelcast's unsafe single-member mode) "
+          + "or 3 to 7 (the masters form the CP subsystem; a leader is elected once all of them joined, and any "
+          + "minority may fail). Give every master the same value (default: ${DEFAULT-VALUE}).")
+  int masters;
+
+  @Option(names = "--agent-reregister-timeout", defaultValue = "10",
+      description = "Seconds a new leader waits for the agents admitted before a failover to re-register "
+          + "(default: ${DEFAULT-VALUE}).")
+  double reregisterTimeout;
+
+  @Option(names = "--leader-session-timeout", defaultValue = "5",
+      description = "Seconds after which a leader that stopped heart-beating (killed, frozen, cut off) loses the "
+          + "leadership to another master; shorter fails over faster, but a longer pause then deposes a live leader "
+          + "(integer, 2 to 300; default: ${DEFAULT-VALUE}).")
+  int leaderSessionTimeout;
+
+  static int cpMemberCount(int masters) {
+    if (masters == 1) {
+      return 0;
+    }
+    if (masters < 3 || masters > 7) {
+      throw new IllegalArgumentException("--masters is " + masters + "; expected 1, or 3 to 7 (two masters cannot "
+          + "elect a leader safely when one fails)");
+    }
+    return masters;
+  }
+
   @Override
   public Integer call() throws Exception {
+    int cpMembers = cpMemberCount(masters);
+    if (leaderSessionTimeout < 2 || leaderSessionTimeout > 300) {
+      throw new IllegalArgumentException("--leader-session-timeout is " + leaderSessionTimeout
+          + "; expected whole seconds from 2 to 300");
+    }
+    long reregisterMillis = millis("--agent-reregister-timeout", reregisterTimeout);
     MasterOptions options = new MasterOptions()
         .setAgentPingIntervalMillis(millis("--agent-ping-interval", pingInterval))
         .setMaxAgentPingTimeouts(pingTimeouts)
         .setAllocationIntervalMillis(millis("--allocation-interval", allocationInterval));
     Vertx vertx;
     try {
-      vertx = MesoCluster.start(node.toClusterOptions(false)).toCompletionStage().toCompletableFuture().get();
+      vertx = MesoCluster.start(node.toClusterOptions(false).setCpMemberCount(cpMembers)
+              .setCpSessionTtlSeconds(leaderSessionTimeout),
+              new io.vertx.core.VertxOptions().setMetricsOptions(io.meso.webui.WebUi.vertxMetricsOptions()))
+          .toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       System.err.println("meso master: could not join the cluster: " + e.getCause().getMessage());
       return 2;
     }
     Nodes.Master master;
     try {
-      master = Nodes.deployMaster(vertx, options, new ApiServerOptions().setHost(node.host).setPort(port))
+      Nodes.ElectedMaster elected = Nodes.deployElectedMaster(vertx, options,
+              new ApiServerOptions().setHost(node.host).setPort(port), why -> {
+                System.out.println("meso master: no longer the leader (" + why + "); exiting so it can rejoin as a "
+                    + "standby");
+                System.out.flush();
+                new Thread(() -> System.exit(3), "meso-deposed").start();
+              })
           .toCompletionStage().toCompletableFuture().get();
+      master = elected.master();
+      master.verticle().setReregisterTimeoutMillis(reregisterMillis);
+      elected.elected().onSuccess(fence -> {
+        System.out.println("  leading  fence " + fence + "  (elected leader of " + masters + " master"
+            + (masters == 1 ? "" : "s") + ")");
+        System.out.flush();
+      });
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();
       System.err.println("meso master: could not start: " + e.getCause().getMessage());

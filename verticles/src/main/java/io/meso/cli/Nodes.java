@@ -25,8 +25,71 @@ public final class Nodes {
     ApiServerVerticle server = new ApiServerVerticle(api);
     return vertx.deployVerticle(server).compose(id -> {
       int port = server.actualPort();
+      new io.meso.webui.WebUi(vertx, server.options().getMasterTimeoutMillis()).mount(server.router());
       MasterVerticle verticle = new MasterVerticle(master.setHostname(api.getHost()).setPort(port));
       return vertx.deployVerticle(verticle).map(x -> new Master(verticle, server, port));
+    });
+  }
+
+  /** A master standing for election: its deployment and its election (close it to stand down). */
+  public record ElectedMaster(Master master, io.meso.ha.LeaderElection election, Future<Long> elected) {}
+
+  /**
+   * Deploys a master as a standby on a clustered Vert.x and stands it for election (see
+   * {@link io.meso.ha.LeaderElection}): it consumes the master addresses only once elected.
+   * {@code onDeposed} is called (on the master's context) if it loses the leadership or the
+   * election fails; such a master must not lead again, so the CLI ends the process.
+   */
+  public static Future<ElectedMaster> deployElectedMaster(Vertx vertx, MasterOptions master, ApiServerOptions api,
+      java.util.function.Consumer<String> onDeposed) {
+    com.hazelcast.core.HazelcastInstance hazelcast = io.meso.cluster.MesoCluster.hazelcast(vertx);
+    if (hazelcast == null) {
+      return Future.failedFuture(new IllegalArgumentException("leader election needs a clustered Vert.x"));
+    }
+    ApiServerVerticle server = new ApiServerVerticle(api);
+    // A standby answers scheduler HTTP calls with 307 to the leader, as Mesos does. The leader's
+    // address is read from the registry off the event loop and cached; requests only read the cache.
+    java.util.concurrent.atomic.AtomicReference<String> leaderAddress = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<MasterVerticle> self = new java.util.concurrent.atomic.AtomicReference<>();
+    vertx.setPeriodic(500, t -> vertx.executeBlocking(() -> io.meso.ha.LeaderElection.leader(hazelcast), false)
+        .onSuccess(leaderAddress::set));
+    server.setLeaderLookup(() -> {
+      MasterVerticle m = self.get();
+      String leader = leaderAddress.get();
+      if (m == null || m.isLeading() || leader == null || leader.equals(api.getHost() + ":" + server.actualPort())) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of("http://" + leader);
+    });
+    return vertx.deployVerticle(server).compose(id -> {
+      int port = server.actualPort();
+      // Operator API, metrics and UI; on a standby the operator calls reach the leader over the clustered bus.
+      new io.meso.webui.WebUi(vertx, server.options().getMasterTimeoutMillis()).mount(server.router());
+      MasterVerticle verticle = new MasterVerticle(master.setHostname(api.getHost()).setPort(port))
+          .standby(new io.meso.ha.Registry(hazelcast), onDeposed);
+      self.set(verticle);
+      io.vertx.core.Promise<Long> elected = io.vertx.core.Promise.promise();
+      return vertx.deployVerticle(verticle).map(x -> {
+        io.meso.ha.LeaderElection election = new io.meso.ha.LeaderElection(hazelcast, verticle.masterId(),
+            api.getHost() + ":" + port, new io.meso.ha.LeaderElection.Listener() {
+              @Override
+              public void elected(long fence) {
+                verticle.lead(fence).onComplete(ar -> {
+                  if (ar.succeeded()) {
+                    elected.tryComplete(fence);
+                  } else {
+                    verticle.stepDown("could not take over: " + ar.cause());
+                  }
+                });
+              }
+
+              @Override
+              public void deposed(String why) {
+                verticle.stepDown(why);
+              }
+            }).start();
+        return new ElectedMaster(new Master(verticle, server, port), election, elected.future());
+      });
     });
   }
 

@@ -26,6 +26,8 @@ public class ClusterOptions {
   private boolean liteMember;
   private int heartbeatSeconds = DEFAULT_HEARTBEAT_SECONDS;
   private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
+  private int cpMemberCount;
+  private int cpSessionTtlSeconds = 5;
 
   /** Options for a throw-away cluster on loopback with a unique name (tests, benchmarks). */
   public static ClusterOptions loopbackForTest() {
@@ -53,4 +55,20 @@ public class ClusterOptions {
   public ClusterOptions setHeartbeatSeconds(int s) { this.heartbeatSeconds = s; return this; }
   public int getMaxNoHeartbeatSeconds() { return maxNoHeartbeatSeconds; }
   public ClusterOptions setMaxNoHeartbeatSeconds(int s) { this.maxNoHeartbeatSeconds = s; return this; }
+  /**
+   * Members of the CP subsystem (the masters; agents are lite members and never are): 3 or more
+   * for a leader election that survives failures safely, 0 for Hazelcast's unsafe single-member
+   * mode (one master). Values 1 and 2 are refused: Raft needs 3 to tolerate a failure.
+   */
+  public int getCpMemberCount() { return cpMemberCount; }
+  public ClusterOptions setCpMemberCount(int n) {
+    if (n != 0 && n < 3 || n > 7) {
+      throw new IllegalArgumentException("CP member count is " + n + "; expected 0 (unsafe, one master) or 3 to 7");
+    }
+    this.cpMemberCount = n;
+    return this;
+  }
+  /** How long a dead leader's lock session lives before another master may lead (seconds). */
+  public int getCpSessionTtlSeconds() { return cpSessionTtlSeconds; }
+  public ClusterOptions setCpSessionTtlSeconds(int s) { this.cpSessionTtlSeconds = s; return this; }
 }

@@ -54,6 +54,12 @@ public final class MesoCluster {
     return ((HazelcastClusterManager) cm).getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
   }
 
+  /** The Hazelcast member under a clustered Vert.x, or null when the Vert.x is not clustered. */
+  public static com.hazelcast.core.HazelcastInstance hazelcast(Vertx vertx) {
+    io.vertx.core.spi.cluster.ClusterManager cm = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    return cm instanceof HazelcastClusterManager hz ? hz.getHazelcastInstance() : null;
+  }
+
   /** A non-clustered Vert.x with Meso's codecs, for single-JVM use where nothing else joins. */
   public static Vertx startLocal(VertxOptions vertxOptions) {
     Vertx vertx = Vertx.vertx(vertxOptions);
@@ -75,6 +81,20 @@ public final class MesoCluster {
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+
+    // Leader election (io.meso.ha): CP members are the masters; a dead leader's lock session
+    // expires after a few seconds, and Raft notices a dead CP leader in about two.
+    config.getCPSubsystemConfig()
+        .setCPMemberCount(options.isLiteMember() ? 0 : options.getCpMemberCount())
+        .setSessionHeartbeatIntervalSeconds(1)
+        .setSessionTimeToLiveSeconds(Math.max(2, options.getCpSessionTtlSeconds()))
+        .setMissingCPMemberAutoRemovalSeconds(Math.max(30, options.getCpSessionTtlSeconds()))
+        .getRaftAlgorithmConfig()
+        .setLeaderElectionTimeoutInMillis(1000)
+        .setLeaderHeartbeatPeriodInMillis(500)
+        .setMaxMissedLeaderHeartbeatCount(4);
+    // The HA registry: every master holds a synchronous copy.
+    config.getMapConfig("meso.registry.*").setBackupCount(2).setAsyncBackupCount(0);
 
     NetworkConfig network = config.getNetworkConfig();
     int port = options.getPort() == 0 ? freePort(options.getHost()) : options.getPort();

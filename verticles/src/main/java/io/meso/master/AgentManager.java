@@ -87,6 +87,8 @@ final class AgentManager {
     m.agents.put(id, agent);
     m.allocator.addAgent(id, m.agentSpec(agent), Map.of());
     m.log("agent registered agent={} hostname={} resources={}", id, info.getHostname(), total);
+    m.registryAgent(agent, "ACTIVE");
+    m.events.agentAdded(agent);
     message.reply(AgentRegisteredMessage.newBuilder()
         .setAgentId(info.getId())
         .setMasterInfo(m.masterInfo)
@@ -198,10 +200,12 @@ final class AgentManager {
       }
     }
     m.allocator.addAgent(id, m.agentSpec(agent), agent.usedByFramework());
+    m.registryAgent(agent, "ACTIVE");
     for (io.meso.v1.TaskID taskId : kill) {
       m.log("agent reported a task of a removed framework, asking it to kill task={}", taskId.getValue());
     }
     m.log("agent re-registered agent={} hostname={} tasks={}", id, info.getHostname(), reregister.getTasksCount());
+    m.events.agentAdded(agent);
     message.reply(AgentReregisteredMessage.newBuilder()
         .setAgentId(info.getId())
         .setMasterInfo(m.masterInfo)
@@ -283,6 +287,8 @@ final class AgentManager {
     }
     agent.status = AgentRecord.Status.UNREACHABLE;
     agent.unreachableSince = Tasks.nowSeconds();
+    m.registryAgent(agent, "UNREACHABLE");
+    m.events.agentRemoved(agent.id);
     m.allocator.removeAgent(agent.id);
     long nanos = (long) (agent.unreachableSince * 1e9);
     for (Map<String, TaskRecord> byId : agent.tasks.values()) {

@@ -12,4 +12,24 @@ public final class MasterMetrics {
   public long statusUpdatesForwarded;
   public long agentsMarkedUnreachable;
   public long invalidCalls;
+
+  /** Upper bounds, in seconds, of the allocation run duration histogram's buckets. */
+  public static final double[] ALLOCATION_RUN_BOUNDS = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+  /** Non-cumulative counts per bucket of {@link #ALLOCATION_RUN_BOUNDS}, plus the +Inf bucket. */
+  public final long[] allocationRunCounts = new long[ALLOCATION_RUN_BOUNDS.length + 1];
+  public double allocationRunSecondsSum;
+  public double lastAllocationRunSeconds;
+
+  /** Records one allocation run (that produced offers) of the given duration. */
+  public void recordAllocationRun(long nanos) {
+    double seconds = nanos / 1e9;
+    int i = 0;
+    while (i < ALLOCATION_RUN_BOUNDS.length && seconds > ALLOCATION_RUN_BOUNDS[i]) {
+      i++;
+    }
+    allocationRunCounts[i]++;
+    allocationRunSecondsSum += seconds;
+    lastAllocationRunSeconds = seconds;
+  }
 }

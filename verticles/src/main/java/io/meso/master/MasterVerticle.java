@@ -9,6 +9,9 @@ import io.meso.allocator.verticle.AllocationBatch;
 import io.meso.allocator.verticle.AllocatorClient;
 import io.meso.allocator.verticle.AllocatorVerticle;
 import io.meso.codecs.Addresses;
+import io.meso.ha.LeaderElection;
+import io.meso.ha.Registry;
+import io.meso.ha.RegistryEntries;
 import io.meso.v1.Address;
 import io.meso.v1.AgentID;
 import io.meso.v1.FrameworkID;
@@ -57,6 +60,8 @@ public class MasterVerticle extends VerticleBase {
   final Map<String, FrameworkRecord> completedFrameworks = new LinkedHashMap<>();
   final Map<String, OfferRecord> offers = new HashMap<>();
   final MasterMetrics metrics = new MasterMetrics();
+  /** Publishes changes on {@link Addresses#MASTER_EVENTS} for the operator API and the web UI. */
+  final MasterEvents events = new MasterEvents(this);
   AllocatorClient allocator;
   EventBus bus;
   MasterInfo masterInfo;
@@ -93,21 +98,203 @@ public class MasterVerticle extends VerticleBase {
     allocatorVerticle = new AllocatorVerticle(new AllocatorOptions()
         .setAllocationInterval(java.time.Duration.ofMillis(options.getAllocationIntervalMillis())));
     MessageConsumer<AllocationBatch> allocations = bus.localConsumer(Addresses.ALLOCATIONS, m -> onAllocations(m.body()));
-    MessageConsumer<Object> agentInbox = bus.consumer(Addresses.MASTER, agentManager::handle);
-    MessageConsumer<Call> schedulerInbox = bus.consumer(Addresses.SCHEDULER, schedulerCalls::handle);
-    MessageConsumer<Object> operatorInbox = bus.consumer(Addresses.OPERATOR, operatorCalls::handle);
-    consumers.addAll(List.of(allocations, agentInbox, schedulerInbox, operatorInbox));
+    consumers.add(allocations);
     vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> agentManager.pingAgents());
     vertx.setPeriodic(options.getHeartbeatIntervalMillis(), id -> heartbeat());
     return vertx.deployVerticle(allocatorVerticle)
-        .compose(id -> Future.all(allocations.completion(), agentInbox.completion(), schedulerInbox.completion(),
-            operatorInbox.completion()))
-        .onSuccess(v -> LOG.info("master started id={} address={}:{}", masterId, options.getHostname(), options.getPort()));
+        .compose(id -> allocations.completion())
+        .compose(v -> standby ? Future.succeededFuture() : registerLeaderConsumers())
+        .onSuccess(v -> LOG.info("master started id={} address={}:{}{}", masterId, options.getHostname(),
+            options.getPort(), standby ? " (standby until elected)" : ""));
+  }
+
+  // ---- leadership (io.meso.ha) ---------------------------------------------------------
+
+  private boolean standby;
+  private Registry registry;
+  private volatile long fence = -1;
+  private volatile boolean leading;
+  private boolean deposed;
+  private final List<MessageConsumer<?>> leaderConsumers = new ArrayList<>();
+  private java.util.function.Consumer<String> onDeposed = why -> { };
+
+  /**
+   * Makes this master a standby (call before deploying): it consumes nothing on
+   * {@link Addresses#MASTER}, {@link Addresses#SCHEDULER} or {@link Addresses#OPERATOR} until
+   * {@link #lead} is called by the leader election, and then keeps {@code registry} up to date.
+   */
+  public MasterVerticle standby(Registry registry, java.util.function.Consumer<String> onDeposed) {
+    this.standby = true;
+    this.registry = registry;
+    this.onDeposed = onDeposed;
+    return this;
+  }
+
+  /** True while this master leads (always for a master that is not a {@link #standby}). */
+  public boolean isLeading() {
+    return leading;
+  }
+
+  /** The fencing token of this master's term, -1 unless it leads as an elected standby. */
+  public long fence() {
+    return fence;
+  }
+
+  public String masterId() {
+    return masterId;
+  }
+
+  private Future<Void> registerLeaderConsumers() {
+    MessageConsumer<Object> agentInbox = bus.consumer(Addresses.MASTER, agentManager::handle);
+    MessageConsumer<Call> schedulerInbox = bus.consumer(Addresses.SCHEDULER, schedulerCalls::handle);
+    MessageConsumer<Object> operatorInbox = bus.consumer(Addresses.OPERATOR, operatorCalls::handle);
+    leaderConsumers.addAll(List.of(agentInbox, schedulerInbox, operatorInbox));
+    leading = true;
+    return Future.all(agentInbox.completion(), schedulerInbox.completion(), operatorInbox.completion()).mapEmpty();
+  }
+
+  /**
+   * This master won the election with {@code fence}: loads the registry (blocking: call it from
+   * the election thread, never an event loop), then on the master's context restores the
+   * frameworks (re-attached to their subscriptions, or disconnected with their failover timeout
+   * running) and the admitted agents (awaited for their re-registration), starts consuming, and
+   * announces itself on {@link LeaderElection#ELECTED_ADDRESS} so agents re-register at once.
+   */
+  public Future<Void> lead(long fence) {
+    Map<String, byte[]> frameworkEntries = registry.claim(fence, Registry.FRAMEWORKS);
+    Map<String, byte[]> agentEntries = registry.claim(fence, Registry.AGENTS);
+    io.vertx.core.Promise<Void> led = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      this.fence = fence;
+      restoreFrameworks(frameworkEntries);
+      awaitAgents(agentEntries);
+      registerLeaderConsumers().onComplete(ar -> {
+        if (ar.succeeded()) {
+          String address = options.getHostname() + ":" + options.getPort();
+          LOG.info("leading master id={} fence={} frameworks={} agents_expected={}", masterId, fence,
+              frameworkEntries.size(), agentEntries.size());
+          bus.publish(LeaderElection.ELECTED_ADDRESS, address);
+        }
+        led.handle(ar);
+      });
+    });
+    return led.future();
+  }
+
+  /** This master no longer leads: it stops consuming at once (the caller should end the process). */
+  public void stepDown(String why) {
+    context.runOnContext(v -> {
+      if (deposed) {
+        return;
+      }
+      deposed = true;
+      LOG.error("master id={} is no longer the leader (or cannot stand for election): {}", masterId, why);
+      leading = false;
+      fence = -1;
+      for (MessageConsumer<?> c : leaderConsumers) {
+        c.unregister();
+      }
+      leaderConsumers.clear();
+      onDeposed.accept(why);
+    });
+  }
+
+  private void restoreFrameworks(Map<String, byte[]> entries) {
+    entries.forEach((id, value) -> {
+      try {
+        RegistryEntries.Entry entry = RegistryEntries.decode(value);
+        io.meso.v1.FrameworkInfo info = io.meso.v1.FrameworkInfo.parseFrom(entry.message());
+        if (frameworks.containsKey(id)) {
+          return;
+        }
+        FrameworkRecord framework = new FrameworkRecord(id, info, Tasks.nowSeconds());
+        frameworks.put(id, framework);
+        if (!entry.label().isEmpty()) {
+          // Its subscription may live on (on another master's API server): re-attach to it;
+          // the next unanswered heartbeat disconnects it if it died with the old leader.
+          framework.eventsAddress = entry.label();
+          allocator.addFramework(id, frameworkSpec(framework, Set.of()), Map.of(), true);
+          sendEvent(framework, Event.newBuilder().setType(Event.Type.SUBSCRIBED)
+              .setSubscribed(Event.Subscribed.newBuilder()
+                  .setFrameworkId(FrameworkID.newBuilder().setValue(id))
+                  .setHeartbeatIntervalSeconds(options.getHeartbeatIntervalMillis() / 1000.0)
+                  .setMasterInfo(masterInfo))
+              .build());
+          LOG.info("framework restored from the registry framework={} subscription={}", id, entry.label());
+        } else {
+          allocator.addFramework(id, frameworkSpec(framework, Set.of()), Map.of(), false);
+          framework.disconnectedAt = Tasks.nowSeconds();
+          startFailoverTimer(framework);
+          LOG.info("framework restored from the registry disconnected framework={}", id);
+        }
+      } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+        LOG.error("skipping unreadable registry entry framework={}: {}", id, e.getMessage());
+      }
+    });
+  }
+
+  /** Agents admitted before the failover: those not re-registered within the timeout are recorded unreachable. */
+  private void awaitAgents(Map<String, byte[]> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    vertx.setTimer(reregisterTimeoutMillis, t -> {
+      for (String id : entries.keySet()) {
+        AgentRecord agent = agents.get(id);
+        if (agent == null) {
+          LOG.warn("agent={} did not re-register within {} ms of the failover; recorded unreachable", id,
+              reregisterTimeoutMillis);
+          RegistryEntries.Entry entry = RegistryEntries.decode(entries.get(id));
+          writeRegistry(Registry.AGENTS, id, RegistryEntries.encode(entry.message(), "UNREACHABLE"));
+        }
+      }
+    });
+  }
+
+  private long reregisterTimeoutMillis = 10_000;
+
+  /** How long a new leader waits for the agents admitted before the failover to re-register. */
+  public MasterVerticle setReregisterTimeoutMillis(long millis) {
+    this.reregisterTimeoutMillis = millis;
+    return this;
+  }
+
+  /** Records a framework (its info, and its subscription address while connected). */
+  void registryFramework(FrameworkRecord framework) {
+    writeRegistry(Registry.FRAMEWORKS, framework.id, RegistryEntries.encode(framework.info.toByteArray(),
+        framework.eventsAddress));
+  }
+
+  /** Records an agent with its status (ACTIVE, UNREACHABLE), or forgets it ({@code status} null). */
+  void registryAgent(AgentRecord agent, String status) {
+    writeRegistry(Registry.AGENTS, agent.id, status == null ? null
+        : RegistryEntries.encode(agent.info.toByteArray(), status));
+  }
+
+  void registryForgetFramework(String id) {
+    writeRegistry(Registry.FRAMEWORKS, id, null);
+  }
+
+  private void writeRegistry(String section, String key, byte[] value) {
+    if (registry == null || !leading) {
+      return;
+    }
+    long token = fence;
+    registry.put(token, section, key, value).whenComplete((ok, err) -> {
+      if (err != null) {
+        LOG.warn("registry write failed section={} key={}: {}", section, key, err.toString());
+      } else if (!ok) {
+        stepDown("a newer leader wrote " + section + "/" + key + " (this master's fence " + token + ")");
+      }
+    });
   }
 
   @Override
   public Future<?> stop() {
     List<Future<?>> unregistered = new ArrayList<>();
+    consumers.addAll(leaderConsumers);
+    leaderConsumers.clear();
+    leading = false;
     for (MessageConsumer<?> c : consumers) {
       unregistered.add(c.unregister());
     }
@@ -154,6 +341,7 @@ public class MasterVerticle extends VerticleBase {
     sendEvent(framework, Event.newBuilder().setType(Event.Type.UPDATE)
         .setUpdate(Event.Update.newBuilder().setStatus(status)).build());
     metrics.statusUpdatesForwarded++;
+    events.taskUpdated(framework, status);
   }
 
   void sendError(FrameworkRecord framework, String message) {
@@ -186,6 +374,7 @@ public class MasterVerticle extends VerticleBase {
 
   private void onAllocations(AllocationBatch batch) {
     metrics.allocationRuns++;
+    metrics.recordAllocationRun(batch.runNanos());
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
     for (Allocation allocation : batch.allocations()) {
       FrameworkRecord framework = frameworks.get(allocation.frameworkId());
@@ -290,9 +479,16 @@ public class MasterVerticle extends VerticleBase {
       OfferRecord offer = removeOffer(offerId);
       allocator.recoverResources(offer.frameworkId(), offer.agentId(), offer.resources(), 0);
     }
+    registryFramework(framework);
+    startFailoverTimer(framework);
+  }
+
+  /** Removes the disconnected framework unless it re-subscribes within its failover_timeout. */
+  void startFailoverTimer(FrameworkRecord framework) {
     double timeout = framework.info.getFailoverTimeout();
     long millis = (long) Math.min(Math.max(0, timeout) * 1000, 365L * 24 * 3600 * 1000);
     LOG.info("framework disconnected framework={} failover_timeout={}s", framework.id, timeout);
+    events.frameworkUpdated(framework);
     if (millis == 0) {
       removeFramework(framework, "its failover_timeout is 0 and it disconnected");
     } else {
@@ -338,6 +534,7 @@ public class MasterVerticle extends VerticleBase {
       completedFrameworks.remove(completedFrameworks.keySet().iterator().next());
     }
     allocator.removeFramework(framework.id);
+    events.frameworkRemoved(framework);
   }
 
   // ---- tasks ---------------------------------------------------------------------------

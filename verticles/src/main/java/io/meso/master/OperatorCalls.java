@@ -28,8 +28,11 @@ final class OperatorCalls {
   private static final long MAX_READ = 1 << 20;
   private final MasterVerticle m;
 
+  private final RoleCalls roleCalls;
+
   OperatorCalls(MasterVerticle master) {
     this.m = master;
+    this.roleCalls = new RoleCalls(master);
   }
 
   void handle(Message<Object> message) {
@@ -37,7 +40,7 @@ final class OperatorCalls {
     try {
       if (action == null) {
         throw CallException.invalid("operator call without the '" + Addresses.ACTION_HEADER
-            + "' header; expected GetState, GetTasks, KillTask or ReadFile");
+            + "' header; expected GetState, GetTasks, KillTask, ReadFile, ListFiles, GetMetrics, Teardown, SetWeights, GetRoles, SetQuota, GetQuota, GetOfferSkips or DrainAgent");
       }
       switch (action) {
         case "GetState" -> message.reply(state());
@@ -45,8 +48,13 @@ final class OperatorCalls {
             : GetTasksRequest.getDefaultInstance()));
         case "KillTask" -> message.reply(kill(expect(message, KillTaskRequest.class)));
         case "ReadFile" -> readFile(message, expect(message, io.meso.api.ReadFileRequest.class));
+        case "ListFiles" -> listFiles(message, expect(message, io.meso.api.ListFilesRequest.class));
+        case "GetMetrics" -> message.reply(metricsSnapshot());
+        case "Teardown" -> message.reply(teardown(expect(message, io.meso.api.TeardownRequest.class)));
+        case "SetWeights", "GetRoles", "SetQuota", "GetQuota", "GetOfferSkips", "DrainAgent" ->
+            roleCalls.handle(action, message);
         default -> throw CallException.invalid("operator action '" + action
-            + "' is unknown; expected GetState, GetTasks, KillTask or ReadFile");
+            + "' is unknown; expected GetState, GetTasks, KillTask, ReadFile, ListFiles, GetMetrics, Teardown, SetWeights, GetRoles, SetQuota, GetQuota, GetOfferSkips or DrainAgent");
       }
     } catch (CallException e) {
       MasterVerticle.fail(message, e);
@@ -173,6 +181,140 @@ final class OperatorCalls {
         .setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
         .setAgentId(AgentID.newBuilder().setValue(task.agentId))
         .build();
+  }
+
+  private io.meso.api.TeardownResponse teardown(io.meso.api.TeardownRequest request) {
+    String id = request.getFrameworkId().getValue();
+    if (id.isEmpty()) {
+      throw CallException.invalid("framework_id is missing; name the framework to tear down");
+    }
+    FrameworkRecord framework = m.frameworks.get(id);
+    if (framework == null) {
+      throw CallException.notFound("framework '" + id + "' is unknown"
+          + (m.completedFrameworks.containsKey(id) ? " (it was already removed)" : ""));
+    }
+    m.removeFramework(framework, "an operator tore it down");
+    return io.meso.api.TeardownResponse.getDefaultInstance();
+  }
+
+  private void listFiles(Message<Object> message, io.meso.api.ListFilesRequest request) {
+    TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
+    AgentRecord agent = m.agents.get(task.agentId);
+    if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
+      throw new CallException(503, "agent '" + task.agentId + "' holding task '" + task.id() + "' is not reachable");
+    }
+    io.meso.internal.ListFilesRequest forward = io.meso.internal.ListFilesRequest.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
+        .setTaskId(task.info.getTaskId())
+        .setPath(request.getPath())
+        .build();
+    m.bus.<io.meso.internal.ListFilesResponse>request(Addresses.agent(agent.id), forward,
+            new DeliveryOptions().setSendTimeout(10_000))
+        .onSuccess(reply -> {
+          io.meso.api.ListFilesResponse.Builder r = io.meso.api.ListFilesResponse.newBuilder().setAgentId(agent.id);
+          for (io.meso.internal.FileEntry e : reply.body().getEntriesList()) {
+            r.addFiles(io.meso.api.SandboxFile.newBuilder().setPath(e.getPath()).setSize(e.getSize())
+                .setDirectory(e.getDirectory()).setMtimeMillis(e.getMtimeMillis()));
+          }
+          message.reply(r.build());
+        })
+        .onFailure(e -> {
+          int code = e instanceof ReplyException re && re.failureCode() > 0 ? re.failureCode() : 503;
+          message.fail(code, e.getMessage());
+        });
+  }
+
+  /** Mesos-named flat metrics (master/..., allocator/mesos/...) and the allocation run histogram. */
+  io.meso.api.GetMetricsResponse metricsSnapshot() {
+    java.util.Map<String, Double> v = new java.util.TreeMap<>();
+    MasterMetrics c = m.metrics;
+    java.util.Map<io.meso.v1.TaskState, Integer> byState = new java.util.EnumMap<>(io.meso.v1.TaskState.class);
+    for (FrameworkRecord framework : m.frameworks.values()) {
+      for (TaskRecord task : framework.tasks.values()) {
+        byState.merge(task.state, 1, Integer::sum);
+      }
+      // Completed tasks the master still remembers count in their terminal state.
+      for (TaskRecord task : framework.completed) {
+        byState.merge(task.state, 1, Integer::sum);
+      }
+    }
+    for (io.meso.v1.TaskState state : io.meso.v1.TaskState.values()) {
+      v.put("master/" + state.name().toLowerCase(java.util.Locale.ROOT).replace("task_", "tasks_"),
+          (double) byState.getOrDefault(state, 0));
+    }
+    int active = 0;
+    int unreachable = 0;
+    Resources total = Resources.EMPTY;
+    Resources used = Resources.EMPTY;
+    Resources offered = Resources.EMPTY;
+    for (AgentRecord agent : m.agents.values()) {
+      if (agent.status == AgentRecord.Status.ACTIVE) {
+        active++;
+        total = total.plus(agent.total);
+        used = used.plus(agent.used());
+      } else {
+        unreachable++;
+      }
+    }
+    for (OfferRecord offer : m.offers.values()) {
+      offered = offered.plus(offer.resources());
+    }
+    v.put("master/slaves_active", (double) active);
+    v.put("master/slaves_connected", (double) active);
+    v.put("master/slaves_disconnected", (double) unreachable);
+    v.put("master/slaves_unreachable", (double) unreachable);
+    v.put("master/slave_unreachable_scheduled", (double) c.agentsMarkedUnreachable);
+    int connected = 0;
+    for (FrameworkRecord framework : m.frameworks.values()) {
+      if (framework.connected()) {
+        connected++;
+      }
+    }
+    v.put("master/frameworks_active", (double) connected);
+    v.put("master/frameworks_connected", (double) connected);
+    v.put("master/frameworks_disconnected", (double) (m.frameworks.size() - connected));
+    v.put("master/frameworks_inactive", (double) (m.frameworks.size() - connected));
+    v.put("master/frameworks_completed", (double) m.completedFrameworks.size());
+    for (String name : java.util.List.of("cpus", "mem", "disk", "gpus")) {
+      double t = total.scalar(name);
+      double u = used.scalar(name);
+      v.put("master/" + name + "_total", t);
+      v.put("master/" + name + "_used", u);
+      v.put("master/" + name + "_percent", t == 0 ? 0 : u / t);
+      v.put("master/" + name + "_offered", offered.scalar(name));
+    }
+    v.put("master/outstanding_offers", (double) m.offers.size());
+    v.put("master/messages_decline_offers", (double) c.offersDeclined);
+    v.put("master/offers_made", (double) c.offersMade);
+    v.put("master/offers_declined", (double) c.offersDeclined);
+    v.put("master/offers_rescinded", (double) c.offersRescinded);
+    v.put("master/tasks_launched", (double) c.tasksLaunched);
+    v.put("master/tasks_rejected", (double) c.tasksRejected);
+    v.put("master/messages_status_update", (double) c.statusUpdatesReceived);
+    v.put("master/status_updates_forwarded", (double) c.statusUpdatesForwarded);
+    v.put("master/invalid_framework_to_executor_messages", 0.0);
+    v.put("master/messages_invalid_calls", (double) c.invalidCalls);
+    v.put("master/elected", 1.0);
+    v.put("master/uptime_secs", Tasks.nowSeconds() - m.startTime);
+    v.put("allocator/mesos/allocation_runs", (double) c.allocationRuns);
+    v.put("allocator/mesos/allocation_run_ms", c.lastAllocationRunSeconds * 1000);
+    io.meso.allocator.verticle.AllocatorVerticle allocator = m.allocatorVerticle();
+    if (allocator != null) {
+      v.put("allocator/mesos/allocation_runs", (double) allocator.runCount());
+      v.put("allocator/mesos/allocation_run_ms/max", allocator.maxRunNanos() / 1e6);
+      v.put("allocator/mesos/allocation_run_ms/mean",
+          allocator.runCount() == 0 ? 0 : allocator.totalRunNanos() / 1e6 / allocator.runCount());
+      v.put("allocator/mesos/allocation_run_ms", allocator.lastRunNanos() / 1e6);
+    }
+    io.meso.api.GetMetricsResponse.Builder r = io.meso.api.GetMetricsResponse.newBuilder().putAllMetrics(v)
+        .setAllocationRunSecondsSum(c.allocationRunSecondsSum);
+    for (double b : MasterMetrics.ALLOCATION_RUN_BOUNDS) {
+      r.addAllocationRunBounds(b);
+    }
+    for (long n : c.allocationRunCounts) {
+      r.addAllocationRunCounts(n);
+    }
+    return r.build();
   }
 
   private void readFile(Message<Object> message, io.meso.api.ReadFileRequest request) {

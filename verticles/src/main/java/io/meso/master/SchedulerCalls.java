@@ -162,6 +162,7 @@ final class SchedulerCalls {
         m.allocator.activateFramework(id);
       }
       m.log("framework re-subscribed framework={} name={}", id, info.getName());
+      m.events.frameworkUpdated(framework);
     } else {
       String id = m.newFrameworkId();
       framework = new FrameworkRecord(id, info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build(),
@@ -170,11 +171,13 @@ final class SchedulerCalls {
       attach(framework, eventsAddress);
       m.allocator.addFramework(id, m.frameworkSpec(framework, suppressed), java.util.Map.of(), true);
       m.log("framework subscribed framework={} name={} roles={}", id, info.getName(), framework.roles);
+      m.events.frameworkAdded(framework);
     }
   }
 
   private void attach(FrameworkRecord framework, String eventsAddress) {
     framework.eventsAddress = eventsAddress;
+    m.registryFramework(framework);
     m.sendEvent(framework, Event.newBuilder().setType(Event.Type.SUBSCRIBED)
         .setSubscribed(Event.Subscribed.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
@@ -341,6 +344,7 @@ final class SchedulerCalls {
     framework.tasks.put(record.id(), record);
     agent.addTask(record);
     m.metrics.tasksLaunched++;
+    m.events.taskAdded(framework, record);
     m.bus.send(Addresses.agent(agent.id), RunTaskMessage.newBuilder().setFramework(framework.info).setTask(task).build());
   }
 

@@ -48,6 +48,11 @@ final class MesoProcess implements AutoCloseable {
   }
 
   static MesoProcess start(String name, String... args) throws IOException {
+    return start(name, List.of(), args);
+  }
+
+  /** Starts a node with JVM flags added after {@link #JVM_FLAGS} (a later -Xmx wins). */
+  static MesoProcess start(String name, List<String> extraJvmFlags, String... args) throws IOException {
     Path logs = Path.of("target", "it-logs");
     Files.createDirectories(logs);
     Path out = logs.resolve(name + ".out");
@@ -55,6 +60,7 @@ final class MesoProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
+    command.addAll(extraJvmFlags);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));

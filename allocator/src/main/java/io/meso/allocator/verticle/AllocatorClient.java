@@ -3,11 +3,14 @@ package io.meso.allocator.verticle;
 import io.meso.allocator.AgentSpec;
 import io.meso.allocator.FrameworkSpec;
 import io.meso.allocator.Resources;
+import io.meso.allocator.RoleSummary;
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * The master's handle on the allocator verticle: one fire-and-forget method per
@@ -73,6 +76,37 @@ public final class AllocatorClient {
 
   public void updateWeights(Map<String, Double> weights) {
     send(new AllocatorCommand.UpdateWeights(weights));
+  }
+
+  public void setDraining(String agentId, boolean draining) {
+    send(new AllocatorCommand.SetDraining(agentId, draining));
+  }
+
+  public void updateQuota(String role, io.meso.allocator.Quota quota) {
+    send(new AllocatorCommand.UpdateQuota(role, quota));
+  }
+
+  /** Quotas by role path (see {@link io.meso.allocator.Allocator#quotas()}). */
+  @SuppressWarnings("unchecked")
+  public Future<Map<String, io.meso.allocator.Quota>> quotas() {
+    return bus.request(Addresses.ALLOCATOR, AllocatorQuery.QUOTAS, MesoCodecs.LOCAL)
+        .map(m -> (Map<String, io.meso.allocator.Quota>) m.body());
+  }
+
+  /** Every role the allocator knows, by path (see {@link io.meso.allocator.Allocator#roles()}). */
+  @SuppressWarnings("unchecked")
+  public Future<SortedMap<String, RoleSummary>> roles() {
+    return bus.request(Addresses.ALLOCATOR, AllocatorQuery.ROLES, MesoCodecs.LOCAL)
+        .map(m -> (SortedMap<String, RoleSummary>) m.body());
+  }
+
+  /**
+   * Skip counts by framework id and reason, and by framework, role and reason (see
+   * {@link io.meso.allocator.Allocator#skipCounts()}).
+   */
+  public Future<AllocatorQuery.SkipReport> skipCounts() {
+    return bus.request(Addresses.ALLOCATOR, AllocatorQuery.SKIP_COUNTS, MesoCodecs.LOCAL)
+        .map(m -> (AllocatorQuery.SkipReport) m.body());
   }
 
   private void send(AllocatorCommand command) {

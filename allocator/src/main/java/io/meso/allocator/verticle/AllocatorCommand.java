@@ -128,4 +128,18 @@ public sealed interface AllocatorCommand {
       allocator.updateWeights(weights);
     }
   }
+
+  record UpdateQuota(String role, io.meso.allocator.Quota quota) implements AllocatorCommand {
+    @Override
+    public void apply(Allocator allocator, long nowNanos) {
+      allocator.updateQuota(role, quota);
+    }
+  }
+
+  record SetDraining(String agentId, boolean draining) implements AllocatorCommand {
+    @Override
+    public void apply(Allocator allocator, long nowNanos) {
+      allocator.setDraining(agentId, draining);
+    }
+  }
 }

@@ -106,6 +106,10 @@ public final class AllocatorVerticle extends VerticleBase {
   }
 
   private void handle(Message<Object> message) {
+    if (message.body() instanceof AllocatorQuery query) {
+      message.reply(query.ask(allocator), MesoCodecs.LOCAL);
+      return;
+    }
     if (!(message.body() instanceof AllocatorCommand command)) {
       LOG.warn("ignoring message that is not an AllocatorCommand address={} type={}", Addresses.ALLOCATOR,
           message.body() == null ? null : message.body().getClass().getName());

@@ -1,5 +1,7 @@
 package io.meso.api.server;
 
+import io.meso.api.http.LeaderLookup;
+import io.meso.api.http.SchedulerHttpApi;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,6 +35,8 @@ public class ApiServerVerticle extends VerticleBase {
   private GrpcServer grpc;
   private HttpServer server;
   private SchedulerEndpoint scheduler;
+  private SchedulerHttpApi schedulerHttp;
+  private volatile LeaderLookup leaderLookup = LeaderLookup.SELF;
 
   public ApiServerVerticle(ApiServerOptions options) {
     this.options = new ApiServerOptions(options);
@@ -62,6 +66,10 @@ public class ApiServerVerticle extends VerticleBase {
     grpc = GrpcServer.server(vertx);
     scheduler = new SchedulerEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis());
     scheduler.bind(grpc);
+    // Mesos's v1 scheduler HTTP API: the third door to the same scheduler session model.
+    schedulerHttp = new SchedulerHttpApi(vertx.eventBus(), options.getMasterTimeoutMillis(), leaderLookup,
+        SchedulerHttpApi.DEFAULT_BODY_LIMIT_BYTES);
+    schedulerHttp.mount(router);
     new OperatorEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis()).bind(grpc);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.getHost())
@@ -79,7 +87,19 @@ public class ApiServerVerticle extends VerticleBase {
     if (scheduler != null) {
       scheduler.closeAll();
     }
+    if (schedulerHttp != null) {
+      schedulerHttp.closeAll();
+    }
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /**
+   * Where scheduler HTTP calls go when this master is a standby (307 to the leader); set before
+   * deploying. The default serves every call here.
+   */
+  public ApiServerVerticle setLeaderLookup(LeaderLookup leaderLookup) {
+    this.leaderLookup = leaderLookup == null ? LeaderLookup.SELF : leaderLookup;
+    return this;
   }
 
   /** The router for everything that is not gRPC; available once the verticle is deployed (from {@code init}). */

@@ -1,0 +1,165 @@
+package io.meso.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.meso.cluster.ClusterOptions;
+import io.meso.cluster.MesoCluster;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three Hazelcast members forming the CP subsystem (as three masters do), each a candidate:
+ * exactly one leads at a time, a killed leader is replaced by one with a higher fencing token,
+ * and a deposed leader's registry writes are refused.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LeaderElectionTest {
+
+  final List<HazelcastInstance> members = new ArrayList<>();
+  final List<LeaderElection> elections = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() {
+    elections.forEach(LeaderElection::close);
+    members.forEach(m -> m.getLifecycleService().terminate());
+  }
+
+  /** A candidate's view: leading now or not, and every term it started. */
+  static final class Candidate implements LeaderElection.Listener {
+    final String id;
+    final AtomicInteger leadingNow;
+    final List<Long> terms = new CopyOnWriteArrayList<>();
+    volatile boolean leading;
+
+    Candidate(String id, AtomicInteger leadingNow) {
+      this.id = id;
+      this.leadingNow = leadingNow;
+    }
+
+    @Override
+    public void elected(long fence) {
+      // Never two at once: the counter of candidates leading must go from 0 to 1 here.
+      assertThat(leadingNow.incrementAndGet()).as("candidates leading at once").isEqualTo(1);
+      leading = true;
+      terms.add(fence);
+    }
+
+    @Override
+    public void deposed(String why) {
+      if (leading) {
+        leading = false;
+        leadingNow.decrementAndGet();
+      }
+    }
+  }
+
+  @Test
+  void oneLeaderAtATimeWithIncreasingFencesAndFencedWrites() {
+    String cluster = "meso-test-election-" + java.util.UUID.randomUUID();
+    List<Integer> ports = new ArrayList<>();
+    List<ClusterOptions> options = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ClusterOptions o = ClusterOptions.loopbackForTest().setClusterName(cluster).setCpMemberCount(3)
+          .setPort(freePort());
+      ports.add(o.getPort());
+      options.add(o);
+    }
+    List<String> join = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+    List<Thread> starting = new ArrayList<>();
+    HazelcastInstance[] started = new HazelcastInstance[3];
+    for (int i = 0; i < 3; i++) {
+      Config config = MesoCluster.hazelcastConfig(options.get(i).setJoin(join));
+      int index = i;
+      Thread t = new Thread(() -> started[index] = Hazelcast.newHazelcastInstance(config));
+      t.start();
+      starting.add(t);
+    }
+    starting.forEach(t -> {
+      try {
+        t.join(60_000);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    members.addAll(List.of(started));
+    AtomicInteger leadingNow = new AtomicInteger();
+    List<Candidate> candidates = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Candidate c = new Candidate("m" + i, leadingNow);
+      candidates.add(c);
+      elections.add(new LeaderElection(members.get(i), c.id, "127.0.0.1:" + (5050 + i), c, 100).start());
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> candidates.stream().filter(c -> c.leading).count() == 1);
+    Candidate first = candidates.stream().filter(c -> c.leading).findFirst().orElseThrow();
+    int firstIndex = candidates.indexOf(first);
+    long firstFence = first.terms.get(0);
+    HazelcastInstance survivor = members.get((firstIndex + 1) % 3);
+    assertThat(LeaderElection.leader(survivor)).isEqualTo("127.0.0.1:" + (5050 + firstIndex));
+
+    Registry registry = new Registry(survivor);
+    assertThat(registry.put(firstFence, Registry.FRAMEWORKS, "f1", bytes("v1")).toCompletableFuture().join()).isTrue();
+
+    // The leader's member dies without a word: another candidate leads with a higher fence.
+    members.get(firstIndex).getLifecycleService().terminate();
+    first.deposed("killed");
+    await().atMost(Duration.ofSeconds(60)).until(() -> candidates.stream().filter(c -> c.leading).count() == 1);
+    Candidate second = candidates.stream().filter(c -> c.leading).findFirst().orElseThrow();
+    assertThat(second).isNotSameAs(first);
+    long secondFence = second.terms.get(0);
+    assertThat(secondFence).isGreaterThan(firstFence);
+    assertThat(LeaderElection.leader(survivor)).isEqualTo("127.0.0.1:" + (5050 + candidates.indexOf(second)));
+    Map<Object, Object> terms = survivor.getMap(LeaderElection.TERMS_MAP);
+    assertThat(terms).containsEntry(firstFence, first.id).containsEntry(secondFence, second.id);
+
+    // The new leader claims the registry; the deposed leader's token is refused from then on.
+    Map<String, byte[]> claimed = registry.claim(secondFence, Registry.FRAMEWORKS);
+    assertThat(new String(claimed.get("f1"), StandardCharsets.UTF_8)).isEqualTo("v1");
+    assertThat(registry.put(firstFence, Registry.FRAMEWORKS, "f1", bytes("stale")).toCompletableFuture().join())
+        .isFalse();
+    assertThat(registry.remove(firstFence, Registry.FRAMEWORKS, "f1").toCompletableFuture().join()).isFalse();
+    assertThat(registry.put(secondFence, Registry.FRAMEWORKS, "f1", bytes("v2")).toCompletableFuture().join()).isTrue();
+    assertThat(new String(registry.read(Registry.FRAMEWORKS).get("f1"), StandardCharsets.UTF_8)).isEqualTo("v2");
+  }
+
+  @Test
+  void badInputIsRefusedWithTheValueAndWhatIsAllowed() {
+    assertThatThrownBy(() -> new ClusterOptions().setCpMemberCount(2))
+        .hasMessageContaining("CP member count is 2").hasMessageContaining("3 to 7");
+    assertThatThrownBy(() -> new Registry(null).put(-1, Registry.AGENTS, "a", new byte[0]))
+        .hasMessageContaining("fence is -1");
+    assertThatThrownBy(() -> new Registry(null).read("Bad Section"))
+        .hasMessageContaining("registry section 'Bad Section' is invalid");
+    assertThatThrownBy(() -> RegistryEntries.decode(new byte[] {9}))
+        .hasMessageContaining("registry entry version is 9");
+    RegistryEntries.Entry e = RegistryEntries.decode(RegistryEntries.encode(bytes("info"), "addr"));
+    assertThat(new String(e.message(), StandardCharsets.UTF_8)).isEqualTo("info");
+    assertThat(e.label()).isEqualTo("addr");
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.meso.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meso.cli.Meso;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** `meso master` refuses bad high-availability flags before it joins any cluster, naming flag, value and range. */
+class MasterHaFlagsTest {
+
+  static String run(int expectedCode, String... args) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Meso.run(args)).isEqualTo(expectedCode);
+    } finally {
+      System.setErr(old);
+    }
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void twoMastersAreRefused() {
+    assertThat(run(2, "master", "--masters", "2", "--port", "0"))
+        .contains("--masters is 2").contains("expected 1, or 3 to 7");
+  }
+
+  @Test
+  void tooManyMastersAreRefused() {
+    assertThat(run(2, "master", "--masters", "9", "--port", "0")).contains("--masters is 9");
+  }
+
+  @Test
+  void aLeaderSessionTimeoutOutOfRangeIsRefused() {
+    assertThat(run(2, "master", "--leader-session-timeout", "1", "--port", "0"))
+        .contains("--leader-session-timeout is 1").contains("2 to 300");
+  }
+
+  @Test
+  void aBadReregisterTimeoutIsRefused() {
+    assertThat(run(2, "master", "--agent-reregister-timeout", "0", "--port", "0"))
+        .contains("--agent-reregister-timeout is 0.0");
+  }
+}

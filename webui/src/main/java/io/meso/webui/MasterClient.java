@@ -1,0 +1,70 @@
+package io.meso.webui;
+
+import io.meso.api.GetMetricsRequest;
+import io.meso.api.GetMetricsResponse;
+import io.meso.api.GetStateRequest;
+import io.meso.api.GetStateResponse;
+import io.meso.api.GetTasksRequest;
+import io.meso.api.GetTasksResponse;
+import io.meso.codecs.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+
+/**
+ * The operator calls the web UI makes, on {@link Addresses#OPERATOR} with the action in
+ * {@link Addresses#ACTION_HEADER}. Failures keep the master's HTTP-like code ({@link #status}).
+ */
+public final class MasterClient {
+
+  private final EventBus bus;
+  private final long timeoutMillis;
+
+  public MasterClient(EventBus bus, long timeoutMillis) {
+    this.bus = bus;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  public <T> Future<T> call(String action, Object body) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis)
+        .addHeader(Addresses.ACTION_HEADER, action);
+    return bus.<T>request(Addresses.OPERATOR, body, options).map(reply -> reply.body());
+  }
+
+  public Future<GetStateResponse> state() {
+    return call("GetState", GetStateRequest.getDefaultInstance());
+  }
+
+  public Future<GetTasksResponse> tasks() {
+    return call("GetTasks", GetTasksRequest.newBuilder().setIncludeCompleted(true).build());
+  }
+
+  public Future<GetMetricsResponse> metrics() {
+    return call("GetMetrics", GetMetricsRequest.getDefaultInstance());
+  }
+
+  /** The HTTP status for a failed call: the master's own code, or 503 when no master answered. */
+  public static int status(Throwable err) {
+    if (err instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case RECIPIENT_FAILURE -> reply.failureCode() >= 400 && reply.failureCode() < 600 ? reply.failureCode() : 500;
+        case NO_HANDLERS, TIMEOUT -> 503;
+        default -> 500;
+      };
+    }
+    return 500;
+  }
+
+  /** A message for a failed call that says what went wrong. */
+  public static String message(Throwable err) {
+    if (err instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case NO_HANDLERS -> "no master is leading: nothing consumes " + Addresses.OPERATOR;
+        case TIMEOUT -> "the master did not answer in time: " + reply.getMessage();
+        default -> reply.getMessage();
+      };
+    }
+    return String.valueOf(err);
+  }
+}

@@ -1,0 +1,343 @@
+package io.meso.webui;
+
+import com.google.protobuf.Message;
+import io.meso.api.AgentSummary;
+import io.meso.api.FrameworkSummary;
+import io.meso.api.GetMetricsResponse;
+import io.meso.api.GetStateResponse;
+import io.meso.api.GetTasksResponse;
+import io.meso.api.MasterEvent;
+import io.meso.api.TaskSummary;
+import io.meso.codecs.ProtoJson;
+import io.meso.v1.Resource;
+import io.meso.v1.Task;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Renders the master's operator replies as Mesos renders its endpoints: the v0 {@code /state}
+ * and {@code /state-summary} documents (resources as {"cpus": 1.0, ...}, ids as strings), and
+ * the v1 operator API responses (protobuf JSON with proto field names).
+ */
+final class MesosJson {
+
+  private MesosJson() {}
+
+  static JsonObject proto(Message message) {
+    return new JsonObject(ProtoJson.toJson(message));
+  }
+
+  /** Mesos v0 resources object: scalars by name, ranges as "[a-b, c-d]", sets as "{a, b}". */
+  static JsonObject resources(List<Resource> resources) {
+    JsonObject out = new JsonObject();
+    for (String name : List.of("cpus", "mem", "disk", "gpus")) {
+      out.put(name, 0.0);
+    }
+    for (Resource r : resources) {
+      switch (r.getType()) {
+        case SCALAR -> out.put(r.getName(), out.getDouble(r.getName(), 0.0) + r.getScalar().getValue());
+        case RANGES -> {
+          StringBuilder s = new StringBuilder("[");
+          for (var range : r.getRanges().getRangeList()) {
+            if (s.length() > 1) {
+              s.append(", ");
+            }
+            s.append(range.getBegin()).append('-').append(range.getEnd());
+          }
+          out.put(r.getName(), s.append(']').toString());
+        }
+        case SET -> out.put(r.getName(), "{" + String.join(", ", r.getSet().getItemList()) + "}");
+        default -> { }
+      }
+    }
+    return out;
+  }
+
+  static JsonObject v0Task(TaskSummary summary) {
+    Task t = summary.getTask();
+    JsonArray statuses = new JsonArray();
+    for (TaskStatus s : t.getStatusesList()) {
+      JsonObject status = new JsonObject().put("state", s.getState().name()).put("timestamp", s.getTimestamp());
+      if (s.hasMessage()) {
+        status.put("message", s.getMessage());
+      }
+      if (s.hasReason()) {
+        status.put("reason", s.getReason().name());
+      }
+      if (s.hasSource()) {
+        status.put("source", s.getSource().name());
+      }
+      statuses.add(status);
+    }
+    return new JsonObject()
+        .put("id", t.getTaskId().getValue())
+        .put("name", t.getName())
+        .put("framework_id", t.getFrameworkId().getValue())
+        .put("executor_id", "")
+        .put("slave_id", t.getAgentId().getValue())
+        .put("agent_id", t.getAgentId().getValue())
+        .put("hostname", summary.getHostname())
+        .put("state", t.getState().name())
+        .put("resources", resources(t.getResourcesList()))
+        .put("statuses", statuses)
+        .put("created_at", summary.getCreatedAt());
+  }
+
+  static boolean terminal(TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_ERROR, TASK_DROPPED, TASK_GONE,
+          TASK_GONE_BY_OPERATOR, TASK_UNKNOWN -> true;
+      default -> false;
+    };
+  }
+
+  static JsonObject v0Agent(AgentSummary a) {
+    JsonObject attributes = new JsonObject();
+    for (var attr : a.getAgentInfo().getAttributesList()) {
+      attributes.put(attr.getName(), attr.hasText() ? attr.getText().getValue()
+          : attr.hasScalar() ? (Object) attr.getScalar().getValue() : attr.toString());
+    }
+    return new JsonObject()
+        .put("id", a.getAgentInfo().getId().getValue())
+        .put("hostname", a.getAgentInfo().getHostname())
+        .put("port", a.getAgentInfo().getPort())
+        .put("pid", "slave(1)@" + a.getAgentInfo().getHostname() + ":" + a.getAgentInfo().getPort())
+        .put("registered_time", a.getRegisteredTime())
+        .put("active", a.getActive())
+        .put("attributes", attributes)
+        .put("resources", resources(a.getTotalList()))
+        .put("used_resources", resources(a.getUsedList()))
+        .put("offered_resources", resources(a.getOfferedList()))
+        .put("unreserved_resources", resources(a.getTotalList()));
+  }
+
+  static JsonObject v0Framework(FrameworkSummary f, List<TaskSummary> tasks) {
+    JsonArray active = new JsonArray();
+    JsonArray completed = new JsonArray();
+    for (TaskSummary t : tasks) {
+      (terminal(t.getTask().getState()) ? completed : active).add(v0Task(t));
+    }
+    var info = f.getFrameworkInfo();
+    JsonArray roles = new JsonArray();
+    info.getRolesList().forEach(roles::add);
+    return new JsonObject()
+        .put("id", info.getId().getValue())
+        .put("name", info.getName())
+        .put("user", info.getUser())
+        .put("role", info.getRole())
+        .put("roles", roles.isEmpty() ? new JsonArray().add(info.getRole()) : roles)
+        .put("hostname", info.getHostname())
+        .put("failover_timeout", info.getFailoverTimeout())
+        .put("active", f.getConnected())
+        .put("connected", f.getConnected())
+        .put("tasks", active)
+        .put("completed_tasks", completed)
+        .put("used_resources", resources(f.getUsedList()))
+        .put("offered_resources", resources(f.getOfferedList()))
+        .put("resources", resources(f.getUsedList()));
+  }
+
+  static Map<String, List<TaskSummary>> tasksByFramework(GetTasksResponse tasks) {
+    Map<String, List<TaskSummary>> by = new LinkedHashMap<>();
+    for (TaskSummary t : tasks.getTasksList()) {
+      by.computeIfAbsent(t.getTask().getFrameworkId().getValue(), k -> new java.util.ArrayList<>()).add(t);
+    }
+    return by;
+  }
+
+  /** The v0 {@code /state} document. */
+  static JsonObject state(GetStateResponse state, GetTasksResponse tasks) {
+    var info = state.getMasterInfo();
+    String pid = "master@" + info.getHostname() + ":" + info.getPort();
+    Map<String, List<TaskSummary>> by = tasksByFramework(tasks);
+    JsonArray agents = new JsonArray();
+    int activated = 0;
+    for (AgentSummary a : state.getAgentsList()) {
+      agents.add(v0Agent(a));
+      activated += a.getActive() ? 1 : 0;
+    }
+    JsonArray frameworks = new JsonArray();
+    for (FrameworkSummary f : state.getFrameworksList()) {
+      frameworks.add(v0Framework(f, by.getOrDefault(f.getFrameworkInfo().getId().getValue(), List.of())));
+    }
+    return new JsonObject()
+        .put("version", info.getVersion())
+        .put("id", info.getId())
+        .put("pid", pid)
+        .put("hostname", info.getHostname())
+        .put("start_time", state.getStartTime())
+        .put("elected_time", state.getStartTime())
+        .put("leader", pid)
+        .put("leader_info", proto(info))
+        .put("activated_slaves", activated)
+        .put("deactivated_slaves", state.getAgentsCount() - activated)
+        .put("slaves", agents)
+        .put("frameworks", frameworks)
+        .put("completed_frameworks", new JsonArray())
+        .put("orphan_tasks", new JsonArray())
+        .put("unregistered_frameworks", new JsonArray());
+  }
+
+  /** The v0 {@code /state-summary} document: agents and frameworks with task counts by state. */
+  static JsonObject stateSummary(GetStateResponse state, GetTasksResponse tasks) {
+    Map<String, Map<String, Integer>> byAgent = new TreeMap<>();
+    Map<String, Map<String, Integer>> byFramework = new TreeMap<>();
+    for (TaskSummary t : tasks.getTasksList()) {
+      String s = t.getTask().getState().name();
+      byAgent.computeIfAbsent(t.getTask().getAgentId().getValue(), k -> new TreeMap<>()).merge(s, 1, Integer::sum);
+      byFramework.computeIfAbsent(t.getTask().getFrameworkId().getValue(), k -> new TreeMap<>()).merge(s, 1, Integer::sum);
+    }
+    JsonArray agents = new JsonArray();
+    for (AgentSummary a : state.getAgentsList()) {
+      JsonObject agent = v0Agent(a);
+      String id = a.getAgentInfo().getId().getValue();
+      countStates(agent, byAgent.getOrDefault(id, Map.of()));
+      agents.add(agent);
+    }
+    JsonArray frameworks = new JsonArray();
+    for (FrameworkSummary f : state.getFrameworksList()) {
+      JsonObject fw = v0Framework(f, List.of());
+      fw.remove("tasks");
+      fw.remove("completed_tasks");
+      countStates(fw, byFramework.getOrDefault(f.getFrameworkInfo().getId().getValue(), Map.of()));
+      frameworks.add(fw);
+    }
+    return new JsonObject()
+        .put("hostname", state.getMasterInfo().getHostname())
+        .put("cluster", "meso")
+        .put("slaves", agents)
+        .put("frameworks", frameworks);
+  }
+
+  private static void countStates(JsonObject target, Map<String, Integer> counts) {
+    for (TaskState s : TaskState.values()) {
+      target.put(s.name(), counts.getOrDefault(s.name(), 0));
+    }
+  }
+
+  static JsonObject metricsSnapshot(GetMetricsResponse metrics) {
+    JsonObject out = new JsonObject();
+    new TreeMap<>(metrics.getMetricsMap()).forEach(out::put);
+    return out;
+  }
+
+  // ---- v1 operator API -----------------------------------------------------------------
+
+  static JsonObject getAgents(GetStateResponse state) {
+    JsonArray agents = new JsonArray();
+    for (AgentSummary a : state.getAgentsList()) {
+      agents.add(new JsonObject()
+          .put("agent_info", proto(a.getAgentInfo()))
+          .put("active", a.getActive())
+          .put("version", state.getMasterInfo().getVersion())
+          .put("registered_time", new JsonObject().put("nanoseconds", (long) (a.getRegisteredTime() * 1e9)))
+          .put("total_resources", protos(a.getTotalList()))
+          .put("allocated_resources", protos(a.getUsedList()))
+          .put("offered_resources", protos(a.getOfferedList())));
+    }
+    return new JsonObject().put("agents", agents).put("recovered_agents", new JsonArray());
+  }
+
+  static JsonObject getFrameworks(GetStateResponse state) {
+    JsonArray frameworks = new JsonArray();
+    for (FrameworkSummary f : state.getFrameworksList()) {
+      frameworks.add(new JsonObject()
+          .put("framework_info", proto(f.getFrameworkInfo()))
+          .put("active", f.getConnected())
+          .put("connected", f.getConnected())
+          .put("recovered", false)
+          .put("allocated_resources", protos(f.getUsedList()))
+          .put("offered_resources", protos(f.getOfferedList())));
+    }
+    return new JsonObject().put("frameworks", frameworks).put("completed_frameworks", new JsonArray());
+  }
+
+  static JsonObject getTasks(GetTasksResponse tasks) {
+    JsonArray active = new JsonArray();
+    JsonArray completed = new JsonArray();
+    for (TaskSummary t : tasks.getTasksList()) {
+      (terminal(t.getTask().getState()) ? completed : active).add(proto(t.getTask()));
+    }
+    return new JsonObject().put("tasks", active).put("completed_tasks", completed);
+  }
+
+  /** Roles in use: every framework role and "*", with their frameworks and allocated resources. */
+  static JsonObject getRoles(GetStateResponse state) {
+    Map<String, JsonArray> frameworks = new TreeMap<>();
+    Map<String, List<Resource>> resources = new TreeMap<>();
+    frameworks.put("*", new JsonArray());
+    for (FrameworkSummary f : state.getFrameworksList()) {
+      var info = f.getFrameworkInfo();
+      List<String> roles = info.getRolesCount() > 0 ? info.getRolesList() : List.of(info.getRole());
+      for (String role : roles) {
+        frameworks.computeIfAbsent(role, k -> new JsonArray()).add(new JsonObject().put("value", info.getId().getValue()));
+      }
+      for (Resource r : f.getUsedList()) {
+        String role = r.hasAllocationInfo() ? r.getAllocationInfo().getRole() : roles.get(0);
+        resources.computeIfAbsent(role, k -> new java.util.ArrayList<>()).add(r);
+      }
+    }
+    JsonArray roles = new JsonArray();
+    frameworks.forEach((name, fws) -> roles.add(new JsonObject()
+        .put("name", name)
+        .put("weight", 1.0)
+        .put("frameworks", fws)
+        .put("resources", protos(resources.getOrDefault(name, List.of())))
+        .put("allocated", resources(resources.getOrDefault(name, List.of())))));
+    return new JsonObject().put("roles", roles);
+  }
+
+  static JsonObject getMetrics(GetMetricsResponse metrics) {
+    JsonArray list = new JsonArray();
+    new TreeMap<>(metrics.getMetricsMap()).forEach((k, v) -> list.add(new JsonObject().put("name", k).put("value", v)));
+    return new JsonObject().put("metrics", list);
+  }
+
+  static JsonArray protos(List<? extends Message> messages) {
+    JsonArray out = new JsonArray();
+    for (Message m : messages) {
+      out.add(proto(m));
+    }
+    return out;
+  }
+
+  /** A master event as a Mesos v1 operator {@code Event} (TASK_ADDED, AGENT_REMOVED, ...). */
+  static JsonObject event(MasterEvent e) {
+    JsonObject out = new JsonObject().put("type", e.getType().name());
+    switch (e.getType()) {
+      case TASK_ADDED -> out.put("task_added", new JsonObject().put("task", proto(e.getTask().getTask())));
+      case TASK_UPDATED -> {
+        JsonObject u = new JsonObject().put("status", proto(e.getStatus()));
+        if (e.hasTask()) {
+          Task t = e.getTask().getTask();
+          u.put("framework_id", proto(t.getFrameworkId())).put("state", t.getState().name());
+        } else {
+          u.put("state", e.getStatus().getState().name());
+        }
+        out.put("task_updated", u);
+      }
+      case AGENT_ADDED -> out.put("agent_added", new JsonObject().put("agent", new JsonObject()
+          .put("agent_info", proto(e.getAgent().getAgentInfo()))
+          .put("active", e.getAgent().getActive())
+          .put("total_resources", protos(e.getAgent().getTotalList()))));
+      case AGENT_REMOVED -> out.put("agent_removed", new JsonObject().put("agent_id", proto(e.getAgentId())));
+      case FRAMEWORK_ADDED -> out.put("framework_added", new JsonObject().put("framework", framework(e.getFramework())));
+      case FRAMEWORK_UPDATED -> out.put("framework_updated", new JsonObject().put("framework", framework(e.getFramework())));
+      case FRAMEWORK_REMOVED -> out.put("framework_removed",
+          new JsonObject().put("framework_info", proto(e.getFramework().getFrameworkInfo())));
+      default -> { }
+    }
+    return out;
+  }
+
+  private static JsonObject framework(FrameworkSummary f) {
+    return new JsonObject().put("framework_info", proto(f.getFrameworkInfo()))
+        .put("active", f.getConnected()).put("connected", f.getConnected()).put("recovered", false);
+  }
+}

@@ -1,0 +1,280 @@
+'use strict';
+// Meso web UI: one GET_STATE at load, then live master events over server-sent events
+// (/ui/events, fed by the master's event stream). No framework, no build step.
+const S = { agents: new Map(), frameworks: new Map(), tasks: new Map(), metrics: {}, history: [],
+  sort: { key: 'created', dir: -1 }, page: 0, pageSize: 100, current: null, tails: {} };
+const $ = id => document.getElementById(id);
+const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED',
+  'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
+
+async function call(type, body) {
+  const r = await fetch('/api/v1', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(Object.assign({ type }, body || {})) });
+  if (!r.ok) { throw new Error(r.status + ' ' + await r.text()); }
+  const text = await r.text();
+  return text ? JSON.parse(text) : {};
+}
+
+function scalars(resources) {
+  const out = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
+  (resources || []).forEach(r => { if (r.type === 'SCALAR') out[r.name] = (out[r.name] || 0) + r.scalar.value; });
+  return out;
+}
+
+function putTask(t) {
+  const key = t.framework_id.value + '/' + t.task_id.value;
+  const old = S.tasks.get(key);
+  S.tasks.set(key, { key, id: t.task_id.value, name: t.name || '', framework: t.framework_id.value,
+    agent: t.agent_id ? t.agent_id.value : '', state: t.state, statuses: t.statuses || [],
+    created: old ? old.created : ((t.statuses && t.statuses[0] && t.statuses[0].timestamp) || Date.now() / 1000),
+    cpus: scalars(t.resources).cpus, mem: scalars(t.resources).mem });
+}
+
+function putAgent(a) { S.agents.set(a.agent_info.id.value, a); }
+function putFramework(f) { S.frameworks.set(f.framework_info.id.value, f); }
+
+async function load() {
+  const s = (await call('GET_STATE')).get_state;
+  S.agents.clear(); S.frameworks.clear(); S.tasks.clear();
+  s.get_agents.agents.forEach(putAgent);
+  s.get_frameworks.frameworks.forEach(putFramework);
+  (s.get_tasks.tasks || []).concat(s.get_tasks.completed_tasks || []).forEach(putTask);
+  await refreshMetrics();
+  render();
+}
+
+function onEvent(e) {
+  switch (e.type) {
+    case 'TASK_ADDED': putTask(e.task_added.task); break;
+    case 'TASK_UPDATED': {
+      const u = e.task_updated, st = u.status, fw = u.framework_id ? u.framework_id.value : null;
+      const key = (fw || '') + '/' + st.task_id.value;
+      const t = S.tasks.get(key);
+      if (t) { t.state = u.state; t.statuses = t.statuses.concat([st]); }
+      else if (fw) {
+        S.tasks.set(key, { key, id: st.task_id.value, name: '', framework: fw, agent: st.agent_id ? st.agent_id.value : '',
+          state: u.state, statuses: [st], created: st.timestamp || Date.now() / 1000, cpus: 0, mem: 0 });
+      }
+      break;
+    }
+    case 'AGENT_ADDED': putAgent(e.agent_added.agent); break;
+    case 'AGENT_REMOVED': { const a = S.agents.get(e.agent_removed.agent_id.value); if (a) a.active = false; break; }
+    case 'FRAMEWORK_ADDED': putFramework(e.framework_added.framework); break;
+    case 'FRAMEWORK_UPDATED': putFramework(e.framework_updated.framework); break;
+    case 'FRAMEWORK_REMOVED': S.frameworks.delete(e.framework_removed.framework_info.id.value); break;
+  }
+  scheduleRender();
+}
+
+let renderPending = false, lastMetrics = 0;
+function scheduleRender() {
+  if (!renderPending) {
+    renderPending = true;
+    setTimeout(async () => {
+      renderPending = false;
+      if (Date.now() - lastMetrics > 1000) { lastMetrics = Date.now(); await refreshMetrics().catch(() => {}); }
+      render();
+    }, 150);
+  }
+}
+
+function connect() {
+  const es = new EventSource('/ui/events');
+  es.onopen = () => { $('live').textContent = 'live'; load().catch(showError); };
+  es.onmessage = m => onEvent(JSON.parse(m.data));
+  es.onerror = () => { $('live').textContent = 'reconnecting…'; };
+}
+
+async function refreshMetrics() {
+  const r = await fetch('/metrics/snapshot');
+  if (!r.ok) return;
+  S.metrics = await r.json();
+  const now = Date.now();
+  if (S.history.length && now - S.history[S.history.length - 1].t < 2000) S.history.pop();
+  S.history.push({ t: now, used: S.metrics['master/cpus_used'] || 0, offered: S.metrics['master/cpus_offered'] || 0,
+    total: S.metrics['master/cpus_total'] || 0 });
+  while (S.history.length && now - S.history[0].t > 300000) S.history.shift();
+}
+
+function showError(e) { $('live').textContent = 'error: ' + e.message; }
+
+function table(el, headers, rows, sortable) {
+  const head = '<tr>' + headers.map(h => '<th data-key="' + h[0] + '">' + esc(h[1])
+    + (sortable && S.sort.key === h[0] ? (S.sort.dir > 0 ? ' ▲' : ' ▼') : '') + '</th>').join('') + '</tr>';
+  el.innerHTML = head + rows.join('');
+}
+
+function render() {
+  const view = (location.hash || '#overview').slice(1).split('/')[0];
+  document.querySelectorAll('.view').forEach(v => v.classList.toggle('active', v.id === 'view-' + view));
+  ({ overview: renderOverview, agents: renderAgents, frameworks: renderFrameworks, tasks: renderTasks,
+    task: renderTask, roles: renderRoles, offers: renderOffers }[view] || renderOverview)();
+}
+
+function renderOverview() {
+  const m = S.metrics;
+  $('resources').innerHTML = ['cpus', 'mem', 'disk', 'gpus'].map(r => '<div class="card">' + r
+    + '<b>' + fmt(m['master/' + r + '_used']) + ' / ' + fmt(m['master/' + r + '_total']) + '</b>used / total, '
+    + fmt(m['master/' + r + '_offered']) + ' offered</div>').join('');
+  const counts = {};
+  S.tasks.forEach(t => { counts[t.state] = (counts[t.state] || 0) + 1; });
+  const active = [...S.agents.values()].filter(a => a.active).length;
+  const connected = [...S.frameworks.values()].filter(f => f.connected).length;
+  $('counts').innerHTML = '<div class="card">agents<b>' + active + ' active</b>' + (S.agents.size - active) + ' unreachable</div>'
+    + '<div class="card">frameworks<b>' + connected + ' connected</b>' + (S.frameworks.size - connected) + ' disconnected</div>'
+    + Object.keys(counts).sort().map(s => '<div class="card state-' + s + '">' + s + '<b id="count-' + s + '">' + counts[s] + '</b></div>').join('');
+  drawChart();
+}
+
+function fmt(v) { return v === undefined ? '-' : (Math.round(v * 100) / 100).toString(); }
+
+function drawChart() {
+  const c = $('chart'), g = c.getContext('2d');
+  g.clearRect(0, 0, c.width, c.height);
+  const h = S.history; if (h.length < 1) return;
+  const max = Math.max(1, ...h.map(p => p.total)), start = Date.now() - 300000;
+  const line = (key, color) => {
+    g.strokeStyle = color; g.beginPath();
+    h.forEach((p, i) => { const x = ((p.t - start) / 300000) * (c.width - 10) + 5, y = c.height - 15 - (p[key] / max) * (c.height - 30);
+      i ? g.lineTo(x, y) : g.moveTo(x, y); });
+    g.stroke();
+  };
+  line('total', '#999'); line('used', '#07a'); line('offered', '#e90');
+  g.fillStyle = '#333'; g.fillText('cpus: total (grey), used (blue), offered (orange), last 5 minutes', 8, 12);
+}
+
+function renderAgents() {
+  table($('agents-table'), [['id', 'Id'], ['host', 'Hostname'], ['attrs', 'Attributes'], ['total', 'Resources'],
+    ['used', 'Allocated'], ['tasks', 'Tasks'], ['active', 'Active']],
+  [...S.agents.values()].map(a => {
+    const id = a.agent_info.id.value, tot = scalars(a.total_resources), used = scalars(a.allocated_resources);
+    const tasks = [...S.tasks.values()].filter(t => t.agent === id && !TERMINAL.has(t.state)).length;
+    const attrs = (a.agent_info.attributes || []).map(x => x.name + ':' + (x.text ? x.text.value : x.scalar ? x.scalar.value : '')).join(', ');
+    return '<tr><td>' + esc(id) + '</td><td>' + esc(a.agent_info.hostname) + '</td><td>' + esc(attrs) + '</td><td>'
+      + res(tot) + '</td><td>' + res(used) + '</td><td>' + tasks + '</td><td>' + a.active + '</td></tr>';
+  }));
+}
+
+function res(r) { return 'cpus ' + fmt(r.cpus) + ', mem ' + fmt(r.mem) + ', disk ' + fmt(r.disk) + (r.gpus ? ', gpus ' + fmt(r.gpus) : ''); }
+
+function renderFrameworks() {
+  const totalCpus = S.metrics['master/cpus_total'] || 0, totalMem = S.metrics['master/mem_total'] || 0;
+  table($('frameworks-table'), [['id', 'Id'], ['name', 'Name'], ['roles', 'Roles'], ['share', 'Dominant share'],
+    ['tasks', 'Active tasks'], ['connected', 'Connected'], ['actions', '']],
+  [...S.frameworks.values()].map(f => {
+    const i = f.framework_info, id = i.id.value, used = scalars(f.allocated_resources);
+    const share = Math.max(totalCpus ? used.cpus / totalCpus : 0, totalMem ? used.mem / totalMem : 0);
+    const tasks = [...S.tasks.values()].filter(t => t.framework === id && !TERMINAL.has(t.state)).length;
+    return '<tr><td>' + esc(id) + '</td><td>' + esc(i.name) + '</td><td>' + esc((i.roles || [i.role || '*']).join(', '))
+      + '</td><td>' + fmt(share * 100) + '%</td><td>' + tasks + '</td><td>' + f.connected + '</td><td><button data-teardown="'
+      + esc(id) + '">Tear down</button></td></tr>';
+  }));
+}
+
+function filteredTasks() {
+  const text = $('f-text').value.toLowerCase(), state = $('f-state').value;
+  let list = [...S.tasks.values()].filter(t => (!state || t.state === state)
+    && (!text || (t.id + ' ' + t.name + ' ' + t.framework + ' ' + t.agent).toLowerCase().includes(text)));
+  const k = S.sort.key, d = S.sort.dir;
+  list.sort((a, b) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0) * d);
+  return list;
+}
+
+function renderTasks() {
+  const states = new Set([...S.tasks.values()].map(t => t.state));
+  const sel = $('f-state'), cur = sel.value;
+  sel.innerHTML = '<option value="">all states</option>' + [...states].sort().map(s => '<option' + (s === cur ? ' selected' : '') + '>' + s + '</option>').join('');
+  const list = filteredTasks(), pages = Math.max(1, Math.ceil(list.length / S.pageSize));
+  S.page = Math.min(S.page, pages - 1);
+  $('page').textContent = ' page ' + (S.page + 1) + ' of ' + pages + ' (' + list.length + ' tasks) ';
+  table($('tasks-table'), [['id', 'Id'], ['name', 'Name'], ['state', 'State'], ['framework', 'Framework'], ['agent', 'Agent'],
+    ['cpus', 'cpus'], ['mem', 'mem'], ['created', 'Started']],
+  list.slice(S.page * S.pageSize, (S.page + 1) * S.pageSize).map(t => '<tr data-task="' + esc(t.key) + '"><td><a href="#task/'
+    + encodeURIComponent(t.key) + '">' + esc(t.id) + '</a></td><td>' + esc(t.name) + '</td><td class="state state-' + t.state + '">'
+    + t.state + '</td><td>' + esc(t.framework) + '</td><td>' + esc(t.agent) + '</td><td>' + fmt(t.cpus) + '</td><td>'
+    + fmt(t.mem) + '</td><td>' + new Date(t.created * 1000).toLocaleTimeString() + '</td></tr>'), true);
+}
+
+function renderTask() {
+  const key = decodeURIComponent(location.hash.slice('#task/'.length));
+  const t = S.tasks.get(key);
+  if (!t) { $('task-title').textContent = 'unknown task ' + key; return; }
+  $('task-title').innerHTML = 'Task ' + esc(t.id) + ' <span id="task-state" class="state-' + t.state + '">' + t.state + '</span>';
+  $('task-actions').innerHTML = TERMINAL.has(t.state) ? '' : '<button data-kill="' + esc(t.key) + '">Kill task</button>';
+  table($('task-statuses'), [['s', 'State'], ['t', 'Time'], ['r', 'Reason'], ['src', 'Source'], ['m', 'Message']],
+    t.statuses.map(s => '<tr><td>' + s.state + '</td><td>' + (s.timestamp ? new Date(s.timestamp * 1000).toLocaleTimeString() : '')
+      + '</td><td>' + esc(s.reason || '') + '</td><td>' + esc(s.source || '') + '</td><td>' + esc(s.message || '') + '</td></tr>'));
+  if (S.current !== key) {
+    S.current = key; S.tails = { stdout: 0, stderr: 0 };
+    $('tail-stdout').textContent = ''; $('tail-stderr').textContent = '';
+    browse(t);
+  }
+}
+
+function fileQuery(t, path) {
+  return 'task_id=' + encodeURIComponent(t.id) + '&framework_id=' + encodeURIComponent(t.framework) + '&path=' + encodeURIComponent(path);
+}
+
+async function browse(t) {
+  const r = await fetch('/files/browse?' + fileQuery(t, ''));
+  if (!r.ok) { $('task-files').innerHTML = '<tr><td>' + esc(await r.text()) + '</td></tr>'; return; }
+  const files = await r.json();
+  table($('task-files'), [['p', 'Path'], ['s', 'Size'], ['d', '']], files.map(f => '<tr><td>' + esc(f.path) + '</td><td>'
+    + f.size + '</td><td>' + (f.directory ? '' : '<a href="/files/download?' + fileQuery(t, f.path) + '">download</a>') + '</td></tr>'));
+}
+
+async function tail() {
+  const key = S.current, t = key && S.tasks.get(key);
+  if (!t || !location.hash.startsWith('#task/')) return;
+  for (const f of ['stdout', 'stderr']) {
+    const r = await fetch('/files/read?' + fileQuery(t, f) + '&offset=' + S.tails[f] + '&length=65536');
+    if (!r.ok || S.current !== key) continue;
+    const d = await r.json();
+    if (d.data) { $('tail-' + f).textContent += d.data; S.tails[f] = d.offset + new TextEncoder().encode(d.data).length; }
+  }
+}
+
+function renderRoles() {
+  const roles = new Map([['*', { frameworks: [], cpus: 0, mem: 0 }]]);
+  S.frameworks.forEach(f => {
+    const i = f.framework_info, used = scalars(f.allocated_resources);
+    (i.roles && i.roles.length ? i.roles : [i.role || '*']).forEach(r => {
+      const e = roles.get(r) || { frameworks: [], cpus: 0, mem: 0 };
+      e.frameworks.push(i.name); e.cpus += used.cpus; e.mem += used.mem; roles.set(r, e);
+    });
+  });
+  const total = S.metrics['master/cpus_total'] || 0;
+  table($('roles-table'), [['n', 'Role'], ['w', 'Weight'], ['q', 'Quota'], ['f', 'Frameworks'], ['a', 'Allocated'], ['s', 'cpu share']],
+    [...roles].map(([n, e]) => '<tr><td>' + esc(n) + '</td><td>1</td><td>none</td><td>' + esc(e.frameworks.join(', ')) + '</td><td>cpus '
+      + fmt(e.cpus) + ', mem ' + fmt(e.mem) + '</td><td>' + fmt(total ? e.cpus / total * 100 : 0) + '%</td></tr>'));
+}
+
+function renderOffers() {
+  table($('offers-table'), [['f', 'Framework'], ['o', 'Offered']], [...S.frameworks.values()].map(f =>
+    '<tr><td>' + esc(f.framework_info.name + ' (' + f.framework_info.id.value + ')') + '</td><td>' + res(scalars(f.offered_resources)) + '</td></tr>'));
+}
+
+document.addEventListener('click', async ev => {
+  const el = ev.target;
+  try {
+    if (el.dataset.kill) {
+      const t = S.tasks.get(el.dataset.kill);
+      await call('KILL_TASK', { kill_task: { task_id: { value: t.id }, framework_id: { value: t.framework } } });
+    } else if (el.dataset.teardown) {
+      if (confirm('Tear down framework ' + el.dataset.teardown + '? Its tasks are killed.')) {
+        await call('TEARDOWN', { teardown: { framework_id: { value: el.dataset.teardown } } });
+      }
+    } else if (el.tagName === 'TH' && el.closest('#tasks-table')) {
+      const k = el.dataset.key; S.sort = { key: k, dir: S.sort.key === k ? -S.sort.dir : 1 }; render();
+    }
+  } catch (e) { alert(e.message); }
+});
+$('prev').onclick = () => { S.page = Math.max(0, S.page - 1); render(); };
+$('next').onclick = () => { S.page++; render(); };
+$('f-text').oninput = () => { S.page = 0; render(); };
+$('f-state').onchange = () => { S.page = 0; render(); };
+window.addEventListener('hashchange', render);
+setInterval(() => refreshMetrics().then(() => { if ((location.hash || '#overview') === '#overview') renderOverview(); }), 2000);
+setInterval(() => tail().catch(() => {}), 1000);
+connect();
