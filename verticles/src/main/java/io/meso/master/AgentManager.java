@@ -73,6 +73,7 @@ final class AgentManager {
     AgentInfo info = register.getAgentInfo();
     Resources total = validateAgentInfo(info);
     String id = info.hasId() && !info.getId().getValue().isEmpty() ? info.getId().getValue() : m.newAgentId();
+    total = m.reservations.applyTo(id, total);
     AgentRecord existing = m.agents.get(id);
     if (existing != null) {
       // The agent lost its state (restarted without tasks) but kept its id: start it afresh.
@@ -101,8 +102,8 @@ final class AgentManager {
     if (!info.hasId() || info.getId().getValue().isEmpty()) {
       throw CallException.invalid("agent_info.id is missing; an agent re-registers with the id it was given");
     }
-    Resources total = validateAgentInfo(info);
     String id = info.getId().getValue();
+    Resources total = m.reservations.applyTo(id, validateAgentInfo(info));
     AgentRecord agent = m.agents.get(id);
     boolean wasUnreachable = agent != null && agent.status == AgentRecord.Status.UNREACHABLE;
     if (agent != null) {

@@ -60,6 +60,7 @@ public class MasterVerticle extends VerticleBase {
   final Map<String, FrameworkRecord> completedFrameworks = new LinkedHashMap<>();
   final Map<String, OfferRecord> offers = new HashMap<>();
   final MasterMetrics metrics = new MasterMetrics();
+  final Reservations reservations = new Reservations();
   /** Publishes changes on {@link Addresses#MASTER_EVENTS} for the operator API and the web UI. */
   final MasterEvents events = new MasterEvents(this);
   AllocatorClient allocator;
@@ -163,9 +164,17 @@ public class MasterVerticle extends VerticleBase {
   public Future<Void> lead(long fence) {
     Map<String, byte[]> frameworkEntries = registry.claim(fence, Registry.FRAMEWORKS);
     Map<String, byte[]> agentEntries = registry.claim(fence, Registry.AGENTS);
+    Map<String, byte[]> reservationEntries = registry.claim(fence, Reservations.REGISTRY_SECTION);
     io.vertx.core.Promise<Void> led = io.vertx.core.Promise.promise();
     context.runOnContext(v -> {
       this.fence = fence;
+      reservationEntries.forEach((agentId, value) -> {
+        try {
+          reservations.decode(agentId, value);
+        } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+          LOG.error("skipping unreadable registry entry reservations agent={}: {}", agentId, e.getMessage());
+        }
+      });
       restoreFrameworks(frameworkEntries);
       awaitAgents(agentEntries);
       registerLeaderConsumers().onComplete(ar -> {
@@ -269,6 +278,12 @@ public class MasterVerticle extends VerticleBase {
   void registryAgent(AgentRecord agent, String status) {
     writeRegistry(Registry.AGENTS, agent.id, status == null ? null
         : RegistryEntries.encode(agent.info.toByteArray(), status));
+  }
+
+  /** Records an agent's dynamic reservations (removed when it has none). */
+  void registryReservations(String agentId) {
+    writeRegistry(Reservations.REGISTRY_SECTION, agentId,
+        reservations.of(agentId).isEmpty() ? null : reservations.encode(agentId));
   }
 
   void registryForgetFramework(String id) {

@@ -239,8 +239,20 @@ final class SchedulerCalls {
                 + "LAUNCH_GROUP operation");
           }
         }
+        case RESERVE -> {
+          if (!op.hasReserve() || op.getReserve().getResourcesCount() == 0) {
+            throw CallException.invalid("accept.operations[" + i + "].reserve.resources is empty for a RESERVE "
+                + "operation; list the resources to reserve, each with reservations [{type: DYNAMIC, role: R}]");
+          }
+        }
+        case UNRESERVE -> {
+          if (!op.hasUnreserve() || op.getUnreserve().getResourcesCount() == 0) {
+            throw CallException.invalid("accept.operations[" + i + "].unreserve.resources is empty for an UNRESERVE "
+                + "operation; list the reserved resources to give back");
+          }
+        }
         default -> throw CallException.invalid("accept.operations[" + i + "].type " + op.getType()
-            + " is not supported; Meso supports LAUNCH and LAUNCH_GROUP");
+            + " is not supported; Meso supports LAUNCH, LAUNCH_GROUP, RESERVE and UNRESERVE");
       }
     }
     double refuse = refuseSeconds(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : DEFAULT_REFUSE_SECONDS);
@@ -272,11 +284,9 @@ final class SchedulerCalls {
         agentId = agentId == null ? offer.agentId() : agentId;
       }
     }
-    for (OfferRecord offer : used) {
-      m.removeOffer(offer.id());
-    }
     if (invalidOffers != null) {
       for (OfferRecord offer : used) {
+        m.removeOffer(offer.id());
         m.allocator.recoverResources(framework.id, offer.agentId(), offer.resources(), 0);
       }
       dropAll(framework, accept, invalidOffers);
@@ -287,13 +297,36 @@ final class SchedulerCalls {
     for (OfferRecord offer : used) {
       available = available.plus(offer.resources());
     }
+    // Reservation operations are checked in full before anything changes: an invalid one
+    // refuses the whole call (400) and leaves the offers outstanding.
+    Resources dynamic = m.reservations.of(agentId);
+    Resources dryRun = available;
+    for (int i = 0; i < accept.getOperationsCount(); i++) {
+      Offer.Operation op = accept.getOperations(i);
+      if (op.getType() == Offer.Operation.Type.RESERVE || op.getType() == Offer.Operation.Type.UNRESERVE) {
+        Resources[] next = applyReservation(framework, op, "accept.operations[" + i + "]", dryRun, dynamic);
+        dryRun = next[0];
+        dynamic = next[1];
+      }
+    }
+    for (OfferRecord offer : used) {
+      m.removeOffer(offer.id());
+    }
     AgentRecord agent = m.agents.get(agentId);
+    Resources dynamicBefore = m.reservations.of(agentId);
+    dynamic = dynamicBefore;
     // A live view: launch() adds each accepted task to framework.tasks, so later tasks of this
     // call see it too. (Copying it on every ACCEPT was a third of the master's time in `meso bench`.)
     Set<String> activeIds = java.util.Collections.unmodifiableSet(framework.tasks.keySet());
     for (int i = 0; i < accept.getOperationsCount(); i++) {
       Offer.Operation op = accept.getOperations(i);
       String field = "accept.operations[" + i + "]";
+      if (op.getType() == Offer.Operation.Type.RESERVE || op.getType() == Offer.Operation.Type.UNRESERVE) {
+        Resources[] next = applyReservation(framework, op, field, available, dynamic);
+        available = next[0];
+        dynamic = next[1];
+        continue;
+      }
       List<TaskInfo> tasks = op.getType() == Offer.Operation.Type.LAUNCH
           ? op.getLaunch().getTaskInfosList() : op.getLaunchGroup().getTaskGroup().getTasksList();
       String listField = field + (op.getType() == Offer.Operation.Type.LAUNCH ? ".launch.task_infos" : ".launch_group.task_group.tasks");
@@ -330,9 +363,77 @@ final class SchedulerCalls {
         launch(framework, agent, task, needed, role);
       }
     }
-    if (!available.isEmpty()) {
+    if (!dynamic.equals(dynamicBefore)) {
+      // The agent's total changed shape (unreserved <-> reserved): other offers on it are stale,
+      // and the allocator re-learns the agent with what its tasks use; the unused rest is free.
+      Resources reported = agent.total.minus(dynamicBefore).plus(Reservations.unreservedCopy(dynamicBefore));
+      m.reservations.set(agentId, dynamic);
+      agent.total = m.reservations.applyTo(agentId, reported);
+      m.registryReservations(agentId);
+      for (String offerId : List.copyOf(agent.offerIds)) {
+        m.rescindOffer(offerId);
+      }
+      m.allocator.removeAgent(agentId);
+      m.allocator.addAgent(agentId, m.agentSpec(agent), agent.usedByFramework());
+      m.log("reservations changed agent={} framework={} reserved={}", agentId, framework.id, dynamic);
+    } else if (!available.isEmpty()) {
       m.allocator.recoverResources(framework.id, agentId, available, refuse);
     }
+  }
+
+  /**
+   * Applies one RESERVE or UNRESERVE to the resources the offers have left and to the agent's
+   * dynamic reservations; returns both updated. RESERVE turns offered unreserved resources into
+   * resources reserved for one of the framework's roles; UNRESERVE gives offered dynamically
+   * reserved resources back to the unreserved pool. Static reservations cannot be unreserved.
+   */
+  private Resources[] applyReservation(FrameworkRecord framework, Offer.Operation op, String field,
+      Resources available, Resources dynamic) {
+    boolean reserve = op.getType() == Offer.Operation.Type.RESERVE;
+    String listField = field + (reserve ? ".reserve.resources" : ".unreserve.resources");
+    List<io.meso.v1.Resource> list = reserve ? op.getReserve().getResourcesList() : op.getUnreserve().getResourcesList();
+    for (int j = 0; j < list.size(); j++) {
+      io.meso.v1.Resource r = list.get(j);
+      String resRole = r.getReservationsCount() > 0 ? r.getReservations(r.getReservationsCount() - 1).getRole()
+          : r.getRole();
+      if (resRole.isEmpty() || resRole.equals("*")) {
+        throw CallException.invalid(listField + "[" + j + "] '" + r.getName() + "' has no reservation role; set "
+            + "reservations [{type: DYNAMIC, role: R}] with one of the framework's roles " + framework.roles);
+      }
+      if (!framework.roles.contains(resRole)) {
+        throw CallException.invalid(listField + "[" + j + "] '" + r.getName() + "' names role '" + resRole
+            + "', which is not one of the framework's roles " + framework.roles);
+      }
+      String principal = r.getReservationsCount() > 0 ? r.getReservations(r.getReservationsCount() - 1).getPrincipal()
+          : r.getReservation().getPrincipal();
+      if (reserve && !principal.isEmpty() && !principal.equals(framework.info.getPrincipal())) {
+        throw CallException.invalid(listField + "[" + j + "] principal '" + principal
+            + "' differs from the framework's principal '" + framework.info.getPrincipal() + "'");
+      }
+    }
+    Resources reserved;
+    try {
+      reserved = Resources.fromProto(list);
+    } catch (IllegalArgumentException e) {
+      throw CallException.invalid(listField + ": " + e.getMessage());
+    }
+    Resources unreserved = Reservations.unreservedCopy(reserved);
+    if (reserve) {
+      if (!available.contains(unreserved)) {
+        throw CallException.invalid(field + ": RESERVE needs " + unreserved + " unreserved but the offers have "
+            + available + "; reserve only offered unreserved resources");
+      }
+      return new Resources[] {available.minus(unreserved).plus(reserved), dynamic.plus(reserved)};
+    }
+    if (!dynamic.contains(reserved)) {
+      throw CallException.invalid(field + ": UNRESERVE of " + reserved + " but the agent's dynamic reservations are "
+          + (dynamic.isEmpty() ? "none" : dynamic) + "; only dynamically reserved resources can be unreserved");
+    }
+    if (!available.contains(reserved)) {
+      throw CallException.invalid(field + ": UNRESERVE of " + reserved + " but the offers have " + available
+          + "; unreserve only offered resources that no task uses");
+    }
+    return new Resources[] {available.minus(reserved).plus(unreserved), dynamic.minus(reserved)};
   }
 
   private void launch(FrameworkRecord framework, AgentRecord agent, TaskInfo task, Resources resources, String role) {
