@@ -244,10 +244,22 @@ function renderRoles() {
       e.frameworks.push(i.name); e.cpus += used.cpus; e.mem += used.mem; roles.set(r, e);
     });
   });
+  // Weights, shares and quota come from the allocator (GET_ROLES), fetched at most every 2 s.
+  if (!S.rolesFetching && (!S.rolesAt || Date.now() - S.rolesAt > 2000)) {
+    S.rolesFetching = true;
+    call('GET_ROLES').then(d => { S.roleInfo = new Map(d.get_roles.roles.map(r => [r.name, r])); S.rolesAt = Date.now(); })
+      .catch(() => {})
+      .finally(() => { S.rolesFetching = false; if ((location.hash || '').startsWith('#roles')) renderRoles(); });
+  }
+  const info = S.roleInfo || new Map();
+  info.forEach((r, n) => { if (!roles.has(n)) roles.set(n, { frameworks: [], cpus: 0, mem: 0 }); });
+  const quotaText = q => !q ? 'none' : ['guarantee', 'limit'].map(k => Object.keys(q[k] || {}).length
+    ? k + ' ' + Object.entries(q[k]).map(([n, v]) => n + ' ' + fmt(v)).join(', ') : '').filter(x => x).join('; ') || 'none';
   const total = S.metrics['master/cpus_total'] || 0;
   table($('roles-table'), [['n', 'Role'], ['w', 'Weight'], ['q', 'Quota'], ['f', 'Frameworks'], ['a', 'Allocated'], ['s', 'cpu share']],
-    [...roles].map(([n, e]) => '<tr><td>' + esc(n) + '</td><td>1</td><td>none</td><td>' + esc(e.frameworks.join(', ')) + '</td><td>cpus '
-      + fmt(e.cpus) + ', mem ' + fmt(e.mem) + '</td><td>' + fmt(total ? e.cpus / total * 100 : 0) + '%</td></tr>'));
+    [...roles].map(([n, e]) => { const r = info.get(n) || {}; return '<tr><td>' + esc(n) + '</td><td>' + fmt(r.weight || 1)
+      + '</td><td>' + esc(quotaText(r.quota)) + '</td><td>' + esc(e.frameworks.join(', ')) + '</td><td>cpus '
+      + fmt(e.cpus) + ', mem ' + fmt(e.mem) + '</td><td>' + fmt(total ? e.cpus / total * 100 : 0) + '%</td></tr>'; }));
 }
 
 function renderOffers() {

@@ -231,6 +231,9 @@ final class AgentManager {
       return;
     }
     TaskRecord task = framework.tasks.get(status.getTaskId().getValue());
+    if (task != null && status.hasUuid() && status.getUuid().equals(task.pendingUpdateUuid)) {
+      m.metrics.statusUpdateRetries++; // the agent resends until the framework acknowledges
+    }
     if (task != null && task.agentId.equals(agentId)) {
       boolean wasTerminal = task.terminal();
       TaskState latest = update.hasLatestState() ? update.getLatestState() : status.getState();

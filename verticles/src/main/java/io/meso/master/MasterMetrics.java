@@ -10,6 +10,8 @@ public final class MasterMetrics {
   public long tasksRejected;
   public long statusUpdatesReceived;
   public long statusUpdatesForwarded;
+  /** Status updates an agent sent again because the framework had not acknowledged them yet. */
+  public long statusUpdateRetries;
   public long agentsMarkedUnreachable;
   public long invalidCalls;
 

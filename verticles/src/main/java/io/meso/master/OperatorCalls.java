@@ -294,6 +294,7 @@ final class OperatorCalls {
     v.put("master/status_updates_forwarded", (double) c.statusUpdatesForwarded);
     v.put("master/invalid_framework_to_executor_messages", 0.0);
     v.put("master/messages_invalid_calls", (double) c.invalidCalls);
+    v.put("master/status_update_retries", (double) c.statusUpdateRetries);
     v.put("master/elected", 1.0);
     v.put("master/uptime_secs", Tasks.nowSeconds() - m.startTime);
     v.put("allocator/mesos/allocation_runs", (double) c.allocationRuns);

@@ -175,7 +175,7 @@ class OperatorHttpTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.headers().get("Content-Type")).startsWith("text/plain; version=0.0.4");
     assertThat(r.body()).contains("jvm_memory_used_bytes", "meso_master_tasks{state=\"running\"}",
-        "meso_master_agents{state=\"active\"} 1", "meso_master_offers_made_total",
+        "meso_master_agents{state=\"active\"} 1", "meso_master_offers_made_total", "meso_master_status_update_retries_total",
         "meso_master_offers_declined_total", "meso_master_offers_rescinded_total",
         "# TYPE meso_allocator_run_seconds histogram", "meso_allocator_run_seconds_bucket{le=\"+Inf\"}",
         "meso_master_resources{resource=\"cpus\",kind=\"total\"} 2");
@@ -206,6 +206,23 @@ class OperatorHttpTest {
 
     JsonObject roles = post("application/json", "{\"type\":\"GET_ROLES\"}").json().getJsonObject("get_roles");
     assertThat(roles.getJsonArray("roles").stream().map(r -> ((JsonObject) r).getString("name"))).contains("*");
+
+    // Weights and quota set through the operator calls show in GET_ROLES (and so in the Roles page).
+    io.vertx.core.eventbus.DeliveryOptions setWeights = new io.vertx.core.eventbus.DeliveryOptions()
+        .addHeader(io.meso.codecs.Addresses.ACTION_HEADER, "SetWeights");
+    vertx.eventBus().request(io.meso.codecs.Addresses.OPERATOR, io.meso.api.SetWeightsRequest.newBuilder()
+        .addWeights(io.meso.api.RoleWeight.newBuilder().setRole("analytics").setWeight(3)).build(), setWeights)
+        .await(30, java.util.concurrent.TimeUnit.SECONDS);
+    vertx.eventBus().request(io.meso.codecs.Addresses.OPERATOR, io.meso.api.SetQuotaRequest.newBuilder()
+        .addQuotas(io.meso.api.RoleQuota.newBuilder().setRole("analytics")
+            .addLimits(io.meso.api.ResourceQuantity.newBuilder().setName("cpus").setValue(1.5))).build(),
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader(io.meso.codecs.Addresses.ACTION_HEADER, "SetQuota"))
+        .await(30, java.util.concurrent.TimeUnit.SECONDS);
+    JsonObject analytics = post("application/json", "{\"type\":\"GET_ROLES\"}").json().getJsonObject("get_roles")
+        .getJsonArray("roles").stream().map(r -> (JsonObject) r).filter(r -> r.getString("name").equals("analytics"))
+        .findFirst().orElseThrow();
+    assertThat(analytics.getDouble("weight")).isEqualTo(3.0);
+    assertThat(analytics.getJsonObject("quota").getJsonObject("limit").getDouble("cpus")).isEqualTo(1.5);
 
     JsonArray metrics = post("application/json", "{\"type\":\"GET_METRICS\"}").json().getJsonObject("get_metrics")
         .getJsonArray("metrics");

@@ -44,6 +44,15 @@ public final class MasterClient {
     return call("GetMetrics", GetMetricsRequest.getDefaultInstance());
   }
 
+  /** Role weights and shares as the allocator sees them. */
+  public Future<io.meso.api.GetRolesResponse> roles() {
+    return call("GetRoles", io.meso.api.GetRolesRequest.getDefaultInstance());
+  }
+
+  public Future<io.meso.api.GetQuotaResponse> quotas() {
+    return call("GetQuota", io.meso.api.GetQuotaRequest.getDefaultInstance());
+  }
+
   /** The HTTP status for a failed call: the master's own code, or 503 when no master answered. */
   public static int status(Throwable err) {
     if (err instanceof ReplyException reply) {

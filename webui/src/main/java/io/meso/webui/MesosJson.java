@@ -268,6 +268,45 @@ final class MesosJson {
   }
 
   /** Roles in use: every framework role and "*", with their frameworks and allocated resources. */
+  /** GET_ROLES with the allocator's weights and shares and the roles' quota. */
+  static JsonObject getRoles(GetStateResponse state, io.meso.api.GetRolesResponse allocatorRoles,
+      io.meso.api.GetQuotaResponse quotas) {
+    JsonObject result = getRoles(state);
+    Map<String, io.meso.api.RoleInfo> byName = new TreeMap<>();
+    allocatorRoles.getRolesList().forEach(r -> byName.put(r.getRole(), r));
+    Map<String, io.meso.api.RoleQuota> quotaByName = new TreeMap<>();
+    quotas.getQuotasList().forEach(q -> quotaByName.put(q.getRole(), q));
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    JsonArray roles = result.getJsonArray("roles");
+    for (int i = 0; i < roles.size(); i++) {
+      listed.add(roles.getJsonObject(i).getString("name"));
+    }
+    // Roles known only for their weight or quota are listed too.
+    java.util.Set<String> extra = new java.util.TreeSet<>(byName.keySet());
+    extra.addAll(quotaByName.keySet());
+    extra.removeAll(listed);
+    for (String name : extra) {
+      roles.add(new JsonObject().put("name", name).put("weight", 1.0).put("frameworks", new JsonArray())
+          .put("resources", new JsonArray()).put("allocated", new JsonObject()));
+    }
+    for (int i = 0; i < roles.size(); i++) {
+      JsonObject role = roles.getJsonObject(i);
+      io.meso.api.RoleInfo info = byName.get(role.getString("name"));
+      if (info != null) {
+        role.put("weight", info.getWeight()).put("share", info.getShare());
+      }
+      io.meso.api.RoleQuota quota = quotaByName.get(role.getString("name"));
+      if (quota != null) {
+        JsonObject guarantee = new JsonObject();
+        quota.getGuaranteesList().forEach(q -> guarantee.put(q.getName(), q.getValue()));
+        JsonObject limit = new JsonObject();
+        quota.getLimitsList().forEach(q -> limit.put(q.getName(), q.getValue()));
+        role.put("quota", new JsonObject().put("guarantee", guarantee).put("limit", limit));
+      }
+    }
+    return result;
+  }
+
   static JsonObject getRoles(GetStateResponse state) {
     Map<String, JsonArray> frameworks = new TreeMap<>();
     Map<String, List<Resource>> resources = new TreeMap<>();

@@ -78,6 +78,9 @@ final class PrometheusMetrics {
         m.get("master/messages_status_update"));
     counter(out, "meso_master_invalid_calls_total", "Scheduler calls refused as invalid.",
         m.get("master/messages_invalid_calls"));
+    counter(out, "meso_master_status_update_retries_total",
+        "Status updates agents resent because the framework had not acknowledged them.",
+        m.get("master/status_update_retries"));
     header(out, "meso_allocator_run_seconds", "histogram", "Duration of allocation runs that produced offers.");
     long cumulative = 0;
     for (int i = 0; i < r.getAllocationRunCountsCount(); i++) {

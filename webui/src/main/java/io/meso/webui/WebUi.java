@@ -242,9 +242,15 @@ public final class WebUi {
       case "GET_TASKS" -> master.tasks()
           .onSuccess(ts -> json(ctx, 200, new JsonObject().put("type", callType).put("get_tasks", MesosJson.getTasks(ts))))
           .onFailure(e -> failed(ctx, e));
-      case "GET_ROLES" -> master.state()
-          .onSuccess(s -> json(ctx, 200, new JsonObject().put("type", callType).put("get_roles", MesosJson.getRoles(s))))
-          .onFailure(e -> failed(ctx, e));
+      case "GET_ROLES" -> {
+        Future<GetStateResponse> state = master.state();
+        Future<io.meso.api.GetRolesResponse> roles = master.roles();
+        Future<io.meso.api.GetQuotaResponse> quotas = master.quotas();
+        Future.all(state, roles, quotas)
+            .onSuccess(x -> json(ctx, 200, new JsonObject().put("type", callType)
+                .put("get_roles", MesosJson.getRoles(state.result(), roles.result(), quotas.result()))))
+            .onFailure(e -> failed(ctx, e));
+      }
       case "GET_METRICS" -> master.metrics()
           .onSuccess(m -> json(ctx, 200, new JsonObject().put("type", callType).put("get_metrics", MesosJson.getMetrics(m))))
           .onFailure(e -> failed(ctx, e));
