@@ -38,6 +38,34 @@ public final class GrpcOperatorClient {
     return server;
   }
 
+  /** Sets role weights (each positive and finite). */
+  public Future<io.meso.api.SetWeightsResponse> setWeights(io.meso.api.SetWeightsRequest request) {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.SetWeights, request);
+  }
+
+  /** Roles with their weights and dominant shares. */
+  public Future<io.meso.api.GetRolesResponse> getRoles() {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetRoles, io.meso.api.GetRolesRequest.getDefaultInstance());
+  }
+
+  /** Sets roles' quota (guarantees and limits); the whole request is checked before any of it applies. */
+  public Future<io.meso.api.SetQuotaResponse> setQuota(io.meso.api.SetQuotaRequest request) {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.SetQuota, request);
+  }
+
+  public Future<io.meso.api.GetQuotaResponse> getQuota() {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetQuota, io.meso.api.GetQuotaRequest.getDefaultInstance());
+  }
+
+  /** Why agents were not offered to frameworks, counted by reason. */
+  public Future<io.meso.api.GetOfferSkipsResponse> getOfferSkips(io.meso.api.GetOfferSkipsRequest request) {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetOfferSkips, request);
+  }
+
+  public Future<io.meso.api.DrainAgentResponse> drainAgent(io.meso.api.DrainAgentRequest request) {
+    return GrpcCalls.unary(client, server, OperatorGrpcClient.DrainAgent, request);
+  }
+
   public Future<GetStateResponse> getState() {
     return GrpcCalls.unary(client, server, OperatorGrpcClient.GetState, GetStateRequest.getDefaultInstance());
   }

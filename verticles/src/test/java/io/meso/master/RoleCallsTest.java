@@ -41,6 +41,7 @@ class RoleCallsTest {
 
   static Vertx vertx;
   static GrpcSchedulerClient client;
+  static io.meso.scheduler.GrpcOperatorClient operator;
   static FrameworkRecorder framework;
 
   @BeforeAll
@@ -54,6 +55,7 @@ class RoleCallsTest {
     ApiServerVerticle api = new ApiServerVerticle(new ApiServerOptions().setPort(0));
     vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
     client = new GrpcSchedulerClient(vertx, "127.0.0.1", api.actualPort());
+    operator = new io.meso.scheduler.GrpcOperatorClient(vertx, "127.0.0.1", api.actualPort());
     framework = new FrameworkRecorder(client);
     client.subscribe(FrameworkInfo.newBuilder().setName("ml").setUser("").setRole("eng/ml").build(),
         framework::onEvent).await(30, TimeUnit.SECONDS);
@@ -63,6 +65,35 @@ class RoleCallsTest {
   static void stop() throws Exception {
     if (vertx != null) {
       vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void rolesWeightsAndQuotaOverTheGrpcOperatorService() throws Exception {
+    operator.setWeights(io.meso.api.SetWeightsRequest.newBuilder()
+        .addWeights(io.meso.api.RoleWeight.newBuilder().setRole("grpc/team").setWeight(2.5)).build())
+        .await(30, TimeUnit.SECONDS);
+    assertThat(operator.getRoles().await(30, TimeUnit.SECONDS).getRolesList())
+        .anySatisfy(r -> {
+          assertThat(r.getRole()).isEqualTo("grpc/team");
+          assertThat(r.getWeight()).isEqualTo(2.5);
+        });
+    operator.setQuota(io.meso.api.SetQuotaRequest.newBuilder().addQuotas(io.meso.api.RoleQuota.newBuilder()
+        .setRole("grpc/team").addLimits(io.meso.api.ResourceQuantity.newBuilder().setName("mem").setValue(256)))
+        .build()).await(30, TimeUnit.SECONDS);
+    assertThat(operator.getQuota().await(30, TimeUnit.SECONDS).getQuotasList())
+        .anySatisfy(q -> assertThat(q.getRole()).isEqualTo("grpc/team"));
+    assertThat(operator.getOfferSkips(io.meso.api.GetOfferSkipsRequest.getDefaultInstance())
+        .await(30, TimeUnit.SECONDS)).isNotNull();
+    // Bad input is INVALID_ARGUMENT (400) with the master's message.
+    try {
+      operator.setWeights(io.meso.api.SetWeightsRequest.newBuilder()
+          .addWeights(io.meso.api.RoleWeight.newBuilder().setRole("grpc/team").setWeight(-1)).build())
+          .await(30, TimeUnit.SECONDS);
+      throw new AssertionError("a negative weight was accepted");
+    } catch (io.meso.scheduler.ApiException e) {
+      assertThat(e.code()).isEqualTo(400);
+      assertThat(e.getMessage()).contains("-1");
     }
   }
 

@@ -27,6 +27,15 @@ final class OperatorEndpoint {
     forward(server, OperatorGrpcService.GetTasks, "GetTasks");
     forward(server, OperatorGrpcService.KillTask, "KillTask");
     forward(server, OperatorGrpcService.ReadFile, "ReadFile");
+    forward(server, OperatorGrpcService.ListFiles, "ListFiles");
+    forward(server, OperatorGrpcService.GetMetrics, "GetMetrics");
+    forward(server, OperatorGrpcService.Teardown, "Teardown");
+    forward(server, OperatorGrpcService.SetWeights, "SetWeights");
+    forward(server, OperatorGrpcService.GetRoles, "GetRoles");
+    forward(server, OperatorGrpcService.SetQuota, "SetQuota");
+    forward(server, OperatorGrpcService.GetQuota, "GetQuota");
+    forward(server, OperatorGrpcService.GetOfferSkips, "GetOfferSkips");
+    forward(server, OperatorGrpcService.DrainAgent, "DrainAgent");
   }
 
   private <Req, Resp> void forward(GrpcServer server, ServiceMethod<Req, Resp> method, String action) {
