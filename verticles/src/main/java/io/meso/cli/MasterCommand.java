@@ -28,6 +28,10 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Missed pings after which an agent is unreachable (default: ${DEFAULT-VALUE}).")
   int pingTimeouts;
 
+  @Option(names = "--offer-timeout", defaultValue = "0",
+      description = "Seconds after which an unanswered offer is rescinded; 0 = never (default: ${DEFAULT-VALUE}).")
+  double offerTimeout;
+
   @Option(names = "--allocation-interval", defaultValue = "1",
       description = "Seconds between periodic allocation runs (default: ${DEFAULT-VALUE}).")
   double allocationInterval;
@@ -71,7 +75,8 @@ public final class MasterCommand implements Callable<Integer> {
     MasterOptions options = new MasterOptions()
         .setAgentPingIntervalMillis(millis("--agent-ping-interval", pingInterval))
         .setMaxAgentPingTimeouts(pingTimeouts)
-        .setAllocationIntervalMillis(millis("--allocation-interval", allocationInterval));
+        .setAllocationIntervalMillis(millis("--allocation-interval", allocationInterval))
+        .setOfferTimeoutMillis(offerTimeoutMillis(offerTimeout));
     Vertx vertx;
     try {
       vertx = MesoCluster.start(node.toClusterOptions(false).setCpMemberCount(cpMembers)
@@ -111,6 +116,13 @@ public final class MasterCommand implements Callable<Integer> {
         + clusterPort + ")");
     System.out.flush();
     return LocalCommand.waitForShutdown(vertx);
+  }
+
+  static long offerTimeoutMillis(double seconds) {
+    if (Double.isNaN(seconds) || Double.isInfinite(seconds) || seconds < 0) {
+      throw new IllegalArgumentException("--offer-timeout is " + seconds + "; expected 0 (never) or a positive number of seconds");
+    }
+    return seconds == 0 ? 0 : Math.max(1, (long) (seconds * 1000));
   }
 
   static long millis(String flag, double seconds) {

@@ -16,6 +16,8 @@ public class MasterOptions {
   public static final int DEFAULT_MAX_COMPLETED_TASKS = 10_000;
   public static final String DEFAULT_HOSTNAME = "127.0.0.1";
   public static final int DEFAULT_PORT = 5050;
+  /** 0: offers stay until used, declined or rescinded (Mesos's default). */
+  public static final long DEFAULT_OFFER_TIMEOUT_MILLIS = 0;
 
   private long agentPingIntervalMillis = DEFAULT_AGENT_PING_INTERVAL_MILLIS;
   private int maxAgentPingTimeouts = DEFAULT_MAX_AGENT_PING_TIMEOUTS;
@@ -24,6 +26,7 @@ public class MasterOptions {
   private int maxCompletedTasks = DEFAULT_MAX_COMPLETED_TASKS;
   private String hostname = DEFAULT_HOSTNAME;
   private int port = DEFAULT_PORT;
+  private long offerTimeoutMillis = DEFAULT_OFFER_TIMEOUT_MILLIS;
 
   public MasterOptions() {}
 
@@ -35,6 +38,7 @@ public class MasterOptions {
     maxCompletedTasks = json.getInteger("maxCompletedTasks", DEFAULT_MAX_COMPLETED_TASKS);
     hostname = json.getString("hostname", DEFAULT_HOSTNAME);
     port = json.getInteger("port", DEFAULT_PORT);
+    offerTimeoutMillis = json.getLong("offerTimeoutMillis", DEFAULT_OFFER_TIMEOUT_MILLIS);
   }
 
   public JsonObject toJson() {
@@ -45,7 +49,8 @@ public class MasterOptions {
         .put("allocationIntervalMillis", allocationIntervalMillis)
         .put("maxCompletedTasks", maxCompletedTasks)
         .put("hostname", hostname)
-        .put("port", port);
+        .put("port", port)
+        .put("offerTimeoutMillis", offerTimeoutMillis);
   }
 
   public long getAgentPingIntervalMillis() { return agentPingIntervalMillis; }
@@ -63,6 +68,16 @@ public class MasterOptions {
   /** The HTTP/gRPC port the master advertises in MasterInfo. */
   public int getPort() { return port; }
   public MasterOptions setPort(int port) { this.port = port; return this; }
+
+  /** How long an offer may stay unanswered before the master rescinds it; 0 = no limit. */
+  public long getOfferTimeoutMillis() { return offerTimeoutMillis; }
+  public MasterOptions setOfferTimeoutMillis(long v) {
+    if (v < 0) {
+      throw new IllegalArgumentException("offerTimeoutMillis is " + v + "; expected 0 (no timeout) or a positive number");
+    }
+    offerTimeoutMillis = v;
+    return this;
+  }
 
   private static long positive(String name, long value) {
     if (value <= 0) {

@@ -404,6 +404,16 @@ public class MasterVerticle extends VerticleBase {
       OfferRecord record = new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
           allocation.resources(), offer);
       offers.put(record.id(), record);
+      if (options.getOfferTimeoutMillis() > 0) {
+        // An unanswered offer holds resources other frameworks could use: take it back.
+        String offerId = record.id();
+        vertx.setTimer(options.getOfferTimeoutMillis(), t -> {
+          if (offers.containsKey(offerId)) {
+            LOG.info("offer timed out, rescinding offer={} framework={}", offerId, framework.id);
+            rescindOffer(offerId);
+          }
+        });
+      }
       framework.offerIds.add(record.id());
       agent.offerIds.add(record.id());
       byFramework.computeIfAbsent(framework.id, f -> new ArrayList<>()).add(offer);
