@@ -188,6 +188,7 @@ final class AgentManager {
           FrameworkRecord framework = m.frameworks.get(task.frameworkId);
           agent.removeTask(task);
           task.state = TaskState.TASK_LOST;
+          m.metrics.taskEnded(framework != null && framework.partitionAware() ? TaskState.TASK_GONE : TaskState.TASK_LOST);
           TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), id,
               framework != null && framework.partitionAware() ? TaskState.TASK_GONE : TaskState.TASK_LOST,
               TaskStatus.Reason.REASON_AGENT_REREGISTERED, "Task was not reported by agent " + id
@@ -241,6 +242,7 @@ final class AgentManager {
       task.addStatus(status);
       if (!wasTerminal && task.terminal()) {
         m.releaseTask(task);
+        m.metrics.taskEnded(task.state);
       }
       if (status.hasUuid()) {
         task.pendingUpdateState = status.getState();
@@ -309,6 +311,7 @@ final class AgentManager {
             .setUnreachableTime(TimeInfo.newBuilder().setNanoseconds(nanos)).build();
         task.state = state;
         task.addStatus(status);
+        m.metrics.taskEnded(state);
         if (framework != null) {
           m.sendUpdate(framework, status);
         }
@@ -327,6 +330,7 @@ final class AgentManager {
         TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), agent.id, state,
             TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task is gone: " + why);
         task.state = state;
+        m.metrics.taskEnded(state);
         task.addStatus(status);
         agent.removeTask(task);
         if (framework != null) {

@@ -14,6 +14,23 @@ public final class MasterMetrics {
   public long statusUpdateRetries;
   public long agentsMarkedUnreachable;
   public long invalidCalls;
+  /** Tasks that reached each terminal (or lost) state since the master started, as Mesos counts them. */
+  public final java.util.Map<io.meso.v1.TaskState, Long> ended = new java.util.EnumMap<>(io.meso.v1.TaskState.class);
+
+  /** States whose Mesos metric (master/tasks_<state>) is an all-time count rather than a gauge. */
+  public static boolean counted(io.meso.v1.TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
+          TASK_GONE_BY_OPERATOR -> true;
+      default -> false;
+    };
+  }
+
+  public void taskEnded(io.meso.v1.TaskState state) {
+    if (counted(state)) {
+      ended.merge(state, 1L, Long::sum);
+    }
+  }
 
   /** Upper bounds, in seconds, of the allocation run duration histogram's buckets. */
   public static final double[] ALLOCATION_RUN_BOUNDS = {

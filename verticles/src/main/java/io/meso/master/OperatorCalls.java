@@ -239,8 +239,9 @@ final class OperatorCalls {
       }
     }
     for (io.meso.v1.TaskState state : io.meso.v1.TaskState.values()) {
-      v.put("master/" + state.name().toLowerCase(java.util.Locale.ROOT).replace("task_", "tasks_"),
-          (double) byState.getOrDefault(state, 0));
+      // Ended states are all-time counts (as in Mesos); the others are how many tasks are in them now.
+      double value = MasterMetrics.counted(state) ? c.ended.getOrDefault(state, 0L) : byState.getOrDefault(state, 0);
+      v.put("master/" + state.name().toLowerCase(java.util.Locale.ROOT).replace("task_", "tasks_"), value);
     }
     int active = 0;
     int unreachable = 0;

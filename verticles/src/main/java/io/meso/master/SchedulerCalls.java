@@ -464,6 +464,7 @@ final class SchedulerCalls {
   private void reject(FrameworkRecord framework, TaskInfo task, String agentId, TaskState state,
       TaskStatus.Reason reason, String message) {
     m.metrics.tasksRejected++;
+    m.metrics.taskEnded(state);
     TaskID taskId = task.hasTaskId() ? task.getTaskId() : TaskID.newBuilder().setValue("").build();
     m.sendUpdate(framework, Tasks.masterStatus(taskId, agentId, state, reason, message));
   }

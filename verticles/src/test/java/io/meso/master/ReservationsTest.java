@@ -141,6 +141,14 @@ class ReservationsTest {
     org.awaitility.Awaitility.await().atMost(FrameworkRecorder.TIMEOUT).until(() -> !agentTotal().contains("(eng)"));
     assertThat(agentTotal()).contains("cpus:4");
     eng.teardown().await(30, TimeUnit.SECONDS);
+
+    // Ended tasks are all-time counts, as in Mesos: the torn-down framework's task still counts.
+    io.meso.api.GetMetricsResponse metrics = (io.meso.api.GetMetricsResponse) vertx.eventBus()
+        .request(Addresses.OPERATOR, io.meso.api.GetMetricsRequest.getDefaultInstance(),
+            new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "GetMetrics"))
+        .await(30, TimeUnit.SECONDS).body();
+    assertThat(metrics.getMetricsMap().get("master/tasks_finished")).isEqualTo(1.0);
+    assertThat(metrics.getMetricsMap().get("master/tasks_running")).isEqualTo(0.0);
   }
 
   private static String agentTotal() throws Exception {
