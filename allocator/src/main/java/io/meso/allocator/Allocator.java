@@ -104,17 +104,13 @@ public interface Allocator {
    * tasks keep running). Remembered by agent id, so it holds across the agent's removal and
    * re-registration until ended.
    */
-  default void setDraining(String agentId, boolean draining) {
-    throw new UnsupportedOperationException("this allocator has no maintenance");
-  }
+  void setDraining(String agentId, boolean draining);
 
   /**
    * Sets a role's quota (replacing the previous one; {@link Quota#NONE} removes it). Limits
    * apply to the role's whole subtree; guarantees are served before fair sharing.
    */
-  default void updateQuota(String role, Quota quota) {
-    throw new UnsupportedOperationException("this allocator has no quota");
-  }
+  void updateQuota(String role, Quota quota);
 
   /** Quotas by role path. */
   default Map<String, Quota> quotas() {
