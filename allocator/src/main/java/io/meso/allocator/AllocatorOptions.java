@@ -14,9 +14,15 @@ public final class AllocatorOptions {
   public static final double DEFAULT_MIN_ALLOCATABLE_CPUS = 0.01;
   public static final double DEFAULT_MIN_ALLOCATABLE_MEM_MB = 32;
 
+  /** How frameworks within a role are ordered: by weighted DRF, or in weighted random order. */
+  public enum FrameworkSorter { DRF, RANDOM }
+
+  public static final FrameworkSorter DEFAULT_FRAMEWORK_SORTER = FrameworkSorter.DRF;
+
   private Duration allocationInterval = DEFAULT_ALLOCATION_INTERVAL;
   private double minAllocatableCpus = DEFAULT_MIN_ALLOCATABLE_CPUS;
   private double minAllocatableMemMb = DEFAULT_MIN_ALLOCATABLE_MEM_MB;
+  private FrameworkSorter frameworkSorter = DEFAULT_FRAMEWORK_SORTER;
 
   public AllocatorOptions() {}
 
@@ -24,6 +30,19 @@ public final class AllocatorOptions {
     this.allocationInterval = other.allocationInterval;
     this.minAllocatableCpus = other.minAllocatableCpus;
     this.minAllocatableMemMb = other.minAllocatableMemMb;
+    this.frameworkSorter = other.frameworkSorter;
+  }
+
+  public FrameworkSorter getFrameworkSorter() {
+    return frameworkSorter;
+  }
+
+  public AllocatorOptions setFrameworkSorter(FrameworkSorter frameworkSorter) {
+    if (frameworkSorter == null) {
+      throw new IllegalArgumentException("frameworkSorter is null; expected DRF or RANDOM");
+    }
+    this.frameworkSorter = frameworkSorter;
+    return this;
   }
 
   public Duration getAllocationInterval() {

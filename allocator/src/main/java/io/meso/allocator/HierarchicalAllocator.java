@@ -42,7 +42,7 @@ public final class HierarchicalAllocator implements Allocator {
   final long minCpusMillis;
   final long minMemMillis;
 
-  final RoleTree roles = new RoleTree();
+  final RoleTree roles;
   private final Map<String, FrameworkState> frameworks = new HashMap<>();
   /** Insertion order: the order runs visit agents in. */
   private final Map<String, AgentState> agents = new LinkedHashMap<>();
@@ -70,6 +70,9 @@ public final class HierarchicalAllocator implements Allocator {
     this.intervalNanos = options.getAllocationInterval().toNanos();
     this.minCpusMillis = ResourceParser.toMillis(options.getMinAllocatableCpus());
     this.minMemMillis = ResourceParser.toMillis(options.getMinAllocatableMemMb());
+    this.roles = options.getFrameworkSorter() == AllocatorOptions.FrameworkSorter.RANDOM
+        ? new RoleTree(totals -> new RandomSorter(totals, new java.util.Random()))
+        : new RoleTree();
   }
 
   // ---- frameworks ----

@@ -34,6 +34,17 @@ final class RoleTree {
   /** Weights as last set, by path; nodes not yet present pick theirs up when created. */
   private final Map<String, Double> weights = new HashMap<>();
 
+  /** Makes the sorter that orders the frameworks of one role. */
+  private final java.util.function.Function<DrfSorter.Totals, Sorter> frameworkSorters;
+
+  RoleTree() {
+    this(DrfSorter::new);
+  }
+
+  RoleTree(java.util.function.Function<DrfSorter.Totals, Sorter> frameworkSorters) {
+    this.frameworkSorters = frameworkSorters;
+  }
+
   private Predicate<String> visitor;
   private boolean stopped;
 
@@ -155,7 +166,7 @@ final class RoleTree {
     if (sub == null) {
       RoleState rs = roles.get(role);
       if (rs == null) {
-        rs = new RoleState(role, new DrfSorter(totals));
+        rs = new RoleState(role, frameworkSorters.apply(totals));
         roles.put(role, rs);
         Node n = node(role);
         n.hasRole = true;

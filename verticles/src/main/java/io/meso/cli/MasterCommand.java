@@ -28,6 +28,10 @@ public final class MasterCommand implements Callable<Integer> {
       description = "Missed pings after which an agent is unreachable (default: ${DEFAULT-VALUE}).")
   int pingTimeouts;
 
+  @Option(names = "--framework-sorter", defaultValue = "drf",
+      description = "How frameworks within a role are ordered for offers: drf or random (default: ${DEFAULT-VALUE}).")
+  String frameworkSorter;
+
   @Option(names = "--offer-timeout", defaultValue = "0",
       description = "Seconds after which an unanswered offer is rescinded; 0 = never (default: ${DEFAULT-VALUE}).")
   double offerTimeout;
@@ -76,7 +80,8 @@ public final class MasterCommand implements Callable<Integer> {
         .setAgentPingIntervalMillis(millis("--agent-ping-interval", pingInterval))
         .setMaxAgentPingTimeouts(pingTimeouts)
         .setAllocationIntervalMillis(millis("--allocation-interval", allocationInterval))
-        .setOfferTimeoutMillis(offerTimeoutMillis(offerTimeout));
+        .setOfferTimeoutMillis(offerTimeoutMillis(offerTimeout))
+        .setFrameworkSorter(frameworkSorter(frameworkSorter));
     Vertx vertx;
     try {
       vertx = MesoCluster.start(node.toClusterOptions(false).setCpMemberCount(cpMembers)
@@ -116,6 +121,14 @@ public final class MasterCommand implements Callable<Integer> {
         + clusterPort + ")");
     System.out.flush();
     return LocalCommand.waitForShutdown(vertx);
+  }
+
+  static io.meso.allocator.AllocatorOptions.FrameworkSorter frameworkSorter(String value) {
+    try {
+      return io.meso.allocator.AllocatorOptions.FrameworkSorter.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--framework-sorter is '" + value + "'; expected drf or random");
+    }
   }
 
   static long offerTimeoutMillis(double seconds) {

@@ -27,6 +27,8 @@ public class MasterOptions {
   private String hostname = DEFAULT_HOSTNAME;
   private int port = DEFAULT_PORT;
   private long offerTimeoutMillis = DEFAULT_OFFER_TIMEOUT_MILLIS;
+  private io.meso.allocator.AllocatorOptions.FrameworkSorter frameworkSorter =
+      io.meso.allocator.AllocatorOptions.DEFAULT_FRAMEWORK_SORTER;
 
   public MasterOptions() {}
 
@@ -76,6 +78,16 @@ public class MasterOptions {
       throw new IllegalArgumentException("offerTimeoutMillis is " + v + "; expected 0 (no timeout) or a positive number");
     }
     offerTimeoutMillis = v;
+    return this;
+  }
+
+  /** How frameworks within a role are ordered for offers: DRF (default) or weighted random. */
+  public io.meso.allocator.AllocatorOptions.FrameworkSorter getFrameworkSorter() { return frameworkSorter; }
+  public MasterOptions setFrameworkSorter(io.meso.allocator.AllocatorOptions.FrameworkSorter v) {
+    if (v == null) {
+      throw new IllegalArgumentException("frameworkSorter is null; expected DRF or RANDOM");
+    }
+    frameworkSorter = v;
     return this;
   }
 

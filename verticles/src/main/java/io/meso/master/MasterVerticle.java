@@ -97,7 +97,8 @@ public class MasterVerticle extends VerticleBase {
     agentManager = new AgentManager(this);
     operatorCalls = new OperatorCalls(this);
     allocatorVerticle = new AllocatorVerticle(new AllocatorOptions()
-        .setAllocationInterval(java.time.Duration.ofMillis(options.getAllocationIntervalMillis())));
+        .setAllocationInterval(java.time.Duration.ofMillis(options.getAllocationIntervalMillis()))
+        .setFrameworkSorter(options.getFrameworkSorter()));
     MessageConsumer<AllocationBatch> allocations = bus.localConsumer(Addresses.ALLOCATIONS, m -> onAllocations(m.body()));
     consumers.add(allocations);
     vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> agentManager.pingAgents());

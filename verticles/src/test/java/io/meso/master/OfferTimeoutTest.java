@@ -64,5 +64,6 @@ class OfferTimeoutTest {
     assertThatThrownBy(() -> new MasterOptions().setOfferTimeoutMillis(-1))
         .hasMessageContaining("offerTimeoutMillis is -1");
     assertThat(io.meso.cli.Meso.run("master", "--offer-timeout", "-2")).isEqualTo(2);
+    assertThat(io.meso.cli.Meso.run("master", "--framework-sorter", "fifo")).isEqualTo(2);
   }
 }
