@@ -64,12 +64,7 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
     }
     sub.consumer().unregister();
     if (notifyMaster) {
-      Call.Builder gone = Call.newBuilder().setType(Call.Type.UNKNOWN);
-      if (frameworkId() != null) {
-        gone.setFrameworkId(frameworkId());
-      }
-      bus.send(Addresses.SCHEDULER, gone.build(),
-          new DeliveryOptions().addHeader(Addresses.DISCONNECTED_HEADER, sub.address()));
+      SubscriberGone.notifyMaster(bus, frameworkId(), sub.address());
       LOG.debug("scheduler subscription closed address={}", sub.address());
     }
   }

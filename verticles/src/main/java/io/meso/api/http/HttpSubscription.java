@@ -227,11 +227,7 @@ final class HttpSubscription {
   }
 
   private void notifyMaster() {
-    Call.Builder gone = Call.newBuilder().setType(Call.Type.UNKNOWN);
-    if (frameworkId != null) {
-      gone.setFrameworkId(frameworkId);
-    }
-    bus.send(Addresses.SCHEDULER, gone.build(), new DeliveryOptions().addHeader(Addresses.DISCONNECTED_HEADER, address));
+    io.meso.scheduler.SubscriberGone.notifyMaster(bus, frameworkId, address);
   }
 
   private void finish() {
