@@ -34,6 +34,7 @@ public class AgentOptions {
   public static final Isolation DEFAULT_ISOLATION = ExecutorOptions.DEFAULT_ISOLATION;
   public static final long DEFAULT_SIMULATED_TASK_DURATION_MILLIS = ExecutorOptions.DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
   public static final boolean DEFAULT_SESSIONS = ExecutorOptions.DEFAULT_SESSIONS;
+  public static final boolean DEFAULT_CHECKPOINT = true;
 
   private String hostname = DEFAULT_HOSTNAME;
   private int port = DEFAULT_PORT;
@@ -51,6 +52,7 @@ public class AgentOptions {
   private Isolation isolation = DEFAULT_ISOLATION;
   private long simulatedTaskDurationMillis = DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
   private boolean sessions = DEFAULT_SESSIONS;
+  private boolean checkpoint = DEFAULT_CHECKPOINT;
 
   public AgentOptions() {}
 
@@ -77,6 +79,7 @@ public class AgentOptions {
     isolation = Isolation.valueOf(json.getString("isolation", DEFAULT_ISOLATION.name()));
     simulatedTaskDurationMillis = json.getLong("simulatedTaskDurationMillis", DEFAULT_SIMULATED_TASK_DURATION_MILLIS);
     sessions = json.getBoolean("sessions", DEFAULT_SESSIONS);
+    checkpoint = json.getBoolean("checkpoint", DEFAULT_CHECKPOINT);
   }
 
   public JsonObject toJson() {
@@ -92,7 +95,8 @@ public class AgentOptions {
         .put("executorMode", executorMode.name())
         .put("isolation", isolation.name())
         .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis)
-        .put("sessions", sessions);
+        .put("sessions", sessions)
+        .put("checkpoint", checkpoint);
     putIfSet(json, "hostname", hostname);
     putIfSet(json, "workDir", workDir);
     putIfSet(json, "resources", resources);
@@ -236,6 +240,18 @@ public class AgentOptions {
       throw new IllegalArgumentException("simulatedTaskDurationMillis must be >= 0, was " + millis);
     }
     this.simulatedTaskDurationMillis = millis;
+    return this;
+  }
+
+  /**
+   * Whether the agent checkpoints its tasks (launch, pid, status updates and acknowledgements,
+   * under {@code <workDir>/meta/tasks}) so that they keep running when the agent process dies and
+   * a restarted agent with the same work dir picks them up again. Only with the process executor.
+   */
+  public boolean isCheckpoint() { return checkpoint; }
+
+  public AgentOptions setCheckpoint(boolean checkpoint) {
+    this.checkpoint = checkpoint;
     return this;
   }
 

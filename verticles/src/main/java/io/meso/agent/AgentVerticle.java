@@ -9,6 +9,7 @@ import io.meso.executor.FileNames;
 import io.meso.executor.KillTask;
 import io.meso.executor.LaunchTask;
 import io.meso.executor.SimulatedExecutorVerticle;
+import io.meso.executor.TaskCheckpoint;
 import io.meso.executor.TaskStatusChanged;
 import io.meso.executor.TaskStates;
 import io.meso.internal.AgentRegisteredMessage;
@@ -86,6 +87,11 @@ public class AgentVerticle extends VerticleBase {
   private StatusUpdateManager updates;
   private MasterLink master;
   private SandboxRequests files;
+  /** Whether tasks are checkpointed (process executor and {@link AgentOptions#isCheckpoint()}). */
+  private boolean checkpointing;
+  /** One thread, so that a task's checkpoint records are written in the order they happened. */
+  private io.vertx.core.WorkerExecutor checkpointer;
+  private List<TaskCheckpoint.Recovered> recoveredTasks = List.of();
 
   public AgentVerticle(AgentOptions options) {
     this.options = new AgentOptions(options);
@@ -111,16 +117,22 @@ public class AgentVerticle extends VerticleBase {
     return master != null && master.isConnected();
   }
 
-  private record Prepared(Path workDir, String agentId, boolean recovered, AgentInfo info) {}
+  private record Prepared(Path workDir, String agentId, boolean recovered, AgentInfo info,
+      List<TaskCheckpoint.Recovered> tasks) {}
 
   @Override
   public Future<?> start() {
+    checkpointing = options.isCheckpoint() && options.getExecutorMode() == ExecutorMode.PROCESS;
     return vertx.executeBlocking(this::prepare, false).compose(p -> {
       workDir = p.workDir();
       agentId = p.agentId();
       agentIdProto = AgentID.newBuilder().setValue(agentId).build();
       agentInfo = p.info();
       recovered = p.recovered();
+      recoveredTasks = p.tasks();
+      if (checkpointing) {
+        checkpointer = vertx.createSharedWorkerExecutor("meso-checkpoint-" + agentId, 1);
+      }
       executorAddress = Addresses.executor(agentId);
       updates = new StatusUpdateManager(vertx, options.getStatusUpdateRetryInitialMillis(),
           options.getStatusUpdateRetryMaxMillis(), update -> vertx.eventBus().send(Addresses.MASTER, update));
@@ -139,6 +151,7 @@ public class AgentVerticle extends VerticleBase {
         .compose(v -> vertx.eventBus().<String>consumer(io.meso.ha.LeaderElection.ELECTED_ADDRESS,
             msg -> master.masterElected(String.valueOf(msg.body()))).completion())
         .onSuccess(v -> {
+          recoverTasks();
           LOG.info("agent started agent_id={} hostname={} port={} work_dir={} recovered={} resources={}", agentId,
               agentInfo.getHostname(), agentInfo.getPort(), workDir, recovered,
               Resources.fromProto(agentInfo.getResourcesList()));
@@ -154,7 +167,7 @@ public class AgentVerticle extends VerticleBase {
     if (updates != null) {
       updates.close();
     }
-    return Future.succeededFuture();
+    return checkpointer == null ? Future.succeededFuture() : checkpointer.close();
   }
 
   /** Blocking start-up work: work dir, agent id checkpoint, host name, resources, attributes. */
@@ -182,7 +195,16 @@ public class AgentVerticle extends VerticleBase {
         .addAllResources(ResourceDetector.detect(options.getResources(), dir).toProto())
         .addAllAttributes(AgentAttributes.parse(options.getAttributes()))
         .build();
-    return new Prepared(dir, id, recoveredId, info);
+    List<TaskCheckpoint.Recovered> tasks = List.of();
+    if (checkpointing && recoveredId) {
+      tasks = TaskCheckpoint.recoverAll(dir);
+    } else if (!recoveredId) {
+      // An agent that never registered ran no task: whatever is there belongs to no one.
+      for (TaskCheckpoint.Recovered stale : TaskCheckpoint.recoverAll(dir)) {
+        TaskCheckpoint.remove(stale.dir());
+      }
+    }
+    return new Prepared(dir, id, recoveredId, info, tasks);
   }
 
   // ---- inbox ----
@@ -251,7 +273,8 @@ public class AgentVerticle extends VerticleBase {
     tasks.put(key, new AgentTask(key, framework, task, sandbox));
     files.relaunched(key);
     LOG.debug("launching task {} sandbox={}", key, sandbox);
-    vertx.eventBus().send(executorAddress, new LaunchTask(framework, task, sandbox.toString()), MesoCodecs.LOCAL);
+    vertx.eventBus().send(executorAddress, new LaunchTask(framework, task, sandbox.toString(),
+        checkpointing ? TaskCheckpoint.dir(workDir, frameworkId, taskId).toString() : null), MesoCodecs.LOCAL);
   }
 
   private void reject(String frameworkId, TaskInfo task, String message) {
@@ -313,7 +336,18 @@ public class AgentVerticle extends VerticleBase {
       }
       return;
     }
-    if (TaskStates.isTerminal(acked.getStatus().getState()) && updates.head(key) == null) {
+    boolean done = TaskStates.isTerminal(acked.getStatus().getState()) && updates.head(key) == null;
+    if (checkpointing) {
+      Path dir = TaskCheckpoint.dir(workDir, key.frameworkId(), key.taskId());
+      checkpoint(() -> {
+        if (done) {
+          TaskCheckpoint.remove(dir);
+        } else {
+          TaskCheckpoint.appendAck(dir, ack.getUuid());
+        }
+      }, key);
+    }
+    if (done) {
       AgentTask task = tasks.remove(key);
       if (task != null) {
         files.completed(key, task.sandbox);
@@ -335,7 +369,91 @@ public class AgentVerticle extends VerticleBase {
     task.state = changed.status().getState();
     task.latestStatus = update.getStatus();
     LOG.debug("status update {} state={} message={}", key, task.state, changed.status().getMessage());
-    updates.add(key, update);
+    addUpdate(key, update);
+  }
+
+  /** Queues an update for reliable delivery; when checkpointing, only once it is in the task's log. */
+  private void addUpdate(TaskKey key, StatusUpdate update) {
+    if (!checkpointing) {
+      updates.add(key, update);
+      return;
+    }
+    Path dir = TaskCheckpoint.dir(workDir, key.frameworkId(), key.taskId());
+    checkpoint(() -> TaskCheckpoint.appendUpdate(dir, update), key).onComplete(ar -> updates.add(key, update));
+  }
+
+  private interface CheckpointWrite {
+    void write() throws Exception;
+  }
+
+  /** Runs a checkpoint write on the agent's single checkpoint thread, in order; a failure is logged, not fatal. */
+  private Future<Void> checkpoint(CheckpointWrite write, TaskKey key) {
+    return checkpointer.<Void>executeBlocking(() -> {
+      write.write();
+      return null;
+    }, true).onFailure(e -> LOG.warn("cannot checkpoint task {} work_dir={} error={}: a restarted agent may not "
+        + "recover it", key, workDir, e.toString()));
+  }
+
+  // ---- recovery ----
+
+  /**
+   * Takes back the tasks a previous run of this agent checkpointed: their unacknowledged updates
+   * go back in flight (sent once registered); the executor adopts the ones still running and
+   * reports the ones that ended meanwhile from their recorded exit status; a task whose process
+   * was never recorded as started is reported TASK_DROPPED (TASK_LOST to frameworks that are not
+   * partition-aware) with REASON_AGENT_RESTARTED.
+   */
+  private void recoverTasks() {
+    if (recoveredTasks.isEmpty()) {
+      return;
+    }
+    List<io.meso.executor.RecoverTasks.Adopt> adopt = new ArrayList<>();
+    List<AgentTask> neverStarted = new ArrayList<>();
+    int done = 0;
+    for (TaskCheckpoint.Recovered r : recoveredTasks) {
+      String frameworkId = r.framework().getId().getValue();
+      String taskId = r.task().getTaskId().getValue();
+      TaskKey key = new TaskKey(frameworkId, taskId);
+      AgentTask task = new AgentTask(key, r.framework(), r.task(), sandbox(frameworkId, taskId));
+      if (!r.updates().isEmpty()) {
+        StatusUpdate last = r.updates().get(r.updates().size() - 1);
+        task.state = last.getStatus().getState();
+        task.latestStatus = last.getStatus();
+      }
+      if (TaskStates.isTerminal(task.state) && r.unacknowledged().isEmpty()) {
+        done++;
+        checkpoint(() -> TaskCheckpoint.remove(r.dir()), key);
+        continue;
+      }
+      tasks.put(key, task);
+      updates.restore(key, r.unacknowledged());
+      if (TaskStates.isTerminal(task.state)) {
+        continue; // ended and reported; waiting for the acknowledgement
+      }
+      if (r.pid() > 0) {
+        adopt.add(new io.meso.executor.RecoverTasks.Adopt(new LaunchTask(r.framework(), r.task(),
+            task.sandbox.toString(), r.dir().toString()), r.pid(), r.startTime()));
+      } else {
+        neverStarted.add(task);
+      }
+    }
+    LOG.info("recovering tasks agent_id={} running_or_ended={} never_started={} terminal_unacknowledged={} "
+        + "already_done={}", agentId, adopt.size(), neverStarted.size(),
+        tasks.size() - adopt.size() - neverStarted.size(), done);
+    recoveredTasks = List.of();
+    vertx.eventBus().send(executorAddress, new io.meso.executor.RecoverTasks(adopt), MesoCodecs.LOCAL);
+    for (AgentTask task : neverStarted) {
+      boolean aware = task.framework.getCapabilitiesList().stream()
+          .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.PARTITION_AWARE);
+      onExecutorStatus(new TaskStatusChanged(task.key.frameworkId(), TaskStatus.newBuilder()
+          .setTaskId(task.info.getTaskId())
+          .setState(aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST)
+          .setReason(TaskStatus.Reason.REASON_AGENT_RESTARTED)
+          .setSource(TaskStatus.Source.SOURCE_AGENT)
+          .setMessage("The agent restarted before the task's process was started")
+          .build()));
+    }
   }
 
   private StatusUpdate newUpdate(String frameworkId, TaskStatus status) {

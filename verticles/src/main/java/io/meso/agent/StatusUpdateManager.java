@@ -55,6 +55,20 @@ final class StatusUpdateManager {
     enqueue(stream, update);
   }
 
+  /**
+   * Restores a task's unacknowledged updates, oldest first, as read from its checkpoint by a
+   * restarted agent; they are sent once the agent (re-)registered.
+   */
+  void restore(TaskKey key, List<StatusUpdate> unacknowledged) {
+    if (unacknowledged.isEmpty()) {
+      return;
+    }
+    Stream stream = streams.computeIfAbsent(key, k -> new Stream());
+    for (StatusUpdate update : unacknowledged) {
+      enqueue(stream, update);
+    }
+  }
+
   /** Queues the TASK_ERROR for a rejected launch in a stream of its own. */
   void addRejection(StatusUpdate update) {
     Stream stream = new Stream();

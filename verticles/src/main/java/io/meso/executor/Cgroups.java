@@ -50,6 +50,53 @@ final class Cgroups {
     return cgroup;
   }
 
+  /** The task's cgroups if a previous run of this agent created them (recovery), else null. */
+  TaskCgroup existing(String taskId) {
+    String name = FileNames.sanitize(taskId);
+    Path memory = memoryDir.resolve(name);
+    Path cpu = cpuDir.resolve(name);
+    return Files.isDirectory(memory) || Files.isDirectory(cpu) ? new TaskCgroup(memory, cpu) : null;
+  }
+
+  /**
+   * Kills the processes in, and removes, every task cgroup of this agent whose directory name is
+   * not in {@code keep}: what a previous run of the agent left (recovery). Returns how many were removed.
+   */
+  int sweepExcept(java.util.Set<String> keep) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (Path dir : new Path[] {memoryDir, cpuDir}) {
+      try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+        children.filter(Files::isDirectory).forEach(c -> names.add(c.getFileName().toString()));
+      } catch (IOException e) {
+        // no such directory: nothing left
+      }
+    }
+    int removed = 0;
+    for (String name : names) {
+      if (keep.contains(name)) {
+        continue;
+      }
+      TaskCgroup left = new TaskCgroup(memoryDir.resolve(name), cpuDir.resolve(name));
+      for (int pass = 0; pass < 20; pass++) {
+        java.util.Set<Long> pids = left.pids();
+        if (pids.isEmpty()) {
+          break;
+        }
+        ProcessTree.signal(pids, true);
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (left.remove()) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Removes the agent's own cgroup directories if no task cgroup is left in them (on stop). */
   void removeAgentDirs() {
     for (Path dir : new Path[] {memoryDir, cpuDir}) {

@@ -22,6 +22,8 @@ public class ExecutorOptions {
   public static final long DEFAULT_CLEANUP_DELAY_MILLIS = 200;
   public static final long DEFAULT_SIMULATED_TASK_DURATION_MILLIS = 0;
   public static final boolean DEFAULT_SESSIONS = true;
+  /** How often the exits of adopted tasks (recovered after an agent restart) are polled. */
+  public static final long DEFAULT_ADOPTED_POLL_MILLIS = 250;
 
   private Isolation isolation = DEFAULT_ISOLATION;
   private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
@@ -32,6 +34,7 @@ public class ExecutorOptions {
   private long cleanupDelayMillis = DEFAULT_CLEANUP_DELAY_MILLIS;
   private long simulatedTaskDurationMillis = DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
   private boolean sessions = DEFAULT_SESSIONS;
+  private long adoptedPollMillis = DEFAULT_ADOPTED_POLL_MILLIS;
 
   public ExecutorOptions() {}
 
@@ -49,6 +52,7 @@ public class ExecutorOptions {
     cleanupDelayMillis = json.getLong("cleanupDelayMillis", DEFAULT_CLEANUP_DELAY_MILLIS);
     simulatedTaskDurationMillis = json.getLong("simulatedTaskDurationMillis", DEFAULT_SIMULATED_TASK_DURATION_MILLIS);
     sessions = json.getBoolean("sessions", DEFAULT_SESSIONS);
+    adoptedPollMillis = json.getLong("adoptedPollMillis", DEFAULT_ADOPTED_POLL_MILLIS);
   }
 
   public JsonObject toJson() {
@@ -58,6 +62,7 @@ public class ExecutorOptions {
         .put("cgroupBase", cgroupBase)
         .put("cgroupsRoot", cgroupsRoot)
         .put("killTasksOnStop", killTasksOnStop)
+        .put("adoptedPollMillis", adoptedPollMillis)
         .put("spawnPoolSize", spawnPoolSize)
         .put("cleanupDelayMillis", cleanupDelayMillis)
         .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis)
@@ -101,6 +106,16 @@ public class ExecutorOptions {
    * Whether undeploying the executor SIGKILLs the tasks it still runs (default true). An agent
    * that crashes leaves its tasks running either way; they live in their own sessions.
    */
+  public long getAdoptedPollMillis() { return adoptedPollMillis; }
+
+  public ExecutorOptions setAdoptedPollMillis(long millis) {
+    if (millis < 1) {
+      throw new IllegalArgumentException("adoptedPollMillis must be >= 1, got " + millis);
+    }
+    this.adoptedPollMillis = millis;
+    return this;
+  }
+
   public boolean isKillTasksOnStop() { return killTasksOnStop; }
 
   public ExecutorOptions setKillTasksOnStop(boolean killTasksOnStop) {

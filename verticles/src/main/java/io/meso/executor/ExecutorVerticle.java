@@ -86,7 +86,7 @@ public class ExecutorVerticle extends VerticleBase {
       if (t.graceTimer >= 0) {
         vertx.cancelTimer(t.graceTimer);
       }
-      if (t.process != null) {
+      if (t.process != null || t.adopted) {
         running.add(t);
       }
     }
@@ -100,6 +100,7 @@ public class ExecutorVerticle extends VerticleBase {
           if (t.cgroup != null) {
             t.cgroup.remove();
           }
+          recordKilledOnStop(t);
         }
         return null;
       }, false);
@@ -123,6 +124,8 @@ public class ExecutorVerticle extends VerticleBase {
         launch(launch);
       } else if (body instanceof KillTask kill) {
         kill(kill);
+      } else if (body instanceof RecoverTasks recover) {
+        recover(recover);
       } else {
         LOG.warn("executor ignores unexpected message agent_id={} type={}", agentId,
             body == null ? "null" : body.getClass().getName());
@@ -155,6 +158,7 @@ public class ExecutorVerticle extends VerticleBase {
     }
     task.process = ar.result().process();
     task.leader = task.process.pid();
+    task.startTime = ar.result().startTime();
     task.cgroup = ar.result().cgroup();
     LOG.debug("task spawned task_id={} pid={}", task.taskId(), task.leader);
     exitWatcher.watch(task.process, () -> exitFacts(task), context, facts -> exited(task, facts));
@@ -166,11 +170,13 @@ public class ExecutorVerticle extends VerticleBase {
     }
   }
 
-  private record ExitFacts(int status, boolean memoryLimit, long memoryLimitBytes) {}
+  /** How a task's leader ended; {@code status} is null when nobody recorded it (an adopted task killed with SIGKILL). */
+  private record ExitFacts(Integer status, boolean memoryLimit, long memoryLimitBytes) {}
 
   private void exited(ProcessTask task, AsyncResult<ExitFacts> ar) {
-    ExitFacts facts = ar.succeeded() ? ar.result() : new ExitFacts(task.process.exitValue(), false, -1);
-    task.exitStatus = facts.status();
+    ExitFacts facts = ar.succeeded() ? ar.result()
+        : new ExitFacts(task.process != null ? task.process.exitValue() : null, false, -1);
+    task.exitStatus = facts.status() == null ? UNKNOWN_STATUS : facts.status();
     if (task.terminal) {
       return; // already reported (executor stopping)
     }
@@ -181,6 +187,12 @@ public class ExecutorVerticle extends VerticleBase {
         }
         reportKilledWhenDone(task);
       });
+      return;
+    }
+    if (facts.status() == null) {
+      finish(task, TaskState.TASK_FAILED, "The task's process ended while the agent was not running and left no "
+          + "exit status in its sandbox (it was killed with SIGKILL, or its sandbox was not writable)",
+          TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
       return;
     }
     int status = facts.status();
@@ -196,6 +208,30 @@ public class ExecutorVerticle extends VerticleBase {
     }
   }
 
+  /** Stands for "no exit status was recorded" in {@link ProcessTask#exitStatus}. */
+  private static final int UNKNOWN_STATUS = Integer.MIN_VALUE;
+
+  private static String describe(int status) {
+    return status == UNKNOWN_STATUS ? "exit status unknown (the task ended while the agent was down)"
+        : ExitStatuses.describe(status);
+  }
+
+  /** Blocking, on stop: records the SIGKILL status of a task this JVM spawned, for the restarted agent. */
+  private static void recordKilledOnStop(ProcessTask t) throws InterruptedException {
+    if (t.process == null || t.launch.checkpointDir() == null
+        || !t.process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+      return;
+    }
+    Path file = Path.of(t.launch.sandbox(), "exit_status");
+    if (!Files.exists(file)) {
+      try {
+        Files.write(file, (t.process.exitValue() + "\n").getBytes(StandardCharsets.US_ASCII));
+      } catch (IOException e) {
+        LOG.warn("cannot write exit_status task_id={} error={}", t.taskId(), e.toString());
+      }
+    }
+  }
+
   /** Blocking: the exit status, whether the memory cgroup hit its limit, and the exit_status file. */
   private static ExitFacts exitFacts(ProcessTask task) {
     int status = task.process.exitValue();
@@ -208,6 +244,117 @@ public class ExecutorVerticle extends VerticleBase {
       LOG.warn("cannot write exit_status task_id={} error={}", task.taskId(), e.toString());
     }
     return new ExitFacts(status, memoryLimit, limit);
+  }
+
+  // ---- recovery ----
+
+  private record Recovery(List<ProcessTask> alive, List<ProcessTask> ended, List<ExitFacts> endings) {}
+
+  /** Adopts the tasks a restarted agent recovered; see {@link RecoverTasks}. */
+  private void recover(RecoverTasks recover) {
+    List<ProcessTask> candidates = new ArrayList<>();
+    for (RecoverTasks.Adopt adopt : recover.tasks()) {
+      String key = key(adopt.launch().frameworkId(), adopt.launch().taskId());
+      if (tasks.containsKey(key)) {
+        LOG.warn("ignoring recovery of a task this executor already runs task_id={}", adopt.launch().taskId());
+        continue;
+      }
+      ProcessTask task = new ProcessTask(adopt.launch());
+      task.adopted = true;
+      task.leader = adopt.pid();
+      task.startTime = adopt.startTime();
+      tasks.put(key, task);
+      candidates.add(task);
+    }
+    worker.executeBlocking(() -> {
+      List<ProcessTask> alive = new ArrayList<>();
+      List<ProcessTask> ended = new ArrayList<>();
+      List<ExitFacts> endings = new ArrayList<>();
+      Set<String> keep = new java.util.HashSet<>();
+      for (ProcessTask task : candidates) {
+        task.cgroup = cgroups == null ? null : cgroups.existing(task.taskId());
+        if (task.cgroup != null) {
+          keep.add(FileNames.sanitize(task.taskId()));
+        }
+        if (task.leader > 0 && ProcessTree.alive(task.leader, task.startTime)) {
+          alive.add(task);
+        } else {
+          ended.add(task);
+          endings.add(adoptedExitFacts(task));
+        }
+      }
+      if (cgroups != null) {
+        cgroups.sweepExcept(keep);
+      }
+      return new Recovery(alive, ended, endings);
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("task recovery failed agent_id={}", agentId, ar.cause());
+        for (ProcessTask task : candidates) {
+          exited(task, Future.succeededFuture(new ExitFacts(null, false, -1)));
+        }
+        return;
+      }
+      Recovery r = ar.result();
+      LOG.info("recovered tasks agent_id={} running={} ended_while_agent_down={}", agentId, r.alive().size(),
+          r.ended().size());
+      for (int i = 0; i < r.ended().size(); i++) {
+        exited(r.ended().get(i), Future.succeededFuture(r.endings().get(i)));
+      }
+      if (!r.alive().isEmpty()) {
+        pollAdopted();
+      }
+    });
+  }
+
+  /** Blocking: how an adopted task that is no longer running ended, from what its wrapper recorded. */
+  private static ExitFacts adoptedExitFacts(ProcessTask task) {
+    Integer status = TaskCheckpoint.exitStatus(Path.of(task.launch.sandbox()));
+    boolean memoryLimit = status != null && status != 0 && task.cgroup != null && task.cgroup.memoryLimitReached();
+    return new ExitFacts(status, memoryLimit, memoryLimit ? task.cgroup.memoryLimitBytes() : -1);
+  }
+
+  private boolean polling;
+
+  /**
+   * Adopted tasks are not this JVM's children, so nothing can wait for them: every
+   * {@link ExecutorOptions#getAdoptedPollMillis()} one blocking step checks each one's pid and
+   * start time and reports the ones that ended. Runs while any adopted task is left.
+   */
+  private void pollAdopted() {
+    if (polling) {
+      return;
+    }
+    polling = true;
+    vertx.setTimer(options.getAdoptedPollMillis(), id -> {
+      List<ProcessTask> watched = new ArrayList<>();
+      for (ProcessTask t : tasks.values()) {
+        if (t.adopted && t.exitStatus == null) {
+          watched.add(t);
+        }
+      }
+      if (watched.isEmpty()) {
+        polling = false;
+        return;
+      }
+      vertx.executeBlocking(() -> {
+        Map<ProcessTask, ExitFacts> ended = new HashMap<>();
+        for (ProcessTask t : watched) {
+          if (!ProcessTree.alive(t.leader, t.startTime)) {
+            ended.put(t, adoptedExitFacts(t));
+          }
+        }
+        return ended;
+      }, false).onComplete(ar -> {
+        polling = false;
+        if (ar.succeeded()) {
+          ar.result().forEach((t, facts) -> exited(t, Future.succeededFuture(facts)));
+        } else {
+          LOG.warn("polling adopted tasks failed agent_id={} error={}", agentId, ar.cause().toString());
+        }
+        pollAdopted();
+      });
+    });
   }
 
   private void kill(KillTask kill) {
@@ -226,7 +373,7 @@ public class ExecutorVerticle extends VerticleBase {
     if (kill.reportKilling()) {
       report(task, TaskState.TASK_KILLING, "Kill requested", null);
     }
-    if (task.process == null) {
+    if (task.process == null && !task.adopted) {
       return; // still spawning: spawned() kills it at once
     }
     vertx.executeBlocking(() -> {
@@ -259,7 +406,7 @@ public class ExecutorVerticle extends VerticleBase {
       vertx.cancelTimer(task.graceTimer);
       task.graceTimer = -1;
     }
-    finish(task, TaskState.TASK_KILLED, ExitStatuses.describe(task.exitStatus),
+    finish(task, TaskState.TASK_KILLED, describe(task.exitStatus),
         task.killedDuringLaunch ? TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH : null);
   }
 
@@ -267,7 +414,7 @@ public class ExecutorVerticle extends VerticleBase {
     report(task, state, message, reason);
     tasks.remove(key(task.launch.frameworkId(), task.taskId()));
     // Without a session or cgroup nothing left behind can be found after the leader is gone.
-    if (task.process != null && (launcher.sessions() || task.cgroup != null)) {
+    if ((task.process != null || task.adopted) && (launcher.sessions() || task.cgroup != null)) {
       reaper.add(task.taskId(), task.leader, task.cgroup);
     }
   }

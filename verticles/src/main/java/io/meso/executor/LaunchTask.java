@@ -9,15 +9,27 @@ import java.util.Objects;
  * the given sandbox. The executor creates the sandbox directory in the same off-loop step that
  * spawns the process, answers with {@link TaskStatusChanged} messages, and never replies.
  *
+ * <p>With a {@code checkpointDir}, the task is recoverable (see {@link RecoverTasks}): in that
+ * same step, before spawning, the executor writes {@link TaskCheckpoint#FRAMEWORK} and
+ * {@link TaskCheckpoint#TASK} there, runs the task under a small shell that records its exit
+ * status in {@code <sandbox>/exit_status} even when no agent is watching, and right after
+ * spawning writes {@link TaskCheckpoint#PID} (pid and start time of the task's leader).
+ *
  * @param framework the framework the task belongs to (its id is set)
  * @param task the task as the framework described it
  * @param sandbox the absolute path of the task's sandbox directory
+ * @param checkpointDir the task's checkpoint directory, or null when it is not checkpointed
  */
-public record LaunchTask(FrameworkInfo framework, TaskInfo task, String sandbox) {
+public record LaunchTask(FrameworkInfo framework, TaskInfo task, String sandbox, String checkpointDir) {
   public LaunchTask {
     Objects.requireNonNull(framework, "framework");
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(sandbox, "sandbox");
+  }
+
+  /** A task that is not checkpointed. */
+  public LaunchTask(FrameworkInfo framework, TaskInfo task, String sandbox) {
+    this(framework, task, sandbox, null);
   }
 
   public String frameworkId() {

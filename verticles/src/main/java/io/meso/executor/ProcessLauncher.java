@@ -46,8 +46,21 @@ final class ProcessLauncher {
     }
   }
 
-  /** A spawned task: its leader process and, with cgroups isolation, its cgroups. */
-  record Spawned(Process process, TaskCgroup cgroup) {}
+  /** A spawned task: its leader process (and that process's start time) and, with cgroups isolation, its cgroups. */
+  record Spawned(Process process, long startTime, TaskCgroup cgroup) {}
+
+  /**
+   * The wrapper of a recoverable task (see {@link LaunchTask}): it runs the task as its child,
+   * then writes the task's exit status (128+N for signal N, as Java reports it) to
+   * {@code exit_status} in its working directory, the sandbox, and exits with it. It waits out
+   * SIGTERM/SIGINT/SIGHUP (the task gets them too, with the default action restored: a subshell
+   * and exec reset caught signals), so a graceful kill still records a status; SIGKILL does not.
+   * $1 is the script for a shell command; for a directly exec'd one the arguments are the argv.
+   */
+  static final String WRAP_SCRIPT = "trap : TERM INT HUP\n"
+      + "(meso_script_=$1; shift; eval \"$meso_script_\")\n";
+  static final String WRAP_DIRECT = "trap : TERM INT HUP\n\"$@\"\n";
+  static final String WRAP_END = "meso_status_=$?\necho \"$meso_status_\" > exit_status\nexit \"$meso_status_\"\n";
 
   private final String agentId;
   private final Cgroups cgroups;
@@ -79,10 +92,15 @@ final class ProcessLauncher {
     TaskCgroup cgroup = null;
     try {
       Files.createDirectories(sandbox);
+      Path checkpoint = launch.checkpointDir() == null ? null : Path.of(launch.checkpointDir());
+      if (checkpoint != null) {
+        TaskCheckpoint.writeLaunch(checkpoint, launch.framework(), task);
+        Files.deleteIfExists(sandbox.resolve("exit_status")); // a relaunched id must not inherit one
+      }
       if (cgroups != null) {
         cgroup = cgroups.create(launch.taskId(), scalar(task, "cpus"), scalar(task, "mem"));
       }
-      ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, cgroup))
+      ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, cgroup, checkpoint != null))
           .directory(sandbox.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
           .redirectOutput(sandbox.resolve("stdout").toFile())
@@ -90,7 +108,17 @@ final class ProcessLauncher {
       Map<String, String> environment = builder.environment();
       environment.clear();
       environment.putAll(env);
-      return new Spawned(builder.start(), cgroup);
+      Process process = builder.start();
+      long startTime = ProcessTree.startTime(process.pid());
+      if (checkpoint != null) {
+        try {
+          TaskCheckpoint.writePid(checkpoint, process.pid(), startTime);
+        } catch (IOException e) {
+          process.destroyForcibly(); // not recoverable: do not leave it running unrecorded
+          throw e;
+        }
+      }
+      return new Spawned(process, startTime, cgroup);
     } catch (IOException | RuntimeException e) {
       if (cgroup != null) {
         cgroup.remove();
@@ -128,7 +156,7 @@ final class ProcessLauncher {
     return words;
   }
 
-  private List<String> argv(String script, List<String> direct, TaskCgroup cgroup) {
+  private List<String> argv(String script, List<String> direct, TaskCgroup cgroup, boolean wrapped) {
     List<String> argv = new ArrayList<>();
     if (setsid != null) {
       argv.add(setsid);
@@ -136,6 +164,18 @@ final class ProcessLauncher {
     String join = cgroup == null ? null
         : "echo $$ > " + quote(cgroup.memory().resolve("cgroup.procs")) + " && echo $$ > "
             + quote(cgroup.cpu().resolve("cgroup.procs")) + " || exit 125\n";
+    if (wrapped) {
+      argv.add("/bin/sh");
+      argv.add("-c");
+      argv.add((join == null ? "" : join) + (direct == null ? WRAP_SCRIPT : WRAP_DIRECT) + WRAP_END);
+      argv.add("meso-task");
+      if (direct == null) {
+        argv.add(script);
+      } else {
+        argv.addAll(direct);
+      }
+      return argv;
+    }
     if (direct == null) {
       argv.add("/bin/sh");
       argv.add("-c");

@@ -11,9 +11,13 @@ import java.util.Set;
 final class ProcessTask {
 
   final LaunchTask launch;
-  /** Set once spawned (null while spawning). */
+  /** Set once spawned (null while spawning, and for an adopted task: not this JVM's child). */
   Process process;
   long leader;
+  /** The leader's start time (see {@link ProcessTree#startTime}), -1 when unknown. */
+  long startTime = -1;
+  /** Recovered after an agent restart: watched by polling its pid rather than by waiting on it. */
+  boolean adopted;
   TaskCgroup cgroup;
   boolean killRequested;
   boolean killedDuringLaunch;
@@ -39,10 +43,11 @@ final class ProcessTask {
    */
   Set<Long> members() {
     Set<Long> pids = new HashSet<>();
-    boolean leaderReaped = !process.isAlive();
+    boolean leaderReaped = process != null ? !process.isAlive() : !ProcessTree.alive(leader, startTime);
     if (!leaderReaped) {
       pids.add(leader);
-      process.descendants().forEach(h -> pids.add(h.pid()));
+      (process != null ? process.descendants() : ProcessHandle.of(leader).stream().flatMap(ProcessHandle::descendants))
+          .forEach(h -> pids.add(h.pid()));
     }
     if (!leaderReaped || !ProcessTree.alive(leader)) {
       pids.addAll(ProcessTree.members(leader));

@@ -66,6 +66,22 @@ final class ProcessTree {
     return stat != null && !stat.zombie;
   }
 
+  /**
+   * The process's start time in clock ticks since boot (/proc/<pid>/stat field 22), or -1 when
+   * there is no such live process. A pid plus its start time names one process for good: a
+   * reused pid has a later start time.
+   */
+  static long startTime(long pid) {
+    Stat stat = stat(PROC.resolve(Long.toString(pid)));
+    return stat == null || stat.zombie ? -1 : stat.startTime;
+  }
+
+  /** Whether the process {@code pid} that started at {@code startTime} (see {@link #startTime}) is alive. */
+  static boolean alive(long pid, long startTime) {
+    long now = startTime(pid);
+    return now >= 0 && (startTime < 0 || now == startTime);
+  }
+
   /** Sends SIGTERM ({@code force == false}) or SIGKILL to each pid that still exists. */
   static void signal(Collection<Long> pids, boolean force) {
     long self = ProcessHandle.current().pid();
@@ -83,7 +99,7 @@ final class ProcessTree {
     }
   }
 
-  private record Stat(long pid, long group, long session, boolean zombie) {}
+  private record Stat(long pid, long group, long session, boolean zombie, long startTime) {}
 
   /** Parses /proc/<pid>/stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces and ')'. */
   private static Stat stat(Path procEntry) {
@@ -97,13 +113,16 @@ final class ProcessTree {
     if (close < 0) {
       return null;
     }
-    String[] f = text.substring(close + 2).split(" ", 5);
+    // After "(comm) ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
+    // utime stime cutime cstime priority nice num_threads itrealvalue starttime ...
+    String[] f = text.substring(close + 2).split(" ", 21);
     if (f.length < 4) {
       return null;
     }
     try {
       long pid = Long.parseLong(text.substring(0, text.indexOf(' ')));
-      return new Stat(pid, Long.parseLong(f[2]), Long.parseLong(f[3]), f[0].equals("Z") || f[0].equals("X"));
+      long start = f.length > 19 ? Long.parseLong(f[19]) : -1;
+      return new Stat(pid, Long.parseLong(f[2]), Long.parseLong(f[3]), f[0].equals("Z") || f[0].equals("X"), start);
     } catch (NumberFormatException e) {
       return null;
     }

@@ -59,6 +59,30 @@ class CgroupsIsolationTest {
   }
 
   @Test
+  void recoveryKeepsAnAdoptedTasksCgroupsAndSweepsTheOnesNobodyOwns(Vertx vertx) throws Exception {
+    ExecutorOptions keep = new ExecutorOptions().setIsolation(Isolation.CGROUPS).setCgroupsRoot(ROOT)
+        .setCleanupDelayMillis(50).setKillTasksOnStop(false).setAdoptedPollMillis(20);
+    harness.restart(agentId -> new ExecutorVerticle(agentId, keep));
+    harness.launchCheckpointed(task("adopted", shell("sleep 60")).addResources(scalar("mem", 64)).build());
+    harness.launchCheckpointed(task("orphan", shell("sleep 60")).addResources(scalar("mem", 64)).build());
+    harness.awaitState("adopted", TaskState.TASK_RUNNING);
+    harness.awaitState("orphan", TaskState.TASK_RUNNING);
+    long orphanPid = TaskCheckpoint.read(harness.checkpointDir("orphan")).pid();
+    harness.restart(agentId -> new ExecutorVerticle(agentId, keep));
+
+    // The restarted agent knows only "adopted" (as if "orphan" had never been checkpointed).
+    harness.recover("adopted");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(cgroup("memory", "orphan"))
+        && !Files.exists(cgroup("cpu", "orphan")));
+    assertThat(Procs.alive(orphanPid)).isFalse();
+    assertThat(Files.exists(cgroup("memory", "adopted"))).isTrue();
+
+    harness.kill("adopted", 1_000, false);
+    assertThat(harness.awaitTerminal("adopted").getState()).isEqualTo(TaskState.TASK_KILLED);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(cgroup("memory", "adopted")));
+  }
+
+  @Test
   void taskRunsInItsCgroupsWithLimitsWhichAreRemovedAfterwards() throws Exception {
     harness.launch(task("limited", shell("cat /proc/self/cgroup > cgroups; echo ready > ready; sleep 1000"))
         .addResources(scalar("cpus", 0.5)).addResources(scalar("mem", 64)).build());

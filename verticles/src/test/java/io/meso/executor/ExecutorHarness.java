@@ -35,6 +35,7 @@ final class ExecutorHarness {
   final String agentId = "agent-" + UUID.randomUUID();
   final Path workDir;
   final List<TaskStatusChanged> statuses = new CopyOnWriteArrayList<>();
+  private String deploymentId;
 
   ExecutorHarness(Vertx vertx, Path workDir, Function<String, VerticleBase> executorOf) throws Exception {
     this.vertx = vertx;
@@ -42,7 +43,39 @@ final class ExecutorHarness {
     MesoCodecs.register(vertx);
     vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId), m -> statuses.add(m.body()))
         .completion().await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(executorOf.apply(agentId)).await(10, TimeUnit.SECONDS);
+    deploymentId = vertx.deployVerticle(executorOf.apply(agentId)).await(10, TimeUnit.SECONDS);
+  }
+
+  /** Undeploys the executor and deploys a new one for the same agent, as a restarted agent does. */
+  void restart(Function<String, VerticleBase> executorOf) throws Exception {
+    vertx.undeploy(deploymentId).await(20, TimeUnit.SECONDS);
+    deploymentId = vertx.deployVerticle(executorOf.apply(agentId)).await(10, TimeUnit.SECONDS);
+  }
+
+  Path checkpointDir(String taskId) {
+    return workDir.resolve("meta").resolve(taskId);
+  }
+
+  private static FrameworkInfo framework() {
+    return FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue(FRAMEWORK_ID)).setName("test").build();
+  }
+
+  /** Launches a recoverable task: checkpointed in {@link #checkpointDir}, run under the exit-status wrapper. */
+  void launchCheckpointed(TaskInfo task) {
+    String id = task.getTaskId().getValue();
+    vertx.eventBus().send(Addresses.executor(agentId),
+        new LaunchTask(framework(), task, sandbox(id).toString(), checkpointDir(id).toString()), MesoCodecs.LOCAL);
+  }
+
+  /** Sends RecoverTasks for these tasks, as read back from their checkpoints. */
+  void recover(String... taskIds) throws Exception {
+    List<RecoverTasks.Adopt> adopt = new java.util.ArrayList<>();
+    for (String id : taskIds) {
+      TaskCheckpoint.Recovered r = TaskCheckpoint.read(checkpointDir(id));
+      adopt.add(new RecoverTasks.Adopt(new LaunchTask(r.framework(), r.task(), sandbox(id).toString(),
+          checkpointDir(id).toString()), r.pid(), r.startTime()));
+    }
+    vertx.eventBus().send(Addresses.executor(agentId), new RecoverTasks(adopt), MesoCodecs.LOCAL);
   }
 
   static CommandInfo shell(String script) {

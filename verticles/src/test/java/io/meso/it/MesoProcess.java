@@ -87,6 +87,10 @@ final class MesoProcess implements AutoCloseable {
     return found[0];
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   long pid() {
     return process.pid();
   }

@@ -1,0 +1,163 @@
+package io.meso.executor;
+
+import static io.meso.executor.ExecutorHarness.shell;
+import static io.meso.executor.ExecutorHarness.task;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Recoverable tasks across an executor restart (what a restarted agent does): the executor is
+ * undeployed without killing its tasks, a new one is deployed for the same agent and is sent
+ * {@link RecoverTasks} with what the checkpoint says. Real processes, POSIX isolation.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ExecutorRecoveryTest {
+
+  /** Waits for this file in the sandbox, then exits with the given status. */
+  private static String waitForGoThenExit(int status) {
+    return "echo waiting; while [ ! -f go ]; do sleep 0.02; done; exit " + status;
+  }
+
+  @TempDir
+  Path workDir;
+
+  private ExecutorHarness harness;
+  private final ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.POSIX)
+      .setCleanupDelayMillis(50).setKillTasksOnStop(false).setAdoptedPollMillis(20);
+
+  @BeforeEach
+  void deploy(Vertx vertx) throws Exception {
+    harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
+  }
+
+  private void restartExecutor() throws Exception {
+    harness.restart(agentId -> new ExecutorVerticle(agentId, options));
+  }
+
+  private TaskCheckpoint.Recovered checkpoint(String taskId) throws Exception {
+    return TaskCheckpoint.read(harness.checkpointDir(taskId));
+  }
+
+  private void launchRunning(String taskId, String script) {
+    harness.launchCheckpointed(task(taskId, shell(script)).build());
+    harness.awaitState(taskId, TaskState.TASK_RUNNING);
+  }
+
+  @Test
+  void aCheckpointedLaunchRecordsTheTaskItsPidAndItsExitStatus() throws Exception {
+    harness.launchCheckpointed(task("three", shell("echo \"[$0][$1][$#]\"; exit 3")).build());
+    TaskStatus end = harness.awaitTerminal("three");
+    assertThat(end.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(end.getMessage()).isEqualTo("Command exited with status 3");
+    Path sandbox = harness.sandbox("three");
+    assertThat(Files.readString(sandbox.resolve("exit_status")).trim()).isEqualTo("3");
+    // The script sees no positional parameters, as under sh -c.
+    assertThat(Files.readString(sandbox.resolve("stdout")).trim()).isEqualTo("[meso-task][][0]");
+    TaskCheckpoint.Recovered r = checkpoint("three");
+    assertThat(r.task().getTaskId().getValue()).isEqualTo("three");
+    assertThat(r.framework().getId().getValue()).isEqualTo(ExecutorHarness.FRAMEWORK_ID);
+    assertThat(r.pid()).isPositive();
+    assertThat(r.startTime()).isPositive();
+  }
+
+  @Test
+  void aScriptThatDoesNotParseFailsAsUnderShDashC() {
+    harness.launchCheckpointed(task("bad", shell("if then fi (")).build());
+    TaskStatus end = harness.awaitTerminal("bad");
+    assertThat(end.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(end.getMessage()).isEqualTo("Command exited with status 2");
+  }
+
+  @Test
+  void aTaskKeepsRunningWhileNoExecutorWatchesAndIsAdoptedAndKilled() throws Exception {
+    launchRunning("long", "sleep 60");
+    long pid = checkpoint("long").pid();
+    restartExecutor();
+    assertThat(Procs.alive(pid)).as("the task outlives its executor").isTrue();
+
+    harness.recover("long");
+    harness.kill("long", 5_000, true);
+    TaskStatus end = harness.awaitTerminal("long");
+    assertThat(end.getState()).isEqualTo(TaskState.TASK_KILLED);
+    // SIGTERM reached the task; its wrapper recorded how it ended.
+    assertThat(end.getMessage()).isEqualTo("Command terminated by signal SIGTERM (exit status 143)");
+    assertThat(harness.statesOf("long")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+        TaskState.TASK_KILLING, TaskState.TASK_KILLED);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Procs.inSession(pid).isEmpty());
+  }
+
+  @Test
+  void aTaskThatEndedWhileNoExecutorWatchedReportsTheStatusItRecorded() throws Exception {
+    launchRunning("ends", waitForGoThenExit(7));
+    restartExecutor();
+    Files.writeString(harness.sandbox("ends").resolve("go"), "");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(harness.sandbox("ends").resolve("exit_status"))
+        && !Procs.alive(checkpoint("ends").pid()));
+
+    harness.recover("ends");
+    TaskStatus end = harness.awaitTerminal("ends");
+    assertThat(end.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(end.getMessage()).isEqualTo("Command exited with status 7");
+    assertThat(end.getReason()).isEqualTo(TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED);
+  }
+
+  @Test
+  void anAdoptedTaskThatExitsLaterIsNoticed() throws Exception {
+    launchRunning("later", waitForGoThenExit(0));
+    restartExecutor();
+    harness.recover("later");
+    Files.writeString(harness.sandbox("later").resolve("go"), "");
+    TaskStatus end = harness.awaitTerminal("later");
+    assertThat(end.getState()).isEqualTo(TaskState.TASK_FINISHED);
+    assertThat(harness.statesOf("later")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+        TaskState.TASK_FINISHED);
+  }
+
+  @Test
+  void aTaskKilledWithSigkillWhileNoExecutorWatchedIsNotGuessed() throws Exception {
+    launchRunning("sigkilled", "sleep 60");
+    long pid = checkpoint("sigkilled").pid();
+    restartExecutor();
+    ProcessTree.signal(Procs.inSession(pid), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Procs.inSession(pid).isEmpty());
+
+    harness.recover("sigkilled");
+    TaskStatus end = harness.awaitTerminal("sigkilled");
+    assertThat(end.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(end.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+    assertThat(end.getMessage()).contains("left no exit status");
+    assertThat(Files.exists(harness.sandbox("sigkilled").resolve("exit_status"))).isFalse();
+  }
+
+  @Test
+  void aReusedPidIsNotMistakenForTheTask() throws Exception {
+    launchRunning("reused", "sleep 60");
+    TaskCheckpoint.Recovered r = checkpoint("reused");
+    restartExecutor();
+    // Same pid, another start time: the checkpointed process is not this one.
+    TaskCheckpoint.writePid(harness.checkpointDir("reused"), r.pid(), r.startTime() + 1);
+    assertThat(ProcessTree.alive(r.pid(), r.startTime())).isTrue();
+    assertThat(ProcessTree.alive(r.pid(), r.startTime() + 1)).isFalse();
+
+    harness.recover("reused");
+    TaskStatus end = harness.awaitTerminal("reused");
+    assertThat(end.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+    assertThat(Procs.alive(r.pid())).as("the process with the reused pid is left alone").isTrue();
+    ProcessTree.signal(Procs.inSession(r.pid()), true);
+  }
+}
