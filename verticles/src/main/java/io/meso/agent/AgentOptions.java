@@ -53,6 +53,7 @@ public class AgentOptions {
   private long simulatedTaskDurationMillis = DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
   private boolean sessions = DEFAULT_SESSIONS;
   private boolean checkpoint = DEFAULT_CHECKPOINT;
+  private boolean killTasksOnStop = ExecutorOptions.DEFAULT_KILL_TASKS_ON_STOP;
 
   public AgentOptions() {}
 
@@ -80,6 +81,7 @@ public class AgentOptions {
     simulatedTaskDurationMillis = json.getLong("simulatedTaskDurationMillis", DEFAULT_SIMULATED_TASK_DURATION_MILLIS);
     sessions = json.getBoolean("sessions", DEFAULT_SESSIONS);
     checkpoint = json.getBoolean("checkpoint", DEFAULT_CHECKPOINT);
+    killTasksOnStop = json.getBoolean("killTasksOnStop", ExecutorOptions.DEFAULT_KILL_TASKS_ON_STOP);
   }
 
   public JsonObject toJson() {
@@ -96,7 +98,8 @@ public class AgentOptions {
         .put("isolation", isolation.name())
         .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis)
         .put("sessions", sessions)
-        .put("checkpoint", checkpoint);
+        .put("checkpoint", checkpoint)
+        .put("killTasksOnStop", killTasksOnStop);
     putIfSet(json, "hostname", hostname);
     putIfSet(json, "workDir", workDir);
     putIfSet(json, "resources", resources);
@@ -110,7 +113,8 @@ public class AgentOptions {
         .setIsolation(isolation)
         .setKillGracePeriodMillis(killGracePeriodMillis)
         .setSimulatedTaskDurationMillis(simulatedTaskDurationMillis)
-        .setSessions(sessions);
+        .setSessions(sessions)
+        .setKillTasksOnStop(killTasksOnStop);
   }
 
   /** The host name the agent advertises; null until set (the agent then uses the local host name). */
@@ -252,6 +256,17 @@ public class AgentOptions {
 
   public AgentOptions setCheckpoint(boolean checkpoint) {
     this.checkpoint = checkpoint;
+    return this;
+  }
+
+  /**
+   * Whether stopping the agent (undeploy, SIGTERM) kills its tasks. Without it they keep running
+   * and a restarted agent on the same work dir recovers them (see {@link #isCheckpoint()}).
+   */
+  public boolean isKillTasksOnStop() { return killTasksOnStop; }
+
+  public AgentOptions setKillTasksOnStop(boolean killTasksOnStop) {
+    this.killTasksOnStop = killTasksOnStop;
     return this;
   }
 

@@ -43,6 +43,7 @@ public final class BenchOptions {
   private double allocationIntervalSeconds = DEFAULT_ALLOCATION_INTERVAL_SECONDS;
   private double maxSeconds = DEFAULT_MAX_SECONDS;
   private Isolation isolation = ExecutorOptions.DEFAULT_ISOLATION;
+  private boolean checkpoint = true;
 
   public BenchOptions() {}
 
@@ -177,6 +178,14 @@ public final class BenchOptions {
   }
 
   /** How process-mode agents isolate tasks (AUTO: cgroups where writable, as a real agent does). */
+  /** Process mode: whether agents checkpoint their tasks (as real agents do by default). */
+  public boolean isCheckpoint() { return checkpoint; }
+
+  public BenchOptions setCheckpoint(boolean checkpoint) {
+    this.checkpoint = checkpoint;
+    return this;
+  }
+
   public Isolation getIsolation() { return isolation; }
 
   public BenchOptions setIsolation(Isolation isolation) {
@@ -195,7 +204,8 @@ public final class BenchOptions {
     return mode.flag() + ": " + agents + (agents == 1 ? " agent" : " agents") + " (" + agentResources + "), "
         + tasks + " " + task + " of cpus:" + trim(taskCpus) + ";mem:" + trim(taskMemMb) + ", allocation interval "
         + trim(allocationIntervalSeconds) + " s"
-        + (mode == BenchMode.PROCESS ? ", isolation " + resolvedIsolation().name().toLowerCase(java.util.Locale.ROOT) : "");
+        + (mode == BenchMode.PROCESS ? ", isolation " + resolvedIsolation().name().toLowerCase(java.util.Locale.ROOT)
+            + (checkpoint ? "" : ", no checkpoint") : "");
   }
 
   static String trim(double v) {

@@ -193,7 +193,8 @@ public final class LaunchBench {
         .setWorkDir(root.resolve("agent-" + index).toString())
         .setResources(options.getAgentResources())
         .setExecutorMode(options.getMode() == BenchMode.PROCESS ? ExecutorMode.PROCESS : ExecutorMode.SIMULATED)
-        .setIsolation(options.getIsolation());
+        .setIsolation(options.getIsolation())
+        .setCheckpoint(options.isCheckpoint());
   }
 
   private static <T> T await(Future<T> future, long deadlineNanos, String what) throws Exception {

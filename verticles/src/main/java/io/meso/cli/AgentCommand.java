@@ -22,13 +22,18 @@ public final class AgentCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AgentFlags agent = new AgentFlags();
 
+  @Option(names = "--kill-tasks-on-stop", negatable = false,
+      description = "Kill the agent's tasks when it is stopped (SIGTERM). By default they keep running and an agent "
+          + "restarted with the same --work-dir picks them up again, as after a crash.")
+  boolean killTasksOnStop;
+
   @Override
   public Integer call() throws Exception {
     if (node.join.isEmpty()) {
       System.err.println("meso agent: --join is required: name a master's cluster address, e.g. --join 127.0.0.1:5701");
       return 2;
     }
-    AgentOptions options = agent.toAgentOptions(node.host, port);
+    AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop);
     Vertx vertx;
     try {
       vertx = MesoCluster.start(node.toClusterOptions(true)).toCompletionStage().toCompletableFuture().get();

@@ -71,6 +71,11 @@ public final class BenchCommand implements Callable<Integer> {
           + "cgroups or posix (default: ${DEFAULT-VALUE}).")
   String isolation;
 
+  @Option(names = "--no-checkpoint", negatable = false,
+      description = "Process mode: agents do not checkpoint their tasks (no recovery after an agent restart; "
+          + "tasks run without the exit-status wrapper), to measure what checkpointing costs.")
+  boolean noCheckpoint;
+
   @Option(names = "--max-seconds", paramLabel = "S", defaultValue = "120",
       description = "Give up after this long, start-up included (default: ${DEFAULT-VALUE}).")
   double maxSeconds;
@@ -115,6 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
         options.setAgentResources(agentResources);
       }
       options.setIsolation(isolation(isolation));
+      options.setCheckpoint(!noCheckpoint);
       return options.setTaskCpus(taskCpus).setTaskMemMb(taskMem).setAllocationIntervalSeconds(allocationInterval)
           .setMaxSeconds(maxSeconds).validate();
     } catch (IllegalArgumentException e) {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * Agent recovery from the built jar: {@code kill -9} of an agent JVM with running tasks. The
  * tasks keep running without it; one of them ends while the agent is down; the agent restarted
  * on the same work dir re-adopts the live ones, reports the one that ended with the exit status it
- * recorded, and the framework sees every transition exactly once and nothing lost.
+ * recorded, and the framework sees every transition exactly once and nothing lost. Then a
+ * graceful stop (SIGTERM), which leaves the tasks running as well, and one more restart.
  */
 @Timeout(value = 200, unit = TimeUnit.SECONDS)
 class AgentRestartIT {
@@ -173,6 +174,14 @@ class AgentRestartIT {
     // An adopted task's exit is noticed although it is not the new agent's child.
     Files.writeString(sandbox(id, "ends-after").resolve("go"), "");
     framework.awaitUpdate("ends-after", TaskState.TASK_FINISHED);
+
+    // A graceful stop (SIGTERM) of `meso agent` leaves the tasks running too, for the next agent.
+    agent.signal("TERM");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !agent.isAlive());
+    assertThat(alive(longPid)).isTrue();
+    agent = MesoProcess.start("ar-agent-restarted-again", agentArgs);
+    agent.awaitOutput("meso agent is running", STARTUP);
+    await().atMost(Duration.ofSeconds(30)).until(() -> agents().get(0).getActive());
 
     // And an adopted task can be killed.
     client.kill(TaskID.newBuilder().setValue("long").build(), null).toCompletionStage().toCompletableFuture()
