@@ -37,13 +37,14 @@ public final class KillCommand implements Callable<Integer> {
       description = "The task's framework, needed only when two frameworks use the same task id.")
   String framework;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT", defaultValue = MasterAddress.DEFAULT,
-      description = "The master's API port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
+      description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
+          + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
   @Override
   public Integer call() {
-    SocketAddress address = RunCommand.masterAddress(spec, master);
+    java.util.List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
     if (taskId.isBlank()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "TASK_ID must not be empty");
     }

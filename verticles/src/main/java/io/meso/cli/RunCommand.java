@@ -80,8 +80,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--role", paramLabel = "ROLE", defaultValue = "*", description = "Role to take resources from (default: ${DEFAULT-VALUE}).")
   String role;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT", defaultValue = MasterAddress.DEFAULT,
-      description = "The master's API port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
+      description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
+          + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
@@ -94,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     validate();
-    SocketAddress address = masterAddress(spec, master);
+    List<SocketAddress> address = masterAddresses(spec, master);
     String shell = shellCommand(command);
     String taskId = "run-" + UUID.randomUUID().toString().substring(0, 8);
     String taskName = name != null && !name.isBlank() ? name
@@ -138,9 +139,9 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  static SocketAddress masterAddress(CommandSpec spec, String value) {
+  static List<SocketAddress> masterAddresses(CommandSpec spec, String value) {
     try {
-      return MasterAddress.parse(value);
+      return MasterAddress.parseList(value);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--master: " + e.getMessage());
     }
@@ -244,7 +245,7 @@ public final class RunCommand implements Callable<Integer> {
     private static final Runnable DONE = () -> { };
 
     private final Vertx vertx;
-    private final SocketAddress address;
+    private final List<SocketAddress> address;
     private final OneTaskScheduler.Spec task;
     private final PrintStream out;
     private final PrintStream err;
@@ -258,14 +259,27 @@ public final class RunCommand implements Callable<Integer> {
     private volatile boolean interrupted;
     private volatile String terminalLine;
 
-    Run(Vertx vertx, SocketAddress address, OneTaskScheduler.Spec task, PrintStream out, PrintStream err) {
+    Run(Vertx vertx, List<SocketAddress> address, OneTaskScheduler.Spec task, PrintStream out, PrintStream err) {
       this.vertx = vertx;
       this.address = address;
       this.task = task;
       this.out = out;
       this.err = err;
       this.operator = new GrpcOperatorClient(vertx, address);
-      this.scheduler = new OneTaskScheduler(new GrpcSchedulerClient(vertx, address), task, new OneTaskScheduler.Listener() {
+      GrpcSchedulerClient schedulerClient = new GrpcSchedulerClient(vertx, address);
+      this.scheduler = new OneTaskScheduler(schedulerClient, vertx, task,
+          new OneTaskScheduler.Listener() {
+        @Override
+        public void reconnecting(Throwable cause) {
+          console.add(() -> err.println("meso: lost the master (" + cause.getMessage() + "); reconnecting"));
+        }
+
+        @Override
+        public void reconnected() {
+          console.add(() -> err.println("meso: reconnected to the master at "
+              + MasterAddress.format(schedulerClient.server())));
+        }
+
         @Override
         public void launched(Offer offer) {
           hostname = offer.getHostname();

@@ -37,8 +37,9 @@ public final class TasksCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT", defaultValue = MasterAddress.DEFAULT,
-      description = "The master's API port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
+      description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
+          + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
   @Option(names = {"-a", "--all"}, description = "Include finished tasks.")
@@ -46,7 +47,7 @@ public final class TasksCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SocketAddress address = RunCommand.masterAddress(spec, master);
+    java.util.List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
     PrintStream out = System.out;
     PrintStream err = System.err;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));

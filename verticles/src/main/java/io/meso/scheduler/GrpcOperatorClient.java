@@ -23,61 +23,71 @@ import io.vertx.grpc.client.GrpcClient;
 public final class GrpcOperatorClient {
 
   private final GrpcClient client;
-  private final SocketAddress server;
+  private final MasterEndpoints masters;
+
+  /** A client of several masters: calls go to the one that answered last, and move on while one is unavailable. */
+  public GrpcOperatorClient(Vertx vertx, java.util.List<SocketAddress> masters) {
+    this.client = GrpcCalls.client(vertx);
+    this.masters = new MasterEndpoints(masters);
+  }
 
   public GrpcOperatorClient(Vertx vertx, SocketAddress server) {
-    this.client = GrpcCalls.client(vertx);
-    this.server = server;
+    this(vertx, java.util.List.of(server));
   }
 
   public GrpcOperatorClient(Vertx vertx, String host, int port) {
     this(vertx, SocketAddress.inetSocketAddress(port, host));
   }
 
+  /** The master that answered last. */
   public SocketAddress server() {
-    return server;
+    return masters.current();
+  }
+
+  private <Req, Resp> Future<Resp> unary(io.vertx.grpc.common.ServiceMethod<Resp, Req> method, Req request) {
+    return masters.call(server -> GrpcCalls.unary(client, server, method, request));
   }
 
   /** Sets role weights (each positive and finite). */
   public Future<io.meso.api.SetWeightsResponse> setWeights(io.meso.api.SetWeightsRequest request) {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.SetWeights, request);
+    return unary(OperatorGrpcClient.SetWeights, request);
   }
 
   /** Roles with their weights and dominant shares. */
   public Future<io.meso.api.GetRolesResponse> getRoles() {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetRoles, io.meso.api.GetRolesRequest.getDefaultInstance());
+    return unary(OperatorGrpcClient.GetRoles, io.meso.api.GetRolesRequest.getDefaultInstance());
   }
 
   /** Sets roles' quota (guarantees and limits); the whole request is checked before any of it applies. */
   public Future<io.meso.api.SetQuotaResponse> setQuota(io.meso.api.SetQuotaRequest request) {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.SetQuota, request);
+    return unary(OperatorGrpcClient.SetQuota, request);
   }
 
   public Future<io.meso.api.GetQuotaResponse> getQuota() {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetQuota, io.meso.api.GetQuotaRequest.getDefaultInstance());
+    return unary(OperatorGrpcClient.GetQuota, io.meso.api.GetQuotaRequest.getDefaultInstance());
   }
 
   /** Why agents were not offered to frameworks, counted by reason. */
   public Future<io.meso.api.GetOfferSkipsResponse> getOfferSkips(io.meso.api.GetOfferSkipsRequest request) {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetOfferSkips, request);
+    return unary(OperatorGrpcClient.GetOfferSkips, request);
   }
 
   public Future<io.meso.api.DrainAgentResponse> drainAgent(io.meso.api.DrainAgentRequest request) {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.DrainAgent, request);
+    return unary(OperatorGrpcClient.DrainAgent, request);
   }
 
   public Future<GetStateResponse> getState() {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetState, GetStateRequest.getDefaultInstance());
+    return unary(OperatorGrpcClient.GetState, GetStateRequest.getDefaultInstance());
   }
 
   /** Active tasks, and the terminal ones the master remembers when {@code includeCompleted}. */
   public Future<GetTasksResponse> getTasks(boolean includeCompleted) {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.GetTasks,
+    return unary(OperatorGrpcClient.GetTasks,
         GetTasksRequest.newBuilder().setIncludeCompleted(includeCompleted).build());
   }
 
   public Future<KillTaskResponse> killTask(KillTaskRequest request) {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.KillTask, request);
+    return unary(OperatorGrpcClient.KillTask, request);
   }
 
   public Future<KillTaskResponse> killTask(String taskId) {
@@ -85,7 +95,7 @@ public final class GrpcOperatorClient {
   }
 
   public Future<ReadFileResponse> readFile(ReadFileRequest request) {
-    return GrpcCalls.unary(client, server, OperatorGrpcClient.ReadFile, request);
+    return unary(OperatorGrpcClient.ReadFile, request);
   }
 
   public Future<Void> close() {

@@ -17,23 +17,37 @@ import io.vertx.grpc.common.GrpcStatus;
 public final class GrpcSchedulerClient extends AbstractSchedulerClient {
 
   private final GrpcClient client;
-  private final SocketAddress server;
+  private final MasterEndpoints masters;
+
+  /**
+   * A client of several masters: a subscription and each call go to the master that answered
+   * last, moving on while one is unavailable; after a lost subscription, subscribing again (with
+   * the framework id) reaches whichever master is up.
+   */
+  public GrpcSchedulerClient(Vertx vertx, java.util.List<SocketAddress> masters) {
+    this.client = GrpcCalls.client(vertx);
+    this.masters = new MasterEndpoints(masters);
+  }
 
   public GrpcSchedulerClient(Vertx vertx, SocketAddress server) {
-    this.client = GrpcCalls.client(vertx);
-    this.server = server;
+    this(vertx, java.util.List.of(server));
   }
 
   public GrpcSchedulerClient(Vertx vertx, String host, int port) {
     this(vertx, SocketAddress.inetSocketAddress(port, host));
   }
 
+  /** The master that answered last. */
   public SocketAddress server() {
-    return server;
+    return masters.current();
   }
 
   @Override
   protected Future<Void> openStream(Call subscribe, Stream stream) {
+    return masters.call(server -> openStream(server, subscribe, stream));
+  }
+
+  private Future<Void> openStream(SocketAddress server, Call subscribe, Stream stream) {
     return client.request(server, SchedulerGrpcClient.Subscribe)
         .compose(req -> {
           stream.transport = req;
@@ -69,7 +83,7 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
 
   @Override
   protected Future<Void> send(Call call) {
-    return GrpcCalls.unary(client, server, SchedulerGrpcClient.Send, call).mapEmpty();
+    return masters.call(server -> GrpcCalls.unary(client, server, SchedulerGrpcClient.Send, call)).mapEmpty();
   }
 
   @Override

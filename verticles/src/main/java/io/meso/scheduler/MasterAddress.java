@@ -58,6 +58,39 @@ public final class MasterAddress {
     return SocketAddress.inetSocketAddress(p, host);
   }
 
+  /**
+   * A comma-separated list of masters ({@code m1:5050,m2:5050,m3:5050}), each as {@link #parse};
+   * a client tries them in turn until one answers.
+   *
+   * @throws IllegalArgumentException naming the entry at fault
+   */
+  public static java.util.List<SocketAddress> parseList(String value) {
+    String s = value == null ? "" : value.trim();
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException("the master address is empty; expected HOST:PORT[,HOST:PORT...], e.g. "
+          + DEFAULT);
+    }
+    java.util.List<SocketAddress> addresses = new java.util.ArrayList<>();
+    String[] entries = s.split(",", -1);
+    for (int i = 0; i < entries.length; i++) {
+      if (entries[i].isBlank()) {
+        throw new IllegalArgumentException("master list '" + value + "' has an empty entry (number " + (i + 1)
+            + "); expected HOST:PORT[,HOST:PORT...]");
+      }
+      SocketAddress address = parse(entries[i]);
+      if (addresses.contains(address)) {
+        throw new IllegalArgumentException("master list '" + value + "' names " + format(address) + " twice");
+      }
+      addresses.add(address);
+    }
+    return java.util.List.copyOf(addresses);
+  }
+
+  /** A list of masters as a user would type it. */
+  public static String format(java.util.List<SocketAddress> addresses) {
+    return String.join(",", addresses.stream().map(MasterAddress::format).toList());
+  }
+
   /** {@code host:port} as a user would type it. */
   public static String format(SocketAddress address) {
     String host = address.host();

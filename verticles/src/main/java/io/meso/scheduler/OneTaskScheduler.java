@@ -31,8 +31,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Offers that do not fit are declined with a short filter ({@link #DECLINE_WAITING_SECONDS}),
  * so that resources freed elsewhere come back quickly; once the task is launched, offers are
- * suppressed and any still arriving are declined for long. The framework has failover timeout
- * 0: if this process dies, the master kills the task.
+ * suppressed and any still arriving are declined for long.
+ *
+ * <p>Without a Vertx to time retries, the framework has failover timeout 0 and a lost
+ * subscription fails the run. With one, it has failover timeout {@link #FAILOVER_TIMEOUT_SECONDS}:
+ * when the subscription is lost (the master it used died), it subscribes again with its
+ * framework id every {@link #RESUBSCRIBE_INTERVAL_MILLIS} through the client (which moves on to
+ * another master of its list), and once back asks for the task's state (reconciliation), so no
+ * update is missed; it gives up after the failover timeout. Either way, if this process dies,
+ * the master kills the task (at once, or after the failover timeout).
  */
 public final class OneTaskScheduler {
 
@@ -43,6 +50,14 @@ public final class OneTaskScheduler {
   /** Refuse-seconds for offers that arrive after the task is launched. */
   public static final double DECLINE_LAUNCHED_SECONDS = 3600;
   public static final String FRAMEWORK_NAME = "meso-run";
+  /** How long the master keeps the task of a reconnecting framework; also how long it tries to reconnect. */
+  public static final double FAILOVER_TIMEOUT_SECONDS = 20;
+  public static final long RESUBSCRIBE_INTERVAL_MILLIS = 500;
+  /**
+   * How long one re-subscription may take before it is abandoned and tried again: a master whose
+   * leader just died may hold it until its forward to the dead leader times out.
+   */
+  public static final long RESUBSCRIBE_ATTEMPT_MILLIS = 5_000;
 
   static final Set<TaskState> TERMINAL = EnumSet.of(TaskState.TASK_FINISHED, TaskState.TASK_FAILED,
       TaskState.TASK_KILLED, TaskState.TASK_ERROR, TaskState.TASK_LOST, TaskState.TASK_DROPPED, TaskState.TASK_GONE,
@@ -59,9 +74,16 @@ public final class OneTaskScheduler {
 
     /** Every status update of the task, in order. */
     void update(TaskStatus status);
+
+    /** The subscription was lost and is being re-established ({@code cause} says why). */
+    default void reconnecting(Throwable cause) {}
+
+    /** Subscribed again after {@link #reconnecting}. */
+    default void reconnected() {}
   }
 
   private final SchedulerClient client;
+  private final io.vertx.core.Vertx vertx;
   private final Spec spec;
   private final Listener listener;
   private final Promise<TaskStatus> done = Promise.promise();
@@ -69,9 +91,18 @@ public final class OneTaskScheduler {
   private volatile boolean launched;
   private volatile boolean cancelled;
   private volatile AgentID agentId;
+  private FrameworkInfo info;
+  private long reconnectDeadline;
 
+  /** A scheduler that gives up when its subscription is lost (failover timeout 0). */
   public OneTaskScheduler(SchedulerClient client, Spec spec, Listener listener) {
+    this(client, null, spec, listener);
+  }
+
+  /** With {@code vertx}, a scheduler that re-subscribes when its subscription is lost; see the class comment. */
+  public OneTaskScheduler(SchedulerClient client, io.vertx.core.Vertx vertx, Spec spec, Listener listener) {
     this.client = client;
+    this.vertx = vertx;
     this.spec = spec;
     this.listener = listener;
     this.taskId = TaskID.newBuilder().setValue(spec.taskId()).build();
@@ -90,12 +121,54 @@ public final class OneTaskScheduler {
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder()
         .setName(FRAMEWORK_NAME)
         .setUser(spec.user())
-        .setFailoverTimeout(0)
+        .setFailoverTimeout(vertx == null ? 0 : FAILOVER_TIMEOUT_SECONDS)
         .addRoles(spec.role())
         .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.MULTI_ROLE));
-    client.disconnectHandler(cause -> done.tryFail(cause));
-    client.subscribe(info.build(), this::onEvent).onFailure(done::tryFail);
+    this.info = info.build();
+    client.disconnectHandler(this::disconnected);
+    client.subscribe(this.info, this::onEvent).onFailure(done::tryFail);
     return done.future();
+  }
+
+  private void disconnected(Throwable cause) {
+    if (done.future().isComplete()) {
+      return;
+    }
+    if (vertx == null || client.frameworkId() == null) {
+      done.tryFail(cause);
+      return;
+    }
+    LOG.debug("subscription lost, subscribing again: {}", cause.getMessage());
+    reconnectDeadline = System.nanoTime() + (long) (FAILOVER_TIMEOUT_SECONDS * 1e9);
+    listener.reconnecting(cause);
+    resubscribe(cause);
+  }
+
+  private void resubscribe(Throwable cause) {
+    vertx.setTimer(RESUBSCRIBE_INTERVAL_MILLIS, t -> {
+      if (done.future().isComplete()) {
+        return;
+      }
+      client.subscribe(info.toBuilder().setId(client.frameworkId()).build(), this::onEvent)
+          .timeout(RESUBSCRIBE_ATTEMPT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
+          .onSuccess(id -> {
+            LOG.debug("subscribed again framework_id={}", id.getValue());
+            listener.reconnected();
+            if (launched) {
+              client.reconcile(List.of(io.meso.v1.scheduler.Call.Reconcile.Task.newBuilder().setTaskId(taskId)
+                  .build())).onFailure(err -> LOG.debug("reconcile failed: {}", err.getMessage()));
+            }
+          })
+          .onFailure(err -> {
+            if (System.nanoTime() - reconnectDeadline > 0) {
+              done.tryFail(new ApiException(ApiException.UNAVAILABLE, "lost the master (" + cause.getMessage()
+                  + ") and could not subscribe again within " + (long) FAILOVER_TIMEOUT_SECONDS + "s: "
+                  + err.getMessage()));
+            } else {
+              resubscribe(cause);
+            }
+          });
+    });
   }
 
   /** The task's terminal status (or the failure), the same future {@link #run()} returned. */

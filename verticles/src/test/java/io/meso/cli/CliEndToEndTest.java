@@ -77,6 +77,26 @@ class CliEndToEndTest {
   }
 
   @Test
+  void runWithAListOfMastersSkipsOnesThatAreDown() throws Exception {
+    int down;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      down = s.getLocalPort(); // nothing listens here once closed
+    }
+    try (CliStreams streams = new CliStreams()) {
+      assertThat(Meso.run("run", "--master", "127.0.0.1:" + down + "," + master, "--", "echo via the second")).isZero();
+      assertThat(streams.out()).isEqualTo("via the second\n");
+    }
+    try (CliStreams streams = new CliStreams()) {
+      assertThat(Meso.run("tasks", "--all", "--master", "127.0.0.1:" + down + "," + master)).isZero();
+      assertThat(streams.out()).contains("echo via the second");
+    }
+    try (CliStreams streams = new CliStreams()) {
+      assertThat(Meso.run("tasks", "--master", master + ",," + master)).isEqualTo(2);
+      assertThat(streams.err()).contains("--master").contains("empty entry (number 2)");
+    }
+  }
+
+  @Test
   void runOfASingleShellStringFinishesWithZero() {
     try (CliStreams streams = new CliStreams()) {
       assertThat(Meso.run("run", "--master", master, "--name", "greeting", "--", "echo hi | tr a-z A-Z")).isZero();
@@ -99,8 +119,9 @@ class CliEndToEndTest {
   @Test
   void runTimeoutKillsTheTask() {
     try (CliStreams streams = new CliStreams()) {
-      assertThat(Meso.run("run", "--master", master, "--timeout", "1", "--", "sleep 100")).isEqualTo(124);
-      assertThat(streams.err()).contains("KILLED").contains("timed out after 1s");
+      // The timeout counts from the start, offer included: leave room for an offer on a loaded machine.
+      assertThat(Meso.run("run", "--master", master, "--timeout", "4", "--", "sleep 100")).isEqualTo(124);
+      assertThat(streams.err()).contains("KILLED").contains("timed out after 4s");
     }
   }
 

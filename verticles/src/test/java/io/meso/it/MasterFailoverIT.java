@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * (gRPC, connected to a standby master) runs long and short tasks; the leading master is killed
  * with SIGKILL mid-workload. Another master is elected with a higher fencing token, the agents
  * re-register with their tasks, the framework's subscription is taken over from the registry,
- * every status reaches the framework, and no task is lost or launched twice.
+ * every status reaches the framework, and no task is lost or launched twice. A `meso run` given
+ * all three masters (the leader first) follows to another master and its task completes.
  */
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class MasterFailoverIT {
@@ -166,6 +167,15 @@ class MasterFailoverIT {
       framework.awaitUpdate(id, TaskState.TASK_RUNNING);
     }
 
+    // `meso run` given every master, the leader first: it must follow to another master and finish.
+    String masterList = java.util.stream.Stream.of(leaderIndex, standby, (leaderIndex + 2) % 3)
+        .map(i -> "127.0.0.1:" + httpPorts.get(i)).collect(Collectors.joining(","));
+    MesoProcess run = MesoProcess.start("ha-cli-run", "run", "--master", masterList, "--cpus", "0.1", "--mem", "32",
+        "--", "sh", "-c", "sleep 8; echo survived");
+    agents.add(run); // stopped with the rest
+    await().atMost(STARTUP).pollInterval(Duration.ofMillis(100))
+        .until(() -> Files.readString(run.stderr).contains("RUNNING"));
+
     masters.get(leaderIndex).signal("KILL");
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> leader() != null);
     long[] second = leader();
@@ -202,6 +212,10 @@ class MasterFailoverIT {
       assertThat(framework.updates(id).stream().filter(s -> s.getState() == TaskState.TASK_STARTING)
           .map(TaskStatus::getUuid).distinct().count()).as("distinct TASK_STARTING updates of " + id).isEqualTo(1);
     }
+    assertThat(run.process.waitFor(90, TimeUnit.SECONDS)).as("meso run finished").isTrue();
+    assertThat(run.process.exitValue()).as("meso run's exit code; stderr: " + Files.readString(run.stderr)).isZero();
+    assertThat(Files.readString(run.stdout)).contains("survived");
+    assertThat(Files.readString(run.stderr)).contains("reconnected to the master at");
     client.teardown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     client.close();
   }

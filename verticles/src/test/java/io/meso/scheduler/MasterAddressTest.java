@@ -44,4 +44,27 @@ class MasterAddressTest {
   void formatsBackToWhatWasTyped(String value) {
     assertThat(MasterAddress.format(MasterAddress.parse(value))).isEqualTo(value);
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "127.0.0.1:5050 | 127.0.0.1:5050",
+      "m1:5050,m2:5060,[::1]:5070 | m1:5050,m2:5060,[::1]:5070",
+      "' m1 , m2:1 ' | m1:5050,m2:1"})
+  void parsesAListOfMasters(String value, String formatted) {
+    assertThat(MasterAddress.format(MasterAddress.parseList(value))).isEqualTo(formatted);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "'' | empty",
+      "m1:5050,,m2:5050 | empty entry (number 2)",
+      "m1:5050, | empty entry (number 2)",
+      "m1:5050,m2:0 | port '0'",
+      "m1:5050,m1:5050 | names m1:5050 twice",
+      "m1,m1:5050 | names m1:5050 twice"})
+  void rejectsABadListNamingTheEntry(String value, String expected) {
+    assertThatThrownBy(() -> MasterAddress.parseList(value))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(expected);
+  }
 }

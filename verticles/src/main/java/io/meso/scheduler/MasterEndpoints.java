@@ -1,0 +1,55 @@
+package io.meso.scheduler;
+
+import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The masters a client may talk to, and the one that answered last. A call goes to that one; if
+ * it cannot be reached or is not serving (503: dead, or no leader behind it yet), the next in the
+ * list is tried, once round the list, and the one that answers becomes the current one. Any
+ * master serves clients (a standby forwards to the leader), so this is how clients carry on when
+ * the master they were using dies. Other failures (400, 403, 404, ...) are the answer and are not
+ * retried elsewhere.
+ */
+final class MasterEndpoints {
+
+  private final List<SocketAddress> addresses;
+  private volatile int current;
+
+  MasterEndpoints(List<SocketAddress> addresses) {
+    Objects.requireNonNull(addresses, "addresses");
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("at least one master address is needed");
+    }
+    this.addresses = List.copyOf(addresses);
+  }
+
+  List<SocketAddress> all() {
+    return addresses;
+  }
+
+  /** The master that answered last (the first one until then). */
+  SocketAddress current() {
+    return addresses.get(current);
+  }
+
+  /** Runs {@code attempt} against the current master, moving on to the next ones while they are unavailable. */
+  <T> Future<T> call(Function<SocketAddress, Future<T>> attempt) {
+    return call(attempt, current, addresses.size());
+  }
+
+  private <T> Future<T> call(Function<SocketAddress, Future<T>> attempt, int index, int left) {
+    return attempt.apply(addresses.get(index))
+        .onSuccess(v -> current = index)
+        .recover(err -> {
+          boolean elsewhere = err instanceof ApiException api && api.code() == ApiException.UNAVAILABLE;
+          if (!elsewhere || left <= 1) {
+            return Future.failedFuture(err);
+          }
+          return call(attempt, (index + 1) % addresses.size(), left - 1);
+        });
+  }
+}
