@@ -27,6 +27,18 @@ public final class AgentCommand implements Callable<Integer> {
           + "restarted with the same --work-dir picks them up again, as after a crash.")
   boolean killTasksOnStop;
 
+  static final long NO_MASTER_RETRY_MILLIS = 2_000;
+
+  /** Whether joining failed only because no master (no data member) is in the cluster yet. */
+  static boolean noMasterYet(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof com.hazelcast.partition.NoDataMemberInClusterException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public Integer call() throws Exception {
     if (node.join.isEmpty()) {
@@ -34,14 +46,32 @@ public final class AgentCommand implements Callable<Integer> {
       return 2;
     }
     AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop);
-    Vertx vertx;
-    try {
-      vertx = MesoCluster.start(node.toClusterOptions(true)).toCompletionStage().toCompletableFuture().get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      System.err.println("meso agent: could not join the cluster at " + node.join + ": " + e.getCause().getMessage());
-      System.err.println("Check that a master runs there (meso master) and that --cluster-name matches.");
-      return 2;
+    Vertx vertx = null;
+    boolean told = false;
+    // Vert.x logs a failed cluster start with its stack trace; our one line below says it all.
+    ch.qos.logback.classic.Logger vertxLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vertx.core.impl.VertxImpl");
+    vertxLog.setLevel(ch.qos.logback.classic.Level.OFF);
+    while (vertx == null) {
+      try {
+        vertx = MesoCluster.start(node.toClusterOptions(true)).toCompletionStage().toCompletableFuture().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!noMasterYet(e.getCause())) {
+          System.err.println("meso agent: could not join the cluster at " + node.join + ": " + e.getCause().getMessage());
+          System.err.println("Check that a master runs there (meso master) and that --cluster-name matches.");
+          return 2;
+        }
+        // Agents are lite members: the cluster's data lives on masters. Wait for one, as an agent
+        // waits for a leader.
+        if (!told) {
+          System.err.println("meso agent: no master in the cluster at " + node.join + " yet; retrying every "
+              + NO_MASTER_RETRY_MILLIS / 1000 + "s until one joins (Ctrl-C to stop)");
+          told = true;
+        }
+        Thread.sleep(NO_MASTER_RETRY_MILLIS);
+      }
     }
+    vertxLog.setLevel(null); // back to the configured level
     try {
       Nodes.deployAgent(vertx, options).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * tasks keep running without it; one of them ends while the agent is down; the agent restarted
  * on the same work dir re-adopts the live ones, reports the one that ended with the exit status it
  * recorded, and the framework sees every transition exactly once and nothing lost. Then a
- * graceful stop (SIGTERM), which leaves the tasks running as well, and one more restart.
+ * graceful stop (SIGTERM), which leaves the tasks running as well, and one more restart. (The
+ * agent is started before the master, and waits for it.)
  */
 @Timeout(value = 200, unit = TimeUnit.SECONDS)
 class AgentRestartIT {
@@ -55,16 +56,21 @@ class AgentRestartIT {
   static void start() throws Exception {
     String cluster = "meso-ar-" + UUID.randomUUID();
     httpPort = MesoProcess.freePort();
+    int masterClusterPort = MesoProcess.freePort();
+    workDir = Files.createTempDirectory("meso-ar-agent");
+    agentArgs = new String[] {"agent", "--join", "127.0.0.1:" + masterClusterPort, "--host", "127.0.0.1",
+        "--cluster-name", cluster, "--cluster-port", Integer.toString(MesoProcess.freePort()),
+        "--port", Integer.toString(MesoProcess.freePort()), "--work-dir", workDir.toString(),
+        "--resources", "cpus:2;mem:1024;disk:100"};
+    // The agent starts first: it waits for a master to join rather than giving up.
+    agent = MesoProcess.start("ar-agent", agentArgs);
+    await().atMost(STARTUP).pollInterval(Duration.ofMillis(100))
+        .until(() -> Files.readString(agent.stderr).contains("no master in the cluster"));
     // 1 s pings x 30: the agent stays admitted while it restarts (a partition is MultiProcessIT's case).
     master = MesoProcess.start("ar-master", "master", "--host", "127.0.0.1", "--port", Integer.toString(httpPort),
-        "--cluster-name", cluster, "--cluster-port", Integer.toString(MesoProcess.freePort()),
+        "--cluster-name", cluster, "--cluster-port", Integer.toString(masterClusterPort),
         "--agent-ping-interval", "1", "--agent-ping-timeouts", "30", "--allocation-interval", "0.2");
-    String joined = master.awaitOutput("cluster\\s+(127\\.0\\.0\\.1:\\d+)", STARTUP);
-    workDir = Files.createTempDirectory("meso-ar-agent");
-    agentArgs = new String[] {"agent", "--join", joined, "--host", "127.0.0.1", "--cluster-name", cluster,
-        "--cluster-port", Integer.toString(MesoProcess.freePort()), "--port", Integer.toString(MesoProcess.freePort()),
-        "--work-dir", workDir.toString(), "--resources", "cpus:2;mem:1024;disk:100"};
-    agent = MesoProcess.start("ar-agent", agentArgs);
+    master.awaitOutput("cluster\\s+(127\\.0\\.0\\.1:\\d+)", STARTUP);
     vertx = Vertx.vertx();
     operator = new GrpcOperatorClient(vertx, "127.0.0.1", httpPort);
     await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> agents().size() == 1);
