@@ -30,7 +30,10 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AgentOptions agentOptions = agent.toAgentOptions(host, agentPort); // bad flags fail before anything starts
+    // Bad flags fail before anything starts. No task checkpoints: the master lives in this process
+    // and keeps no registry across runs, so tasks recovered by a next `meso local` would belong to
+    // frameworks no master knows; tasks are killed when it stops.
+    AgentOptions agentOptions = agent.toAgentOptions(host, agentPort).setCheckpoint(false);
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(io.meso.webui.WebUi.vertxMetricsOptions()));
     Nodes.Master master;
     try {
