@@ -152,22 +152,36 @@ function renderAgents() {
     const tasks = [...S.tasks.values()].filter(t => t.agent === id && !TERMINAL.has(t.state)).length;
     const attrs = (a.agent_info.attributes || []).map(x => x.name + ':' + (x.text ? x.text.value : x.scalar ? x.scalar.value : '')).join(', ');
     return '<tr><td>' + esc(id) + '</td><td>' + esc(a.agent_info.hostname) + '</td><td>' + esc(attrs) + '</td><td>'
-      + res(tot) + '</td><td>' + res(used) + '</td><td>' + tasks + '</td><td>' + a.active + '</td></tr>';
+      + res(tot) + '</td><td>' + res(used) + '</td><td>' + tasks + '</td><td>' + a.active + (a.deactivated ? ' (draining)' : '') + '</td></tr>';
   }));
 }
 
 function res(r) { return 'cpus ' + fmt(r.cpus) + ', mem ' + fmt(r.mem) + ', disk ' + fmt(r.disk) + (r.gpus ? ', gpus ' + fmt(r.gpus) : ''); }
 
+// Why agents were not offered to a framework, most frequent reasons first (GET_OFFER_SKIPS, every 2 s at most).
+function skipsOf(id) {
+  if (!S.skipsFetching && (!S.skipsAt || Date.now() - S.skipsAt > 2000)) {
+    S.skipsFetching = true;
+    call('GET_OFFER_SKIPS').then(d => {
+      S.skips = new Map((d.get_offer_skips.frameworks || []).map(f => [f.framework_id.value, f.counts || []]));
+      S.skipsAt = Date.now();
+    }).catch(() => {}).finally(() => { S.skipsFetching = false; if ((location.hash || '').startsWith('#frameworks')) renderFrameworks(); });
+  }
+  const counts = ((S.skips && S.skips.get(id)) || []).filter(c => +c.count > 0).sort((a, b) => b.count - a.count);
+  return counts.slice(0, 3).map(c => c.reason.toLowerCase().replace(/_/g, ' ') + ' ' + c.count).join(', ');
+}
+
 function renderFrameworks() {
   const totalCpus = S.metrics['master/cpus_total'] || 0, totalMem = S.metrics['master/mem_total'] || 0;
   table($('frameworks-table'), [['id', 'Id'], ['name', 'Name'], ['roles', 'Roles'], ['share', 'Dominant share'],
-    ['tasks', 'Active tasks'], ['connected', 'Connected'], ['actions', '']],
+    ['tasks', 'Active tasks'], ['connected', 'Connected'], ['skips', 'Not offered because'], ['actions', '']],
   [...S.frameworks.values()].map(f => {
     const i = f.framework_info, id = i.id.value, used = scalars(f.allocated_resources);
     const share = Math.max(totalCpus ? used.cpus / totalCpus : 0, totalMem ? used.mem / totalMem : 0);
     const tasks = [...S.tasks.values()].filter(t => t.framework === id && !TERMINAL.has(t.state)).length;
     return '<tr><td>' + esc(id) + '</td><td>' + esc(i.name) + '</td><td>' + esc((i.roles || [i.role || '*']).join(', '))
-      + '</td><td>' + fmt(share * 100) + '%</td><td>' + tasks + '</td><td>' + f.connected + '</td><td><button data-teardown="'
+      + '</td><td>' + fmt(share * 100) + '%</td><td>' + tasks + '</td><td>' + f.connected + '</td><td>' + esc(skipsOf(id))
+      + '</td><td><button data-teardown="'
       + esc(id) + '">Tear down</button></td></tr>';
   }));
 }

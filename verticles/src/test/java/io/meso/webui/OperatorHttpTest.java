@@ -230,6 +230,32 @@ class OperatorHttpTest {
   }
 
   @Test
+  void offerSkipsExplainWhyAFrameworkGetsNoOffers() throws Exception {
+    GrpcSchedulerClient quiet = new GrpcSchedulerClient(vertx, "127.0.0.1", port);
+    try {
+      String quietId = quiet.subscribe(FrameworkInfo.newBuilder().setName("webui-quiet").setUser("").build(),
+          e -> { }).await(30, TimeUnit.SECONDS).getValue();
+      quiet.suppress("*").await(30, TimeUnit.SECONDS);
+      // Every allocation run now counts the agent as skipped for it: SUPPRESSED, or NO_FREE_RESOURCES
+      // while the other framework of this class holds all of the agent in offers it has not answered.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonObject skips = post("application/json", "{\"type\":\"GET_OFFER_SKIPS\"}").json();
+        assertThat(skips.getString("type")).isEqualTo("GET_OFFER_SKIPS");
+        JsonObject mine = skips.getJsonObject("get_offer_skips").getJsonArray("frameworks").stream()
+            .map(f -> (JsonObject) f)
+            .filter(f -> f.getJsonObject("framework_id").getString("value").equals(quietId))
+            .findFirst().orElseThrow();
+        assertThat(mine.getJsonArray("counts").stream().map(c -> (JsonObject) c)
+            .filter(c -> Long.parseLong(String.valueOf(c.getValue("count"))) > 0).map(c -> c.getString("reason")))
+            .containsAnyOf("SUPPRESSED", "NO_FREE_RESOURCES");
+      });
+      quiet.teardown().await(30, TimeUnit.SECONDS);
+    } finally {
+      quiet.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void v1BadInputIsRefusedWithAClearMessage() throws Exception {
     Resp get = get("/api/v1");
     assertThat(get.status()).isEqualTo(405);

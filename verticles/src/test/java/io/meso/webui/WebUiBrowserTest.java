@@ -93,6 +93,13 @@ class WebUiBrowserTest {
         .contains("TASK_STAGING", "TASK_RUNNING", "TASK_FINISHED");
     assertThat(browser.eval("window.__notReloaded === true")).isEqualTo(true);
 
+    // The frameworks page says why the framework gets no offers now: it holds the agent's rest in
+    // offers it has not answered, so the allocator has nothing free to offer it.
+    browser.eval("location.hash = '#frameworks'");
+    await().atMost(WAIT).until(() -> browser.text(
+        "[...document.querySelectorAll('#frameworks-table tr')].filter(r => r.textContent.includes('"
+            + frameworkId + "')).map(r => r.textContent).join()").contains("no free resources"));
+
     browser.eval("location.hash = '#overview'");
     await().atMost(WAIT).until(() -> browser.text("document.getElementById('counts').textContent")
         .contains("TASK_FINISHED"));

@@ -53,6 +53,11 @@ public final class MasterClient {
     return call("GetQuota", io.meso.api.GetQuotaRequest.getDefaultInstance());
   }
 
+  /** Why agents were not offered to each framework, counted by reason (the allocator's explanation). */
+  public Future<io.meso.api.GetOfferSkipsResponse> offerSkips() {
+    return call("GetOfferSkips", io.meso.api.GetOfferSkipsRequest.getDefaultInstance());
+  }
+
   /** The HTTP status for a failed call: the master's own code, or 503 when no master answered. */
   public static int status(Throwable err) {
     if (err instanceof ReplyException reply) {

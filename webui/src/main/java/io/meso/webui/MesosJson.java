@@ -110,6 +110,7 @@ final class MesosJson {
         .put("pid", "slave(1)@" + a.getAgentInfo().getHostname() + ":" + a.getAgentInfo().getPort())
         .put("registered_time", a.getRegisteredTime())
         .put("active", a.getActive())
+        .put("deactivated", a.getDraining())
         .put("attributes", attributes)
         .put("resources", resources(a.getTotalList()))
         .put("used_resources", resources(a.getUsedList()))
@@ -235,11 +236,16 @@ final class MesosJson {
       agents.add(new JsonObject()
           .put("agent_info", proto(a.getAgentInfo()))
           .put("active", a.getActive())
+          .put("deactivated", a.getDraining())
           .put("version", state.getMasterInfo().getVersion())
           .put("registered_time", new JsonObject().put("nanoseconds", (long) (a.getRegisteredTime() * 1e9)))
           .put("total_resources", protos(a.getTotalList()))
           .put("allocated_resources", protos(a.getUsedList()))
           .put("offered_resources", protos(a.getOfferedList())));
+      if (a.getDraining()) {
+        // As Mesos 1.9+: a draining agent is deactivated and carries its drain state.
+        agents.getJsonObject(agents.size() - 1).put("drain_info", new JsonObject().put("state", "DRAINING"));
+      }
     }
     return new JsonObject().put("agents", agents).put("recovered_agents", new JsonArray());
   }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * router. Mesos-shaped: {@code /state} ({@code /master/state}), {@code /state-summary},
  * {@code /metrics/snapshot}, {@code /redirect}, {@code POST /api/v1} (GET_STATE, GET_AGENTS,
  * GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_METRICS, KILL_TASK, TEARDOWN and SUBSCRIBE as a
- * RecordIO stream), {@code /files/browse|read|download}; plus {@code /metrics} (Prometheus),
+ * RecordIO stream; and Meso's GET_OFFER_SKIPS: why agents were not offered to each framework),
+ * {@code /files/browse|read|download}; plus {@code /metrics} (Prometheus),
  * {@code /livez}, {@code /readyz}, {@code /ui/events} (server-sent events) and the UI at
  * {@code /}. Everything goes to the master over the event bus ({@link Addresses#OPERATOR},
  * {@link Addresses#MASTER_EVENTS}); nothing here holds cluster state.
@@ -50,7 +51,8 @@ public final class WebUi {
   private static final long MAX_READ = 1 << 20;
   private static final long HEARTBEAT_MILLIS = 15_000;
   private static final List<String> CALLS = List.of("GET_STATE", "GET_AGENTS", "GET_FRAMEWORKS", "GET_TASKS",
-      "GET_ROLES", "GET_METRICS", "GET_HEALTH", "GET_VERSION", "KILL_TASK", "TEARDOWN", "SUBSCRIBE");
+      "GET_ROLES", "GET_METRICS", "GET_HEALTH", "GET_VERSION", "KILL_TASK", "TEARDOWN", "SUBSCRIBE",
+      "GET_OFFER_SKIPS");
 
   private final Vertx vertx;
   private final MasterClient master;
@@ -251,6 +253,10 @@ public final class WebUi {
                 .put("get_roles", MesosJson.getRoles(state.result(), roles.result(), quotas.result()))))
             .onFailure(e -> failed(ctx, e));
       }
+      case "GET_OFFER_SKIPS" -> master.offerSkips()
+          .onSuccess(r -> json(ctx, 200, new JsonObject().put("type", callType)
+              .put("get_offer_skips", MesosJson.proto(r))))
+          .onFailure(e -> failed(ctx, e));
       case "GET_METRICS" -> master.metrics()
           .onSuccess(m -> json(ctx, 200, new JsonObject().put("type", callType).put("get_metrics", MesosJson.getMetrics(m))))
           .onFailure(e -> failed(ctx, e));
