@@ -199,8 +199,13 @@ public class AgentVerticle extends VerticleBase {
     if (checkpointing && recoveredId) {
       tasks = TaskCheckpoint.recoverAll(dir);
     } else if (!recoveredId) {
-      // An agent that never registered ran no task: whatever is there belongs to no one.
+      // Without its id the agent is a new one: tasks checkpointed under an old identity belong to
+      // no master's view of this agent. Kill what is left of them, as Mesos does on a fresh start.
       for (TaskCheckpoint.Recovered stale : TaskCheckpoint.recoverAll(dir)) {
+        if (TaskCheckpoint.killLeftovers(stale)) {
+          LOG.info("killed a task left by a previous agent identity task_id={} pid={}",
+              stale.task().getTaskId().getValue(), stale.pid());
+        }
         TaskCheckpoint.remove(stale.dir());
       }
     }

@@ -206,6 +206,20 @@ public final class TaskCheckpoint {
     return new Recovered(dir, framework, task, pid, start, List.copyOf(updates), List.copyOf(unacknowledged));
   }
 
+  /**
+   * Kills what is left of a checkpointed task that will not be recovered (its agent came back
+   * with a new identity): its leader's session, if that pid still names the task's leader.
+   * Returns whether anything was signalled.
+   */
+  public static boolean killLeftovers(Recovered r) {
+    if (r.pid() <= 0 || !ProcessTree.alive(r.pid(), r.startTime())) {
+      return false;
+    }
+    java.util.Set<Long> members = ProcessTree.members(r.pid());
+    ProcessTree.signal(members, true);
+    return !members.isEmpty();
+  }
+
   /** The exit status the task's wrapper recorded in its sandbox, or null when there is none (or it is unreadable). */
   static Integer exitStatus(Path sandbox) {
     try {

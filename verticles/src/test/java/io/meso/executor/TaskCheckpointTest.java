@@ -106,4 +106,26 @@ class TaskCheckpointTest {
     Files.writeString(workDir.resolve("exit_status"), "13x");
     assertThat(TaskCheckpoint.exitStatus(workDir)).isNull();
   }
+
+  @Test
+  void leftoversAreKilledOnlyWhenThePidStillNamesTheTask() throws Exception {
+    Process sleeper = new ProcessBuilder("setsid", "sleep", "60").start();
+    try {
+      long pid = sleeper.pid();
+      org.awaitility.Awaitility.await().until(() -> ProcessTree.startTime(pid) > 0);
+      long start = ProcessTree.startTime(pid);
+      Path dir = TaskCheckpoint.dir(workDir, "fw/1", "left");
+      TaskCheckpoint.writeLaunch(dir, FRAMEWORK, task("left"));
+
+      TaskCheckpoint.writePid(dir, pid, start + 1); // another process's start time: a reused pid
+      assertThat(TaskCheckpoint.killLeftovers(TaskCheckpoint.read(dir))).isFalse();
+      assertThat(sleeper.isAlive()).isTrue();
+
+      TaskCheckpoint.writePid(dir, pid, start);
+      assertThat(TaskCheckpoint.killLeftovers(TaskCheckpoint.read(dir))).isTrue();
+      assertThat(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
 }
