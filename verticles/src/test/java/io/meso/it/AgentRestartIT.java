@@ -131,11 +131,35 @@ class AgentRestartIT {
 
   @Test
   void tasksSurviveKillDashNineOfTheirAgentAndAreRecovered() throws Exception {
+    // First a framework that does not acknowledge: its task's terminal update stays in flight.
+    GrpcSchedulerClient silentClient = new GrpcSchedulerClient(vertx, "127.0.0.1", httpPort);
+    FrameworkRecorder silent = new FrameworkRecorder(silentClient).autoAck(false);
+    silentClient.subscribe(FrameworkInfo.newBuilder().setName("agent-restart-silent")
+        .setUser("").setFailoverTimeout(600).build(), silent::onEvent).toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    Offer silentOffer = silent.awaitOffer(0);
+    silentClient.accept(List.of(silentOffer.getId()), List.of(Launches.launch(
+            Launches.task("unacknowledged", silentOffer, "true", 0.1, 32))), null)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // It wants nothing more: it suppresses offers (and hands back, below, any it got meanwhile).
+    silentClient.suppress("*").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    TaskStatus unacked = silent.awaitUpdate("unacknowledged", TaskState.TASK_STARTING);
+    assertThat(unacked.hasUuid()).isTrue();
+
     GrpcSchedulerClient client = new GrpcSchedulerClient(vertx, "127.0.0.1", httpPort);
     FrameworkRecorder framework = new FrameworkRecorder(client);
     FrameworkID id = client.subscribe(FrameworkInfo.newBuilder().setName("agent-restart").setUser("")
         .setFailoverTimeout(600).build(), framework::onEvent).toCompletionStage().toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
+    java.util.Set<String> handedBack = new java.util.HashSet<>();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (Offer extra : silent.offers().subList(1, silent.offers().size())) {
+        if (handedBack.add(extra.getId().getValue())) {
+          silentClient.decline(List.of(extra.getId()), 3600);
+        }
+      }
+      return !framework.offers().isEmpty();
+    });
     Offer offer = framework.awaitOffer(0);
     String waitForGo = "while [ ! -f go ]; do sleep 0.05; done; exit ";
     client.accept(List.of(offer.getId()), List.of(Launches.launch(
@@ -168,6 +192,18 @@ class AgentRestartIT {
     assertThat(agents()).hasSize(1);
     assertThat(agents().get(0).getAgentInfo().getId().getValue()).isEqualTo(agentId);
     assertThat(agents().get(0).getActive()).isTrue();
+
+    // The update that was in flight when the agent died comes again, the same update (same uuid),
+    // and once acknowledged the rest follow.
+    await().atMost(Duration.ofSeconds(60)).until(() -> silent.updates("unacknowledged").stream()
+        .filter(s -> s.getUuid().equals(unacked.getUuid())).count() >= 2);
+    silent.autoAck(true);
+    silentClient.acknowledge(unacked).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    silent.awaitUpdate("unacknowledged", TaskState.TASK_FINISHED);
+    assertThat(silent.updates("unacknowledged").stream().map(TaskStatus::getState).distinct().toList())
+        .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    silentClient.teardown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    silentClient.close();
 
     // The live tasks were re-adopted: still running, still known to the master.
     assertThat(alive(longPid)).isTrue();
