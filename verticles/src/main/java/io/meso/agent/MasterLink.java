@@ -13,10 +13,18 @@ import org.slf4j.LoggerFactory;
  * {@code Addresses.MASTER}, retried with {@link Backoff} until a master answers (no master yet,
  * a failover in progress, a timeout), and the ping watchdog: without a ping for the ping
  * timeout the master is presumed gone and the agent re-registers. Event-loop confined.
+ *
+ * <p>A request that times out is sent again with twice the timeout (up to
+ * {@value #MAX_TIMEOUT_FACTOR} times the configured one): a master busy admitting thousands of
+ * agents after a failover is slow, not gone, and each early retry would only add to its queue a
+ * duplicate it has to process in full. A new leader's announcement supersedes any attempt in
+ * flight (whose reply, if it ever comes, is ignored) and starts afresh at the configured timeout.
  */
 final class MasterLink {
 
   private static final Logger LOG = LoggerFactory.getLogger(MasterLink.class);
+  /** A timed-out request is retried with twice the timeout, up to this many times the configured one (a power of 2). */
+  static final int MAX_TIMEOUT_FACTOR = 8;
 
   /** What the agent provides and hears. */
   interface Listener {
@@ -35,7 +43,6 @@ final class MasterLink {
   private final AgentOptions options;
   private final Listener listener;
   private final Backoff backoff;
-  private final DeliveryOptions delivery;
   private boolean connected;
   private boolean registering;
   private boolean closed;
@@ -43,6 +50,10 @@ final class MasterLink {
   private long retryTimer = -1;
   private long watchdog = -1;
   private long pingTimeoutMillis;
+  /** The current attempt; completions of earlier (superseded) attempts are ignored. */
+  private long attempt;
+  /** Attempts of this registration that timed out in a row. */
+  private int timeouts;
 
   MasterLink(Vertx vertx, String agentId, AgentOptions options, Listener listener) {
     this.vertx = vertx;
@@ -50,7 +61,6 @@ final class MasterLink {
     this.options = options;
     this.listener = listener;
     this.backoff = new Backoff(options.getRegistrationBackoffInitialMillis(), options.getRegistrationBackoffMaxMillis());
-    this.delivery = new DeliveryOptions().setSendTimeout(options.getRegistrationTimeoutMillis());
     this.pingTimeoutMillis = options.getPingTimeoutMillis();
   }
 
@@ -66,7 +76,15 @@ final class MasterLink {
     registering = true;
     loggedWaiting = false;
     backoff.reset();
+    timeouts = 0;
     attempt();
+  }
+
+  /** How long the next registration request waits for the master's answer. */
+  long requestTimeoutMillis() {
+    long base = options.getRegistrationTimeoutMillis();
+    long factor = 1L << Math.min(timeouts, Integer.numberOfTrailingZeros(MAX_TIMEOUT_FACTOR));
+    return base > Long.MAX_VALUE / factor ? Long.MAX_VALUE : base * factor;
   }
 
   /** A ping arrived: re-arm the watchdog, or re-register when the master does not know us. */
@@ -91,10 +109,12 @@ final class MasterLink {
     }
     if (connected) {
       lost("a new leading master was elected at " + address);
-    } else if (registering && retryTimer >= 0) {
+    } else if (registering) {
+      // Waiting for a retry, or for the answer to a request that may have gone to the old leader.
       cancel(retryTimer);
       retryTimer = -1;
       backoff.reset();
+      timeouts = 0;
       attempt();
     }
   }
@@ -112,8 +132,10 @@ final class MasterLink {
     }
     Object message = listener.registration();
     String kind = message.getClass().getSimpleName();
+    long self = ++attempt;
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis());
     vertx.eventBus().request(Addresses.MASTER, message, delivery).onComplete(ar -> {
-      if (closed) {
+      if (closed || self != attempt || !registering) {
         return;
       }
       Double interval = ar.succeeded() ? listener.registered(ar.result().body()) : null;
@@ -124,6 +146,10 @@ final class MasterLink {
         pingTimeoutMillis = Math.max(options.getPingTimeoutMillis(), (long) (interval * 2_000));
         armWatchdog();
         return;
+      }
+      if (ar.failed() && ar.cause() instanceof ReplyException re
+          && re.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT) {
+        timeouts++;
       }
       long delay = backoff.next();
       String why = ar.failed() ? describe(ar.cause()) : "unexpected reply " + ar.result().body().getClass().getSimpleName();

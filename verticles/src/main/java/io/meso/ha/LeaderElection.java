@@ -1,9 +1,21 @@
 package io.meso.ha;
 
+import com.hazelcast.cluster.Address;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.cp.CPGroup;
 import com.hazelcast.cp.lock.FencedLock;
 import com.hazelcast.cp.lock.exception.LockOwnershipLostException;
+import com.hazelcast.cp.session.CPSession;
+import com.hazelcast.cp.session.CPSessionManagementService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +32,18 @@ import org.slf4j.LoggerFactory;
  * {@value #LEADER_KEY} (agents, clients, the CLI and redirects read it with {@link #leader}) and
  * its term is recorded in {@value #TERMS_MAP} (fence to candidate id), which tests use to check
  * that terms never overlap.
+ *
+ * <p>Fast failover: a leader that dies keeps the lock until its CP session expires (the session
+ * time-to-live, {@code --leader-session-timeout}). To not wait that long, every candidate
+ * listens for Hazelcast removing a (non-lite) member from the cluster, which happens as soon as
+ * its connections are refused (a killed process) or it missed heartbeats for
+ * {@code hazelcast.max.no.heartbeat.seconds} (a dead host), and then force-closes the CP
+ * sessions that member owned in the lock's CP group, which frees the lock at once. Only sessions
+ * of a member that is no longer in the cluster are closed, so a live member's lock is never
+ * taken away. A leader that is alive but cut off from the others is removed by them the same
+ * way: it loses its session (and learns so at its next check of the lock, or cannot reach the
+ * CP group and is deposed), and the fencing token of its successor makes the registry refuse
+ * its writes in the meantime, exactly as after a session expiry.
  */
 public final class LeaderElection implements AutoCloseable {
 
@@ -32,11 +56,20 @@ public final class LeaderElection implements AutoCloseable {
   /** Clustered address on which a new leader announces itself (body: its HTTP host:port); agents re-register on it. */
   public static final String ELECTED_ADDRESS = "meso.master.elected";
 
+  /** The CP group of the leader lock (and so of the sessions that hold it). */
+  public static final String LOCK_GROUP = CPGroup.DEFAULT_GROUP_NAME;
+
   /** What a candidate hears; called on the election thread (hand work over to an event loop). */
   public interface Listener {
     void elected(long fence);
 
     void deposed(String why);
+
+    /**
+     * This candidate force-closed the CP session {@code sessionId} of {@code member}, which left
+     * the cluster (called on a Hazelcast thread; for logs and tests).
+     */
+    default void sessionClosed(String member, long sessionId) {}
   }
 
   private final HazelcastInstance hazelcast;
@@ -47,6 +80,7 @@ public final class LeaderElection implements AutoCloseable {
   private volatile boolean closed;
   private volatile long fence = -1;
   private Thread thread;
+  private UUID membershipRegistration;
 
   public LeaderElection(HazelcastInstance hazelcast, String candidateId, String address, Listener listener) {
     this(hazelcast, candidateId, address, listener, 500);
@@ -71,6 +105,17 @@ public final class LeaderElection implements AutoCloseable {
 
   public synchronized LeaderElection start() {
     if (thread == null) {
+      membershipRegistration = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {}
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          if (!closed && !event.getMember().isLiteMember()) {
+            closeSessionsOf(event.getMember());
+          }
+        }
+      });
       thread = new Thread(this::run, "meso-leader-election");
       thread.setDaemon(true);
       thread.start();
@@ -141,6 +186,59 @@ public final class LeaderElection implements AutoCloseable {
     }
   }
 
+  /**
+   * Force-closes the CP sessions that {@code gone} (a member Hazelcast removed from the cluster)
+   * owns in the lock's group, so a lock it held is free now rather than when its session
+   * expires. Sessions are matched by the member's address and skipped if a member with that
+   * address is (again) in the cluster. Every candidate does this; closing a closed session is a
+   * no-op. Completes with the number of sessions this call closed; failures only delay the
+   * failover to the session expiry, so they are logged, not thrown.
+   */
+  CompletionStage<Integer> closeSessionsOf(Member gone) {
+    Address address = gone.getAddress();
+    CPSessionManagementService sessions;
+    try {
+      sessions = hazelcast.getCPSubsystem().getCPSessionManagementService();
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(0);
+    }
+    return sessions.getAllSessions(LOCK_GROUP).thenCompose(all -> {
+      List<CompletableFuture<Integer>> closing = new ArrayList<>();
+      for (CPSession session : all) {
+        if (session.endpointType() != CPSession.CPSessionOwnerType.SERVER || !address.equals(session.endpoint())
+            || isMember(address)) {
+          continue;
+        }
+        long id = session.id();
+        closing.add(sessions.forceCloseSession(LOCK_GROUP, id).toCompletableFuture().thenApply(done -> {
+          if (done) {
+            LOG.info("closed the CP session of member {} that left the cluster session={} (its locks are free now)",
+                address, id);
+            listener.sessionClosed(address.getHost() + ":" + address.getPort(), id);
+          }
+          return done ? 1 : 0;
+        }));
+      }
+      return CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
+          .thenApply(v -> closing.stream().mapToInt(CompletableFuture::join).sum());
+    }).exceptionally(e -> {
+      if (!closed) {
+        LOG.warn("could not close the CP sessions of member {} that left the cluster ({}); its leader lock, if it "
+            + "held it, is free when its session expires", address, e.toString());
+      }
+      return 0;
+    });
+  }
+
+  private boolean isMember(Address address) {
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      if (address.equals(m.getAddress())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void depose(String why) {
     fence = -1;
     listener.deposed(why);
@@ -149,5 +247,13 @@ public final class LeaderElection implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    UUID registration = membershipRegistration;
+    if (registration != null) {
+      try {
+        hazelcast.getCluster().removeMembershipListener(registration);
+      } catch (RuntimeException ignored) {
+        // The member is shutting down.
+      }
+    }
   }
 }

@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,15 +18,32 @@ import java.util.concurrent.CompletionStage;
  * wrote. A new leader {@link #claim claims} every section when it loads it, which raises all
  * entries to its token. Running tasks are never stored here: they are re-learned from agents.
  *
- * <p>Sections in use: {@value #FRAMEWORKS} (framework id to {@link RegistryFramework}),
- * {@value #AGENTS} (agent id to AgentInfo with its status). Others (weights, quotas,
- * reservations, maintenance) can add their own section with the same calls.
+ * <p>A deposed leader cannot insert new keys either, in two layers. (1) Every write first reads
+ * the token the election published ({@link LeaderElection#LEADER_MAP}, one map read) and is
+ * refused, without writing, when a newer leader was elected; the entry processor re-checks that
+ * token. (2) What is left is a race: a deposed leader read the old token just before the new
+ * leader published its own, and its insert lands after the new leader claimed the section. Such
+ * an entry still carries the deposed token, lower than the new leader's: the claiming leader
+ * does not load it (it loads only what its claim raised), and every section remembers the token
+ * of the last leader that finished claiming it ({@value #CLAIMED_MAP}), below which the next
+ * claim deletes entries instead of raising them, so they are never loaded by anyone.
+ *
+ * <p>Sections in use: {@value #FRAMEWORKS} (framework id to FrameworkInfo and subscription address, see {@link RegistryEntries}),
+ * {@value #AGENTS} (agent id to AgentInfo with its status), {@value #ROLES} (role weights and
+ * quotas, {@link RegistryEntries#WEIGHTS_KEY} and {@link RegistryEntries#QUOTAS_KEY}),
+ * {@value #MAINTENANCE} (agent id of every draining agent) and "reservations".
  */
 public final class Registry {
 
   public static final String FRAMEWORKS = "frameworks";
   public static final String AGENTS = "agents";
+  /** Role weights and quotas (one key each, the whole table: an operator call is one write). */
+  public static final String ROLES = "roles";
+  /** Agents draining for maintenance (agent id to a DrainAgentRequest). */
+  public static final String MAINTENANCE = "maintenance";
   static final String PREFIX = "meso.registry.";
+  /** Per section: the token of the last leader that finished claiming it. */
+  static final String CLAIMED_MAP = PREFIX + "claimed";
 
   private final HazelcastInstance hazelcast;
 
@@ -37,35 +55,67 @@ public final class Registry {
   public record Fenced(long fence, byte[] value) implements Serializable {}
 
   private IMap<String, Fenced> map(String section) {
+    checkSection(section);
+    return hazelcast.getMap(PREFIX + section);
+  }
+
+  private static void checkSection(String section) {
     if (section == null || !section.matches("[a-z][a-z0-9-]*")) {
       throw new IllegalArgumentException("registry section '" + section + "' is invalid; expected lower-case "
           + "letters, digits and '-', starting with a letter");
     }
-    return hazelcast.getMap(PREFIX + section);
+    if (RESERVED.contains(section)) {
+      throw new IllegalArgumentException("registry section '" + section + "' is reserved (the election and the "
+          + "registry keep their own records under " + RESERVED + "); choose another name");
+    }
   }
 
-  /** Stores {@code value} (null removes) under {@code key}; completes with false if a newer leader wrote it. */
+  /** Map names under {@value #PREFIX} that are not sections. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("leader", "terms", "claimed");
+
+  /**
+   * Stores {@code value} (null removes) under {@code key}; completes with false, writing nothing,
+   * if a newer leader was elected or wrote the entry.
+   */
   public CompletionStage<Boolean> put(long fence, String section, String key, byte[] value) {
     if (fence < 0) {
       throw new IllegalArgumentException("fence is " + fence + "; only a leader (fence >= 0) writes the registry");
     }
-    return map(section).submitToKey(key, new FencedPut(fence, value));
+    if (key == null || key.isEmpty()) {
+      throw new IllegalArgumentException("registry key is empty; expected an id");
+    }
+    IMap<String, Fenced> map = map(section);
+    IMap<String, LeaderElection.LeaderRecord> leader = hazelcast.getMap(LeaderElection.LEADER_MAP);
+    return leader.getAsync(LeaderElection.LEADER_KEY).thenCompose(published -> {
+      long newest = published == null ? -1 : published.fence();
+      if (newest > fence) {
+        return CompletableFuture.completedFuture(false);
+      }
+      return map.submitToKey(key, new FencedPut(fence, value, false, newest));
+    });
   }
 
   public CompletionStage<Boolean> remove(long fence, String section, String key) {
     return put(fence, section, key, null);
   }
 
-  /** Raises every entry of the section to {@code fence} and returns the section's contents (blocking: not on an event loop). */
+  /**
+   * Raises every entry of the section to {@code fence} and returns what it raised (blocking: not
+   * on an event loop). Entries below the token of the last leader that finished claiming the
+   * section were inserted by a deposed leader after that claim: they are deleted, not returned.
+   */
   public Map<String, byte[]> claim(long fence, String section) {
     IMap<String, Fenced> map = map(section);
-    Map<String, Boolean> results = map.executeOnEntries(new FencedPut(fence, null, true));
+    IMap<String, Long> claimed = hazelcast.getMap(CLAIMED_MAP);
+    Long floor = claimed.get(section);
+    Map<String, Boolean> results = map.executeOnEntries(new FencedPut(fence, null, true, floor == null ? -1 : floor));
     Map<String, byte[]> out = new LinkedHashMap<>();
     for (Map.Entry<String, Fenced> e : map.entrySet()) {
-      if (Boolean.TRUE.equals(results.get(e.getKey())) || e.getValue().fence() <= fence) {
+      if (Boolean.TRUE.equals(results.get(e.getKey())) && e.getValue().fence() == fence) {
         out.put(e.getKey(), e.getValue().value());
       }
     }
+    claimed.executeOnKey(section, new RaiseTo(fence));
     return out;
   }
 
@@ -76,21 +126,27 @@ public final class Registry {
     return out;
   }
 
-  /** Writes (or claims) an entry unless a higher token already wrote it; runs on the entry's partition. */
+  /**
+   * Writes (or claims) an entry unless a higher token already wrote it or was published as the
+   * leader's; runs on the entry's partition.
+   */
   static final class FencedPut implements EntryProcessor<String, Fenced, Boolean>, Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private final long fence;
     private final byte[] value;
     private final boolean claimOnly;
+    /** Writes: the newest published leader token; claims: the last finished claim's token. */
+    private final long floor;
 
     FencedPut(long fence, byte[] value) {
-      this(fence, value, false);
+      this(fence, value, false, -1);
     }
 
-    FencedPut(long fence, byte[] value, boolean claimOnly) {
+    FencedPut(long fence, byte[] value, boolean claimOnly, long floor) {
       this.fence = fence;
       this.value = value;
       this.claimOnly = claimOnly;
+      this.floor = floor;
     }
 
     @Override
@@ -100,15 +156,40 @@ public final class Registry {
         return false;
       }
       if (claimOnly) {
-        if (current != null) {
-          entry.setValue(new Fenced(fence, current.value()));
+        if (current == null) {
+          return false;
         }
-      } else if (value == null) {
-        entry.setValue(null);
-      } else {
-        entry.setValue(new Fenced(fence, value));
+        if (current.fence() < floor) {
+          // Inserted by a deposed leader after the last claim: nobody ever loaded it.
+          entry.setValue(null);
+          return false;
+        }
+        entry.setValue(new Fenced(fence, current.value()));
+        return true;
       }
+      if (floor > fence) {
+        return false;
+      }
+      entry.setValue(value == null ? null : new Fenced(fence, value));
       return true;
+    }
+  }
+
+  /** Raises a stored token to at least the given one. */
+  static final class RaiseTo implements EntryProcessor<String, Long, Long>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long fence;
+
+    RaiseTo(long fence) {
+      this.fence = fence;
+    }
+
+    @Override
+    public Long process(Map.Entry<String, Long> entry) {
+      long current = entry.getValue() == null ? -1 : entry.getValue();
+      long next = Math.max(current, fence);
+      entry.setValue(next);
+      return next;
     }
   }
 }

@@ -10,10 +10,17 @@ import java.io.UncheckedIOException;
 /**
  * Byte layouts of registry values: a protobuf message (FrameworkInfo, AgentInfo) with one
  * string beside it (a framework's events address, empty while disconnected; an agent's status).
+ * The sections {@link Registry#ROLES} and {@link Registry#MAINTENANCE} hold plain protobufs of
+ * the operator API (SetWeightsRequest, SetQuotaRequest, DrainAgentRequest).
  */
 public final class RegistryEntries {
 
   private RegistryEntries() {}
+
+  /** Key of the role weights in {@link Registry#ROLES}: a SetWeightsRequest listing every weight set. */
+  public static final String WEIGHTS_KEY = "weights";
+  /** Key of the quotas in {@link Registry#ROLES}: a SetQuotaRequest listing every role's quota. */
+  public static final String QUOTAS_KEY = "quotas";
 
   /** A protobuf message's bytes and a label. */
   public record Entry(byte[] message, String label) {}

@@ -26,10 +26,61 @@ import java.util.Map;
  */
 final class AgentManager {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentManager.class);
+
   private final MasterVerticle m;
+  /** After a failover: agents admitted before it that have not re-registered yet (see {@link #expectReregistrations}). */
+  private final java.util.Set<String> awaited = new java.util.HashSet<>();
+  private int awaitedTotal;
+  private long awaitedSinceNanos;
 
   AgentManager(MasterVerticle master) {
     this.m = master;
+  }
+
+  /**
+   * A new leader expects the agents admitted before the failover ({@code entries}: the registry's
+   * agents section; those recorded UNREACHABLE are not expected) to re-register all at once.
+   * Their re-registrations are logged at DEBUG, one line per agent being too much at thousands of
+   * agents, and summed up in one INFO line when the last of them re-registered (or when
+   * {@code timeoutMillis} passed).
+   */
+  void expectReregistrations(Map<String, byte[]> entries, long timeoutMillis) {
+    entries.forEach((id, value) -> {
+      String status;
+      try {
+        status = io.meso.ha.RegistryEntries.decode(value).label();
+      } catch (IllegalArgumentException e) {
+        status = "";
+      }
+      if (!"UNREACHABLE".equals(status)) {
+        awaited.add(id);
+      }
+    });
+    awaitedTotal = awaited.size();
+    awaitedSinceNanos = System.nanoTime();
+    if (awaitedTotal == 0) {
+      return;
+    }
+    m.vertx().setTimer(timeoutMillis, t -> {
+      if (!awaited.isEmpty()) {
+        LOG.warn("agents re-registered after the failover: {} of {} within {} ms", awaitedTotal - awaited.size(),
+            awaitedTotal, timeoutMillis);
+        awaited.clear();
+      }
+    });
+  }
+
+  private void reregistered(String id, String hostname, int tasks) {
+    if (!awaited.remove(id)) {
+      m.log("agent re-registered agent={} hostname={} tasks={}", id, hostname, tasks);
+      return;
+    }
+    LOG.debug("agent re-registered agent={} hostname={} tasks={}", id, hostname, tasks);
+    if (awaited.isEmpty()) {
+      LOG.info("all agents re-registered after the failover agents={} in {} ms", awaitedTotal,
+          (System.nanoTime() - awaitedSinceNanos) / 1_000_000);
+    }
   }
 
   void handle(Message<Object> message) {
@@ -206,7 +257,7 @@ final class AgentManager {
     for (io.meso.v1.TaskID taskId : kill) {
       m.log("agent reported a task of a removed framework, asking it to kill task={}", taskId.getValue());
     }
-    m.log("agent re-registered agent={} hostname={} tasks={}", id, info.getHostname(), reregister.getTasksCount());
+    reregistered(id, info.getHostname(), reregister.getTasksCount());
     m.events.agentAdded(agent);
     message.reply(AgentReregisteredMessage.newBuilder()
         .setAgentId(info.getId())

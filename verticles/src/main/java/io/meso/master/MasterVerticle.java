@@ -61,6 +61,12 @@ public class MasterVerticle extends VerticleBase {
   final Map<String, OfferRecord> offers = new HashMap<>();
   final MasterMetrics metrics = new MasterMetrics();
   final Reservations reservations = new Reservations();
+  /** Role weights, quotas and draining agents, as set by operators (kept in the registry). */
+  final Policies policies = new Policies();
+  /** Agents admitted before a failover that have not re-registered yet (reconciliation stays silent about them). */
+  final Set<String> recoveringAgents = new java.util.HashSet<>();
+  /** Agents the registry holds as unreachable that have not re-registered with this master: id to since (seconds). */
+  final Map<String, Double> unreachableAgents = new HashMap<>();
   /** Publishes changes on {@link Addresses#MASTER_EVENTS} for the operator API and the web UI. */
   final MasterEvents events = new MasterEvents(this);
   AllocatorClient allocator;
@@ -163,9 +169,13 @@ public class MasterVerticle extends VerticleBase {
    * announces itself on {@link LeaderElection#ELECTED_ADDRESS} so agents re-register at once.
    */
   public Future<Void> lead(long fence) {
-    Map<String, byte[]> frameworkEntries = registry.claim(fence, Registry.FRAMEWORKS);
-    Map<String, byte[]> agentEntries = registry.claim(fence, Registry.AGENTS);
-    Map<String, byte[]> reservationEntries = registry.claim(fence, Reservations.REGISTRY_SECTION);
+    Map<String, Map<String, byte[]>> claimed = claimAll(fence, Registry.FRAMEWORKS, Registry.AGENTS,
+        Reservations.REGISTRY_SECTION, Registry.ROLES, Registry.MAINTENANCE);
+    Map<String, byte[]> frameworkEntries = claimed.get(Registry.FRAMEWORKS);
+    Map<String, byte[]> agentEntries = claimed.get(Registry.AGENTS);
+    Map<String, byte[]> reservationEntries = claimed.get(Reservations.REGISTRY_SECTION);
+    Map<String, byte[]> roleEntries = claimed.get(Registry.ROLES);
+    Map<String, byte[]> maintenanceEntries = claimed.get(Registry.MAINTENANCE);
     io.vertx.core.Promise<Void> led = io.vertx.core.Promise.promise();
     context.runOnContext(v -> {
       this.fence = fence;
@@ -176,6 +186,8 @@ public class MasterVerticle extends VerticleBase {
           LOG.error("skipping unreadable registry entry reservations agent={}: {}", agentId, e.getMessage());
         }
       });
+      // Weights, quotas and draining agents reach the allocator before any framework or agent does.
+      policies.restore(roleEntries, maintenanceEntries, allocator);
       restoreFrameworks(frameworkEntries);
       awaitAgents(agentEntries);
       registerLeaderConsumers().onComplete(ar -> {
@@ -189,6 +201,35 @@ public class MasterVerticle extends VerticleBase {
       });
     });
     return led.future();
+  }
+
+  /**
+   * Claims the registry sections side by side (each claim is a few blocking round trips, so one
+   * after the other they delayed a failover by most of a second). Blocking: the election thread.
+   */
+  private Map<String, Map<String, byte[]>> claimAll(long fence, String... sections) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(sections.length, r -> {
+      Thread t = new Thread(r, "meso-registry-claim");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Map<String, java.util.concurrent.CompletableFuture<Map<String, byte[]>>> claiming = new LinkedHashMap<>();
+      for (String section : sections) {
+        claiming.put(section, java.util.concurrent.CompletableFuture.supplyAsync(() -> registry.claim(fence, section), pool));
+      }
+      Map<String, Map<String, byte[]>> out = new LinkedHashMap<>();
+      for (Map.Entry<String, java.util.concurrent.CompletableFuture<Map<String, byte[]>>> e : claiming.entrySet()) {
+        try {
+          out.put(e.getKey(), e.getValue().join());
+        } catch (java.util.concurrent.CompletionException ex) {
+          throw ex.getCause() instanceof RuntimeException re ? re : ex;
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdown();
+    }
   }
 
   /** This master no longer leads: it stops consuming at once (the caller should end the process). */
@@ -248,15 +289,36 @@ public class MasterVerticle extends VerticleBase {
     if (entries.isEmpty()) {
       return;
     }
+    noteRecovering(entries);
+    agentManager.expectReregistrations(entries, reregisterTimeoutMillis);
     vertx.setTimer(reregisterTimeoutMillis, t -> {
       for (String id : entries.keySet()) {
         AgentRecord agent = agents.get(id);
+        recoveringAgents.remove(id);
         if (agent == null) {
+          unreachableAgents.putIfAbsent(id, Tasks.nowSeconds());
           LOG.warn("agent={} did not re-register within {} ms of the failover; recorded unreachable", id,
               reregisterTimeoutMillis);
           RegistryEntries.Entry entry = RegistryEntries.decode(entries.get(id));
           writeRegistry(Registry.AGENTS, id, RegistryEntries.encode(entry.message(), "UNREACHABLE"));
         }
+      }
+    });
+  }
+
+  /** For reconciliation: agents admitted before the failover are awaited; those already unreachable stay so. */
+  private void noteRecovering(Map<String, byte[]> entries) {
+    entries.forEach((id, value) -> {
+      String status;
+      try {
+        status = RegistryEntries.decode(value).label();
+      } catch (IllegalArgumentException e) {
+        status = "";
+      }
+      if ("UNREACHABLE".equals(status)) {
+        unreachableAgents.put(id, Tasks.nowSeconds());
+      } else {
+        recoveringAgents.add(id);
       }
     });
   }
@@ -285,6 +347,40 @@ public class MasterVerticle extends VerticleBase {
   void registryReservations(String agentId) {
     writeRegistry(Reservations.REGISTRY_SECTION, agentId,
         reservations.of(agentId).isEmpty() ? null : reservations.encode(agentId));
+  }
+
+  /**
+   * Writes the registry for an operator call that must not succeed unless it is stored: completes
+   * (on this master's context) once written, or fails with a 503 CallException saying why (a
+   * newer leader also makes this master step down). Succeeds at once without a registry.
+   */
+  Future<Void> persist(String section, String key, byte[] value) {
+    if (registry == null) {
+      return Future.succeededFuture();
+    }
+    long token = fence;
+    if (!leading || token < 0) {
+      return Future.failedFuture(new CallException(503, "this master is not the leader; nothing was changed"));
+    }
+    java.util.concurrent.CompletionStage<Boolean> written;
+    try {
+      written = registry.put(token, section, key, value);
+    } catch (RuntimeException e) {
+      written = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    return Future.fromCompletionStage(written, context).transform(ar -> {
+      if (ar.failed()) {
+        LOG.warn("registry write failed section={} key={}: {}", section, key, ar.cause().toString());
+        return Future.failedFuture(new CallException(503, "the registry write of " + section + "/" + key
+            + " failed (" + ar.cause().getMessage() + "); nothing was changed, retry"));
+      }
+      if (!ar.result()) {
+        stepDown("a newer leader holds " + section + "/" + key + " (this master's fence " + token + ")");
+        return Future.failedFuture(new CallException(503, "this master is no longer the leader (a newer leader "
+            + "was elected); nothing was changed, retry on the new leader"));
+      }
+      return Future.succeededFuture();
+    });
   }
 
   void registryForgetFramework(String id) {

@@ -81,6 +81,7 @@ final class OperatorCalls {
           .addAllUsed(agent.used().toProto())
           .addAllOffered(offered.toProto())
           .setActive(agent.status == AgentRecord.Status.ACTIVE)
+          .setDraining(m.policies.draining().contains(agent.id))
           .setRegisteredTime(agent.registeredAt));
     }
     for (FrameworkRecord framework : m.frameworks.values()) {

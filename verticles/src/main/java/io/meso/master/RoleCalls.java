@@ -12,6 +12,8 @@ import io.meso.api.RoleInfo;
 import io.meso.api.RoleWeight;
 import io.meso.api.SetWeightsRequest;
 import io.meso.api.SetWeightsResponse;
+import io.meso.ha.Registry;
+import io.meso.ha.RegistryEntries;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +28,9 @@ import java.util.Set;
  * "SetQuota" (validated as a whole before anything is applied: role names, known scalar
  * resources, finite non-negative values, guarantee at most limit), "GetQuota", "GetOfferSkips"
  * (why frameworks get no offers: counts by reason, per framework and role) and "DrainAgent"
- * (maintenance: the agent gets no new offers).
+ * (maintenance: the agent gets no new offers). Weights, quotas and draining are stored in the
+ * HA registry before they are applied ({@link Policies}): a failed write fails the call (503)
+ * and changes nothing, and a new leader restores them.
  */
 final class RoleCalls {
 
@@ -48,8 +52,15 @@ final class RoleCalls {
         if (!(message.body() instanceof SetWeightsRequest request)) {
           throw CallException.invalid("operator call body must be SetWeightsRequest");
         }
-        m.allocator.updateWeights(validate(request));
-        message.reply(SetWeightsResponse.getDefaultInstance());
+        Map<String, Double> changed = validate(request);
+        reply(message, m.policies.change(() -> {
+          Map<String, Double> next = m.policies.withWeights(changed);
+          return m.persist(Registry.ROLES, RegistryEntries.WEIGHTS_KEY, Policies.encodeWeights(next)).map(v -> {
+            m.policies.setWeights(next);
+            m.allocator.updateWeights(changed);
+            return SetWeightsResponse.getDefaultInstance();
+          });
+        }));
       }
       case "GetRoles" -> m.allocator.roles().onComplete(ar -> {
         if (ar.failed()) {
@@ -67,8 +78,15 @@ final class RoleCalls {
         if (!(message.body() instanceof SetQuotaRequest request)) {
           throw CallException.invalid("operator call body must be SetQuotaRequest");
         }
-        validate(request).forEach(m.allocator::updateQuota);
-        message.reply(SetQuotaResponse.getDefaultInstance());
+        Map<String, Quota> changed = validate(request);
+        reply(message, m.policies.change(() -> {
+          Map<String, Quota> next = m.policies.withQuotas(changed);
+          return m.persist(Registry.ROLES, RegistryEntries.QUOTAS_KEY, Policies.encodeQuotas(next)).map(v -> {
+            m.policies.setQuotas(next);
+            changed.forEach(m.allocator::updateQuota);
+            return SetQuotaResponse.getDefaultInstance();
+          });
+        }));
       }
       case "GetQuota" -> m.allocator.quotas().onComplete(ar -> {
         if (ar.failed()) {
@@ -118,15 +136,34 @@ final class RoleCalls {
           throw CallException.invalid("agent_id is missing; name the agent to drain (see GetState)");
         }
         String agentId = request.getAgentId().getValue();
-        if (!m.agents.containsKey(agentId)) {
+        if (!m.agents.containsKey(agentId) && !m.recoveringAgents.contains(agentId)
+            && !m.unreachableAgents.containsKey(agentId) && !m.policies.draining().contains(agentId)) {
           throw CallException.notFound("agent_id '" + agentId + "' is not a registered agent");
         }
-        m.allocator.setDraining(agentId, request.getDrain());
-        m.log("agent maintenance agent={} draining={}", agentId, request.getDrain());
-        message.reply(io.meso.api.DrainAgentResponse.getDefaultInstance());
+        boolean drain = request.getDrain();
+        reply(message, m.policies.change(() -> m.persist(Registry.MAINTENANCE, agentId,
+            drain ? Policies.encodeDrain(agentId) : null).map(v -> {
+              m.policies.setDraining(agentId, drain);
+              m.allocator.setDraining(agentId, drain);
+              m.log("agent maintenance agent={} draining={}", agentId, drain);
+              return io.meso.api.DrainAgentResponse.getDefaultInstance();
+            })));
       }
       default -> throw new IllegalArgumentException(action);
     }
+  }
+
+  /** Replies with the change's response, or fails the call with why nothing was changed. */
+  private static void reply(Message<Object> message, io.vertx.core.Future<?> change) {
+    change.onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else if (ar.cause() instanceof CallException e) {
+        MasterVerticle.fail(message, e);
+      } else {
+        message.fail(500, "the change failed: " + ar.cause());
+      }
+    });
   }
 
   private static List<io.meso.api.SkipCount> skipCounts(Map<io.meso.allocator.SkipReason, Long> counts) {

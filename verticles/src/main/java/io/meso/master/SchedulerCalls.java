@@ -608,11 +608,56 @@ final class SchedulerCalls {
       if (task != null) {
         m.sendUpdate(framework, reconciled(task));
       } else {
-        TaskState state = framework.partitionAware() ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST;
-        m.sendUpdate(framework, Tasks.masterStatus(t.getTaskId(), t.hasAgentId() ? t.getAgentId().getValue() : null,
-            state, TaskStatus.Reason.REASON_RECONCILIATION, "Task is unknown to the master"));
+        TaskStatus unknown = unknownTask(framework, t);
+        if (unknown != null) {
+          m.sendUpdate(framework, unknown);
+        }
       }
     }
+  }
+
+  /**
+   * The answer to reconciling a task the master does not know, as in Mesos, by what the master
+   * knows of the agent named: registered, TASK_GONE (the agent would have reported it);
+   * unreachable (also one the registry holds as unreachable that has not re-registered since a
+   * failover), TASK_UNREACHABLE with its unreachable time; admitted before a failover and not
+   * re-registered yet, no answer (the agent reports its tasks when it does, or is recorded
+   * unreachable after the re-register timeout); unknown or not named, TASK_UNKNOWN. Frameworks
+   * without PARTITION_AWARE get TASK_LOST instead of each of those states.
+   */
+  private TaskStatus unknownTask(FrameworkRecord framework, Call.Reconcile.Task t) {
+    String agentId = t.hasAgentId() && !t.getAgentId().getValue().isEmpty() ? t.getAgentId().getValue() : null;
+    boolean aware = framework.partitionAware();
+    AgentRecord agent = agentId == null ? null : m.agents.get(agentId);
+    Double unreachableSince = null;
+    TaskState state;
+    String message;
+    if (agent != null && agent.status == AgentRecord.Status.ACTIVE) {
+      state = aware ? TaskState.TASK_GONE : TaskState.TASK_LOST;
+      message = "Task is unknown to the master; agent " + agentId + " is registered and does not run it";
+    } else if (agent != null) {
+      unreachableSince = agent.unreachableSince;
+      state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+      message = "Task is unknown to the master; agent " + agentId + " is unreachable";
+    } else if (agentId != null && m.recoveringAgents.contains(agentId)) {
+      return null;
+    } else if (agentId != null && m.unreachableAgents.containsKey(agentId)) {
+      unreachableSince = m.unreachableAgents.get(agentId);
+      state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+      message = "Task is unknown to the master; agent " + agentId + " is unreachable (it did not re-register "
+          + "after the master failover)";
+    } else {
+      state = aware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST;
+      message = agentId == null ? "Task is unknown to the master"
+          : "Task is unknown to the master; so is agent " + agentId;
+    }
+    TaskStatus status = Tasks.masterStatus(t.getTaskId(), agentId, state, TaskStatus.Reason.REASON_RECONCILIATION,
+        message);
+    if (unreachableSince != null) {
+      status = status.toBuilder().setUnreachableTime(io.meso.v1.TimeInfo.newBuilder()
+          .setNanoseconds((long) (unreachableSince * 1e9))).build();
+    }
+    return status;
   }
 
   private static TaskStatus reconciled(TaskRecord task) {

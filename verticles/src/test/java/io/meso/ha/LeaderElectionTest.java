@@ -43,11 +43,23 @@ class LeaderElectionTest {
     final String id;
     final AtomicInteger leadingNow;
     final List<Long> terms = new CopyOnWriteArrayList<>();
+    /** What all candidates heard, in order: "elected <fence>", "closed <member address>". */
+    final List<String> heard;
     volatile boolean leading;
 
     Candidate(String id, AtomicInteger leadingNow) {
+      this(id, leadingNow, new CopyOnWriteArrayList<>());
+    }
+
+    Candidate(String id, AtomicInteger leadingNow, List<String> heard) {
       this.id = id;
       this.leadingNow = leadingNow;
+      this.heard = heard;
+    }
+
+    @Override
+    public void sessionClosed(String member, long sessionId) {
+      heard.add("closed " + member);
     }
 
     @Override
@@ -56,6 +68,7 @@ class LeaderElectionTest {
       assertThat(leadingNow.incrementAndGet()).as("candidates leading at once").isEqualTo(1);
       leading = true;
       terms.add(fence);
+      heard.add("elected " + fence);
     }
 
     @Override
@@ -67,13 +80,14 @@ class LeaderElectionTest {
     }
   }
 
-  @Test
-  void oneLeaderAtATimeWithIncreasingFencesAndFencedWrites() {
+  /** Starts three CP members on loopback (as three masters) with the given lock session time-to-live. */
+  List<Integer> startCpMembers(int sessionTtlSeconds) {
     String cluster = "meso-test-election-" + java.util.UUID.randomUUID();
     List<Integer> ports = new ArrayList<>();
     List<ClusterOptions> options = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ClusterOptions o = ClusterOptions.loopbackForTest().setClusterName(cluster).setCpMemberCount(3)
+          .setCpSessionTtlSeconds(sessionTtlSeconds)
           .setPort(freePort());
       ports.add(o.getPort());
       options.add(o);
@@ -96,6 +110,12 @@ class LeaderElectionTest {
       }
     });
     members.addAll(List.of(started));
+    return ports;
+  }
+
+  @Test
+  void oneLeaderAtATimeWithIncreasingFencesAndFencedWrites() {
+    startCpMembers(5);
     AtomicInteger leadingNow = new AtomicInteger();
     List<Candidate> candidates = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -133,6 +153,60 @@ class LeaderElectionTest {
     assertThat(registry.remove(firstFence, Registry.FRAMEWORKS, "f1").toCompletableFuture().join()).isFalse();
     assertThat(registry.put(secondFence, Registry.FRAMEWORKS, "f1", bytes("v2")).toCompletableFuture().join()).isTrue();
     assertThat(new String(registry.read(Registry.FRAMEWORKS).get("f1"), StandardCharsets.UTF_8)).isEqualTo("v2");
+  }
+
+  /**
+   * With a session time-to-live far beyond this test's timeout, the only way another candidate
+   * can take over from a dead leader is the forced close of the dead member's CP session when
+   * Hazelcast removes it from the cluster: the close comes before the new term, the new fence is
+   * higher, and the surviving candidates' own sessions are left alone.
+   */
+  @Test
+  void aLeaderThatLeavesTheClusterFreesTheLockWhenItIsRemovedNotWhenItsSessionExpires() {
+    List<Integer> ports = startCpMembers(300);
+    AtomicInteger leadingNow = new AtomicInteger();
+    List<String> heard = new CopyOnWriteArrayList<>();
+    List<Candidate> candidates = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Candidate c = new Candidate("m" + i, leadingNow, heard);
+      candidates.add(c);
+      elections.add(new LeaderElection(members.get(i), c.id, "127.0.0.1:" + (5050 + i), c, 100).start());
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> candidates.stream().filter(c -> c.leading).count() == 1);
+    Candidate first = candidates.stream().filter(c -> c.leading).findFirst().orElseThrow();
+    int firstIndex = candidates.indexOf(first);
+    long firstFence = first.terms.get(0);
+    HazelcastInstance survivor = members.get((firstIndex + 1) % 3);
+    // Every candidate has a session once it tried the lock; wait for all three.
+    await().atMost(Duration.ofSeconds(60)).until(() -> sessionEndpoints(survivor).size() == 3);
+
+    members.get(firstIndex).getLifecycleService().terminate();
+    first.deposed("killed");
+    await().atMost(Duration.ofSeconds(90)).until(() -> candidates.stream().filter(c -> c.leading).count() == 1);
+    Candidate second = candidates.stream().filter(c -> c.leading).findFirst().orElseThrow();
+    assertThat(second).isNotSameAs(first);
+    long secondFence = second.terms.get(0);
+    assertThat(secondFence).isGreaterThan(firstFence);
+    String dead = "127.0.0.1:" + ports.get(firstIndex);
+    assertThat(heard).contains("closed " + dead);
+    assertThat(heard.indexOf("closed " + dead)).as("the dead leader's session closed before the next term: %s", heard)
+        .isLessThan(heard.indexOf("elected " + secondFence));
+    assertThat(heard).as("only the dead member's session is closed").allMatch(e -> e.startsWith("elected ")
+        || e.equals("closed " + dead));
+    List<String> live = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      if (i != firstIndex) {
+        live.add("127.0.0.1:" + ports.get(i));
+      }
+    }
+    assertThat(sessionEndpoints(survivor)).containsExactlyInAnyOrderElementsOf(live);
+  }
+
+  /** The members (host:port) owning a session in the leader lock's CP group. */
+  static List<String> sessionEndpoints(HazelcastInstance member) {
+    return member.getCPSubsystem().getCPSessionManagementService().getAllSessions(LeaderElection.LOCK_GROUP)
+        .toCompletableFuture().join().stream()
+        .map(s -> s.endpoint().getHost() + ":" + s.endpoint().getPort()).sorted().toList();
   }
 
   @Test

@@ -32,10 +32,13 @@ import java.util.stream.Collectors;
  * Not a test: master failover time. Three `meso master --masters 3` from the built jar; this JVM
  * joins as a lite member with {@code agents} simulated agents and a framework (event bus) that
  * runs {@code tasksPerAgent} long tasks on each. Then the leading master is killed with SIGKILL
- * and the time is measured until a new master leads, until it has every agent re-registered,
- * and until the framework has an offer from it. From {@code verticles/}, after
+ * and the time is measured until a new master leads, until it has every agent re-registered
+ * (its log line "all agents re-registered after the failover agents=N"), and until the framework
+ * has an offer from it. From {@code verticles/}, after
  * {@code mvn -o -pl verticles package -DskipTests} and {@code mvn -o -pl verticles test-compile}:
- * {@code java -cp target/test-classes:target/meso.jar io.meso.it.FailoverBenchmark [agents] [tasksPerAgent]}.
+ * {@code java -cp target/test-classes:target/meso.jar io.meso.it.FailoverBenchmark [agents] [tasksPerAgent]
+ * [sessionTimeoutSeconds]}; {@code -Dmeso.bench.masterJvmFlags="..."} adds JVM flags to the masters
+ * ({@code {i}} is replaced by the master's index, e.g. for one flight recording each).
  */
 public final class FailoverBenchmark {
 
@@ -57,8 +60,16 @@ public final class FailoverBenchmark {
     Vertx vertx = null;
     Path root = Files.createTempDirectory("meso-failover-bench");
     try {
+      // Extra JVM flags for the masters, e.g. -Dmeso.bench.masterJvmFlags=-XX:StartFlightRecording=filename=m.jfr
+      List<String> masterJvm = new ArrayList<>(List.of("-Xmx1g"));
+      for (String flag : System.getProperty("meso.bench.masterJvmFlags", "").split("\\s+")) {
+        if (!flag.isBlank()) {
+          masterJvm.add(flag);
+        }
+      }
       for (int i = 0; i < 3; i++) {
-        masters.add(MesoProcess.start("bench-master" + i, List.of("-Xmx1g"), "master", "--masters", "3", "--host", "127.0.0.1",
+        masters.add(MesoProcess.start("bench-master" + i, masterJvm.stream().map(f -> f.replace("{i}",
+            Integer.toString(masters.size()))).toList(), "master", "--masters", "3", "--host", "127.0.0.1",
             "--port", Integer.toString(http.get(i)), "--cluster-name", cluster, "--cluster-port",
             Integer.toString(ports.get(i)), "--join", join, "--agent-ping-interval", "2", "--agent-ping-timeouts", "10",
             "--allocation-interval", "0.5", "--leader-session-timeout", sessionTimeout));
@@ -127,19 +138,30 @@ public final class FailoverBenchmark {
       new ProcessBuilder("kill", "-KILL", Long.toString(masters.get(leader).pid())).inheritIO().start().waitFor();
       int next = awaitLeader(masters, leader, 120_000);
       double elected = (System.nanoTime() - kill) / 1e9;
-      // All agents re-registered: the new leader's log line for the last of them (same clock as ours).
+      // All agents re-registered: the new leader's log time of its summary line (same clock as ours).
       double allAgents = -1;
-      Pattern reregistered = Pattern.compile("(?m)^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) .*agent re-registered ");
+      Pattern reregistered = Pattern.compile(
+          "(?m)^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) .*all agents re-registered after the failover agents=(\\d+)");
+      long readFrom = 0;
       while (System.nanoTime() - kill < 300e9) {
-        Matcher m = reregistered.matcher(Files.readString(masters.get(next).stderr));
-        int count = 0;
-        long last = 0;
-        while (m.find()) {
-          count++;
-          last = ((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3)))
-              * 1000 + Long.parseLong(m.group(4));
+        // Only what the log gained since the last look (the master shares this machine's CPU).
+        String gained;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(masters.get(next).stderr.toFile(), "r")) {
+          long end = f.length();
+          long from = Math.max(0, readFrom - 4096); // a line may have been half written
+          byte[] bytes = new byte[(int) (end - from)];
+          f.seek(from);
+          f.readFully(bytes);
+          gained = new String(bytes, StandardCharsets.UTF_8);
+          readFrom = end;
         }
-        if (count >= agents) {
+        Matcher m = reregistered.matcher(gained);
+        if (m.find()) {
+          if (Integer.parseInt(m.group(5)) != agents) {
+            throw new IllegalStateException("the new leader expected " + m.group(5) + " agents, not " + agents);
+          }
+          long last = ((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3)))
+              * 1000 + Long.parseLong(m.group(4));
           long killMillisOfDay = killWall % 86_400_000L;
           allAgents = (last - killMillisOfDay) / 1000.0;
           break;

@@ -305,6 +305,11 @@ class RoleCallsTest {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(((io.meso.api.GetOfferSkipsResponse) call(
           "GetOfferSkips", io.meso.api.GetOfferSkipsRequest.getDefaultInstance())).getFrameworks(0).getCountsList())
           .extracting(io.meso.api.SkipCount::getReason).contains("MAINTENANCE"));
+      // Operators see it in the state.
+      io.meso.api.GetStateResponse state = (io.meso.api.GetStateResponse) call("GetState",
+          io.meso.api.GetStateRequest.getDefaultInstance());
+      assertThat(state.getAgentsList()).filteredOn(a -> a.getAgentInfo().getId().getValue().equals(agentId))
+          .singleElement().satisfies(a -> assertThat(a.getDraining()).isTrue());
     } finally {
       call("DrainAgent", io.meso.api.DrainAgentRequest.newBuilder()
           .setAgentId(io.meso.v1.AgentID.newBuilder().setValue(agentId)).setDrain(false).build());

@@ -1,0 +1,297 @@
+package io.meso.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meso.api.DrainAgentRequest;
+import io.meso.api.GetQuotaRequest;
+import io.meso.api.GetQuotaResponse;
+import io.meso.api.GetRolesRequest;
+import io.meso.api.GetRolesResponse;
+import io.meso.api.ResourceQuantity;
+import io.meso.api.RoleInfo;
+import io.meso.api.RoleQuota;
+import io.meso.api.RoleWeight;
+import io.meso.api.SetQuotaRequest;
+import io.meso.api.SetWeightsRequest;
+import io.meso.cluster.ClusterOptions;
+import io.meso.cluster.MesoCluster;
+import io.meso.codecs.Addresses;
+import io.meso.ha.LeaderElection;
+import io.meso.ha.Registry;
+import io.meso.internal.RegisterAgentMessage;
+import io.meso.it.FrameworkRecorder;
+import io.meso.scheduler.EventBusSchedulerClient;
+import io.meso.v1.AgentID;
+import io.meso.v1.AgentInfo;
+import io.meso.v1.FrameworkInfo;
+import io.meso.v1.TaskID;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.meso.v1.scheduler.Call;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three masters on three clustered Vert.x nodes in one JVM (a loopback Hazelcast cluster with
+ * a unique name, three CP members), each a standby standing for election. What operators set on
+ * the leader (weights, quotas, draining) is what the next leader serves after the first one's
+ * node shuts down; reconciliation of tasks the new leader does not know answers by what it knows
+ * of the agent named; and an operator change whose registry write is refused changes nothing.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class PoliciesFailoverTest {
+
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  final List<Vertx> nodes = new ArrayList<>();
+  final List<MasterVerticle> masters = new ArrayList<>();
+  final List<LeaderElection> elections = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    elections.forEach(LeaderElection::close);
+    // Terminate the members at once: a graceful CP shutdown of the last ones waits for a majority that is gone.
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Vertx node : nodes) {
+      com.hazelcast.core.HazelcastInstance hazelcast = MesoCluster.hazelcast(node);
+      if (hazelcast != null && hazelcast.getLifecycleService().isRunning()) {
+        hazelcast.getLifecycleService().terminate();
+      }
+      closing.add(node.close());
+    }
+    try {
+      Future.join(closing).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // A node closed by the test already, or one whose cluster manager is gone: nothing left to free.
+    }
+  }
+
+  private void startMasters() throws Exception {
+    String cluster = "meso-test-policies-" + java.util.UUID.randomUUID();
+    List<ClusterOptions> options = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      options.add(ClusterOptions.loopbackForTest().setClusterName(cluster).setCpMemberCount(3).setPort(freePort()));
+    }
+    List<String> join = options.stream().map(o -> "127.0.0.1:" + o.getPort()).toList();
+    List<Future<Vertx>> starting = new ArrayList<>();
+    for (ClusterOptions o : options) {
+      starting.add(MesoCluster.start(o.setJoin(join)));
+    }
+    Future.all(starting).await(120, TimeUnit.SECONDS);
+    for (int i = 0; i < 3; i++) {
+      Vertx node = starting.get(i).result();
+      nodes.add(node);
+      MasterVerticle master = new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)
+          .setAgentPingIntervalMillis(3_600_000))
+          .standby(new Registry(MesoCluster.hazelcast(node)), why -> { })
+          // Long enough that the agents admitted before the failover are still awaited when the test asks.
+          .setReregisterTimeoutMillis(600_000);
+      node.deployVerticle(master).await(30, TimeUnit.SECONDS);
+      masters.add(master);
+      elections.add(new LeaderElection(MesoCluster.hazelcast(node), master.masterId(), "127.0.0.1:" + (7000 + i),
+          new LeaderElection.Listener() {
+            @Override
+            public void elected(long fence) {
+              master.lead(fence);
+            }
+
+            @Override
+            public void deposed(String why) {
+              master.stepDown(why);
+            }
+          }).start());
+    }
+  }
+
+  private int awaitLeader() {
+    await().atMost(WAIT).until(() -> masters.stream().filter(MasterVerticle::isLeading).count() == 1);
+    for (int i = 0; i < masters.size(); i++) {
+      if (masters.get(i).isLeading()) {
+        return i;
+      }
+    }
+    throw new AssertionError("no leader");
+  }
+
+  private static Object call(Vertx from, String action, Object body) throws Exception {
+    return from.eventBus().request(Addresses.OPERATOR, body, new DeliveryOptions()
+        .addHeader(Addresses.ACTION_HEADER, action).setSendTimeout(30_000)).await(40, TimeUnit.SECONDS).body();
+  }
+
+  private static ReplyException refused(Vertx from, String action, Object body) {
+    try {
+      call(from, action, body);
+    } catch (Exception e) {
+      assertThat(e).isInstanceOf(ReplyException.class);
+      return (ReplyException) e;
+    }
+    throw new AssertionError("expected " + action + " to be refused");
+  }
+
+  private static Map<String, Double> weights(Vertx from) throws Exception {
+    GetRolesResponse roles = (GetRolesResponse) call(from, "GetRoles", GetRolesRequest.getDefaultInstance());
+    return roles.getRolesList().stream().collect(Collectors.toMap(RoleInfo::getRole, RoleInfo::getWeight));
+  }
+
+  private static Map<String, RoleQuota> quotas(Vertx from) throws Exception {
+    GetQuotaResponse quotas = (GetQuotaResponse) call(from, "GetQuota", GetQuotaRequest.getDefaultInstance());
+    return quotas.getQuotasList().stream().collect(Collectors.toMap(RoleQuota::getRole, Function.identity()));
+  }
+
+  private static void registerAgent(Vertx from, String id) throws Exception {
+    from.eventBus().request(Addresses.MASTER, RegisterAgentMessage.newBuilder().setAgentInfo(AgentInfo.newBuilder()
+        .setId(AgentID.newBuilder().setValue(id)).setHostname(id + ".test")
+        .addAllResources(io.meso.allocator.Resources.parse("cpus:1;mem:128").toProto())).build())
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  private static Call.Reconcile.Task task(String taskId, String agentId) {
+    Call.Reconcile.Task.Builder t = Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId));
+    if (agentId != null) {
+      t.setAgentId(AgentID.newBuilder().setValue(agentId));
+    }
+    return t.build();
+  }
+
+  @Test
+  void weightsQuotasAndDrainingSurviveALeaderChangeAndReconcileAnswersByAgent() throws Exception {
+    startMasters();
+    int first = awaitLeader();
+    Vertx survivor = nodes.get((first + 1) % 3);
+    MasterVerticle firstLeader = masters.get(first);
+
+    // Agent "alive" is admitted (it never re-registers: nothing runs behind it); "agent-silent"
+    // is in the registry as unreachable, as a leader records an agent that stopped answering.
+    String alive = "agent-alive";
+    registerAgent(survivor, alive);
+    assertThat(new Registry(MesoCluster.hazelcast(survivor)).put(firstLeader.fence(), Registry.AGENTS,
+        "agent-silent", io.meso.ha.RegistryEntries.encode(AgentInfo.newBuilder().setHostname("silent.test")
+            .setId(AgentID.newBuilder().setValue("agent-silent")).build().toByteArray(), "UNREACHABLE"))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS)).isTrue();
+    await().atMost(WAIT).until(() -> new Registry(MesoCluster.hazelcast(survivor)).read(Registry.AGENTS)
+        .containsKey(alive));
+
+    call(survivor, "SetWeights", SetWeightsRequest.newBuilder()
+        .addWeights(RoleWeight.newBuilder().setRole("eng").setWeight(3))
+        .addWeights(RoleWeight.newBuilder().setRole("ops/batch").setWeight(0.5)).build());
+    call(survivor, "SetWeights", SetWeightsRequest.newBuilder()
+        .addWeights(RoleWeight.newBuilder().setRole("eng").setWeight(4)).build());
+    call(survivor, "SetQuota", SetQuotaRequest.newBuilder()
+        .addQuotas(RoleQuota.newBuilder().setRole("eng")
+            .addGuarantees(ResourceQuantity.newBuilder().setName("cpus").setValue(1))
+            .addLimits(ResourceQuantity.newBuilder().setName("cpus").setValue(2)))
+        .addQuotas(RoleQuota.newBuilder().setRole("gone")
+            .addLimits(ResourceQuantity.newBuilder().setName("mem").setValue(64))).build());
+    // Removing a quota (empty) is remembered too.
+    call(survivor, "SetQuota", SetQuotaRequest.newBuilder().addQuotas(RoleQuota.newBuilder().setRole("gone")).build());
+    call(survivor, "DrainAgent", DrainAgentRequest.newBuilder().setAgentId(AgentID.newBuilder().setValue(alive))
+        .build());
+    // Bad input is still refused before anything is stored.
+    ReplyException bad = refused(survivor, "SetWeights", SetWeightsRequest.newBuilder()
+        .addWeights(RoleWeight.newBuilder().setRole("eng").setWeight(-2)).build());
+    assertThat(bad.failureCode()).isEqualTo(400);
+    assertThat(bad.getMessage()).contains("weights[0].weight is -2.0").contains("positive finite");
+    ReplyException unknown = refused(survivor, "DrainAgent", DrainAgentRequest.newBuilder()
+        .setAgentId(AgentID.newBuilder().setValue("no-such-agent")).build());
+    assertThat(unknown.failureCode()).isEqualTo(404);
+    assertThat(unknown.getMessage()).contains("'no-such-agent'");
+
+    Map<String, Double> weightsBefore = weights(survivor);
+    assertThat(weightsBefore).containsEntry("eng", 4.0).containsEntry("ops/batch", 0.5);
+    Map<String, RoleQuota> quotasBefore = quotas(survivor);
+    assertThat(quotasBefore).containsOnlyKeys("eng");
+    assertThat(firstLeader.policies.draining()).containsExactly(alive);
+
+    // The leader's node shuts down; a standby takes over.
+    elections.get(first).close();
+    nodes.get(first).close().await(60, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> {
+      for (int i = 0; i < 3; i++) {
+        if (i != first && masters.get(i).isLeading()) {
+          return true;
+        }
+      }
+      return false;
+    });
+    int second = masters.get((first + 1) % 3).isLeading() ? (first + 1) % 3 : (first + 2) % 3;
+    MasterVerticle newLeader = masters.get(second);
+
+    assertThat(weights(survivor)).containsEntry("eng", 4.0).containsEntry("ops/batch", 0.5);
+    assertThat(quotas(survivor)).isEqualTo(quotasBefore);
+    assertThat(newLeader.policies.draining()).containsExactly(alive);
+    assertThat(newLeader.policies.weights()).containsExactlyInAnyOrderEntriesOf(Map.of("eng", 4.0, "ops/batch", 0.5));
+
+    // Reconciling tasks the new leader does not know (tasks are re-learned from agents).
+    EventBusSchedulerClient awareClient = new EventBusSchedulerClient(survivor);
+    FrameworkRecorder aware = new FrameworkRecorder(awareClient);
+    awareClient.subscribe(FrameworkInfo.newBuilder().setName("aware").setUser("")
+        .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.PARTITION_AWARE))
+        .build(), aware::onEvent).await(30, TimeUnit.SECONDS);
+    EventBusSchedulerClient plainClient = new EventBusSchedulerClient(survivor);
+    FrameworkRecorder plain = new FrameworkRecorder(plainClient);
+    plainClient.subscribe(FrameworkInfo.newBuilder().setName("plain").setUser("").build(), plain::onEvent)
+        .await(30, TimeUnit.SECONDS);
+    List<Call.Reconcile.Task> asked = List.of(task("t-recovering", alive), task("t-unreachable", "agent-silent"),
+        task("t-unknown-agent", "agent-never-seen"), task("t-no-agent", null));
+    awareClient.reconcile(asked).await(30, TimeUnit.SECONDS);
+    plainClient.reconcile(asked).await(30, TimeUnit.SECONDS);
+
+    TaskStatus unreachable = aware.awaitUpdate("t-unreachable", TaskState.TASK_UNREACHABLE);
+    assertThat(unreachable.getReason()).isEqualTo(TaskStatus.Reason.REASON_RECONCILIATION);
+    assertThat(unreachable.hasUnreachableTime()).isTrue();
+    assertThat(unreachable.getAgentId().getValue()).isEqualTo("agent-silent");
+    assertThat(aware.awaitUpdate("t-unknown-agent", TaskState.TASK_UNKNOWN).getReason())
+        .isEqualTo(TaskStatus.Reason.REASON_RECONCILIATION);
+    aware.awaitUpdate("t-no-agent", TaskState.TASK_UNKNOWN);
+    for (String t : List.of("t-unreachable", "t-unknown-agent", "t-no-agent")) {
+      assertThat(plain.awaitUpdate(t, TaskState.TASK_LOST).getReason()).isEqualTo(TaskStatus.Reason.REASON_RECONCILIATION);
+    }
+    // Updates of one call arrive in order and the last is in: the task on the agent still
+    // awaited after the failover got no answer (the agent reports its tasks when it re-registers).
+    assertThat(newLeader.recoveringAgents).contains(alive);
+    assertThat(aware.updates("t-recovering")).isEmpty();
+    assertThat(plain.updates("t-recovering")).isEmpty();
+
+    // Bad reconcile input is refused naming the field.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> awareClient.reconcile(List.of(
+            Call.Reconcile.Task.newBuilder().setAgentId(AgentID.newBuilder().setValue(alive)).build()))
+        .await(30, TimeUnit.SECONDS)).hasMessageContaining("reconcile.tasks[0].task_id is missing");
+
+    // A newer leader is published (as an election elsewhere would): the registry refuses this
+    // leader's write, the call fails saying so, and nothing it asked for was applied.
+    io.meso.ha.LeaderElection.LeaderRecord current = (io.meso.ha.LeaderElection.LeaderRecord)
+        MesoCluster.hazelcast(survivor).getMap(LeaderElection.LEADER_MAP).get(LeaderElection.LEADER_KEY);
+    MesoCluster.hazelcast(survivor).getMap(LeaderElection.LEADER_MAP).set(LeaderElection.LEADER_KEY,
+        new LeaderElection.LeaderRecord("127.0.0.1:1", "someone-else", current.fence() + 1000));
+    ReplyException stale = refused(survivor, "SetWeights", SetWeightsRequest.newBuilder()
+        .addWeights(RoleWeight.newBuilder().setRole("eng").setWeight(9)).build());
+    assertThat(stale.failureCode()).isEqualTo(503);
+    assertThat(stale.getMessage()).contains("no longer the leader").contains("nothing was changed");
+    assertThat(newLeader.policies.weights()).containsEntry("eng", 4.0);
+    await().atMost(WAIT).until(() -> !newLeader.isLeading());
+    awareClient.close();
+    plainClient.close();
+  }
+
+  static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
