@@ -24,10 +24,12 @@ final class AgentState {
   /** The part of {@link #byFramework} held by frameworks the allocator does not know yet. */
   final Map<String, Resources> unattributed = new HashMap<>();
 
-  /** Decline filters on this agent, by (framework, role); identity-hashed. */
-  final Map<Subscription, Subscription.DeclineFilter> filters = new HashMap<>();
+  /** Decline filters on this agent, by (framework, role), with their bitset index. */
+  final FilterSet filters = new FilterSet();
 
   boolean candidate;
+  /** Removed from the allocator (an agent re-added under the same id is a new state). */
+  boolean removed;
   /** Bumped whenever what could be offered here changes (allocation, activity). */
   long version;
 
@@ -48,14 +50,12 @@ final class AgentState {
     this.gpu = spec.total().hasGpus();
   }
 
-  /**
-   * The last resources a decline filter here refused. Filters that refuse equal resources share
-   * this one object (in Mesos's DeclineOffers shape every framework refuses the same free
-   * resources), and {@link #free()} returns it when equal, so the filter check of a walk is an
-   * identity comparison on memory that is already in cache rather than a walk over a
-   * thousand scattered copies.
+  /*
+   * The free resources are returned as the object the filters here share (FilterSet.shared)
+   * when equal to it (in Mesos's DeclineOffers shape every framework refuses the same free
+   * resources), so the filter check of a walk is a bit test and an identity comparison rather
+   * than a walk over a thousand scattered copies.
    */
-  Resources canonicalRefused;
   private Resources freeCache;
   private long freeVersion = -1;
 
@@ -63,18 +63,10 @@ final class AgentState {
   Resources free() {
     if (freeVersion != version || freeCache == null) {
       Resources f = spec.total().minus(allocated);
-      freeCache = f.equals(canonicalRefused) ? canonicalRefused : f;
+      Resources shared = filters.shared;
+      freeCache = f.equals(shared) ? shared : f;
       freeVersion = version;
     }
     return freeCache;
-  }
-
-  /** {@code refused}, or the equal {@link #canonicalRefused} object. */
-  Resources canonical(Resources refused) {
-    if (refused.equals(canonicalRefused)) {
-      return canonicalRefused;
-    }
-    canonicalRefused = refused;
-    return refused;
   }
 }

@@ -22,6 +22,15 @@ import java.util.function.Predicate;
  * until the agent changes or a filter that blocked it expires, later runs re-check only the
  * subscriptions that became more eligible since (at most {@link #MAX_REPLAY}, else a full
  * walk), usually none. Pairs not re-checked are not counted again.
+ *
+ * <p>The fast walk (a DRF-sorted role, {@link HierarchicalAllocator#fastWalk}) reads the role's
+ * order as the sorter's array of subscriptions, takes the inactive/suppressed reason computed
+ * once per run ({@link Subscription#runSkip}), and asks the agent's {@link FilterSet} bitsets
+ * whether a filter is there and whether it refused the very object on offer; only other
+ * filters are looked up and checked for subset. Expired filters are purged when the walk
+ * reaches the agent, so every filter seen is live. FILTERED found by bit is added to the
+ * counters at {@link #finish()}, and its expiry is read only if the walk is memoised; the
+ * plain walk (sorter visitor, a lookup per pair) decides and counts exactly the same.
  */
 final class AgentWalk {
 
@@ -48,6 +57,8 @@ final class AgentWalk {
   private Subscription chosen;
   /** The earliest expiry of the filters that blocked this agent. */
   private long blockedUntil;
+  /** {@link HierarchicalAllocator#walkSerial} of the agent walk in progress. */
+  private long walkSerial;
 
   /**
    * Roles none of whose subscribed frameworks can take an offer this run, whatever the agent
@@ -56,15 +67,21 @@ final class AgentWalk {
    */
   private final java.util.IdentityHashMap<RoleState, long[]> idleRoles = new java.util.IdentityHashMap<>();
 
+  /** Subscriptions with {@link Subscription#pendingFiltered} to add to the counters at {@link #finish()}. */
+  private final List<Subscription> pendingFiltered = new ArrayList<>();
+  /** Filtered pairs the fast walk found without looking at the filter (so not in {@link #blockedUntil}). */
+  private boolean filteredByBit;
+
   AgentWalk(HierarchicalAllocator allocator, long nowNanos, List<Allocation> out, QuotaRun quota) {
     this.allocator = allocator;
     this.quota = quota;
     for (RoleState rs : allocator.roles.roleStates()) {
       boolean idle = true;
       for (Subscription sub : rs.subscriptions.values()) {
-        if (sub.subscribed && sub.framework.active && !sub.suppressed) {
+        FrameworkState fw = sub.framework;
+        sub.runSkip = !fw.active ? SkipReason.INACTIVE_FRAMEWORK : sub.suppressed ? SkipReason.SUPPRESSED : null;
+        if (sub.subscribed && sub.runSkip == null) {
           idle = false;
-          break;
         }
       }
       if (idle) {
@@ -75,8 +92,16 @@ final class AgentWalk {
     this.out = out;
   }
 
-  /** Credits the agents each idle role skipped to its subscriptions (inactive first, as {@link #skipReason}). */
+  /**
+   * Adds the FILTERED pairs of the fast walk to the counters, and credits the agents each idle
+   * role skipped to its subscriptions (inactive first, as {@link #skipReason}).
+   */
   void finish() {
+    for (Subscription sub : pendingFiltered) {
+      count(sub, SkipReason.FILTERED, sub.pendingFiltered);
+      sub.pendingFiltered = 0;
+    }
+    pendingFiltered.clear();
     idleRoles.forEach((rs, skipped) -> {
       if (skipped[0] > 0) {
         for (Subscription sub : rs.subscriptions.values()) {
@@ -98,6 +123,8 @@ final class AgentWalk {
       if (a.active && !a.draining && quota.anyNeed() && !a.free().isEmpty()) {
         agent = a;
         free = a.free();
+        a.filters.purgeExpired(now);
+        walkSerial = ++allocator.walkSerial;
         picked.clear();
         pickedResources.clear();
         allocator.roles.visitRoles(roleVisitor);
@@ -120,6 +147,7 @@ final class AgentWalk {
     }
     agent = a;
     free = f;
+    a.filters.purgeExpired(now);
     if (quota != null && quota.exhaustedRoles() == allocator.roles.roleCount() && !f.hasReservations()) {
       allocator.bulkSkips[SkipReason.QUOTA_LIMIT.ordinal()]++; // every role is at its limit
       return;
@@ -129,12 +157,17 @@ final class AgentWalk {
       return;
     }
     blockedUntil = Long.MAX_VALUE;
+    filteredByBit = false;
+    walkSerial = ++allocator.walkSerial;
     picked.clear();
     pickedResources.clear();
     allocator.roles.visitRoles(roleVisitor);
     if (picked.isEmpty()) {
       if (quota != null) {
         return; // quota makes eligibility depend on other agents: no memo
+      }
+      if (filteredByBit && allocator.memoEnabled) { // one pass over the agent's filters
+        blockedUntil = Math.min(blockedUntil, a.filters.earliestExpiryFilteredIn(walkSerial));
       }
       a.memoLogPosition = allocator.changeLog.position();
       a.memoVersion = a.version;
@@ -215,7 +248,11 @@ final class AgentWalk {
       return true;
     }
     chosen = null;
-    role.frameworks.visit(frameworkVisitor);
+    if (allocator.fastWalk && role.frameworks instanceof DrfSorter drf) {
+      visitFrameworks(drf);
+    } else {
+      role.frameworks.visit(frameworkVisitor);
+    }
     if (chosen == null) {
       return true;
     }
@@ -244,6 +281,58 @@ final class AgentWalk {
     return true;
   }
 
+  /**
+   * {@link #visitFramework} over the role's DRF order as an array of subscriptions, with
+   * {@link #skipReason} inlined: the per-run reason ({@link Subscription#runSkip}), then GPU
+   * gating, then the agent's filter bits. A pair whose filter refused the very object on offer
+   * (the agent's shared refused resources) is filtered without looking at the filter; its count
+   * is added at {@link #finish()} and its expiry read only if the walk ends up memoised.
+   */
+  private void visitFrameworks(DrfSorter sorter) {
+    sorter.prepareOrder();
+    int n = sorter.size();
+    AgentState a = agent;
+    FilterSet filters = a.filters;
+    long[] held = filters.held;
+    long[] refusesShared = filters.refusesShared;
+    boolean offersShared = offerable == filters.shared;
+    boolean counting = stage == 2;
+    for (int i = 0; i < n; i++) {
+      Subscription sub = (Subscription) sorter.payloadAt(i);
+      if (!sub.subscribed) {
+        continue; // left the role but still holds resources in it: not a candidate
+      }
+      SkipReason reason = sub.runSkip;
+      if (reason == null && a.gpu && !sub.framework.spec.gpuAware()) {
+        reason = SkipReason.GPU_GATED;
+      }
+      if (reason == null) {
+        int index = sub.index;
+        int w = index >>> 6;
+        if (w >= held.length || (held[w] & (1L << index)) == 0) {
+          chosen = sub;
+          return;
+        }
+        if (offersShared && (refusesShared[w] & (1L << index)) != 0) {
+          sub.filteredInWalk = walkSerial;
+          filteredByBit = true;
+          if (counting && sub.pendingFiltered++ == 0) {
+            pendingFiltered.add(sub);
+          }
+          continue;
+        }
+        reason = filterReason(sub);
+        if (reason == null) {
+          chosen = sub;
+          return;
+        }
+      }
+      if (counting) {
+        count(sub, reason, 1);
+      }
+    }
+  }
+
   /** Why the pair is not offered {@link #offerable}, or null if it is eligible. Cheapest checks first. */
   private SkipReason skipReason(Subscription sub) {
     FrameworkState fw = sub.framework;
@@ -256,16 +345,19 @@ final class AgentWalk {
     if (agent.gpu && !fw.spec.gpuAware()) {
       return SkipReason.GPU_GATED;
     }
-    if (sub.filterCount > 0) {
-      Subscription.DeclineFilter filter = agent.filters.get(sub);
-      if (filter != null) {
-        if (now >= filter.expiresAtNanos()) {
-          agent.filters.remove(sub);
-          sub.filterCount--;
-        } else if (filter.refused() == offerable || filter.refused().contains(offerable)) {
-          blockedUntil = Math.min(blockedUntil, filter.expiresAtNanos());
-          return SkipReason.FILTERED;
-        }
+    return sub.filterCount > 0 ? filterReason(sub) : null;
+  }
+
+  /** FILTERED if a live filter of the pair holds for {@link #offerable} (a subset of what it refused). */
+  private SkipReason filterReason(Subscription sub) {
+    Subscription.DeclineFilter filter = agent.filters.get(sub);
+    if (filter != null) {
+      if (now >= filter.expiresAtNanos()) {
+        agent.filters.remove(sub);
+        sub.filterCount--;
+      } else if (filter.refused() == offerable || filter.refused().contains(offerable)) {
+        blockedUntil = Math.min(blockedUntil, filter.expiresAtNanos());
+        return SkipReason.FILTERED;
       }
     }
     return null;

@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -16,8 +15,11 @@ import java.util.function.Predicate;
  * (resources with a zero total are left out); clients are ordered by share ascending, ties
  * broken by client name so that runs are deterministic.
  *
- * <p>Cost: the order is a {@link TreeSet} kept up to date incrementally, so an allocation moves
- * one client in O(log n) and {@link #visit} walks without sorting. A change of the totals
+ * <p>Cost: the order is a sorted array kept up to date incrementally: an allocation moves one
+ * client (binary search, then one {@code System.arraycopy} of the clients it passes), and
+ * {@link #visit} walks the array without sorting or allocating. Each client may carry a payload
+ * (the allocator attaches its {@code Subscription}) kept in a parallel array, so that an
+ * allocation run reads the order as a plain array (see {@link #payloadAt}). A change of the totals
  * changes every share; it only bumps a version, and the next read recomputes all shares once.
  * Several sorters may share one {@link Totals} (the allocator's role sorter and its per-role
  * framework sorters do), so adding an agent costs O(1) however many roles there are.
@@ -71,18 +73,24 @@ public final class DrfSorter implements Sorter {
     double weight = 1.0;
     long[] allocated = new long[4];
     double share;
+    Object payload;
 
     Client(String name) {
       this.name = name;
     }
   }
 
-  private static final Comparator<Client> ORDER =
-      Comparator.<Client>comparingDouble(c -> c.share).thenComparing(c -> c.name);
+  private static final Comparator<Client> ORDER = (a, b) -> {
+    int byShare = Double.compare(a.share, b.share);
+    return byShare != 0 ? byShare : a.name.compareTo(b.name);
+  };
 
   private final Totals totals;
   private final Map<String, Client> clients = new HashMap<>();
-  private final TreeSet<Client> order = new TreeSet<>(ORDER);
+  /** Clients in {@link #ORDER} of their stored {@code share}, in {@code [0, clients.size())}. */
+  private Client[] order = new Client[8];
+  /** {@code payloads[i]} is {@code order[i].payload}. */
+  private Object[] payloads = new Object[8];
   /** The totals version the shares in {@link #order} were computed with. */
   private long sharesVersion = -1;
 
@@ -102,20 +110,55 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public void add(String client) {
+    add(client, null);
+  }
+
+  /** {@link #add(String)} with the client's payload (see {@link #attach}); a present client keeps its payload. */
+  void add(String client, Object payload) {
     if (!clients.containsKey(client)) {
       Client c = new Client(client);
+      c.payload = payload;
       clients.put(client, c);
       c.share = computeShare(c);
-      order.add(c);
+      insert(c, clients.size() - 1);
     }
   }
 
   @Override
   public void remove(String client) {
-    Client c = clients.remove(client);
+    Client c = clients.get(client);
     if (c != null) {
-      order.remove(c);
+      delete(indexOf(c), clients.size());
+      clients.remove(client);
     }
+  }
+
+  /**
+   * Attaches a payload to a present client (returned by {@link #payloadAt} in order); false if
+   * the client is not present.
+   */
+  boolean attach(String client, Object payload) {
+    Client c = clients.get(client);
+    if (c == null) {
+      return false;
+    }
+    c.payload = payload;
+    payloads[indexOf(c)] = payload;
+    return true;
+  }
+
+  /**
+   * Brings the order up to date; then {@link #payloadAt}{@code (i)} for i in
+   * {@code [0, size())} is the payload of the i-th client in {@link #sort()} order. For walks
+   * that must not allocate; the sorter must not change during such a walk.
+   */
+  void prepareOrder() {
+    refresh();
+  }
+
+  /** The payload of the i-th client in order (after {@link #prepareOrder()}); null if none attached. */
+  Object payloadAt(int i) {
+    return payloads[i];
   }
 
   @Override
@@ -174,9 +217,10 @@ public final class DrfSorter implements Sorter {
   @Override
   public List<String> sort() {
     refresh();
-    List<String> out = new ArrayList<>(order.size());
-    for (Client c : order) {
-      out.add(c.name);
+    int n = clients.size();
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(order[i].name);
     }
     return out;
   }
@@ -184,8 +228,10 @@ public final class DrfSorter implements Sorter {
   @Override
   public void visit(Predicate<String> visitor) {
     refresh();
-    for (Client c : order) {
-      if (!visitor.test(c.name)) {
+    Client[] o = order;
+    int n = clients.size();
+    for (int i = 0; i < n; i++) {
+      if (!visitor.test(o[i].name)) {
         return;
       }
     }
@@ -197,28 +243,91 @@ public final class DrfSorter implements Sorter {
     return c == null ? 0 : computeShare(c);
   }
 
-  /** Applies a change to a client's share inputs, keeping the TreeSet keyed consistently. */
+  /** Applies a change to a client's share inputs, keeping the array sorted by the stored shares. */
   private void reposition(Client c, Runnable change) {
     if (sharesVersion != totals.version) {
-      change.run(); // the whole order is rebuilt on the next read anyway
+      change.run(); // the whole order is rebuilt on the next read anyway (stored shares unchanged)
       return;
     }
-    order.remove(c);
+    int from = indexOf(c);
     change.run();
     c.share = computeShare(c);
-    order.add(c);
+    move(c, from);
+  }
+
+  /** Moves c (its share just changed) from index {@code from} to its place, shifting only the clients it passes. */
+  private void move(Client c, int from) {
+    int n = clients.size();
+    int to = from;
+    if (to + 1 < n && ORDER.compare(order[to + 1], c) < 0) {
+      to = insertionPoint(c, from + 1, n) - 1;
+      System.arraycopy(order, from + 1, order, from, to - from);
+      System.arraycopy(payloads, from + 1, payloads, from, to - from);
+    } else if (to > 0 && ORDER.compare(order[to - 1], c) > 0) {
+      to = insertionPoint(c, 0, from);
+      System.arraycopy(order, to, order, to + 1, from - to);
+      System.arraycopy(payloads, to, payloads, to + 1, from - to);
+    }
+    order[to] = c;
+    payloads[to] = c.payload;
   }
 
   private void refresh() {
     if (sharesVersion == totals.version) {
       return;
     }
-    order.clear();
-    for (Client c : clients.values()) {
-      c.share = computeShare(c);
-      order.add(c);
+    int n = clients.size();
+    for (int i = 0; i < n; i++) {
+      order[i].share = computeShare(order[i]);
+    }
+    Arrays.sort(order, 0, n, ORDER);
+    for (int i = 0; i < n; i++) {
+      payloads[i] = order[i].payload;
     }
     sharesVersion = totals.version;
+  }
+
+  /** Inserts c (not yet in the array) among the first n sorted clients. */
+  private void insert(Client c, int n) {
+    if (n == order.length) {
+      order = Arrays.copyOf(order, n * 2);
+      payloads = Arrays.copyOf(payloads, n * 2);
+    }
+    int at = insertionPoint(c, 0, n);
+    System.arraycopy(order, at, order, at + 1, n - at);
+    System.arraycopy(payloads, at, payloads, at + 1, n - at);
+    order[at] = c;
+    payloads[at] = c.payload;
+  }
+
+  /** Removes the client at index i of the first n. */
+  private void delete(int i, int n) {
+    System.arraycopy(order, i + 1, order, i, n - i - 1);
+    System.arraycopy(payloads, i + 1, payloads, i, n - i - 1);
+    order[n - 1] = null;
+    payloads[n - 1] = null;
+  }
+
+  /** The first index in [lo, hi) whose client orders after c (clients there are sorted). */
+  private int insertionPoint(Client c, int lo, int hi) {
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ORDER.compare(order[mid], c) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Where a present client is (its stored share is its key in the array). */
+  private int indexOf(Client c) {
+    int i = insertionPoint(c, 0, clients.size());
+    if (order[i] != c) {
+      throw new IllegalStateException("sorter order is inconsistent at client '" + c.name + "'");
+    }
+    return i;
   }
 
   private int slot(Client c, String name) {

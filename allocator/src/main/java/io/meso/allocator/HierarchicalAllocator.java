@@ -61,6 +61,14 @@ public final class HierarchicalAllocator implements Allocator {
   long memoHits;
   /** Tests turn the agent memo off to check it never changes a run's outcome. */
   boolean memoEnabled = true;
+  /**
+   * Walk each role's frameworks as the DRF sorter's array with the agents' filter bitsets (and
+   * FILTERED counted at the end of the run); tests turn it off to check that the plain walk
+   * (sorter visitor, filter lookups) decides and counts exactly the same.
+   */
+  boolean fastWalk = true;
+  /** Serial number of agent walks, for {@link Subscription#filteredInWalk}. */
+  long walkSerial;
 
   public HierarchicalAllocator() {
     this(new AllocatorOptions());
@@ -254,6 +262,7 @@ public final class HierarchicalAllocator implements Allocator {
     if (a == null) {
       return;
     }
+    a.removed = true; // may still be in candidates
     roles.totals().remove(a.spec.total());
     for (String frameworkId : a.byFramework.keySet()) {
       FrameworkState fw = frameworks.get(frameworkId);
@@ -271,7 +280,7 @@ public final class HierarchicalAllocator implements Allocator {
         }
       }
     }
-    for (Subscription sub : a.filters.keySet()) {
+    for (Subscription sub : a.filters.subscriptions()) {
       sub.filterCount--;
     }
     LOG.debug("removed agent agentId={}", agentId);
@@ -323,7 +332,7 @@ public final class HierarchicalAllocator implements Allocator {
         give(a, frameworkId, back);
         remaining = remaining.minus(back);
         if (refuseSeconds > 0 && sub.subscribed) {
-          if (a.filters.put(sub, new Subscription.DeclineFilter(a.canonical(back), expiry(nowNanos, refuseSeconds))) == null) {
+          if (a.filters.put(sub, back, expiry(nowNanos, refuseSeconds))) {
             sub.filterCount++;
           }
         }
@@ -362,7 +371,7 @@ public final class HierarchicalAllocator implements Allocator {
       walked = agents.values();
     }
     for (AgentState a : walked) {
-      if (agents.get(a.id) == a) {
+      if (!a.removed) {
         walk.walk(a);
       }
     }
@@ -615,7 +624,7 @@ public final class HierarchicalAllocator implements Allocator {
     for (Subscription sub : subs) {
       if (sub.filterCount > 0) {
         for (AgentState a : agents.values()) {
-          if (a.filters.remove(sub) != null && --sub.filterCount == 0) {
+          if (a.filters.remove(sub) && --sub.filterCount == 0) {
             break;
           }
         }

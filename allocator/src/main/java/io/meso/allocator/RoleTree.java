@@ -31,6 +31,8 @@ final class RoleTree {
   /** Every node but the root, by path (roles and their ancestors). */
   private final Map<String, Node> nodes = new HashMap<>();
   private final Map<String, RoleState> roles = new HashMap<>();
+  /** Indexes of live subscriptions ({@link Subscription#index}); the lowest free one is reused. */
+  private final java.util.BitSet subscriptionIndexes = new java.util.BitSet();
   /** Weights as last set, by path; nodes not yet present pick theirs up when created. */
   private final Map<String, Double> weights = new HashMap<>();
 
@@ -122,6 +124,11 @@ final class RoleTree {
     return java.util.Collections.unmodifiableSet(nodes.keySet());
   }
 
+  /** One more than the highest live subscription index. */
+  int subscriptionIndexBound() {
+    return subscriptionIndexes.length();
+  }
+
   /** Every role's state (roles with frameworks). */
   java.util.Collection<RoleState> roleStates() {
     return roles.values();
@@ -172,10 +179,16 @@ final class RoleTree {
         n.hasRole = true;
         n.sorter.add(SELF);
       }
-      sub = new Subscription(fw, role);
+      int index = subscriptionIndexes.nextClearBit(0);
+      subscriptionIndexes.set(index);
+      sub = new Subscription(fw, role, index);
       fw.subscriptions.put(role, sub);
       rs.subscriptions.put(fw.id, sub);
-      rs.frameworks.add(fw.id);
+      if (rs.frameworks instanceof DrfSorter drf) {
+        drf.add(fw.id, sub); // the walk reads the subscription from the sorter's array
+      } else {
+        rs.frameworks.add(fw.id);
+      }
     }
     return sub;
   }
@@ -186,6 +199,9 @@ final class RoleTree {
       return;
     }
     FrameworkState fw = sub.framework;
+    if (sub.filterCount == 0) {
+      subscriptionIndexes.clear(sub.index); // else (never expected) agents still hold its bit: not reused
+    }
     fw.subscriptions.remove(sub.role);
     RoleState rs = roles.get(sub.role);
     rs.subscriptions.remove(fw.id);

@@ -15,6 +15,11 @@ final class Subscription {
 
   final FrameworkState framework;
   final String role;
+  /**
+   * Dense index among the live subscriptions (reused once the subscription is dropped): the
+   * bit of this subscription in each agent's {@link FilterSet}.
+   */
+  final int index;
   boolean subscribed;
   boolean suppressed;
   /** How many agents the framework holds resources on in this role. */
@@ -28,8 +33,19 @@ final class Subscription {
    */
   final long[] skips = new long[SkipReason.values().length];
 
-  Subscription(FrameworkState framework, String role) {
+  /*
+   * Scratch of the allocation run in progress (see AgentWalk): the pair-independent skip reason
+   * (inactive framework, suppressed role) computed once per run, FILTERED skips not yet added to
+   * the counters (added at the end of the run), and the walk that last found this subscription
+   * filtered (to compute that walk's memo expiry).
+   */
+  SkipReason runSkip;
+  long pendingFiltered;
+  long filteredInWalk = -1;
+
+  Subscription(FrameworkState framework, String role, int index) {
     this.framework = framework;
     this.role = role;
+    this.index = index;
   }
 }

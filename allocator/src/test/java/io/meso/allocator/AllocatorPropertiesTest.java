@@ -41,9 +41,25 @@ class AllocatorPropertiesTest {
 
   @Property(tries = 300)
   void neverOverAllocatesAndAgreesWithTheModel(@ForAll("steps") List<Integer> steps) {
-    AllocatorHarness h = new AllocatorHarness();
     AllocatorHarness twinHarness = new AllocatorHarness();
     twinHarness.allocator.memoEnabled = false;
+    check(steps, twinHarness, false);
+  }
+
+  /**
+   * The fast walk (DRF order as an array, filter bitsets, FILTERED counted at the end of the
+   * run) against the plain walk (sorter visitor, a filter lookup per pair): the same offers and
+   * the same skip counts, per framework and per role, after every step.
+   */
+  @Property(tries = 300)
+  void fastWalkDecidesAndCountsAsThePlainWalk(@ForAll("steps") List<Integer> steps) {
+    AllocatorHarness twinHarness = new AllocatorHarness();
+    twinHarness.allocator.fastWalk = false;
+    check(steps, twinHarness, true);
+  }
+
+  private static void check(List<Integer> steps, AllocatorHarness twinHarness, boolean sameCounts) {
+    AllocatorHarness h = new AllocatorHarness();
     Allocator alloc = Twin.of(h.allocator, twinHarness.allocator, h);
     Map<String, Resources> totals = new HashMap<>();
     Set<String> frameworks = new HashSet<>();
@@ -122,6 +138,12 @@ class AllocatorPropertiesTest {
       }
       h.allocator.checkInvariants();
       twinHarness.allocator.checkInvariants();
+      if (sameCounts) {
+        assertThat(h.allocator.skipCounts()).as("skip counts").isEqualTo(twinHarness.allocator.skipCounts());
+        assertThat(h.allocator.skipCountsByRole()).as("skip counts by role")
+            .isEqualTo(twinHarness.allocator.skipCountsByRole());
+        assertThat(h.allocator.unchangedAgentSkips()).isEqualTo(twinHarness.allocator.unchangedAgentSkips());
+      }
       for (String f : frameworks) {
         for (String a : totals.keySet()) {
           assertThat(alloc.allocated(f, a)).as("%s on %s", f, a)
@@ -170,7 +192,7 @@ class AllocatorPropertiesTest {
               Object a = method.invoke(first, args);
               Object b = method.invoke(second, args);
               if (method.getName().equals("allocate")) {
-                assertThat(a).as("with and without the agent memo at %d", clock.now).isEqualTo(b);
+                assertThat(a).as("both twins' offers at %d", clock.now).isEqualTo(b);
               }
               return a;
             } catch (InvocationTargetException e) {
