@@ -23,6 +23,7 @@ public final class AllocatorOptions {
   private double minAllocatableCpus = DEFAULT_MIN_ALLOCATABLE_CPUS;
   private double minAllocatableMemMb = DEFAULT_MIN_ALLOCATABLE_MEM_MB;
   private FrameworkSorter frameworkSorter = DEFAULT_FRAMEWORK_SORTER;
+  private FrameworkSorter roleSorter = DEFAULT_FRAMEWORK_SORTER;
 
   public AllocatorOptions() {}
 
@@ -31,6 +32,24 @@ public final class AllocatorOptions {
     this.minAllocatableCpus = other.minAllocatableCpus;
     this.minAllocatableMemMb = other.minAllocatableMemMb;
     this.frameworkSorter = other.frameworkSorter;
+    this.roleSorter = other.roleSorter;
+  }
+
+  /**
+   * How roles are ordered against their siblings at each level of the role tree: DRF (default:
+   * the role furthest below its weighted share first) or RANDOM (weighted random order, as
+   * Mesos's {@code --role_sorter=random}). The same kinds as {@link #getFrameworkSorter()}.
+   */
+  public FrameworkSorter getRoleSorter() {
+    return roleSorter;
+  }
+
+  public AllocatorOptions setRoleSorter(FrameworkSorter roleSorter) {
+    if (roleSorter == null) {
+      throw new IllegalArgumentException("roleSorter is null; expected DRF or RANDOM");
+    }
+    this.roleSorter = roleSorter;
+    return this;
   }
 
   public FrameworkSorter getFrameworkSorter() {

@@ -78,9 +78,7 @@ public final class HierarchicalAllocator implements Allocator {
     this.intervalNanos = options.getAllocationInterval().toNanos();
     this.minCpusMillis = ResourceParser.toMillis(options.getMinAllocatableCpus());
     this.minMemMillis = ResourceParser.toMillis(options.getMinAllocatableMemMb());
-    this.roles = options.getFrameworkSorter() == AllocatorOptions.FrameworkSorter.RANDOM
-        ? new RoleTree(totals -> new RandomSorter(totals, new java.util.Random()))
-        : new RoleTree();
+    this.roles = new RoleTree(sorters(options.getFrameworkSorter()), sorters(options.getRoleSorter()));
   }
 
   // ---- frameworks ----
@@ -662,5 +660,11 @@ public final class HierarchicalAllocator implements Allocator {
     } else {
       map.put(key, value);
     }
+  }
+
+  private static java.util.function.Function<DrfSorter.Totals, Sorter> sorters(AllocatorOptions.FrameworkSorter kind) {
+    return kind == AllocatorOptions.FrameworkSorter.RANDOM
+        ? totals -> new RandomSorter(totals, new java.util.Random())
+        : DrfSorter::new;
   }
 }

@@ -27,7 +27,6 @@ final class RoleTree {
   static final String SELF = ".";
 
   private final DrfSorter.Totals totals = new DrfSorter.Totals();
-  private final Node root = new Node("", null);
   /** Every node but the root, by path (roles and their ancestors). */
   private final Map<String, Node> nodes = new HashMap<>();
   private final Map<String, RoleState> roles = new HashMap<>();
@@ -38,13 +37,23 @@ final class RoleTree {
 
   /** Makes the sorter that orders the frameworks of one role. */
   private final java.util.function.Function<DrfSorter.Totals, Sorter> frameworkSorters;
+  /** Makes the sorter that orders a node's children (and its own role) against each other. */
+  private final java.util.function.Function<DrfSorter.Totals, Sorter> roleSorters;
+  private final Node root;
 
   RoleTree() {
     this(DrfSorter::new);
   }
 
   RoleTree(java.util.function.Function<DrfSorter.Totals, Sorter> frameworkSorters) {
+    this(frameworkSorters, DrfSorter::new);
+  }
+
+  RoleTree(java.util.function.Function<DrfSorter.Totals, Sorter> frameworkSorters,
+      java.util.function.Function<DrfSorter.Totals, Sorter> roleSorters) {
     this.frameworkSorters = frameworkSorters;
+    this.roleSorters = roleSorters;
+    this.root = new Node("", null);
   }
 
   private Predicate<String> visitor;
@@ -53,7 +62,7 @@ final class RoleTree {
   private final class Node {
     final String path;
     final Node parent;
-    final DrfSorter sorter = new DrfSorter(totals);
+    final Sorter sorter = roleSorters.apply(totals);
     int children;
     boolean hasRole;
     /** Visits one client of this node's sorter: the own role, or a child's subtree. */

@@ -70,4 +70,42 @@ class RandomSorterTest {
     assertThat(winners.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
     return winners;
   }
+
+  /**
+   * The same with two roles, one framework each: role "big" holds all of a1 (share 1), role
+   * "small" nothing (share 0). The DRF role sorter always serves "small" first; the random role
+   * sorter (as Mesos's --role_sorter=random) serves either, although both framework sorters are DRF.
+   */
+  @Test
+  void randomRoleSorterIgnoresRoleShares() {
+    assertThat(roleWinners(AllocatorOptions.FrameworkSorter.DRF)).containsOnlyKeys("small");
+    assertThat(roleWinners(AllocatorOptions.FrameworkSorter.RANDOM)).containsKeys("small", "big");
+  }
+
+  private static Map<String, Integer> roleWinners(AllocatorOptions.FrameworkSorter kind) {
+    HierarchicalAllocator allocator = new HierarchicalAllocator(new AllocatorOptions().setRoleSorter(kind));
+    allocator.addAgent("a1", new AgentSpec("h1", Resources.parse("cpus:9;mem:64"), Map.of()), Map.of());
+    allocator.addAgent("a2", new AgentSpec("h2", Resources.parse("cpus:1;mem:64"), Map.of()), Map.of());
+    allocator.addFramework("fw-big", FrameworkSpec.of("big"), Map.of("a1", Resources.parse("cpus:9;mem:64")), true);
+    allocator.addFramework("fw-small", FrameworkSpec.of("small"), Map.of(), true);
+    Map<String, Integer> winners = new HashMap<>();
+    long now = 0;
+    for (int round = 0; round < 60; round++) {
+      now += 1_000_000_000L;
+      allocator.markAllCandidates();
+      for (Allocation a : allocator.allocate(now)) {
+        assertThat(a.agentId()).isEqualTo("a2");
+        winners.merge(a.frameworkId().substring(3), 1, Integer::sum);
+        allocator.recoverResources(a.frameworkId(), a.agentId(), a.resources(), 0, now);
+      }
+    }
+    assertThat(winners.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
+    return winners;
+  }
+
+  @Test
+  void aSorterKindIsRequired() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AllocatorOptions().setRoleSorter(null))
+        .hasMessageContaining("roleSorter is null; expected DRF or RANDOM");
+  }
 }

@@ -32,6 +32,10 @@ public final class MasterCommand implements Callable<Integer> {
       description = "How frameworks within a role are ordered for offers: drf or random (default: ${DEFAULT-VALUE}).")
   String frameworkSorter;
 
+  @Option(names = "--role-sorter", defaultValue = "drf",
+      description = "How roles are ordered against each other for offers: drf or random (default: ${DEFAULT-VALUE}).")
+  String roleSorter;
+
   @Option(names = "--offer-timeout", defaultValue = "0",
       description = "Seconds after which an unanswered offer is rescinded; 0 = never (default: ${DEFAULT-VALUE}).")
   double offerTimeout;
@@ -81,7 +85,8 @@ public final class MasterCommand implements Callable<Integer> {
         .setMaxAgentPingTimeouts(pingTimeouts)
         .setAllocationIntervalMillis(millis("--allocation-interval", allocationInterval))
         .setOfferTimeoutMillis(offerTimeoutMillis(offerTimeout))
-        .setFrameworkSorter(frameworkSorter(frameworkSorter));
+        .setFrameworkSorter(sorter("--framework-sorter", frameworkSorter))
+        .setRoleSorter(sorter("--role-sorter", roleSorter));
     Vertx vertx;
     try {
       vertx = MesoCluster.start(node.toClusterOptions(false).setCpMemberCount(cpMembers)
@@ -123,11 +128,11 @@ public final class MasterCommand implements Callable<Integer> {
     return LocalCommand.waitForShutdown(vertx);
   }
 
-  static io.meso.allocator.AllocatorOptions.FrameworkSorter frameworkSorter(String value) {
+  static io.meso.allocator.AllocatorOptions.FrameworkSorter sorter(String flag, String value) {
     try {
       return io.meso.allocator.AllocatorOptions.FrameworkSorter.valueOf(value.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--framework-sorter is '" + value + "'; expected drf or random");
+      throw new IllegalArgumentException(flag + " is '" + value + "'; expected drf or random");
     }
   }
 

@@ -29,6 +29,8 @@ public class MasterOptions {
   private long offerTimeoutMillis = DEFAULT_OFFER_TIMEOUT_MILLIS;
   private io.meso.allocator.AllocatorOptions.FrameworkSorter frameworkSorter =
       io.meso.allocator.AllocatorOptions.DEFAULT_FRAMEWORK_SORTER;
+  private io.meso.allocator.AllocatorOptions.FrameworkSorter roleSorter =
+      io.meso.allocator.AllocatorOptions.DEFAULT_FRAMEWORK_SORTER;
 
   public MasterOptions() {}
 
@@ -88,6 +90,16 @@ public class MasterOptions {
       throw new IllegalArgumentException("frameworkSorter is null; expected DRF or RANDOM");
     }
     frameworkSorter = v;
+    return this;
+  }
+
+  /** How sibling roles are ordered for offers: DRF (default) or weighted random. */
+  public io.meso.allocator.AllocatorOptions.FrameworkSorter getRoleSorter() { return roleSorter; }
+  public MasterOptions setRoleSorter(io.meso.allocator.AllocatorOptions.FrameworkSorter v) {
+    if (v == null) {
+      throw new IllegalArgumentException("roleSorter is null; expected DRF or RANDOM");
+    }
+    roleSorter = v;
     return this;
   }
 

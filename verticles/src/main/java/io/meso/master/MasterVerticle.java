@@ -104,7 +104,8 @@ public class MasterVerticle extends VerticleBase {
     operatorCalls = new OperatorCalls(this);
     allocatorVerticle = new AllocatorVerticle(new AllocatorOptions()
         .setAllocationInterval(java.time.Duration.ofMillis(options.getAllocationIntervalMillis()))
-        .setFrameworkSorter(options.getFrameworkSorter()));
+        .setFrameworkSorter(options.getFrameworkSorter())
+        .setRoleSorter(options.getRoleSorter()));
     MessageConsumer<AllocationBatch> allocations = bus.localConsumer(Addresses.ALLOCATIONS, m -> onAllocations(m.body()));
     consumers.add(allocations);
     vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> agentManager.pingAgents());

@@ -65,5 +65,6 @@ class OfferTimeoutTest {
         .hasMessageContaining("offerTimeoutMillis is -1");
     assertThat(io.meso.cli.Meso.run("master", "--offer-timeout", "-2")).isEqualTo(2);
     assertThat(io.meso.cli.Meso.run("master", "--framework-sorter", "fifo")).isEqualTo(2);
+    assertThat(io.meso.cli.Meso.run("master", "--role-sorter", "lifo")).isEqualTo(2);
   }
 }
