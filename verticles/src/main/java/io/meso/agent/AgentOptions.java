@@ -25,7 +25,12 @@ public class AgentOptions {
   public static final long DEFAULT_PING_TIMEOUT_MILLIS = 10_000;
   public static final long DEFAULT_REGISTRATION_BACKOFF_INITIAL_MILLIS = 100;
   public static final long DEFAULT_REGISTRATION_BACKOFF_MAX_MILLIS = 5_000;
-  public static final long DEFAULT_REGISTRATION_TIMEOUT_MILLIS = 5_000;
+  /**
+   * How long a (re-)registration may wait for its answer before it is sent again. Generous: after
+   * a failover a new leader admits every agent at once, and a request resent while the first is
+   * still queued only adds to the queue (a new leader's announcement restarts it anyway).
+   */
+  public static final long DEFAULT_REGISTRATION_TIMEOUT_MILLIS = 10_000;
   /** As in Mesos (10 s, doubling): a shorter first retry floods a briefly stalled master with resends. */
   public static final long DEFAULT_STATUS_UPDATE_RETRY_INITIAL_MILLIS = 10_000;
   public static final long DEFAULT_STATUS_UPDATE_RETRY_MAX_MILLIS = 600_000;

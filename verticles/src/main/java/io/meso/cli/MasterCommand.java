@@ -55,10 +55,11 @@ public final class MasterCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   double reregisterTimeout;
 
-  @Option(names = "--leader-session-timeout", defaultValue = "5",
-      description = "Seconds after which a leader that stopped heart-beating (killed, frozen, cut off) loses the "
-          + "leadership to another master; shorter fails over faster, but a longer pause then deposes a live leader "
-          + "(integer, 2 to 300; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--leader-session-timeout", defaultValue = "10",
+      description = "Seconds after which a leader that stopped heart-beating (frozen, cut off) loses the leadership "
+          + "to another master; a leader whose process died is replaced as soon as the cluster notices (about a "
+          + "second), whatever this is. Shorter fails over a frozen leader faster, but a longer pause (GC, a busy "
+          + "machine) then deposes a live one (integer, 2 to 300; default: ${DEFAULT-VALUE}).")
   int leaderSessionTimeout;
 
   static int cpMemberCount(int masters) {

@@ -27,7 +27,7 @@ public class ClusterOptions {
   private int heartbeatSeconds = DEFAULT_HEARTBEAT_SECONDS;
   private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
   private int cpMemberCount;
-  private int cpSessionTtlSeconds = 5;
+  private int cpSessionTtlSeconds = 10;
 
   /** Options for a throw-away cluster on loopback with a unique name (tests, benchmarks). */
   public static ClusterOptions loopbackForTest() {

@@ -47,7 +47,7 @@ public final class FailoverBenchmark {
   public static void main(String[] args) throws Exception {
     int agents = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int perAgent = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    String sessionTimeout = args.length > 2 ? args[2] : "5";
+    String sessionTimeout = args.length > 2 ? args[2] : "10";
     String cluster = "meso-failover-bench-" + UUID.randomUUID();
     List<MesoProcess> masters = new ArrayList<>();
     List<Integer> http = new ArrayList<>();
