@@ -51,11 +51,19 @@ class RandomSorterTest {
   }
 
   private static Map<String, Integer> winners(AllocatorOptions.FrameworkSorter kind) {
-    HierarchicalAllocator allocator = new HierarchicalAllocator(new AllocatorOptions().setFrameworkSorter(kind));
+    return winners(new AllocatorOptions().setFrameworkSorter(kind), "*", "*");
+  }
+
+  /**
+   * Who of frameworks "big" (in {@code bigRole}, holding all of agent a1) and "small" (in
+   * {@code smallRole}, holding nothing) is offered the free agent a2, over 60 runs.
+   */
+  private static Map<String, Integer> winners(AllocatorOptions options, String bigRole, String smallRole) {
+    HierarchicalAllocator allocator = new HierarchicalAllocator(options);
     allocator.addAgent("a1", new AgentSpec("h1", Resources.parse("cpus:9;mem:64"), Map.of()), Map.of());
     allocator.addAgent("a2", new AgentSpec("h2", Resources.parse("cpus:1;mem:64"), Map.of()), Map.of());
-    allocator.addFramework("big", FrameworkSpec.of("*"), Map.of("a1", Resources.parse("cpus:9;mem:64")), true);
-    allocator.addFramework("small", FrameworkSpec.of("*"), Map.of(), true);
+    allocator.addFramework("big", FrameworkSpec.of(bigRole), Map.of("a1", Resources.parse("cpus:9;mem:64")), true);
+    allocator.addFramework("small", FrameworkSpec.of(smallRole), Map.of(), true);
     Map<String, Integer> winners = new HashMap<>();
     long now = 0;
     for (int round = 0; round < 60; round++) {
@@ -83,24 +91,7 @@ class RandomSorterTest {
   }
 
   private static Map<String, Integer> roleWinners(AllocatorOptions.FrameworkSorter kind) {
-    HierarchicalAllocator allocator = new HierarchicalAllocator(new AllocatorOptions().setRoleSorter(kind));
-    allocator.addAgent("a1", new AgentSpec("h1", Resources.parse("cpus:9;mem:64"), Map.of()), Map.of());
-    allocator.addAgent("a2", new AgentSpec("h2", Resources.parse("cpus:1;mem:64"), Map.of()), Map.of());
-    allocator.addFramework("fw-big", FrameworkSpec.of("big"), Map.of("a1", Resources.parse("cpus:9;mem:64")), true);
-    allocator.addFramework("fw-small", FrameworkSpec.of("small"), Map.of(), true);
-    Map<String, Integer> winners = new HashMap<>();
-    long now = 0;
-    for (int round = 0; round < 60; round++) {
-      now += 1_000_000_000L;
-      allocator.markAllCandidates();
-      for (Allocation a : allocator.allocate(now)) {
-        assertThat(a.agentId()).isEqualTo("a2");
-        winners.merge(a.frameworkId().substring(3), 1, Integer::sum);
-        allocator.recoverResources(a.frameworkId(), a.agentId(), a.resources(), 0, now);
-      }
-    }
-    assertThat(winners.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
-    return winners;
+    return winners(new AllocatorOptions().setRoleSorter(kind), "big", "small");
   }
 
   @Test
