@@ -237,11 +237,14 @@ public class ExecutorVerticle extends VerticleBase {
     int status = task.process.exitValue();
     boolean memoryLimit = task.cgroup != null && status != 0 && task.cgroup.memoryLimitReached();
     long limit = memoryLimit ? task.cgroup.memoryLimitBytes() : -1;
-    try {
-      Files.write(Path.of(task.launch.sandbox(), "exit_status"),
-          (status + "\n").getBytes(StandardCharsets.US_ASCII));
-    } catch (IOException e) {
-      LOG.warn("cannot write exit_status task_id={} error={}", task.taskId(), e.toString());
+    Path file = Path.of(task.launch.sandbox(), "exit_status");
+    // A checkpointed task's wrapper wrote it already, unless the wrapper itself was killed.
+    if (task.launch.checkpointDir() == null || !Files.exists(file)) {
+      try {
+        Files.write(file, (status + "\n").getBytes(StandardCharsets.US_ASCII));
+      } catch (IOException e) {
+        LOG.warn("cannot write exit_status task_id={} error={}", task.taskId(), e.toString());
+      }
     }
     return new ExitFacts(status, memoryLimit, limit);
   }
