@@ -146,13 +146,14 @@ function drawChart() {
 
 function renderAgents() {
   table($('agents-table'), [['id', 'Id'], ['host', 'Hostname'], ['attrs', 'Attributes'], ['total', 'Resources'],
-    ['used', 'Allocated'], ['tasks', 'Tasks'], ['active', 'Active']],
+    ['used', 'Allocated'], ['tasks', 'Tasks'], ['active', 'Active'], ['gone', '']],
   [...S.agents.values()].map(a => {
     const id = a.agent_info.id.value, tot = scalars(a.total_resources), used = scalars(a.allocated_resources);
     const tasks = [...S.tasks.values()].filter(t => t.agent === id && !TERMINAL.has(t.state)).length;
     const attrs = (a.agent_info.attributes || []).map(x => x.name + ':' + (x.text ? x.text.value : x.scalar ? x.scalar.value : '')).join(', ');
     return '<tr><td>' + esc(id) + '</td><td>' + esc(a.agent_info.hostname) + '</td><td>' + esc(attrs) + '</td><td>'
-      + res(tot) + '</td><td>' + res(used) + '</td><td>' + tasks + '</td><td>' + a.active + (a.deactivated ? ' (draining)' : '') + '</td></tr>';
+      + res(tot) + '</td><td>' + res(used) + '</td><td>' + tasks + '</td><td>' + a.active + (a.deactivated ? ' (draining)' : '') + '</td><td><button data-gone="'
+      + esc(id) + '">Mark gone</button></td></tr>';
   }));
 }
 
@@ -290,6 +291,12 @@ document.addEventListener('click', async ev => {
     } else if (el.dataset.teardown) {
       if (confirm('Tear down framework ' + el.dataset.teardown + '? Its tasks are killed.')) {
         await call('TEARDOWN', { teardown: { framework_id: { value: el.dataset.teardown } } });
+      }
+    } else if (el.dataset.gone) {
+      if (confirm('Mark agent ' + el.dataset.gone + ' gone? Its tasks end TASK_GONE_BY_OPERATOR, it shuts down, '
+          + 'and it can never rejoin under this id.')) {
+        await call('MARK_AGENT_GONE', { mark_agent_gone: { agent_id: { value: el.dataset.gone } } });
+        S.agents.delete(el.dataset.gone); render();
       }
     } else if (el.tagName === 'TH' && el.closest('#tasks-table')) {
       const k = el.dataset.key; S.sort = { key: k, dir: S.sort.key === k ? -S.sort.dir : 1 }; render();

@@ -89,7 +89,13 @@ public final class MesoCodecs {
           "meso.api.GetOfferSkipsResponse"),
       entry(io.meso.api.DrainAgentRequest.class, io.meso.api.DrainAgentRequest.parser(), "meso.api.DrainAgentRequest"),
       entry(io.meso.api.DrainAgentResponse.class, io.meso.api.DrainAgentResponse.parser(),
-          "meso.api.DrainAgentResponse"));
+          "meso.api.DrainAgentResponse"),
+      entry(io.meso.api.MarkAgentGoneRequest.class, io.meso.api.MarkAgentGoneRequest.parser(),
+          "meso.api.MarkAgentGoneRequest"),
+      entry(io.meso.api.MarkAgentGoneResponse.class, io.meso.api.MarkAgentGoneResponse.parser(),
+          "meso.api.MarkAgentGoneResponse"),
+      entry(io.meso.internal.ShutdownAgentMessage.class, io.meso.internal.ShutdownAgentMessage.parser(),
+          "meso.internal.ShutdownAgentMessage"));
 
   private MesoCodecs() {}
 

@@ -97,6 +97,21 @@ public class AgentVerticle extends VerticleBase {
     this.options = new AgentOptions(options);
   }
 
+  private final Promise<String> gone = Promise.promise();
+  /** Why the agent is shutting down for good (an operator marked it gone); null while it is not. */
+  private String goneReason;
+  private long goneTimer = -1;
+
+  /**
+   * Completes, with what the master said, once the agent was marked gone by an operator (its
+   * re-registration refused for good, or a ShutdownAgentMessage) and has killed its tasks,
+   * removed its checkpointed identity and undeployed itself. A process running the agent should
+   * then exit (non-zero): a restart with the same work dir joins as a new agent.
+   */
+  public Future<String> gone() {
+    return gone.future();
+  }
+
   /** Completes with the agent id once a master accepted the agent's first registration. */
   public Future<String> registered() {
     return registered.future();
@@ -148,8 +163,7 @@ public class AgentVerticle extends VerticleBase {
         : new ExecutorVerticle(agentId, options.toExecutorOptions())))
         .compose(v -> vertx.eventBus().consumer(Addresses.agent(agentId), this::onMessage).completion())
         // A newly elected master announces itself: re-register now rather than after a ping timeout.
-        .compose(v -> vertx.eventBus().<String>consumer(io.meso.ha.LeaderElection.ELECTED_ADDRESS,
-            msg -> master.masterElected(String.valueOf(msg.body()))).completion())
+        .compose(v -> LeaderAnnouncements.subscribe(vertx, address -> master.masterElected(address)))
         .onSuccess(v -> {
           recoverTasks();
           LOG.info("agent started agent_id={} hostname={} port={} work_dir={} recovered={} resources={}", agentId,
@@ -229,6 +243,9 @@ public class AgentVerticle extends VerticleBase {
         master.pinged(ping);
       } else if (body instanceof ShutdownFrameworkMessage shutdown) {
         shutdownFramework(shutdown.getFrameworkId().getValue());
+      } else if (body instanceof io.meso.internal.ShutdownAgentMessage shutdown) {
+        shutdownAsGone(shutdown.getMessage().isEmpty() ? "the master told the agent to shut down"
+            : shutdown.getMessage());
       } else if (body instanceof ReadFileRequest read) {
         files.read(msg, read);
       } else if (body instanceof ListFilesRequest list) {
@@ -373,6 +390,14 @@ public class AgentVerticle extends VerticleBase {
     StatusUpdate update = newUpdate(changed.frameworkId(), changed.status());
     task.state = changed.status().getState();
     task.latestStatus = update.getStatus();
+    if (goneReason != null) {
+      // Marked gone: the master ignores this agent's updates; wait for the last task to end.
+      LOG.info("task ended while the agent shuts down (marked gone) {} state={}", key, task.state);
+      if (tasks.values().stream().allMatch(t -> TaskStates.isTerminal(t.state))) {
+        finishGone();
+      }
+      return;
+    }
     LOG.debug("status update {} state={} message={}", key, task.state, changed.status().getMessage());
     addUpdate(key, update);
   }
@@ -557,6 +582,87 @@ public class AgentVerticle extends VerticleBase {
     public void disconnected(String why) {
       updates.pause();
     }
+
+    @Override
+    public void gone(String why) {
+      shutdownAsGone(why);
+    }
+  }
+
+  // ---- marked gone ----
+
+  /**
+   * An operator marked this agent gone (Mesos MARK_AGENT_GONE): it can never register under its
+   * id again. Stops talking to the master, kills every task, and once they ended (or after
+   * their grace periods) removes the checkpointed identity and task checkpoints and undeploys.
+   */
+  private void shutdownAsGone(String why) {
+    if (goneReason != null) {
+      return;
+    }
+    goneReason = why;
+    master.close();
+    updates.pause();
+    List<AgentTask> running = tasks.values().stream().filter(t -> !TaskStates.isTerminal(t.state)).toList();
+    LOG.error("agent {} was marked gone by the operator and must stop: {}. It kills its {} task(s), removes its "
+        + "identity ({}) and stops. To rejoin the cluster, start it again (the same --work-dir is fine): it will "
+        + "register as a NEW agent with a new id", agentId, why, running.size(), workDir.resolve("meta")
+        .resolve("agent_id"));
+    long grace = options.getKillGracePeriodMillis();
+    for (AgentTask task : running) {
+      kill(task, -1);
+      if (task.info.hasKillPolicy() && task.info.getKillPolicy().hasGracePeriod()) {
+        grace = Math.max(grace, task.info.getKillPolicy().getGracePeriod().getNanoseconds() / 1_000_000);
+      }
+    }
+    if (running.isEmpty()) {
+      finishGone();
+    } else {
+      // Whatever has not ended by then is killed from its checkpoint (or left to the executor's stop).
+      goneTimer = vertx.setTimer(grace + 5_000, t -> {
+        goneTimer = -1;
+        finishGone();
+      });
+    }
+  }
+
+  private boolean goneFinished;
+
+  private void finishGone() {
+    if (goneFinished) {
+      return;
+    }
+    goneFinished = true;
+    if (goneTimer >= 0) {
+      vertx.cancelTimer(goneTimer);
+      goneTimer = -1;
+    }
+    updates.close();
+    Path dir = workDir;
+    io.vertx.core.Future<Void> forgotten = checkpointing
+        ? checkpointer.executeBlocking(() -> forgetIdentity(dir), true)
+        : vertx.executeBlocking(() -> forgetIdentity(dir), false);
+    forgotten.onFailure(e -> LOG.error("agent {} could not remove its identity under {}: {}; remove {} by hand before "
+            + "restarting it, or it will be refused again", agentId, dir, e.toString(),
+            dir.resolve("meta").resolve("agent_id")))
+        .onComplete(ar -> {
+          LOG.error("agent {} stopped: it was marked gone by the operator ({})", agentId, goneReason);
+          String deployment = context.deploymentID();
+          vertx.undeploy(deployment).onComplete(u -> gone.tryComplete(goneReason));
+        });
+  }
+
+  /** Blocking: removes the agent id checkpoint and every task checkpoint (killing what is left of their tasks). */
+  private static Void forgetIdentity(Path dir) throws Exception {
+    for (TaskCheckpoint.Recovered stale : TaskCheckpoint.recoverAll(dir)) {
+      if (TaskCheckpoint.killLeftovers(stale)) {
+        LOG.warn("killed a task still running after the agent was marked gone task_id={} pid={}",
+            stale.task().getTaskId().getValue(), stale.pid());
+      }
+      TaskCheckpoint.remove(stale.dir());
+    }
+    TaskCheckpoint.forgetAgentId(dir);
+    return null;
   }
 
   private void checkpointAgentId() {

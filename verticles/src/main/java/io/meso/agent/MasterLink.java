@@ -36,7 +36,17 @@ final class MasterLink {
 
     /** The agent lost the master (ping timeout, or the master says it does not know the agent). */
     void disconnected(String why);
+
+    /**
+     * The master refused the agent for good ({@link #GONE_CODE}: an operator marked it gone). The
+     * link is closed: nothing is retried.
+     */
+    default void gone(String why) {
+    }
   }
+
+  /** The failure code with which a master refuses an agent an operator marked gone (as HTTP 410 Gone). */
+  static final int GONE_CODE = 410;
 
   private final Vertx vertx;
   private final String agentId;
@@ -153,6 +163,15 @@ final class MasterLink {
       }
       long delay = backoff.next();
       String why = ar.failed() ? describe(ar.cause()) : "unexpected reply " + ar.result().body().getClass().getSimpleName();
+      if (ar.failed() && ar.cause() instanceof ReplyException re
+          && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+          && re.failureCode() == GONE_CODE) {
+        // Marked gone by the operator: this identity can never register again.
+        registering = false;
+        close();
+        listener.gone(re.getMessage());
+        return;
+      }
       if (ar.failed() && ar.cause() instanceof ReplyException re
           && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
         LOG.warn("master refused {} agent_id={} error={} retry_ms={}", kind, agentId, why, delay);

@@ -72,8 +72,9 @@ public final class AgentCommand implements Callable<Integer> {
       }
     }
     vertxLog.setLevel(null); // back to the configured level
+    io.meso.agent.AgentVerticle deployed;
     try {
-      Nodes.deployAgent(vertx, options).toCompletionStage().toCompletableFuture().get();
+      deployed = Nodes.deployAgent(vertx, options).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();
       System.err.println("meso agent: could not start: " + e.getCause().getMessage());
@@ -81,6 +82,49 @@ public final class AgentCommand implements Callable<Integer> {
     }
     System.out.println("meso agent is running on " + node.host + ":" + port + ", work dir " + options.getWorkDir());
     System.out.flush();
-    return LocalCommand.waitForShutdown(vertx);
+    return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture());
+  }
+
+  /** The exit status of an agent an operator marked gone (its identity is removed: a restart joins anew). */
+  static final int EXIT_GONE = 3;
+
+  /**
+   * Blocks until Ctrl-C / SIGTERM (then closes Vert.x and returns 0) or until the agent was
+   * marked gone by an operator and stopped (then closes Vert.x and returns {@link #EXIT_GONE}).
+   */
+  static int waitForShutdownOrGone(Vertx vertx, java.util.concurrent.CompletableFuture<String> gone)
+      throws InterruptedException {
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      vertx.close().onComplete(ar -> stopped.countDown());
+      try {
+        stopped.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "meso-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    gone.whenComplete((why, err) -> {
+      if (err == null) {
+        stopped.countDown();
+      }
+    });
+    stopped.await();
+    if (!gone.isDone() || gone.isCompletedExceptionally()) {
+      return 0;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      return 0;
+    }
+    System.err.println("meso agent: stopped: " + gone.join());
+    System.err.println("meso agent: this agent's identity was removed; start it again to join as a new agent.");
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      System.err.println("meso agent: closing: " + e.getMessage());
+    }
+    return EXIT_GONE;
   }
 }

@@ -62,6 +62,13 @@ public final class MasterCommand implements Callable<Integer> {
           + "machine) then deposes a live one (integer, 2 to 300; default: ${DEFAULT-VALUE}).")
   int leaderSessionTimeout;
 
+  @Option(names = "--rehearse-agents", defaultValue = "1000",
+      description = "A standby (with --masters 3 or more) rehearses re-admitting this many agents, 10 tasks each, on a "
+          + "private master a few seconds after it starts, so that when it takes over it runs compiled code; 0 turns "
+          + "it off. Costs a few seconds of CPU once (0 to " + MasterOptions.MAX_REHEARSAL_AGENTS
+          + "; default: ${DEFAULT-VALUE}).")
+  int rehearseAgents;
+
   static int cpMemberCount(int masters) {
     if (masters == 1) {
       return 0;
@@ -88,6 +95,11 @@ public final class MasterCommand implements Callable<Integer> {
         .setOfferTimeoutMillis(offerTimeoutMillis(offerTimeout))
         .setFrameworkSorter(sorter("--framework-sorter", frameworkSorter))
         .setRoleSorter(sorter("--role-sorter", roleSorter));
+    if (rehearseAgents < 0 || rehearseAgents > MasterOptions.MAX_REHEARSAL_AGENTS) {
+      throw new IllegalArgumentException("--rehearse-agents is " + rehearseAgents + "; expected 0 (off) to "
+          + MasterOptions.MAX_REHEARSAL_AGENTS);
+    }
+    options.setRehearsalAgents(masters == 1 ? 0 : rehearseAgents);
     Vertx vertx;
     try {
       vertx = MesoCluster.start(node.toClusterOptions(false).setCpMemberCount(cpMembers)

@@ -88,8 +88,45 @@ public final class Nodes {
                 verticle.stepDown(why);
               }
             }).start();
+        rehearseWhileStandby(vertx, verticle, master.getRehearsalAgents());
         return new ElectedMaster(new Master(verticle, server, port), election, elected.future());
       });
+    });
+  }
+
+  /** Rounds of a standby's rehearsal (see {@link io.meso.master.StandbyRehearsal}). */
+  static final int REHEARSAL_ROUNDS = 6;
+  /** A master not elected this long after it stood for election is a standby and rehearses. */
+  static final long REHEARSAL_DELAY_MILLIS = 3_000;
+
+  /**
+   * If {@code agents} is positive and this master is still a standby a few seconds after standing
+   * for election, rehearses re-admitting that many agents on a thread of its own, stopping between
+   * rounds once the master leads. A failed rehearsal is logged; it never affects the master.
+   */
+  private static void rehearseWhileStandby(Vertx vertx, MasterVerticle verticle, int agents) {
+    if (agents <= 0) {
+      return;
+    }
+    vertx.setTimer(REHEARSAL_DELAY_MILLIS, t -> {
+      if (verticle.isLeading()) {
+        return;
+      }
+      Thread thread = new Thread(() -> {
+        try {
+          io.meso.master.StandbyRehearsal.Result r = io.meso.master.StandbyRehearsal.run(agents, 10, REHEARSAL_ROUNDS,
+              verticle::isLeading);
+          org.slf4j.LoggerFactory.getLogger(Nodes.class).info("standby rehearsed a failover: re-admitted {} agents x {} "
+              + "tasks {} times on a private master, first in {} ms, last in {} ms", r.agents(), r.tasksPerAgent(),
+              r.rounds(), r.firstRoundMillis(), r.lastRoundMillis());
+        } catch (Exception | LinkageError e) {
+          org.slf4j.LoggerFactory.getLogger(Nodes.class).warn("standby rehearsal failed (the master is not affected; "
+              + "a failover may only be slower): {}", e.toString());
+        }
+      }, "meso-standby-rehearsal");
+      thread.setDaemon(true);
+      thread.setPriority(Thread.MIN_PRIORITY);
+      thread.start();
     });
   }
 

@@ -60,6 +60,19 @@ public final class TaskCheckpoint {
     return root(workDir).resolve(FileNames.sanitize(frameworkId)).resolve(FileNames.sanitize(taskId));
   }
 
+  /** Where an agent checkpoints its id ({@code <workDir>/meta/agent_id}, Mesos' "latest" agent meta). */
+  public static Path agentIdFile(Path workDir) {
+    return workDir.resolve("meta").resolve("agent_id");
+  }
+
+  /**
+   * Forgets the agent's identity (an operator marked it gone): removes its id checkpoint, so a
+   * restart with this work dir registers as a new agent, as Mesos removes the "latest" symlink.
+   */
+  public static void forgetAgentId(Path workDir) throws IOException {
+    Files.deleteIfExists(agentIdFile(workDir));
+  }
+
   /** Where all task checkpoints of an agent live. */
   public static Path root(Path workDir) {
     return workDir.resolve("meta").resolve("tasks");

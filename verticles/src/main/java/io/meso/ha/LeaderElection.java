@@ -81,6 +81,16 @@ public final class LeaderElection implements AutoCloseable {
   private volatile long fence = -1;
   private Thread thread;
   private UUID membershipRegistration;
+  /** While leading: hands the CP Raft leadership to another master now and then (see {@link RaftLeadership}). */
+  private volatile java.util.concurrent.ScheduledExecutorService raftHandOff;
+  /** Seconds between checks that this leading master does not also lead Raft; 0 disables them. */
+  private long raftHandOffSeconds = 5;
+
+  /** How often (seconds) a leading master checks that it does not also lead Raft; 0 disables it. For tests. */
+  LeaderElection raftHandOffSeconds(long seconds) {
+    this.raftHandOffSeconds = seconds;
+    return this;
+  }
 
   public LeaderElection(HazelcastInstance hazelcast, String candidateId, String address, Listener listener) {
     this(hazelcast, candidateId, address, listener, 500);
@@ -101,7 +111,7 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   /** What is published about the leader. */
-  public record LeaderRecord(String address, String candidateId, long fence) implements java.io.Serializable {}
+  public record LeaderRecord(String address, String candidateId, long fence) {}
 
   public synchronized LeaderElection start() {
     if (thread == null) {
@@ -160,6 +170,7 @@ public final class LeaderElection implements AutoCloseable {
       hazelcast.getMap(LEADER_MAP).set(LEADER_KEY, new LeaderRecord(address, candidateId, token));
       LOG.info("elected leader candidate={} address={} fence={}", candidateId, address, token);
       listener.elected(token);
+      startRaftHandOff();
       while (!closed) {
         Thread.sleep(watchMillis);
         if (!lock.isLockedByCurrentThread()) {
@@ -241,12 +252,46 @@ public final class LeaderElection implements AutoCloseable {
 
   private void depose(String why) {
     fence = -1;
+    stopRaftHandOff();
     listener.deposed(why);
+  }
+
+  private void startRaftHandOff() {
+    if (raftHandOffSeconds <= 0 || closed) {
+      return;
+    }
+    RaftLeadership leadership = new RaftLeadership(hazelcast);
+    java.util.concurrent.ScheduledExecutorService executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "meso-raft-handoff");
+          t.setDaemon(true);
+          return t;
+        });
+    raftHandOff = executor;
+    // First soon after taking over (when the new leader is busiest, only once its registry is loaded).
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        if (!closed && fence >= 0) {
+          leadership.handOff();
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("raft leadership check failed: {}", e.toString());
+      }
+    }, 2, raftHandOffSeconds, TimeUnit.SECONDS);
+  }
+
+  private void stopRaftHandOff() {
+    java.util.concurrent.ScheduledExecutorService executor = raftHandOff;
+    raftHandOff = null;
+    if (executor != null) {
+      executor.shutdownNow();
+    }
   }
 
   @Override
   public void close() {
     closed = true;
+    stopRaftHandOff();
     UUID registration = membershipRegistration;
     if (registration != null) {
       try {

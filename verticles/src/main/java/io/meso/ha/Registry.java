@@ -3,7 +3,6 @@ package io.meso.ha;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +30,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Sections in use: {@value #FRAMEWORKS} (framework id to FrameworkInfo and subscription address, see {@link RegistryEntries}),
  * {@value #AGENTS} (agent id to AgentInfo with its status), {@value #ROLES} (role weights and
  * quotas, {@link RegistryEntries#WEIGHTS_KEY} and {@link RegistryEntries#QUOTAS_KEY}),
- * {@value #MAINTENANCE} (agent id of every draining agent) and "reservations".
+ * {@value #MAINTENANCE} (agent id of every draining agent), {@value #GONE} (agent id of every
+ * agent an operator marked gone, to when) and "reservations".
  */
 public final class Registry {
 
@@ -41,6 +41,8 @@ public final class Registry {
   public static final String ROLES = "roles";
   /** Agents draining for maintenance (agent id to a DrainAgentRequest). */
   public static final String MAINTENANCE = "maintenance";
+  /** Agents an operator marked gone (agent id to a TimeInfo: when it was marked); never admitted again. */
+  public static final String GONE = "gone";
   static final String PREFIX = "meso.registry.";
   /** Per section: the token of the last leader that finished claiming it. */
   static final String CLAIMED_MAP = PREFIX + "claimed";
@@ -51,8 +53,8 @@ public final class Registry {
     this.hazelcast = hazelcast;
   }
 
-  /** A stored value and the token of the leader that wrote (or last claimed) it. */
-  public record Fenced(long fence, byte[] value) implements Serializable {}
+  /** A stored value and the token of the leader that wrote (or last claimed) it (serialized by {@link RegistrySerializers}). */
+  public record Fenced(long fence, byte[] value) {}
 
   private IMap<String, Fenced> map(String section) {
     checkSection(section);
@@ -91,7 +93,7 @@ public final class Registry {
       if (newest > fence) {
         return CompletableFuture.completedFuture(false);
       }
-      return map.submitToKey(key, new FencedPut(fence, value, false, newest));
+      return map.submitToKey(key, new FencedPut(fence, value, false, newest)).thenApply(Boolean.TRUE::equals);
     });
   }
 
@@ -101,22 +103,23 @@ public final class Registry {
 
   /**
    * Raises every entry of the section to {@code fence} and returns what it raised (blocking: not
-   * on an event loop). Entries below the token of the last leader that finished claiming the
-   * section were inserted by a deposed leader after that claim: they are deleted, not returned.
+   * on an event loop), in one pass over the partitions: the entry processor hands back each value
+   * it raised. Entries below the token of the last leader that finished claiming the section were
+   * inserted by a deposed leader after that claim: they are deleted, not returned.
    */
   public Map<String, byte[]> claim(long fence, String section) {
     IMap<String, Fenced> map = map(section);
     IMap<String, Long> claimed = hazelcast.getMap(CLAIMED_MAP);
     Long floor = claimed.get(section);
-    Map<String, Boolean> results = map.executeOnEntries(new FencedPut(fence, null, true, floor == null ? -1 : floor));
-    Map<String, byte[]> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Fenced> e : map.entrySet()) {
-      if (Boolean.TRUE.equals(results.get(e.getKey())) && e.getValue().fence() == fence) {
-        out.put(e.getKey(), e.getValue().value());
+    Map<String, Object> results = map.executeOnEntries(new FencedPut(fence, null, true, floor == null ? -1 : floor));
+    Map<String, byte[]> out = new java.util.TreeMap<>();
+    results.forEach((key, value) -> {
+      if (value instanceof byte[] bytes) {
+        out.put(key, bytes);
       }
-    }
+    });
     claimed.executeOnKey(section, new RaiseTo(fence));
-    return out;
+    return new LinkedHashMap<>(out);
   }
 
   /** Reads a section as it is (blocking). */
@@ -130,13 +133,13 @@ public final class Registry {
    * Writes (or claims) an entry unless a higher token already wrote it or was published as the
    * leader's; runs on the entry's partition.
    */
-  static final class FencedPut implements EntryProcessor<String, Fenced, Boolean>, Serializable {
-    private static final long serialVersionUID = 2L;
-    private final long fence;
-    private final byte[] value;
-    private final boolean claimOnly;
+  static final class FencedPut implements EntryProcessor<String, Fenced, Object> {
+    private static final long serialVersionUID = 3L;
+    final long fence;
+    final byte[] value;
+    final boolean claimOnly;
     /** Writes: the newest published leader token; claims: the last finished claim's token. */
-    private final long floor;
+    final long floor;
 
     FencedPut(long fence, byte[] value) {
       this(fence, value, false, -1);
@@ -149,36 +152,40 @@ public final class Registry {
       this.floor = floor;
     }
 
+    /**
+     * Writes: TRUE if written, FALSE if refused. Claims: the value raised to this token, or null
+     * if the entry was not claimed (a newer leader's, or a deposed leader's late insert, deleted).
+     */
     @Override
-    public Boolean process(Map.Entry<String, Fenced> entry) {
+    public Object process(Map.Entry<String, Fenced> entry) {
       Fenced current = entry.getValue();
       if (current != null && current.fence() > fence) {
-        return false;
+        return claimOnly ? null : Boolean.FALSE;
       }
       if (claimOnly) {
         if (current == null) {
-          return false;
+          return null;
         }
         if (current.fence() < floor) {
           // Inserted by a deposed leader after the last claim: nobody ever loaded it.
           entry.setValue(null);
-          return false;
+          return null;
         }
         entry.setValue(new Fenced(fence, current.value()));
-        return true;
+        return current.value();
       }
       if (floor > fence) {
-        return false;
+        return Boolean.FALSE;
       }
       entry.setValue(value == null ? null : new Fenced(fence, value));
-      return true;
+      return Boolean.TRUE;
     }
   }
 
   /** Raises a stored token to at least the given one. */
-  static final class RaiseTo implements EntryProcessor<String, Long, Long>, Serializable {
+  static final class RaiseTo implements EntryProcessor<String, Long, Long> {
     private static final long serialVersionUID = 1L;
-    private final long fence;
+    final long fence;
 
     RaiseTo(long fence) {
       this.fence = fence;

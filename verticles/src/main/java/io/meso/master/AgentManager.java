@@ -124,6 +124,7 @@ final class AgentManager {
     AgentInfo info = register.getAgentInfo();
     Resources total = validateAgentInfo(info);
     String id = info.hasId() && !info.getId().getValue().isEmpty() ? info.getId().getValue() : m.newAgentId();
+    m.goneAgents.refuseIfGone(id);
     total = m.reservations.applyTo(id, total);
     AgentRecord existing = m.agents.get(id);
     if (existing != null) {
@@ -154,6 +155,7 @@ final class AgentManager {
       throw CallException.invalid("agent_info.id is missing; an agent re-registers with the id it was given");
     }
     String id = info.getId().getValue();
+    m.goneAgents.refuseIfGone(id);
     Resources total = m.reservations.applyTo(id, validateAgentInfo(info));
     AgentRecord agent = m.agents.get(id);
     boolean wasUnreachable = agent != null && agent.status == AgentRecord.Status.UNREACHABLE;

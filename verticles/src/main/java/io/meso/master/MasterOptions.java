@@ -32,6 +32,25 @@ public class MasterOptions {
   private io.meso.allocator.AllocatorOptions.FrameworkSorter roleSorter =
       io.meso.allocator.AllocatorOptions.DEFAULT_FRAMEWORK_SORTER;
 
+  /** Maximum of {@link #setRehearsalAgents}. */
+  public static final int MAX_REHEARSAL_AGENTS = 100_000;
+  private int rehearsalAgents;
+
+  /**
+   * A standby that is not elected within a few seconds of starting rehearses re-admitting this
+   * many agents (with 10 tasks each) on a private master (see {@link StandbyRehearsal}), so that a
+   * failover runs compiled code; 0 (the default) rehearses nothing.
+   */
+  public MasterOptions setRehearsalAgents(int agents) {
+    if (agents < 0 || agents > MAX_REHEARSAL_AGENTS) {
+      throw new IllegalArgumentException("rehearsalAgents is " + agents + "; expected 0 (off) to " + MAX_REHEARSAL_AGENTS);
+    }
+    rehearsalAgents = agents;
+    return this;
+  }
+
+  public int getRehearsalAgents() { return rehearsalAgents; }
+
   public MasterOptions() {}
 
   public MasterOptions(JsonObject json) {

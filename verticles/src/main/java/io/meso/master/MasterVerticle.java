@@ -69,6 +69,8 @@ public class MasterVerticle extends VerticleBase {
   final Map<String, Double> unreachableAgents = new HashMap<>();
   /** Publishes changes on {@link Addresses#MASTER_EVENTS} for the operator API and the web UI. */
   final MasterEvents events = new MasterEvents(this);
+  /** Agents an operator marked gone (MarkAgentGone; kept in the registry). */
+  final GoneAgents goneAgents = new GoneAgents(this);
   AllocatorClient allocator;
   EventBus bus;
   MasterInfo masterInfo;
@@ -113,7 +115,7 @@ public class MasterVerticle extends VerticleBase {
     return vertx.deployVerticle(allocatorVerticle)
         .compose(id -> allocations.completion())
         .compose(v -> standby ? Future.succeededFuture() : registerLeaderConsumers())
-        .onSuccess(v -> LOG.info("master started id={} address={}:{}{}", masterId, options.getHostname(),
+        .onSuccess(v -> log("master started id={} address={}:{}{}", masterId, options.getHostname(),
             options.getPort(), standby ? " (standby until elected)" : ""));
   }
 
@@ -171,7 +173,7 @@ public class MasterVerticle extends VerticleBase {
    */
   public Future<Void> lead(long fence) {
     Map<String, Map<String, byte[]>> claimed = claimAll(fence, Registry.FRAMEWORKS, Registry.AGENTS,
-        Reservations.REGISTRY_SECTION, Registry.ROLES, Registry.MAINTENANCE);
+        Reservations.REGISTRY_SECTION, Registry.ROLES, Registry.MAINTENANCE, Registry.GONE);
     Map<String, byte[]> frameworkEntries = claimed.get(Registry.FRAMEWORKS);
     Map<String, byte[]> agentEntries = claimed.get(Registry.AGENTS);
     Map<String, byte[]> reservationEntries = claimed.get(Reservations.REGISTRY_SECTION);
@@ -180,6 +182,10 @@ public class MasterVerticle extends VerticleBase {
     io.vertx.core.Promise<Void> led = io.vertx.core.Promise.promise();
     context.runOnContext(v -> {
       this.fence = fence;
+      // What the registry holds now: a re-registering agent whose entry is unchanged is not written again.
+      registryValues.clear();
+      frameworkEntries.forEach((id, value) -> registryValues.put(Registry.FRAMEWORKS + "/" + id, value));
+      agentEntries.forEach((id, value) -> registryValues.put(Registry.AGENTS + "/" + id, value));
       reservationEntries.forEach((agentId, value) -> {
         try {
           reservations.decode(agentId, value);
@@ -190,7 +196,8 @@ public class MasterVerticle extends VerticleBase {
       // Weights, quotas and draining agents reach the allocator before any framework or agent does.
       policies.restore(roleEntries, maintenanceEntries, allocator);
       restoreFrameworks(frameworkEntries);
-      awaitAgents(agentEntries);
+      goneAgents.restore(claimed.get(Registry.GONE));
+      awaitAgents(goneAgents.without(agentEntries));
       registerLeaderConsumers().onComplete(ar -> {
         if (ar.succeeded()) {
           String address = options.getHostname() + ":" + options.getPort();
@@ -296,7 +303,7 @@ public class MasterVerticle extends VerticleBase {
       for (String id : entries.keySet()) {
         AgentRecord agent = agents.get(id);
         recoveringAgents.remove(id);
-        if (agent == null) {
+        if (agent == null && !goneAgents.isGone(id)) {
           unreachableAgents.putIfAbsent(id, Tasks.nowSeconds());
           LOG.warn("agent={} did not re-register within {} ms of the failover; recorded unreachable", id,
               reregisterTimeoutMillis);
@@ -384,18 +391,44 @@ public class MasterVerticle extends VerticleBase {
     });
   }
 
+  /** Forgets an agent in the registry's agents section (it was marked gone). */
+  void registryForgetAgent(String id) {
+    writeRegistry(Registry.AGENTS, id, null);
+  }
+
   void registryForgetFramework(String id) {
     writeRegistry(Registry.FRAMEWORKS, id, null);
   }
+
+  /**
+   * The value this leader last wrote (or claimed) per "section/key" of the agents and frameworks
+   * sections, so that an unchanged entry is not written again: after a failover every agent
+   * re-registers with the AgentInfo the registry already holds, and skipping those writes spares
+   * the new leader (and the backups on the other masters) thousands of replicated writes while it
+   * is busiest. Event-loop confined.
+   */
+  private final Map<String, byte[]> registryValues = new java.util.HashMap<>();
 
   private void writeRegistry(String section, String key, byte[] value) {
     if (registry == null || !leading) {
       return;
     }
+    String cacheKey = section + "/" + key;
+    boolean cached = Registry.AGENTS.equals(section) || Registry.FRAMEWORKS.equals(section);
+    if (cached) {
+      byte[] previous = value == null ? registryValues.remove(cacheKey) : registryValues.put(cacheKey, value);
+      if (value != null && java.util.Arrays.equals(previous, value)) {
+        return;
+      }
+    }
     long token = fence;
     registry.put(token, section, key, value).whenComplete((ok, err) -> {
       if (err != null) {
         LOG.warn("registry write failed section={} key={}: {}", section, key, err.toString());
+        if (cached) {
+          // Not known to be stored: the next write of this entry must not be skipped.
+          context.runOnContext(v -> registryValues.remove(cacheKey, value));
+        }
       } else if (!ok) {
         stepDown("a newer leader wrote " + section + "/" + key + " (this master's fence " + token + ")");
       }
@@ -692,7 +725,19 @@ public class MasterVerticle extends VerticleBase {
   }
 
   void log(String format, Object... args) {
-    LOG.info(format, args);
+    if (rehearsal) {
+      LOG.debug(format, args);
+    } else {
+      LOG.info(format, args);
+    }
+  }
+
+  /** A private master of a {@link StandbyRehearsal}: it logs its per-agent lines at DEBUG. */
+  private boolean rehearsal;
+
+  MasterVerticle rehearsal() {
+    this.rehearsal = true;
+    return this;
   }
 
   static void fail(Message<?> message, CallException e) {

@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Operator calls on {@link Addresses#OPERATOR}: cluster state, task listing, killing a task by
- * id, and reading a file of a task's sandbox (proxied to the agent that holds it).
+ * id, and reading a file of a task's sandbox (proxied to the agent that holds it); "MarkAgentGone"
+ * (Mesos MARK_AGENT_GONE) is handled by {@link GoneAgents}.
  */
 final class OperatorCalls {
 
@@ -40,7 +41,7 @@ final class OperatorCalls {
     try {
       if (action == null) {
         throw CallException.invalid("operator call without the '" + Addresses.ACTION_HEADER
-            + "' header; expected GetState, GetTasks, KillTask, ReadFile, ListFiles, GetMetrics, Teardown, SetWeights, GetRoles, SetQuota, GetQuota, GetOfferSkips or DrainAgent");
+            + "' header; expected GetState, GetTasks, KillTask, ReadFile, ListFiles, GetMetrics, Teardown, SetWeights, GetRoles, SetQuota, GetQuota, GetOfferSkips, DrainAgent or MarkAgentGone");
       }
       switch (action) {
         case "GetState" -> message.reply(state());
@@ -53,8 +54,9 @@ final class OperatorCalls {
         case "Teardown" -> message.reply(teardown(expect(message, io.meso.api.TeardownRequest.class)));
         case "SetWeights", "GetRoles", "SetQuota", "GetQuota", "GetOfferSkips", "DrainAgent" ->
             roleCalls.handle(action, message);
+        case "MarkAgentGone" -> m.goneAgents.mark(message, expect(message, io.meso.api.MarkAgentGoneRequest.class));
         default -> throw CallException.invalid("operator action '" + action
-            + "' is unknown; expected GetState, GetTasks, KillTask, ReadFile, ListFiles, GetMetrics, Teardown, SetWeights, GetRoles, SetQuota, GetQuota, GetOfferSkips or DrainAgent");
+            + "' is unknown; expected GetState, GetTasks, KillTask, ReadFile, ListFiles, GetMetrics, Teardown, SetWeights, GetRoles, SetQuota, GetQuota, GetOfferSkips, DrainAgent or MarkAgentGone");
       }
     } catch (CallException e) {
       MasterVerticle.fail(message, e);

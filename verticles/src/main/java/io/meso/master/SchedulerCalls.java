@@ -622,7 +622,8 @@ final class SchedulerCalls {
    * unreachable (also one the registry holds as unreachable that has not re-registered since a
    * failover), TASK_UNREACHABLE with its unreachable time; admitted before a failover and not
    * re-registered yet, no answer (the agent reports its tasks when it does, or is recorded
-   * unreachable after the re-register timeout); unknown or not named, TASK_UNKNOWN. Frameworks
+   * unreachable after the re-register timeout); marked gone by the operator, TASK_GONE_BY_OPERATOR;
+   * unknown or not named, TASK_UNKNOWN. Frameworks
    * without PARTITION_AWARE get TASK_LOST instead of each of those states.
    */
   private TaskStatus unknownTask(FrameworkRecord framework, Call.Reconcile.Task t) {
@@ -639,6 +640,9 @@ final class SchedulerCalls {
       unreachableSince = agent.unreachableSince;
       state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
       message = "Task is unknown to the master; agent " + agentId + " is unreachable";
+    } else if (m.goneAgents.isGone(agentId)) {
+      state = aware ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST;
+      message = "Task is unknown to the master; agent " + agentId + " was marked gone by the operator";
     } else if (agentId != null && m.recoveringAgents.contains(agentId)) {
       return null;
     } else if (agentId != null && m.unreachableAgents.containsKey(agentId)) {

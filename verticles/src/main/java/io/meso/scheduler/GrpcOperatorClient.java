@@ -76,6 +76,14 @@ public final class GrpcOperatorClient {
     return unary(OperatorGrpcClient.DrainAgent, request);
   }
 
+  /**
+   * Marks an agent gone for good (Mesos MARK_AGENT_GONE): its tasks end TASK_GONE_BY_OPERATOR and
+   * it can never register again under that id. Idempotent.
+   */
+  public Future<io.meso.api.MarkAgentGoneResponse> markAgentGone(io.meso.api.MarkAgentGoneRequest request) {
+    return unary(OperatorGrpcClient.MarkAgentGone, request);
+  }
+
   public Future<GetStateResponse> getState() {
     return unary(OperatorGrpcClient.GetState, GetStateRequest.getDefaultInstance());
   }

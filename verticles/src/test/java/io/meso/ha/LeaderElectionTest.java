@@ -202,6 +202,46 @@ class LeaderElectionTest {
     assertThat(sessionEndpoints(survivor)).containsExactlyInAnyOrderElementsOf(live);
   }
 
+  /**
+   * A master that leads the election and also leads Raft hands the Raft leadership of the
+   * election's CP groups (METADATA and the lock's) to another master, so that its death does not
+   * also cost a Raft election before the failover. Forced here: only the lock group's Raft leader
+   * stands at first.
+   */
+  @Test
+  void theLeadingMasterHandsTheRaftLeadershipToAnother() throws Exception {
+    startCpMembers(30);
+    // Wait for the CP groups, then find the member that leads the lock's group in Raft.
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+      for (HazelcastInstance m : members) {
+        RaftLeadership r = new RaftLeadership(m);
+        if (r.groups().size() == 2 && r.leads(r.groups().get(1))) {
+          return true;
+        }
+      }
+      // Touch the lock's group so that it exists.
+      members.get(0).getCPSubsystem().getLock(LeaderElection.LOCK).isLocked();
+      return false;
+    });
+    int raftLeader = -1;
+    for (int i = 0; i < 3; i++) {
+      RaftLeadership r = new RaftLeadership(members.get(i));
+      if (r.leads(r.groups().get(1))) {
+        raftLeader = i;
+      }
+    }
+    assertThat(raftLeader).isNotNegative();
+    AtomicInteger leadingNow = new AtomicInteger();
+    Candidate c = new Candidate("m" + raftLeader, leadingNow);
+    elections.add(new LeaderElection(members.get(raftLeader), c.id, "127.0.0.1:5050", c, 100).raftHandOffSeconds(1)
+        .start());
+    await().atMost(Duration.ofSeconds(60)).until(() -> c.leading);
+    RaftLeadership leaderView = new RaftLeadership(members.get(raftLeader));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> leaderView.groups().stream()
+        .noneMatch(leaderView::leads));
+    assertThat(c.leading).as("still the leading master").isTrue();
+  }
+
   /** The members (host:port) owning a session in the leader lock's CP group. */
   static List<String> sessionEndpoints(HazelcastInstance member) {
     return member.getCPSubsystem().getCPSessionManagementService().getAllSessions(LeaderElection.LOCK_GROUP)

@@ -45,4 +45,10 @@ class MasterHaFlagsTest {
     assertThat(run(2, "master", "--agent-reregister-timeout", "0", "--port", "0"))
         .contains("--agent-reregister-timeout is 0.0");
   }
+
+  @Test
+  void aBadRehearsalSizeIsRefused() {
+    assertThat(run(2, "master", "--rehearse-agents", "-5", "--port", "0"))
+        .contains("--rehearse-agents is -5").contains("expected 0 (off) to 100000");
+  }
 }

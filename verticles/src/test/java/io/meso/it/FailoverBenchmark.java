@@ -30,14 +30,14 @@ import java.util.stream.Collectors;
 
 /**
  * Not a test: master failover time. Three `meso master --masters 3` from the built jar; this JVM
- * joins as a lite member with {@code agents} simulated agents and a framework (event bus) that
+ * joins as {@code agentNodes} lite members hosting {@code agents} simulated agents and a framework (event bus) that
  * runs {@code tasksPerAgent} long tasks on each. Then the leading master is killed with SIGKILL
  * and the time is measured until a new master leads, until it has every agent re-registered
  * (its log line "all agents re-registered after the failover agents=N"), and until the framework
  * has an offer from it. From {@code verticles/}, after
  * {@code mvn -o -pl verticles package -DskipTests} and {@code mvn -o -pl verticles test-compile}:
  * {@code java -cp target/test-classes:target/meso.jar io.meso.it.FailoverBenchmark [agents] [tasksPerAgent]
- * [sessionTimeoutSeconds]}; {@code -Dmeso.bench.masterJvmFlags="..."} adds JVM flags to the masters
+ * [sessionTimeoutSeconds] [agentNodes]}; {@code -Dmeso.bench.masterJvmFlags="..."} adds JVM flags to the masters
  * ({@code {i}} is replaced by the master's index, e.g. for one flight recording each).
  */
 public final class FailoverBenchmark {
@@ -48,6 +48,11 @@ public final class FailoverBenchmark {
     int agents = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int perAgent = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     String sessionTimeout = args.length > 2 ? args[2] : "10";
+    // The simulated agents are spread over this many lite members (clustered Vert.x instances) in
+    // this JVM, as real agents are spread over hosts: after a member dies, every member re-publishes
+    // its event-bus subscriptions one synchronous write at a time, and one member holding all
+    // agents' subscriptions held up every agent's re-registration by that long.
+    int agentNodes = args.length > 3 ? Integer.parseInt(args[3]) : 10;
     String cluster = "meso-failover-bench-" + UUID.randomUUID();
     List<MesoProcess> masters = new ArrayList<>();
     List<Integer> http = new ArrayList<>();
@@ -58,6 +63,7 @@ public final class FailoverBenchmark {
     }
     String join = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     Vertx vertx = null;
+    List<Vertx> nodes = new ArrayList<>();
     Path root = Files.createTempDirectory("meso-failover-bench");
     try {
       // Extra JVM flags for the masters, e.g. -Dmeso.bench.masterJvmFlags=-XX:StartFlightRecording=filename=m.jfr
@@ -67,24 +73,40 @@ public final class FailoverBenchmark {
           masterJvm.add(flag);
         }
       }
+      // Extra `meso master` arguments, e.g. -Dmeso.bench.masterArgs="--rehearse-agents 0"
+      List<String> extraArgs = new ArrayList<>();
+      for (String arg : System.getProperty("meso.bench.masterArgs", "").split("\\s+")) {
+        if (!arg.isBlank()) {
+          extraArgs.add(arg);
+        }
+      }
       for (int i = 0; i < 3; i++) {
-        masters.add(MesoProcess.start("bench-master" + i, masterJvm.stream().map(f -> f.replace("{i}",
-            Integer.toString(masters.size()))).toList(), "master", "--masters", "3", "--host", "127.0.0.1",
+        List<String> args0 = new ArrayList<>(List.of("master", "--masters", "3", "--host", "127.0.0.1",
             "--port", Integer.toString(http.get(i)), "--cluster-name", cluster, "--cluster-port",
             Integer.toString(ports.get(i)), "--join", join, "--agent-ping-interval", "2", "--agent-ping-timeouts", "10",
             "--allocation-interval", "0.5", "--leader-session-timeout", sessionTimeout));
+        args0.addAll(extraArgs);
+        masters.add(MesoProcess.start("bench-master" + i, masterJvm.stream().map(f -> f.replace("{i}",
+            Integer.toString(masters.size()))).toList(), args0.toArray(new String[0])));
       }
       int leader = awaitLeader(masters, -1, 120_000);
       System.out.printf("leader: master %d%n", leader);
-      vertx = MesoCluster.start(ClusterOptions.loopbackForTest().setClusterName(cluster).setLiteMember(true)
-          .setJoin(List.of(join.split(","))), new VertxOptions()).await(120, TimeUnit.SECONDS);
+      List<Future<Vertx>> joining = new ArrayList<>();
+      for (int n = 0; n < Math.max(1, agentNodes); n++) {
+        joining.add(MesoCluster.start(ClusterOptions.loopbackForTest().setClusterName(cluster).setLiteMember(true)
+            .setJoin(List.of(join.split(","))), new VertxOptions()));
+      }
+      for (Future<Vertx> f : joining) {
+        nodes.add(f.await(120, TimeUnit.SECONDS));
+      }
+      vertx = nodes.get(0);
       long t = System.nanoTime();
       List<Future<String>> registered = new ArrayList<>();
       for (int i = 0; i < agents; i++) {
         AgentVerticle agent = new AgentVerticle(new AgentOptions().setHostname("sim-" + i)
             .setWorkDir(root.resolve("a" + i).toString()).setResources("cpus:" + (perAgent + 1) + ";mem:4096")
             .setExecutorMode(ExecutorMode.SIMULATED));
-        registered.add(vertx.deployVerticle(agent).compose(id -> agent.registered()));
+        registered.add(nodes.get(i % nodes.size()).deployVerticle(agent).compose(id -> agent.registered()));
       }
       Future.all(registered).await(600, TimeUnit.SECONDS);
       System.out.printf("%d agents registered in %.1f s%n", agents, (System.nanoTime() - t) / 1e9);
@@ -180,8 +202,8 @@ public final class FailoverBenchmark {
       for (MesoProcess m : masters) {
         m.close();
       }
-      if (vertx != null) {
-        vertx.close().await(60, TimeUnit.SECONDS);
+      for (Vertx node : nodes) {
+        node.close().await(60, TimeUnit.SECONDS);
       }
       try (var paths = Files.walk(root)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * The master's operator HTTP API, metrics, health and web UI, mounted on the API server's
  * router. Mesos-shaped: {@code /state} ({@code /master/state}), {@code /state-summary},
  * {@code /metrics/snapshot}, {@code /redirect}, {@code POST /api/v1} (GET_STATE, GET_AGENTS,
- * GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_METRICS, KILL_TASK, TEARDOWN and SUBSCRIBE as a
+ * GET_FRAMEWORKS, GET_TASKS, GET_ROLES, GET_METRICS, KILL_TASK, TEARDOWN, MARK_AGENT_GONE and SUBSCRIBE as a
  * RecordIO stream; and Meso's GET_OFFER_SKIPS: why agents were not offered to each framework),
  * {@code /files/browse|read|download}; plus {@code /metrics} (Prometheus),
  * {@code /livez}, {@code /readyz}, {@code /ui/events} (server-sent events) and the UI at
@@ -52,7 +52,7 @@ public final class WebUi {
   private static final long HEARTBEAT_MILLIS = 15_000;
   private static final List<String> CALLS = List.of("GET_STATE", "GET_AGENTS", "GET_FRAMEWORKS", "GET_TASKS",
       "GET_ROLES", "GET_METRICS", "GET_HEALTH", "GET_VERSION", "KILL_TASK", "TEARDOWN", "SUBSCRIBE",
-      "GET_OFFER_SKIPS");
+      "GET_OFFER_SKIPS", "MARK_AGENT_GONE");
 
   private final Vertx vertx;
   private final MasterClient master;
@@ -268,6 +268,7 @@ public final class WebUi {
           .onFailure(e -> failed(ctx, e));
       case "KILL_TASK" -> killTask(ctx, call);
       case "TEARDOWN" -> teardown(ctx, call);
+      case "MARK_AGENT_GONE" -> markAgentGone(ctx, call);
       case "SUBSCRIBE" -> subscribe(ctx);
       default -> text(ctx, 400, "call type '" + callType + "' is not supported");
     }
@@ -319,6 +320,20 @@ public final class WebUi {
     }
     master.call("Teardown", TeardownRequest.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
             .build())
+        .onSuccess(r -> ctx.response().setStatusCode(200).end())
+        .onFailure(e -> failed(ctx, e));
+  }
+
+  /** Mesos MARK_AGENT_GONE: 200 with an empty body once the master stored and applied it. */
+  private void markAgentGone(RoutingContext ctx, JsonObject call) {
+    String agentId = idValue(call, "mark_agent_gone", "agent_id");
+    if (agentId == null) {
+      text(ctx, 400, "mark_agent_gone.agent_id.value is missing or empty; expected {\"type\":\"MARK_AGENT_GONE\","
+          + "\"mark_agent_gone\":{\"agent_id\":{\"value\":\"...\"}}} (GET_AGENTS lists the agents)");
+      return;
+    }
+    master.call("MarkAgentGone", io.meso.api.MarkAgentGoneRequest.newBuilder()
+            .setAgentId(io.meso.v1.AgentID.newBuilder().setValue(agentId)).build())
         .onSuccess(r -> ctx.response().setStatusCode(200).end())
         .onFailure(e -> failed(ctx, e));
   }

@@ -36,6 +36,7 @@ final class OperatorEndpoint {
     forward(server, OperatorGrpcService.GetQuota, "GetQuota");
     forward(server, OperatorGrpcService.GetOfferSkips, "GetOfferSkips");
     forward(server, OperatorGrpcService.DrainAgent, "DrainAgent");
+    forward(server, OperatorGrpcService.MarkAgentGone, "MarkAgentGone");
   }
 
   private <Req, Resp> void forward(GrpcServer server, ServiceMethod<Req, Resp> method, String action) {
