@@ -268,7 +268,9 @@ public final class LeaderElection implements AutoCloseable {
           return t;
         });
     raftHandOff = executor;
-    // First soon after taking over (when the new leader is busiest, only once its registry is loaded).
+    // Not while a new leader is busiest (re-admitting every agent in its first seconds): a
+    // transfer then made its CP calls wait. In tests, sooner.
+    long first = Math.min(15, 2 * raftHandOffSeconds + 1);
     executor.scheduleWithFixedDelay(() -> {
       try {
         if (!closed && fence >= 0) {
@@ -277,7 +279,7 @@ public final class LeaderElection implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("raft leadership check failed: {}", e.toString());
       }
-    }, 2, raftHandOffSeconds, TimeUnit.SECONDS);
+    }, first, raftHandOffSeconds, TimeUnit.SECONDS);
   }
 
   private void stopRaftHandOff() {

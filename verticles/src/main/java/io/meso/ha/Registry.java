@@ -118,7 +118,16 @@ public final class Registry {
         out.put(key, bytes);
       }
     });
-    claimed.executeOnKey(section, new RaiseTo(fence));
+    // Not waited for: the new leader serves as soon as it has the entries. The floor only
+    // matters to the next leader's claim, and this write lands well before any successor could
+    // be elected; if this leader dies first, the floor stays at the previous leader's token, as
+    // it would if it had died a moment earlier.
+    claimed.submitToKey(section, new RaiseTo(fence)).whenComplete((raised, err) -> {
+      if (err != null) {
+        org.slf4j.LoggerFactory.getLogger(Registry.class).warn("could not record the claim of registry section {} "
+            + "at token {}: {}", section, fence, err.toString());
+      }
+    });
     return new LinkedHashMap<>(out);
   }
 
