@@ -71,6 +71,25 @@ final class AgentManager {
     });
   }
 
+  /**
+   * An agent awaited after a failover will not come back (an operator marked it gone): it no
+   * longer counts toward "all agents re-registered".
+   */
+  void notAwaited(String id) {
+    if (awaited.remove(id)) {
+      awaitedTotal--;
+      if (awaited.isEmpty()) {
+        LOG.info("all agents re-registered after the failover agents={} in {} ms", awaitedTotal,
+            (System.nanoTime() - awaitedSinceNanos) / 1_000_000);
+      }
+    }
+  }
+
+  /** Agents admitted before the failover and still awaited (for tests and the log). */
+  int awaitedCount() {
+    return awaited.size();
+  }
+
   private void reregistered(String id, String hostname, int tasks) {
     if (!awaited.remove(id)) {
       m.log("agent re-registered agent={} hostname={} tasks={}", id, hostname, tasks);

@@ -158,7 +158,13 @@ final class GoneAgents {
     gone.put(id, at);
     m.recoveringAgents.remove(id);
     m.unreachableAgents.remove(id);
+    m.agentManager.notAwaited(id);
     m.registryForgetAgent(id);
+    if (!m.reservations.of(id).isEmpty()) {
+      // Its dynamic reservations went with it.
+      m.reservations.set(id, io.meso.allocator.Resources.EMPTY);
+      m.registryReservations(id);
+    }
     if (m.policies.draining().contains(id)) {
       // Gone for good: no longer under maintenance either.
       m.policies.setDraining(id, false);

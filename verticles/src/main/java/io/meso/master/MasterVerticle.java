@@ -80,7 +80,7 @@ public class MasterVerticle extends VerticleBase {
   private long nextAgentSeq;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private SchedulerCalls schedulerCalls;
-  private AgentManager agentManager;
+  AgentManager agentManager;
   private OperatorCalls operatorCalls;
   private AllocatorVerticle allocatorVerticle;
 
@@ -454,6 +454,16 @@ public class MasterVerticle extends VerticleBase {
 
   io.vertx.core.Vertx vertx() {
     return vertx;
+  }
+
+  /** Runs on this master's event loop (its state is confined there); for tests. */
+  Future<Void> onContext(Runnable action) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      action.run();
+      done.complete();
+    });
+    return done.future();
   }
 
   public MasterMetrics metrics() {

@@ -161,7 +161,15 @@ class MarkAgentGoneFailoverTest {
     call(survivor, "DrainAgent", io.meso.api.DrainAgentRequest.newBuilder()
         .setAgentId(AgentID.newBuilder().setValue(doomed)).build());
     assertThat(registry.read(Registry.MAINTENANCE)).containsKey(doomed);
+    // It also holds a dynamic reservation (as after a RESERVE): it goes with the agent.
+    firstLeader.onContext(() -> {
+      firstLeader.reservations.set(doomed, io.meso.allocator.Resources.parse("cpus(ops):1"));
+      firstLeader.registryReservations(doomed);
+    }).await(30, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> registry.read(Reservations.REGISTRY_SECTION).containsKey(doomed));
     assertThat(call(survivor, "MarkAgentGone", mark(doomed))).isInstanceOf(MarkAgentGoneResponse.class);
+    await().atMost(WAIT).until(() -> !registry.read(Reservations.REGISTRY_SECTION).containsKey(doomed));
+    assertThat(firstLeader.reservations.of(doomed).isEmpty()).isTrue();
     // Stored before the call succeeded; its agents (and maintenance) entries are removed.
     assertThat(registry.read(Registry.GONE)).containsKey(doomed);
     await().atMost(WAIT).until(() -> !registry.read(Registry.AGENTS).containsKey(doomed)
@@ -216,8 +224,11 @@ class MarkAgentGoneFailoverTest {
     assertThat(plain.awaitUpdate("t-on-gone", s -> true).getState()).isEqualTo(TaskState.TASK_LOST);
 
     // An agent still awaited after the failover can be marked gone; then it is refused too.
+    assertThat(newLeader.agentManager.awaitedCount()).isEqualTo(1);
     call(survivor, "MarkAgentGone", mark(awaited));
     assertThat(newLeader.recoveringAgents).doesNotContain(awaited);
+    // No longer awaited: it does not hold up "all agents re-registered".
+    assertThat(newLeader.agentManager.awaitedCount()).isZero();
     assertThat(registry.read(Registry.GONE)).containsKeys(doomed, awaited);
     assertThat(refused(survivor, Addresses.MASTER, ReregisterAgentMessage.newBuilder()
         .setAgentInfo(agentInfo(awaited)).build(), new DeliveryOptions()).failureCode()).isEqualTo(410);
