@@ -74,7 +74,11 @@ class MarkAgentGoneTest {
     vertx = MesoCluster.startLocal(new VertxOptions());
     Nodes.Master master = Nodes.deployMaster(vertx, new MasterOptions().setAllocationIntervalMillis(100),
         new ApiServerOptions().setHost("127.0.0.1").setPort(0)).await(30, TimeUnit.SECONDS);
-    http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(master.port()));
+    // A connection per request: in one full run a request on a pooled keep-alive connection got no
+    // answer for 30 s. Likely the client race of eclipse-vertx/vert.x#2772 (a request written to
+    // a connection that is closing); not proven, and not seen again in 12 runs.
+    http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(master.port())
+        .setKeepAlive(false));
     operator = new GrpcOperatorClient(vertx, "127.0.0.1", master.port());
   }
 
