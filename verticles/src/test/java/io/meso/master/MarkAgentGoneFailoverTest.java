@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.meso.api.MarkAgentGoneRequest;
 import io.meso.api.MarkAgentGoneResponse;
-import io.meso.cluster.ClusterOptions;
 import io.meso.cluster.MesoCluster;
 import io.meso.codecs.Addresses;
 import io.meso.ha.LeaderElection;
@@ -21,12 +20,10 @@ import io.meso.v1.TaskID;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.meso.v1.scheduler.Call;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,80 +40,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class MarkAgentGoneFailoverTest {
 
-  static final Duration WAIT = Duration.ofSeconds(90);
+  static final Duration WAIT = ThreeMasters.WAIT;
 
-  final List<Vertx> nodes = new ArrayList<>();
-  final List<MasterVerticle> masters = new ArrayList<>();
-  final List<LeaderElection> elections = new ArrayList<>();
+  final ThreeMasters cluster = new ThreeMasters();
+  final List<Vertx> nodes = cluster.nodes;
+  final List<MasterVerticle> masters = cluster.masters;
+  final List<LeaderElection> elections = cluster.elections;
 
   @AfterEach
-  void stop() throws Exception {
-    elections.forEach(LeaderElection::close);
-    List<Future<Void>> closing = new ArrayList<>();
-    for (Vertx node : nodes) {
-      com.hazelcast.core.HazelcastInstance hazelcast = MesoCluster.hazelcast(node);
-      if (hazelcast != null && hazelcast.getLifecycleService().isRunning()) {
-        hazelcast.getLifecycleService().terminate();
-      }
-      closing.add(node.close());
-    }
-    try {
-      Future.join(closing).await(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // A node closed by the test already: nothing left to free.
-    }
+  void stop() {
+    cluster.close();
   }
 
   private void startMasters() throws Exception {
-    String cluster = "meso-test-gone-" + java.util.UUID.randomUUID();
-    List<ClusterOptions> options = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      options.add(ClusterOptions.loopbackForTest().setClusterName(cluster).setCpMemberCount(3)
-          .setPort(PoliciesFailoverTest.freePort()));
-    }
-    List<String> join = options.stream().map(o -> "127.0.0.1:" + o.getPort()).toList();
-    List<Future<Vertx>> starting = new ArrayList<>();
-    for (ClusterOptions o : options) {
-      starting.add(MesoCluster.start(o.setJoin(join)));
-    }
-    Future.all(starting).await(120, TimeUnit.SECONDS);
-    for (int i = 0; i < 3; i++) {
-      Vertx node = starting.get(i).result();
-      nodes.add(node);
-      MasterVerticle master = new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)
-          .setAgentPingIntervalMillis(3_600_000))
-          .standby(new Registry(MesoCluster.hazelcast(node)), why -> { })
-          .setReregisterTimeoutMillis(600_000);
-      node.deployVerticle(master).await(30, TimeUnit.SECONDS);
-      masters.add(master);
-      elections.add(new LeaderElection(MesoCluster.hazelcast(node), master.masterId(), "127.0.0.1:" + (7100 + i),
-          new LeaderElection.Listener() {
-            @Override
-            public void elected(long fence) {
-              master.lead(fence);
-            }
-
-            @Override
-            public void deposed(String why) {
-              master.stepDown(why);
-            }
-          }).start());
-    }
+    cluster.start("gone", 7100);
   }
 
   private int awaitLeader() {
-    await().atMost(WAIT).until(() -> masters.stream().filter(MasterVerticle::isLeading).count() == 1);
-    for (int i = 0; i < masters.size(); i++) {
-      if (masters.get(i).isLeading()) {
-        return i;
-      }
-    }
-    throw new AssertionError("no leader");
+    return cluster.awaitLeader();
   }
 
   private static Object call(Vertx from, String action, Object body) throws Exception {
-    return from.eventBus().request(Addresses.OPERATOR, body, new DeliveryOptions()
-        .addHeader(Addresses.ACTION_HEADER, action).setSendTimeout(30_000)).await(40, TimeUnit.SECONDS).body();
+    return ThreeMasters.call(from, action, body);
   }
 
   private static ReplyException refused(Vertx from, String address, Object body, DeliveryOptions options) {

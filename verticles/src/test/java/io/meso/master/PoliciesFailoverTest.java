@@ -14,7 +14,6 @@ import io.meso.api.RoleQuota;
 import io.meso.api.RoleWeight;
 import io.meso.api.SetQuotaRequest;
 import io.meso.api.SetWeightsRequest;
-import io.meso.cluster.ClusterOptions;
 import io.meso.cluster.MesoCluster;
 import io.meso.codecs.Addresses;
 import io.meso.ha.LeaderElection;
@@ -29,12 +28,9 @@ import io.meso.v1.TaskID;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.meso.v1.scheduler.Call;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,81 +50,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class PoliciesFailoverTest {
 
-  static final Duration WAIT = Duration.ofSeconds(90);
+  static final Duration WAIT = ThreeMasters.WAIT;
 
-  final List<Vertx> nodes = new ArrayList<>();
-  final List<MasterVerticle> masters = new ArrayList<>();
-  final List<LeaderElection> elections = new ArrayList<>();
+  final ThreeMasters cluster = new ThreeMasters();
+  final List<Vertx> nodes = cluster.nodes;
+  final List<MasterVerticle> masters = cluster.masters;
+  final List<LeaderElection> elections = cluster.elections;
 
   @AfterEach
-  void stop() throws Exception {
-    elections.forEach(LeaderElection::close);
-    // Terminate the members at once: a graceful CP shutdown of the last ones waits for a majority that is gone.
-    List<Future<Void>> closing = new ArrayList<>();
-    for (Vertx node : nodes) {
-      com.hazelcast.core.HazelcastInstance hazelcast = MesoCluster.hazelcast(node);
-      if (hazelcast != null && hazelcast.getLifecycleService().isRunning()) {
-        hazelcast.getLifecycleService().terminate();
-      }
-      closing.add(node.close());
-    }
-    try {
-      Future.join(closing).await(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // A node closed by the test already, or one whose cluster manager is gone: nothing left to free.
-    }
+  void stop() {
+    cluster.close();
   }
 
   private void startMasters() throws Exception {
-    String cluster = "meso-test-policies-" + java.util.UUID.randomUUID();
-    List<ClusterOptions> options = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      options.add(ClusterOptions.loopbackForTest().setClusterName(cluster).setCpMemberCount(3).setPort(freePort()));
-    }
-    List<String> join = options.stream().map(o -> "127.0.0.1:" + o.getPort()).toList();
-    List<Future<Vertx>> starting = new ArrayList<>();
-    for (ClusterOptions o : options) {
-      starting.add(MesoCluster.start(o.setJoin(join)));
-    }
-    Future.all(starting).await(120, TimeUnit.SECONDS);
-    for (int i = 0; i < 3; i++) {
-      Vertx node = starting.get(i).result();
-      nodes.add(node);
-      MasterVerticle master = new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)
-          .setAgentPingIntervalMillis(3_600_000))
-          .standby(new Registry(MesoCluster.hazelcast(node)), why -> { })
-          // Long enough that the agents admitted before the failover are still awaited when the test asks.
-          .setReregisterTimeoutMillis(600_000);
-      node.deployVerticle(master).await(30, TimeUnit.SECONDS);
-      masters.add(master);
-      elections.add(new LeaderElection(MesoCluster.hazelcast(node), master.masterId(), "127.0.0.1:" + (7000 + i),
-          new LeaderElection.Listener() {
-            @Override
-            public void elected(long fence) {
-              master.lead(fence);
-            }
-
-            @Override
-            public void deposed(String why) {
-              master.stepDown(why);
-            }
-          }).start());
-    }
+    cluster.start("policies", 7000);
   }
 
   private int awaitLeader() {
-    await().atMost(WAIT).until(() -> masters.stream().filter(MasterVerticle::isLeading).count() == 1);
-    for (int i = 0; i < masters.size(); i++) {
-      if (masters.get(i).isLeading()) {
-        return i;
-      }
-    }
-    throw new AssertionError("no leader");
+    return cluster.awaitLeader();
   }
 
   private static Object call(Vertx from, String action, Object body) throws Exception {
-    return from.eventBus().request(Addresses.OPERATOR, body, new DeliveryOptions()
-        .addHeader(Addresses.ACTION_HEADER, action).setSendTimeout(30_000)).await(40, TimeUnit.SECONDS).body();
+    return ThreeMasters.call(from, action, body);
   }
 
   private static ReplyException refused(Vertx from, String action, Object body) {
@@ -284,14 +227,5 @@ class PoliciesFailoverTest {
     await().atMost(WAIT).until(() -> !newLeader.isLeading());
     awareClient.close();
     plainClient.close();
-  }
-
-  static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-      s.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
