@@ -56,6 +56,11 @@ public final class AgentCommand implements Callable<Integer> {
       try {
         vertx = MesoCluster.start(node.toClusterOptions(true)).toCompletionStage().toCompletableFuture().get();
       } catch (java.util.concurrent.ExecutionException e) {
+        String portTrouble = NodeOptions.joinFailure("meso agent", e.getCause());
+        if (portTrouble != null) {
+          System.err.println(portTrouble);
+          return 2;
+        }
         if (!noMasterYet(e.getCause())) {
           System.err.println("meso agent: could not join the cluster at " + node.join + ": " + e.getCause().getMessage());
           System.err.println("Check that a master runs there (meso master) and that --cluster-name matches.");

@@ -107,7 +107,9 @@ public final class MasterCommand implements Callable<Integer> {
               new io.vertx.core.VertxOptions().setMetricsOptions(io.meso.webui.WebUi.vertxMetricsOptions()))
           .toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
-      System.err.println("meso master: could not join the cluster: " + e.getCause().getMessage());
+      String portTrouble = NodeOptions.joinFailure("meso master", e.getCause());
+      System.err.println(portTrouble != null ? portTrouble
+          : "meso master: could not join the cluster: " + e.getCause().getMessage());
       return 2;
     }
     Nodes.Master master;

@@ -13,9 +13,9 @@ final class NodeOptions {
       description = "Hazelcast cluster name; nodes only join a cluster of the same name (default: ${DEFAULT-VALUE}).")
   String clusterName;
 
-  @Option(names = "--cluster-port", defaultValue = "5701",
-      description = "Hazelcast member port; the next free one is taken if it is busy (default: ${DEFAULT-VALUE}).")
-  int clusterPort;
+  @Option(names = "--cluster-port",
+      description = "Hazelcast member port. Given, it must be free; left out, the first free port from 5701 is taken.")
+  Integer clusterPort;
 
   @Option(names = "--join", split = ",", paramLabel = "HOST:PORT",
       description = "Cluster members to join (their --cluster-port), comma separated.")
@@ -27,11 +27,25 @@ final class NodeOptions {
         throw new IllegalArgumentException("--join '" + member + "' is not HOST:PORT; e.g. --join 127.0.0.1:5701");
       }
     }
+    if (clusterPort != null && (clusterPort < 0 || clusterPort > 65535)) {
+      throw new IllegalArgumentException("--cluster-port is " + clusterPort + "; expected 0 (any free port) to 65535");
+    }
     return new io.meso.cluster.ClusterOptions()
         .setClusterName(clusterName)
         .setHost(host)
-        .setPort(clusterPort)
+        .setPort(clusterPort == null ? io.meso.cluster.ClusterOptions.DEFAULT_PORT : clusterPort)
+        .setPortAutoIncrement(clusterPort == null)
         .setJoin(join)
         .setLiteMember(lite);
+  }
+
+  /** The one line a command prints when it could not join; names the flag when the port was the trouble. */
+  static String joinFailure(String command, Throwable cause) {
+    if (cause instanceof io.meso.cluster.MesoCluster.PortInUseException busy) {
+      return command + ": --cluster-port " + busy.port() + " is in use on " + busy.host()
+          + "; give a free port, or leave --cluster-port out to take the first free one from "
+          + io.meso.cluster.ClusterOptions.DEFAULT_PORT;
+    }
+    return null;
   }
 }

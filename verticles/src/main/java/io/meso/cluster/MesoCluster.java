@@ -34,7 +34,13 @@ public final class MesoCluster {
   }
 
   public static Future<Vertx> start(ClusterOptions options, VertxOptions vertxOptions) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(options));
+    Config config;
+    try {
+      config = hazelcastConfig(options);
+    } catch (PortInUseException e) {
+      return Future.failedFuture(e);
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
     vertxOptions.setEventBusOptions(new EventBusOptions()
         .setHost(options.getHost())
         .setPort(0)
@@ -136,9 +142,18 @@ public final class MesoCluster {
     config.getMapConfig("meso.registry.*").setBackupCount(2).setAsyncBackupCount(0);
 
     NetworkConfig network = config.getNetworkConfig();
-    int port = options.getPort() == 0 ? freePort(options.getHost()) : options.getPort();
-    network.setPort(port).setPortAutoIncrement(options.getPort() != 0 && options.isPortAutoIncrement());
-    network.setPublicAddress(options.getHost() + ":" + port);
+    int port;
+    if (options.getPort() != 0 && options.isPortAutoIncrement()) {
+      // The first free port from the one asked for. Hazelcast then advertises the port it bound:
+      // a public address fixed to the port asked for made a second node on the host (which bound
+      // the next port) advertise the first one's address, and the two were taken for one member.
+      port = options.getPort();
+      network.setPort(port).setPortAutoIncrement(true).setPortCount(PORT_SEARCH);
+    } else {
+      port = options.getPort() == 0 ? freePort(options.getHost()) : requireFree(options.getHost(), options.getPort());
+      network.setPort(port).setPortAutoIncrement(false);
+      network.setPublicAddress(options.getHost() + ":" + port);
+    }
     network.getInterfaces().setEnabled(true).setInterfaces(new java.util.ArrayList<>(List.of(options.getHost())));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
@@ -150,6 +165,33 @@ public final class MesoCluster {
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
     join.getTcpIpConfig().setConnectionTimeoutSeconds(2);
     return config;
+  }
+
+  /** How many ports from the one asked for a node without a fixed port tries (Hazelcast's default). */
+  static final int PORT_SEARCH = 100;
+
+  /** A fixed member port that another process holds: refused before Hazelcast tries to bind it. */
+  public static final class PortInUseException extends IllegalStateException {
+    private final String host;
+    private final int port;
+
+    PortInUseException(String host, int port, String reason) {
+      super("cluster port " + host + ":" + port + " is in use (" + reason + ")");
+      this.host = host;
+      this.port = port;
+    }
+
+    public String host() { return host; }
+    public int port() { return port; }
+  }
+
+  private static int requireFree(String host, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(host, port));
+      return port;
+    } catch (IOException e) {
+      throw new PortInUseException(host, port, e.getMessage());
+    }
   }
 
   private static int freePort(String host) {
