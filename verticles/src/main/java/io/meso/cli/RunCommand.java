@@ -103,6 +103,9 @@ public final class RunCommand implements Callable<Integer> {
     OneTaskScheduler.Spec task = new OneTaskScheduler.Spec(taskId, taskName, shell, cpus, mem, disk, role,
         System.getProperty("user.name", "root"));
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    // A CLI prints one plain line per problem, never a stack trace: anything a callback lets
+    // escape is logged at debug (MESO_LOG_LEVEL=DEBUG shows it) instead of Vert.x's ERROR trace.
+    vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(RunCommand.class).debug("unhandled", t));
     try {
       return new Run(vertx, address, task, System.out, System.err).execute();
     } finally {
@@ -258,6 +261,7 @@ public final class RunCommand implements Callable<Integer> {
     private volatile boolean timedOut;
     private volatile boolean interrupted;
     private volatile String terminalLine;
+    private boolean draining;
 
     Run(Vertx vertx, List<SocketAddress> address, OneTaskScheduler.Spec task, PrintStream out, PrintStream err) {
       this.vertx = vertx;
@@ -384,6 +388,12 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Follows the task's stdout and stderr; called on the event loop once the launch is accepted. */
     private void follow() {
+      synchronized (tails) {
+        if (draining) {
+          // The run ended before the launch was confirmed: its output is not followed any more.
+          return;
+        }
+      }
       FrameworkID framework = scheduler.frameworkId();
       TaskID id = TaskID.newBuilder().setValue(task.taskId()).build();
       for (String file : List.of("stdout", "stderr")) {
@@ -403,6 +413,7 @@ public final class RunCommand implements Callable<Integer> {
     private Future<Void> drainOutput() {
       List<Future<Void>> drained = new ArrayList<>();
       synchronized (tails) {
+        draining = true;
         for (SandboxTail tail : tails) {
           drained.add(tail.finish());
         }

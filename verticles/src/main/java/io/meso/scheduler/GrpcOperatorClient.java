@@ -24,6 +24,7 @@ public final class GrpcOperatorClient {
 
   private final GrpcClient client;
   private final MasterEndpoints masters;
+  private volatile boolean closed;
 
   /** A client of several masters: calls go to the one that answered last, and move on while one is unavailable. */
   public GrpcOperatorClient(Vertx vertx, java.util.List<SocketAddress> masters) {
@@ -45,6 +46,9 @@ public final class GrpcOperatorClient {
   }
 
   private <Req, Resp> Future<Resp> unary(io.vertx.grpc.common.ServiceMethod<Resp, Req> method, Req request) {
+    if (closed) {
+      return Future.failedFuture(new ApiException(ApiException.UNAVAILABLE, "the operator client is closed"));
+    }
     return masters.call(server -> GrpcCalls.unary(client, server, method, request));
   }
 
@@ -107,6 +111,7 @@ public final class GrpcOperatorClient {
   }
 
   public Future<Void> close() {
+    closed = true;
     return client.close();
   }
 }

@@ -42,7 +42,15 @@ final class MasterEndpoints {
   }
 
   private <T> Future<T> call(Function<SocketAddress, Future<T>> attempt, int index, int left) {
-    return attempt.apply(addresses.get(index))
+    Future<T> tried;
+    try {
+      tried = attempt.apply(addresses.get(index));
+    } catch (IllegalStateException e) {
+      // The transport refuses at once (its client is closed): a failure, never a throw.
+      tried = Future.failedFuture(new ApiException(ApiException.INTERNAL, "the client cannot call the master: "
+          + e.getMessage()));
+    }
+    return tried
         .onSuccess(v -> current = index)
         .recover(err -> {
           boolean elsewhere = err instanceof ApiException api && api.code() == ApiException.UNAVAILABLE;

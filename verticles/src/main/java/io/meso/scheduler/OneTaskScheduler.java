@@ -12,6 +12,7 @@ import io.meso.v1.TaskInfo;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.meso.v1.Value;
+import io.meso.v1.scheduler.Call;
 import io.meso.v1.scheduler.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -155,8 +156,8 @@ public final class OneTaskScheduler {
             LOG.debug("subscribed again framework_id={}", id.getValue());
             listener.reconnected();
             if (launched) {
-              client.reconcile(List.of(io.meso.v1.scheduler.Call.Reconcile.Task.newBuilder().setTaskId(taskId)
-                  .build())).onFailure(err -> LOG.debug("reconcile failed: {}", err.getMessage()));
+              client.reconcile(List.of(reconcileTask()))
+                  .onFailure(err -> LOG.debug("reconcile failed: {}", err.getMessage()));
             }
           })
           .onFailure(err -> {
@@ -169,6 +170,20 @@ public final class OneTaskScheduler {
             }
           });
     });
+  }
+
+  /**
+   * The task to reconcile, with the agent it was launched on: a master that has just taken over
+   * then answers once that agent has re-registered (or is known to be unreachable), instead of
+   * "unknown to the master" while the agent is still on its way back.
+   */
+  Call.Reconcile.Task reconcileTask() {
+    Call.Reconcile.Task.Builder task = Call.Reconcile.Task.newBuilder().setTaskId(taskId);
+    AgentID agent = agentId;
+    if (agent != null) {
+      task.setAgentId(agent);
+    }
+    return task.build();
   }
 
   /** The task's terminal status (or the failure), the same future {@link #run()} returned. */

@@ -113,7 +113,14 @@ public final class SandboxTail {
           .setLength(CHUNK)
           .build();
     }
-    return reader.apply(request).compose(resp -> {
+    Future<ReadFileResponse> read;
+    try {
+      read = reader.apply(request);
+    } catch (RuntimeException e) {
+      // A reader that throws (its client already closed) fails this read like any other.
+      read = Future.failedFuture(e);
+    }
+    return read.compose(resp -> {
       int n = resp.getData().size();
       if (n > 0) {
         synchronized (this) {

@@ -14,6 +14,85 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class OneTaskSchedulerTest {
 
+  /**
+   * After losing its master, meso run subscribes again and reconciles its task. It must name the
+   * agent the task was launched on: a master that just took over answers a task without one
+   * "unknown" (LOST) while that agent has not re-registered yet, and meso run printed LOST and
+   * exited 1 while its task ran on.
+   */
+  @Test
+  void reconcilesAfterReconnectingWithTheAgentTheTaskWasLaunchedOn() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      RecordingClient client = new RecordingClient();
+      OneTaskScheduler scheduler = new OneTaskScheduler(client, vertx,
+          new OneTaskScheduler.Spec("t1", "t1", "true", 0.1, 32, 0, "*", "me"), new OneTaskScheduler.Listener() {
+            @Override public void launched(Offer offer) { }
+            @Override public void update(io.meso.v1.TaskStatus status) { }
+          });
+      vertx.runOnContext(v -> scheduler.run());
+      org.awaitility.Awaitility.await().until(() -> client.events != null);
+      Offer offer = Offer.newBuilder().setId(io.meso.v1.OfferID.newBuilder().setValue("o1"))
+          .setAgentId(io.meso.v1.AgentID.newBuilder().setValue("agent-7")).setHostname("h")
+          .setFrameworkId(io.meso.v1.FrameworkID.newBuilder().setValue("fw"))
+          .addResources(scalar("cpus", 1, "*")).addResources(scalar("mem", 64, "*")).build();
+      vertx.runOnContext(v -> client.events.handle(io.meso.v1.scheduler.Event.newBuilder()
+          .setType(io.meso.v1.scheduler.Event.Type.OFFERS)
+          .setOffers(io.meso.v1.scheduler.Event.Offers.newBuilder().addOffers(offer)).build()));
+      org.awaitility.Awaitility.await().until(scheduler::launched);
+      org.awaitility.Awaitility.await().until(() -> client.sent.stream()
+          .anyMatch(c -> c.getType() == io.meso.v1.scheduler.Call.Type.ACCEPT));
+      vertx.runOnContext(v -> client.disconnect.handle(new ApiException(ApiException.UNAVAILABLE, "master died")));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> client.sent.stream()
+          .anyMatch(c -> c.getType() == io.meso.v1.scheduler.Call.Type.RECONCILE));
+      io.meso.v1.scheduler.Call reconcile = client.sent.stream()
+          .filter(c -> c.getType() == io.meso.v1.scheduler.Call.Type.RECONCILE).findFirst().orElseThrow();
+      assertThat(reconcile.getReconcile().getTasksList()).singleElement().satisfies(task -> {
+        assertThat(task.getTaskId().getValue()).isEqualTo("t1");
+        assertThat(task.getAgentId().getValue()).isEqualTo("agent-7");
+      });
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Records the calls a scheduler makes; subscriptions succeed at once. */
+  static final class RecordingClient implements SchedulerClient {
+    final List<io.meso.v1.scheduler.Call> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile io.vertx.core.Handler<io.meso.v1.scheduler.Event> events;
+    volatile io.vertx.core.Handler<Throwable> disconnect;
+    private final io.meso.v1.FrameworkID id = io.meso.v1.FrameworkID.newBuilder().setValue("fw").build();
+
+    @Override
+    public io.vertx.core.Future<io.meso.v1.FrameworkID> subscribe(io.meso.v1.FrameworkInfo info,
+        io.vertx.core.Handler<io.meso.v1.scheduler.Event> handler) {
+      events = handler;
+      return io.vertx.core.Future.succeededFuture(id);
+    }
+
+    @Override
+    public io.vertx.core.Future<Void> call(io.meso.v1.scheduler.Call call) {
+      sent.add(call);
+      return io.vertx.core.Future.succeededFuture();
+    }
+
+    @Override
+    public SchedulerClient disconnectHandler(io.vertx.core.Handler<Throwable> handler) {
+      disconnect = handler;
+      return this;
+    }
+
+    @Override
+    public io.meso.v1.FrameworkID frameworkId() {
+      return events == null ? null : id;
+    }
+
+    @Override
+    public io.vertx.core.Future<Void> close() {
+      return io.vertx.core.Future.succeededFuture();
+    }
+  }
+
   private static Resource scalar(String name, double value, String role) {
     return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
         .setScalar(Value.Scalar.newBuilder().setValue(value))
