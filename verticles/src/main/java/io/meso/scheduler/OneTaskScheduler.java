@@ -91,6 +91,7 @@ public final class OneTaskScheduler {
   private final TaskID taskId;
   private volatile boolean launched;
   private volatile boolean cancelled;
+  private boolean ended;
   private volatile AgentID agentId;
   private FrameworkInfo info;
   private long reconnectDeadline;
@@ -269,12 +270,20 @@ public final class OneTaskScheduler {
       client.acknowledge(status);
       return;
     }
+    boolean terminal = isTerminal(status.getState());
+    if (ended) {
+      // The run's outcome is its first terminal status; a later one (a duplicate, or the real end
+      // after a reconciliation answer) is acknowledged, not reported as a second ending.
+      client.acknowledge(status);
+      return;
+    }
+    ended = terminal;
     listener.update(status);
     Future<Void> ack = client.acknowledge(status).recover(err -> {
       LOG.debug("acknowledge failed task={} state={}: {}", taskId.getValue(), status.getState(), err.getMessage());
       return Future.succeededFuture();
     });
-    if (isTerminal(status.getState())) {
+    if (terminal) {
       // Complete only once the acknowledgement is in, so a teardown that follows does not race it.
       ack.onComplete(ar -> done.tryComplete(status));
     }

@@ -56,6 +56,39 @@ class OneTaskSchedulerTest {
     }
   }
 
+  /** The first terminal status is the run's outcome; a later one is acknowledged but not reported again. */
+  @Test
+  void aSecondTerminalUpdateIsAcknowledgedNotReported() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      RecordingClient client = new RecordingClient();
+      List<io.meso.v1.TaskStatus> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+      OneTaskScheduler scheduler = new OneTaskScheduler(client, vertx,
+          new OneTaskScheduler.Spec("t1", "t1", "true", 0.1, 32, 0, "*", "me"), new OneTaskScheduler.Listener() {
+            @Override public void launched(Offer offer) { }
+            @Override public void update(io.meso.v1.TaskStatus status) { reported.add(status); }
+          });
+      vertx.runOnContext(v -> scheduler.run());
+      org.awaitility.Awaitility.await().until(() -> client.events != null);
+      for (io.meso.v1.TaskState state : List.of(io.meso.v1.TaskState.TASK_FAILED, io.meso.v1.TaskState.TASK_FINISHED)) {
+        io.meso.v1.TaskStatus status = io.meso.v1.TaskStatus.newBuilder()
+            .setTaskId(io.meso.v1.TaskID.newBuilder().setValue("t1")).setState(state)
+            .setUuid(com.google.protobuf.ByteString.copyFromUtf8(state.name())).build();
+        vertx.runOnContext(v -> client.events.handle(io.meso.v1.scheduler.Event.newBuilder()
+            .setType(io.meso.v1.scheduler.Event.Type.UPDATE)
+            .setUpdate(io.meso.v1.scheduler.Event.Update.newBuilder().setStatus(status)).build()));
+      }
+      org.awaitility.Awaitility.await().until(() -> client.sent.stream()
+          .filter(c -> c.getType() == io.meso.v1.scheduler.Call.Type.ACKNOWLEDGE).count() == 2);
+      assertThat(scheduler.result().toCompletionStage().toCompletableFuture().get(10,
+          java.util.concurrent.TimeUnit.SECONDS).getState()).isEqualTo(io.meso.v1.TaskState.TASK_FAILED);
+      assertThat(reported).extracting(io.meso.v1.TaskStatus::getState)
+          .containsExactly(io.meso.v1.TaskState.TASK_FAILED);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** Records the calls a scheduler makes; subscriptions succeed at once. */
   static final class RecordingClient implements SchedulerClient {
     final List<io.meso.v1.scheduler.Call> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
