@@ -36,8 +36,9 @@ public final class MasterCommand implements Callable<Integer> {
       description = "How roles are ordered against each other for offers: drf or random (default: ${DEFAULT-VALUE}).")
   String roleSorter;
 
-  @Option(names = "--offer-timeout", defaultValue = "0",
-      description = "Seconds after which an unanswered offer is rescinded; 0 = never (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--offer-timeout", defaultValue = "60",
+      description = "Seconds after which an unanswered offer is rescinded and its resources offered again, so an "
+          + "idle framework cannot hold agents; 0 = never (default: ${DEFAULT-VALUE}).")
   double offerTimeout;
 
   @Option(names = "--max-completed-tasks", defaultValue = "1000",

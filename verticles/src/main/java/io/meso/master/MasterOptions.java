@@ -26,8 +26,14 @@ public class MasterOptions {
   public static final long DEFAULT_MAX_COMPLETED_AGE_MILLIS = 24L * 3600 * 1000;
   public static final String DEFAULT_HOSTNAME = "127.0.0.1";
   public static final int DEFAULT_PORT = 5050;
-  /** 0: offers stay until used, declined or rescinded (Mesos's default). */
-  public static final long DEFAULT_OFFER_TIMEOUT_MILLIS = 0;
+  /**
+   * An offer nobody answers within a minute is rescinded and its resources offered again (to
+   * others first, by DRF), so one idle framework cannot hold the cluster. Mesos has no default
+   * timeout; 60 s is 60 allocation intervals and four heartbeats: far longer than any live
+   * framework takes to answer, short enough that a stuck one delays others by a minute at most.
+   * 0 turns it off.
+   */
+  public static final long DEFAULT_OFFER_TIMEOUT_MILLIS = 60_000;
 
   private long agentPingIntervalMillis = DEFAULT_AGENT_PING_INTERVAL_MILLIS;
   private int maxAgentPingTimeouts = DEFAULT_MAX_AGENT_PING_TIMEOUTS;

@@ -549,8 +549,10 @@ public class MasterVerticle extends VerticleBase {
         continue;
       }
       Offer offer = buildOffer(allocation, agent);
+      double offeredAt = Tasks.nowSeconds();
       OfferRecord record = new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
-          allocation.resources(), offer);
+          allocation.resources(), offer, offeredAt,
+          options.getOfferTimeoutMillis() > 0 ? offeredAt + options.getOfferTimeoutMillis() / 1000.0 : 0);
       offers.put(record.id(), record);
       if (options.getOfferTimeoutMillis() > 0) {
         // An unanswered offer holds resources other frameworks could use: take it back.
