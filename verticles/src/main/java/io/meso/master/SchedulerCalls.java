@@ -187,6 +187,7 @@ final class SchedulerCalls {
   }
 
   static void validateFrameworkInfo(FrameworkInfo info) {
+    InputLimits.checkFrameworkInfo(info);
     if (!info.hasName() || info.getName().isBlank()) {
       throw CallException.invalid("framework_info.name is missing; give the framework a name");
     }
