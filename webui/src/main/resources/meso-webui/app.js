@@ -165,11 +165,27 @@ function skipsOf(id) {
     S.skipsFetching = true;
     call('GET_OFFER_SKIPS').then(d => {
       S.skips = new Map((d.get_offer_skips.frameworks || []).map(f => [f.framework_id.value, f.counts || []]));
+      S.held = d.get_offer_skips.held_offers || [];
       S.skipsAt = Date.now();
-    }).catch(() => {}).finally(() => { S.skipsFetching = false; if ((location.hash || '').startsWith('#frameworks')) renderFrameworks(); });
+    }).catch(() => {}).finally(() => {
+      S.skipsFetching = false;
+      const view = location.hash || '';
+      if (view.startsWith('#frameworks')) renderFrameworks();
+      if (view.startsWith('#offers')) renderOffers();
+    });
   }
   const counts = ((S.skips && S.skips.get(id)) || []).filter(c => +c.count > 0).sort((a, b) => b.count - a.count);
-  return counts.slice(0, 3).map(c => c.reason.toLowerCase().replace(/_/g, ' ') + ' ' + c.count).join(', ');
+  const text = counts.slice(0, 3).map(c => c.reason.toLowerCase().replace(/_/g, ' ') + ' ' + c.count).join(', ');
+  // Resources held in other frameworks' offers are what "no free resources" often means.
+  const others = (S.held || []).filter(h => h.framework_id.value !== id);
+  return others.length ? text + (text ? '; ' : '') + others.length + ' offer(s) held by other frameworks (see Offers)' : text;
+}
+
+// "held in offer O to framework X since T; rescinded at T+timeout": why resources are not offered to others.
+function heldText(h) {
+  const at = s => s ? new Date(s * 1000).toLocaleTimeString() : '';
+  return 'held by ' + (h.framework_name || '') + ' (' + h.framework_id.value + ') since ' + at(h.offered_at)
+    + (h.expires_at ? ', rescinded at ' + at(h.expires_at) + ' unless answered' : ', until answered (no offer timeout)');
 }
 
 function renderFrameworks() {
@@ -278,8 +294,13 @@ function renderRoles() {
 }
 
 function renderOffers() {
-  table($('offers-table'), [['f', 'Framework'], ['o', 'Offered']], [...S.frameworks.values()].map(f =>
-    '<tr><td>' + esc(f.framework_info.name + ' (' + f.framework_info.id.value + ')') + '</td><td>' + res(scalars(f.offered_resources)) + '</td></tr>'));
+  skipsOf(''); // refreshes S.held (outstanding offers) every 2 s at most
+  const held = new Map();
+  (S.held || []).forEach(h => { const k = h.framework_id.value; if (!held.has(k)) held.set(k, []); held.get(k).push(h); });
+  table($('offers-table'), [['f', 'Framework'], ['o', 'Offered'], ['w', 'Why held']], [...S.frameworks.values()].map(f =>
+    '<tr><td>' + esc(f.framework_info.name + ' (' + f.framework_info.id.value + ')') + '</td><td>' + res(scalars(f.offered_resources))
+    + '</td><td>' + (held.get(f.framework_info.id.value) || []).map(h => esc((h.hostname || h.agent_id.value) + ': '
+      + heldText(h))).join('<br>') + '</td></tr>'));
 }
 
 document.addEventListener('click', async ev => {

@@ -104,7 +104,14 @@ final class RoleTree {
 
   /** Weights must already be validated (positive, finite); they apply to any node, role or ancestor. */
   void updateWeights(Map<String, Double> newWeights) {
-    weights.putAll(newWeights);
+    newWeights.forEach((path, w) -> {
+      // The default weight is not remembered: a role known only for its weight is forgotten.
+      if (w == 1.0) {
+        weights.remove(path);
+      } else {
+        weights.put(path, w);
+      }
+    });
     newWeights.forEach((path, w) -> {
       Node n = nodes.get(path);
       if (n != null) {

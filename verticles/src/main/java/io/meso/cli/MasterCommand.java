@@ -36,9 +36,24 @@ public final class MasterCommand implements Callable<Integer> {
       description = "How roles are ordered against each other for offers: drf or random (default: ${DEFAULT-VALUE}).")
   String roleSorter;
 
-  @Option(names = "--offer-timeout", defaultValue = "0",
-      description = "Seconds after which an unanswered offer is rescinded; 0 = never (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--offer-timeout", defaultValue = "60",
+      description = "Seconds after which an unanswered offer is rescinded and its resources offered again, so an "
+          + "idle framework cannot hold agents; 0 = never (default: ${DEFAULT-VALUE}).")
   double offerTimeout;
+
+  @Option(names = "--max-completed-tasks", defaultValue = "1000",
+      description = "Completed tasks the master remembers across all frameworks, newest kept (default: ${DEFAULT-VALUE}).")
+  int maxCompletedTasks;
+
+  @Option(names = "--max-completed-frameworks", defaultValue = "50",
+      description = "Removed frameworks the master remembers; those without remembered tasks are forgotten first "
+          + "(default: ${DEFAULT-VALUE}).")
+  int maxCompletedFrameworks;
+
+  @Option(names = "--max-completed-age", defaultValue = "86400",
+      description = "Seconds after which a completed task or removed framework is forgotten; 0 = kept until the "
+          + "counts above push it out (default: ${DEFAULT-VALUE}, a day).")
+  double maxCompletedAge;
 
   @Option(names = "--allocation-interval", defaultValue = "1",
       description = "Seconds between periodic allocation runs (default: ${DEFAULT-VALUE}).")
@@ -93,6 +108,9 @@ public final class MasterCommand implements Callable<Integer> {
         .setMaxAgentPingTimeouts(pingTimeouts)
         .setAllocationIntervalMillis(millis("--allocation-interval", allocationInterval))
         .setOfferTimeoutMillis(offerTimeoutMillis(offerTimeout))
+        .setMaxCompletedTasks(count("--max-completed-tasks", maxCompletedTasks))
+        .setMaxCompletedFrameworks(count("--max-completed-frameworks", maxCompletedFrameworks))
+        .setMaxCompletedAgeMillis(maxCompletedAge == 0 ? 0 : millis("--max-completed-age", maxCompletedAge))
         .setFrameworkSorter(sorter("--framework-sorter", frameworkSorter))
         .setRoleSorter(sorter("--role-sorter", roleSorter));
     if (rehearseAgents < 0 || rehearseAgents > MasterOptions.MAX_REHEARSAL_AGENTS) {
@@ -149,6 +167,13 @@ public final class MasterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(flag + " is '" + value + "'; expected drf or random");
     }
+  }
+
+  static int count(String flag, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(flag + " is " + value + "; expected a positive number");
+    }
+    return value;
   }
 
   static long offerTimeoutMillis(double seconds) {

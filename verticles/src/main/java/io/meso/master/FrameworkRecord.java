@@ -20,9 +20,12 @@ final class FrameworkRecord {
   double registeredAt;
   double disconnectedAt;
   long failoverTimerId = -1;
+  /** When the framework was removed (seconds), 0 while it is not. */
+  double removedAt;
   boolean heartbeatInFlight;
   /** Tasks that are not yet terminal-and-acknowledged, by task id. */
   final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+  /** This framework's part of the master's completed history, oldest first (see {@link CompletedHistory}). */
   final Deque<TaskRecord> completed = new ArrayDeque<>();
   final Set<String> offerIds = new HashSet<>();
 

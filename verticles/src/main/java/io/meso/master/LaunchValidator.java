@@ -31,6 +31,11 @@ final class LaunchValidator {
       return invalid(field + ".task_id is missing; every task needs a task_id unique within its framework");
     }
     String taskId = task.getTaskId().getValue();
+    try {
+      InputLimits.checkTask(field, task);
+    } catch (CallException e) {
+      return invalid(e.getMessage());
+    }
     if (taskId.contains("/") || taskId.equals(".") || taskId.equals("..") || hasControlOrSpace(taskId)) {
       return invalid(field + ".task_id '" + taskId + "' is not allowed; use letters, digits, '-', '_' or '.', "
           + "no '/', spaces or control characters");

@@ -13,17 +13,35 @@ public class MasterOptions {
   public static final int DEFAULT_MAX_AGENT_PING_TIMEOUTS = 5;
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MILLIS = 15_000;
   public static final long DEFAULT_ALLOCATION_INTERVAL_MILLIS = 1_000;
-  public static final int DEFAULT_MAX_COMPLETED_TASKS = 10_000;
+  /**
+   * Completed tasks remembered across the whole master (all frameworks, active and removed),
+   * newest kept: enough history for the UI and `meso tasks --all` while GET_STATE stays around a
+   * megabyte. (Mesos keeps 1,000 per framework for 50 removed frameworks; a global bound means
+   * churn of empty frameworks cannot push real history out.)
+   */
+  public static final int DEFAULT_MAX_COMPLETED_TASKS = 1_000;
+  /** Removed frameworks remembered (Mesos's --max_completed_frameworks default). */
+  public static final int DEFAULT_MAX_COMPLETED_FRAMEWORKS = 50;
+  /** Completed tasks and removed frameworks older than this are forgotten; 0 = no age limit. */
+  public static final long DEFAULT_MAX_COMPLETED_AGE_MILLIS = 24L * 3600 * 1000;
   public static final String DEFAULT_HOSTNAME = "127.0.0.1";
   public static final int DEFAULT_PORT = 5050;
-  /** 0: offers stay until used, declined or rescinded (Mesos's default). */
-  public static final long DEFAULT_OFFER_TIMEOUT_MILLIS = 0;
+  /**
+   * An offer nobody answers within a minute is rescinded and its resources offered again (to
+   * others first, by DRF), so one idle framework cannot hold the cluster. Mesos has no default
+   * timeout; 60 s is 60 allocation intervals and four heartbeats: far longer than any live
+   * framework takes to answer, short enough that a stuck one delays others by a minute at most.
+   * 0 turns it off.
+   */
+  public static final long DEFAULT_OFFER_TIMEOUT_MILLIS = 60_000;
 
   private long agentPingIntervalMillis = DEFAULT_AGENT_PING_INTERVAL_MILLIS;
   private int maxAgentPingTimeouts = DEFAULT_MAX_AGENT_PING_TIMEOUTS;
   private long heartbeatIntervalMillis = DEFAULT_HEARTBEAT_INTERVAL_MILLIS;
   private long allocationIntervalMillis = DEFAULT_ALLOCATION_INTERVAL_MILLIS;
   private int maxCompletedTasks = DEFAULT_MAX_COMPLETED_TASKS;
+  private int maxCompletedFrameworks = DEFAULT_MAX_COMPLETED_FRAMEWORKS;
+  private long maxCompletedAgeMillis = DEFAULT_MAX_COMPLETED_AGE_MILLIS;
   private String hostname = DEFAULT_HOSTNAME;
   private int port = DEFAULT_PORT;
   private long offerTimeoutMillis = DEFAULT_OFFER_TIMEOUT_MILLIS;
@@ -59,6 +77,8 @@ public class MasterOptions {
     heartbeatIntervalMillis = json.getLong("heartbeatIntervalMillis", DEFAULT_HEARTBEAT_INTERVAL_MILLIS);
     allocationIntervalMillis = json.getLong("allocationIntervalMillis", DEFAULT_ALLOCATION_INTERVAL_MILLIS);
     maxCompletedTasks = json.getInteger("maxCompletedTasks", DEFAULT_MAX_COMPLETED_TASKS);
+    maxCompletedFrameworks = json.getInteger("maxCompletedFrameworks", DEFAULT_MAX_COMPLETED_FRAMEWORKS);
+    maxCompletedAgeMillis = json.getLong("maxCompletedAgeMillis", DEFAULT_MAX_COMPLETED_AGE_MILLIS);
     hostname = json.getString("hostname", DEFAULT_HOSTNAME);
     port = json.getInteger("port", DEFAULT_PORT);
     offerTimeoutMillis = json.getLong("offerTimeoutMillis", DEFAULT_OFFER_TIMEOUT_MILLIS);
@@ -71,6 +91,8 @@ public class MasterOptions {
         .put("heartbeatIntervalMillis", heartbeatIntervalMillis)
         .put("allocationIntervalMillis", allocationIntervalMillis)
         .put("maxCompletedTasks", maxCompletedTasks)
+        .put("maxCompletedFrameworks", maxCompletedFrameworks)
+        .put("maxCompletedAgeMillis", maxCompletedAgeMillis)
         .put("hostname", hostname)
         .put("port", port)
         .put("offerTimeoutMillis", offerTimeoutMillis);
@@ -85,7 +107,23 @@ public class MasterOptions {
   public long getAllocationIntervalMillis() { return allocationIntervalMillis; }
   public MasterOptions setAllocationIntervalMillis(long v) { allocationIntervalMillis = positive("allocationIntervalMillis", v); return this; }
   public int getMaxCompletedTasks() { return maxCompletedTasks; }
+  /** Completed tasks remembered across the master, newest kept (see {@link #DEFAULT_MAX_COMPLETED_TASKS}). */
   public MasterOptions setMaxCompletedTasks(int v) { maxCompletedTasks = (int) positive("maxCompletedTasks", v); return this; }
+  public int getMaxCompletedFrameworks() { return maxCompletedFrameworks; }
+  /** Removed frameworks remembered; those without remembered tasks are forgotten first. */
+  public MasterOptions setMaxCompletedFrameworks(int v) {
+    maxCompletedFrameworks = (int) positive("maxCompletedFrameworks", v);
+    return this;
+  }
+  public long getMaxCompletedAgeMillis() { return maxCompletedAgeMillis; }
+  /** Completed tasks and removed frameworks older than this are forgotten; 0 = kept until the count bounds. */
+  public MasterOptions setMaxCompletedAgeMillis(long v) {
+    if (v < 0) {
+      throw new IllegalArgumentException("maxCompletedAgeMillis is " + v + "; expected 0 (no age limit) or a positive number");
+    }
+    maxCompletedAgeMillis = v;
+    return this;
+  }
   public String getHostname() { return hostname; }
   public MasterOptions setHostname(String hostname) { this.hostname = hostname; return this; }
   /** The HTTP/gRPC port the master advertises in MasterInfo. */

@@ -59,6 +59,8 @@ public class MasterVerticle extends VerticleBase {
   final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
   final Map<String, FrameworkRecord> completedFrameworks = new LinkedHashMap<>();
   final Map<String, OfferRecord> offers = new HashMap<>();
+  /** Completed tasks and removed frameworks, bounded by count and age across the master. */
+  final CompletedHistory completedHistory;
   final MasterMetrics metrics = new MasterMetrics();
   final Reservations reservations = new Reservations();
   /** Role weights, quotas and draining agents, as set by operators (kept in the registry). */
@@ -86,6 +88,7 @@ public class MasterVerticle extends VerticleBase {
 
   public MasterVerticle(MasterOptions options) {
     this.options = options;
+    this.completedHistory = new CompletedHistory(frameworks, completedFrameworks, options);
   }
 
   @Override
@@ -112,6 +115,10 @@ public class MasterVerticle extends VerticleBase {
     consumers.add(allocations);
     vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> agentManager.pingAgents());
     vertx.setPeriodic(options.getHeartbeatIntervalMillis(), id -> heartbeat());
+    if (options.getMaxCompletedAgeMillis() > 0) {
+      vertx.setPeriodic(Math.min(60_000, options.getMaxCompletedAgeMillis()),
+          id -> completedHistory.expire(Tasks.nowSeconds()));
+    }
     return vertx.deployVerticle(allocatorVerticle)
         .compose(id -> allocations.completion())
         .compose(v -> standby ? Future.succeededFuture() : registerLeaderConsumers())
@@ -542,8 +549,10 @@ public class MasterVerticle extends VerticleBase {
         continue;
       }
       Offer offer = buildOffer(allocation, agent);
+      double offeredAt = Tasks.nowSeconds();
       OfferRecord record = new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
-          allocation.resources(), offer);
+          allocation.resources(), offer, offeredAt,
+          options.getOfferTimeoutMillis() > 0 ? offeredAt + options.getOfferTimeoutMillis() / 1000.0 : 0);
       offers.put(record.id(), record);
       if (options.getOfferTimeoutMillis() > 0) {
         // An unanswered offer holds resources other frameworks could use: take it back.
@@ -694,11 +703,26 @@ public class MasterVerticle extends VerticleBase {
       sendError(framework, "Framework " + framework.id + " has been removed: " + why);
       framework.eventsAddress = null;
     }
-    frameworks.remove(framework.id);
-    completedFrameworks.put(framework.id, framework);
-    while (completedFrameworks.size() > 100) {
-      completedFrameworks.remove(completedFrameworks.keySet().iterator().next());
+    // As Mesos: the framework's tasks are implicitly killed and recorded TASK_KILLED with
+    // REASON_FRAMEWORK_REMOVED (the agents' own updates for them are dropped: the framework is
+    // gone), so nothing stays RUNNING in GET_TASKS, /state-summary or the web UI.
+    double now = Tasks.nowSeconds();
+    for (TaskRecord task : List.copyOf(framework.tasks.values())) {
+      if (!task.terminal()) {
+        TaskStatus killed = Tasks.masterStatus(task.info.getTaskId(), task.agentId, io.meso.v1.TaskState.TASK_KILLED,
+            TaskStatus.Reason.REASON_FRAMEWORK_REMOVED, "Framework " + framework.id + " removed: " + why);
+        task.state = io.meso.v1.TaskState.TASK_KILLED;
+        task.addStatus(killed);
+        metrics.taskEnded(io.meso.v1.TaskState.TASK_KILLED);
+        events.taskUpdated(framework, killed);
+      }
+      task.pendingUpdateUuid = null;
+      task.pendingUpdateState = null;
+      framework.tasks.remove(task.id());
+      completedHistory.addTask(framework, task, now);
     }
+    frameworks.remove(framework.id);
+    completedHistory.addFramework(framework, now);
     allocator.removeFramework(framework.id);
     events.frameworkRemoved(framework);
   }
@@ -708,10 +732,7 @@ public class MasterVerticle extends VerticleBase {
   /** Moves a task that reached a terminal state and was acknowledged (or needs none) out of the active set. */
   void completeTask(FrameworkRecord framework, TaskRecord task) {
     framework.tasks.remove(task.id());
-    framework.completed.addLast(task);
-    while (framework.completed.size() > options.getMaxCompletedTasks()) {
-      framework.completed.removeFirst();
-    }
+    completedHistory.addTask(framework, task, Tasks.nowSeconds());
   }
 
   /** Frees a task's resources once it is terminal (exactly once per task). */

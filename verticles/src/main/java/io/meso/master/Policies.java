@@ -72,12 +72,26 @@ final class Policies {
     }
   }
 
-  /** The weights after a SetWeights of {@code changed}. */
+  /**
+   * The weights after a SetWeights of {@code changed}. A role set back to the default weight
+   * ({@link #DEFAULT_WEIGHT}) has no stored weight any more, so a role that only had a weight is
+   * no longer known (GET_ROLES, /roles). Mesos keeps every weight ever set, so such a role could
+   * never go away; here setting the default is how to remove it.
+   */
   Map<String, Double> withWeights(Map<String, Double> changed) {
     Map<String, Double> next = new TreeMap<>(weights);
-    next.putAll(changed);
+    changed.forEach((role, w) -> {
+      if (w == DEFAULT_WEIGHT) {
+        next.remove(role);
+      } else {
+        next.put(role, w);
+      }
+    });
     return next;
   }
+
+  /** A role's weight when none is set. */
+  static final double DEFAULT_WEIGHT = 1.0;
 
   /** The quotas after a SetQuota of {@code changed} (an empty quota removes the role's). */
   Map<String, Quota> withQuotas(Map<String, Quota> changed) {
@@ -122,7 +136,8 @@ final class Policies {
     byte[] w = roles.get(RegistryEntries.WEIGHTS_KEY);
     if (w != null) {
       try {
-        setWeights(RoleCalls.validate(SetWeightsRequest.parseFrom(w)));
+        SetWeightsRequest request = SetWeightsRequest.parseFrom(w);
+        setWeights(request.getWeightsCount() == 0 ? Map.of() : RoleCalls.validate(request));
       } catch (com.google.protobuf.InvalidProtocolBufferException | CallException e) {
         LOG.error("skipping unreadable registry entry roles/weights: {}", e.getMessage());
       }

@@ -114,7 +114,8 @@ final class RoleCalls {
             message.fail(404, "framework_id '" + only + "' is not known to the allocator");
             return;
           }
-          io.meso.api.GetOfferSkipsResponse.Builder out = io.meso.api.GetOfferSkipsResponse.newBuilder();
+          io.meso.api.GetOfferSkipsResponse.Builder out = io.meso.api.GetOfferSkipsResponse.newBuilder()
+              .addAllHeldOffers(heldOffers());
           ar.result().byFramework().forEach((frameworkId, counts) -> {
             if (only == null || only.equals(frameworkId)) {
               io.meso.api.FrameworkSkips.Builder f = io.meso.api.FrameworkSkips.newBuilder()
@@ -151,6 +152,39 @@ final class RoleCalls {
       }
       default -> throw new IllegalArgumentException(action);
     }
+  }
+
+  /** Every outstanding offer, oldest first, with why its resources are not offered to anyone else. */
+  private List<io.meso.api.HeldOffer> heldOffers() {
+    List<OfferRecord> outstanding = new ArrayList<>(m.offers.values());
+    outstanding.sort(java.util.Comparator.comparingDouble(OfferRecord::offeredAt));
+    List<io.meso.api.HeldOffer> out = new ArrayList<>();
+    for (OfferRecord o : outstanding) {
+      FrameworkRecord framework = m.frameworks.get(o.frameworkId());
+      String name = framework == null ? "" : framework.info.getName();
+      AgentRecord agent = m.agents.get(o.agentId());
+      out.add(io.meso.api.HeldOffer.newBuilder()
+          .setOfferId(o.offer().getId())
+          .setFrameworkId(o.offer().getFrameworkId())
+          .setFrameworkName(name)
+          .setAgentId(o.offer().getAgentId())
+          .setHostname(agent == null ? "" : agent.hostname())
+          .addAllResources(o.resources().toProto())
+          .setOfferedAt(o.offeredAt())
+          .setExpiresAt(o.expiresAt())
+          .setMessage(heldMessage(o, name))
+          .build());
+    }
+    return out;
+  }
+
+  static String heldMessage(OfferRecord o, String frameworkName) {
+    String since = java.time.Instant.ofEpochMilli((long) (o.offeredAt() * 1000)).toString();
+    return o.resources() + " of agent " + o.agentId() + " held in offer " + o.id() + " to framework '" + frameworkName
+        + "' (" + o.frameworkId() + ") since " + since + (o.expiresAt() > 0
+            ? "; rescinded at " + java.time.Instant.ofEpochMilli((long) (o.expiresAt() * 1000))
+                + " unless accepted or declined first"
+            : "; held until accepted or declined (the master has no --offer-timeout)");
   }
 
   /** Replies with the change's response, or fails the call with why nothing was changed. */
@@ -195,13 +229,13 @@ final class RoleCalls {
       if (q.getRole().equals("*")) {
         throw CallException.invalid(field + ".role is '*'; quota applies to named roles only");
       }
-      Map<String, Double> guarantees = quantities(field + ".guarantees", q.getGuaranteesList());
-      Map<String, Double> limits = quantities(field + ".limits", q.getLimitsList());
+      Map<String, Double> guarantees = quantities(field + ".guarantees", q.getRole(), q.getGuaranteesList());
+      Map<String, Double> limits = quantities(field + ".limits", q.getRole(), q.getLimitsList());
       for (Map.Entry<String, Double> g : guarantees.entrySet()) {
         Double limit = limits.get(g.getKey());
         if (limit != null && g.getValue() > limit) {
           throw CallException.invalid(field + ": guarantee of " + g.getKey() + " is " + g.getValue()
-              + ", above its limit " + limit + "; a guarantee must be at most the limit");
+              + ", above its limit " + limit + " for role '" + q.getRole() + "'; a guarantee must be at most the limit");
         }
       }
       if (out.put(q.getRole(), new Quota(guarantees, limits)) != null) {
@@ -211,7 +245,7 @@ final class RoleCalls {
     return out;
   }
 
-  private static Map<String, Double> quantities(String field, List<ResourceQuantity> list) {
+  private static Map<String, Double> quantities(String field, String role, List<ResourceQuantity> list) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (int j = 0; j < list.size(); j++) {
       ResourceQuantity r = list.get(j);
@@ -222,7 +256,7 @@ final class RoleCalls {
       }
       if (!r.hasValue() || !(r.getValue() >= 0) || Double.isInfinite(r.getValue())) {
         throw CallException.invalid(f + ".value is " + (r.hasValue() ? r.getValue() : "missing") + " for "
-            + r.getName() + "; expected a finite number >= 0");
+            + r.getName() + " of role '" + role + "'; expected a finite number >= 0 (NaN and infinity are refused)");
       }
       if (out.put(r.getName(), r.getValue()) != null) {
         throw CallException.invalid(f + ".name '" + r.getName() + "' is listed twice; list each resource once");

@@ -9,6 +9,7 @@ final class Roles {
     if (role.equals("*")) {
       return;
     }
+    InputLimits.checkString(field, role, InputLimits.MAX_ROLE_BYTES);
     if (role.isEmpty()) {
       throw CallException.invalid(field + " contains an empty role; use '*' or a name like 'eng' or 'eng/web'");
     }

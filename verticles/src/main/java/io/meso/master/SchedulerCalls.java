@@ -187,6 +187,7 @@ final class SchedulerCalls {
   }
 
   static void validateFrameworkInfo(FrameworkInfo info) {
+    InputLimits.checkFrameworkInfo(info);
     if (!info.hasName() || info.getName().isBlank()) {
       throw CallException.invalid("framework_info.name is missing; give the framework a name");
     }
@@ -623,6 +624,7 @@ final class SchedulerCalls {
    * failover), TASK_UNREACHABLE with its unreachable time; admitted before a failover and not
    * re-registered yet, no answer (the agent reports its tasks when it does, or is recorded
    * unreachable after the re-register timeout); marked gone by the operator, TASK_GONE_BY_OPERATOR;
+   * not named while any agent admitted before a failover has not re-registered yet, no answer either;
    * unknown or not named, TASK_UNKNOWN. Frameworks
    * without PARTITION_AWARE get TASK_LOST instead of each of those states.
    */
@@ -644,6 +646,13 @@ final class SchedulerCalls {
       state = aware ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST;
       message = "Task is unknown to the master; agent " + agentId + " was marked gone by the operator";
     } else if (agentId != null && m.recoveringAgents.contains(agentId)) {
+      return null;
+    } else if (agentId == null && m.agentManager.awaitedCount() > 0) {
+      // As Mesos: without an agent id the task could be on any agent admitted before the failover
+      // that has not re-registered yet, so nothing is answered until every one of them has
+      // re-registered, been marked gone, or timed out (the framework retries).
+      m.log("dropping reconciliation of task={} framework={}: {} agents have not re-registered since the "
+          + "failover", t.getTaskId().getValue(), framework.id, m.agentManager.awaitedCount());
       return null;
     } else if (agentId != null && m.unreachableAgents.containsKey(agentId)) {
       unreachableSince = m.unreachableAgents.get(agentId);

@@ -26,6 +26,8 @@ final class TaskRecord {
   TaskState pendingUpdateState;
   ByteString pendingUpdateUuid;
   final Deque<TaskStatus> statuses = new ArrayDeque<>();
+  /** When the task moved into the completed history (seconds), for its age bound. */
+  double completedAt;
 
   TaskRecord(TaskInfo info, String frameworkId, String agentId, Resources resources, double createdAt) {
     this.info = info;

@@ -138,6 +138,38 @@ class RoleCallsTest {
     });
   }
 
+  @Test
+  void aRoleKnownOnlyForItsWeightIsForgottenWhenItsWeightIsSetBackToTheDefault() throws Exception {
+    call("SetWeights", SetWeightsRequest.newBuilder()
+        .addWeights(RoleWeight.newBuilder().setRole("weighted/only").setWeight(4)).build());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(roles()).containsKey("weighted/only"));
+    call("SetWeights", SetWeightsRequest.newBuilder()
+        .addWeights(RoleWeight.newBuilder().setRole("weighted/only").setWeight(1.0)).build());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(roles()).doesNotContainKey("weighted/only"));
+    // A role in use stays listed, now with the default weight.
+    call("SetWeights", SetWeightsRequest.newBuilder()
+        .addWeights(RoleWeight.newBuilder().setRole("eng/ml").setWeight(2)).build());
+    call("SetWeights", SetWeightsRequest.newBuilder()
+        .addWeights(RoleWeight.newBuilder().setRole("eng/ml").setWeight(1)).build());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(roles()).containsKey("eng/ml");
+      assertThat(roles().get("eng/ml").getWeight()).isEqualTo(1.0);
+    });
+  }
+
+  @Test
+  void nonFiniteQuotaAndWeightsAreRefusedNamingTheRole() {
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -1}) {
+      ReplyException quota = refused("SetQuota", io.meso.api.SetQuotaRequest.newBuilder()
+          .addQuotas(io.meso.api.RoleQuota.newBuilder().setRole("team-x").addLimits(q("cpus", bad))).build());
+      assertThat(quota.failureCode()).isEqualTo(400);
+      assertThat(quota.getMessage()).contains("quotas[0].limits[0].value is " + bad).contains("role 'team-x'");
+      ReplyException weight = refused("SetWeights", SetWeightsRequest.newBuilder()
+          .addWeights(RoleWeight.newBuilder().setRole("team-x").setWeight(bad)).build());
+      assertThat(weight.getMessage()).contains("weights[0].weight is " + bad).contains("role 'team-x'");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       empty list                | ''         | ''    | weights is empty
