@@ -344,12 +344,27 @@ final class AgentManager {
         }
         if (ar.succeeded()) {
           agent.missedPings = 0;
+          notReady(agent, ar.result().body() instanceof io.meso.internal.PongAgentMessage pong
+              && pong.hasNotReadyReason() ? pong.getNotReadyReason() : null);
         } else if (++agent.missedPings >= m.options.getMaxAgentPingTimeouts()) {
           markUnreachable(agent, "it did not answer " + agent.missedPings + " pings in a row ("
               + ar.cause().getMessage() + ")");
         }
       });
     }
+  }
+
+  /** Records (and logs when it changes) what an agent says about its readiness in its pongs. */
+  private static void notReady(AgentRecord agent, String reason) {
+    if (java.util.Objects.equals(reason, agent.notReadyReason)) {
+      return;
+    }
+    if (reason != null) {
+      LOG.warn("agent reports it is not ready agent_id={} reason={}", agent.id, reason);
+    } else {
+      LOG.info("agent reports it is ready again agent_id={}", agent.id);
+    }
+    agent.notReadyReason = reason;
   }
 
   /**
