@@ -527,16 +527,27 @@ public class AgentVerticle extends VerticleBase {
         .build();
   }
 
+  /**
+   * The task with this id of this framework; without a framework id, the one task with this id,
+   * or null when several frameworks' tasks share it (task ids are unique per framework only, so
+   * acting on the first one found could kill or serve another framework's task).
+   */
   private AgentTask find(String frameworkId, String taskId) {
     if (frameworkId != null && !frameworkId.isEmpty()) {
       return tasks.get(new TaskKey(frameworkId, taskId));
     }
+    AgentTask found = null;
     for (AgentTask task : tasks.values()) {
       if (task.key.taskId().equals(taskId)) {
-        return task;
+        if (found != null) {
+          LOG.warn("task id used by several frameworks and no framework id given: nothing done agent_id={} "
+              + "task_id={} framework_ids={},{}", agentId, taskId, found.key.frameworkId(), task.key.frameworkId());
+          return null;
+        }
+        found = task;
       }
     }
-    return null;
+    return found;
   }
 
   private Path sandbox(String frameworkId, String taskId) {
@@ -570,6 +581,7 @@ public class AgentVerticle extends VerticleBase {
       AgentID id;
       double interval;
       List<TaskID> toKill = List.of();
+      List<KillTaskMessage> killTasks = List.of();
       if (reply instanceof AgentRegisteredMessage r) {
         id = r.getAgentId();
         interval = r.getPingIntervalSeconds();
@@ -577,6 +589,7 @@ public class AgentVerticle extends VerticleBase {
         id = r.getAgentId();
         interval = r.getPingIntervalSeconds();
         toKill = r.getKillTaskIdsList();
+        killTasks = r.getKillTasksList();
       } else {
         return null;
       }
@@ -593,10 +606,19 @@ public class AgentVerticle extends VerticleBase {
         checkpointAgentId();
       }
       updates.resume();
-      for (TaskID taskId : toKill) {
-        AgentTask task = find(null, taskId.getValue());
-        if (task != null) {
-          kill(task, -1);
+      if (!killTasks.isEmpty()) {
+        for (KillTaskMessage k : killTasks) {
+          AgentTask task = find(k.getFrameworkId().getValue(), k.getTaskId().getValue());
+          if (task != null) {
+            kill(task, -1);
+          }
+        }
+      } else {
+        for (TaskID taskId : toKill) { // an older master: task ids only (ambiguous ones are not killed)
+          AgentTask task = find(null, taskId.getValue());
+          if (task != null) {
+            kill(task, -1);
+          }
         }
       }
       registered.tryComplete(agentId);

@@ -89,11 +89,18 @@ final class SandboxRequests {
     if (sandbox != null) {
       return sandbox;
     }
+    if (frameworkId != null) {
+      return completed.get(new TaskKey(frameworkId, taskId));
+    }
+    Path found = null;
     for (Map.Entry<TaskKey, Path> e : completed.entrySet()) {
-      if (e.getKey().taskId().equals(taskId) && (frameworkId == null || e.getKey().frameworkId().equals(frameworkId))) {
-        return e.getValue();
+      if (e.getKey().taskId().equals(taskId)) {
+        if (found != null) {
+          return null; // several frameworks' tasks have this id: the request must name its framework
+        }
+        found = e.getValue();
       }
     }
-    return null;
+    return found;
   }
 }
