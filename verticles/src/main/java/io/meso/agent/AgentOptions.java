@@ -40,6 +40,8 @@ public class AgentOptions {
   public static final long DEFAULT_SIMULATED_TASK_DURATION_MILLIS = ExecutorOptions.DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
   public static final boolean DEFAULT_SESSIONS = ExecutorOptions.DEFAULT_SESSIONS;
   public static final boolean DEFAULT_CHECKPOINT = true;
+  /** Bound on one sandbox file read (below the master's 10 s file request timeout); see {@link SandboxIo}. */
+  public static final long DEFAULT_SANDBOX_READ_TIMEOUT_MILLIS = SandboxIo.DEFAULT_TIMEOUT_MILLIS;
 
   private String hostname = DEFAULT_HOSTNAME;
   private int port = DEFAULT_PORT;
@@ -59,6 +61,7 @@ public class AgentOptions {
   private boolean sessions = DEFAULT_SESSIONS;
   private boolean checkpoint = DEFAULT_CHECKPOINT;
   private boolean killTasksOnStop = ExecutorOptions.DEFAULT_KILL_TASKS_ON_STOP;
+  private long sandboxReadTimeoutMillis = DEFAULT_SANDBOX_READ_TIMEOUT_MILLIS;
 
   public AgentOptions() {}
 
@@ -87,6 +90,7 @@ public class AgentOptions {
     sessions = json.getBoolean("sessions", DEFAULT_SESSIONS);
     checkpoint = json.getBoolean("checkpoint", DEFAULT_CHECKPOINT);
     killTasksOnStop = json.getBoolean("killTasksOnStop", ExecutorOptions.DEFAULT_KILL_TASKS_ON_STOP);
+    sandboxReadTimeoutMillis = json.getLong("sandboxReadTimeoutMillis", DEFAULT_SANDBOX_READ_TIMEOUT_MILLIS);
   }
 
   public JsonObject toJson() {
@@ -104,7 +108,8 @@ public class AgentOptions {
         .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis)
         .put("sessions", sessions)
         .put("checkpoint", checkpoint)
-        .put("killTasksOnStop", killTasksOnStop);
+        .put("killTasksOnStop", killTasksOnStop)
+        .put("sandboxReadTimeoutMillis", sandboxReadTimeoutMillis);
     putIfSet(json, "hostname", hostname);
     putIfSet(json, "workDir", workDir);
     putIfSet(json, "resources", resources);
@@ -224,6 +229,20 @@ public class AgentOptions {
       throw new IllegalArgumentException("killGracePeriodMillis must be >= 0, was " + millis);
     }
     this.killGracePeriodMillis = millis;
+    return this;
+  }
+
+  /**
+   * How long one sandbox file read (list, read, a download chunk) may take before it is answered
+   * 504 and abandoned; a read still running after that makes the agent report itself not ready.
+   */
+  public long getSandboxReadTimeoutMillis() { return sandboxReadTimeoutMillis; }
+
+  public AgentOptions setSandboxReadTimeoutMillis(long millis) {
+    if (millis <= 0) {
+      throw new IllegalArgumentException("sandboxReadTimeoutMillis must be > 0, was " + millis);
+    }
+    this.sandboxReadTimeoutMillis = millis;
     return this;
   }
 

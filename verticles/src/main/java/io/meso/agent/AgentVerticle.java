@@ -87,6 +87,7 @@ public class AgentVerticle extends VerticleBase {
   private StatusUpdateManager updates;
   private MasterLink master;
   private SandboxRequests files;
+  private SandboxIo sandboxIo;
   /** Whether tasks are checkpointed (process executor and {@link AgentOptions#isCheckpoint()}). */
   private boolean checkpointing;
   /** One thread, so that a task's checkpoint records are written in the order they happened. */
@@ -127,6 +128,20 @@ public class AgentVerticle extends VerticleBase {
     return agentInfo;
   }
 
+  /**
+   * Why the agent is not ready to serve, or null when it is: sandbox file IO threads stuck
+   * beyond their time bound (a task made an open block), so file reads are refused or slow.
+   * The agent also tells the master in every PongAgentMessage.
+   */
+  public String notReadyReason() {
+    return sandboxIo == null ? "the agent is starting" : sandboxIo.stuck();
+  }
+
+  /** The agent's sandbox file IO pool (null until started). */
+  SandboxIo sandboxIo() {
+    return sandboxIo;
+  }
+
   /** Whether the agent is registered with a live master right now. */
   public boolean isConnected() {
     return master != null && master.isConnected();
@@ -152,7 +167,9 @@ public class AgentVerticle extends VerticleBase {
       updates = new StatusUpdateManager(vertx, options.getStatusUpdateRetryInitialMillis(),
           options.getStatusUpdateRetryMaxMillis(), update -> vertx.eventBus().send(Addresses.MASTER, update));
       master = new MasterLink(vertx, agentId, options, new MasterListener());
-      files = new SandboxRequests(vertx, agentId, (frameworkId, taskId) -> {
+      sandboxIo = new SandboxIo(vertx, agentId, SandboxIo.DEFAULT_THREADS, SandboxIo.DEFAULT_QUEUE,
+          options.getSandboxReadTimeoutMillis());
+      files = new SandboxRequests(sandboxIo, agentId, (frameworkId, taskId) -> {
         AgentTask task = find(frameworkId, taskId);
         return task == null ? null : task.sandbox;
       });
@@ -180,6 +197,9 @@ public class AgentVerticle extends VerticleBase {
     }
     if (updates != null) {
       updates.close();
+    }
+    if (sandboxIo != null) {
+      sandboxIo.close();
     }
     return checkpointer == null ? Future.succeededFuture() : checkpointer.close();
   }
@@ -239,7 +259,12 @@ public class AgentVerticle extends VerticleBase {
       } else if (body instanceof StatusUpdateAcknowledgementMessage ack) {
         acknowledge(ack);
       } else if (body instanceof PingAgentMessage ping) {
-        msg.reply(PongAgentMessage.newBuilder().setAgentId(agentIdProto).build());
+        PongAgentMessage.Builder pong = PongAgentMessage.newBuilder().setAgentId(agentIdProto);
+        String notReady = notReadyReason();
+        if (notReady != null) {
+          pong.setNotReadyReason(notReady);
+        }
+        msg.reply(pong.build());
         master.pinged(ping);
       } else if (body instanceof ShutdownFrameworkMessage shutdown) {
         shutdownFramework(shutdown.getFrameworkId().getValue());
@@ -502,16 +527,27 @@ public class AgentVerticle extends VerticleBase {
         .build();
   }
 
+  /**
+   * The task with this id of this framework; without a framework id, the one task with this id,
+   * or null when several frameworks' tasks share it (task ids are unique per framework only, so
+   * acting on the first one found could kill or serve another framework's task).
+   */
   private AgentTask find(String frameworkId, String taskId) {
     if (frameworkId != null && !frameworkId.isEmpty()) {
       return tasks.get(new TaskKey(frameworkId, taskId));
     }
+    AgentTask found = null;
     for (AgentTask task : tasks.values()) {
       if (task.key.taskId().equals(taskId)) {
-        return task;
+        if (found != null) {
+          LOG.warn("task id used by several frameworks and no framework id given: nothing done agent_id={} "
+              + "task_id={} framework_ids={},{}", agentId, taskId, found.key.frameworkId(), task.key.frameworkId());
+          return null;
+        }
+        found = task;
       }
     }
-    return null;
+    return found;
   }
 
   private Path sandbox(String frameworkId, String taskId) {
@@ -545,6 +581,7 @@ public class AgentVerticle extends VerticleBase {
       AgentID id;
       double interval;
       List<TaskID> toKill = List.of();
+      List<KillTaskMessage> killTasks = List.of();
       if (reply instanceof AgentRegisteredMessage r) {
         id = r.getAgentId();
         interval = r.getPingIntervalSeconds();
@@ -552,6 +589,7 @@ public class AgentVerticle extends VerticleBase {
         id = r.getAgentId();
         interval = r.getPingIntervalSeconds();
         toKill = r.getKillTaskIdsList();
+        killTasks = r.getKillTasksList();
       } else {
         return null;
       }
@@ -568,10 +606,19 @@ public class AgentVerticle extends VerticleBase {
         checkpointAgentId();
       }
       updates.resume();
-      for (TaskID taskId : toKill) {
-        AgentTask task = find(null, taskId.getValue());
-        if (task != null) {
-          kill(task, -1);
+      if (!killTasks.isEmpty()) {
+        for (KillTaskMessage k : killTasks) {
+          AgentTask task = find(k.getFrameworkId().getValue(), k.getTaskId().getValue());
+          if (task != null) {
+            kill(task, -1);
+          }
+        }
+      } else {
+        for (TaskID taskId : toKill) { // an older master: task ids only (ambiguous ones are not killed)
+          AgentTask task = find(null, taskId.getValue());
+          if (task != null) {
+            kill(task, -1);
+          }
         }
       }
       registered.tryComplete(agentId);

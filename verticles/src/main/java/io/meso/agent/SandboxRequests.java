@@ -2,7 +2,6 @@ package io.meso.agent;
 
 import io.meso.internal.ListFilesRequest;
 import io.meso.internal.ReadFileRequest;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,16 +13,17 @@ import java.util.function.Function;
 /**
  * Answers the master's ReadFileRequest and ListFilesRequest for an agent: finds the task's
  * sandbox (a live task, or one of the last {@link #COMPLETED_KEPT} finished ones; the framework
- * id is optional), does the IO with {@link SandboxFiles} off the event loop, and replies, or
- * fails the request with an HTTP-style code: 400 bad request, 403 outside the sandbox, 404
- * unknown task or file, 500 IO error. Event-loop confined.
+ * id is optional), does the IO with {@link SandboxFiles} on the agent's own bounded
+ * {@link SandboxIo} pool, and replies, or fails the request with an HTTP-style code: 400 bad
+ * request, 403 outside the sandbox or not a regular file, 404 unknown task or file, 500 IO
+ * error, 503 too many reads at once, 504 a read that did not finish in time. Event-loop confined.
  */
 final class SandboxRequests {
 
   /** How many finished tasks' sandboxes stay browsable after their terminal update was acknowledged. */
   static final int COMPLETED_KEPT = 1000;
 
-  private final Vertx vertx;
+  private final SandboxIo io;
   private final String agentId;
   /** (framework id or null, task id) -> the sandbox of a live task, or null. */
   private final BiFunction<String, String, Path> live;
@@ -34,8 +34,8 @@ final class SandboxRequests {
     }
   };
 
-  SandboxRequests(Vertx vertx, String agentId, BiFunction<String, String, Path> live) {
-    this.vertx = vertx;
+  SandboxRequests(SandboxIo io, String agentId, BiFunction<String, String, Path> live) {
+    this.io = io;
     this.agentId = agentId;
     this.live = live;
   }
@@ -52,15 +52,16 @@ final class SandboxRequests {
 
   void read(Message<Object> msg, ReadFileRequest read) {
     serve(msg, read.hasFrameworkId() ? read.getFrameworkId().getValue() : null, read.getTaskId().getValue(),
-        sandbox -> () -> SandboxFiles.read(sandbox, read.getPath(), read.getOffset(), read.getLength()));
+        read.getPath(), sandbox -> () -> SandboxFiles.read(sandbox, read.getPath(), read.getOffset(), read.getLength()));
   }
 
   void list(Message<Object> msg, ListFilesRequest list) {
     serve(msg, list.hasFrameworkId() ? list.getFrameworkId().getValue() : null, list.getTaskId().getValue(),
-        sandbox -> () -> SandboxFiles.list(sandbox, list.getPath()));
+        list.getPath(), sandbox -> () -> SandboxFiles.list(sandbox, list.getPath()));
   }
 
-  private void serve(Message<Object> msg, String frameworkId, String taskId, Function<Path, Callable<Object>> work) {
+  private void serve(Message<Object> msg, String frameworkId, String taskId, String path,
+      Function<Path, Callable<Object>> work) {
     if (taskId.isEmpty()) {
       msg.fail(400, "task_id is required");
       return;
@@ -72,7 +73,7 @@ final class SandboxRequests {
           + " on agent " + agentId);
       return;
     }
-    vertx.executeBlocking(work.apply(sandbox), false).onComplete(ar -> {
+    io.submit("'" + path + "' of task '" + taskId + "'", work.apply(sandbox)).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else if (ar.cause() instanceof SandboxFiles.Refusal refusal) {
@@ -88,11 +89,18 @@ final class SandboxRequests {
     if (sandbox != null) {
       return sandbox;
     }
+    if (frameworkId != null) {
+      return completed.get(new TaskKey(frameworkId, taskId));
+    }
+    Path found = null;
     for (Map.Entry<TaskKey, Path> e : completed.entrySet()) {
-      if (e.getKey().taskId().equals(taskId) && (frameworkId == null || e.getKey().frameworkId().equals(frameworkId))) {
-        return e.getValue();
+      if (e.getKey().taskId().equals(taskId)) {
+        if (found != null) {
+          return null; // several frameworks' tasks have this id: the request must name its framework
+        }
+        found = e.getValue();
       }
     }
-    return null;
+    return found;
   }
 }

@@ -6,10 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * An agent's cgroups v1 layout: per task {@code <base>/memory/<root>/<agentId>/<taskId>} and
- * {@code <base>/cpu/<root>/<agentId>/<taskId>}, with memory.limit_in_bytes = mem MB x 2^20 and
- * cpu.shares = 1024 x cpus (at least 2, the kernel's minimum). Blocking file IO: call off the
- * event loop.
+ * An agent's cgroups v1 layout: per task {@code <base>/memory/<root>/<agentId>/<frameworkId>+<taskId>}
+ * and {@code <base>/cpu/<root>/<agentId>/<frameworkId>+<taskId>} (each id made safe by
+ * {@link FileNames#sanitize}, which never emits '+', so the name is unambiguous), with
+ * memory.limit_in_bytes = mem MB x 2^20 and cpu.shares = 1024 x cpus (at least 2, the kernel's
+ * minimum). Task ids are unique per framework only: two frameworks' tasks of the same id get
+ * two cgroups. Agents before that used {@code <agentId>/<taskId>}; recovery still finds a task
+ * there ({@link #existing}). Blocking file IO: call off the event loop.
  */
 final class Cgroups {
 
@@ -30,9 +33,14 @@ final class Cgroups {
         && Files.isRegularFile(cpu.resolve("cpu.shares")) && Files.isWritable(cpu);
   }
 
+  /** The directory name of a task's cgroups: framework and task id, each sanitized, joined by '+'. */
+  static String name(String frameworkId, String taskId) {
+    return FileNames.sanitize(frameworkId) + "+" + FileNames.sanitize(taskId);
+  }
+
   /** Creates the task's cgroups and sets their limits; a non-positive cpus/mem leaves that limit unset. */
-  TaskCgroup create(String taskId, double cpus, double memMb) throws IOException {
-    String name = FileNames.sanitize(taskId);
+  TaskCgroup create(String frameworkId, String taskId, double cpus, double memMb) throws IOException {
+    String name = name(frameworkId, taskId);
     Path memory = Files.createDirectories(memoryDir.resolve(name));
     Path cpu = Files.createDirectories(cpuDir.resolve(name));
     TaskCgroup cgroup = new TaskCgroup(memory, cpu);
@@ -50,12 +58,19 @@ final class Cgroups {
     return cgroup;
   }
 
-  /** The task's cgroups if a previous run of this agent created them (recovery), else null. */
-  TaskCgroup existing(String taskId) {
-    String name = FileNames.sanitize(taskId);
-    Path memory = memoryDir.resolve(name);
-    Path cpu = cpuDir.resolve(name);
-    return Files.isDirectory(memory) || Files.isDirectory(cpu) ? new TaskCgroup(memory, cpu) : null;
+  /**
+   * The task's cgroups if a previous run of this agent created them (recovery), else null; also
+   * found under the layout of agents before framework-scoped names ({@code <agentId>/<taskId>}).
+   */
+  TaskCgroup existing(String frameworkId, String taskId) {
+    for (String name : new String[] {name(frameworkId, taskId), FileNames.sanitize(taskId)}) {
+      Path memory = memoryDir.resolve(name);
+      Path cpu = cpuDir.resolve(name);
+      if (Files.isDirectory(memory) || Files.isDirectory(cpu)) {
+        return new TaskCgroup(memory, cpu);
+      }
+    }
+    return null;
   }
 
   /**

@@ -14,7 +14,7 @@ public class ExecutorOptions {
   public static final long DEFAULT_KILL_GRACE_PERIOD_MILLIS = 3_000;
   /** cgroups v1 hierarchies are mounted under this directory (one sub-directory per controller). */
   public static final String DEFAULT_CGROUP_BASE = "/sys/fs/cgroup";
-  /** Per-task cgroups are {@code <base>/<controller>/<root>/<agentId>/<taskId>}. */
+  /** Per-task cgroups are {@code <base>/<controller>/<root>/<agentId>/<frameworkId>+<taskId>} (see {@link Cgroups}). */
   public static final String DEFAULT_CGROUPS_ROOT = "meso";
   public static final boolean DEFAULT_KILL_TASKS_ON_STOP = true;
   public static final int DEFAULT_SPAWN_POOL_SIZE = 4;

@@ -275,9 +275,9 @@ public class ExecutorVerticle extends VerticleBase {
       List<ExitFacts> endings = new ArrayList<>();
       Set<String> keep = new java.util.HashSet<>();
       for (ProcessTask task : candidates) {
-        task.cgroup = cgroups == null ? null : cgroups.existing(task.taskId());
+        task.cgroup = cgroups == null ? null : cgroups.existing(task.launch.frameworkId(), task.taskId());
         if (task.cgroup != null) {
-          keep.add(FileNames.sanitize(task.taskId()));
+          keep.add(task.cgroup.memory().getFileName().toString());
         }
         if (task.leader > 0 && ProcessTree.alive(task.leader, task.startTime)) {
           alive.add(task);

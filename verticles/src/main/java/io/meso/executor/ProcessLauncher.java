@@ -98,7 +98,7 @@ final class ProcessLauncher {
         Files.deleteIfExists(sandbox.resolve("exit_status")); // a relaunched id must not inherit one
       }
       if (cgroups != null) {
-        cgroup = cgroups.create(launch.taskId(), scalar(task, "cpus"), scalar(task, "mem"));
+        cgroup = cgroups.create(launch.frameworkId(), launch.taskId(), scalar(task, "cpus"), scalar(task, "mem"));
       }
       ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, cgroup, checkpoint != null))
           .directory(sandbox.toFile())

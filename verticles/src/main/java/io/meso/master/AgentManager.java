@@ -196,6 +196,7 @@ final class AgentManager {
     // The agent's report is the truth about what runs there: adopt its tasks.
     java.util.Set<String> reported = new java.util.HashSet<>();
     List<io.meso.v1.TaskID> kill = new java.util.ArrayList<>();
+    List<io.meso.internal.KillTaskMessage> killTasks = new java.util.ArrayList<>();
     for (Task task : reregister.getTasksList()) {
       String frameworkId = task.getFrameworkId().getValue();
       reported.add(frameworkId + "/" + task.getTaskId().getValue());
@@ -203,6 +204,8 @@ final class AgentManager {
       if (framework == null) {
         if (m.completedFrameworks.containsKey(frameworkId)) {
           kill.add(task.getTaskId());
+          killTasks.add(io.meso.internal.KillTaskMessage.newBuilder().setFrameworkId(task.getFrameworkId())
+              .setTaskId(task.getTaskId()).build());
           continue;
         }
         // A framework the master has not seen (yet): it may re-subscribe after a master failover.
@@ -285,6 +288,7 @@ final class AgentManager {
         .setMasterInfo(m.masterInfo)
         .setPingIntervalSeconds(m.options.getAgentPingIntervalMillis() / 1000.0)
         .addAllKillTaskIds(kill)
+        .addAllKillTasks(killTasks)
         .build());
   }
 
@@ -344,12 +348,27 @@ final class AgentManager {
         }
         if (ar.succeeded()) {
           agent.missedPings = 0;
+          notReady(agent, ar.result().body() instanceof io.meso.internal.PongAgentMessage pong
+              && pong.hasNotReadyReason() ? pong.getNotReadyReason() : null);
         } else if (++agent.missedPings >= m.options.getMaxAgentPingTimeouts()) {
           markUnreachable(agent, "it did not answer " + agent.missedPings + " pings in a row ("
               + ar.cause().getMessage() + ")");
         }
       });
     }
+  }
+
+  /** Records (and logs when it changes) what an agent says about its readiness in its pongs. */
+  private static void notReady(AgentRecord agent, String reason) {
+    if (java.util.Objects.equals(reason, agent.notReadyReason)) {
+      return;
+    }
+    if (reason != null) {
+      LOG.warn("agent reports it is not ready agent_id={} reason={}", agent.id, reason);
+    } else {
+      LOG.info("agent reports it is ready again agent_id={}", agent.id);
+    }
+    agent.notReadyReason = reason;
   }
 
   /**

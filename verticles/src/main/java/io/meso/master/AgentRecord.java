@@ -20,6 +20,8 @@ final class AgentRecord {
   double unreachableSince;
   int missedPings;
   boolean pingInFlight;
+  /** What the agent said in its last pong about why it is not ready (stuck sandbox IO...), or null. */
+  String notReadyReason;
   /** Non-terminal tasks on this agent, keyed by framework id then task id. */
   final Map<String, Map<String, TaskRecord>> tasks = new LinkedHashMap<>();
   final Set<String> offerIds = new HashSet<>();

@@ -77,7 +77,11 @@ final class OperatorCalls {
       for (String offerId : agent.offerIds) {
         offered = offered.plus(m.offers.get(offerId).resources());
       }
-      state.addAgents(AgentSummary.newBuilder()
+      AgentSummary.Builder summary = AgentSummary.newBuilder();
+      if (agent.notReadyReason != null) {
+        summary.setNotReadyReason(agent.notReadyReason);
+      }
+      state.addAgents(summary
           .setAgentInfo(agent.info)
           .addAllTotal(agent.total.toProto())
           .addAllUsed(agent.used().toProto())

@@ -55,7 +55,51 @@ class CgroupsIsolationTest {
   }
 
   private Path cgroup(String controller, String taskId) {
-    return BASE.resolve(controller).resolve(ROOT).resolve(FileNames.sanitize(harness.agentId)).resolve(taskId);
+    return cgroup(controller, ExecutorHarness.FRAMEWORK_ID, taskId);
+  }
+
+  private Path cgroup(String controller, String frameworkId, String taskId) {
+    return BASE.resolve(controller).resolve(ROOT).resolve(FileNames.sanitize(harness.agentId))
+        .resolve(Cgroups.name(frameworkId, taskId));
+  }
+
+  /**
+   * Task ids are unique per framework only: two frameworks' tasks "same" get a cgroup each, with
+   * its own memory limit, and killing one leaves the other running.
+   */
+  @Test
+  void twoFrameworksTasksOfTheSameIdGetTheirOwnCgroupsAndKills() throws Exception {
+    String script = "cat /proc/self/cgroup > cgroups; echo ready > ready; sleep 1000";
+    Path sandboxA = Files.createDirectories(workDir.resolve("fw-a").resolve("same"));
+    Path sandboxB = Files.createDirectories(workDir.resolve("fw/b").resolve("same"));
+    harness.launch("fw-a", task("same", shell(script)).addResources(scalar("mem", 64)).build(), sandboxA);
+    harness.launch("fw/b", task("same", shell(script)).addResources(scalar("mem", 96)).build(), sandboxB);
+    await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(sandboxA.resolve("ready"))
+        && Files.size(sandboxA.resolve("ready")) > 0 && Files.exists(sandboxB.resolve("ready"))
+        && Files.size(sandboxB.resolve("ready")) > 0);
+
+    Path memoryA = cgroup("memory", "fw-a", "same");
+    Path memoryB = cgroup("memory", "fw/b", "same");
+    assertThat(memoryA).isNotEqualTo(memoryB);
+    assertThat(Files.readString(memoryA.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(64L << 20));
+    assertThat(Files.readString(memoryB.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(96L << 20));
+    assertThat(Files.readString(sandboxA.resolve("cgroups"))).contains(":memory:/" + ROOT + "/"
+        + FileNames.sanitize(harness.agentId) + "/" + memoryA.getFileName());
+    assertThat(Files.readString(sandboxB.resolve("cgroups"))).contains(":memory:/" + ROOT + "/"
+        + FileNames.sanitize(harness.agentId) + "/" + memoryB.getFileName());
+    java.util.Set<Long> pidsB = new TaskCgroup(memoryB, cgroup("cpu", "fw/b", "same")).pids();
+    assertThat(pidsB).isNotEmpty();
+
+    harness.kill("fw-a", "same", 500);
+    await().atMost(Duration.ofSeconds(15)).until(() -> harness.statesOf("fw-a", "same").contains(TaskState.TASK_KILLED));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(memoryA));
+
+    assertThat(harness.statesOf("fw/b", "same")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING);
+    assertThat(pidsB).allMatch(Procs::alive);
+    assertThat(Files.exists(memoryB)).isTrue();
+
+    harness.kill("fw/b", "same", 500);
+    await().atMost(Duration.ofSeconds(15)).until(() -> harness.statesOf("fw/b", "same").contains(TaskState.TASK_KILLED));
   }
 
   @Test
@@ -93,7 +137,8 @@ class CgroupsIsolationTest {
     Path cpu = cgroup("cpu", "limited");
     assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(64L << 20));
     assertThat(Files.readString(cpu.resolve("cpu.shares")).trim()).isEqualTo("512");
-    String relative = "/" + ROOT + "/" + FileNames.sanitize(harness.agentId) + "/limited";
+    String relative = "/" + ROOT + "/" + FileNames.sanitize(harness.agentId) + "/"
+        + Cgroups.name(ExecutorHarness.FRAMEWORK_ID, "limited");
     assertThat(Files.readString(harness.sandbox("limited").resolve("cgroups")))
         .contains(":memory:" + relative).contains(":cpu:" + relative);
 

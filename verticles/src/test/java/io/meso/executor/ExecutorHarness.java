@@ -109,6 +109,24 @@ final class ExecutorHarness {
     vertx.eventBus().send(Addresses.executor(agentId), new LaunchTask(framework, task, sandbox), MesoCodecs.LOCAL);
   }
 
+  /** Launches the task for another framework, in the given sandbox. */
+  void launch(String frameworkId, TaskInfo task, Path sandbox) {
+    FrameworkInfo framework = FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setName("test " + frameworkId).build();
+    vertx.eventBus().send(Addresses.executor(agentId), new LaunchTask(framework, task, sandbox.toString()),
+        MesoCodecs.LOCAL);
+  }
+
+  void kill(String frameworkId, String taskId, long graceMillis) {
+    vertx.eventBus().send(Addresses.executor(agentId), new KillTask(frameworkId, taskId, graceMillis, false),
+        MesoCodecs.LOCAL);
+  }
+
+  List<TaskState> statesOf(String frameworkId, String taskId) {
+    return statuses.stream().filter(s -> s.frameworkId().equals(frameworkId) && s.taskId().equals(taskId))
+        .map(s -> s.status().getState()).toList();
+  }
+
   void kill(String taskId, long graceMillis, boolean reportKilling) {
     vertx.eventBus().send(Addresses.executor(agentId), new KillTask(FRAMEWORK_ID, taskId, graceMillis, reportKilling),
         MesoCodecs.LOCAL);

@@ -103,7 +103,7 @@ final class MesosJson {
       attributes.put(attr.getName(), attr.hasText() ? attr.getText().getValue()
           : attr.hasScalar() ? (Object) attr.getScalar().getValue() : attr.toString());
     }
-    return new JsonObject()
+    JsonObject agent = new JsonObject()
         .put("id", a.getAgentInfo().getId().getValue())
         .put("hostname", a.getAgentInfo().getHostname())
         .put("port", a.getAgentInfo().getPort())
@@ -116,6 +116,11 @@ final class MesosJson {
         .put("used_resources", resources(a.getUsedList()))
         .put("offered_resources", resources(a.getOfferedList()))
         .put("unreserved_resources", resources(a.getTotalList()));
+    if (a.hasNotReadyReason()) {
+      // Meso's own: the agent answers pings but says it is not fully serving, and why.
+      agent.put("not_ready_reason", a.getNotReadyReason());
+    }
+    return agent;
   }
 
   static JsonObject v0Framework(FrameworkSummary f, List<TaskSummary> tasks) {
@@ -242,6 +247,10 @@ final class MesosJson {
           .put("total_resources", protos(a.getTotalList()))
           .put("allocated_resources", protos(a.getUsedList()))
           .put("offered_resources", protos(a.getOfferedList())));
+      if (a.hasNotReadyReason()) {
+        // Meso's own: the agent answers pings but says it is not fully serving, and why.
+        agents.getJsonObject(agents.size() - 1).put("not_ready_reason", a.getNotReadyReason());
+      }
       if (a.getDraining()) {
         // As Mesos 1.9+: a draining agent is deactivated and carries its drain state.
         agents.getJsonObject(agents.size() - 1).put("drain_info", new JsonObject().put("state", "DRAINING"));

@@ -519,10 +519,10 @@ public final class WebUi {
       return;
     }
     readChunk(target, 0, MAX_READ).onSuccess(first -> {
-      String name = target.path().substring(target.path().lastIndexOf('/') + 1).replace("\"", "");
+      String name = target.path().substring(target.path().lastIndexOf('/') + 1);
       HttpServerResponse response = ctx.response().setChunked(true).setStatusCode(200)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
-          .putHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+          .putHeader("Content-Disposition", ContentDisposition.attachment(name));
       Promise<Void> done = Promise.promise();
       writeChunks(response, target, first, done);
       done.future().onComplete(ar -> {
