@@ -55,6 +55,7 @@ public final class KillCommand implements Callable<Integer> {
       request.setFrameworkId(FrameworkID.newBuilder().setValue(framework));
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(KillCommand.class).debug("unhandled", t));
     GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address);
     try {
       operator.killTask(request.build()).await(TasksCommand.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);

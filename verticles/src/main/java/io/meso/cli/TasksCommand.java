@@ -51,6 +51,7 @@ public final class TasksCommand implements Callable<Integer> {
     PrintStream out = System.out;
     PrintStream err = System.err;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(TasksCommand.class).debug("unhandled", t));
     io.meso.scheduler.GrpcOperatorClient operator = new io.meso.scheduler.GrpcOperatorClient(vertx, address);
     try {
       GetTasksResponse response = operator.getTasks(all).await(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
