@@ -29,7 +29,7 @@ public final class GrpcOperatorClient {
   /** A client of several masters: calls go to the one that answered last, and move on while one is unavailable. */
   public GrpcOperatorClient(Vertx vertx, java.util.List<SocketAddress> masters) {
     this.client = GrpcCalls.client(vertx);
-    this.masters = new MasterEndpoints(masters);
+    this.masters = new MasterEndpoints(masters).onContext(vertx.getOrCreateContext());
   }
 
   public GrpcOperatorClient(Vertx vertx, SocketAddress server) {

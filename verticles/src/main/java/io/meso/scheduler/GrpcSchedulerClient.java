@@ -26,7 +26,7 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
    */
   public GrpcSchedulerClient(Vertx vertx, java.util.List<SocketAddress> masters) {
     this.client = GrpcCalls.client(vertx);
-    this.masters = new MasterEndpoints(masters);
+    this.masters = new MasterEndpoints(masters).onContext(vertx.getOrCreateContext());
   }
 
   public GrpcSchedulerClient(Vertx vertx, SocketAddress server) {
