@@ -47,6 +47,7 @@ class OperatorHttpTest {
 
   static Vertx vertx;
   static HttpClient http;
+  static io.vertx.core.Context CTX;
   static int port;
   static GrpcSchedulerClient client;
   static FrameworkRecorder framework;
@@ -68,6 +69,7 @@ class OperatorHttpTest {
     Nodes.deployAgent(vertx, new AgentOptions().setWorkDir(Files.createTempDirectory("meso-webui").toString())
         .setResources("cpus:2;mem:1024;disk:100")).await(30, TimeUnit.SECONDS);
     http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    CTX = vertx.getOrCreateContext();
     client = new GrpcSchedulerClient(vertx, "127.0.0.1", port);
     framework = new FrameworkRecorder(client);
     frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("webui-test").setUser("").build(),
@@ -99,7 +101,7 @@ class OperatorHttpTest {
   }
 
   static Resp send(HttpMethod method, String uri, String contentType, String accept, String body) throws Exception {
-    return http.request(new RequestOptions().setMethod(method).setURI(uri)).compose(req -> {
+    return io.meso.it.OnContext.run(CTX, () -> http.request(new RequestOptions().setMethod(method).setURI(uri)).compose(req -> {
       if (contentType != null) {
         req.putHeader("Content-Type", contentType);
       }
@@ -108,7 +110,7 @@ class OperatorHttpTest {
       }
       return (body == null ? req.send() : req.send(body))
           .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(), b.toString())));
-    }).await(30, TimeUnit.SECONDS);
+    })).await(30, TimeUnit.SECONDS);
   }
 
   static String q(String s) {
@@ -372,10 +374,11 @@ class OperatorHttpTest {
   void subscribeStreamsTaskAddedAndUpdated() throws Exception {
     RecordIo stream = new RecordIo();
     int[] status = new int[1];
-    http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1")).compose(req -> {
-      req.putHeader("Content-Type", "application/json");
-      return req.send("{\"type\":\"SUBSCRIBE\"}");
-    }).onSuccess(resp -> {
+    io.meso.it.OnContext.run(CTX, () -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1"))
+        .compose(req -> {
+          req.putHeader("Content-Type", "application/json");
+          return req.send("{\"type\":\"SUBSCRIBE\"}");
+        })).onSuccess(resp -> {
       status[0] = resp.statusCode();
       resp.handler(stream::feed);
     });
@@ -398,7 +401,8 @@ class OperatorHttpTest {
   void serverSentEventsCarryMasterEvents() throws Exception {
     StringBuffer events = new StringBuffer();
     String[] type = new String[1];
-    http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/ui/events")).compose(req -> req.send())
+    io.meso.it.OnContext.run(CTX, () -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/ui/events"))
+            .compose(req -> req.send()))
         .onSuccess(resp -> {
           type[0] = resp.getHeader("Content-Type");
           resp.handler(b -> events.append(b.toString()));

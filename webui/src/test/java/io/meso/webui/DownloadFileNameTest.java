@@ -38,6 +38,7 @@ class DownloadFileNameTest {
   static Vertx vertx;
   static HttpServer server;
   static HttpClient http;
+  static io.vertx.core.Context CTX;
   static final List<String> pathsRead = new CopyOnWriteArrayList<>();
 
   record Resp(int status, MultiMap headers, String body) {}
@@ -59,6 +60,7 @@ class DownloadFileNameTest {
     new WebUi(vertx, 5_000).mount(router);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
     http = vertx.createHttpClient();
+    CTX = vertx.getOrCreateContext();
   }
 
   @AfterAll
@@ -68,11 +70,11 @@ class DownloadFileNameTest {
 
   static Resp download(String path) throws Exception {
     String uri = "/files/download?task_id=t&path=" + URLEncoder.encode(path, StandardCharsets.UTF_8).replace("+", "%20");
-    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+    return OnContext.run(CTX, () -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
             .setPort(server.actualPort()).setURI(uri))
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(), b.toString())))
-        .await(20, TimeUnit.SECONDS);
+        ).await(20, TimeUnit.SECONDS);
   }
 
   @Test

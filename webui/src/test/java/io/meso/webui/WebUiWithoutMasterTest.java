@@ -27,6 +27,7 @@ class WebUiWithoutMasterTest {
   static Vertx vertx;
   static HttpServer server;
   static HttpClient http;
+  static io.vertx.core.Context CTX;
 
   record Resp(int status, String body) {}
 
@@ -38,6 +39,7 @@ class WebUiWithoutMasterTest {
     new WebUi(vertx, 2_000).mount(router);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
     http = vertx.createHttpClient();
+    CTX = vertx.getOrCreateContext();
   }
 
   @AfterAll
@@ -46,14 +48,14 @@ class WebUiWithoutMasterTest {
   }
 
   static Resp send(HttpMethod method, String uri, String body) throws Exception {
-    return http.request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(server.actualPort())
+    return OnContext.run(CTX, () -> http.request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(server.actualPort())
             .setURI(uri))
         .compose(req -> {
           req.putHeader("Content-Type", "application/json");
           return body == null ? req.send() : req.send(body);
         })
         .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), b.toString())))
-        .await(30, TimeUnit.SECONDS);
+        ).await(30, TimeUnit.SECONDS);
   }
 
   @Test
