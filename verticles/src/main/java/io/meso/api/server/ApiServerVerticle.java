@@ -74,7 +74,14 @@ public class ApiServerVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.getHost())
         .setPort(options.getPort())
-        .setHttp2ClearTextEnabled(true));
+        .setHttp2ClearTextEnabled(true)
+        // Slowloris: a connection quiet both ways this long is closed, including one that never
+        // finished its headers. Not a header-only bound: with h2c prior knowledge on, Vert.x makes
+        // an HTTP/1 connection (and calls a connection handler) only once the first request's
+        // headers are in, so nothing can time the header phase of a new connection. Streams stay
+        // open by their heartbeats (see ApiServerOptions#DEFAULT_IDLE_TIMEOUT_MILLIS).
+        .setIdleTimeout((int) options.getIdleTimeoutMillis())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS));
     server.requestHandler(this::dispatch);
     return server.listen()
         .onSuccess(s -> LOG.info("api server listening host={} port={}", options.getHost(), s.actualPort()))
@@ -90,6 +97,7 @@ public class ApiServerVerticle extends VerticleBase {
     if (schedulerHttp != null) {
       schedulerHttp.closeAll();
     }
+
     return server == null ? Future.succeededFuture() : server.close();
   }
 
