@@ -127,7 +127,7 @@ public class ApiServerVerticle extends VerticleBase {
   private void dispatch(HttpServerRequest request) {
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && type.regionMatches(true, 0, GRPC_CONTENT_TYPE, 0, GRPC_CONTENT_TYPE.length())) {
-      grpc.handle(request);
+      grpc.handle(CompressedFrameGuard.wrap(request));
     } else {
       router.handle(request);
     }
