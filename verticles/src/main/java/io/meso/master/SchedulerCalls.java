@@ -57,8 +57,7 @@ final class SchedulerCalls {
     }
     try {
       if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
-        throw CallException.invalid("call.type is missing or UNKNOWN; expected one of SUBSCRIBE, TEARDOWN, ACCEPT, "
-            + "DECLINE, REVIVE, SUPPRESS, KILL, SHUTDOWN, ACKNOWLEDGE, RECONCILE, MESSAGE, REQUEST");
+        throw CallException.invalid(io.meso.scheduler.CallTypes.unknown(call, null));
       }
       if (call.getType() == Call.Type.SUBSCRIBE) {
         subscribe(call, message.headers().get(Addresses.EVENTS_HEADER));

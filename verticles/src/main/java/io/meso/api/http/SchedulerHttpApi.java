@@ -143,11 +143,28 @@ public final class SchedulerHttpApi {
           + ") of a mesos.v1.scheduler.Call: " + e.getMessage() + "\n");
       return;
     }
+    if (contentType == MediaTypes.JSON && !call.hasType()) {
+      // The JSON parser drops an unknown enum name; name what was sent.
+      Object raw = rawJsonType(body);
+      if (raw != null) {
+        plain(ctx.response(), 400, io.meso.scheduler.CallTypes.unknown(call, raw) + "\n");
+        return;
+      }
+    }
     String streamId = ctx.request().getHeader(STREAM_ID_HEADER);
     if (call.getType() == Call.Type.SUBSCRIBE) {
       subscribe(ctx, call, streamId);
     } else {
       send(ctx, call, streamId);
+    }
+  }
+
+  /** The "type" member of a JSON call as sent, or null. Only read when the parser found no known type. */
+  private static Object rawJsonType(Buffer body) {
+    try {
+      return new io.vertx.core.json.JsonObject(body).getValue("type");
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

@@ -445,7 +445,11 @@ class SchedulerHttpApiTest {
     assertThat(malformed.body()).contains("JSON");
     HttpResponse<String> bogus = callJson(a, "{\"type\":\"BOGUS\"}");
     assertThat(bogus.statusCode()).isEqualTo(400);
-    assertThat(bogus.body()).contains("type");
+    // Names the value sent and lists the allowed types.
+    assertThat(bogus.body()).contains("'BOGUS'", "SUBSCRIBE", "RECONCILE");
+    HttpResponse<String> bogusPb = callPb(a[1], Pb.msg().msg(1, Pb.msg().string(1, a[0])).varint(2, 99));
+    assertThat(bogusPb.statusCode()).isEqualTo(400);
+    assertThat(bogusPb.body()).contains("99", "SUBSCRIBE", "RECONCILE");
 
     HttpResponse<String> noStream = post(PATH, JSON, Map.of(), "{\"framework_id\":{\"value\":\"" + a[0]
         + "\"},\"type\":\"REVIVE\"}");

@@ -147,6 +147,27 @@ class SubscriptionProofTest {
   }
 
   @Test
+  void anUnknownCallTypeNumberIsNamedWithTheAllowedTypes() throws Exception {
+    GrpcClient grpc = GrpcClient.client(vertx);
+    try {
+      GrpcClientResponse<io.vertx.core.buffer.Buffer, io.vertx.core.buffer.Buffer> resp = grpc.request(address)
+          .compose(req -> {
+            req.fullMethodName("meso.api.Scheduler/Send");
+            req.headers().set("mesos-stream-id", UUID.randomUUID().toString());
+            // Call { framework_id { value: "f" } type: 99 }
+            return req.end(io.vertx.core.buffer.Buffer.buffer(new byte[] {0x0a, 0x03, 0x0a, 0x01, 'f', 0x10, 99}))
+                .compose(v -> req.response());
+          })
+          .compose(r -> r.end().transform(ar -> Future.succeededFuture(r)))
+          .await(10, TimeUnit.SECONDS);
+      assertThat(resp.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+      assertThat(resp.statusMessage()).contains("call.type 99", "SUBSCRIBE", "RECONCILE");
+    } finally {
+      grpc.close();
+    }
+  }
+
+  @Test
   void oneEventBusFrameworkCannotActForAnother() throws Exception {
     EventBusSchedulerClient victim = subscribed(new EventBusSchedulerClient(vertx), "proof-bus-victim");
     EventBusSchedulerClient attacker = subscribed(new EventBusSchedulerClient(vertx), "proof-bus-attacker");
