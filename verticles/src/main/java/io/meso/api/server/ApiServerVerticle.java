@@ -50,6 +50,16 @@ public class ApiServerVerticle extends VerticleBase {
   public void init(Vertx vertx, Context context) {
     super.init(vertx, context);
     router = Router.router(vertx);
+    // First route: a malformed query (path=%zz) is a 400 naming the parameter, not a 500 from
+    // whichever handler reads it.
+    router.route().handler(ctx -> {
+      String refusal = QueryCheck.malformed(ctx.request().query());
+      if (refusal != null) {
+        plain(ctx, 400, refusal + "\n");
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/health").handler(ctx -> plain(ctx, 200, "OK"));
     router.errorHandler(404, ctx -> plain(ctx, 404,
         "not found: " + ctx.request().method() + " " + ctx.request().path() + "\n"));
