@@ -37,6 +37,14 @@ public final class Addresses {
 
   /** Header on a SUBSCRIBE call: the event-bus address the subscriber consumes events on. */
   public static final String EVENTS_HEADER = "meso-events-address";
+  /**
+   * Header on every {@link #SCHEDULER} call but SUBSCRIBE: the events address of the subscription
+   * the call comes from, which must be the framework's current one (the master refuses the call
+   * otherwise). Each transport derives it from what its client presents: the gRPC and HTTP doors
+   * from the {@code mesos-stream-id} the Subscribe response carried, the event-bus client from its
+   * own subscription.
+   */
+  public static final String SUBSCRIPTION_HEADER = "meso-subscription";
   /** Header on a {@link #SCHEDULER} message from a transport that lost its subscriber. */
   public static final String DISCONNECTED_HEADER = "meso-disconnected";
   /** Header on an {@link #OPERATOR} message: which operator call the body is. */

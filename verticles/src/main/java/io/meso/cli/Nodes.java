@@ -22,13 +22,22 @@ public final class Nodes {
 
   /** Deploys a master and its API server; the server's port is advertised in MasterInfo. */
   public static Future<Master> deployMaster(Vertx vertx, MasterOptions master, ApiServerOptions api) {
-    ApiServerVerticle server = new ApiServerVerticle(api);
+    ApiServerVerticle server = new ApiServerVerticle(idleAboveHeartbeats(api, master));
     return vertx.deployVerticle(server).compose(id -> {
       int port = server.actualPort();
       new io.meso.webui.WebUi(vertx, server.options().getMasterTimeoutMillis()).mount(server.router());
       MasterVerticle verticle = new MasterVerticle(master.setHostname(api.getHost()).setPort(port));
       return vertx.deployVerticle(verticle).map(x -> new Master(verticle, server, port));
     });
+  }
+
+  /**
+   * The API server's idle timeout must stay above the heartbeat interval, or quiet event streams
+   * would be cut between two heartbeats: at least twice the interval.
+   */
+  static ApiServerOptions idleAboveHeartbeats(ApiServerOptions api, MasterOptions master) {
+    return new ApiServerOptions(api).setIdleTimeoutMillis(
+        Math.max(api.getIdleTimeoutMillis(), 2 * master.getHeartbeatIntervalMillis()));
   }
 
   /** A master standing for election: its deployment and its election (close it to stand down). */
@@ -46,7 +55,7 @@ public final class Nodes {
     if (hazelcast == null) {
       return Future.failedFuture(new IllegalArgumentException("leader election needs a clustered Vert.x"));
     }
-    ApiServerVerticle server = new ApiServerVerticle(api);
+    ApiServerVerticle server = new ApiServerVerticle(idleAboveHeartbeats(api, master));
     // A standby answers scheduler HTTP calls with 307 to the leader, as Mesos does. The leader's
     // address is read from the registry off the event loop and cached; requests only read the cache.
     java.util.concurrent.atomic.AtomicReference<String> leaderAddress = new java.util.concurrent.atomic.AtomicReference<>();

@@ -25,6 +25,11 @@ public final class CallException extends RuntimeException {
     return new CallException(403, message);
   }
 
+  /** 412: the call needs something done first (a subscription to come from); gRPC FAILED_PRECONDITION. */
+  public static CallException preconditionFailed(String message) {
+    return new CallException(412, message);
+  }
+
   public static CallException notFound(String message) {
     return new CallException(404, message);
   }

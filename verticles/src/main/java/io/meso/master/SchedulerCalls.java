@@ -57,8 +57,7 @@ final class SchedulerCalls {
     }
     try {
       if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
-        throw CallException.invalid("call.type is missing or UNKNOWN; expected one of SUBSCRIBE, TEARDOWN, ACCEPT, "
-            + "DECLINE, REVIVE, SUPPRESS, KILL, SHUTDOWN, ACKNOWLEDGE, RECONCILE, MESSAGE, REQUEST");
+        throw CallException.invalid(io.meso.scheduler.CallTypes.unknown(call, null));
       }
       if (call.getType() == Call.Type.SUBSCRIBE) {
         subscribe(call, message.headers().get(Addresses.EVENTS_HEADER));
@@ -66,6 +65,7 @@ final class SchedulerCalls {
         return;
       }
       FrameworkRecord framework = subscribed(call);
+      fromCurrentSubscription(framework, call, message.headers().get(Addresses.SUBSCRIPTION_HEADER));
       switch (call.getType()) {
         case TEARDOWN -> m.removeFramework(framework, "it asked to be torn down (TEARDOWN)");
         case ACCEPT -> accept(framework, call);
@@ -106,6 +106,26 @@ final class SchedulerCalls {
           + id + "'");
     }
     return framework;
+  }
+
+  /**
+   * Only the framework's current subscription may act for it: a call must carry, in
+   * {@link Addresses#SUBSCRIPTION_HEADER}, the events address of that subscription (each door
+   * derives it from the stream id its client was given at SUBSCRIBE). The current address is
+   * never named in the answer: it is what proves a subscription.
+   */
+  private static void fromCurrentSubscription(FrameworkRecord framework, Call call, String subscription) {
+    if (subscription == null || subscription.isEmpty()) {
+      throw CallException.preconditionFailed("the " + call.getType() + " call for framework '" + framework.id
+          + "' does not say which subscription it comes from: send the 'mesos-stream-id' the framework's Subscribe "
+          + "response carried (gRPC metadata; on the event bus, header '" + Addresses.SUBSCRIPTION_HEADER
+          + "' with the subscription's events address)");
+    }
+    if (!subscription.equals(framework.eventsAddress)) {
+      throw CallException.forbidden("the " + call.getType() + " call for framework '" + framework.id
+          + "' does not come from the framework's current subscription (it names subscription '" + subscription
+          + "'); only the subscription that received the latest SUBSCRIBED may send calls for it");
+    }
   }
 
   // ---- SUBSCRIBE -----------------------------------------------------------------------

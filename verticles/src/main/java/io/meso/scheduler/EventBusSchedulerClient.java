@@ -29,6 +29,8 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
   public static final String STREAM_ADDRESS_PREFIX = "meso.scheduler.stream.";
 
   private final EventBus bus;
+  /** Events address of the latest subscription: sent with every call as proof that it comes from it. */
+  private volatile String subscription;
 
   public EventBusSchedulerClient(Vertx vertx) {
     this.bus = vertx.eventBus();
@@ -46,6 +48,7 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
       stream.event(msg.body());
     });
     stream.transport = new Subscription(address, consumer);
+    subscription = address;
     DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.EVENTS_HEADER, address);
     // The consumer must be registered cluster-wide before the master sends SUBSCRIBED to it.
     return consumer.completion()
@@ -71,7 +74,12 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
 
   @Override
   protected Future<Void> send(Call call) {
-    return bus.request(Addresses.SCHEDULER, call).<Void>mapEmpty().recover(err -> Future.failedFuture(toApiException(err)));
+    DeliveryOptions options = new DeliveryOptions();
+    String from = subscription;
+    if (from != null) {
+      options.addHeader(Addresses.SUBSCRIPTION_HEADER, from);
+    }
+    return bus.request(Addresses.SCHEDULER, call, options).<Void>mapEmpty().recover(err -> Future.failedFuture(toApiException(err)));
   }
 
   @Override

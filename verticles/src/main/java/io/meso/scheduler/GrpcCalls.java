@@ -33,8 +33,17 @@ final class GrpcCalls {
 
   static <Req, Resp> Future<Resp> unary(GrpcClient client, SocketAddress server, ServiceMethod<Resp, Req> method,
       Req request) {
+    return unary(client, server, method, request, java.util.Map.of());
+  }
+
+  /** A unary call with metadata (request headers). */
+  static <Req, Resp> Future<Resp> unary(GrpcClient client, SocketAddress server, ServiceMethod<Resp, Req> method,
+      Req request, java.util.Map<String, String> metadata) {
     return client.request(server, method)
-        .compose(req -> req.end(request).compose(v -> req.response()))
+        .compose(req -> {
+          metadata.forEach((k, v) -> req.headers().set(k, v));
+          return req.end(request).compose(v -> req.response());
+        })
         .compose(resp -> resp.last().recover(err -> Future.failedFuture(statusError(resp, err, server))))
         .recover(err -> Future.failedFuture(toApiException(err, server)));
   }

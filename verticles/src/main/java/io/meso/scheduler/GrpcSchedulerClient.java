@@ -12,12 +12,19 @@ import io.vertx.grpc.common.GrpcStatus;
 /**
  * A {@link SchedulerClient} over gRPC to the master's port: the subscription is the
  * server-streaming {@code Scheduler.Subscribe}, every other call a unary {@code Scheduler.Send}.
- * Closing cancels the stream, which the master sees as the subscriber going away.
+ * Closing cancels the stream, which the master sees as the subscriber going away. Every Send
+ * carries the {@code mesos-stream-id} metadata the Subscribe response's headers gave, which
+ * proves the call comes from the framework's current subscription.
  */
 public final class GrpcSchedulerClient extends AbstractSchedulerClient {
 
+  /** gRPC metadata naming the subscription a call comes from, as Mesos's {@code Mesos-Stream-Id}. */
+  public static final String STREAM_ID_METADATA = "mesos-stream-id";
+
   private final GrpcClient client;
   private final MasterEndpoints masters;
+  /** The stream id of the latest accepted subscription; null before the first. */
+  private volatile String streamId;
 
   /**
    * A client of several masters: a subscription and each call go to the master that answered
@@ -35,6 +42,11 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
 
   public GrpcSchedulerClient(Vertx vertx, String host, int port) {
     this(vertx, SocketAddress.inetSocketAddress(port, host));
+  }
+
+  /** The stream id of the latest accepted subscription (sent with every call), or null before one. */
+  public String streamId() {
+    return streamId;
   }
 
   /** The master that answered last. */
@@ -57,6 +69,10 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
           if (resp.status() != null && resp.status() != GrpcStatus.OK) {
             // Trailers-only answer: the master refused the SUBSCRIBE.
             return Future.<Void>failedFuture(GrpcCalls.fromStatus(resp.status(), resp.statusMessage()));
+          }
+          String id = resp.headers().get(STREAM_ID_METADATA);
+          if (id != null) {
+            streamId = id;
           }
           resp.handler(stream::event);
           resp.exceptionHandler(err -> stream.ended(GrpcCalls.toApiException(err, server)));
@@ -83,7 +99,9 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
 
   @Override
   protected Future<Void> send(Call call) {
-    return masters.call(server -> GrpcCalls.unary(client, server, SchedulerGrpcClient.Send, call)).mapEmpty();
+    String id = streamId;
+    return masters.call(server -> GrpcCalls.unary(client, server, SchedulerGrpcClient.Send, call,
+        id == null ? java.util.Map.of() : java.util.Map.of(STREAM_ID_METADATA, id))).mapEmpty();
   }
 
   @Override

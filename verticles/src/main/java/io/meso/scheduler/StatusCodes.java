@@ -11,7 +11,10 @@ public final class StatusCodes {
 
   private StatusCodes() {}
 
-  /** 400 INVALID_ARGUMENT, 403 PERMISSION_DENIED, 404 NOT_FOUND, 409 ALREADY_EXISTS, 503 UNAVAILABLE, 504 DEADLINE_EXCEEDED, else INTERNAL. */
+  /**
+   * 400 INVALID_ARGUMENT, 403 PERMISSION_DENIED, 404 NOT_FOUND, 409 ALREADY_EXISTS, 412
+   * FAILED_PRECONDITION, 503 UNAVAILABLE, 504 DEADLINE_EXCEEDED, else INTERNAL.
+   */
   public static GrpcStatus toGrpc(int code) {
     return switch (code) {
       case 400 -> GrpcStatus.INVALID_ARGUMENT;
@@ -19,6 +22,7 @@ public final class StatusCodes {
       case 403 -> GrpcStatus.PERMISSION_DENIED;
       case 404 -> GrpcStatus.NOT_FOUND;
       case 409 -> GrpcStatus.ALREADY_EXISTS;
+      case 412 -> GrpcStatus.FAILED_PRECONDITION;
       case 429 -> GrpcStatus.RESOURCE_EXHAUSTED;
       case 501 -> GrpcStatus.UNIMPLEMENTED;
       case 503 -> GrpcStatus.UNAVAILABLE;
@@ -31,7 +35,8 @@ public final class StatusCodes {
   public static int toCode(GrpcStatus status) {
     return switch (status) {
       case OK -> 200;
-      case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION -> 400;
+      case INVALID_ARGUMENT, OUT_OF_RANGE -> 400;
+      case FAILED_PRECONDITION -> 412;
       case UNAUTHENTICATED -> 401;
       case PERMISSION_DENIED -> 403;
       case NOT_FOUND -> 404;

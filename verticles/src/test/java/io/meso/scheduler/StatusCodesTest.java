@@ -14,6 +14,7 @@ class StatusCodesTest {
       "403, PERMISSION_DENIED",
       "404, NOT_FOUND",
       "409, ALREADY_EXISTS",
+      "412, FAILED_PRECONDITION",
       "503, UNAVAILABLE",
       "504, DEADLINE_EXCEEDED",
       "500, INTERNAL"})

@@ -30,7 +30,7 @@ final class MesosJson {
   private MesosJson() {}
 
   static JsonObject proto(Message message) {
-    return new JsonObject(ProtoJson.toJson(message));
+    return ProtoJson.toJsonObject(message);
   }
 
   /** Mesos v0 resources object: scalars by name, ranges as "[a-b, c-d]", sets as "{a, b}". */

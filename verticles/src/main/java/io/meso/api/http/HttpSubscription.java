@@ -47,7 +47,7 @@ final class HttpSubscription {
   private final long timeoutMillis;
   private final StreamRegistry registry;
   final String streamId = UUID.randomUUID().toString();
-  private final String address = ADDRESS_PREFIX + streamId;
+  private final String address = addressOf(streamId);
   private final Deque<Message<Event>> held = new ArrayDeque<>();
   private MessageConsumer<Event> consumer;
   private volatile FrameworkID frameworkId;
@@ -61,6 +61,11 @@ final class HttpSubscription {
     this.type = type;
     this.timeoutMillis = timeoutMillis;
     this.registry = registry;
+  }
+
+  /** The events address of the HTTP subscription with this stream id. */
+  static String addressOf(String streamId) {
+    return ADDRESS_PREFIX + streamId;
   }
 
   /** The framework this stream serves, once known (from the call or the SUBSCRIBED event). */

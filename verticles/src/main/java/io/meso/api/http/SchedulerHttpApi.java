@@ -143,11 +143,28 @@ public final class SchedulerHttpApi {
           + ") of a mesos.v1.scheduler.Call: " + e.getMessage() + "\n");
       return;
     }
+    if (contentType == MediaTypes.JSON && !call.hasType()) {
+      // The JSON parser drops an unknown enum name; name what was sent.
+      Object raw = rawJsonType(body);
+      if (raw != null) {
+        plain(ctx.response(), 400, io.meso.scheduler.CallTypes.unknown(call, raw) + "\n");
+        return;
+      }
+    }
     String streamId = ctx.request().getHeader(STREAM_ID_HEADER);
     if (call.getType() == Call.Type.SUBSCRIBE) {
       subscribe(ctx, call, streamId);
     } else {
       send(ctx, call, streamId);
+    }
+  }
+
+  /** The "type" member of a JSON call as sent, or null. Only read when the parser found no known type. */
+  private static Object rawJsonType(Buffer body) {
+    try {
+      return new io.vertx.core.json.JsonObject(body).getValue("type");
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -186,7 +203,12 @@ public final class SchedulerHttpApi {
       return;
     }
     String frameworkId = call.getFrameworkId().getValue();
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    // The master checks that the call comes from the framework's current subscription; a stream
+    // this server does not hold (the framework subscribed through another master's port) is
+    // judged there too. A framework's current stream id is never named in an answer: it is what
+    // proves the subscription.
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis)
+        .addHeader(Addresses.SUBSCRIPTION_HEADER, HttpSubscription.addressOf(streamId.trim()));
     if (frameworkId.isEmpty()) {
       // The master names what is missing.
       forward(response, call, options);
@@ -197,8 +219,8 @@ public final class SchedulerHttpApi {
       if (current.get().equals(streamId)) {
         forward(response, call, options);
       } else {
-        plain(response, 400, "the " + STREAM_ID_HEADER + " '" + streamId + "' is not the current stream of framework '"
-            + frameworkId + "', which is '" + current.get() + "'\n");
+        plain(response, 400, "the " + STREAM_ID_HEADER + " '" + streamId + "' included in this request is not the "
+            + "current stream of framework '" + frameworkId + "'; send the one its latest SUBSCRIBE response carried\n");
       }
       return;
     }
@@ -208,19 +230,7 @@ public final class SchedulerHttpApi {
           + "', not to framework '" + frameworkId + "' which the call names in framework_id\n");
       return;
     }
-    // Not subscribed over HTTP here: ask the master about the framework with a call that changes
-    // nothing (REQUEST is accepted and ignored), so that an unknown or disconnected framework gets
-    // the master's own answer (403), and one subscribed through another door gets 400.
-    Call probe = Call.newBuilder().setType(Call.Type.REQUEST).setFrameworkId(call.getFrameworkId()).build();
-    bus.request(Addresses.SCHEDULER, probe, options).onComplete(ar -> {
-      if (ar.succeeded()) {
-        plain(response, 400, "the " + STREAM_ID_HEADER + " '" + streamId + "' is not a stream of framework '"
-            + frameworkId + "', which is subscribed through another connection\n");
-      } else {
-        Answer answer = Answer.of(ar.cause());
-        plain(response, answer.status(), answer.message());
-      }
-    });
+    forward(response, call, options);
   }
 
   private void forward(HttpServerResponse response, Call call, DeliveryOptions options) {

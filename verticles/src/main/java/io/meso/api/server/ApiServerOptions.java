@@ -13,9 +13,20 @@ public class ApiServerOptions {
   /** How long a call forwarded to the master may take before the caller gets UNAVAILABLE. */
   public static final long DEFAULT_MASTER_TIMEOUT_MILLIS = 30_000;
 
+  /**
+   * A connection on which nothing was read or written for this long is closed: a client that
+   * opens a connection and never finishes its request's headers (slowloris) is let go. Event
+   * streams stay open as long as they carry something more often: scheduler and operator
+   * SUBSCRIBE streams and the web UI's server-sent events carry a heartbeat every 15 s (the
+   * master's heartbeat interval; {@code Nodes} raises this timeout to twice that interval when it
+   * is set longer).
+   */
+  public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 30_000;
+
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private long masterTimeoutMillis = DEFAULT_MASTER_TIMEOUT_MILLIS;
+  private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
 
   public ApiServerOptions() {}
 
@@ -23,16 +34,19 @@ public class ApiServerOptions {
     this.host = other.host;
     this.port = other.port;
     this.masterTimeoutMillis = other.masterTimeoutMillis;
+    this.idleTimeoutMillis = other.idleTimeoutMillis;
   }
 
   public ApiServerOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
     setMasterTimeoutMillis(json.getLong("masterTimeoutMillis", DEFAULT_MASTER_TIMEOUT_MILLIS));
+    setIdleTimeoutMillis(json.getLong("idleTimeoutMillis", DEFAULT_IDLE_TIMEOUT_MILLIS));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("host", host).put("port", port).put("masterTimeoutMillis", masterTimeoutMillis);
+    return new JsonObject().put("host", host).put("port", port).put("masterTimeoutMillis", masterTimeoutMillis)
+        .put("idleTimeoutMillis", idleTimeoutMillis);
   }
 
   public String getHost() {
@@ -69,6 +83,18 @@ public class ApiServerOptions {
       throw new IllegalArgumentException("masterTimeoutMillis must be positive, got " + masterTimeoutMillis);
     }
     this.masterTimeoutMillis = masterTimeoutMillis;
+    return this;
+  }
+
+  public long getIdleTimeoutMillis() {
+    return idleTimeoutMillis;
+  }
+
+  public ApiServerOptions setIdleTimeoutMillis(long idleTimeoutMillis) {
+    if (idleTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("idleTimeoutMillis must be positive, got " + idleTimeoutMillis);
+    }
+    this.idleTimeoutMillis = idleTimeoutMillis;
     return this;
   }
 

@@ -50,6 +50,16 @@ public class ApiServerVerticle extends VerticleBase {
   public void init(Vertx vertx, Context context) {
     super.init(vertx, context);
     router = Router.router(vertx);
+    // First route: a malformed query (path=%zz) is a 400 naming the parameter, not a 500 from
+    // whichever handler reads it.
+    router.route().handler(ctx -> {
+      String refusal = QueryCheck.malformed(ctx.request().query());
+      if (refusal != null) {
+        plain(ctx, 400, refusal + "\n");
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/health").handler(ctx -> plain(ctx, 200, "OK"));
     router.errorHandler(404, ctx -> plain(ctx, 404,
         "not found: " + ctx.request().method() + " " + ctx.request().path() + "\n"));
@@ -74,7 +84,14 @@ public class ApiServerVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(options.getHost())
         .setPort(options.getPort())
-        .setHttp2ClearTextEnabled(true));
+        .setHttp2ClearTextEnabled(true)
+        // Slowloris: a connection quiet both ways this long is closed, including one that never
+        // finished its headers. Not a header-only bound: with h2c prior knowledge on, Vert.x makes
+        // an HTTP/1 connection (and calls a connection handler) only once the first request's
+        // headers are in, so nothing can time the header phase of a new connection. Streams stay
+        // open by their heartbeats (see ApiServerOptions#DEFAULT_IDLE_TIMEOUT_MILLIS).
+        .setIdleTimeout((int) options.getIdleTimeoutMillis())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS));
     server.requestHandler(this::dispatch);
     return server.listen()
         .onSuccess(s -> LOG.info("api server listening host={} port={}", options.getHost(), s.actualPort()))
@@ -90,6 +107,7 @@ public class ApiServerVerticle extends VerticleBase {
     if (schedulerHttp != null) {
       schedulerHttp.closeAll();
     }
+
     return server == null ? Future.succeededFuture() : server.close();
   }
 
@@ -119,7 +137,7 @@ public class ApiServerVerticle extends VerticleBase {
   private void dispatch(HttpServerRequest request) {
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && type.regionMatches(true, 0, GRPC_CONTENT_TYPE, 0, GRPC_CONTENT_TYPE.length())) {
-      grpc.handle(request);
+      grpc.handle(CompressedFrameGuard.wrap(request));
     } else {
       router.handle(request);
     }

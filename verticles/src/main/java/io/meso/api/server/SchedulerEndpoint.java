@@ -5,11 +5,8 @@ import io.meso.api.SchedulerGrpcService;
 import io.meso.codecs.Addresses;
 import io.meso.v1.scheduler.Call;
 import io.meso.v1.scheduler.Event;
-import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -52,14 +49,35 @@ final class SchedulerEndpoint {
     });
   }
 
+  /**
+   * One call, which must carry the {@code mesos-stream-id} metadata of the framework's current
+   * Subscribe. The master judges it (so a framework subscribed through one master's port may call
+   * through another's): missing is FAILED_PRECONDITION, another subscription's PERMISSION_DENIED,
+   * both naming the framework; a framework that is not subscribed at all is PERMISSION_DENIED.
+   */
   private void send(GrpcServerRequest<Call, CallAccepted> request) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
-    UnaryCalls.handle(request, SchedulerGrpcService.Send, Addresses.SCHEDULER, call -> {
+    String streamId = request.headers().get(SubscriberStream.STREAM_ID_METADATA);
+    UnaryCalls.firstMessage(request, SchedulerGrpcService.Send, call -> {
       if (call.getType() == Call.Type.SUBSCRIBE) {
-        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 400,
-            "call.type SUBSCRIBE cannot be sent with Send; use the Subscribe stream"));
+        MasterFailures.respond(request.response(), GrpcStatus.INVALID_ARGUMENT,
+            "call.type SUBSCRIBE cannot be sent with Send; use the Subscribe stream");
+        return;
       }
-      return bus.request(Addresses.SCHEDULER, call, options).map(reply -> CallAccepted.getDefaultInstance());
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+      if (streamId != null && !streamId.isBlank()) {
+        options.addHeader(Addresses.SUBSCRIPTION_HEADER, SubscriberStream.addressOf(streamId.trim()));
+      }
+      bus.request(Addresses.SCHEDULER, call, options).onComplete(ar -> {
+        if (ar.succeeded()) {
+          try {
+            request.response().end(CallAccepted.getDefaultInstance());
+          } catch (IllegalStateException e) {
+            // The client went away first; nothing to answer.
+          }
+        } else {
+          MasterFailures.respond(request.response(), MasterFailures.ofScheduler(ar.cause()));
+        }
+      });
     });
   }
 

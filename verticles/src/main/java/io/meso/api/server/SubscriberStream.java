@@ -33,13 +33,20 @@ final class SubscriberStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(SubscriberStream.class);
   static final String ADDRESS_PREFIX = "meso.scheduler.stream.";
+  /**
+   * gRPC metadata: sent with the Subscribe response's headers, and required on every Send, as
+   * Mesos's HTTP API does with its {@code Mesos-Stream-Id}: only the current subscription of a
+   * framework may act for it.
+   */
+  static final String STREAM_ID_METADATA = io.meso.scheduler.GrpcSchedulerClient.STREAM_ID_METADATA;
 
   private final EventBus bus;
   private final GrpcServerRequest<Call, Event> request;
   private final GrpcServerResponse<Call, Event> response;
   private final long timeoutMillis;
   private final Set<SubscriberStream> registry;
-  private final String address = ADDRESS_PREFIX + UUID.randomUUID();
+  private final String streamId = UUID.randomUUID().toString();
+  private final String address = addressOf(streamId);
   private MessageConsumer<Event> consumer;
   private FrameworkID frameworkId;
   private volatile boolean closed;
@@ -58,6 +65,8 @@ final class SubscriberStream {
       frameworkId = subscribe.getFrameworkId();
     }
     registry.add(this);
+    // Goes out with the first event (SUBSCRIBED), so a client knows it before it can make a call.
+    response.headers().set(STREAM_ID_METADATA, streamId);
     request.errorHandler(error -> gone("client error " + error));
     request.exceptionHandler(err -> gone("request failed: " + err.getMessage()));
     response.exceptionHandler(err -> gone("response failed: " + err.getMessage()));
@@ -69,6 +78,11 @@ final class SubscriberStream {
         .compose(v -> closed ? Future.succeededFuture() : bus.request(Addresses.SCHEDULER, subscribe, options))
         .onFailure(err -> refused(MasterFailures.ofScheduler(err)));
     LOG.debug("subscription opened address={} framework={}", address, frameworkId == null ? "-" : frameworkId.getValue());
+  }
+
+  /** The events address of the gRPC subscription with this stream id. */
+  static String addressOf(String streamId) {
+    return ADDRESS_PREFIX + streamId;
   }
 
   private void onEvent(Message<Event> msg) {

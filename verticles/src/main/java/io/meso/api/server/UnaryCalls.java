@@ -33,7 +33,7 @@ final class UnaryCalls {
       if (!seen[0]) {
         seen[0] = true;
         MasterFailures.respond(request.response(), GrpcStatus.INVALID_ARGUMENT,
-            "the " + what + " request message is invalid: " + e.getMessage());
+            "the " + what + " request is not a valid " + messageType(method) + ": " + invalidReason(e));
       }
     });
     request.messageHandler(raw -> {
@@ -46,7 +46,7 @@ final class UnaryCalls {
         msg = decode(method, raw);
       } catch (CodecException e) {
         MasterFailures.respond(request.response(), GrpcStatus.INVALID_ARGUMENT,
-            "the " + what + " request is not a valid message: " + e.getMessage());
+            "the " + what + " request is not a valid " + messageType(method) + ": " + e.getMessage());
         return;
       }
       try {
@@ -90,11 +90,42 @@ final class UnaryCalls {
     }
     try {
       return method.decoder().decode(message);
-    } catch (CodecException e) {
-      throw e;
     } catch (RuntimeException e) {
-      throw new CodecException(String.valueOf(e.getMessage()), e);
+      throw new CodecException(parserReason(e), e);
     }
+  }
+
+  /** The full protobuf name of the method's request message (e.g. mesos.v1.scheduler.Call), else "message". */
+  static String messageType(ServiceMethod<?, ?> method) {
+    var service = io.meso.api.Api.getDescriptor().findServiceByName(method.serviceName().name());
+    var m = service == null ? null : service.findMethodByName(method.methodName());
+    return m == null ? "message" : m.getInputType().getFullName();
+  }
+
+  /** The protobuf parser's own words (the innermost message), without exception class names. */
+  static String parserReason(Throwable e) {
+    String reason = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        reason = t.getMessage();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    if (reason == null) {
+      return "the bytes do not parse (" + e.getClass().getSimpleName() + ")";
+    }
+    // A wrapped exception's message starts with its cause's class name; keep only the words.
+    return reason.replaceFirst("^[a-z][\\w.]*\\.[A-Z]\\w*(Exception|Error): ", "");
+  }
+
+  private static String invalidReason(io.vertx.grpc.common.InvalidMessageException e) {
+    if (e instanceof io.vertx.grpc.common.MessageSizeOverflowException overflow) {
+      return "its frame declares " + overflow.messageSize() + " bytes, more than the server accepts ("
+          + io.vertx.grpc.server.GrpcServerOptions.DEFAULT_MAX_MESSAGE_SIZE + " bytes)";
+    }
+    return parserReason(e);
   }
 
   private static Buffer gunzip(Buffer payload) {

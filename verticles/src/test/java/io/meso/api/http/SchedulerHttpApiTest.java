@@ -445,7 +445,11 @@ class SchedulerHttpApiTest {
     assertThat(malformed.body()).contains("JSON");
     HttpResponse<String> bogus = callJson(a, "{\"type\":\"BOGUS\"}");
     assertThat(bogus.statusCode()).isEqualTo(400);
-    assertThat(bogus.body()).contains("type");
+    // Names the value sent and lists the allowed types.
+    assertThat(bogus.body()).contains("'BOGUS'", "SUBSCRIBE", "RECONCILE");
+    HttpResponse<String> bogusPb = callPb(a[1], Pb.msg().msg(1, Pb.msg().string(1, a[0])).varint(2, 99));
+    assertThat(bogusPb.statusCode()).isEqualTo(400);
+    assertThat(bogusPb.body()).contains("99", "SUBSCRIBE", "RECONCILE");
 
     HttpResponse<String> noStream = post(PATH, JSON, Map.of(), "{\"framework_id\":{\"value\":\"" + a[0]
         + "\"},\"type\":\"REVIVE\"}");
@@ -454,10 +458,11 @@ class SchedulerHttpApiTest {
     String stranger = UUID.randomUUID().toString();
     HttpResponse<String> wrongStream = callJson(new String[] {a[0], stranger}, revive);
     assertThat(wrongStream.statusCode()).isEqualTo(400);
-    assertThat(wrongStream.body()).contains(stranger, a[1]);
+    // Names the stream sent and the framework; never the framework's current stream id, which proves a subscription.
+    assertThat(wrongStream.body()).contains(stranger, a[0]).doesNotContain(a[1]);
     HttpResponse<String> otherFramework = callJson(new String[] {b[0], a[1]}, revive);
     assertThat(otherFramework.statusCode()).isEqualTo(400);
-    assertThat(otherFramework.body()).contains(a[1], b[1], b[0]);
+    assertThat(otherFramework.body()).contains(a[1], b[0]).doesNotContain(b[1]);
     HttpResponse<String> teardownOther = callJson(new String[] {b[0], a[1]}, "{\"type\":\"TEARDOWN\"}");
     assertThat(teardownOther.statusCode()).isEqualTo(400);
     assertThat(callJson(b, revive).statusCode()).as("b survived a's attempt").isEqualTo(202);
@@ -554,7 +559,7 @@ class SchedulerHttpApiTest {
     } while (end != RawStream.EOF);
     HttpResponse<String> old = callJson(ids, "{\"type\":\"REVIVE\"}");
     assertThat(old.statusCode()).isEqualTo(400);
-    assertThat(old.body()).contains(ids[1], again[1]);
+    assertThat(old.body()).contains(ids[1], ids[0]).doesNotContain(again[1]);
     assertThat(callJson(again, "{\"type\":\"REVIVE\"}").statusCode()).isEqualTo(202);
 
     // The connection drops: the framework is disconnected, then re-subscribes with its id.

@@ -182,8 +182,11 @@ class ApiServerEndToEndTest {
     GrpcClient grpc = GrpcClient.client(vertx);
     try {
       GrpcClientResponse<Call, ?> resp = grpc.request(address, SchedulerGrpcClient.Send)
-          .compose(req -> req.end(Call.newBuilder().setFrameworkId(id).setType(Call.Type.ACCEPT).build())
-              .compose(v -> req.response()))
+          .compose(req -> {
+            req.headers().set(GrpcSchedulerClient.STREAM_ID_METADATA, client.streamId());
+            return req.end(Call.newBuilder().setFrameworkId(id).setType(Call.Type.ACCEPT).build())
+                .compose(v -> req.response());
+          })
           .compose(r -> r.end().transform(ar -> Future.succeededFuture(r)))
           .await(10, TimeUnit.SECONDS);
       assertThat(resp.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);

@@ -142,7 +142,7 @@ class ApiServerVerticleTest {
           .compose(r -> r.end().transform(ar -> Future.succeededFuture(r)))
           .await(10, TimeUnit.SECONDS);
       assertThat(resp.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
-      assertThat(resp.statusMessage()).startsWith("the meso.api.Scheduler/Send request is not a valid message");
+      assertThat(resp.statusMessage()).startsWith("the meso.api.Scheduler/Send request is not a valid mesos.v1.scheduler.Call: ");
     } finally {
       grpc.close();
     }
