@@ -56,6 +56,7 @@ class AgentNotReadyReportedTest {
     agent.registered().await(30, TimeUnit.SECONDS);
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(master.port()));
+    CTX = vertx.getOrCreateContext();
     assertThat(notReadyReason(http)).isNull();
 
     Path pipe = dir.resolve("pipe");
@@ -84,10 +85,13 @@ class AgentNotReadyReportedTest {
     return agents.getJsonObject("get_agents").getJsonArray("agents").getJsonObject(0).getString("not_ready_reason");
   }
 
+  /** The context the test's HTTP calls start on (see OnContext). */
+  private static io.vertx.core.Context CTX;
+
   private static JsonObject get(HttpClient http, HttpMethod method, String uri, String body) throws Exception {
-    return http.request(new RequestOptions().setMethod(method).setURI(uri)).compose(req -> {
+    return io.meso.it.OnContext.run(CTX, () -> http.request(new RequestOptions().setMethod(method).setURI(uri)).compose(req -> {
       req.putHeader("Content-Type", "application/json");
       return (body == null ? req.send() : req.send(body)).compose(resp -> resp.body());
-    }).map(b -> new JsonObject(b.toString())).await(30, TimeUnit.SECONDS);
+    }).map(b -> new JsonObject(b.toString()))).await(30, TimeUnit.SECONDS);
   }
 }

@@ -29,6 +29,7 @@ class GrpcBadFramesTest {
 
   private Vertx vertx;
   private HttpClient http;
+  private io.vertx.core.Context CTX;
   private int port;
 
   @BeforeEach
@@ -39,6 +40,7 @@ class GrpcBadFramesTest {
     port = server.actualPort();
     http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
+    CTX = vertx.getOrCreateContext();
   }
 
   @AfterEach
@@ -55,7 +57,7 @@ class GrpcBadFramesTest {
   }
 
   private Status call(String method, Buffer frame) throws Exception {
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+    return io.meso.it.OnContext.run(CTX, () -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
             .setURI("/" + method).putHeader("content-type", "application/grpc").putHeader("te", "trailers"))
         .compose(req -> req.send(frame))
         .compose(resp -> resp.body().map(body -> {
@@ -64,7 +66,7 @@ class GrpcBadFramesTest {
           return new Status(Integer.parseInt(where.get("grpc-status")),
               message == null ? null : URLDecoder.decode(message, StandardCharsets.UTF_8));
         }))
-        .await(20, TimeUnit.SECONDS);
+        ).await(20, TimeUnit.SECONDS);
   }
 
   @Test

@@ -25,6 +25,7 @@ class MalformedQueryTest {
 
   static Vertx vertx;
   static HttpClient http;
+  static io.vertx.core.Context CTX;
   static int port;
 
   @BeforeAll
@@ -35,6 +36,7 @@ class MalformedQueryTest {
     new WebUi(vertx, 2_000).mount(server.router());
     port = server.actualPort();
     http = vertx.createHttpClient();
+    CTX = vertx.getOrCreateContext();
   }
 
   @AfterAll
@@ -51,12 +53,12 @@ class MalformedQueryTest {
       "/files/read?task_id=t&path=stdout&offset=%2,      offset,  %2"})
   void malformedQueriesAre400NamingTheParameterAndValue(String uri, String parameter, String value) throws Exception {
     int[] status = new int[1];
-    String body = http.request(HttpMethod.GET, port, "127.0.0.1", uri)
+    String body = io.meso.it.OnContext.run(CTX, () -> http.request(HttpMethod.GET, port, "127.0.0.1", uri)
         .compose(req -> req.send())
         .compose(resp -> {
           status[0] = resp.statusCode();
           return resp.body();
-        })
+        }))
         .await(20, TimeUnit.SECONDS).toString();
     assertThat(status[0]).as(body).isEqualTo(400);
     assertThat(body).contains("query parameter " + parameter, "'" + value + "'", "%25");
