@@ -2,6 +2,7 @@ package io.meso.master;
 
 import com.google.protobuf.ByteString;
 import io.meso.allocator.Resources;
+import io.meso.codecs.TaskStates;
 import io.meso.v1.AgentID;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.Task;
@@ -52,8 +53,9 @@ final class TaskRecord {
     return statuses.peekLast();
   }
 
+  /** Whether the master is done with this task ({@link TaskStates#isEndedInMaster}): it holds no resources. */
   boolean terminal() {
-    return Tasks.isTerminal(state);
+    return TaskStates.isEndedInMaster(state);
   }
 
   Task toProto() {

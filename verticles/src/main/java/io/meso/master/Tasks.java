@@ -10,14 +10,6 @@ public final class Tasks {
 
   private Tasks() {}
 
-  /** Terminal states: the task is not running and its resources are free. */
-  public static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
-  }
-
   static double nowSeconds() {
     return System.currentTimeMillis() / 1000.0;
   }
