@@ -49,6 +49,15 @@ final class TaskRecord {
     }
   }
 
+  /**
+   * Records a status the master generated for this task and sends its framework: the task's
+   * state becomes the status's, so what the master records is what the framework is told.
+   */
+  void recordOwn(TaskStatus status) {
+    state = status.getState();
+    addStatus(status);
+  }
+
   TaskStatus latestStatus() {
     return statuses.peekLast();
   }
