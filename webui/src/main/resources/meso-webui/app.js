@@ -5,6 +5,7 @@ const S = { agents: new Map(), frameworks: new Map(), tasks: new Map(), metrics:
   sort: { key: 'created', dir: -1 }, page: 0, pageSize: 100, current: null, tails: {} };
 const $ = id => document.getElementById(id);
 const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+// Tasks listed as completed: a copy of io.meso.codecs.TaskStates.COMPLETED (TaskStatesInAppJsTest checks it).
 const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED',
   'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
 

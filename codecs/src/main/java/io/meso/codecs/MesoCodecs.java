@@ -5,12 +5,8 @@ import com.google.protobuf.Parser;
 import io.meso.internal.AgentRegisteredMessage;
 import io.meso.internal.AgentReregisteredMessage;
 import io.meso.internal.KillTaskMessage;
-import io.meso.internal.ListFilesRequest;
-import io.meso.internal.ListFilesResponse;
 import io.meso.internal.PingAgentMessage;
 import io.meso.internal.PongAgentMessage;
-import io.meso.internal.ReadFileRequest;
-import io.meso.internal.ReadFileResponse;
 import io.meso.internal.RegisterAgentMessage;
 import io.meso.internal.ReregisterAgentMessage;
 import io.meso.internal.RunTaskMessage;
@@ -55,10 +51,6 @@ public final class MesoCodecs {
           "meso.internal.StatusUpdateAcknowledgementMessage"),
       entry(PingAgentMessage.class, PingAgentMessage.parser(), "meso.internal.PingAgentMessage"),
       entry(PongAgentMessage.class, PongAgentMessage.parser(), "meso.internal.PongAgentMessage"),
-      entry(ReadFileRequest.class, ReadFileRequest.parser(), "meso.internal.ReadFileRequest"),
-      entry(ReadFileResponse.class, ReadFileResponse.parser(), "meso.internal.ReadFileResponse"),
-      entry(ListFilesRequest.class, ListFilesRequest.parser(), "meso.internal.ListFilesRequest"),
-      entry(ListFilesResponse.class, ListFilesResponse.parser(), "meso.internal.ListFilesResponse"),
       entry(io.meso.api.GetStateRequest.class, io.meso.api.GetStateRequest.parser(), "meso.api.GetStateRequest"),
       entry(io.meso.api.GetStateResponse.class, io.meso.api.GetStateResponse.parser(), "meso.api.GetStateResponse"),
       entry(io.meso.api.GetTasksRequest.class, io.meso.api.GetTasksRequest.parser(), "meso.api.GetTasksRequest"),

@@ -1,5 +1,6 @@
 package io.meso.agent;
 
+import io.meso.codecs.DefaultPorts;
 import io.meso.executor.ExecutorOptions;
 import io.meso.executor.Isolation;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,7 @@ public class AgentOptions {
 
   /** null: the local host name, resolved when the agent starts. */
   public static final String DEFAULT_HOSTNAME = null;
-  public static final int DEFAULT_PORT = 5051;
+  public static final int DEFAULT_PORT = DefaultPorts.AGENT;
   /** null: {@code ${java.io.tmpdir}/meso/agent-<port>}. */
   public static final String DEFAULT_WORK_DIR = null;
   /** null: detected resources only. */

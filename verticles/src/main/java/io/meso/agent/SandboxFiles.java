@@ -1,9 +1,9 @@
 package io.meso.agent;
 
 import com.google.protobuf.ByteString;
-import io.meso.internal.FileEntry;
-import io.meso.internal.ListFilesResponse;
-import io.meso.internal.ReadFileResponse;
+import io.meso.api.ListFilesResponse;
+import io.meso.api.ReadFileResponse;
+import io.meso.api.SandboxFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -128,7 +128,7 @@ final class SandboxFiles {
                 + "followed in a task sandbox");
           }
           if (!attrs.isDirectory()) {
-            return out.addEntries(entry(prefix, attrs)).build();
+            return out.addFiles(entry(prefix, attrs)).build();
           }
         }
       }
@@ -145,7 +145,7 @@ final class SandboxFiles {
           } catch (NoSuchFileException gone) {
             continue; // removed while listing
           }
-          out.addEntries(entry(prefix.isEmpty() ? name : prefix + "/" + name, attrs));
+          out.addFiles(entry(prefix.isEmpty() ? name : prefix + "/" + name, attrs));
         }
       }
       return out.build();
@@ -278,8 +278,8 @@ final class SandboxFiles {
     }
   }
 
-  private static FileEntry entry(String relative, BasicFileAttributes attrs) {
-    return FileEntry.newBuilder()
+  private static SandboxFile entry(String relative, BasicFileAttributes attrs) {
+    return SandboxFile.newBuilder()
         .setPath(relative)
         .setSize(attrs.size())
         .setDirectory(attrs.isDirectory())

@@ -1,7 +1,7 @@
 package io.meso.agent;
 
-import io.meso.internal.ListFilesRequest;
-import io.meso.internal.ReadFileRequest;
+import io.meso.api.ListFilesRequest;
+import io.meso.api.ReadFileRequest;
 import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.meso.bench;
 
-import io.meso.executor.TaskStates;
+import io.meso.codecs.TaskStates;
 import io.meso.scheduler.EventBusSchedulerClient;
 import io.meso.scheduler.SchedulerClient;
 import io.meso.v1.CommandInfo;

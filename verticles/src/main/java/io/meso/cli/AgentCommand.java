@@ -2,6 +2,7 @@ package io.meso.cli;
 
 import io.meso.agent.AgentOptions;
 import io.meso.cluster.MesoCluster;
+import io.meso.codecs.DefaultPorts;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ public final class AgentCommand implements Callable<Integer> {
   @Mixin
   NodeOptions node = new NodeOptions();
 
-  @Option(names = "--port", defaultValue = "5051", description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "" + DefaultPorts.AGENT, description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
   int port;
 
   @picocli.CommandLine.Mixin
@@ -42,7 +43,8 @@ public final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (node.join.isEmpty()) {
-      System.err.println("meso agent: --join is required: name a master's cluster address, e.g. --join 127.0.0.1:5701");
+      System.err.println("meso agent: --join is required: name a master's cluster address, e.g. --join 127.0.0.1:"
+          + DefaultPorts.CLUSTER);
       return 2;
     }
     AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop);

@@ -3,6 +3,7 @@ package io.meso.cli;
 import io.meso.agent.AgentOptions;
 import io.meso.api.server.ApiServerOptions;
 import io.meso.cluster.MesoCluster;
+import io.meso.codecs.DefaultPorts;
 import io.meso.master.MasterOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -19,10 +20,10 @@ public final class LocalCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "5050", description = "Master HTTP/gRPC port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "" + DefaultPorts.MASTER, description = "Master HTTP/gRPC port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--agent-port", defaultValue = "5051", description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--agent-port", defaultValue = "" + DefaultPorts.AGENT, description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
   int agentPort;
 
   @picocli.CommandLine.Mixin

@@ -2,6 +2,7 @@ package io.meso.cli;
 
 import io.meso.api.server.ApiServerOptions;
 import io.meso.cluster.MesoCluster;
+import io.meso.codecs.DefaultPorts;
 import io.meso.master.MasterOptions;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ public final class MasterCommand implements Callable<Integer> {
   @Mixin
   NodeOptions node = new NodeOptions();
 
-  @Option(names = "--port", defaultValue = "5050", description = "HTTP/gRPC port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "" + DefaultPorts.MASTER, description = "HTTP/gRPC port (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--agent-ping-interval", defaultValue = "2",

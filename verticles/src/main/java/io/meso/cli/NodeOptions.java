@@ -1,5 +1,6 @@
 package io.meso.cli;
 
+import io.meso.codecs.DefaultPorts;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that start a node and join a cluster. */
@@ -14,7 +15,8 @@ final class NodeOptions {
   String clusterName;
 
   @Option(names = "--cluster-port",
-      description = "Hazelcast member port. Given, it must be free; left out, the first free port from 5701 is taken.")
+      description = "Hazelcast member port. Given, it must be free; left out, the first free port from "
+          + DefaultPorts.CLUSTER + " is taken.")
   Integer clusterPort;
 
   @Option(names = "--join", split = ",", paramLabel = "HOST:PORT",
@@ -24,7 +26,8 @@ final class NodeOptions {
   io.meso.cluster.ClusterOptions toClusterOptions(boolean lite) {
     for (String member : join) {
       if (!member.matches("[^:\\s]+:\\d{1,5}")) {
-        throw new IllegalArgumentException("--join '" + member + "' is not HOST:PORT; e.g. --join 127.0.0.1:5701");
+        throw new IllegalArgumentException("--join '" + member + "' is not HOST:PORT; e.g. --join 127.0.0.1:"
+            + DefaultPorts.CLUSTER);
       }
     }
     if (clusterPort != null && (clusterPort < 0 || clusterPort > 65535)) {

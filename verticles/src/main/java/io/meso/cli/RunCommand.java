@@ -1,5 +1,6 @@
 package io.meso.cli;
 
+import io.meso.codecs.TaskStates;
 import io.meso.scheduler.ApiException;
 import io.meso.scheduler.GrpcOperatorClient;
 import io.meso.scheduler.GrpcSchedulerClient;
@@ -207,7 +208,7 @@ public final class RunCommand implements Callable<Integer> {
     if (status.getState() == TaskState.TASK_RUNNING && hostname != null) {
       line.append(" on agent ").append(hostname);
     }
-    boolean explain = OneTaskScheduler.isTerminal(status.getState()) && status.getState() != TaskState.TASK_FINISHED
+    boolean explain = TaskStates.isTerminal(status.getState()) && status.getState() != TaskState.TASK_FINISHED
         || status.getState() == TaskState.TASK_UNREACHABLE;
     if (explain && !status.getMessage().isBlank()) {
       line.append(": ").append(status.getMessage());
@@ -293,7 +294,7 @@ public final class RunCommand implements Callable<Integer> {
 
         @Override
         public void update(TaskStatus status) {
-          if (OneTaskScheduler.isTerminal(status.getState())) {
+          if (TaskStates.isTerminal(status.getState())) {
             // Printed once the rest of the output is drained, so it is the last line, as locally.
             terminalLine = statusLine(status, hostname);
           } else {

@@ -2,8 +2,8 @@ package io.meso.cli;
 
 import io.meso.api.GetTasksResponse;
 import io.meso.api.TaskSummary;
+import io.meso.codecs.TaskStates;
 import io.meso.scheduler.MasterAddress;
-import io.meso.scheduler.OneTaskScheduler;
 import io.meso.v1.Resource;
 import io.meso.v1.Value;
 import io.vertx.core.Vertx;
@@ -86,7 +86,7 @@ public final class TasksCommand implements Callable<Integer> {
   static List<TaskSummary> select(List<TaskSummary> tasks, boolean all) {
     List<TaskSummary> out = new ArrayList<>();
     for (TaskSummary t : tasks) {
-      if (all || !OneTaskScheduler.isTerminal(t.getTask().getState())) {
+      if (all || !TaskStates.isTerminal(t.getTask().getState())) {
         out.add(t);
       }
     }

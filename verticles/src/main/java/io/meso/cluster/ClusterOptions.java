@@ -1,5 +1,6 @@
 package io.meso.cluster;
 
+import io.meso.codecs.DefaultPorts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +15,7 @@ public class ClusterOptions {
 
   public static final String DEFAULT_CLUSTER_NAME = "meso";
   public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final int DEFAULT_PORT = 5701;
+  public static final int DEFAULT_PORT = DefaultPorts.CLUSTER;
   public static final int DEFAULT_HEARTBEAT_SECONDS = 1;
   public static final int DEFAULT_MAX_NO_HEARTBEAT_SECONDS = 5;
 

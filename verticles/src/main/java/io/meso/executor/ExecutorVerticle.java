@@ -2,6 +2,7 @@ package io.meso.executor;
 
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
+import io.meso.codecs.TaskStates;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.vertx.core.AsyncResult;

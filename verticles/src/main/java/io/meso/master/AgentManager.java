@@ -2,6 +2,7 @@ package io.meso.master;
 
 import io.meso.allocator.Resources;
 import io.meso.codecs.Addresses;
+import io.meso.codecs.TaskEnd;
 import io.meso.internal.AgentRegisteredMessage;
 import io.meso.internal.AgentReregisteredMessage;
 import io.meso.internal.PingAgentMessage;
@@ -262,13 +263,10 @@ final class AgentManager {
         if (!reported.contains(task.frameworkId + "/" + task.id()) && !task.terminal()) {
           FrameworkRecord framework = m.frameworks.get(task.frameworkId);
           agent.removeTask(task);
-          task.state = TaskState.TASK_LOST;
-          m.metrics.taskEnded(framework != null && framework.partitionAware() ? TaskState.TASK_GONE : TaskState.TASK_LOST);
-          TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), id,
-              framework != null && framework.partitionAware() ? TaskState.TASK_GONE : TaskState.TASK_LOST,
-              TaskStatus.Reason.REASON_AGENT_REREGISTERED, "Task was not reported by agent " + id
-                  + " when it re-registered");
-          task.addStatus(status);
+          TaskStatus status = Tasks.endStatus(TaskEnd.AGENT_REREGISTERED_WITHOUT_TASK, framework,
+              task.info.getTaskId(), id, "Task was not reported by agent " + id + " when it re-registered");
+          task.recordOwn(status);
+          m.metrics.taskEnded(status.getState());
           if (framework != null) {
             m.sendUpdate(framework, status);
             m.completeTask(framework, task);
@@ -372,8 +370,9 @@ final class AgentManager {
   }
 
   /**
-   * An agent went silent: its offers are rescinded and each of its tasks is reported
-   * TASK_UNREACHABLE to partition-aware frameworks and TASK_LOST to the others. When the agent
+   * An agent went silent: its offers are rescinded and each of its tasks ends as
+   * {@link TaskEnd#AGENT_UNREACHABLE} (TASK_UNREACHABLE, or TASK_LOST for frameworks that are not
+   * partition-aware). When the agent
    * comes back it re-registers and its tasks are reconciled.
    */
   void markUnreachable(AgentRecord agent, String why) {
@@ -394,15 +393,11 @@ final class AgentManager {
           continue;
         }
         FrameworkRecord framework = m.frameworks.get(task.frameworkId);
-        boolean aware = framework != null && framework.partitionAware();
-        TaskState state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
-        TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), agent.id, state,
-            TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent " + agent.id + " (" + agent.hostname()
-                + ") is unreachable: " + why).toBuilder()
+        TaskStatus status = Tasks.endStatus(TaskEnd.AGENT_UNREACHABLE, framework, task.info.getTaskId(), agent.id,
+            "Agent " + agent.id + " (" + agent.hostname() + ") is unreachable: " + why).toBuilder()
             .setUnreachableTime(TimeInfo.newBuilder().setNanoseconds(nanos)).build();
-        task.state = state;
-        task.addStatus(status);
-        m.metrics.taskEnded(state);
+        task.recordOwn(status);
+        m.metrics.taskEnded(status.getState());
         if (framework != null) {
           m.sendUpdate(framework, status);
         }
@@ -417,12 +412,10 @@ final class AgentManager {
           continue;
         }
         FrameworkRecord framework = m.frameworks.get(task.frameworkId);
-        TaskState state = framework != null && framework.partitionAware() ? TaskState.TASK_GONE : TaskState.TASK_LOST;
-        TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), agent.id, state,
-            TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task is gone: " + why);
-        task.state = state;
-        m.metrics.taskEnded(state);
-        task.addStatus(status);
+        TaskStatus status = Tasks.endStatus(TaskEnd.AGENT_RESTARTED, framework, task.info.getTaskId(), agent.id,
+            "Task is gone: " + why);
+        task.recordOwn(status);
+        m.metrics.taskEnded(status.getState());
         agent.removeTask(task);
         if (framework != null) {
           m.sendUpdate(framework, status);

@@ -3,9 +3,9 @@ package io.meso.master;
 import io.meso.api.MarkAgentGoneRequest;
 import io.meso.api.MarkAgentGoneResponse;
 import io.meso.codecs.Addresses;
+import io.meso.codecs.TaskEnd;
 import io.meso.ha.Registry;
 import io.meso.internal.ShutdownAgentMessage;
-import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.meso.v1.TimeInfo;
 import io.vertx.core.Future;
@@ -201,17 +201,13 @@ final class GoneAgents {
   /** Ends one task of a gone agent; returns whether its framework was told. */
   private boolean endTask(AgentRecord agent, TaskRecord task) {
     FrameworkRecord framework = m.frameworks.get(task.frameworkId);
-    boolean aware = framework != null && framework.partitionAware();
-    TaskState state = aware ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST;
+    TaskStatus status = Tasks.endStatus(TaskEnd.AGENT_GONE_BY_OPERATOR, framework, task.info.getTaskId(), agent.id,
+        "Agent " + agent.id + " (" + agent.hostname() + ") was marked gone by the operator");
     // A framework that is not partition-aware was told TASK_LOST when the agent became unreachable.
-    boolean toldAlready = !aware && task.state == TaskState.TASK_LOST;
-    TaskStatus status = Tasks.masterStatus(task.info.getTaskId(), agent.id, state,
-        TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR, "Agent " + agent.id + " (" + agent.hostname()
-            + ") was marked gone by the operator");
-    task.state = state;
-    task.addStatus(status);
+    boolean toldAlready = task.state == status.getState();
+    task.recordOwn(status);
     if (!toldAlready) {
-      m.metrics.taskEnded(state);
+      m.metrics.taskEnded(status.getState());
     }
     if (framework == null) {
       return false;

@@ -17,13 +17,12 @@ public final class MasterMetrics {
   /** Tasks that reached each terminal (or lost) state since the master started, as Mesos counts them. */
   public final java.util.Map<io.meso.v1.TaskState, Long> ended = new java.util.EnumMap<>(io.meso.v1.TaskState.class);
 
-  /** States whose Mesos metric (master/tasks_<state>) is an all-time count rather than a gauge. */
+  /**
+   * States whose Mesos metric (master/tasks_<state>) is an all-time count rather than a gauge:
+   * the terminal ones ({@link io.meso.codecs.TaskStates#TERMINAL}).
+   */
   public static boolean counted(io.meso.v1.TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
-          TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
+    return io.meso.codecs.TaskStates.isTerminal(state);
   }
 
   public void taskEnded(io.meso.v1.TaskState state) {

@@ -1,5 +1,6 @@
 package io.meso.master;
 
+import io.meso.codecs.DefaultPorts;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -25,7 +26,7 @@ public class MasterOptions {
   /** Completed tasks and removed frameworks older than this are forgotten; 0 = no age limit. */
   public static final long DEFAULT_MAX_COMPLETED_AGE_MILLIS = 24L * 3600 * 1000;
   public static final String DEFAULT_HOSTNAME = "127.0.0.1";
-  public static final int DEFAULT_PORT = 5050;
+  public static final int DEFAULT_PORT = DefaultPorts.MASTER;
   /**
    * An offer nobody answers within a minute is rescinded and its resources offered again (to
    * others first, by DRF), so one idle framework cannot hold the cluster. Mesos has no default

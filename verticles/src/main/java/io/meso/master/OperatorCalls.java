@@ -210,21 +210,14 @@ final class OperatorCalls {
     if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
       throw new CallException(503, "agent '" + task.agentId + "' holding task '" + task.id() + "' is not reachable");
     }
-    io.meso.internal.ListFilesRequest forward = io.meso.internal.ListFilesRequest.newBuilder()
+    io.meso.api.ListFilesRequest forward = io.meso.api.ListFilesRequest.newBuilder()
         .setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
         .setTaskId(task.info.getTaskId())
         .setPath(request.getPath())
         .build();
-    m.bus.<io.meso.internal.ListFilesResponse>request(Addresses.agent(agent.id), forward,
+    m.bus.<io.meso.api.ListFilesResponse>request(Addresses.agent(agent.id), forward,
             new DeliveryOptions().setSendTimeout(10_000))
-        .onSuccess(reply -> {
-          io.meso.api.ListFilesResponse.Builder r = io.meso.api.ListFilesResponse.newBuilder().setAgentId(agent.id);
-          for (io.meso.internal.FileEntry e : reply.body().getEntriesList()) {
-            r.addFiles(io.meso.api.SandboxFile.newBuilder().setPath(e.getPath()).setSize(e.getSize())
-                .setDirectory(e.getDirectory()).setMtimeMillis(e.getMtimeMillis()));
-          }
-          message.reply(r.build());
-        })
+        .onSuccess(reply -> message.reply(reply.body().toBuilder().setAgentId(agent.id).build()))
         .onFailure(e -> {
           int code = e instanceof ReplyException re && re.failureCode() > 0 ? re.failureCode() : 503;
           message.fail(code, e.getMessage());
@@ -339,20 +332,16 @@ final class OperatorCalls {
     if (length < 0) {
       throw CallException.invalid("length is " + length + "; expected a byte count >= 0");
     }
-    io.meso.internal.ReadFileRequest forward = io.meso.internal.ReadFileRequest.newBuilder()
+    io.meso.api.ReadFileRequest forward = io.meso.api.ReadFileRequest.newBuilder()
         .setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
         .setTaskId(task.info.getTaskId())
         .setPath(request.getPath())
         .setOffset(request.getOffset())
         .setLength(Math.min(length, MAX_READ))
         .build();
-    m.bus.<io.meso.internal.ReadFileResponse>request(Addresses.agent(agent.id), forward,
+    m.bus.<ReadFileResponse>request(Addresses.agent(agent.id), forward,
             new DeliveryOptions().setSendTimeout(10_000))
-        .onSuccess(reply -> {
-          io.meso.internal.ReadFileResponse r = reply.body();
-          message.reply(ReadFileResponse.newBuilder().setData(r.getData()).setOffset(r.getOffset())
-              .setSize(r.getSize()).build());
-        })
+        .onSuccess(reply -> message.reply(reply.body()))
         .onFailure(e -> {
           int code = e instanceof ReplyException re && re.failureCode() > 0 ? re.failureCode() : 503;
           message.fail(code, e.getMessage());

@@ -2,6 +2,7 @@ package io.meso.master;
 
 import io.meso.allocator.Resources;
 import io.meso.codecs.Addresses;
+import io.meso.codecs.TaskEnd;
 import io.meso.internal.KillTaskMessage;
 import io.meso.internal.RunTaskMessage;
 import io.meso.internal.StatusUpdateAcknowledgementMessage;
@@ -472,12 +473,12 @@ final class SchedulerCalls {
 
   /** Offers were invalid: every task of the call is dropped (or lost, for older frameworks). */
   private void dropAll(FrameworkRecord framework, Call.Accept accept, String why) {
-    TaskState state = framework.partitionAware() ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+    TaskState state = TaskEnd.INVALID_OFFERS.state(framework.partitionAware());
     for (Offer.Operation op : accept.getOperationsList()) {
       List<TaskInfo> tasks = op.getType() == Offer.Operation.Type.LAUNCH
           ? op.getLaunch().getTaskInfosList() : op.getLaunchGroup().getTaskGroup().getTasksList();
       for (TaskInfo task : tasks) {
-        reject(framework, task, task.getAgentId().getValue(), state, TaskStatus.Reason.REASON_INVALID_OFFERS, why);
+        reject(framework, task, task.getAgentId().getValue(), state, TaskEnd.INVALID_OFFERS.reason(), why);
       }
     }
   }
@@ -552,10 +553,9 @@ final class SchedulerCalls {
     TaskRecord task = framework.tasks.get(taskId);
     if (task == null || task.terminal()) {
       if (task == null) {
-        TaskState state = framework.partitionAware() ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST;
-        m.sendUpdate(framework, Tasks.masterStatus(call.getKill().getTaskId(),
-            call.getKill().hasAgentId() ? call.getKill().getAgentId().getValue() : null, state,
-            TaskStatus.Reason.REASON_RECONCILIATION, "Task " + taskId + " is unknown to the master"));
+        m.sendUpdate(framework, Tasks.endStatus(TaskEnd.UNKNOWN, framework, call.getKill().getTaskId(),
+            call.getKill().hasAgentId() ? call.getKill().getAgentId().getValue() : null,
+            "Task " + taskId + " is unknown to the master"));
       }
       return;
     }
@@ -650,20 +650,19 @@ final class SchedulerCalls {
    */
   private TaskStatus unknownTask(FrameworkRecord framework, Call.Reconcile.Task t) {
     String agentId = t.hasAgentId() && !t.getAgentId().getValue().isEmpty() ? t.getAgentId().getValue() : null;
-    boolean aware = framework.partitionAware();
     AgentRecord agent = agentId == null ? null : m.agents.get(agentId);
     Double unreachableSince = null;
-    TaskState state;
+    TaskEnd why;
     String message;
     if (agent != null && agent.status == AgentRecord.Status.ACTIVE) {
-      state = aware ? TaskState.TASK_GONE : TaskState.TASK_LOST;
+      why = TaskEnd.RECONCILED_ON_REGISTERED_AGENT;
       message = "Task is unknown to the master; agent " + agentId + " is registered and does not run it";
     } else if (agent != null) {
       unreachableSince = agent.unreachableSince;
-      state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+      why = TaskEnd.RECONCILED_ON_UNREACHABLE_AGENT;
       message = "Task is unknown to the master; agent " + agentId + " is unreachable";
     } else if (m.goneAgents.isGone(agentId)) {
-      state = aware ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST;
+      why = TaskEnd.RECONCILED_ON_GONE_AGENT;
       message = "Task is unknown to the master; agent " + agentId + " was marked gone by the operator";
     } else if (agentId != null && m.recoveringAgents.contains(agentId)) {
       return null;
@@ -676,16 +675,15 @@ final class SchedulerCalls {
       return null;
     } else if (agentId != null && m.unreachableAgents.containsKey(agentId)) {
       unreachableSince = m.unreachableAgents.get(agentId);
-      state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+      why = TaskEnd.RECONCILED_ON_UNREACHABLE_AGENT;
       message = "Task is unknown to the master; agent " + agentId + " is unreachable (it did not re-register "
           + "after the master failover)";
     } else {
-      state = aware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST;
+      why = TaskEnd.UNKNOWN;
       message = agentId == null ? "Task is unknown to the master"
           : "Task is unknown to the master; so is agent " + agentId;
     }
-    TaskStatus status = Tasks.masterStatus(t.getTaskId(), agentId, state, TaskStatus.Reason.REASON_RECONCILIATION,
-        message);
+    TaskStatus status = Tasks.endStatus(why, framework, t.getTaskId(), agentId, message);
     if (unreachableSince != null) {
       status = status.toBuilder().setUnreachableTime(io.meso.v1.TimeInfo.newBuilder()
           .setNanoseconds((long) (unreachableSince * 1e9))).build();

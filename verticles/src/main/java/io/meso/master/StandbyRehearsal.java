@@ -1,6 +1,7 @@
 package io.meso.master;
 
 import io.meso.codecs.Addresses;
+import io.meso.codecs.DefaultPorts;
 import io.meso.codecs.MesoCodecs;
 import io.meso.codecs.ProtoCodec;
 import io.meso.internal.AgentReregisteredMessage;
@@ -104,7 +105,7 @@ public final class StandbyRehearsal {
     for (int a = 0; a < agents; a++) {
       AgentID agentId = AgentID.newBuilder().setValue("rehearsal-S" + a).build();
       ReregisterAgentMessage.Builder message = ReregisterAgentMessage.newBuilder()
-          .setAgentInfo(AgentInfo.newBuilder().setId(agentId).setHostname("rehearsal-" + a).setPort(5051)
+          .setAgentInfo(AgentInfo.newBuilder().setId(agentId).setHostname("rehearsal-" + a).setPort(DefaultPorts.AGENT)
               .addResources(scalar("cpus", tasksPerAgent + 1.0)).addResources(scalar("mem", 4096))
               .addResources(scalar("disk", 10_000)).addResources(Resource.newBuilder().setName("ports")
                   .setType(Value.Type.RANGES).setRanges(Value.Ranges.newBuilder()

@@ -2,6 +2,7 @@ package io.meso.master;
 
 import com.google.protobuf.ByteString;
 import io.meso.allocator.Resources;
+import io.meso.codecs.TaskStates;
 import io.meso.v1.AgentID;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.Task;
@@ -48,12 +49,22 @@ final class TaskRecord {
     }
   }
 
+  /**
+   * Records a status the master generated for this task and sends its framework: the task's
+   * state becomes the status's, so what the master records is what the framework is told.
+   */
+  void recordOwn(TaskStatus status) {
+    state = status.getState();
+    addStatus(status);
+  }
+
   TaskStatus latestStatus() {
     return statuses.peekLast();
   }
 
+  /** Whether the master is done with this task ({@link TaskStates#isEndedInMaster}): it holds no resources. */
   boolean terminal() {
-    return Tasks.isTerminal(state);
+    return TaskStates.isEndedInMaster(state);
   }
 
   Task toProto() {

@@ -1,5 +1,6 @@
 package io.meso.master;
 
+import io.meso.codecs.TaskEnd;
 import io.meso.v1.AgentID;
 import io.meso.v1.TaskID;
 import io.meso.v1.TaskState;
@@ -10,16 +11,17 @@ public final class Tasks {
 
   private Tasks() {}
 
-  /** Terminal states: the task is not running and its resources are free. */
-  public static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
-  }
-
   static double nowSeconds() {
     return System.currentTimeMillis() / 1000.0;
+  }
+
+  /**
+   * The status the master sends, and records, when it ends a task for {@code why}: the state the
+   * {@link TaskEnd} table gives this kind of framework (none: not partition-aware), and its reason.
+   */
+  static TaskStatus endStatus(TaskEnd why, FrameworkRecord framework, TaskID taskId, String agentId, String message) {
+    boolean aware = framework != null && framework.partitionAware();
+    return masterStatus(taskId, agentId, why.state(aware), why.reason(), message);
   }
 
   /** A status the master generates itself: no uuid, so it is neither retried nor acknowledged. */

@@ -1,12 +1,13 @@
 package io.meso.scheduler;
 
+import io.meso.codecs.DefaultPorts;
 import io.vertx.core.net.SocketAddress;
 
 /** Parses the {@code HOST:PORT} a user gives for the master's API port. */
 public final class MasterAddress {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final int DEFAULT_PORT = 5050;
+  public static final int DEFAULT_PORT = DefaultPorts.MASTER;
   public static final String DEFAULT = DEFAULT_HOST + ":" + DEFAULT_PORT;
 
   private MasterAddress() {}

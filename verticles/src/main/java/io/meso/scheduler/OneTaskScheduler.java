@@ -1,5 +1,6 @@
 package io.meso.scheduler;
 
+import io.meso.codecs.TaskStates;
 import io.meso.v1.AgentID;
 import io.meso.v1.CommandInfo;
 import io.meso.v1.Filters;
@@ -17,11 +18,9 @@ import io.meso.v1.scheduler.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +58,6 @@ public final class OneTaskScheduler {
    * leader just died may hold it until its forward to the dead leader times out.
    */
   public static final long RESUBSCRIBE_ATTEMPT_MILLIS = 5_000;
-
-  static final Set<TaskState> TERMINAL = EnumSet.of(TaskState.TASK_FINISHED, TaskState.TASK_FAILED,
-      TaskState.TASK_KILLED, TaskState.TASK_ERROR, TaskState.TASK_LOST, TaskState.TASK_DROPPED, TaskState.TASK_GONE,
-      TaskState.TASK_GONE_BY_OPERATOR);
 
   /** What to run: ids, the shell command, and the resources (scalars; disk 0 = not asked for). */
   public record Spec(String taskId, String name, String command, double cpus, double mem, double disk, String role,
@@ -108,10 +103,6 @@ public final class OneTaskScheduler {
     this.spec = spec;
     this.listener = listener;
     this.taskId = TaskID.newBuilder().setValue(spec.taskId()).build();
-  }
-
-  public static boolean isTerminal(TaskState state) {
-    return TERMINAL.contains(state);
   }
 
   /**
@@ -270,7 +261,7 @@ public final class OneTaskScheduler {
       client.acknowledge(status);
       return;
     }
-    boolean terminal = isTerminal(status.getState());
+    boolean terminal = TaskStates.isTerminal(status.getState());
     if (ended) {
       // The run's outcome is its first terminal status; a later one (a duplicate, or the real end
       // after a reconciliation answer) is acknowledged, not reported as a second ending.

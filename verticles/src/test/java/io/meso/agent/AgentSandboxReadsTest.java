@@ -3,13 +3,13 @@ package io.meso.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meso.api.ReadFileRequest;
+import io.meso.api.ReadFileResponse;
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
 import io.meso.executor.Isolation;
 import io.meso.internal.PingAgentMessage;
 import io.meso.internal.PongAgentMessage;
-import io.meso.internal.ReadFileRequest;
-import io.meso.internal.ReadFileResponse;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.TaskID;
 import io.meso.v1.TaskState;

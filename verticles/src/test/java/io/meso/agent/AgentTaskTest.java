@@ -3,16 +3,16 @@ package io.meso.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meso.api.ListFilesRequest;
+import io.meso.api.ListFilesResponse;
+import io.meso.api.ReadFileRequest;
+import io.meso.api.ReadFileResponse;
+import io.meso.api.SandboxFile;
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
 import io.meso.executor.Isolation;
-import io.meso.internal.FileEntry;
 import io.meso.internal.KillTaskMessage;
-import io.meso.internal.ListFilesRequest;
-import io.meso.internal.ListFilesResponse;
 import io.meso.internal.PongAgentMessage;
-import io.meso.internal.ReadFileRequest;
-import io.meso.internal.ReadFileResponse;
 import io.meso.internal.ShutdownFrameworkMessage;
 import io.meso.internal.StatusUpdate;
 import io.meso.v1.DurationInfo;
@@ -162,7 +162,7 @@ class AgentTaskTest {
     ListFilesResponse listing = request(ListFilesRequest.newBuilder()
         .setFrameworkId(FrameworkID.newBuilder().setValue(Tasks.FRAMEWORK))
         .setTaskId(TaskID.newBuilder().setValue("files")).build());
-    assertThat(listing.getEntriesList()).extracting(FileEntry::getPath)
+    assertThat(listing.getFilesList()).extracting(SandboxFile::getPath)
         .contains("stdout", "stderr", "exit_status", "etc-link");
 
     assertThat(refusal(read("files", "../../etc/passwd")).failureCode()).isEqualTo(403);

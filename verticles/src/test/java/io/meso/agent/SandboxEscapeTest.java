@@ -134,7 +134,7 @@ class SandboxEscapeTest {
     assertThatThrownBy(() -> SandboxFiles.list(sandbox, "etc/")).isInstanceOf(SandboxFiles.Refusal.class)
         .hasMessageContaining("symbolic link");
     // Listed as a link (not a directory, the link's own size), never as the host directory.
-    var entries = SandboxFiles.list(sandbox, "").getEntriesList();
+    var entries = SandboxFiles.list(sandbox, "").getFilesList();
     assertThat(entries).extracting(e -> e.getPath()).containsExactly("etc", "stdout", "sub");
     assertThat(entries.get(0).getDirectory()).isFalse();
     assertThat(SandboxFiles.read(sandbox, "stdout", 0, 0).getData().toStringUtf8()).isEqualTo("out");

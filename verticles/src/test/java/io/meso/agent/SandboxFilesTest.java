@@ -3,8 +3,8 @@ package io.meso.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.meso.internal.FileEntry;
-import io.meso.internal.ReadFileResponse;
+import io.meso.api.ReadFileResponse;
+import io.meso.api.SandboxFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,11 +76,11 @@ class SandboxFilesTest {
 
   @Test
   void listsDirectoriesRelativeToTheSandbox() throws Exception {
-    assertThat(SandboxFiles.list(sandbox, "").getEntriesList()).extracting(FileEntry::getPath)
+    assertThat(SandboxFiles.list(sandbox, "").getFilesList()).extracting(SandboxFile::getPath)
         .containsExactly("etc-link", "inner-link", "secret-link", "stdout", "sub");
-    assertThat(SandboxFiles.list(sandbox, "sub").getEntriesList()).extracting(FileEntry::getPath, FileEntry::getSize)
+    assertThat(SandboxFiles.list(sandbox, "sub").getFilesList()).extracting(SandboxFile::getPath, SandboxFile::getSize)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("sub/inner.txt", 5L));
-    assertThat(SandboxFiles.list(sandbox, "").getEntries(4).getDirectory()).isTrue();
+    assertThat(SandboxFiles.list(sandbox, "").getFiles(4).getDirectory()).isTrue();
     assertThatThrownBy(() -> SandboxFiles.list(sandbox, "etc-link"))
         .isInstanceOf(SandboxFiles.Refusal.class).hasMessageContaining("symbolic link");
     assertThatThrownBy(() -> SandboxFiles.list(sandbox, "../"))

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
+import io.meso.codecs.TaskStates;
 import io.meso.v1.CommandInfo;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.FrameworkInfo;

@@ -2,6 +2,7 @@ package io.meso.executor;
 
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
+import io.meso.codecs.TaskStates;
 import io.meso.v1.CommandInfo;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.FrameworkInfo;

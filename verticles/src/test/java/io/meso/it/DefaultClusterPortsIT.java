@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meso.api.AgentSummary;
+import io.meso.codecs.TaskStates;
 import io.meso.scheduler.GrpcOperatorClient;
 import io.meso.scheduler.GrpcSchedulerClient;
 import io.meso.v1.FrameworkInfo;
@@ -105,7 +106,7 @@ class DefaultClusterPortsIT {
     Set<String> finishedOn = new HashSet<>();
     for (String id : launched) {
       TaskStatus finished = await().atMost(Duration.ofSeconds(90)).until(
-          () -> framework.updates(id).stream().filter(s -> isTerminal(s.getState())).findFirst().orElse(null),
+          () -> framework.updates(id).stream().filter(s -> TaskStates.isTerminal(s.getState()) || s.getState() == TaskState.TASK_UNREACHABLE).findFirst().orElse(null),
           s -> s != null);
       assertThat(finished.getState()).as("task %s ended %s: %s", id, finished.getState(), finished.getMessage())
           .isEqualTo(TaskState.TASK_FINISHED);
@@ -136,13 +137,5 @@ class DefaultClusterPortsIT {
       assertThat(agent.process.exitValue()).isEqualTo(2);
       assertThat(Files.readString(agent.stderr)).contains("--cluster-port " + port).contains("in use");
     }
-  }
-
-  static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_ERROR, TASK_DROPPED, TASK_GONE,
-          TASK_GONE_BY_OPERATOR, TASK_UNREACHABLE -> true;
-      default -> false;
-    };
   }
 }

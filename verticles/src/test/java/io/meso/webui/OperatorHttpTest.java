@@ -7,6 +7,7 @@ import io.meso.agent.AgentOptions;
 import io.meso.api.server.ApiServerOptions;
 import io.meso.cli.Nodes;
 import io.meso.cluster.MesoCluster;
+import io.meso.codecs.RecordIO;
 import io.meso.it.FrameworkRecorder;
 import io.meso.it.Launches;
 import io.meso.master.MasterOptions;
@@ -344,23 +345,10 @@ class OperatorHttpTest {
   /** Reads RecordIO records off a chunked body as they arrive. */
   static final class RecordIo {
     final List<JsonObject> records = new CopyOnWriteArrayList<>();
-    private Buffer pending = Buffer.buffer();
+    private final RecordIO.Decoder decoder = new RecordIO.Decoder();
 
     synchronized void feed(Buffer chunk) {
-      pending.appendBuffer(chunk);
-      while (true) {
-        String s = pending.toString(StandardCharsets.ISO_8859_1);
-        int nl = s.indexOf('\n');
-        if (nl < 0) {
-          return;
-        }
-        int len = Integer.parseInt(s.substring(0, nl));
-        if (pending.length() < nl + 1 + len) {
-          return;
-        }
-        records.add(new JsonObject(pending.getBuffer(nl + 1, nl + 1 + len)));
-        pending = pending.getBuffer(nl + 1 + len, pending.length());
-      }
+      decoder.feed(chunk).forEach(record -> records.add(new JsonObject(record)));
     }
 
     List<String> types() {

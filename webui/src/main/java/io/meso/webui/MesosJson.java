@@ -9,6 +9,7 @@ import io.meso.api.GetTasksResponse;
 import io.meso.api.MasterEvent;
 import io.meso.api.TaskSummary;
 import io.meso.codecs.ProtoJson;
+import io.meso.codecs.TaskStates;
 import io.meso.v1.Resource;
 import io.meso.v1.Task;
 import io.meso.v1.TaskState;
@@ -89,14 +90,6 @@ final class MesosJson {
         .put("created_at", summary.getCreatedAt());
   }
 
-  static boolean terminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_ERROR, TASK_DROPPED, TASK_GONE,
-          TASK_GONE_BY_OPERATOR, TASK_UNKNOWN -> true;
-      default -> false;
-    };
-  }
-
   static JsonObject v0Agent(AgentSummary a) {
     JsonObject attributes = new JsonObject();
     for (var attr : a.getAgentInfo().getAttributesList()) {
@@ -127,7 +120,7 @@ final class MesosJson {
     JsonArray active = new JsonArray();
     JsonArray completed = new JsonArray();
     for (TaskSummary t : tasks) {
-      (terminal(t.getTask().getState()) ? completed : active).add(v0Task(t));
+      (TaskStates.COMPLETED.contains(t.getTask().getState()) ? completed : active).add(v0Task(t));
     }
     var info = f.getFrameworkInfo();
     JsonArray roles = new JsonArray();
@@ -277,7 +270,7 @@ final class MesosJson {
     JsonArray active = new JsonArray();
     JsonArray completed = new JsonArray();
     for (TaskSummary t : tasks.getTasksList()) {
-      (terminal(t.getTask().getState()) ? completed : active).add(proto(t.getTask()));
+      (TaskStates.COMPLETED.contains(t.getTask().getState()) ? completed : active).add(proto(t.getTask()));
     }
     return new JsonObject().put("tasks", active).put("completed_tasks", completed);
   }

@@ -13,6 +13,7 @@ import io.meso.api.ReadFileResponse;
 import io.meso.api.SandboxFile;
 import io.meso.api.TeardownRequest;
 import io.meso.codecs.Addresses;
+import io.meso.codecs.RecordIO;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.TaskID;
 import io.vertx.core.Future;
@@ -369,8 +370,7 @@ public final class WebUi {
     if (response.ended() || response.closed()) {
       return;
     }
-    byte[] bytes = record.encode().getBytes(StandardCharsets.UTF_8);
-    response.write(bytes.length + "\n" + record.encode());
+    response.write(RecordIO.frame(record.encode().getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Server-sent events for the web UI: one "message" per master event, as the v1 operator event JSON. */

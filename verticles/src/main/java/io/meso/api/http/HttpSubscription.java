@@ -2,6 +2,7 @@ package io.meso.api.http;
 
 import io.meso.codecs.Addresses;
 import io.meso.codecs.ProtoJson;
+import io.meso.codecs.RecordIO;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.Offer;
 import io.meso.v1.Resource;

@@ -1,5 +1,6 @@
 package io.meso.api.server;
 
+import io.meso.codecs.DefaultPorts;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -9,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 public class ApiServerOptions {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final int DEFAULT_PORT = 5050;
+  public static final int DEFAULT_PORT = DefaultPorts.MASTER;
   /** How long a call forwarded to the master may take before the caller gets UNAVAILABLE. */
   public static final long DEFAULT_MASTER_TIMEOUT_MILLIS = 30_000;
 

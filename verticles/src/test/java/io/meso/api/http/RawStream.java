@@ -1,5 +1,6 @@
 package io.meso.api.http;
 
+import io.meso.codecs.RecordIO;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -80,27 +81,13 @@ final class RawStream implements AutoCloseable {
   private void readRecords() {
     try {
       InputStream chunks = new Dechunked();
-      while (true) {
-        StringBuilder len = new StringBuilder();
-        int c;
-        while ((c = chunks.read()) != '\n') {
-          if (c < 0) {
-            throw new EOFException();
-          }
-          if (c < '0' || c > '9') {
-            throw new IOException("RecordIO length has a non-digit byte " + c + " after '" + len + "'");
-          }
-          len.append((char) c);
-        }
-        int n = Integer.parseInt(len.toString());
-        byte[] record = chunks.readNBytes(n);
-        if (record.length != n) {
-          throw new IOException("RecordIO record announced " + n + " bytes, stream ended after " + record.length);
-        }
-        framing.append(n).append('\n');
+      byte[] record;
+      while ((record = RecordIO.read(chunks)) != null) {
+        framing.append(record.length).append('\n');
         records.add(record);
       }
-    } catch (IOException e) {
+      throw new EOFException();
+    } catch (IOException | IllegalArgumentException e) {
       framing.append("end: ").append(e.getClass().getSimpleName());
       records.add(EOF);
     }
