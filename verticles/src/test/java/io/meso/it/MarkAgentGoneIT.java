@@ -71,11 +71,11 @@ class MarkAgentGoneIT {
 
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(httpPort).setKeepAlive(false));
-    int status = http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1")
-            .putHeader("Content-Type", "application/json"))
+    int status = OnContext.run(vertx, () -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/api/v1").putHeader("Content-Type", "application/json"))
         .compose(req -> req.send(Buffer.buffer("{\"type\":\"MARK_AGENT_GONE\",\"mark_agent_gone\":{\"agent_id\":"
             + "{\"value\":\"" + first + "\"}}}")))
-        .map(resp -> resp.statusCode()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .map(resp -> resp.statusCode())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(status).isEqualTo(200);
 
     // The agent process ends by itself, exit status 3, saying what happened and what to do.

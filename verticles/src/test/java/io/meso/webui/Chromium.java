@@ -78,8 +78,9 @@ final class Chromium implements AutoCloseable {
     HttpClient http = vertx.createHttpClient();
     String[] pageUrl = new String[1];
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-      JsonArray targets = http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-          .setURI("/json/list")).compose(r -> r.send()).compose(r -> r.body()).map(b -> new JsonArray(b))
+      JsonArray targets = io.meso.it.OnContext.run(vertx, () -> http.request(new RequestOptions()
+              .setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI("/json/list"))
+          .compose(r -> r.send()).compose(r -> r.body()).map(b -> new JsonArray(b)))
           .await(10, TimeUnit.SECONDS);
       for (Object t : targets) {
         JsonObject target = (JsonObject) t;

@@ -96,8 +96,9 @@ class WebUiTenThousandTasksTest {
 
     HttpClient http = vertx.createHttpClient();
     long t0 = System.nanoTime();
-    String state = http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-        .setURI("/state")).compose(r -> r.send()).compose(r -> r.body()).await(60, TimeUnit.SECONDS).toString();
+    String state = io.meso.it.OnContext.run(vertx, () -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
+        .setHost("127.0.0.1").setPort(port).setURI("/state")).compose(r -> r.send()).compose(r -> r.body()))
+        .await(60, TimeUnit.SECONDS).toString();
     long stateMillis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(new JsonObject(state).getJsonArray("frameworks").getJsonObject(0).getJsonArray("tasks")).hasSize(TASKS);
 

@@ -22,9 +22,10 @@ class VertxMetricsTest {
       Router router = Router.router(vertx);
       router.get("/hello").handler(ctx -> ctx.end("hi"));
       var server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
-      int status = vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-              .setPort(server.actualPort()).setURI("/hello"))
-          .compose(req -> req.send()).map(resp -> resp.statusCode()).await(30, TimeUnit.SECONDS);
+      var http = vertx.createHttpClient();
+      int status = OnContext.run(vertx, () -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
+              .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/hello"))
+          .compose(req -> req.send()).map(resp -> resp.statusCode())).await(30, TimeUnit.SECONDS);
       assertThat(status).isEqualTo(200);
       String scrape = PrometheusMetrics.registry().scrape();
       assertThat(scrape).contains("vertx_http_server_requests", "jvm_memory_used_bytes");

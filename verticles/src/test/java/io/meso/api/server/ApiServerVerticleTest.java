@@ -60,10 +60,10 @@ class ApiServerVerticleTest {
   private Answer get(HttpVersion version, String path) throws Exception {
     var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(version)
         .setHttp2ClearTextUpgrade(false));
-    return client.request(HttpMethod.GET, address.port(), "127.0.0.1", path)
+    return io.meso.it.OnContext.run(vertx, () -> client.request(HttpMethod.GET, address.port(), "127.0.0.1", path)
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), body.toString())))
-        .eventually(client::close)
+        .eventually(client::close))
         .await(10, TimeUnit.SECONDS);
   }
 
@@ -117,9 +117,10 @@ class ApiServerVerticleTest {
   void subscribeTakesOnlySubscribeCalls() throws Exception {
     GrpcClient grpc = GrpcClient.client(vertx);
     try {
-      GrpcClientResponse<Call, Event> resp = grpc.request(address, SchedulerGrpcClient.Subscribe)
+      GrpcClientResponse<Call, Event> resp = io.meso.it.OnContext.run(vertx, () -> grpc.request(address,
+              SchedulerGrpcClient.Subscribe)
           .compose(req -> req.end(Call.newBuilder().setType(Call.Type.TEARDOWN).build()).compose(v -> req.response()))
-          .compose(r -> r.end().transform(ar -> Future.succeededFuture(r)))
+          .compose(r -> r.end().transform(ar -> Future.succeededFuture(r))))
           .await(10, TimeUnit.SECONDS);
       assertThat(resp.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
       assertThat(resp.statusMessage()).isEqualTo(
