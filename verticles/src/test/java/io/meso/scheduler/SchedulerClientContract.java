@@ -156,6 +156,22 @@ abstract class SchedulerClientContract {
     return r;
   }
 
+  /** Launches a task that runs until killed (the framework's teardown) and waits for it to run. */
+  private static void runLongTask(SchedulerClient client, Recorder r, String taskId) throws Exception {
+    Offer offer = r.awaitOffer(0);
+    on(() -> launch(client, offer, taskId, "sleep 1000"));
+    r.awaitUpdate(taskId, s -> s.getState() == TaskState.TASK_RUNNING);
+  }
+
+  /** Asks for these tasks' state. */
+  private static void reconcile(SchedulerClient client, String... taskIds) throws Exception {
+    List<Call.Reconcile.Task> tasks = new ArrayList<>();
+    for (String id : taskIds) {
+      tasks.add(Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(id)).build());
+    }
+    on(() -> client.reconcile(tasks));
+  }
+
   private static Future<Void> launch(SchedulerClient client, Offer offer, String taskId, String command) {
     return client.accept(List.of(offer.getId()),
         List.of(Launches.launch(Launches.task(taskId, offer, command, 0.1, 32))), null);
@@ -215,13 +231,9 @@ abstract class SchedulerClientContract {
   void reconcileAnswersForKnownAndUnknownTasks() throws Exception {
     SchedulerClient client = client();
     Recorder r = subscribed(client, info("contract-reconcile"));
-    Offer offer = r.awaitOffer(0);
-    on(() -> launch(client, offer, "contract-long", "sleep 1000"));
-    r.awaitUpdate("contract-long", s -> s.getState() == TaskState.TASK_RUNNING);
+    runLongTask(client, r, "contract-long");
 
-    on(() -> client.reconcile(List.of(
-        Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue("contract-long")).build(),
-        Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue("contract-never")).build())));
+    reconcile(client, "contract-long", "contract-never");
 
     TaskStatus known = r.awaitUpdate("contract-long", s -> s.getReason() == TaskStatus.Reason.REASON_RECONCILIATION);
     assertThat(known.getState()).isEqualTo(TaskState.TASK_RUNNING);
@@ -260,9 +272,7 @@ abstract class SchedulerClientContract {
     first.disconnectHandler(firstLost::set);
     Recorder r = subscribed(first, info("contract-close"));
     FrameworkID id = first.frameworkId();
-    Offer offer = r.awaitOffer(0);
-    on(() -> launch(first, offer, "contract-stays", "sleep 1000"));
-    r.awaitUpdate("contract-stays", s -> s.getState() == TaskState.TASK_RUNNING);
+    runLongTask(first, r, "contract-stays");
 
     on(first::close);
 
@@ -270,8 +280,7 @@ abstract class SchedulerClientContract {
     Recorder after = new Recorder(next);
     FrameworkID again = on(() -> next.subscribe(info("contract-close").toBuilder().setId(id).build(), after::onEvent));
     assertThat(again).isEqualTo(id);
-    on(() -> next.reconcile(List.of(
-        Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue("contract-stays")).build())));
+    reconcile(next, "contract-stays");
     TaskStatus stays = after.awaitUpdate("contract-stays",
         s -> s.getReason() == TaskStatus.Reason.REASON_RECONCILIATION);
     assertThat(stays.getState()).isEqualTo(TaskState.TASK_RUNNING);

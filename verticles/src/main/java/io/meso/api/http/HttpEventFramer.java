@@ -32,11 +32,6 @@ final class HttpEventFramer implements EventFramer {
     this.type = type;
   }
 
-  /** The events address of the HTTP subscription with this stream id. */
-  static String addressOf(String streamId) {
-    return ADDRESS_PREFIX + streamId;
-  }
-
   @Override
   public String door() {
     return "http";

@@ -209,7 +209,8 @@ public final class SchedulerHttpApi {
     // judged there too. A framework's current stream id is never named in an answer: it is what
     // proves the subscription.
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis)
-        .addHeader(Addresses.SUBSCRIPTION_HEADER, HttpEventFramer.addressOf(streamId.trim()));
+        .addHeader(Addresses.SUBSCRIPTION_HEADER,
+            SchedulerSubscription.addressOf(HttpEventFramer.ADDRESS_PREFIX, streamId.trim()));
     if (frameworkId.isEmpty()) {
       // The master names what is missing.
       forward(response, call, options);

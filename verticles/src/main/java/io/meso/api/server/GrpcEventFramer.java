@@ -33,11 +33,6 @@ final class GrpcEventFramer implements EventFramer {
     this.response = request.response();
   }
 
-  /** The events address of the gRPC subscription with this stream id. */
-  static String addressOf(String streamId) {
-    return ADDRESS_PREFIX + streamId;
-  }
-
   @Override
   public String door() {
     return "grpc";

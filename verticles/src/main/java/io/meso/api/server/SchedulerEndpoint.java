@@ -63,7 +63,8 @@ final class SchedulerEndpoint {
       }
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
       if (streamId != null && !streamId.isBlank()) {
-        options.addHeader(Addresses.SUBSCRIPTION_HEADER, GrpcEventFramer.addressOf(streamId.trim()));
+        options.addHeader(Addresses.SUBSCRIPTION_HEADER,
+            SchedulerSubscription.addressOf(GrpcEventFramer.ADDRESS_PREFIX, streamId.trim()));
       }
       bus.request(Addresses.SCHEDULER, call, options).onComplete(ar -> {
         if (ar.succeeded()) {

@@ -59,7 +59,12 @@ public final class SchedulerSubscription {
     this.framer = framer;
     this.timeoutMillis = timeoutMillis;
     this.registry = registry;
-    this.address = addressPrefix + streamId;
+    this.address = addressOf(addressPrefix, streamId);
+  }
+
+  /** The events address of the subscription with this stream id, through the door with this prefix. */
+  public static String addressOf(String addressPrefix, String streamId) {
+    return addressPrefix + streamId;
   }
 
   /** The stream id: what the client sends with its calls as proof of this subscription. */
