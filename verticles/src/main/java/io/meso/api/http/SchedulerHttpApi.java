@@ -1,6 +1,8 @@
 package io.meso.api.http;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.meso.api.subscription.SchedulerSubscription;
+import io.meso.api.subscription.SubscriptionRegistry;
 import io.meso.codecs.Addresses;
 import io.meso.codecs.ProtoJson;
 import io.meso.v1.scheduler.Call;
@@ -26,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Apache Mesos's v1 scheduler HTTP API on the master's HTTP port: {@code POST /api/v1/scheduler}
  * and {@code POST /master/api/v1/scheduler}.
  *
- * <p>A SUBSCRIBE opens an {@link HttpSubscription}: {@code 200}, a fresh {@code Mesos-Stream-Id},
- * a chunked RecordIO stream of events in the type the {@code Accept} header negotiates. Every
+ * <p>A SUBSCRIBE opens a {@link SchedulerSubscription} framed by {@link HttpEventFramer}:
+ * {@code 200}, a fresh {@code Mesos-Stream-Id}, a chunked RecordIO stream of events in the type the {@code Accept} header negotiates. Every
  * other call is forwarded to {@link Addresses#SCHEDULER}, as the gRPC transport forwards it, and
  * answered {@code 202} with an empty body, or with the master's failure code (400, 403, 404, 503)
  * and message as {@code text/plain}. Before that, the HTTP layer answers: 405 (not POST, with
@@ -49,7 +51,7 @@ public final class SchedulerHttpApi {
   private final long timeoutMillis;
   private final LeaderLookup leader;
   private final long bodyLimitBytes;
-  private final StreamRegistry streams = new StreamRegistry();
+  private final SubscriptionRegistry streams = new SubscriptionRegistry();
 
   public SchedulerHttpApi(EventBus bus, long timeoutMillis, LeaderLookup leader, long bodyLimitBytes) {
     if (timeoutMillis <= 0) {
@@ -84,9 +86,7 @@ public final class SchedulerHttpApi {
 
   /** Ends every open subscription (the server is stopping); the master hears each one is gone. */
   public void closeAll() {
-    for (HttpSubscription s : streams.all()) {
-      s.shutdown();
-    }
+    streams.stopAll();
   }
 
   /** Checks that need no body, so a refused request is not read. */
@@ -192,7 +192,8 @@ public final class SchedulerHttpApi {
           + MediaTypes.ACCEPTED + "\n");
       return;
     }
-    new HttpSubscription(bus, ctx.response(), type.get(), timeoutMillis, streams).start(call);
+    new SchedulerSubscription(bus, HttpEventFramer.ADDRESS_PREFIX, new HttpEventFramer(ctx.response(), type.get()),
+        timeoutMillis, streams).start(call);
   }
 
   private void send(RoutingContext ctx, Call call, String streamId) {
@@ -208,7 +209,8 @@ public final class SchedulerHttpApi {
     // judged there too. A framework's current stream id is never named in an answer: it is what
     // proves the subscription.
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis)
-        .addHeader(Addresses.SUBSCRIPTION_HEADER, HttpSubscription.addressOf(streamId.trim()));
+        .addHeader(Addresses.SUBSCRIPTION_HEADER,
+            SchedulerSubscription.addressOf(HttpEventFramer.ADDRESS_PREFIX, streamId.trim()));
     if (frameworkId.isEmpty()) {
       // The master names what is missing.
       forward(response, call, options);

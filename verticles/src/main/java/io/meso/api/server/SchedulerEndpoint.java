@@ -2,6 +2,8 @@ package io.meso.api.server;
 
 import io.meso.api.CallAccepted;
 import io.meso.api.SchedulerGrpcService;
+import io.meso.api.subscription.SchedulerSubscription;
+import io.meso.api.subscription.SubscriptionRegistry;
 import io.meso.codecs.Addresses;
 import io.meso.v1.scheduler.Call;
 import io.meso.v1.scheduler.Event;
@@ -10,23 +12,18 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
- * The gRPC Scheduler service: {@code Subscribe} opens a {@link SubscriberStream},
- * {@code Send} forwards one call to {@link Addresses#SCHEDULER} and answers CallAccepted or
- * the master's refusal as a gRPC status.
+ * The gRPC Scheduler service: {@code Subscribe} opens a {@link SchedulerSubscription} framed by
+ * {@link GrpcEventFramer}, {@code Send} forwards one call to {@link Addresses#SCHEDULER} and
+ * answers CallAccepted or the master's refusal as a gRPC status.
  */
 final class SchedulerEndpoint {
 
   private final EventBus bus;
   private final long timeoutMillis;
-  /** Open subscriptions, so that stopping the server can end them (streams live on several event loops). */
-  private final Set<SubscriberStream> streams = Collections.synchronizedSet(new LinkedHashSet<>());
+  /** Open subscriptions, so that stopping the server can end them. */
+  private final SubscriptionRegistry streams = new SubscriptionRegistry();
 
   SchedulerEndpoint(EventBus bus, long timeoutMillis) {
     this.bus = bus;
@@ -45,7 +42,8 @@ final class SchedulerEndpoint {
             "Subscribe takes a call of type SUBSCRIBE, got type " + call.getType() + "; send other calls with Send");
         return;
       }
-      new SubscriberStream(bus, request, timeoutMillis, streams).start(call);
+      new SchedulerSubscription(bus, GrpcEventFramer.ADDRESS_PREFIX, new GrpcEventFramer(request), timeoutMillis,
+          streams).start(call);
     });
   }
 
@@ -56,7 +54,7 @@ final class SchedulerEndpoint {
    * both naming the framework; a framework that is not subscribed at all is PERMISSION_DENIED.
    */
   private void send(GrpcServerRequest<Call, CallAccepted> request) {
-    String streamId = request.headers().get(SubscriberStream.STREAM_ID_METADATA);
+    String streamId = request.headers().get(GrpcEventFramer.STREAM_ID_METADATA);
     UnaryCalls.firstMessage(request, SchedulerGrpcService.Send, call -> {
       if (call.getType() == Call.Type.SUBSCRIBE) {
         MasterFailures.respond(request.response(), GrpcStatus.INVALID_ARGUMENT,
@@ -65,7 +63,8 @@ final class SchedulerEndpoint {
       }
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
       if (streamId != null && !streamId.isBlank()) {
-        options.addHeader(Addresses.SUBSCRIPTION_HEADER, SubscriberStream.addressOf(streamId.trim()));
+        options.addHeader(Addresses.SUBSCRIPTION_HEADER,
+            SchedulerSubscription.addressOf(GrpcEventFramer.ADDRESS_PREFIX, streamId.trim()));
       }
       bus.request(Addresses.SCHEDULER, call, options).onComplete(ar -> {
         if (ar.succeeded()) {
@@ -83,12 +82,6 @@ final class SchedulerEndpoint {
 
   /** Ends every open subscription (the server is stopping); the master hears each one is gone. */
   void closeAll() {
-    List<SubscriberStream> open;
-    synchronized (streams) {
-      open = new ArrayList<>(streams);
-    }
-    for (SubscriberStream stream : open) {
-      stream.shutdown();
-    }
+    streams.stopAll();
   }
 }

@@ -4,8 +4,8 @@
  * services and everything else to a vertx-web router. The services hold no state of their
  * own: each call is forwarded on the event bus to the master ({@code Addresses.SCHEDULER},
  * {@code Addresses.OPERATOR}), and the master's HTTP-like failure codes become gRPC statuses
- * ({@link io.meso.scheduler.StatusCodes}). A Subscribe stream is an event-bus consumer whose
- * events are written to the gRPC response until the framework fails over, is torn down, or the
- * client goes away.
+ * ({@link io.meso.scheduler.StatusCodes}). A Subscribe stream is an
+ * {@link io.meso.api.subscription.SchedulerSubscription} (the lifecycle it shares with the HTTP
+ * API's SUBSCRIBE) whose events {@code GrpcEventFramer} writes to the gRPC response.
  */
 package io.meso.api.server;
