@@ -188,9 +188,11 @@ class LeaderElectionTest {
     long secondFence = second.terms.get(0);
     assertThat(secondFence).isGreaterThan(firstFence);
     String dead = "127.0.0.1:" + ports.get(firstIndex);
+    // The forced close freed the lock: the session lives 300 s and the new term came well within
+    // the 90 s wait. The order in which the two were *heard* proves nothing: the close releases
+    // the lock at once, and under load the waiting candidate's "elected" was recorded before the
+    // closing candidate's own callback ran ([elected 3, elected 6, closed ...] in a loaded run).
     assertThat(heard).contains("closed " + dead);
-    assertThat(heard.indexOf("closed " + dead)).as("the dead leader's session closed before the next term: %s", heard)
-        .isLessThan(heard.indexOf("elected " + secondFence));
     assertThat(heard).as("only the dead member's session is closed").allMatch(e -> e.startsWith("elected ")
         || e.equals("closed " + dead));
     List<String> live = new ArrayList<>();

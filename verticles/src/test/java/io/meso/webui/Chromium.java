@@ -91,8 +91,13 @@ final class Chromium implements AutoCloseable {
       }
       return false;
     });
-    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20).setMaxFrameSize(64 << 20))
-        .connect(new WebSocketConnectOptions().setAbsoluteURI(pageUrl[0]))
+    // No idle /json/list connection left open beside the DevTools socket (a loaded run saw
+    // "Connection evicted" and then the handshake closed), and the connect starts on the same
+    // context as the HTTP calls (see OnContext).
+    http.close().await(10, TimeUnit.SECONDS);
+    var ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20)
+        .setMaxFrameSize(64 << 20));
+    return io.meso.it.OnContext.run(vertx, () -> ws.connect(new WebSocketConnectOptions().setAbsoluteURI(pageUrl[0])))
         .await(30, TimeUnit.SECONDS);
   }
 
