@@ -3,12 +3,9 @@ package io.meso.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meso.agent.AgentOptions;
-import io.meso.agent.AgentVerticle;
 import io.meso.api.GetTasksRequest;
 import io.meso.api.GetTasksResponse;
 import io.meso.api.TaskSummary;
-import io.meso.cluster.MesoCluster;
 import io.meso.codecs.Addresses;
 import io.meso.it.FrameworkRecorder;
 import io.meso.it.Launches;
@@ -18,9 +15,7 @@ import io.meso.v1.Offer;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +38,7 @@ class FrameworkRemovalHistoryTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = MesoCluster.startLocal(new VertxOptions());
-    vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)))
-        .await(30, TimeUnit.SECONDS);
-    vertx.deployVerticle(new AgentVerticle(new AgentOptions()
-        .setWorkDir(Files.createTempDirectory("meso-removal-history").toString())
-        .setResources("cpus:2;mem:1024"))).await(30, TimeUnit.SECONDS);
+    vertx = io.meso.it.LocalMasterAndAgent.start("meso-removal-history", "cpus:2;mem:1024");
   }
 
   @AfterAll

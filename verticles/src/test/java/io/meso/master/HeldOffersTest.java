@@ -2,21 +2,16 @@ package io.meso.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meso.agent.AgentOptions;
-import io.meso.agent.AgentVerticle;
 import io.meso.api.GetOfferSkipsRequest;
 import io.meso.api.GetOfferSkipsResponse;
 import io.meso.api.HeldOffer;
-import io.meso.cluster.MesoCluster;
 import io.meso.codecs.Addresses;
 import io.meso.it.FrameworkRecorder;
 import io.meso.scheduler.EventBusSchedulerClient;
 import io.meso.v1.FrameworkInfo;
 import io.meso.v1.Offer;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,12 +30,7 @@ class HeldOffersTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = MesoCluster.startLocal(new VertxOptions());
-    vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)))
-        .await(30, TimeUnit.SECONDS);
-    vertx.deployVerticle(new AgentVerticle(new AgentOptions()
-        .setWorkDir(Files.createTempDirectory("meso-held-offers").toString())
-        .setResources("cpus:1;mem:256"))).await(30, TimeUnit.SECONDS);
+    vertx = io.meso.it.LocalMasterAndAgent.start("meso-held-offers", "cpus:1;mem:256");
   }
 
   @AfterAll

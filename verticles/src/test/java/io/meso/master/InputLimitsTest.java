@@ -2,13 +2,10 @@ package io.meso.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meso.agent.AgentOptions;
-import io.meso.agent.AgentVerticle;
 import io.meso.api.GetStateRequest;
 import io.meso.api.GetStateResponse;
 import io.meso.api.RoleWeight;
 import io.meso.api.SetWeightsRequest;
-import io.meso.cluster.MesoCluster;
 import io.meso.codecs.Addresses;
 import io.meso.it.FrameworkRecorder;
 import io.meso.it.Launches;
@@ -24,9 +21,7 @@ import io.meso.v1.TaskInfo;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +42,7 @@ class InputLimitsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = MesoCluster.startLocal(new VertxOptions());
-    vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)))
-        .await(30, TimeUnit.SECONDS);
-    vertx.deployVerticle(new AgentVerticle(new AgentOptions()
-        .setWorkDir(Files.createTempDirectory("meso-input-limits").toString())
-        .setResources("cpus:2;mem:1024"))).await(30, TimeUnit.SECONDS);
+    vertx = io.meso.it.LocalMasterAndAgent.start("meso-input-limits", "cpus:2;mem:1024");
   }
 
   @AfterAll

@@ -3,10 +3,7 @@ package io.meso.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.meso.agent.AgentOptions;
-import io.meso.agent.AgentVerticle;
 import io.meso.api.AgentSummary;
-import io.meso.cluster.MesoCluster;
 import io.meso.codecs.Addresses;
 import io.meso.it.FrameworkRecorder;
 import io.meso.it.Launches;
@@ -17,9 +14,7 @@ import io.meso.v1.Resource;
 import io.meso.v1.TaskState;
 import io.meso.v1.Value;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -39,12 +34,7 @@ class ReservationsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = MesoCluster.startLocal(new VertxOptions());
-    vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)))
-        .await(30, TimeUnit.SECONDS);
-    vertx.deployVerticle(new AgentVerticle(new AgentOptions()
-        .setWorkDir(Files.createTempDirectory("meso-reservations").toString())
-        .setResources("cpus:4;mem:1024;disk:100"))).await(30, TimeUnit.SECONDS);
+    vertx = io.meso.it.LocalMasterAndAgent.start("meso-reservations", "cpus:4;mem:1024;disk:100");
   }
 
   @AfterAll
