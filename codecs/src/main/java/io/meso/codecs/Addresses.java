@@ -27,6 +27,11 @@ public final class Addresses {
   public static final String SCHEDULER = "meso.master.scheduler";
   public static final String OPERATOR = "meso.master.operator";
   /**
+   * Published by a newly elected leading master (body: its HTTP host:port); agents re-register
+   * with it at once instead of waiting for their next leader lookup.
+   */
+  public static final String MASTER_ELECTED = "meso.master.elected";
+  /**
    * Published (never sent) by the leading master as the cluster changes: a
    * {@code meso.api.MasterEvent} per task added or updated, agent added or removed, framework
    * added, updated or removed. The operator API's SUBSCRIBE and the web UI consume it.
@@ -34,6 +39,13 @@ public final class Addresses {
   public static final String MASTER_EVENTS = "meso.master.events";
   public static final String ALLOCATOR = "meso.allocator";
   public static final String ALLOCATIONS = "meso.allocator.allocations";
+
+  /**
+   * gRPC metadata: sent with the Subscribe response's headers and required on every Send, as
+   * Mesos's HTTP API does with its {@code Mesos-Stream-Id}: only the current subscription of a
+   * framework may act for it.
+   */
+  public static final String GRPC_STREAM_ID = "mesos-stream-id";
 
   /** Header on a SUBSCRIBE call: the event-bus address the subscriber consumes events on. */
   public static final String EVENTS_HEADER = "meso-events-address";

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import io.meso.api.Api;
+import io.meso.proto.Api;
 import io.meso.internal.Internal;
 import java.util.HashSet;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.meso.webui;
 
-import io.meso.api.GetMetricsRequest;
-import io.meso.api.GetMetricsResponse;
-import io.meso.api.GetStateRequest;
-import io.meso.api.GetStateResponse;
-import io.meso.api.GetTasksRequest;
-import io.meso.api.GetTasksResponse;
+import io.meso.proto.GetMetricsRequest;
+import io.meso.proto.GetMetricsResponse;
+import io.meso.proto.GetStateRequest;
+import io.meso.proto.GetStateResponse;
+import io.meso.proto.GetTasksRequest;
+import io.meso.proto.GetTasksResponse;
 import io.meso.codecs.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -45,17 +45,17 @@ public final class MasterClient {
   }
 
   /** Role weights and shares as the allocator sees them. */
-  public Future<io.meso.api.GetRolesResponse> roles() {
-    return call("GetRoles", io.meso.api.GetRolesRequest.getDefaultInstance());
+  public Future<io.meso.proto.GetRolesResponse> roles() {
+    return call("GetRoles", io.meso.proto.GetRolesRequest.getDefaultInstance());
   }
 
-  public Future<io.meso.api.GetQuotaResponse> quotas() {
-    return call("GetQuota", io.meso.api.GetQuotaRequest.getDefaultInstance());
+  public Future<io.meso.proto.GetQuotaResponse> quotas() {
+    return call("GetQuota", io.meso.proto.GetQuotaRequest.getDefaultInstance());
   }
 
   /** Why agents were not offered to each framework, counted by reason (the allocator's explanation). */
-  public Future<io.meso.api.GetOfferSkipsResponse> offerSkips() {
-    return call("GetOfferSkips", io.meso.api.GetOfferSkipsRequest.getDefaultInstance());
+  public Future<io.meso.proto.GetOfferSkipsResponse> offerSkips() {
+    return call("GetOfferSkips", io.meso.proto.GetOfferSkipsRequest.getDefaultInstance());
   }
 
   /** The HTTP status for a failed call: the master's own code, or 503 when no master answered. */

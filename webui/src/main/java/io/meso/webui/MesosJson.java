@@ -1,13 +1,13 @@
 package io.meso.webui;
 
 import com.google.protobuf.Message;
-import io.meso.api.AgentSummary;
-import io.meso.api.FrameworkSummary;
-import io.meso.api.GetMetricsResponse;
-import io.meso.api.GetStateResponse;
-import io.meso.api.GetTasksResponse;
-import io.meso.api.MasterEvent;
-import io.meso.api.TaskSummary;
+import io.meso.proto.AgentSummary;
+import io.meso.proto.FrameworkSummary;
+import io.meso.proto.GetMetricsResponse;
+import io.meso.proto.GetStateResponse;
+import io.meso.proto.GetTasksResponse;
+import io.meso.proto.MasterEvent;
+import io.meso.proto.TaskSummary;
 import io.meso.codecs.ProtoJson;
 import io.meso.codecs.TaskStates;
 import io.meso.v1.Resource;
@@ -277,12 +277,12 @@ final class MesosJson {
 
   /** Roles in use: every framework role and "*", with their frameworks and allocated resources. */
   /** GET_ROLES with the allocator's weights and shares and the roles' quota. */
-  static JsonObject getRoles(GetStateResponse state, io.meso.api.GetRolesResponse allocatorRoles,
-      io.meso.api.GetQuotaResponse quotas) {
+  static JsonObject getRoles(GetStateResponse state, io.meso.proto.GetRolesResponse allocatorRoles,
+      io.meso.proto.GetQuotaResponse quotas) {
     JsonObject result = getRoles(state);
-    Map<String, io.meso.api.RoleInfo> byName = new TreeMap<>();
+    Map<String, io.meso.proto.RoleInfo> byName = new TreeMap<>();
     allocatorRoles.getRolesList().forEach(r -> byName.put(r.getRole(), r));
-    Map<String, io.meso.api.RoleQuota> quotaByName = new TreeMap<>();
+    Map<String, io.meso.proto.RoleQuota> quotaByName = new TreeMap<>();
     quotas.getQuotasList().forEach(q -> quotaByName.put(q.getRole(), q));
     java.util.Set<String> listed = new java.util.HashSet<>();
     JsonArray roles = result.getJsonArray("roles");
@@ -299,11 +299,11 @@ final class MesosJson {
     }
     for (int i = 0; i < roles.size(); i++) {
       JsonObject role = roles.getJsonObject(i);
-      io.meso.api.RoleInfo info = byName.get(role.getString("name"));
+      io.meso.proto.RoleInfo info = byName.get(role.getString("name"));
       if (info != null) {
         role.put("weight", info.getWeight()).put("share", info.getShare());
       }
-      io.meso.api.RoleQuota quota = quotaByName.get(role.getString("name"));
+      io.meso.proto.RoleQuota quota = quotaByName.get(role.getString("name"));
       if (quota != null) {
         JsonObject guarantee = new JsonObject();
         quota.getGuaranteesList().forEach(q -> guarantee.put(q.getName(), q.getValue()));

@@ -1,6 +1,6 @@
 package io.meso.webui;
 
-import io.meso.api.GetMetricsResponse;
+import io.meso.proto.GetMetricsResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;

@@ -1,17 +1,17 @@
 package io.meso.webui;
 
 import com.google.protobuf.ByteString;
-import io.meso.api.GetStateResponse;
-import io.meso.api.GetTasksResponse;
-import io.meso.api.KillTaskRequest;
-import io.meso.api.KillTaskResponse;
-import io.meso.api.ListFilesRequest;
-import io.meso.api.ListFilesResponse;
-import io.meso.api.MasterEvent;
-import io.meso.api.ReadFileRequest;
-import io.meso.api.ReadFileResponse;
-import io.meso.api.SandboxFile;
-import io.meso.api.TeardownRequest;
+import io.meso.proto.GetStateResponse;
+import io.meso.proto.GetTasksResponse;
+import io.meso.proto.KillTaskRequest;
+import io.meso.proto.KillTaskResponse;
+import io.meso.proto.ListFilesRequest;
+import io.meso.proto.ListFilesResponse;
+import io.meso.proto.MasterEvent;
+import io.meso.proto.ReadFileRequest;
+import io.meso.proto.ReadFileResponse;
+import io.meso.proto.SandboxFile;
+import io.meso.proto.TeardownRequest;
 import io.meso.codecs.Addresses;
 import io.meso.codecs.RecordIO;
 import io.meso.v1.FrameworkID;
@@ -247,8 +247,8 @@ public final class WebUi {
           .onFailure(e -> failed(ctx, e));
       case "GET_ROLES" -> {
         Future<GetStateResponse> state = master.state();
-        Future<io.meso.api.GetRolesResponse> roles = master.roles();
-        Future<io.meso.api.GetQuotaResponse> quotas = master.quotas();
+        Future<io.meso.proto.GetRolesResponse> roles = master.roles();
+        Future<io.meso.proto.GetQuotaResponse> quotas = master.quotas();
         Future.all(state, roles, quotas)
             .onSuccess(x -> json(ctx, 200, new JsonObject().put("type", callType)
                 .put("get_roles", MesosJson.getRoles(state.result(), roles.result(), quotas.result()))))
@@ -333,7 +333,7 @@ public final class WebUi {
           + "\"mark_agent_gone\":{\"agent_id\":{\"value\":\"...\"}}} (GET_AGENTS lists the agents)");
       return;
     }
-    master.call("MarkAgentGone", io.meso.api.MarkAgentGoneRequest.newBuilder()
+    master.call("MarkAgentGone", io.meso.proto.MarkAgentGoneRequest.newBuilder()
             .setAgentId(io.meso.v1.AgentID.newBuilder().setValue(agentId)).build())
         .onSuccess(r -> ctx.response().setStatusCode(200).end())
         .onFailure(e -> failed(ctx, e));

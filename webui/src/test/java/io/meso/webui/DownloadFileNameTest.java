@@ -1,9 +1,10 @@
 package io.meso.webui;
 
+import io.meso.testkit.OnContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meso.api.ReadFileRequest;
-import io.meso.api.ReadFileResponse;
+import io.meso.proto.ReadFileRequest;
+import io.meso.proto.ReadFileResponse;
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
 import com.google.protobuf.ByteString;

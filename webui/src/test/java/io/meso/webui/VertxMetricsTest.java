@@ -1,5 +1,6 @@
 package io.meso.webui;
 
+import io.meso.testkit.OnContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;

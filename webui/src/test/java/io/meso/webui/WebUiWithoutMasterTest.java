@@ -1,8 +1,9 @@
 package io.meso.webui;
 
+import io.meso.testkit.OnContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meso.api.GetMetricsResponse;
+import io.meso.proto.GetMetricsResponse;
 import io.meso.codecs.MesoCodecs;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;

@@ -1,0 +1,107 @@
+package io.meso.scheduler;
+
+import io.meso.codecs.SubscriberGone;
+import io.meso.codecs.Addresses;
+import io.meso.v1.scheduler.Call;
+import io.meso.v1.scheduler.Event;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SchedulerClient} for JVM frameworks on Meso's (clustered) event bus: calls go
+ * straight to {@link Addresses#SCHEDULER}, events arrive at a consumer of this client's own.
+ *
+ * <p>The Vert.x instance must have Meso's codecs registered ({@code MesoCluster} does it).
+ * Events sent as requests (HEARTBEAT) are answered, which is how the master knows this
+ * subscriber is alive.
+ */
+public final class EventBusSchedulerClient extends AbstractSchedulerClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusSchedulerClient.class);
+
+  /** Prefix of the addresses subscribers consume their events on. */
+  public static final String STREAM_ADDRESS_PREFIX = "meso.scheduler.stream.";
+
+  private final EventBus bus;
+  /** Events address of the latest subscription: sent with every call as proof that it comes from it. */
+  private volatile String subscription;
+
+  public EventBusSchedulerClient(Vertx vertx) {
+    this.bus = vertx.eventBus();
+  }
+
+  private record Subscription(String address, MessageConsumer<Event> consumer) {}
+
+  @Override
+  protected Future<Void> openStream(Call subscribe, Stream stream) {
+    String address = STREAM_ADDRESS_PREFIX + UUID.randomUUID();
+    MessageConsumer<Event> consumer = bus.consumer(address, msg -> {
+      if (msg.replyAddress() != null) {
+        msg.reply(null);
+      }
+      stream.event(msg.body());
+    });
+    stream.transport = new Subscription(address, consumer);
+    subscription = address;
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.EVENTS_HEADER, address);
+    // The consumer must be registered cluster-wide before the master sends SUBSCRIBED to it.
+    return consumer.completion()
+        .compose(v -> bus.request(Addresses.SCHEDULER, subscribe, options))
+        .<Void>mapEmpty()
+        .recover(err -> {
+          consumer.unregister();
+          return Future.failedFuture(toApiException(err));
+        });
+  }
+
+  @Override
+  protected void closeStream(Stream stream, boolean notifyMaster) {
+    if (!(stream.transport instanceof Subscription sub)) {
+      return;
+    }
+    sub.consumer().unregister();
+    if (notifyMaster) {
+      SubscriberGone.notifyMaster(bus, frameworkId(), sub.address());
+      LOG.debug("scheduler subscription closed address={}", sub.address());
+    }
+  }
+
+  @Override
+  protected Future<Void> send(Call call) {
+    DeliveryOptions options = new DeliveryOptions();
+    String from = subscription;
+    if (from != null) {
+      options.addHeader(Addresses.SUBSCRIPTION_HEADER, from);
+    }
+    return bus.request(Addresses.SCHEDULER, call, options).<Void>mapEmpty().recover(err -> Future.failedFuture(toApiException(err)));
+  }
+
+  @Override
+  protected Future<Void> release() {
+    return Future.succeededFuture();
+  }
+
+  /** Turns an event-bus failure from the master into an {@link ApiException} with its code. */
+  public static ApiException toApiException(Throwable err) {
+    if (err instanceof ApiException api) {
+      return api;
+    }
+    if (err instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case RECIPIENT_FAILURE -> new ApiException(reply.failureCode(), reply.getMessage());
+        case NO_HANDLERS -> ApiException.unreachable(
+            "no master is running: nothing consumes " + Addresses.SCHEDULER + " on the event bus");
+        case TIMEOUT -> new ApiException(ApiException.UNAVAILABLE, "the master did not answer in time: " + reply.getMessage());
+        default -> new ApiException(ApiException.INTERNAL, String.valueOf(reply.getMessage()));
+      };
+    }
+    return new ApiException(ApiException.INTERNAL, String.valueOf(err.getMessage()));
+  }
+}

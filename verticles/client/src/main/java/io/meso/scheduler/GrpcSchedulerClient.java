@@ -1,0 +1,111 @@
+package io.meso.scheduler;
+
+import io.meso.proto.SchedulerGrpcClient;
+import io.meso.v1.scheduler.Call;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcStatus;
+
+/**
+ * A {@link SchedulerClient} over gRPC to the master's port: the subscription is the
+ * server-streaming {@code Scheduler.Subscribe}, every other call a unary {@code Scheduler.Send}.
+ * Closing cancels the stream, which the master sees as the subscriber going away. Every Send
+ * carries the {@code mesos-stream-id} metadata the Subscribe response's headers gave, which
+ * proves the call comes from the framework's current subscription.
+ */
+public final class GrpcSchedulerClient extends AbstractSchedulerClient {
+
+  /** gRPC metadata naming the subscription a call comes from, as Mesos's {@code Mesos-Stream-Id}. */
+  public static final String STREAM_ID_METADATA = io.meso.codecs.Addresses.GRPC_STREAM_ID;
+
+  private final GrpcClient client;
+  private final MasterEndpoints masters;
+  /** The stream id of the latest accepted subscription; null before the first. */
+  private volatile String streamId;
+
+  /**
+   * A client of several masters: a subscription and each call go to the master that answered
+   * last, moving on while one is unavailable; after a lost subscription, subscribing again (with
+   * the framework id) reaches whichever master is up.
+   */
+  public GrpcSchedulerClient(Vertx vertx, java.util.List<SocketAddress> masters) {
+    this.client = GrpcCalls.client(vertx);
+    this.masters = new MasterEndpoints(masters).onContext(vertx.getOrCreateContext());
+  }
+
+  public GrpcSchedulerClient(Vertx vertx, SocketAddress server) {
+    this(vertx, java.util.List.of(server));
+  }
+
+  public GrpcSchedulerClient(Vertx vertx, String host, int port) {
+    this(vertx, SocketAddress.inetSocketAddress(port, host));
+  }
+
+  /** The stream id of the latest accepted subscription (sent with every call), or null before one. */
+  public String streamId() {
+    return streamId;
+  }
+
+  /** The master that answered last. */
+  public SocketAddress server() {
+    return masters.current();
+  }
+
+  @Override
+  protected Future<Void> openStream(Call subscribe, Stream stream) {
+    return masters.call(server -> openStream(server, subscribe, stream));
+  }
+
+  private Future<Void> openStream(SocketAddress server, Call subscribe, Stream stream) {
+    return client.request(server, SchedulerGrpcClient.Subscribe)
+        .compose(req -> {
+          stream.transport = req;
+          return req.end(subscribe).compose(v -> req.response());
+        })
+        .compose(resp -> {
+          if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+            // Trailers-only answer: the master refused the SUBSCRIBE.
+            return Future.<Void>failedFuture(GrpcCalls.fromStatus(resp.status(), resp.statusMessage()));
+          }
+          String id = resp.headers().get(STREAM_ID_METADATA);
+          if (id != null) {
+            streamId = id;
+          }
+          resp.handler(stream::event);
+          resp.exceptionHandler(err -> stream.ended(GrpcCalls.toApiException(err, server)));
+          resp.endHandler(v -> {
+            GrpcStatus status = resp.status();
+            stream.ended(status == null || status == GrpcStatus.OK
+                ? new ApiException(ApiException.UNAVAILABLE, "the master at " + MasterAddress.format(server)
+                    + " ended the event stream")
+                : GrpcCalls.fromStatus(status, resp.statusMessage()));
+          });
+          return Future.<Void>succeededFuture();
+        })
+        .recover(err -> Future.failedFuture(GrpcCalls.toApiException(err, server)));
+  }
+
+  @Override
+  protected void closeStream(Stream stream, boolean notifyMaster) {
+    // Cancelling is how a gRPC subscriber says it is gone; after an ERROR the server ends the
+    // stream itself, and a cancel then is harmless.
+    if (stream.transport instanceof GrpcClientRequest<?, ?> req) {
+      req.cancel();
+    }
+  }
+
+  @Override
+  protected Future<Void> send(Call call) {
+    String id = streamId;
+    return masters.call(server -> GrpcCalls.unary(client, server, SchedulerGrpcClient.Send, call,
+        id == null ? java.util.Map.of() : java.util.Map.of(STREAM_ID_METADATA, id))).mapEmpty();
+  }
+
+  @Override
+  protected Future<Void> release() {
+    return client.close();
+  }
+}

@@ -1,0 +1,84 @@
+package io.meso.master;
+
+import io.meso.proto.MasterEvent;
+import io.meso.proto.TaskSummary;
+import io.meso.codecs.Addresses;
+import io.meso.v1.AgentID;
+import io.meso.v1.TaskStatus;
+
+/**
+ * Publishes the master's changes on {@link Addresses#MASTER_EVENTS} as they happen, for the
+ * operator API's SUBSCRIBE stream and the web UI. Event-loop confined, like the master.
+ */
+final class MasterEvents {
+
+  private final MasterVerticle m;
+
+  MasterEvents(MasterVerticle master) {
+    this.m = master;
+  }
+
+  private void publish(MasterEvent.Builder event) {
+    m.bus.publish(Addresses.MASTER_EVENTS, event.setTime(Tasks.nowSeconds()).build());
+  }
+
+  void taskAdded(FrameworkRecord framework, TaskRecord task) {
+    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.TASK_ADDED).setTask(summary(framework, task)));
+  }
+
+  /** A status reached the master; the task (if the master knows it) carries its new state. */
+  void taskUpdated(FrameworkRecord framework, TaskStatus status) {
+    TaskRecord task = framework.tasks.get(status.getTaskId().getValue());
+    MasterEvent.Builder event = MasterEvent.newBuilder().setType(MasterEvent.Type.TASK_UPDATED)
+        .setStatus(status.toBuilder().clearData());
+    if (task != null) {
+      event.setTask(summary(framework, task));
+    }
+    publish(event);
+  }
+
+  void agentAdded(AgentRecord agent) {
+    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.AGENT_ADDED)
+        .setAgent(io.meso.proto.AgentSummary.newBuilder().setAgentInfo(agent.info)
+            .addAllTotal(agent.total.toProto()).addAllUsed(agent.used().toProto())
+            .setActive(agent.status == AgentRecord.Status.ACTIVE).setRegisteredTime(agent.registeredAt)));
+  }
+
+  void agentRemoved(String agentId) {
+    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.AGENT_REMOVED)
+        .setAgentId(AgentID.newBuilder().setValue(agentId)));
+  }
+
+  void frameworkAdded(FrameworkRecord framework) {
+    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.FRAMEWORK_ADDED).setFramework(frameworkSummary(framework)));
+  }
+
+  void frameworkUpdated(FrameworkRecord framework) {
+    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.FRAMEWORK_UPDATED).setFramework(frameworkSummary(framework)));
+  }
+
+  void frameworkRemoved(FrameworkRecord framework) {
+    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.FRAMEWORK_REMOVED).setFramework(frameworkSummary(framework)));
+  }
+
+  private io.meso.proto.FrameworkSummary.Builder frameworkSummary(FrameworkRecord framework) {
+    int active = 0;
+    for (TaskRecord t : framework.tasks.values()) {
+      if (!t.terminal()) {
+        active++;
+      }
+    }
+    return io.meso.proto.FrameworkSummary.newBuilder().setFrameworkInfo(framework.info)
+        .setConnected(framework.connected()).setActiveTasks(active);
+  }
+
+  private TaskSummary summary(FrameworkRecord framework, TaskRecord task) {
+    AgentRecord agent = m.agents.get(task.agentId);
+    return TaskSummary.newBuilder()
+        .setTask(task.toProto())
+        .setHostname(agent == null ? "" : agent.hostname())
+        .setFrameworkName(framework.info.getName())
+        .setCreatedAt(task.createdAt)
+        .build();
+  }
+}

@@ -1,0 +1,125 @@
+package io.meso.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Meso node started from the built jar as its own JVM, with stdout and stderr kept in files
+ * under target/it-logs so a failing test can be read afterwards.
+ */
+final class MesoProcess implements AutoCloseable {
+
+  static final List<String> JVM_FLAGS = List.of(
+      "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+      "-Xmx256m", "-XX:+UseSerialGC");
+
+  final String name;
+  final Process process;
+  final Path stdout;
+  final Path stderr;
+
+  private MesoProcess(String name, Process process, Path stdout, Path stderr) {
+    this.name = name;
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  static Path jar() {
+    String jar = System.getProperty("meso.jar", "../cli/target/meso.jar");
+    Path path = Path.of(jar);
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalStateException("the Meso jar " + path.toAbsolutePath() + " is missing; run `mvn package` first");
+    }
+    return path;
+  }
+
+  static MesoProcess start(String name, String... args) throws IOException {
+    return start(name, List.of(), args);
+  }
+
+  /** Starts a node with JVM flags added after {@link #JVM_FLAGS} (a later -Xmx wins). */
+  static MesoProcess start(String name, List<String> extraJvmFlags, String... args) throws IOException {
+    Path logs = Path.of("target", "it-logs");
+    Files.createDirectories(logs);
+    Path out = logs.resolve(name + ".out");
+    Path err = logs.resolve(name + ".err");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_FLAGS);
+    command.addAll(extraJvmFlags);
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().remove("MESO_CONFIG");
+    return new MesoProcess(name, pb.start(), out, err);
+  }
+
+  /** Waits until stdout has a line matching {@code regex} and returns its first group (or the whole match). */
+  String awaitOutput(String regex, Duration timeout) {
+    Pattern pattern = Pattern.compile(regex);
+    String[] found = new String[1];
+    await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+      if (!process.isAlive() && !pattern.matcher(Files.readString(stdout)).find()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + ": " + Files.readString(stderr));
+      }
+      Matcher m = pattern.matcher(Files.readString(stdout));
+      if (m.find()) {
+        found[0] = m.groupCount() > 0 ? m.group(1) : m.group();
+        return true;
+      }
+      return false;
+    });
+    return found[0];
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+
+  /** Stops the node like an operator would (SIGTERM, so it cleans up), and SIGKILLs what is left after 20 s. */
+  @Override
+  public void close() {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroy();
+    try {
+      process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress("127.0.0.1", 0));
+      return socket.getLocalPort();
+    }
+  }
+}

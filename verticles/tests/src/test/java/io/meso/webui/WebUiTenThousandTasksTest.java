@@ -1,0 +1,129 @@
+package io.meso.webui;
+
+import io.meso.testkit.OnContext;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meso.agent.AgentOptions;
+import io.meso.agent.ExecutorMode;
+import io.meso.api.server.ApiServerOptions;
+import io.meso.cli.Nodes;
+import io.meso.cluster.MesoCluster;
+import io.meso.it.FrameworkRecorder;
+import io.meso.it.Launches;
+import io.meso.master.MasterOptions;
+import io.meso.scheduler.GrpcSchedulerClient;
+import io.meso.v1.Filters;
+import io.meso.v1.FrameworkInfo;
+import io.meso.v1.Offer;
+import io.meso.v1.TaskInfo;
+import io.meso.v1.TaskState;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * 10,000 running tasks (simulated executor): the operator API lists them all and the UI pages,
+ * filters and sorts them in a real chromium. Timings are logged, never asserted.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class WebUiTenThousandTasksTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebUiTenThousandTasksTest.class);
+  private static final int TASKS = 10_000;
+  private static final int PER_ACCEPT = 1_000;
+  private static final Duration WAIT = Duration.ofSeconds(120);
+
+  Vertx vertx;
+  Chromium browser;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (vertx != null) {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void tenThousandTasksInTheApiAndTheUi() throws Exception {
+    vertx = MesoCluster.startLocal(new VertxOptions());
+    Nodes.Master master = Nodes.deployMaster(vertx, new MasterOptions().setAllocationIntervalMillis(100),
+        new ApiServerOptions().setHost("127.0.0.1").setPort(0)).await(30, TimeUnit.SECONDS);
+    Nodes.deployAgent(vertx, new AgentOptions().setWorkDir(Files.createTempDirectory("meso-10k").toString())
+        .setExecutorMode(ExecutorMode.SIMULATED).setSimulatedTaskDurationMillis(600_000)
+        .setResources("cpus:20000;mem:2000000;disk:100")).await(30, TimeUnit.SECONDS);
+    int port = master.port();
+
+    browser = new Chromium(vertx);
+    browser.navigate("http://127.0.0.1:" + port + "/ui/#tasks");
+    await().atMost(WAIT).until(() -> "live".equals(browser.text("document.getElementById('live').textContent")));
+
+    GrpcSchedulerClient client = new GrpcSchedulerClient(vertx, "127.0.0.1", port);
+    FrameworkRecorder framework = new FrameworkRecorder(client);
+    client.subscribe(FrameworkInfo.newBuilder().setName("ten-thousand").setUser("").build(), framework::onEvent)
+        .await(30, TimeUnit.SECONDS);
+    long launchStart = System.nanoTime();
+    int launched = 0;
+    int seen = 0;
+    Filters noRefusal = Filters.newBuilder().setRefuseSeconds(0).build();
+    while (launched < TASKS) {
+      Offer offer = framework.awaitOffer(seen);
+      seen = framework.offers().size();
+      List<TaskInfo> tasks = new ArrayList<>();
+      for (int i = 0; i < PER_ACCEPT && launched < TASKS; i++, launched++) {
+        tasks.add(Launches.task("t" + launched, offer, "simulated", 1, 1));
+      }
+      client.accept(List.of(offer.getId()), List.of(Launches.launch(tasks.toArray(TaskInfo[]::new))), noRefusal)
+          .await(30, TimeUnit.SECONDS);
+    }
+    framework.awaitUpdate("t" + (TASKS - 1), TaskState.TASK_RUNNING);
+    long launchMillis = (System.nanoTime() - launchStart) / 1_000_000;
+
+    HttpClient http = vertx.createHttpClient();
+    long t0 = System.nanoTime();
+    String state = io.meso.testkit.OnContext.run(vertx, () -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
+        .setHost("127.0.0.1").setPort(port).setURI("/state")).compose(r -> r.send()).compose(r -> r.body()))
+        .await(60, TimeUnit.SECONDS).toString();
+    long stateMillis = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(new JsonObject(state).getJsonArray("frameworks").getJsonObject(0).getJsonArray("tasks")).hasSize(TASKS);
+
+    // The page learned every task from pushed events, without reloading.
+    long u0 = System.nanoTime();
+    await().atMost(WAIT).until(() -> browser.text("document.getElementById('page').textContent")
+        .contains("(" + TASKS + " tasks)"));
+    await().atMost(WAIT).until(() -> browser.text(
+        "String([...document.querySelectorAll('#tasks-table .state')].every(c => c.textContent === 'TASK_RUNNING'))")
+        .equals("true"));
+    long uiMillis = (System.nanoTime() - u0) / 1_000_000;
+    assertThat(browser.text("String(document.querySelectorAll('#tasks-table tr').length)")).isEqualTo("101");
+
+    long r0 = System.nanoTime();
+    String filtered = browser.text("(() => { const f = document.getElementById('f-text'); f.value = 't9999';"
+        + " f.dispatchEvent(new Event('input')); return document.getElementById('page').textContent; })()");
+    long filterMillis = (System.nanoTime() - r0) / 1_000_000;
+    assertThat(filtered).contains("(1 tasks)");
+    String sorted = browser.text("(() => { const f = document.getElementById('f-text'); f.value = '';"
+        + " f.dispatchEvent(new Event('input'));"
+        + " document.querySelector('#tasks-table th[data-key=id]').click();"
+        + " return document.querySelector('#tasks-table tr:nth-child(2) td').textContent; })()");
+    assertThat(sorted).isEqualTo("t0");
+    LOG.info("10k tasks: launch to last RUNNING {} ms; GET /state {} ms ({} bytes); UI caught up {} ms after;"
+        + " filter+render in page {} ms", launchMillis, stateMillis, state.length(), uiMillis, filterMillis);
+  }
+}
