@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>This class takes the calls and coordinates; who holds what lives in {@link Ledger}, decline
  * filters and suppression in {@link OfferFilters}, the agents the next run visits in
  * {@link Candidates}, the two DRF levels in {@link RoleTree}, one run's walk over an agent in
- * {@link AgentWalk}, and the read-only views in {@link AllocatorReports}. A run visits the candidate agents in the order they were
- * added and offers each agent's free resources, role by role in DRF order, to the first
- * eligible framework of the role; the sorters are updated after each agent, so the next
- * agent sees the new shares.
+ * {@link AgentWalk}, and the read-only views in {@link AllocatorReports}. A run visits the
+ * candidate agents in the order they were added and offers each agent's free resources, role
+ * by role in DRF order, to the first eligible framework of the role; the sorters are updated
+ * after each agent, so the next agent sees the new shares.
  *
  * <p>Invariant: on every agent, allocated (offered or used) is contained in the total, so
  * nothing is offered twice at once; resources come back on {@link #recoverResources},
