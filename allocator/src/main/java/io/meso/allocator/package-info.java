@@ -3,8 +3,10 @@
  * immutable bag of scalars, ranges and sets, statically reserved or not), the
  * {@link io.meso.allocator.Sorter} fairness policy and its weighted DRF implementation
  * {@link io.meso.allocator.DrfSorter}, and {@link io.meso.allocator.HierarchicalAllocator},
- * which owns agents, frameworks, decline filters, suppression and the allocation run, and
- * names every reason an agent was not offered to a framework ({@link io.meso.allocator.SkipReason}).
+ * which takes the events and runs allocations (who holds what is booked in {@code Ledger},
+ * decline filters and suppression in {@code OfferFilters}, the agents to visit in
+ * {@code Candidates}), and names every reason an agent was not offered to a framework
+ * ({@link io.meso.allocator.SkipReason}).
  *
  * <pre>
  *   events ──► HierarchicalAllocator ── marks candidate agents
