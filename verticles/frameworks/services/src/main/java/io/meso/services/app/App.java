@@ -107,8 +107,13 @@ public record App(
 
   /** True if every network is host networking (then {@code portDefinitions} apply). */
   public boolean hostNetworking() {
+    return hostNetworking(networks);
+  }
+
+  /** True if every network of {@code networks} is host networking (a network's mode defaults to container). */
+  public static boolean hostNetworking(JsonArray networks) {
     for (Object n : networks) {
-      if (!(n instanceof JsonObject o) || !"host".equals(o.getString("mode", "host"))) {
+      if (!(n instanceof JsonObject o) || !"host".equals(o.getString("mode", "container"))) {
         return false;
       }
     }

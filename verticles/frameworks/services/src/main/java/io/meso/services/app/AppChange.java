@@ -1,6 +1,7 @@
 package io.meso.services.app;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * What kind of change turns one definition of an app into the next, which decides how
@@ -31,9 +32,11 @@ public enum AppChange {
    * {@code after} stamped as the successor of {@code before} at {@code now}: a config change gets
    * version, lastScalingAt and lastConfigChangeAt = now; a scale-only change moves version and
    * lastScalingAt; no change keeps the old stamps. An old app with only a version counts as
-   * configured at that version (Marathon's {@code VersionInfo.forNewConfig(version)}).
+   * configured at that version (Marathon's {@code VersionInfo.forNewConfig(version)}). Times are
+   * cut to milliseconds, the precision the wire carries.
    */
   public static App stamp(App before, App after, Instant now) {
+    now = now.truncatedTo(ChronoUnit.MILLIS);
     VersionInfo old = before.versionInfo() != null || before.version() == null
         ? before.versionInfo()
         : VersionInfo.forNewConfig(before.version());
@@ -47,6 +50,7 @@ public enum AppChange {
 
   /** {@code app} restarted at {@code now}: new version and lastConfigChangeAt, same lastScalingAt. */
   public static App restarted(App app, Instant now) {
+    now = now.truncatedTo(ChronoUnit.MILLIS);
     Instant scaled = app.versionInfo() != null ? app.versionInfo().lastScalingAt()
         : app.version() != null ? app.version() : now;
     return app.withVersion(now, new VersionInfo(scaled, now));
