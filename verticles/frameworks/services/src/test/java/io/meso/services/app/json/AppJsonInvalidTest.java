@@ -75,6 +75,8 @@ class AppJsonInvalidTest {
         row("{" + OK + "'unreachableStrategy':{'inactiveAfterSeconds':10,'expungeAfterSeconds':5}}",
             "/unreachableStrategy/inactiveAfterSeconds",
             "inactiveAfterSeconds (10) must be less or equal to expungeAfterSeconds, which is 5"),
+        row("{" + OK + "'unreachableStrategy':{'inactiveAfterSeconds':60}}", "/unreachableStrategy/inactiveAfterSeconds",
+            "inactiveAfterSeconds (60) must be less or equal to expungeAfterSeconds, which is 0"),
         row("{" + OK + "'unreachableStrategy':{'inactiveAfterSeconds':-1}}", "/unreachableStrategy/inactiveAfterSeconds",
             "inactiveAfterSeconds: got -1, expected 0 or more"),
         row("{" + OK + "'upgradeStrategy':{'minimumHealthCapacity':1.5}}", "/upgradeStrategy/minimumHealthCapacity",
