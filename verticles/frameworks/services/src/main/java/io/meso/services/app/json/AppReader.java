@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 final class AppReader {
 
   static final String ROOT = "/";
+  private static final PathId PLACEHOLDER = PathId.absolute("/invalid-id");
   private static final Pattern EXECUTOR = Pattern.compile("^(//cmd|/?[^/]+(/[^/]+)*|)$");
   private static final List<String> NETWORK_MODES = List.of("container", "container/bridge", "host");
 
@@ -108,14 +109,18 @@ final class AppReader {
     return app.toBuilder().healthChecks(checks).build();
   }
 
-  /** The absolute id; problems go to {@code /id} (and {@code /} for the root, as in Marathon). */
+  /**
+   * The absolute id; problems go to {@code /id} (and {@code /} for the root, as in Marathon). A
+   * missing or root id is replaced by a placeholder so that the other fields can still be read and
+   * reported; the result is then discarded because a violation was recorded.
+   */
   private static PathId id(Fields f, List<Violation> out) {
     String raw = f.string("id", null);
     if (raw == null) {
       if (!f.has("id")) {
         f.bad("id", null, "the app's id, such as /group/app");
       }
-      return PathId.absolute("invalid");
+      return PLACEHOLDER;
     }
     PathId id = PathId.absolute(raw);
     for (String problem : id.violations()) {
@@ -124,7 +129,7 @@ final class AppReader {
     if (id.isRoot()) {
       out.add(new Violation(ROOT, "must not be root"));
     }
-    return id.isRoot() ? PathId.absolute("invalid") : id;
+    return id.isRoot() ? PLACEHOLDER : id;
   }
 
   /** {@code fetch}, or the deprecated {@code uris} migrated to it; both at once is an error. */
