@@ -14,7 +14,7 @@ package io.meso.services.placement;
  *   killNow     = max(0, h − minHealthy), or the surplus of instances over n if that is more
  * </pre>
  *
- * computed in doubles as Marathon does (so 10 × 0.3 rounds up to 4). Then, whenever capacity is
+ * computed in doubles as Marathon does (so ceil(25 × 0.28) is 8, not 7). Then, whenever capacity is
  * freed: {@code startNow = min(n − newStarted, max(0, maxCapacity − oldActive − newStarted))};
  * each new instance that turns healthy (and ready) lets one more old one be killed; an old one
  * counts against capacity until it has terminated. Left out: resident apps (Marathon kills one
