@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,16 +119,16 @@ class ConstraintCheckerTest {
     // Marathon's GROUP_BY keeps the racks within one instance of each other whatever the offer order.
     List<AgentFacts> agents = List.of(A1, A1B, A1, A2, A2, A3, A1, A3, A2, A1B, A3, A3, A2, A1);
     Constraint groupBy = c("rack", Operator.GROUP_BY, "3");
-    java.util.List<AgentFacts> placed = new java.util.ArrayList<>();
+    List<AgentFacts> placed = new ArrayList<>();
     for (AgentFacts offered : agents) {
       if (placed.size() < 9 && ConstraintChecker.meets(groupBy, offered, placed)) {
         placed.add(offered);
       }
     }
     assertThat(placed).hasSize(9);
-    assertThat(placed.stream().collect(java.util.stream.Collectors.groupingBy(
-            p -> p.valueOf("rack").orElseThrow(), java.util.stream.Collectors.counting())))
-        .isEqualTo(java.util.Map.of("r1", 3L, "r2", 3L, "r3", 3L));
+    assertThat(placed.stream().collect(
+            Collectors.groupingBy(p -> p.valueOf("rack").orElseThrow(), Collectors.counting())))
+        .isEqualTo(Map.of("r1", 3L, "r2", 3L, "r3", 3L));
   }
 
   @Test

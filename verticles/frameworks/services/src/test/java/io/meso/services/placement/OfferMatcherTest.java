@@ -20,6 +20,7 @@ import io.meso.v1.Offer;
 import io.meso.v1.Resource;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -186,7 +187,7 @@ class OfferMatcherTest {
     Match match = (Match) MATCHER.match(offer, spec(1, 128, 0, 0, dynamicPorts(2), List.of()), List.of(), NOW);
     assertThat(match.hostPorts()).containsExactlyInAnyOrder(1000, 2000);
     assertThat(match.remaining().getResourcesList()).noneMatch(r -> r.getName().equals("ports"));
-    java.util.Set<Integer> firstPorts = new java.util.HashSet<>();
+    Set<Integer> firstPorts = new HashSet<>();
     for (int seed = 0; seed < 40; seed++) {
       Match m = (Match) new OfferMatcher(AgentAvailability.ALWAYS, true, new Random(seed))
           .match(base().build(), small(), List.of(), NOW);
