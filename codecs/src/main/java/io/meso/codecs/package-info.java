@@ -3,7 +3,8 @@
  * ({@link io.meso.codecs.MesoCodecs}, {@link io.meso.codecs.ProtoCodec},
  * {@link io.meso.codecs.LocalCodec}), every event-bus address and header
  * ({@link io.meso.codecs.Addresses}), the Mesos-style JSON rendering of protobuf messages
- * ({@link io.meso.codecs.ProtoJson}), RecordIO framing, the default ports, the one table between
+ * ({@link io.meso.codecs.ProtoJson}) and of the master's operator replies as Mesos's endpoints
+ * answer ({@link io.meso.codecs.MesosJson}), RecordIO framing, the default ports, the one table between
  * failure codes and gRPC statuses ({@link io.meso.codecs.StatusCodes}), and the rules that must
  * mean the same everywhere: which task states are terminal ({@link io.meso.codecs.TaskStates}),
  * what a framework is told when an agent's tasks end ({@link io.meso.codecs.TaskEnd}), which

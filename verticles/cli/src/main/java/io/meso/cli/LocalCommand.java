@@ -1,6 +1,7 @@
 package io.meso.cli;
 
 import io.meso.agent.AgentOptions;
+import io.meso.api.operator.PrometheusMetrics;
 import io.meso.api.server.ApiServerOptions;
 import io.meso.cluster.MesoCluster;
 import io.meso.codecs.DefaultPorts;
@@ -35,7 +36,7 @@ public final class LocalCommand implements Callable<Integer> {
     // and keeps no registry across runs, so tasks recovered by a next `meso local` would belong to
     // frameworks no master knows; tasks are killed when it stops.
     AgentOptions agentOptions = agent.toAgentOptions(host, agentPort).setCheckpoint(false);
-    Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(io.meso.webui.WebUi.vertxMetricsOptions()));
+    Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
     try {
       master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))

@@ -1,5 +1,6 @@
 package io.meso.cli;
 
+import io.meso.api.operator.PrometheusMetrics;
 import io.meso.api.server.ApiServerOptions;
 import io.meso.cluster.MesoCluster;
 import io.meso.codecs.DefaultPorts;
@@ -123,7 +124,7 @@ public final class MasterCommand implements Callable<Integer> {
     try {
       vertx = MesoCluster.start(node.toClusterOptions(false).setCpMemberCount(cpMembers)
               .setCpSessionTtlSeconds(leaderSessionTimeout),
-              new io.vertx.core.VertxOptions().setMetricsOptions(io.meso.webui.WebUi.vertxMetricsOptions()))
+              new io.vertx.core.VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()))
           .toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       String portTrouble = NodeOptions.joinFailure("meso master", e.getCause());

@@ -2,10 +2,12 @@ package io.meso.cli;
 
 import io.meso.agent.AgentOptions;
 import io.meso.agent.AgentVerticle;
+import io.meso.api.operator.OperatorHttpApi;
 import io.meso.api.server.ApiServerOptions;
 import io.meso.api.server.ApiServerVerticle;
 import io.meso.master.MasterOptions;
 import io.meso.master.MasterVerticle;
+import io.meso.webui.WebUi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -25,10 +27,16 @@ public final class Nodes {
     ApiServerVerticle server = new ApiServerVerticle(idleAboveHeartbeats(api, master));
     return vertx.deployVerticle(server).compose(id -> {
       int port = server.actualPort();
-      new io.meso.webui.WebUi(vertx, server.options().getMasterTimeoutMillis()).mount(server.router());
+      mountOperatorApiAndUi(vertx, server);
       MasterVerticle verticle = new MasterVerticle(master.setHostname(api.getHost()).setPort(port));
       return vertx.deployVerticle(verticle).map(x -> new Master(verticle, server, port));
     });
+  }
+
+  /** The operator HTTP API (state, operator calls, files, metrics, probes) and the web UI, on the server's router. */
+  private static void mountOperatorApiAndUi(Vertx vertx, ApiServerVerticle server) {
+    new OperatorHttpApi(vertx, server.options().getMasterTimeoutMillis()).mount(server.router());
+    new WebUi(vertx).mount(server.router());
   }
 
   /**
@@ -73,7 +81,7 @@ public final class Nodes {
     return vertx.deployVerticle(server).compose(id -> {
       int port = server.actualPort();
       // Operator API, metrics and UI; on a standby the operator calls reach the leader over the clustered bus.
-      new io.meso.webui.WebUi(vertx, server.options().getMasterTimeoutMillis()).mount(server.router());
+      mountOperatorApiAndUi(vertx, server);
       MasterVerticle verticle = new MasterVerticle(master.setHostname(api.getHost()).setPort(port))
           .standby(new io.meso.ha.Registry(hazelcast), onDeposed);
       self.set(verticle);

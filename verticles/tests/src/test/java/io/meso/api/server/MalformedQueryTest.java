@@ -4,7 +4,7 @@ import io.meso.testkit.OnContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meso.cluster.MesoCluster;
-import io.meso.webui.WebUi;
+import io.meso.api.operator.OperatorHttpApi;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A malformed percent-encoding in a query ({@code path=%zz}) on the master's HTTP port with the
- * web UI mounted (its /files proxy reads the parameters before it asks any master): 400 naming
+ * operator HTTP API mounted (its /files proxy reads the parameters before it asks any master): 400 naming
  * the parameter and the value, never 500.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -34,7 +34,7 @@ class MalformedQueryTest {
     vertx = MesoCluster.startLocal(new VertxOptions());
     ApiServerVerticle server = new ApiServerVerticle(new ApiServerOptions().setPort(0).setMasterTimeoutMillis(2_000));
     vertx.deployVerticle(server).await(30, TimeUnit.SECONDS);
-    new WebUi(vertx, 2_000).mount(server.router());
+    new OperatorHttpApi(vertx, 2_000).mount(server.router());
     port = server.actualPort();
     http = vertx.createHttpClient();
     CTX = vertx.getOrCreateContext();

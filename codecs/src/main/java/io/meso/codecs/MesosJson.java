@@ -1,4 +1,4 @@
-package io.meso.webui;
+package io.meso.codecs;
 
 import com.google.protobuf.Message;
 import io.meso.proto.AgentSummary;
@@ -8,8 +8,6 @@ import io.meso.proto.GetStateResponse;
 import io.meso.proto.GetTasksResponse;
 import io.meso.proto.MasterEvent;
 import io.meso.proto.TaskSummary;
-import io.meso.codecs.ProtoJson;
-import io.meso.codecs.TaskStates;
 import io.meso.v1.Resource;
 import io.meso.v1.Task;
 import io.meso.v1.TaskState;
@@ -24,13 +22,15 @@ import java.util.TreeMap;
 /**
  * Renders the master's operator replies as Mesos renders its endpoints: the v0 {@code /state}
  * and {@code /state-summary} documents (resources as {"cpus": 1.0, ...}, ids as strings), and
- * the v1 operator API responses (protobuf JSON with proto field names).
+ * the v1 operator API responses (protobuf JSON with proto field names). Part of the wire
+ * contract, so it lives with the codecs: the operator HTTP API ({@code io.meso.api.operator})
+ * answers with these documents and the web UI's event stream sends {@link #event} records.
  */
-final class MesosJson {
+public final class MesosJson {
 
   private MesosJson() {}
 
-  static JsonObject proto(Message message) {
+  public static JsonObject proto(Message message) {
     return ProtoJson.toJsonObject(message);
   }
 
@@ -151,7 +151,7 @@ final class MesosJson {
   }
 
   /** The v0 {@code /state} document. */
-  static JsonObject state(GetStateResponse state, GetTasksResponse tasks) {
+  public static JsonObject state(GetStateResponse state, GetTasksResponse tasks) {
     var info = state.getMasterInfo();
     String pid = "master@" + info.getHostname() + ":" + info.getPort();
     Map<String, List<TaskSummary>> by = tasksByFramework(tasks);
@@ -184,7 +184,7 @@ final class MesosJson {
   }
 
   /** The v0 {@code /state-summary} document: agents and frameworks with task counts by state. */
-  static JsonObject stateSummary(GetStateResponse state, GetTasksResponse tasks) {
+  public static JsonObject stateSummary(GetStateResponse state, GetTasksResponse tasks) {
     Map<String, Map<String, Integer>> byAgent = new TreeMap<>();
     Map<String, Map<String, Integer>> byFramework = new TreeMap<>();
     for (TaskSummary t : tasks.getTasksList()) {
@@ -220,7 +220,7 @@ final class MesosJson {
     }
   }
 
-  static JsonObject metricsSnapshot(GetMetricsResponse metrics) {
+  public static JsonObject metricsSnapshot(GetMetricsResponse metrics) {
     JsonObject out = new JsonObject();
     new TreeMap<>(metrics.getMetricsMap()).forEach(out::put);
     return out;
@@ -228,7 +228,7 @@ final class MesosJson {
 
   // ---- v1 operator API -----------------------------------------------------------------
 
-  static JsonObject getAgents(GetStateResponse state) {
+  public static JsonObject getAgents(GetStateResponse state) {
     JsonArray agents = new JsonArray();
     for (AgentSummary a : state.getAgentsList()) {
       agents.add(new JsonObject()
@@ -252,7 +252,7 @@ final class MesosJson {
     return new JsonObject().put("agents", agents).put("recovered_agents", new JsonArray());
   }
 
-  static JsonObject getFrameworks(GetStateResponse state) {
+  public static JsonObject getFrameworks(GetStateResponse state) {
     JsonArray frameworks = new JsonArray();
     for (FrameworkSummary f : state.getFrameworksList()) {
       frameworks.add(new JsonObject()
@@ -266,7 +266,7 @@ final class MesosJson {
     return new JsonObject().put("frameworks", frameworks).put("completed_frameworks", new JsonArray());
   }
 
-  static JsonObject getTasks(GetTasksResponse tasks) {
+  public static JsonObject getTasks(GetTasksResponse tasks) {
     JsonArray active = new JsonArray();
     JsonArray completed = new JsonArray();
     for (TaskSummary t : tasks.getTasksList()) {
@@ -275,9 +275,8 @@ final class MesosJson {
     return new JsonObject().put("tasks", active).put("completed_tasks", completed);
   }
 
-  /** Roles in use: every framework role and "*", with their frameworks and allocated resources. */
   /** GET_ROLES with the allocator's weights and shares and the roles' quota. */
-  static JsonObject getRoles(GetStateResponse state, io.meso.proto.GetRolesResponse allocatorRoles,
+  public static JsonObject getRoles(GetStateResponse state, io.meso.proto.GetRolesResponse allocatorRoles,
       io.meso.proto.GetQuotaResponse quotas) {
     JsonObject result = getRoles(state);
     Map<String, io.meso.proto.RoleInfo> byName = new TreeMap<>();
@@ -315,6 +314,7 @@ final class MesosJson {
     return result;
   }
 
+  /** Roles in use: every framework role and "*", with their frameworks and allocated resources. */
   static JsonObject getRoles(GetStateResponse state) {
     Map<String, JsonArray> frameworks = new TreeMap<>();
     Map<String, List<Resource>> resources = new TreeMap<>();
@@ -340,7 +340,7 @@ final class MesosJson {
     return new JsonObject().put("roles", roles);
   }
 
-  static JsonObject getMetrics(GetMetricsResponse metrics) {
+  public static JsonObject getMetrics(GetMetricsResponse metrics) {
     JsonArray list = new JsonArray();
     new TreeMap<>(metrics.getMetricsMap()).forEach((k, v) -> list.add(new JsonObject().put("name", k).put("value", v)));
     return new JsonObject().put("metrics", list);
@@ -355,7 +355,7 @@ final class MesosJson {
   }
 
   /** A master event as a Mesos v1 operator {@code Event} (TASK_ADDED, AGENT_REMOVED, ...). */
-  static JsonObject event(MasterEvent e) {
+  public static JsonObject event(MasterEvent e) {
     JsonObject out = new JsonObject().put("type", e.getType().name());
     switch (e.getType()) {
       case TASK_ADDED -> out.put("task_added", new JsonObject().put("task", proto(e.getTask().getTask())));

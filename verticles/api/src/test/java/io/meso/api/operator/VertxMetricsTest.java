@@ -1,4 +1,4 @@
-package io.meso.webui;
+package io.meso.api.operator;
 
 import io.meso.testkit.OnContext;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** With {@link WebUi#vertxMetricsOptions()}, /metrics carries Vert.x's own metrics beside the JVM's. */
+/** With {@link PrometheusMetrics#vertxMetricsOptions()}, /metrics carries Vert.x's own metrics beside the JVM's. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class VertxMetricsTest {
 
   @Test
   void vertxHttpServerMetricsAreInTheRegistry() throws Exception {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(WebUi.vertxMetricsOptions()));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     try {
       Router router = Router.router(vertx);
       router.get("/hello").handler(ctx -> ctx.end("hi"));

@@ -1,4 +1,4 @@
-package io.meso.webui;
+package io.meso.api.operator;
 
 import io.meso.proto.GetMetricsResponse;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.Locale;
 import java.util.Map;
@@ -20,11 +22,24 @@ import java.util.Map;
  * Meso's own metrics from the master's GetMetrics reply: task, agent and framework gauges by
  * state, offer counters and the allocation run duration histogram. No task id is ever a label.
  */
-final class PrometheusMetrics {
+public final class PrometheusMetrics {
 
   private static PrometheusMeterRegistry jvmRegistry;
 
   private PrometheusMetrics() {}
+
+  /**
+   * Metrics options that make a Vert.x instance record its own metrics (event bus, HTTP
+   * server and client, pools) into the Prometheus registry {@code /metrics} serves, with JVM
+   * metrics. Pass them in {@code VertxOptions.setMetricsOptions} when creating the Vert.x
+   * instance of a master; without them {@code /metrics} serves JVM and Meso metrics only.
+   */
+  public static MicrometerMetricsOptions vertxMetricsOptions() {
+    return new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true);
+  }
 
   /** Vert.x's own Prometheus registry when metrics are enabled, else a JVM-only registry (once per JVM). */
   static synchronized PrometheusMeterRegistry registry() {

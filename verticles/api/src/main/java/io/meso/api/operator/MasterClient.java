@@ -1,4 +1,4 @@
-package io.meso.webui;
+package io.meso.api.operator;
 
 import io.meso.proto.GetMetricsRequest;
 import io.meso.proto.GetMetricsResponse;
@@ -13,10 +13,10 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 
 /**
- * The operator calls the web UI makes, on {@link Addresses#OPERATOR} with the action in
- * {@link Addresses#ACTION_HEADER}. Failures keep the master's HTTP-like code ({@link #status}).
+ * The operator calls the operator HTTP API makes, on {@link Addresses#OPERATOR} with the action
+ * in {@link Addresses#ACTION_HEADER}. Failures keep the master's HTTP-like code ({@link #status}).
  */
-public final class MasterClient {
+final class MasterClient {
 
   private final EventBus bus;
   private final long timeoutMillis;

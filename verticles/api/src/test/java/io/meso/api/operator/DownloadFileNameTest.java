@@ -1,20 +1,12 @@
-package io.meso.webui;
+package io.meso.api.operator;
 
-import io.meso.testkit.OnContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import io.meso.api.operator.OperatorApiFixture.Resp;
 import io.meso.proto.ReadFileRequest;
 import io.meso.proto.ReadFileResponse;
-import io.meso.codecs.Addresses;
-import io.meso.codecs.MesoCodecs;
-import com.google.protobuf.ByteString;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.ext.web.Router;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,19 +28,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DownloadFileNameTest {
 
-  static Vertx vertx;
-  static HttpServer server;
-  static HttpClient http;
-  static io.vertx.core.Context CTX;
+  static OperatorApiFixture api;
   static final List<String> pathsRead = new CopyOnWriteArrayList<>();
-
-  record Resp(int status, MultiMap headers, String body) {}
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    MesoCodecs.register(vertx);
-    vertx.eventBus().<Object>consumer(Addresses.OPERATOR, msg -> {
+    api = OperatorApiFixture.start(5_000, msg -> {
       if (msg.body() instanceof ReadFileRequest read) {
         pathsRead.add(read.getPath());
         ByteString data = read.getOffset() == 0 ? ByteString.copyFromUtf8("file body\n") : ByteString.EMPTY;
@@ -56,26 +41,17 @@ class DownloadFileNameTest {
       } else {
         msg.fail(400, "unexpected " + msg.body());
       }
-    }).completion().await(10, TimeUnit.SECONDS);
-    Router router = Router.router(vertx);
-    new WebUi(vertx, 5_000).mount(router);
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
-    http = vertx.createHttpClient();
-    CTX = vertx.getOrCreateContext();
+    });
   }
 
   @AfterAll
   static void stop() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
+    api.close();
   }
 
   static Resp download(String path) throws Exception {
-    String uri = "/files/download?task_id=t&path=" + URLEncoder.encode(path, StandardCharsets.UTF_8).replace("+", "%20");
-    return OnContext.run(CTX, () -> http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-            .setPort(server.actualPort()).setURI(uri))
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(), b.toString())))
-        ).await(20, TimeUnit.SECONDS);
+    return api.send(HttpMethod.GET, "/files/download?task_id=t&path="
+        + URLEncoder.encode(path, StandardCharsets.UTF_8).replace("+", "%20"), null);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.meso.webui;
+package io.meso.api.operator;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,0 +1,54 @@
+package io.meso.api.operator;
+
+import static io.meso.api.operator.Replies.failed;
+import static io.meso.api.operator.Replies.json;
+
+import io.meso.codecs.MesosJson;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * Mesos's v0 state endpoints: {@code /state} (also {@code /state.json}, {@code /master/state},
+ * {@code /master/state.json}), {@code /state-summary} and {@code /redirect} (307 to the master
+ * the master's own info names), each with and without the {@code /master} prefix.
+ */
+final class StateEndpoints {
+
+  private final MasterClient master;
+
+  StateEndpoints(MasterClient master) {
+    this.master = master;
+  }
+
+  void mount(Router router) {
+    for (String path : List.of("/state", "/state.json", "/master/state", "/master/state.json")) {
+      router.get(path).handler(this::state);
+    }
+    for (String path : List.of("/state-summary", "/master/state-summary")) {
+      router.get(path).handler(this::stateSummary);
+    }
+    for (String path : List.of("/redirect", "/master/redirect")) {
+      router.get(path).handler(this::redirect);
+    }
+  }
+
+  private void state(RoutingContext ctx) {
+    master.state().compose(s -> master.tasks().map(t -> MesosJson.state(s, t)))
+        .onSuccess(doc -> json(ctx, 200, doc)).onFailure(e -> failed(ctx, e));
+  }
+
+  private void stateSummary(RoutingContext ctx) {
+    master.state().compose(s -> master.tasks().map(t -> MesosJson.stateSummary(s, t)))
+        .onSuccess(doc -> json(ctx, 200, doc)).onFailure(e -> failed(ctx, e));
+  }
+
+  private void redirect(RoutingContext ctx) {
+    master.state().onSuccess(s -> {
+      var info = s.getMasterInfo();
+      ctx.response().setStatusCode(307).putHeader(HttpHeaders.LOCATION, "//" + info.getHostname() + ":" + info.getPort())
+          .end();
+    }).onFailure(e -> failed(ctx, e));
+  }
+}
