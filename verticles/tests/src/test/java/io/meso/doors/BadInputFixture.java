@@ -74,6 +74,7 @@ public final class BadInputFixture {
   public record Session(String frameworkId, String credential) {}
 
   private final Vertx vertx;
+  private final io.meso.master.MasterVerticle master;
   private final int port;
   private final SocketAddress server;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -87,9 +88,10 @@ public final class BadInputFixture {
   private final InputStream httpStream;
   private final MessageConsumer<Event> busEvents;
 
-  private BadInputFixture(Vertx vertx, int port) throws Exception {
+  private BadInputFixture(Vertx vertx, Nodes.Master master) throws Exception {
     this.vertx = vertx;
-    this.port = port;
+    this.master = master.verticle();
+    this.port = master.port();
     this.server = SocketAddress.inetSocketAddress(port, "127.0.0.1");
     this.grpc = GrpcClient.client(vertx);
     this.operator = new GrpcOperatorClient(vertx, server);
@@ -145,7 +147,7 @@ public final class BadInputFixture {
           new ApiServerOptions().setHost("127.0.0.1").setPort(0)).await(WAIT_SECONDS, TimeUnit.SECONDS);
       Nodes.deployAgent(vertx, new AgentOptions().setWorkDir(Files.createTempDirectory("meso-doors").toString())
           .setResources("cpus:2;mem:1024;disk:100")).await(WAIT_SECONDS, TimeUnit.SECONDS);
-      return new BadInputFixture(vertx, master.port());
+      return new BadInputFixture(vertx, master);
     } catch (Exception | AssertionError e) {
       vertx.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
       throw e;
@@ -171,6 +173,15 @@ public final class BadInputFixture {
 
   public GrpcOperatorClient operatorClient() {
     return operator;
+  }
+
+  public io.meso.master.MasterVerticle master() {
+    return master;
+  }
+
+  /** Every event the gRPC door's framework received (its updates acknowledged). */
+  public FrameworkRecorder grpcFramework() {
+    return grpcFramework;
   }
 
   /** The framework subscribed through {@code door} (both HTTP doors share one subscription). */
