@@ -48,15 +48,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One in-JVM master (with its API server and the operator HTTP API, wired as the launcher does)
  * and one agent, and a way to send one call through each {@link Door} and read back a
  * {@link Reply}. Before any bad call it subscribes one framework per scheduler door (HTTP, gRPC,
- * event bus) and launches two tasks through gRPC, one left running and one finished; after a
- * table, {@link #assertAcceptedStateIntact()} checks the master still has all of it.
+ * event bus) and launches two tasks through gRPC, one left running and one finished; after the
+ * test class, {@link #assertAcceptedStateIntact()} checks the master still has all of it. A test
+ * class registers it as a static {@code @RegisterExtension} field: started before its tests,
+ * checked and stopped after them.
  */
-public final class BadInputFixture {
+public final class BadInputFixture implements BeforeAllCallback, AfterAllCallback {
 
   /** A task the fixture launched that keeps running, and one that ran to the end. */
   public static final String RUNNING_TASK = "kept-running";
@@ -73,22 +78,22 @@ public final class BadInputFixture {
   /** A framework subscribed through one door: its id and what proves its subscription there. */
   public record Session(String frameworkId, String credential) {}
 
-  private final Vertx vertx;
-  private final io.meso.master.MasterVerticle master;
-  private final int port;
-  private final SocketAddress server;
+  private Vertx vertx;
+  private io.meso.master.MasterVerticle master;
+  private int port;
+  private SocketAddress server;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final GrpcClient grpc;
-  private final GrpcSchedulerClient grpcScheduler;
-  private final GrpcOperatorClient operator;
-  private final FrameworkRecorder grpcFramework;
-  private final Session grpcSession;
-  private final Session httpSession;
-  private final Session busSession;
-  private final InputStream httpStream;
-  private final MessageConsumer<Event> busEvents;
+  private GrpcClient grpc;
+  private GrpcSchedulerClient grpcScheduler;
+  private GrpcOperatorClient operator;
+  private FrameworkRecorder grpcFramework;
+  private Session grpcSession;
+  private Session httpSession;
+  private Session busSession;
+  private InputStream httpStream;
+  private MessageConsumer<Event> busEvents;
 
-  private BadInputFixture(Vertx vertx, Nodes.Master master) throws Exception {
+  private void open(Vertx vertx, Nodes.Master master) throws Exception {
     this.vertx = vertx;
     this.master = master.verticle();
     this.port = master.port();
@@ -140,27 +145,39 @@ public final class BadInputFixture {
   }
 
   /** Starts the master, agent and API server on 127.0.0.1 and a random port, and the sessions. */
-  public static BadInputFixture start() throws Exception {
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
     try {
       Nodes.Master master = Nodes.deployMaster(vertx, new MasterOptions().setAllocationIntervalMillis(100),
           new ApiServerOptions().setHost("127.0.0.1").setPort(0)).await(WAIT_SECONDS, TimeUnit.SECONDS);
       Nodes.deployAgent(vertx, new AgentOptions().setWorkDir(Files.createTempDirectory("meso-doors").toString())
           .setResources("cpus:2;mem:1024;disk:100")).await(WAIT_SECONDS, TimeUnit.SECONDS);
-      return new BadInputFixture(vertx, master);
+      open(vertx, master);
     } catch (Exception | AssertionError e) {
       vertx.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
       throw e;
     }
   }
 
-  public void close() throws Exception {
-    try {
-      httpStream.close();
-    } catch (IOException e) {
-      // The stream is going away with the server anyway.
+  /** Checks the master kept what it accepted ({@link #assertAcceptedStateIntact()}), then stops it all. */
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (vertx == null) {
+      return;
     }
-    vertx.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
+    try {
+      assertAcceptedStateIntact();
+    } finally {
+      try {
+        if (httpStream != null) {
+          httpStream.close();
+        }
+      } catch (IOException e) {
+        // The stream is going away with the server anyway.
+      }
+      vertx.close().await(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
   }
 
   public Vertx vertx() {

@@ -20,10 +20,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,23 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OperatorBadInputTest {
 
-  static BadInputFixture fixture;
-
-  @BeforeAll
-  static void start() throws Exception {
-    fixture = BadInputFixture.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (fixture != null) {
-      try {
-        fixture.assertAcceptedStateIntact();
-      } finally {
-        fixture.close();
-      }
-    }
-  }
+  @RegisterExtension
+  static final BadInputFixture fixture = new BadInputFixture();
 
   /** One bad call: the gRPC method / event-bus action, its request, the JSON call (null: no HTTP form). */
   record Row(String name, String action, Message request, String json, int code, List<String> fragments) {

@@ -18,10 +18,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,23 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SchedulerBadInputTest {
 
-  static BadInputFixture fixture;
-
-  @BeforeAll
-  static void start() throws Exception {
-    fixture = BadInputFixture.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (fixture != null) {
-      try {
-        fixture.assertAcceptedStateIntact();
-      } finally {
-        fixture.close();
-      }
-    }
-  }
+  @RegisterExtension
+  static final BadInputFixture fixture = new BadInputFixture();
 
   /**
    * An expected answer: the status (HTTP-style; {@link #ACCEPTED} for any success) and message

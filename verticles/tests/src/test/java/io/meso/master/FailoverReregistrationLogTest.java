@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FailoverReregistrationLogTest {
 
-  OneNodeFailover failover;
+  @RegisterExtension
+  final OneNodeFailover failover = new OneNodeFailover();
   Vertx node;
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   final Logger agentManagerLog = (Logger) LoggerFactory.getLogger(AgentManager.class);
@@ -42,9 +44,6 @@ class FailoverReregistrationLogTest {
     agentManagerLog.detachAppender(logs);
     masterLog.detachAppender(logs);
     agentManagerLog.setLevel(agentManagerLevel);
-    if (failover != null) {
-      failover.close();
-    }
   }
 
   static AgentInfo agent(String id) {
@@ -70,7 +69,7 @@ class FailoverReregistrationLogTest {
     logs.start();
     agentManagerLog.addAppender(logs);
     masterLog.addAppender(logs);
-    failover = OneNodeFailover.start();
+    failover.start();
     node = failover.node;
     // What a previous leader (token 0) left: two admitted agents and one it recorded unreachable.
     for (String[] e : new String[][] {{"a1", "ACTIVE"}, {"a2", "ACTIVE"}, {"gone", "UNREACHABLE"}}) {

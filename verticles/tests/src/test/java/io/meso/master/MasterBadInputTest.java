@@ -19,10 +19,9 @@ import io.meso.v1.TaskStatus;
 import io.meso.v1.scheduler.Call;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input on purpose at the agents' door of a running master (its event-bus inbox): each
@@ -33,23 +32,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class MasterBadInputTest {
 
-  static BadInputFixture fixture;
-
-  @BeforeAll
-  static void start() throws Exception {
-    fixture = BadInputFixture.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (fixture != null) {
-      try {
-        fixture.assertAcceptedStateIntact();
-      } finally {
-        fixture.close();
-      }
-    }
-  }
+  @RegisterExtension
+  static final BadInputFixture fixture = new BadInputFixture();
 
   private static Reply toMaster(Object body) throws Exception {
     return fixture.bus(Addresses.MASTER, body, new DeliveryOptions());

@@ -12,25 +12,26 @@ import io.meso.it.FrameworkRecorder;
 import io.meso.v1.AgentInfo;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A master just after a failover, on one clustered node: the registry holds what a previous
- * leader (token 0) left, and a standby master is deployed and elected. Closing it stands the
- * master down and stops the node.
+ * leader (token 0) left, and a standby master is deployed and elected. A test registers it as a
+ * {@code @RegisterExtension} field and calls {@link #start()}; after the test it stands the master
+ * down and stops the node.
  */
-final class OneNodeFailover implements AutoCloseable {
+final class OneNodeFailover implements AfterEachCallback {
 
-  final Vertx node;
-  final Registry registry;
+  Vertx node;
+  Registry registry;
   private LeaderElection election;
 
-  private OneNodeFailover(Vertx node) {
-    this.node = node;
-    this.registry = new Registry(MesoCluster.hazelcast(node));
-  }
-
-  static OneNodeFailover start() throws Exception {
-    return new OneNodeFailover(MesoCluster.start(ClusterOptions.loopbackForTest()).await(60, TimeUnit.SECONDS));
+  /** Starts the clustered node (a loopback cluster of its own). */
+  OneNodeFailover start() throws Exception {
+    node = MesoCluster.start(ClusterOptions.loopbackForTest()).await(60, TimeUnit.SECONDS);
+    registry = new Registry(MesoCluster.hazelcast(node));
+    return this;
   }
 
   /** Records {@code agent} in the registry as the previous leader did, with {@code label} (ACTIVE, UNREACHABLE). */
@@ -68,10 +69,12 @@ final class OneNodeFailover implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void afterEach(ExtensionContext context) throws Exception {
     if (election != null) {
       election.close();
     }
-    node.close().await(60, TimeUnit.SECONDS);
+    if (node != null) {
+      node.close().await(60, TimeUnit.SECONDS);
+    }
   }
 }

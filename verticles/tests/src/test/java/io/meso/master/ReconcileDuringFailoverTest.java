@@ -16,9 +16,9 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After a failover, while an agent admitted by the previous leader has not re-registered, an
@@ -32,18 +32,12 @@ class ReconcileDuringFailoverTest {
   /** Long enough that the first reconciliation surely happens while the agent is still awaited. */
   static final long REREGISTER_TIMEOUT_MILLIS = 20_000;
 
-  OneNodeFailover failover;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (failover != null) {
-      failover.close();
-    }
-  }
+  @RegisterExtension
+  final OneNodeFailover failover = new OneNodeFailover();
 
   @Test
   void taskWithoutAgentIdIsNotAnsweredUntilEveryAwaitedAgentIsBackOrTimedOut() throws Exception {
-    failover = OneNodeFailover.start().leftByPreviousLeader(AgentInfo.newBuilder().setHostname("away.test")
+    failover.start().leftByPreviousLeader(AgentInfo.newBuilder().setHostname("away.test")
         .setId(AgentID.newBuilder().setValue("agent-away")).build(), "ACTIVE");
     MasterVerticle master = failover.elect(new MasterOptions().setAllocationIntervalMillis(100),
         REREGISTER_TIMEOUT_MILLIS);

@@ -17,9 +17,9 @@ import io.meso.v1.scheduler.Call;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A master elected on a one-member cluster finds an agent admitted by a previous leader in the
@@ -30,19 +30,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReregisterTimeoutReconcileTest {
 
-  OneNodeFailover failover;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (failover != null) {
-      failover.close();
-    }
-  }
+  @RegisterExtension
+  final OneNodeFailover failover = new OneNodeFailover();
 
   @Test
   void agentThatNeverReregistersIsAnsweredUnreachableAfterTheTimeout() throws Exception {
     // What a previous leader (token 0) left: an admitted agent.
-    failover = OneNodeFailover.start().leftByPreviousLeader(AgentInfo.newBuilder().setHostname("late.test")
+    failover.start().leftByPreviousLeader(AgentInfo.newBuilder().setHostname("late.test")
         .setId(AgentID.newBuilder().setValue("agent-late")).build(), "ACTIVE");
     failover.elect(new MasterOptions().setAllocationIntervalMillis(100), 1_000);
     Vertx node = failover.node;
