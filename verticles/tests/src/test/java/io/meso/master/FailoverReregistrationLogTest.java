@@ -11,7 +11,6 @@ import io.meso.allocator.Resources;
 import io.meso.codecs.Addresses;
 import io.meso.internal.AgentReregisteredMessage;
 import io.meso.internal.ReregisterAgentMessage;
-import io.meso.it.FrameworkRecorder;
 import io.meso.v1.AgentID;
 import io.meso.v1.AgentInfo;
 import io.vertx.core.Vertx;
