@@ -8,15 +8,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.meso.allocator.Resources;
-import io.meso.cluster.ClusterOptions;
-import io.meso.cluster.MesoCluster;
 import io.meso.codecs.Addresses;
-import io.meso.ha.LeaderElection;
-import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.meso.internal.AgentReregisteredMessage;
 import io.meso.internal.ReregisterAgentMessage;
-import io.meso.it.FrameworkRecorder;
 import io.meso.v1.AgentID;
 import io.meso.v1.AgentInfo;
 import io.vertx.core.Vertx;
@@ -25,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,8 +30,9 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FailoverReregistrationLogTest {
 
+  @RegisterExtension
+  final OneNodeFailover failover = new OneNodeFailover();
   Vertx node;
-  LeaderElection election;
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   final Logger agentManagerLog = (Logger) LoggerFactory.getLogger(AgentManager.class);
   final Logger masterLog = (Logger) LoggerFactory.getLogger(MasterVerticle.class);
@@ -47,12 +43,6 @@ class FailoverReregistrationLogTest {
     agentManagerLog.detachAppender(logs);
     masterLog.detachAppender(logs);
     agentManagerLog.setLevel(agentManagerLevel);
-    if (election != null) {
-      election.close();
-    }
-    if (node != null) {
-      node.close().await(60, TimeUnit.SECONDS);
-    }
   }
 
   static AgentInfo agent(String id) {
@@ -78,29 +68,13 @@ class FailoverReregistrationLogTest {
     logs.start();
     agentManagerLog.addAppender(logs);
     masterLog.addAppender(logs);
-    node = MesoCluster.start(ClusterOptions.loopbackForTest()).await(60, TimeUnit.SECONDS);
-    Registry registry = new Registry(MesoCluster.hazelcast(node));
+    failover.start();
+    node = failover.node;
     // What a previous leader (token 0) left: two admitted agents and one it recorded unreachable.
     for (String[] e : new String[][] {{"a1", "ACTIVE"}, {"a2", "ACTIVE"}, {"gone", "UNREACHABLE"}}) {
-      assertThat(registry.put(0, Registry.AGENTS, e[0], RegistryEntries.encode(agent(e[0]).toByteArray(), e[1]))
-          .toCompletableFuture().get(30, TimeUnit.SECONDS)).isTrue();
+      failover.leftByPreviousLeader(agent(e[0]), e[1]);
     }
-    MasterVerticle master = new MasterVerticle(new MasterOptions()).standby(registry, why -> { })
-        .setReregisterTimeoutMillis(60_000);
-    node.deployVerticle(master).await(30, TimeUnit.SECONDS);
-    election = new LeaderElection(MesoCluster.hazelcast(node), master.masterId(), "127.0.0.1:7100",
-        new LeaderElection.Listener() {
-          @Override
-          public void elected(long fence) {
-            master.lead(fence);
-          }
-
-          @Override
-          public void deposed(String why) {
-            master.stepDown(why);
-          }
-        }).start();
-    await().atMost(FrameworkRecorder.TIMEOUT).until(master::isLeading);
+    failover.elect(new MasterOptions(), 60_000);
 
     reregister("a1");
     assertThat(lines(Level.DEBUG, "agent re-registered agent=a1")).hasSize(1);

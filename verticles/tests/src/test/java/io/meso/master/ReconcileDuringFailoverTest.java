@@ -3,11 +3,6 @@ package io.meso.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meso.cluster.ClusterOptions;
-import io.meso.cluster.MesoCluster;
-import io.meso.ha.LeaderElection;
-import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.meso.it.FrameworkRecorder;
 import io.meso.scheduler.EventBusSchedulerClient;
 import io.meso.v1.AgentID;
@@ -21,9 +16,9 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After a failover, while an agent admitted by the previous leader has not re-registered, an
@@ -37,44 +32,16 @@ class ReconcileDuringFailoverTest {
   /** Long enough that the first reconciliation surely happens while the agent is still awaited. */
   static final long REREGISTER_TIMEOUT_MILLIS = 20_000;
 
-  Vertx node;
-  LeaderElection election;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (election != null) {
-      election.close();
-    }
-    if (node != null) {
-      node.close().await(60, TimeUnit.SECONDS);
-    }
-  }
+  @RegisterExtension
+  final OneNodeFailover failover = new OneNodeFailover();
 
   @Test
   void taskWithoutAgentIdIsNotAnsweredUntilEveryAwaitedAgentIsBackOrTimedOut() throws Exception {
-    node = MesoCluster.start(ClusterOptions.loopbackForTest()).await(60, TimeUnit.SECONDS);
-    Registry registry = new Registry(MesoCluster.hazelcast(node));
-    assertThat(registry.put(0, Registry.AGENTS, "agent-away", RegistryEntries.encode(AgentInfo.newBuilder()
-            .setHostname("away.test").setId(AgentID.newBuilder().setValue("agent-away")).build().toByteArray(), "ACTIVE"))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS)).isTrue();
-
-    MasterVerticle master = new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100))
-        .standby(registry, why -> { })
-        .setReregisterTimeoutMillis(REREGISTER_TIMEOUT_MILLIS);
-    node.deployVerticle(master).await(30, TimeUnit.SECONDS);
-    election = new LeaderElection(MesoCluster.hazelcast(node), master.masterId(), "127.0.0.1:7101",
-        new LeaderElection.Listener() {
-          @Override
-          public void elected(long fence) {
-            master.lead(fence);
-          }
-
-          @Override
-          public void deposed(String why) {
-            master.stepDown(why);
-          }
-        }).start();
-    await().atMost(FrameworkRecorder.TIMEOUT).until(master::isLeading);
+    failover.start().leftByPreviousLeader(AgentInfo.newBuilder().setHostname("away.test")
+        .setId(AgentID.newBuilder().setValue("agent-away")).build(), "ACTIVE");
+    MasterVerticle master = failover.elect(new MasterOptions().setAllocationIntervalMillis(100),
+        REREGISTER_TIMEOUT_MILLIS);
+    Vertx node = failover.node;
 
     EventBusSchedulerClient client = new EventBusSchedulerClient(node);
     FrameworkRecorder recorder = new FrameworkRecorder(client);

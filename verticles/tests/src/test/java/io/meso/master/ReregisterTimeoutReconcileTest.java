@@ -3,9 +3,6 @@ package io.meso.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meso.cluster.ClusterOptions;
-import io.meso.cluster.MesoCluster;
-import io.meso.ha.LeaderElection;
 import io.meso.ha.Registry;
 import io.meso.ha.RegistryEntries;
 import io.meso.it.FrameworkRecorder;
@@ -20,9 +17,9 @@ import io.meso.v1.scheduler.Call;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A master elected on a one-member cluster finds an agent admitted by a previous leader in the
@@ -33,45 +30,17 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReregisterTimeoutReconcileTest {
 
-  Vertx node;
-  LeaderElection election;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (election != null) {
-      election.close();
-    }
-    if (node != null) {
-      node.close().await(60, TimeUnit.SECONDS);
-    }
-  }
+  @RegisterExtension
+  final OneNodeFailover failover = new OneNodeFailover();
 
   @Test
   void agentThatNeverReregistersIsAnsweredUnreachableAfterTheTimeout() throws Exception {
-    node = MesoCluster.start(ClusterOptions.loopbackForTest()).await(60, TimeUnit.SECONDS);
-    Registry registry = new Registry(MesoCluster.hazelcast(node));
     // What a previous leader (token 0) left: an admitted agent.
-    assertThat(registry.put(0, Registry.AGENTS, "agent-late", RegistryEntries.encode(AgentInfo.newBuilder()
-            .setHostname("late.test").setId(AgentID.newBuilder().setValue("agent-late")).build().toByteArray(), "ACTIVE"))
-        .toCompletableFuture().get(30, TimeUnit.SECONDS)).isTrue();
-
-    MasterVerticle master = new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100))
-        .standby(registry, why -> { })
-        .setReregisterTimeoutMillis(1_000);
-    node.deployVerticle(master).await(30, TimeUnit.SECONDS);
-    election = new LeaderElection(MesoCluster.hazelcast(node), master.masterId(), "127.0.0.1:7100",
-        new LeaderElection.Listener() {
-          @Override
-          public void elected(long fence) {
-            master.lead(fence);
-          }
-
-          @Override
-          public void deposed(String why) {
-            master.stepDown(why);
-          }
-        }).start();
-    await().atMost(FrameworkRecorder.TIMEOUT).until(master::isLeading);
+    failover.start().leftByPreviousLeader(AgentInfo.newBuilder().setHostname("late.test")
+        .setId(AgentID.newBuilder().setValue("agent-late")).build(), "ACTIVE");
+    failover.elect(new MasterOptions().setAllocationIntervalMillis(100), 1_000);
+    Vertx node = failover.node;
+    Registry registry = failover.registry;
 
     EventBusSchedulerClient awareClient = new EventBusSchedulerClient(node);
     FrameworkRecorder aware = new FrameworkRecorder(awareClient);

@@ -50,18 +50,7 @@ final class ThreeMasters implements AutoCloseable {
           .setReregisterTimeoutMillis(600_000);
       node.deployVerticle(master).await(30, TimeUnit.SECONDS);
       masters.add(master);
-      elections.add(new LeaderElection(MesoCluster.hazelcast(node), master.masterId(),
-          "127.0.0.1:" + (addressBase + i), new LeaderElection.Listener() {
-            @Override
-            public void elected(long fence) {
-              master.lead(fence);
-            }
-
-            @Override
-            public void deposed(String why) {
-              master.stepDown(why);
-            }
-          }).start());
+      elections.add(OneNodeFailover.standForElection(node, master, "127.0.0.1:" + (addressBase + i)));
     }
     return this;
   }

@@ -278,6 +278,23 @@ class ApiServerEndToEndTest {
     assertThat(e.code()).isEqualTo(400);
   }
 
+  /**
+   * Only a framework's current subscription may act for it: after a failover to a new
+   * subscription the old one is refused (a missing, made-up or other framework's stream id, on
+   * every door, is in {@code io.meso.doors.SchedulerBadInputTest}).
+   */
+  @Test
+  void aSupersededSubscriptionCannotActForTheFramework() throws Exception {
+    GrpcSchedulerClient first = grpcClient();
+    FrameworkID id = first.subscribe(info("proof-failover", 60), e -> { }).await(30, TimeUnit.SECONDS);
+    GrpcSchedulerClient second = grpcClient();
+    second.subscribe(info("proof-failover", 60).toBuilder().setId(id).build(), e -> { }).await(30, TimeUnit.SECONDS);
+
+    ApiException e = failure(first.call(Call.newBuilder().setType(Call.Type.TEARDOWN).setFrameworkId(id).build()));
+    assertThat(e.code()).isEqualTo(403);
+    second.call(Call.newBuilder().setType(Call.Type.REVIVE).build()).await(10, TimeUnit.SECONDS);
+  }
+
   static boolean connected(FrameworkID id) {
     return connected(vertx, address, id);
   }
