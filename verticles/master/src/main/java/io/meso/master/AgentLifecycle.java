@@ -21,8 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agents part of the {@link MasterState}: registration, re-registration (the agent's report
@@ -31,9 +29,6 @@ import org.slf4j.LoggerFactory;
  * is {@link TaskEnd}'s table. The caller has validated the agent's message.
  */
 final class AgentLifecycle {
-
-  /** The master's lines keep the category they always had. */
-  private static final Logger LOG = LoggerFactory.getLogger(MasterVerticle.class);
 
   private final MasterState s;
 
@@ -333,7 +328,7 @@ final class AgentLifecycle {
     s.recoveringAgents.remove(id);
     if (agent == null && !gone) {
       s.unreachableAgents.putIfAbsent(id, Tasks.nowSeconds());
-      LOG.warn("agent={} did not re-register within {} ms of the failover; recorded unreachable", id, timeoutMillis);
+      s.logger.warn("agent={} did not re-register within {} ms of the failover; recorded unreachable", id, timeoutMillis);
       RegistryEntries.Entry decoded = RegistryEntries.decode(entry);
       s.effects.toRegistry(Registry.AGENTS, id, RegistryEntries.encode(decoded.message(), "UNREACHABLE"));
     }

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The master's state and the operations that change it, in plain Java: agents, frameworks and
@@ -40,9 +39,6 @@ import org.slf4j.LoggerFactory;
  * Confined to the master's event loop, as every record it holds.
  */
 final class MasterState {
-
-  /** The master's lines keep the category they always had. */
-  private static final Logger LOG = LoggerFactory.getLogger(MasterVerticle.class);
 
   final MasterOptions options;
   final String masterId;
@@ -61,6 +57,7 @@ final class MasterState {
   /** Builds the changes published for the operator API and the web UI. */
   final MasterEvents events;
   final Effects effects;
+  final Logger logger;
   /** The allocator's mutators, as commands handed to {@link Effects#toAllocator}. */
   final AllocatorCommands allocator;
   final Launches launches;
@@ -72,7 +69,12 @@ final class MasterState {
   /** Per-agent lines at DEBUG instead of INFO (a {@link StandbyRehearsal}'s private master). */
   boolean quiet;
 
-  MasterState(MasterOptions options, String masterId, Effects effects) {
+  /**
+   * {@code logger}: where the state's lines go (the master verticle's category, which its lines
+   * have always had).
+   */
+  MasterState(MasterOptions options, String masterId, Effects effects, Logger logger) {
+    this.logger = logger;
     this.options = options;
     this.masterId = masterId;
     this.effects = effects;
@@ -207,7 +209,7 @@ final class MasterState {
   void expireOffer(String offerId) {
     OfferRecord offer = offers.get(offerId);
     if (offer != null) {
-      LOG.info("offer timed out, rescinding offer={} framework={}", offerId, offer.frameworkId());
+      logger.info("offer timed out, rescinding offer={} framework={}", offerId, offer.frameworkId());
       rescindOffer(offerId);
     }
   }
@@ -344,12 +346,12 @@ final class MasterState {
       framework.eventsAddress = subscription;
       allocator.addFramework(id, frameworkSpec(framework, Set.of()), Map.of(), true);
       sendSubscribed(framework);
-      LOG.info("framework restored from the registry framework={} subscription={}", id, subscription);
+      logger.info("framework restored from the registry framework={} subscription={}", id, subscription);
     } else {
       allocator.addFramework(id, frameworkSpec(framework, Set.of()), Map.of(), false);
       framework.disconnectedAt = Tasks.nowSeconds();
       startFailoverTimer(framework);
-      LOG.info("framework restored from the registry disconnected framework={}", id);
+      logger.info("framework restored from the registry disconnected framework={}", id);
     }
   }
 
@@ -376,7 +378,7 @@ final class MasterState {
   private void startFailoverTimer(FrameworkRecord framework) {
     double timeout = framework.info.getFailoverTimeout();
     long millis = (long) Math.min(Math.max(0, timeout) * 1000, 365L * 24 * 3600 * 1000);
-    LOG.info("framework disconnected framework={} failover_timeout={}s", framework.id, timeout);
+    logger.info("framework disconnected framework={} failover_timeout={}s", framework.id, timeout);
     events.frameworkUpdated(framework);
     if (millis == 0) {
       removeFramework(framework, "its failover_timeout is 0 and it disconnected");
@@ -394,7 +396,7 @@ final class MasterState {
    * is remembered in the bounded completed history.
    */
   void removeFramework(FrameworkRecord framework, String why) {
-    LOG.info("removing framework={} because {}", framework.id, why);
+    logger.info("removing framework={} because {}", framework.id, why);
     if (framework.failoverTimerId >= 0) {
       effects.cancelTimer(framework.failoverTimerId);
     }
@@ -474,9 +476,9 @@ final class MasterState {
 
   void log(String format, Object... args) {
     if (quiet) {
-      LOG.debug(format, args);
+      logger.debug(format, args);
     } else {
-      LOG.info(format, args);
+      logger.info(format, args);
     }
   }
 }

@@ -59,7 +59,7 @@ public class MasterVerticle extends VerticleBase {
 
   public MasterVerticle(MasterOptions options) {
     this.options = options;
-    this.state = new MasterState(options, UUID.randomUUID().toString(), new BusEffects(this));
+    this.state = new MasterState(options, UUID.randomUUID().toString(), new BusEffects(this), LOG);
     this.leadership = new Leadership(this, state);
   }
 

@@ -109,7 +109,7 @@ class MarkAgentGoneFailoverTest {
     // It also holds a dynamic reservation (as after a RESERVE): it goes with the agent.
     firstLeader.onContext(() -> {
       firstLeader.state.reservations.set(doomed, io.meso.allocator.Resources.parse("cpus(ops):1"));
-      firstLeader.registryReservations(doomed);
+      firstLeader.state.registryReservations(doomed);
     }).await(30, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> registry.read(Reservations.REGISTRY_SECTION).containsKey(doomed));
     assertThat(call(survivor, "MarkAgentGone", mark(doomed))).isInstanceOf(MarkAgentGoneResponse.class);
