@@ -10,7 +10,7 @@ import io.vertx.grpc.server.GrpcServer;
 
 /**
  * The gRPC Operator service: each call is forwarded to {@link Addresses#OPERATOR} with the
- * call's name in {@link Addresses#ACTION_HEADER}, and the master's reply is the response.
+ * call's method name in {@link Addresses#ACTION_HEADER}, and the master's reply is the response.
  */
 final class OperatorEndpoint {
 
@@ -22,21 +22,11 @@ final class OperatorEndpoint {
     this.timeoutMillis = timeoutMillis;
   }
 
+  /** Every method of the Operator service (meso/api.proto), forwarded under its own name: a new operator call needs nothing here. */
   void bind(GrpcServer server) {
-    forward(server, OperatorGrpcService.GetState, "GetState");
-    forward(server, OperatorGrpcService.GetTasks, "GetTasks");
-    forward(server, OperatorGrpcService.KillTask, "KillTask");
-    forward(server, OperatorGrpcService.ReadFile, "ReadFile");
-    forward(server, OperatorGrpcService.ListFiles, "ListFiles");
-    forward(server, OperatorGrpcService.GetMetrics, "GetMetrics");
-    forward(server, OperatorGrpcService.Teardown, "Teardown");
-    forward(server, OperatorGrpcService.SetWeights, "SetWeights");
-    forward(server, OperatorGrpcService.GetRoles, "GetRoles");
-    forward(server, OperatorGrpcService.SetQuota, "SetQuota");
-    forward(server, OperatorGrpcService.GetQuota, "GetQuota");
-    forward(server, OperatorGrpcService.GetOfferSkips, "GetOfferSkips");
-    forward(server, OperatorGrpcService.DrainAgent, "DrainAgent");
-    forward(server, OperatorGrpcService.MarkAgentGone, "MarkAgentGone");
+    for (ServiceMethod<?, ?> method : OperatorGrpcService.all()) {
+      forward(server, method, method.methodName());
+    }
   }
 
   private <Req, Resp> void forward(GrpcServer server, ServiceMethod<Req, Resp> method, String action) {
