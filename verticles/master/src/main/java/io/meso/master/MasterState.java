@@ -32,7 +32,8 @@ import org.slf4j.Logger;
  * The master's state and the operations that change it, in plain Java: agents, frameworks and
  * their tasks, outstanding offers, the bounded completed history, dynamic reservations and what
  * a new leader knows of the agents admitted before a failover. Offers and the framework
- * lifecycle live here; tasks in {@link Launches}, agents in {@link AgentLifecycle}.
+ * lifecycle live here; tasks in {@link Launches}, agents in {@link AgentLifecycle}, answers to
+ * RECONCILE in {@link Reconciliation}.
  *
  * <p>Operations decide; they send nothing themselves but say what must follow through
  * {@link Effects} (the master verticle carries it out over the event bus, a test records it).
@@ -62,6 +63,7 @@ final class MasterState {
   final AllocatorCommands allocator;
   final Launches launches;
   final AgentLifecycle agentLifecycle;
+  final Reconciliation reconciliation;
   MasterInfo masterInfo;
   private long nextFrameworkSeq;
   private long nextOfferSeq;
@@ -83,6 +85,7 @@ final class MasterState {
     this.events = new MasterEvents(agents, effects);
     this.launches = new Launches(this);
     this.agentLifecycle = new AgentLifecycle(this);
+    this.reconciliation = new Reconciliation(this);
   }
 
   // ---- identifiers ---------------------------------------------------------------------

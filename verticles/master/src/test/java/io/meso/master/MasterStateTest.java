@@ -275,9 +275,70 @@ class MasterStateTest {
     assertThat(h.commands(AllocatorCommand.RecoverResources.class)).hasSize(1);
   }
 
+  @Test
+  void reconcilingUnknownTasksAnswersByWhatTheMasterKnowsOfTheirAgent() {
+    AgentRecord agent = h.agent("a1", "cpus:4;mem:1024");
+    FrameworkRecord aware = h.framework("aware", true);
+    FrameworkRecord plain = h.framework("plain", false);
+    h.launch(aware, h.offer(aware, agent, "cpus:2;mem:512"), "known", "cpus:1;mem:128");
+    h.statusUpdate("a1", aware, "known", TaskState.TASK_RUNNING);
+    h.state.agentLifecycle.markUnreachable(agent, "it went silent");
+    h.state.recoveringAgents.add("recovering");
+    h.clear();
+
+    List<io.meso.v1.scheduler.Call.Reconcile.Task> asked = List.of(reconcile("known", "a1"),
+        reconcile("lost", "a1"), reconcile("other", "gone"), reconcile("later", "recovering"),
+        reconcile("nowhere", "nobody"));
+    h.state.reconciliation.reconcile(aware, asked, "gone"::equals, 0);
+    h.state.reconciliation.reconcile(plain, asked.subList(1, asked.size()), "gone"::equals, 0);
+
+    // Nothing is answered for an agent awaited after a failover: it reports its tasks when it re-registers.
+    assertThat(h.updates(aware)).containsExactly("known:TASK_UNREACHABLE:REASON_RECONCILIATION",
+        "lost:TASK_UNREACHABLE:REASON_RECONCILIATION", "other:TASK_GONE_BY_OPERATOR:REASON_RECONCILIATION",
+        "nowhere:TASK_UNKNOWN:REASON_RECONCILIATION");
+    assertThat(h.updates(plain)).containsExactly("lost:TASK_LOST:REASON_RECONCILIATION",
+        "other:TASK_LOST:REASON_RECONCILIATION", "nowhere:TASK_LOST:REASON_RECONCILIATION");
+    h.clear();
+
+    // Without an agent id, nothing is answered while agents admitted before a failover are awaited.
+    h.state.reconciliation.reconcile(aware, List.of(reconcile("nowhere", null)), id -> false, 1);
+    assertThat(h.updates(aware)).isEmpty();
+  }
+
+  @Test
+  void reservingOfferedResourcesChangesTheAgentAndHasTheAllocatorReLearnIt() {
+    AgentRecord agent = h.agent("a1", "cpus:4;mem:1024");
+    FrameworkRecord framework = h.state.subscribe(FrameworkInfo.newBuilder().setName("eng").setUser("")
+        .setRole("eng").build(), Set.of(), "events-eng");
+    OfferRecord offer = h.offer(framework, agent, "cpus:4;mem:1024");
+    h.clear();
+
+    h.state.launches.accept(framework, List.of(offer), "a1", io.meso.v1.scheduler.Call.Accept.newBuilder()
+        .addOfferIds(offer.offer().getId())
+        .addOperations(io.meso.v1.Offer.Operation.newBuilder().setType(io.meso.v1.Offer.Operation.Type.RESERVE)
+            .setReserve(io.meso.v1.Offer.Operation.Reserve.newBuilder()
+                .addAllResources(Resources.parse("cpus(eng):1").toProto())))
+        .build(), 5);
+
+    assertThat(h.state.reservations.of("a1")).isEqualTo(Resources.parse("cpus(eng):1"));
+    assertThat(agent.total).isEqualTo(Resources.parse("cpus:3;cpus(eng):1;mem:1024"));
+    assertThat(h.registry).containsKey(Reservations.REGISTRY_SECTION + "/a1");
+    assertThat(h.allocatorCommands).extracting(c -> c.getClass().getSimpleName())
+        .containsExactly("RemoveAgent", "AddAgent");
+  }
+
   private static Task running(FrameworkRecord framework, String taskId) {
     return Task.newBuilder().setName(taskId).setTaskId(io.meso.v1.TaskID.newBuilder().setValue(taskId))
         .setFrameworkId(framework.info.getId()).setAgentId(io.meso.v1.AgentID.newBuilder().setValue("a1"))
         .setState(TaskState.TASK_RUNNING).addAllResources(Resources.parse("cpus:1;mem:128").toProto()).build();
+  }
+
+  private static io.meso.v1.scheduler.Call.Reconcile.Task reconcile(String taskId, String agentId) {
+    io.meso.v1.scheduler.Call.Reconcile.Task.Builder task = io.meso.v1.scheduler.Call.Reconcile.Task.newBuilder()
+        .setTaskId(io.meso.v1.TaskID.newBuilder().setValue(taskId));
+    if (agentId != null) {
+      task.setAgentId(io.meso.v1.AgentID.newBuilder().setValue(agentId));
+    }
+    return task.build();
   }
 }
