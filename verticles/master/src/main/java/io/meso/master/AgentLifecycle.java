@@ -237,12 +237,14 @@ final class AgentLifecycle {
   }
 
   /**
-   * An operator marked agent {@code id} gone (the mark is stored): it is forgotten with its
+   * An operator marked agent {@code id} gone at {@code at} (the mark is stored): it is never
+   * admitted again under its id, and it is forgotten with its
    * dynamic reservations, its offers are rescinded, each of its non-terminal tasks ends
    * {@link TaskEnd#AGENT_GONE_BY_OPERATOR} and the agent is told to shut down. Returns how many
    * tasks' frameworks were told.
    */
-  int markGone(String id) {
+  int markGone(String id, double at) {
+    s.goneAgents.put(id, at);
     s.recoveringAgents.remove(id);
     s.unreachableAgents.remove(id);
     s.effects.toRegistry(Registry.AGENTS, id, null);
@@ -297,6 +299,17 @@ final class AgentLifecycle {
     return !toldAlready;
   }
 
+  /** A new leader restores the dynamic reservations a previous one recorded (per agent id). */
+  void restoreReservations(Map<String, byte[]> entries) {
+    entries.forEach((agentId, value) -> {
+      try {
+        s.reservations.decode(agentId, value);
+      } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+        s.logger.error("skipping unreadable registry entry reservations agent={}: {}", agentId, e.getMessage());
+      }
+    });
+  }
+
   /**
    * A new leader learnt the agents admitted before the failover ({@code entries}: the registry's
    * agents section without those marked gone): those recorded UNREACHABLE stay so (since now),
@@ -320,13 +333,13 @@ final class AgentLifecycle {
 
   /**
    * The re-register timeout after the failover passed for agent {@code id} ({@code entry}: its
-   * registry entry): unless it re-registered or was marked gone ({@code gone}), it is recorded
+   * registry entry): unless it re-registered or was marked gone, it is recorded
    * unreachable.
    */
-  void reregistrationTimedOut(String id, byte[] entry, boolean gone, long timeoutMillis) {
+  void reregistrationTimedOut(String id, byte[] entry, long timeoutMillis) {
     AgentRecord agent = s.agents.get(id);
     s.recoveringAgents.remove(id);
-    if (agent == null && !gone) {
+    if (agent == null && !s.isGone(id)) {
       s.unreachableAgents.putIfAbsent(id, Tasks.nowSeconds());
       s.logger.warn("agent={} did not re-register within {} ms of the failover; recorded unreachable", id, timeoutMillis);
       RegistryEntries.Entry decoded = RegistryEntries.decode(entry);

@@ -31,17 +31,18 @@ final class GoneAgents {
   static final int GONE_CODE = 410;
 
   private final MasterVerticle m;
-  /** Agent id to when it was marked gone (seconds since the epoch). */
-  private final Map<String, Double> gone = new LinkedHashMap<>();
+  /** Agent id to when it was marked gone (seconds since the epoch): the state's. */
+  private final Map<String, Double> gone;
   /** Agents whose mark is being written to the registry. */
   private final Set<String> marking = new HashSet<>();
 
   GoneAgents(MasterVerticle master) {
     this.m = master;
+    this.gone = master.state.goneAgents;
   }
 
   boolean isGone(String agentId) {
-    return agentId != null && gone.containsKey(agentId);
+    return m.state.isGone(agentId);
   }
 
   /** The registry value of a mark: when it was made. */
@@ -150,7 +151,6 @@ final class GoneAgents {
 
   /** The mark is stored: remove the agent (no longer awaited nor draining) and end its tasks. */
   private void apply(String id, double at) {
-    gone.put(id, at);
     m.agentManager.notAwaited(id);
     if (m.policies.draining().contains(id)) {
       // Gone for good: no longer under maintenance either.
@@ -160,7 +160,7 @@ final class GoneAgents {
           + "agent from the registry: {}", id, e.getMessage()));
     }
     AgentRecord agent = m.state.agents.get(id);
-    int ended = m.state.agentLifecycle.markGone(id);
+    int ended = m.state.agentLifecycle.markGone(id, at);
     LOG.info("agent marked gone by the operator agent={} hostname={} tasks_ended={}", id,
         agent == null ? "?" : agent.hostname(), ended);
   }

@@ -91,13 +91,7 @@ final class Leadership {
       registryValues.clear();
       frameworkEntries.forEach((id, value) -> registryValues.put(Registry.FRAMEWORKS + "/" + id, value));
       agentEntries.forEach((id, value) -> registryValues.put(Registry.AGENTS + "/" + id, value));
-      reservationEntries.forEach((agentId, value) -> {
-        try {
-          state.reservations.decode(agentId, value);
-        } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
-          LOG.error("skipping unreadable registry entry reservations agent={}: {}", agentId, e.getMessage());
-        }
-      });
+      state.agentLifecycle.restoreReservations(reservationEntries);
       // Weights, quotas and draining agents reach the allocator before any framework or agent does.
       m.policies.restore(roleEntries, maintenanceEntries, m.allocator);
       restoreFrameworks(frameworkEntries);
@@ -178,8 +172,7 @@ final class Leadership {
     m.agentManager.expectReregistrations(entries, reregisterTimeoutMillis);
     m.vertx().setTimer(reregisterTimeoutMillis, t -> {
       for (String id : entries.keySet()) {
-        state.agentLifecycle.reregistrationTimedOut(id, entries.get(id), m.goneAgents.isGone(id),
-            reregisterTimeoutMillis);
+        state.agentLifecycle.reregistrationTimedOut(id, entries.get(id), reregisterTimeoutMillis);
       }
     });
   }

@@ -55,6 +55,8 @@ final class MasterState {
   final Set<String> recoveringAgents = new HashSet<>();
   /** Agents the registry holds as unreachable that have not re-registered with this master: id to since (seconds). */
   final Map<String, Double> unreachableAgents = new HashMap<>();
+  /** Agents an operator marked gone, never admitted again under their id: id to when (seconds; 0 unknown). */
+  final Map<String, Double> goneAgents = new LinkedHashMap<>();
   /** Builds the changes published for the operator API and the web UI. */
   final MasterEvents events;
   final Effects effects;
@@ -450,6 +452,10 @@ final class MasterState {
   }
 
   // ---- tasks and agents ----------------------------------------------------------------
+
+  boolean isGone(String agentId) {
+    return agentId != null && goneAgents.containsKey(agentId);
+  }
 
   /** Moves a task that reached a terminal state and was acknowledged (or needs none) out of the active set. */
   void completeTask(FrameworkRecord framework, TaskRecord task) {

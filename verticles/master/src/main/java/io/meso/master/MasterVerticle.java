@@ -44,7 +44,7 @@ public class MasterVerticle extends VerticleBase {
   /** Role weights, quotas and draining agents, as set by operators (kept in the registry). */
   final Policies policies = new Policies();
   /** Agents an operator marked gone (MarkAgentGone; kept in the registry). */
-  final GoneAgents goneAgents = new GoneAgents(this);
+  final GoneAgents goneAgents;
   private final Leadership leadership;
   AllocatorClient allocator;
   EventBus bus;
@@ -61,6 +61,7 @@ public class MasterVerticle extends VerticleBase {
     this.options = options;
     this.state = new MasterState(options, UUID.randomUUID().toString(), new BusEffects(this), LOG);
     this.leadership = new Leadership(this, state);
+    this.goneAgents = new GoneAgents(this);
   }
 
   @Override

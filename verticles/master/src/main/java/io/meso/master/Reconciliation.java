@@ -6,7 +6,6 @@ import io.meso.v1.TaskStatus;
 import io.meso.v1.TimeInfo;
 import io.meso.v1.scheduler.Call;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * The reconciliation part of the {@link MasterState}: what the master answers a framework that
@@ -25,10 +24,9 @@ final class Reconciliation {
   /**
    * RECONCILE of {@code asked} (task ids checked; none: every task the master knows for the
    * framework) answered with one update per task, except those the master cannot answer yet.
-   * {@code gone} says whether an agent was marked gone by the operator; {@code awaited} is how
-   * many agents admitted before a failover have not re-registered yet.
+   * {@code awaited} is how many agents admitted before a failover have not re-registered yet.
    */
-  void reconcile(FrameworkRecord framework, List<Call.Reconcile.Task> asked, Predicate<String> gone, int awaited) {
+  void reconcile(FrameworkRecord framework, List<Call.Reconcile.Task> asked, int awaited) {
     if (asked.isEmpty()) {
       // Implicit reconciliation: the latest state of every task the master knows for this framework.
       for (TaskRecord task : framework.tasks.values()) {
@@ -45,7 +43,7 @@ final class Reconciliation {
       if (task != null) {
         s.sendUpdate(framework, reconciled(task));
       } else {
-        TaskStatus unknown = unknownTask(framework, t, gone, awaited);
+        TaskStatus unknown = unknownTask(framework, t, awaited);
         if (unknown != null) {
           s.sendUpdate(framework, unknown);
         }
@@ -64,8 +62,7 @@ final class Reconciliation {
    * unknown or not named, TASK_UNKNOWN. Frameworks
    * without PARTITION_AWARE get TASK_LOST instead of each of those states.
    */
-  private TaskStatus unknownTask(FrameworkRecord framework, Call.Reconcile.Task t, Predicate<String> gone,
-      int awaited) {
+  private TaskStatus unknownTask(FrameworkRecord framework, Call.Reconcile.Task t, int awaited) {
     String agentId = t.hasAgentId() && !t.getAgentId().getValue().isEmpty() ? t.getAgentId().getValue() : null;
     AgentRecord agent = agentId == null ? null : s.agents.get(agentId);
     Double unreachableSince = null;
@@ -78,7 +75,7 @@ final class Reconciliation {
       unreachableSince = agent.unreachableSince;
       why = TaskEnd.RECONCILED_ON_UNREACHABLE_AGENT;
       message = "Task is unknown to the master; agent " + agentId + " is unreachable";
-    } else if (agentId != null && gone.test(agentId)) {
+    } else if (s.isGone(agentId)) {
       why = TaskEnd.RECONCILED_ON_GONE_AGENT;
       message = "Task is unknown to the master; agent " + agentId + " was marked gone by the operator";
     } else if (agentId != null && s.recoveringAgents.contains(agentId)) {

@@ -354,6 +354,6 @@ final class SchedulerCalls {
         throw CallException.invalid("reconcile.tasks[" + i + "].task_id is missing");
       }
     }
-    s.reconciliation.reconcile(framework, asked, m.goneAgents::isGone, m.agentManager.awaitedCount());
+    s.reconciliation.reconcile(framework, asked, m.agentManager.awaitedCount());
   }
 }

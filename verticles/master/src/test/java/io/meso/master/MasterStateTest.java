@@ -120,7 +120,7 @@ class MasterStateTest {
     assertThat(RegistryEntries.decode(h.registry.get(Registry.AGENTS + "/a1")).label()).isEqualTo("UNREACHABLE");
     h.clear();
 
-    int told = h.state.agentLifecycle.markGone("a1");
+    int told = h.state.agentLifecycle.markGone("a1", 1.0);
 
     // The partition-aware framework learns the task is gone for good; the other was told TASK_LOST already.
     assertThat(told).isEqualTo(1);
@@ -131,6 +131,7 @@ class MasterStateTest {
     assertThat(aware.completed).extracting(TaskRecord::id).containsExactly("ta");
     assertThat(plain.completed).extracting(TaskRecord::id).containsExactly("tp");
     assertThat(h.state.agents).doesNotContainKey("a1");
+    assertThat(h.state.isGone("a1")).isTrue();
     assertThat(h.registry).doesNotContainKey(Registry.AGENTS + "/a1");
     assertThat(h.toAgent("a1", ShutdownAgentMessage.class)).hasSize(1);
     assertThat(h.publishedTypes()).contains(MasterEvent.Type.AGENT_REMOVED);
@@ -284,13 +285,14 @@ class MasterStateTest {
     h.statusUpdate("a1", aware, "known", TaskState.TASK_RUNNING);
     h.state.agentLifecycle.markUnreachable(agent, "it went silent");
     h.state.recoveringAgents.add("recovering");
+    h.state.goneAgents.put("gone", 1.0);
     h.clear();
 
     List<io.meso.v1.scheduler.Call.Reconcile.Task> asked = List.of(reconcile("known", "a1"),
         reconcile("lost", "a1"), reconcile("other", "gone"), reconcile("later", "recovering"),
         reconcile("nowhere", "nobody"));
-    h.state.reconciliation.reconcile(aware, asked, "gone"::equals, 0);
-    h.state.reconciliation.reconcile(plain, asked.subList(1, asked.size()), "gone"::equals, 0);
+    h.state.reconciliation.reconcile(aware, asked, 0);
+    h.state.reconciliation.reconcile(plain, asked.subList(1, asked.size()), 0);
 
     // Nothing is answered for an agent awaited after a failover: it reports its tasks when it re-registers.
     assertThat(h.updates(aware)).containsExactly("known:TASK_UNREACHABLE:REASON_RECONCILIATION",
@@ -301,7 +303,7 @@ class MasterStateTest {
     h.clear();
 
     // Without an agent id, nothing is answered while agents admitted before a failover are awaited.
-    h.state.reconciliation.reconcile(aware, List.of(reconcile("nowhere", null)), id -> false, 1);
+    h.state.reconciliation.reconcile(aware, List.of(reconcile("nowhere", null)), 1);
     assertThat(h.updates(aware)).isEmpty();
   }
 
