@@ -300,6 +300,7 @@ final class MasterState {
         attach(framework, eventsAddress);
         allocator.addFramework(id, frameworkSpec(framework, suppressed), usedByAgent(framework), true);
       } else {
+        // Failover of a known framework: the new subscription replaces the old one.
         if (framework.connected() && !eventsAddress.equals(framework.eventsAddress)) {
           sendError(framework, "Framework failed over: a newer subscription for " + id + " replaced this one");
         }

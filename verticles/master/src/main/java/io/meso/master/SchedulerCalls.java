@@ -2,11 +2,9 @@ package io.meso.master;
 
 import io.meso.allocator.Resources;
 import io.meso.codecs.Addresses;
-import io.meso.codecs.TaskEnd;
 import io.meso.v1.FrameworkInfo;
 import io.meso.v1.Offer;
 import io.meso.v1.OfferID;
-import io.meso.v1.TaskStatus;
 import io.meso.v1.scheduler.Call;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
