@@ -2,17 +2,12 @@ package io.meso.master;
 
 import io.meso.proto.MarkAgentGoneRequest;
 import io.meso.proto.MarkAgentGoneResponse;
-import io.meso.codecs.Addresses;
-import io.meso.codecs.TaskEnd;
 import io.meso.ha.Registry;
-import io.meso.internal.ShutdownAgentMessage;
-import io.meso.v1.TaskStatus;
 import io.meso.v1.TimeInfo;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -26,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * the agent's offers, removes it from the allocator and the agents, ends each of its
  * non-terminal tasks TASK_GONE_BY_OPERATOR (TASK_LOST for frameworks that are not
  * partition-aware) with REASON_AGENT_REMOVED_BY_OPERATOR, publishes AGENT_REMOVED and tells the
- * agent to shut down ({@link ShutdownAgentMessage}). A new leader restores the section before it
+ * agent to shut down ({@link AgentLifecycle#markGone}). A new leader restores the section before it
  * serves. Lives on the master's event loop.
  */
 final class GoneAgents {
@@ -36,17 +31,18 @@ final class GoneAgents {
   static final int GONE_CODE = 410;
 
   private final MasterVerticle m;
-  /** Agent id to when it was marked gone (seconds since the epoch). */
-  private final Map<String, Double> gone = new LinkedHashMap<>();
+  /** Agent id to when it was marked gone (seconds since the epoch): the state's. */
+  private final Map<String, Double> gone;
   /** Agents whose mark is being written to the registry. */
   private final Set<String> marking = new HashSet<>();
 
   GoneAgents(MasterVerticle master) {
     this.m = master;
+    this.gone = master.state.goneAgents;
   }
 
   boolean isGone(String agentId) {
-    return agentId != null && gone.containsKey(agentId);
+    return m.state.isGone(agentId);
   }
 
   /** The registry value of a mark: when it was made. */
@@ -145,26 +141,17 @@ final class GoneAgents {
     if (id.isEmpty()) {
       throw CallException.invalid("agent_id.value is empty; expected the id of an agent (GET_AGENTS lists them)");
     }
-    if (!gone.containsKey(id) && !m.agents.containsKey(id) && !m.recoveringAgents.contains(id)
-        && !m.unreachableAgents.containsKey(id)) {
+    if (!gone.containsKey(id) && !m.state.agents.containsKey(id) && !m.state.recoveringAgents.contains(id)
+        && !m.state.unreachableAgents.containsKey(id)) {
       throw CallException.notFound("agent_id '" + id + "' is not an agent this master knows (neither registered, "
           + "unreachable nor awaited after a failover); nothing was marked gone");
     }
     return id;
   }
 
-  /** The mark is stored: remove the agent and end its tasks. */
+  /** The mark is stored: remove the agent (no longer awaited nor draining) and end its tasks. */
   private void apply(String id, double at) {
-    gone.put(id, at);
-    m.recoveringAgents.remove(id);
-    m.unreachableAgents.remove(id);
     m.agentManager.notAwaited(id);
-    m.registryForgetAgent(id);
-    if (!m.reservations.of(id).isEmpty()) {
-      // Its dynamic reservations went with it.
-      m.reservations.set(id, io.meso.allocator.Resources.EMPTY);
-      m.registryReservations(id);
-    }
     if (m.policies.draining().contains(id)) {
       // Gone for good: no longer under maintenance either.
       m.policies.setDraining(id, false);
@@ -172,50 +159,9 @@ final class GoneAgents {
       m.persist(Registry.MAINTENANCE, id, null).onFailure(e -> LOG.warn("could not remove maintenance/{} of the gone "
           + "agent from the registry: {}", id, e.getMessage()));
     }
-    AgentRecord agent = m.agents.get(id);
-    int ended = 0;
-    if (agent != null) {
-      for (String offerId : List.copyOf(agent.offerIds)) {
-        m.rescindOffer(offerId);
-      }
-      if (agent.status == AgentRecord.Status.ACTIVE) {
-        m.allocator.removeAgent(id);
-      }
-      for (Map<String, TaskRecord> byId : List.copyOf(agent.tasks.values())) {
-        for (TaskRecord task : List.copyOf(byId.values())) {
-          agent.removeTask(task);
-          if (!task.terminal() && endTask(agent, task)) {
-            ended++;
-          }
-        }
-      }
-      m.agents.remove(id);
-    }
-    m.events.agentRemoved(id);
-    m.bus.send(Addresses.agent(id), ShutdownAgentMessage.newBuilder()
-        .setMessage("Agent " + id + " was marked gone by the operator (MARK_AGENT_GONE)").build());
+    AgentRecord agent = m.state.agents.get(id);
+    int ended = m.state.agentLifecycle.markGone(id, at);
     LOG.info("agent marked gone by the operator agent={} hostname={} tasks_ended={}", id,
         agent == null ? "?" : agent.hostname(), ended);
-  }
-
-  /** Ends one task of a gone agent; returns whether its framework was told. */
-  private boolean endTask(AgentRecord agent, TaskRecord task) {
-    FrameworkRecord framework = m.frameworks.get(task.frameworkId);
-    TaskStatus status = Tasks.endStatus(TaskEnd.AGENT_GONE_BY_OPERATOR, framework, task.info.getTaskId(), agent.id,
-        "Agent " + agent.id + " (" + agent.hostname() + ") was marked gone by the operator");
-    // A framework that is not partition-aware was told TASK_LOST when the agent became unreachable.
-    boolean toldAlready = task.state == status.getState();
-    task.recordOwn(status);
-    if (!toldAlready) {
-      m.metrics.taskEnded(status.getState());
-    }
-    if (framework == null) {
-      return false;
-    }
-    if (!toldAlready) {
-      m.sendUpdate(framework, status);
-    }
-    m.completeTask(framework, task);
-    return !toldAlready;
   }
 }

@@ -7,19 +7,22 @@ import io.meso.v1.AgentID;
 import io.meso.v1.TaskStatus;
 
 /**
- * Publishes the master's changes on {@link Addresses#MASTER_EVENTS} as they happen, for the
- * operator API's SUBSCRIBE stream and the web UI. Event-loop confined, like the master.
+ * Builds the master's changes as they happen and hands them to {@link Effects#publish} (the
+ * master verticle publishes them on {@link Addresses#MASTER_EVENTS}), for the operator API's
+ * SUBSCRIBE stream and the web UI. Event-loop confined, like the master.
  */
 final class MasterEvents {
 
-  private final MasterVerticle m;
+  private final java.util.Map<String, AgentRecord> agents;
+  private final Effects effects;
 
-  MasterEvents(MasterVerticle master) {
-    this.m = master;
+  MasterEvents(java.util.Map<String, AgentRecord> agents, Effects effects) {
+    this.agents = agents;
+    this.effects = effects;
   }
 
   private void publish(MasterEvent.Builder event) {
-    m.bus.publish(Addresses.MASTER_EVENTS, event.setTime(Tasks.nowSeconds()).build());
+    effects.publish(event.setTime(Tasks.nowSeconds()).build());
   }
 
   void taskAdded(FrameworkRecord framework, TaskRecord task) {
@@ -73,7 +76,7 @@ final class MasterEvents {
   }
 
   private TaskSummary summary(FrameworkRecord framework, TaskRecord task) {
-    AgentRecord agent = m.agents.get(task.agentId);
+    AgentRecord agent = agents.get(task.agentId);
     return TaskSummary.newBuilder()
         .setTask(task.toProto())
         .setHostname(agent == null ? "" : agent.hostname())

@@ -71,11 +71,11 @@ final class OperatorCalls {
   }
 
   GetStateResponse state() {
-    GetStateResponse.Builder state = GetStateResponse.newBuilder().setMasterInfo(m.masterInfo).setStartTime(m.startTime);
-    for (AgentRecord agent : m.agents.values()) {
+    GetStateResponse.Builder state = GetStateResponse.newBuilder().setMasterInfo(m.state.masterInfo).setStartTime(m.startTime);
+    for (AgentRecord agent : m.state.agents.values()) {
       Resources offered = Resources.EMPTY;
       for (String offerId : agent.offerIds) {
-        offered = offered.plus(m.offers.get(offerId).resources());
+        offered = offered.plus(m.state.offers.get(offerId).resources());
       }
       AgentSummary.Builder summary = AgentSummary.newBuilder();
       if (agent.notReadyReason != null) {
@@ -90,7 +90,7 @@ final class OperatorCalls {
           .setDraining(m.policies.draining().contains(agent.id))
           .setRegisteredTime(agent.registeredAt));
     }
-    for (FrameworkRecord framework : m.frameworks.values()) {
+    for (FrameworkRecord framework : m.state.frameworks.values()) {
       Resources used = Resources.EMPTY;
       int active = 0;
       for (TaskRecord task : framework.tasks.values()) {
@@ -101,7 +101,7 @@ final class OperatorCalls {
       }
       Resources offered = Resources.EMPTY;
       for (String offerId : framework.offerIds) {
-        offered = offered.plus(m.offers.get(offerId).resources());
+        offered = offered.plus(m.state.offers.get(offerId).resources());
       }
       state.addFrameworks(FrameworkSummary.newBuilder()
           .setFrameworkInfo(framework.info)
@@ -115,9 +115,9 @@ final class OperatorCalls {
 
   GetTasksResponse tasks(GetTasksRequest request) {
     GetTasksResponse.Builder response = GetTasksResponse.newBuilder();
-    List<FrameworkRecord> all = new ArrayList<>(m.frameworks.values());
+    List<FrameworkRecord> all = new ArrayList<>(m.state.frameworks.values());
     if (request.getIncludeCompleted()) {
-      all.addAll(m.completedFrameworks.values());
+      all.addAll(m.state.completedFrameworks.values());
     }
     for (FrameworkRecord framework : all) {
       for (TaskRecord task : framework.tasks.values()) {
@@ -133,7 +133,7 @@ final class OperatorCalls {
   }
 
   private TaskSummary summary(FrameworkRecord framework, TaskRecord task) {
-    AgentRecord agent = m.agents.get(task.agentId);
+    AgentRecord agent = m.state.agents.get(task.agentId);
     return TaskSummary.newBuilder()
         .setTask(task.toProto())
         .setHostname(agent == null ? "" : agent.hostname())
@@ -148,9 +148,9 @@ final class OperatorCalls {
     }
     String id = taskId.getValue();
     TaskRecord found = null;
-    List<FrameworkRecord> all = new ArrayList<>(m.frameworks.values());
+    List<FrameworkRecord> all = new ArrayList<>(m.state.frameworks.values());
     if (includeCompleted) {
-      all.addAll(m.completedFrameworks.values());
+      all.addAll(m.state.completedFrameworks.values());
     }
     for (FrameworkRecord framework : all) {
       if (frameworkId != null && !frameworkId.getValue().isEmpty() && !framework.id.equals(frameworkId.getValue())) {
@@ -183,7 +183,7 @@ final class OperatorCalls {
     if (task.terminal()) {
       throw CallException.invalid("task '" + task.id() + "' already ended (" + task.state + ")");
     }
-    SchedulerCalls.killTask(m, task, null);
+    m.state.launches.killTask(task, null);
     return KillTaskResponse.newBuilder()
         .setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
         .setAgentId(AgentID.newBuilder().setValue(task.agentId))
@@ -195,18 +195,18 @@ final class OperatorCalls {
     if (id.isEmpty()) {
       throw CallException.invalid("framework_id is missing; name the framework to tear down");
     }
-    FrameworkRecord framework = m.frameworks.get(id);
+    FrameworkRecord framework = m.state.frameworks.get(id);
     if (framework == null) {
       throw CallException.notFound("framework '" + id + "' is unknown"
-          + (m.completedFrameworks.containsKey(id) ? " (it was already removed)" : ""));
+          + (m.state.completedFrameworks.containsKey(id) ? " (it was already removed)" : ""));
     }
-    m.removeFramework(framework, "an operator tore it down");
+    m.state.removeFramework(framework, "an operator tore it down");
     return io.meso.proto.TeardownResponse.getDefaultInstance();
   }
 
   private void listFiles(Message<Object> message, io.meso.proto.ListFilesRequest request) {
     TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
-    AgentRecord agent = m.agents.get(task.agentId);
+    AgentRecord agent = m.state.agents.get(task.agentId);
     if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
       throw new CallException(503, "agent '" + task.agentId + "' holding task '" + task.id() + "' is not reachable");
     }
@@ -227,9 +227,9 @@ final class OperatorCalls {
   /** Mesos-named flat metrics (master/..., allocator/mesos/...) and the allocation run histogram. */
   io.meso.proto.GetMetricsResponse metricsSnapshot() {
     java.util.Map<String, Double> v = new java.util.TreeMap<>();
-    MasterMetrics c = m.metrics;
+    MasterMetrics c = m.state.metrics;
     java.util.Map<io.meso.v1.TaskState, Integer> byState = new java.util.EnumMap<>(io.meso.v1.TaskState.class);
-    for (FrameworkRecord framework : m.frameworks.values()) {
+    for (FrameworkRecord framework : m.state.frameworks.values()) {
       for (TaskRecord task : framework.tasks.values()) {
         byState.merge(task.state, 1, Integer::sum);
       }
@@ -248,7 +248,7 @@ final class OperatorCalls {
     Resources total = Resources.EMPTY;
     Resources used = Resources.EMPTY;
     Resources offered = Resources.EMPTY;
-    for (AgentRecord agent : m.agents.values()) {
+    for (AgentRecord agent : m.state.agents.values()) {
       if (agent.status == AgentRecord.Status.ACTIVE) {
         active++;
         total = total.plus(agent.total);
@@ -257,7 +257,7 @@ final class OperatorCalls {
         unreachable++;
       }
     }
-    for (OfferRecord offer : m.offers.values()) {
+    for (OfferRecord offer : m.state.offers.values()) {
       offered = offered.plus(offer.resources());
     }
     v.put("master/slaves_active", (double) active);
@@ -266,16 +266,16 @@ final class OperatorCalls {
     v.put("master/slaves_unreachable", (double) unreachable);
     v.put("master/slave_unreachable_scheduled", (double) c.agentsMarkedUnreachable);
     int connected = 0;
-    for (FrameworkRecord framework : m.frameworks.values()) {
+    for (FrameworkRecord framework : m.state.frameworks.values()) {
       if (framework.connected()) {
         connected++;
       }
     }
     v.put("master/frameworks_active", (double) connected);
     v.put("master/frameworks_connected", (double) connected);
-    v.put("master/frameworks_disconnected", (double) (m.frameworks.size() - connected));
-    v.put("master/frameworks_inactive", (double) (m.frameworks.size() - connected));
-    v.put("master/frameworks_completed", (double) m.completedFrameworks.size());
+    v.put("master/frameworks_disconnected", (double) (m.state.frameworks.size() - connected));
+    v.put("master/frameworks_inactive", (double) (m.state.frameworks.size() - connected));
+    v.put("master/frameworks_completed", (double) m.state.completedFrameworks.size());
     for (String name : java.util.List.of("cpus", "mem", "disk", "gpus")) {
       double t = total.scalar(name);
       double u = used.scalar(name);
@@ -284,7 +284,7 @@ final class OperatorCalls {
       v.put("master/" + name + "_percent", t == 0 ? 0 : u / t);
       v.put("master/" + name + "_offered", offered.scalar(name));
     }
-    v.put("master/outstanding_offers", (double) m.offers.size());
+    v.put("master/outstanding_offers", (double) m.state.offers.size());
     v.put("master/messages_decline_offers", (double) c.offersDeclined);
     v.put("master/offers_made", (double) c.offersMade);
     v.put("master/offers_declined", (double) c.offersDeclined);
@@ -321,7 +321,7 @@ final class OperatorCalls {
 
   private void readFile(Message<Object> message, io.meso.proto.ReadFileRequest request) {
     TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
-    AgentRecord agent = m.agents.get(task.agentId);
+    AgentRecord agent = m.state.agents.get(task.agentId);
     if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
       throw new CallException(503, "agent '" + task.agentId + "' holding task '" + task.id() + "' is not reachable");
     }

@@ -137,8 +137,8 @@ final class RoleCalls {
           throw CallException.invalid("agent_id is missing; name the agent to drain (see GetState)");
         }
         String agentId = request.getAgentId().getValue();
-        if (!m.agents.containsKey(agentId) && !m.recoveringAgents.contains(agentId)
-            && !m.unreachableAgents.containsKey(agentId) && !m.policies.draining().contains(agentId)) {
+        if (!m.state.agents.containsKey(agentId) && !m.state.recoveringAgents.contains(agentId)
+            && !m.state.unreachableAgents.containsKey(agentId) && !m.policies.draining().contains(agentId)) {
           throw CallException.notFound("agent_id '" + agentId + "' is not a registered agent");
         }
         boolean drain = request.getDrain();
@@ -146,7 +146,7 @@ final class RoleCalls {
             drain ? Policies.encodeDrain(agentId) : null).map(v -> {
               m.policies.setDraining(agentId, drain);
               m.allocator.setDraining(agentId, drain);
-              m.log("agent maintenance agent={} draining={}", agentId, drain);
+              m.state.log("agent maintenance agent={} draining={}", agentId, drain);
               return io.meso.proto.DrainAgentResponse.getDefaultInstance();
             })));
       }
@@ -156,13 +156,13 @@ final class RoleCalls {
 
   /** Every outstanding offer, oldest first, with why its resources are not offered to anyone else. */
   private List<io.meso.proto.HeldOffer> heldOffers() {
-    List<OfferRecord> outstanding = new ArrayList<>(m.offers.values());
+    List<OfferRecord> outstanding = new ArrayList<>(m.state.offers.values());
     outstanding.sort(java.util.Comparator.comparingDouble(OfferRecord::offeredAt));
     List<io.meso.proto.HeldOffer> out = new ArrayList<>();
     for (OfferRecord o : outstanding) {
-      FrameworkRecord framework = m.frameworks.get(o.frameworkId());
+      FrameworkRecord framework = m.state.frameworks.get(o.frameworkId());
       String name = framework == null ? "" : framework.info.getName();
-      AgentRecord agent = m.agents.get(o.agentId());
+      AgentRecord agent = m.state.agents.get(o.agentId());
       out.add(io.meso.proto.HeldOffer.newBuilder()
           .setOfferId(o.offer().getId())
           .setFrameworkId(o.offer().getFrameworkId())

@@ -108,13 +108,13 @@ class MarkAgentGoneFailoverTest {
     assertThat(registry.read(Registry.MAINTENANCE)).containsKey(doomed);
     // It also holds a dynamic reservation (as after a RESERVE): it goes with the agent.
     firstLeader.onContext(() -> {
-      firstLeader.reservations.set(doomed, io.meso.allocator.Resources.parse("cpus(ops):1"));
-      firstLeader.registryReservations(doomed);
+      firstLeader.state.reservations.set(doomed, io.meso.allocator.Resources.parse("cpus(ops):1"));
+      firstLeader.state.registryReservations(doomed);
     }).await(30, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> registry.read(Reservations.REGISTRY_SECTION).containsKey(doomed));
     assertThat(call(survivor, "MarkAgentGone", mark(doomed))).isInstanceOf(MarkAgentGoneResponse.class);
     await().atMost(WAIT).until(() -> !registry.read(Reservations.REGISTRY_SECTION).containsKey(doomed));
-    assertThat(firstLeader.reservations.of(doomed).isEmpty()).isTrue();
+    assertThat(firstLeader.state.reservations.of(doomed).isEmpty()).isTrue();
     // Stored before the call succeeded; its agents (and maintenance) entries are removed.
     assertThat(registry.read(Registry.GONE)).containsKey(doomed);
     await().atMost(WAIT).until(() -> !registry.read(Registry.AGENTS).containsKey(doomed)
@@ -137,7 +137,7 @@ class MarkAgentGoneFailoverTest {
 
     assertThat(newLeader.goneAgents.isGone(doomed)).isTrue();
     assertThat(newLeader.policies.draining()).doesNotContain(doomed);
-    assertThat(newLeader.recoveringAgents).contains(awaited).doesNotContain(doomed);
+    assertThat(newLeader.state.recoveringAgents).contains(awaited).doesNotContain(doomed);
     ReplyException reregister = refused(survivor, Addresses.MASTER, ReregisterAgentMessage.newBuilder()
         .setAgentInfo(agentInfo(doomed)).build(), new DeliveryOptions());
     assertThat(reregister.failureCode()).isEqualTo(410);
@@ -145,7 +145,7 @@ class MarkAgentGoneFailoverTest {
     ReplyException register = refused(survivor, Addresses.MASTER, RegisterAgentMessage.newBuilder()
         .setAgentInfo(agentInfo(doomed)).build(), new DeliveryOptions());
     assertThat(register.failureCode()).isEqualTo(410);
-    assertThat(newLeader.agents).doesNotContainKey(doomed);
+    assertThat(newLeader.state.agents).doesNotContainKey(doomed);
     // Marking it again is idempotent on the new leader too.
     assertThat(call(survivor, "MarkAgentGone", mark(doomed))).isInstanceOf(MarkAgentGoneResponse.class);
 
@@ -171,7 +171,7 @@ class MarkAgentGoneFailoverTest {
     // An agent still awaited after the failover can be marked gone; then it is refused too.
     assertThat(newLeader.agentManager.awaitedCount()).isEqualTo(1);
     call(survivor, "MarkAgentGone", mark(awaited));
-    assertThat(newLeader.recoveringAgents).doesNotContain(awaited);
+    assertThat(newLeader.state.recoveringAgents).doesNotContain(awaited);
     // No longer awaited: it does not hold up "all agents re-registered".
     assertThat(newLeader.agentManager.awaitedCount()).isZero();
     assertThat(registry.read(Registry.GONE)).containsKeys(doomed, awaited);
@@ -193,7 +193,7 @@ class MarkAgentGoneFailoverTest {
     assertThat(newLeader.goneAgents.isGone(kept)).isFalse();
     assertThat(registry.read(Registry.GONE)).doesNotContainKey(kept);
     await().atMost(WAIT).until(() -> !newLeader.isLeading());
-    assertThat(newLeader.agents).containsKey(kept);
+    assertThat(newLeader.state.agents).containsKey(kept);
     awareClient.close();
     plainClient.close();
   }

@@ -204,7 +204,7 @@ class PoliciesFailoverTest {
     // Updates of one call arrive in order and the last is in: the task on the agent still
     // awaited after the failover got no answer (the agent reports its tasks when it re-registers),
     // nor did the task named without an agent (it may be on that agent: Mesos's case 2).
-    assertThat(newLeader.recoveringAgents).contains(alive);
+    assertThat(newLeader.state.recoveringAgents).contains(alive);
     assertThat(aware.updates("t-recovering")).isEmpty();
     assertThat(plain.updates("t-recovering")).isEmpty();
     assertThat(aware.updates("t-no-agent")).isEmpty();
