@@ -41,7 +41,7 @@ final class OperatorCalls {
     try {
       if (action == null) {
         throw CallException.invalid("operator call without the '" + Addresses.ACTION_HEADER
-            + "' header; expected GetState, GetTasks, KillTask, ReadFile, ListFiles, GetMetrics, Teardown, SetWeights, GetRoles, SetQuota, GetQuota, GetOfferSkips, DrainAgent or MarkAgentGone");
+            + "' header; expected " + io.meso.codecs.OperatorActions.expected());
       }
       switch (action) {
         case "GetState" -> message.reply(state());
@@ -56,7 +56,7 @@ final class OperatorCalls {
             roleCalls.handle(action, message);
         case "MarkAgentGone" -> m.goneAgents.mark(message, expect(message, io.meso.proto.MarkAgentGoneRequest.class));
         default -> throw CallException.invalid("operator action '" + action
-            + "' is unknown; expected GetState, GetTasks, KillTask, ReadFile, ListFiles, GetMetrics, Teardown, SetWeights, GetRoles, SetQuota, GetQuota, GetOfferSkips, DrainAgent or MarkAgentGone");
+            + "' is unknown; expected " + io.meso.codecs.OperatorActions.expected());
       }
     } catch (CallException e) {
       MasterVerticle.fail(message, e);
