@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *
  * <p>A dependency names an app, or a group: then the app depends on every app under that path.
  * A dependency that names nothing among the apps is ignored, as Marathon's graph has no vertex
- * for it. The graph is the whole target's, so an unchanged app still lifts its dependents.
+ * for it. The graph is the whole target's, so an unchanged app still lifts its dependents. An app
+ * that depends on itself (directly or through its own group) is a cycle, as in Marathon.
  */
 final class DependencyLevels {
 
@@ -34,7 +35,7 @@ final class DependencyLevels {
       List<PathId> to = new ArrayList<>();
       for (PathId dep : app.dependencies()) {
         for (PathId candidate : apps.keySet()) {
-          if (!candidate.equals(app.id()) && under(candidate, dep) && !to.contains(candidate)) {
+          if (under(candidate, dep) && !to.contains(candidate)) {
             to.add(candidate);
           }
         }
