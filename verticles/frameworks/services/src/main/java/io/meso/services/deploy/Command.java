@@ -20,7 +20,11 @@ public sealed interface Command {
    */
   record StartInstances(App app, int count) implements Command {}
 
-  /** Kill these instances of {@code appId}; they will not be restarted. */
+  /**
+   * Kill these instances of {@code appId}; they will not be restarted. From now on the runtime
+   * reports them as {@code KILLING} until they end (Marathon's goal Decommissioned), in facts and
+   * in the snapshot it gives a later deployment, which must not count them.
+   */
   record KillInstances(PathId appId, List<String> instanceIds, KillReason reason) implements Command {
     public KillInstances {
       instanceIds = List.copyOf(instanceIds);
