@@ -1,5 +1,6 @@
 package io.meso.services.deploy;
 
+import io.meso.services.app.PathId;
 import io.meso.services.deploy.Command.DeploymentFailed;
 import io.meso.services.deploy.Command.DeploymentFinished;
 import io.meso.services.deploy.Command.StepFinished;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A running deployment: a {@link DeploymentPlan} and how far it got, Marathon's
@@ -21,6 +23,7 @@ import java.util.Objects;
 public final class Deployment {
 
   private final DeploymentPlan plan;
+  private final Set<PathId> affected;
   private InstanceView view;
   private int stepIndex; // 0 before the first step, then 1-based
   private List<ActionProgress> current = List.of();
@@ -29,6 +32,7 @@ public final class Deployment {
 
   public Deployment(DeploymentPlan plan) {
     this.plan = Objects.requireNonNull(plan, "plan");
+    this.affected = plan.affectedApps();
     for (DeploymentStep step : plan.steps()) {
       for (DeploymentAction action : step.actions()) {
         if (action.app().version() == null) {
@@ -83,7 +87,7 @@ public final class Deployment {
       throw new IllegalStateException("deployment " + id() + " was started already");
     }
     view = new InstanceView(instances.stream()
-        .filter(s -> plan.affectedApps().contains(s.appId())).toList());
+        .filter(s -> affected.contains(s.appId())).toList());
     List<Command> out = new ArrayList<>();
     advance(out);
     return out;
@@ -95,7 +99,7 @@ public final class Deployment {
       throw new IllegalStateException("deployment " + id() + " was not started");
     }
     List<Command> out = new ArrayList<>();
-    if (finished || cancelled || !plan.affectedApps().contains(fact.appId())) {
+    if (finished || cancelled || !affected.contains(fact.appId())) {
       return out;
     }
     InstanceStatus before = null;

@@ -13,7 +13,9 @@ public sealed interface Fact {
   /**
    * An instance was created (launched or queued) or changed its condition. The runtime reports
    * every instance of an app this way, also the ones it reported in the snapshot a deployment
-   * started from when they change later; a terminal condition ends the instance.
+   * started from when they change later; a terminal condition ends the instance. Report an
+   * instance at least once before its end (SCHEDULED or STAGING will do): an end of an instance
+   * never seen is ignored, which keeps a repeated end report from causing a second replacement.
    */
   record InstanceChanged(InstanceStatus instance) implements Fact {
     public InstanceChanged {
