@@ -1,0 +1,140 @@
+package io.meso.services.deploy;
+
+import io.meso.services.deploy.Command.KillReason;
+import io.meso.services.deploy.Command.ResetLaunchDelay;
+import io.meso.services.deploy.Command.StartInstances;
+import io.meso.services.placement.RollingRestart;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * RestartApplication, a rolling restart as Marathon's {@code TaskReplaceActor} does it, with the
+ * counts of {@link RollingRestart}:
+ *
+ * <ul>
+ *   <li>At the start, instances of the new version already there count as started (a restart
+ *       picked up again); the old ones meant to run queue up to be killed, unhealthy ones first.
+ *       Kill {@code healthy − ceil(n × minimumHealthCapacity)} of them at once, launch new ones up
+ *       to {@code floor(n × (1 + maximumOverCapacity))} instances in all, reset the launch delay.
+ *   <li>Each new instance that becomes healthy and ready ({@link ReadinessTracker}) lets one more
+ *       old one be killed; each old one that terminates frees capacity for more launches.
+ *   <li>A new instance that fails is replaced; an old one that fails on its own is treated as killed.
+ *   <li>Done when n new instances are healthy and ready and no old one is left.
+ * </ul>
+ *
+ * An app restarted to 0 instances is done at once, as in Marathon.
+ */
+final class RestartProgress extends ActionProgress {
+
+  private final ReadinessTracker tracker;
+  private final Set<String> oldActive = new LinkedHashSet<>();
+  private final Deque<String> toKill = new ArrayDeque<>();
+  private RollingRestart state;
+
+  RestartProgress(DeploymentAction action) {
+    super(action);
+    tracker = new ReadinessTracker(app);
+  }
+
+  @Override
+  void begin(InstanceView view, List<Command> out) {
+    if (app.instances() == 0) {
+      finish();
+      return;
+    }
+    boolean hasHealthChecks = !app.healthChecks().isEmpty();
+    List<InstanceStatus> current = view.of(app.id());
+    List<InstanceStatus> started = current.stream().filter(s -> isNew(s.version())).toList();
+    List<InstanceStatus> old = current.stream()
+        .filter(s -> !isNew(s.version()) && view.meantToRun(s)).toList();
+    started.forEach(s -> tracker.reconcile(s, out));
+    old.forEach(s -> oldActive.add(s.id()));
+    // Unhealthy old instances go first, the rest in the order the runtime listed them.
+    old.stream().filter(s -> !s.consideredHealthy(hasHealthChecks)).forEach(s -> toKill.add(s.id()));
+    old.stream().filter(s -> s.consideredHealthy(hasHealthChecks)).forEach(s -> toKill.add(s.id()));
+    int healthy = (int) current.stream()
+        .filter(s -> view.meantToRun(s) && s.consideredHealthy(hasHealthChecks)).count();
+    RollingRestart.Step step = RollingRestart.begin(app.instances(),
+        app.upgradeStrategy().minimumHealthCapacity(), app.upgradeStrategy().maximumOverCapacity(),
+        oldActive.size(), started.size(), healthy);
+    apply(step, view, out);
+    out.add(new ResetLaunchDelay(app.id()));
+    checkDone();
+  }
+
+  @Override
+  void on(Fact fact, InstanceStatus before, InstanceView view, List<Command> out) {
+    if (done()) {
+      return;
+    }
+    if (fact instanceof Fact.InstanceChanged c) {
+      instanceChanged(c.instance(), before, view, out);
+    } else if (fact instanceof Fact.HealthChanged h) {
+      if (isNew(h.version()) && tracker.health(h.instanceId(), h.healthy())) {
+        newInstanceUp(view, out);
+      }
+    } else if (fact instanceof Fact.ReadinessChanged r) {
+      if (isNew(r.version()) && tracker.readiness(r.result())) {
+        newInstanceUp(view, out);
+      }
+    }
+  }
+
+  @Override
+  List<ReadinessCheckResult> readinessResults() {
+    return tracker.results();
+  }
+
+  private void instanceChanged(InstanceStatus s, InstanceStatus before, InstanceView view, List<Command> out) {
+    boolean terminal = s.condition().terminal();
+    if (isNew(s.version())) {
+      if (!terminal && s.condition() == InstanceStatus.Condition.RUNNING && tracker.running(s.id(), out)) {
+        newInstanceUp(view, out);
+      } else if (terminal && before != null && !view.killRequested(s.id())) {
+        // Marathon's launch queue would relaunch it (its goal is still Running): ask for that.
+        tracker.terminated(s.id());
+        out.add(new StartInstances(app, 1));
+      }
+      return;
+    }
+    if (terminal && oldActive.remove(s.id())) {
+      // Killed by us, or ended on its own: either way its capacity is free now.
+      toKill.remove(s.id());
+      apply(state.oldInstanceTerminated(), view, out);
+      checkDone();
+    }
+  }
+
+  private void newInstanceUp(InstanceView view, List<Command> out) {
+    apply(state.newInstanceHealthy(), view, out);
+    checkDone();
+  }
+
+  private void apply(RollingRestart.Step step, InstanceView view, List<Command> out) {
+    state = step.next();
+    List<String> kill = new ArrayList<>();
+    for (int i = 0; i < step.killNow() && !toKill.isEmpty(); i++) {
+      kill.add(toKill.poll());
+    }
+    view.kill(app.id(), kill, KillReason.UPGRADING, out);
+    if (step.startNow() > 0) {
+      out.add(new StartInstances(app, step.startNow()));
+    }
+  }
+
+  private void checkDone() {
+    if (!done() && tracker.count() >= app.instances() && oldActive.isEmpty()) {
+      finish();
+    }
+  }
+
+  private boolean isNew(Instant version) {
+    return Objects.equals(version, app.version());
+  }
+}
