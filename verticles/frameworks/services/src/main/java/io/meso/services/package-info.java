@@ -2,6 +2,8 @@
  * The services framework: runs long-lived services (Marathon-style apps) on the cluster and
  * serves a Marathon-compatible /v2 API. It is an ordinary framework: it reaches the master only
  * through the client SDK ({@code io.meso.scheduler}). Sub-packages: {@code app} (the app
- * definition, its JSON and validation), {@code placement} (constraints and offer matching).
+ * definition, its JSON and validation), {@code placement} (constraints, offer matching, queue
+ * statistics, kill order, launch backoff), {@code deploy} (deployment plans, their progress from
+ * instance facts to commands, locks and cancel).
  */
 package io.meso.services;
