@@ -93,10 +93,11 @@ final class HealthChecker {
     if (check.getTimeoutSeconds() > 0) {
       timer = vertx.setTimer(millis(check.getTimeoutSeconds()), id -> {
         timer = -1;
-        if (current == attempt && abandon != null) {
-          abandon.run();
-        }
+        Runnable running = abandon; // completed() forgets it; abandoned after, so its own failure comes too late
         completed(current, check.getType() + " health check timed out after " + check.getTimeoutSeconds() + " s");
+        if (running != null) {
+          running.run();
+        }
       });
     }
     Runnable started = probe.start(cause -> completed(current, cause));
