@@ -93,7 +93,8 @@ final class HealthChecker {
     if (check.getTimeoutSeconds() > 0) {
       timer = vertx.setTimer(millis(check.getTimeoutSeconds()), id -> {
         timer = -1;
-        Runnable running = abandon; // completed() forgets it; abandoned after, so its own failure comes too late
+        // completed() forgets the running check; abandoned after, so that its own failure comes too late
+        Runnable running = current == attempt ? abandon : null;
         completed(current, check.getType() + " health check timed out after " + check.getTimeoutSeconds() + " s");
         if (running != null) {
           running.run();
