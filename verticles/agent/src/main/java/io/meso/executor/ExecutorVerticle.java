@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@code Addresses.executorStatus(agentId)}:
  * TASK_STARTING -> TASK_RUNNING -> TASK_FINISHED (exit 0) | TASK_FAILED (non-zero exit, signal,
  * memory limit, or REASON_CONTAINER_LAUNCH_FAILED when it could not be spawned) | TASK_KILLED
- * (after a kill, preceded by TASK_KILLING when asked).
+ * (after a kill, preceded by TASK_KILLING when asked). A task with a health check is checked
+ * while it runs ({@link HealthChecker}, {@link HealthProbes}): each change of its health is a
+ * TASK_RUNNING with {@code healthy} and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; too many
+ * failures in a row kill it (TASK_KILLED with healthy=false, as Mesos's command executor).
  *
  * <p>Threads: bookkeeping on this verticle's event loop; spawning on a dedicated worker pool
  * (so that exits and kills never queue behind a burst of launches); each exit is awaited by an
@@ -51,6 +54,7 @@ public class ExecutorVerticle extends VerticleBase {
   private LeftoverReaper reaper;
   private ExitWatcher exitWatcher;
   private Cgroups cgroups;
+  private HealthProbes probes;
 
   public ExecutorVerticle(String agentId, ExecutorOptions options) {
     this.agentId = agentId;
@@ -73,6 +77,7 @@ public class ExecutorVerticle extends VerticleBase {
           cgroups = resolved == Isolation.CGROUPS
               ? new Cgroups(Path.of(options.getCgroupBase()), options.getCgroupsRoot(), agentId) : null;
           launcher = new ProcessLauncher(agentId, cgroups, options.isSessions());
+          probes = new HealthProbes(vertx, context, worker, exitWatcher, agentId);
           MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.executor(agentId), this::onMessage);
           LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, resolved, launcher.sessions());
           return consumer.completion();
@@ -84,6 +89,7 @@ public class ExecutorVerticle extends VerticleBase {
     List<ProcessTask> running = new ArrayList<>();
     for (ProcessTask t : tasks.values()) {
       t.terminal = true; // nothing more is reported once stopping
+      stopHealth(t);
       if (t.graceTimer >= 0) {
         vertx.cancelTimer(t.graceTimer);
       }
@@ -112,6 +118,7 @@ public class ExecutorVerticle extends VerticleBase {
               cgroups.removeAgentDirs();
               return null;
             }, false))
+        .transform(ar -> probes == null ? Future.succeededFuture() : probes.close())
         .transform(ar -> {
           exitWatcher.close();
           return worker.close();
@@ -168,6 +175,46 @@ public class ExecutorVerticle extends VerticleBase {
       forceKill(task);
     } else {
       report(task, TaskState.TASK_RUNNING, null, null);
+      startHealth(task);
+    }
+  }
+
+  // ---- health checks ----
+
+  /** Starts checking the task's health, if it has a health check (Mesos: once the task runs). */
+  private void startHealth(ProcessTask task) {
+    if (!task.launch.task().hasHealthCheck()) {
+      return;
+    }
+    task.health = new HealthChecker(vertx, task.taskId(), task.launch.task().getHealthCheck(),
+        probes.of(task.launch), new HealthChecker.Listener() {
+          @Override
+          public void healthChanged(boolean healthy, String cause) {
+            // Nothing after a kill or exit: the task is no longer the one that was checked.
+            if (!task.killRequested && !task.terminal && task.exitStatus == null) {
+              report(task, TaskState.TASK_RUNNING, healthy ? null : cause,
+                  TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, healthy);
+            }
+          }
+
+          @Override
+          public void failedTooOften(int failures, String cause) {
+            if (task.killRequested || task.terminal) {
+              return;
+            }
+            task.killedByHealthCheck = "Killed after " + failures + " consecutive failed health checks (last: "
+                + cause + ")";
+            LOG.info("killing task after failed health checks task_id={} failures={}", task.taskId(), failures);
+            kill(new KillTask(task.launch.frameworkId(), task.taskId(),
+                task.launch.killGraceMillis(options.getKillGracePeriodMillis()), task.launch.reportsKilling()));
+          }
+        });
+    task.health.start();
+  }
+
+  private static void stopHealth(ProcessTask task) {
+    if (task.health != null) {
+      task.health.stop();
     }
   }
 
@@ -305,6 +352,7 @@ public class ExecutorVerticle extends VerticleBase {
       for (int i = 0; i < r.ended().size(); i++) {
         exited(r.ended().get(i), Future.succeededFuture(r.endings().get(i)));
       }
+      r.alive().forEach(this::startHealth); // afresh: delay and grace period count from the adoption
       if (!r.alive().isEmpty()) {
         pollAdopted();
       }
@@ -373,6 +421,7 @@ public class ExecutorVerticle extends VerticleBase {
       return;
     }
     task.killRequested = true;
+    stopHealth(task);
     LOG.info("killing task task_id={} grace_period_ms={}", kill.taskId(), kill.gracePeriodMillis());
     if (kill.reportKilling()) {
       report(task, TaskState.TASK_KILLING, "Kill requested", null);
@@ -410,12 +459,20 @@ public class ExecutorVerticle extends VerticleBase {
       vertx.cancelTimer(task.graceTimer);
       task.graceTimer = -1;
     }
-    finish(task, TaskState.TASK_KILLED, describe(task.exitStatus),
-        task.killedDuringLaunch ? TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH : null);
+    TaskStatus.Reason reason = task.killedDuringLaunch ? TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH : null;
+    // Killed for its health: as Mesos's command executor, TASK_KILLED with healthy=false.
+    boolean unhealthy = task.killedByHealthCheck != null;
+    finish(task, TaskState.TASK_KILLED, (unhealthy ? task.killedByHealthCheck + "; " : "") + describe(task.exitStatus),
+        reason, unhealthy ? false : null);
   }
 
   private void finish(ProcessTask task, TaskState state, String message, TaskStatus.Reason reason) {
-    report(task, state, message, reason);
+    finish(task, state, message, reason, null);
+  }
+
+  private void finish(ProcessTask task, TaskState state, String message, TaskStatus.Reason reason, Boolean healthy) {
+    stopHealth(task);
+    report(task, state, message, reason, healthy);
     tasks.remove(key(task.launch.frameworkId(), task.taskId()));
     // Without a session or cgroup nothing left behind can be found after the leader is gone.
     if ((task.process != null || task.adopted) && (launcher.sessions() || task.cgroup != null)) {
@@ -424,6 +481,11 @@ public class ExecutorVerticle extends VerticleBase {
   }
 
   private void report(ProcessTask task, TaskState state, String message, TaskStatus.Reason reason) {
+    report(task, state, message, reason, null);
+  }
+
+  private void report(ProcessTask task, TaskState state, String message, TaskStatus.Reason reason,
+      Boolean healthy) {
     TaskStatus.Builder status = TaskStatus.newBuilder()
         .setTaskId(task.launch.task().getTaskId())
         .setState(state)
@@ -433,6 +495,9 @@ public class ExecutorVerticle extends VerticleBase {
     }
     if (reason != null) {
       status.setReason(reason);
+    }
+    if (healthy != null) {
+      status.setHealthy(healthy);
     }
     if (TaskStates.isTerminal(state)) {
       task.terminal = true;

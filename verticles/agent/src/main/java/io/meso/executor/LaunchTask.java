@@ -39,4 +39,16 @@ public record LaunchTask(FrameworkInfo framework, TaskInfo task, String sandbox,
   public String taskId() {
     return task.getTaskId().getValue();
   }
+
+  /** The grace period of the task's kill policy, else {@code defaultMillis}: what a kill waits before SIGKILL. */
+  long killGraceMillis(long defaultMillis) {
+    return task.hasKillPolicy() && task.getKillPolicy().hasGracePeriod()
+        ? Math.max(0, task.getKillPolicy().getGracePeriod().getNanoseconds() / 1_000_000) : defaultMillis;
+  }
+
+  /** Whether a kill reports TASK_KILLING first: the framework has the TASK_KILLING_STATE capability. */
+  boolean reportsKilling() {
+    return framework.getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.TASK_KILLING_STATE);
+  }
 }

@@ -27,6 +27,10 @@ final class ProcessTask {
   /** After a kill: nothing of the tree is left (or it was SIGKILLed after the grace period). */
   boolean treeGone;
   boolean terminal;
+  /** Runs the task's health check while it runs; null without one. */
+  HealthChecker health;
+  /** Why the health checker had the task killed; null unless it did. */
+  String killedByHealthCheck;
 
   ProcessTask(LaunchTask launch) {
     this.launch = launch;

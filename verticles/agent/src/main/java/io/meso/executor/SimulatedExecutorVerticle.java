@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * TASK_FINISHED after the task's duration: the task's {@code data} as UTF-8 decimal
  * milliseconds when it parses, else {@link ExecutorOptions#getSimulatedTaskDurationMillis()}
  * (0: immediately). A kill reports TASK_KILLING (when asked) and TASK_KILLED at once. Creates
- * no sandbox.
+ * no sandbox. Runs no health checks: a task that has one is reported healthy once, right after
+ * TASK_RUNNING (so a services framework that waits for health can be benchmarked).
  */
 public class SimulatedExecutorVerticle extends VerticleBase {
 
@@ -70,6 +71,11 @@ public class SimulatedExecutorVerticle extends VerticleBase {
     }
     report(launch.frameworkId(), launch.taskId(), TaskState.TASK_STARTING, null);
     report(launch.frameworkId(), launch.taskId(), TaskState.TASK_RUNNING, null);
+    if (launch.task().hasHealthCheck()) {
+      TaskStatus healthy = status(launch.taskId(), TaskState.TASK_RUNNING, null).setHealthy(true)
+          .setReason(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED).build();
+      vertx.eventBus().send(statusAddress, new TaskStatusChanged(launch.frameworkId(), healthy), MesoCodecs.LOCAL);
+    }
     long duration = duration(launch);
     if (duration == 0) {
       report(launch.frameworkId(), launch.taskId(), TaskState.TASK_FINISHED, "Command exited with status 0");
@@ -108,6 +114,11 @@ public class SimulatedExecutorVerticle extends VerticleBase {
   }
 
   private void report(String frameworkId, String taskId, TaskState state, String message) {
+    vertx.eventBus().send(statusAddress, new TaskStatusChanged(frameworkId, status(taskId, state, message).build()),
+        MesoCodecs.LOCAL);
+  }
+
+  private static TaskStatus.Builder status(String taskId, TaskState state, String message) {
     TaskStatus.Builder status = TaskStatus.newBuilder()
         .setTaskId(io.meso.v1.TaskID.newBuilder().setValue(taskId))
         .setState(state)
@@ -115,6 +126,6 @@ public class SimulatedExecutorVerticle extends VerticleBase {
     if (message != null) {
       status.setMessage(message);
     }
-    vertx.eventBus().send(statusAddress, new TaskStatusChanged(frameworkId, status.build()), MesoCodecs.LOCAL);
+    return status;
   }
 }

@@ -6,6 +6,8 @@
  * the same local event-bus protocol with their agent: {@link io.meso.executor.LaunchTask} and
  * {@link io.meso.executor.KillTask} in on {@code Addresses.executor(agentId)},
  * {@link io.meso.executor.TaskStatusChanged} out on {@code Addresses.executorStatus(agentId)}.
+ * Tasks with a Mesos {@code HealthCheck} are checked on the agent by
+ * {@link io.meso.executor.HealthChecker} with {@link io.meso.executor.HealthProbes}.
  * Vocabulary: the <em>leader</em> is a task's main process, whose pid is also its session and
  * process group id; a <em>sweep</em> kills what a task left behind after its leader exited.
  */

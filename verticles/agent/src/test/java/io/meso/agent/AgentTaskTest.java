@@ -15,9 +15,11 @@ import io.meso.internal.KillTaskMessage;
 import io.meso.internal.PongAgentMessage;
 import io.meso.internal.ShutdownFrameworkMessage;
 import io.meso.internal.StatusUpdate;
+import io.meso.v1.CommandInfo;
 import io.meso.v1.DurationInfo;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.FrameworkInfo;
+import io.meso.v1.HealthCheck;
 import io.meso.v1.KillPolicy;
 import io.meso.v1.TaskID;
 import io.meso.v1.TaskState;
@@ -29,6 +31,8 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +102,33 @@ class AgentTaskTest {
     assertThat(finished.getLatestState()).isEqualTo(TaskState.TASK_FINISHED);
     Path sandbox = workDir.resolve("frameworks").resolve(Tasks.FRAMEWORK).resolve("tasks").resolve("echo");
     assertThat(Files.readString(sandbox.resolve("stdout"))).isEqualTo("hello\n");
+  }
+
+  @Test
+  void aFailingHealthCheckIsReportedReliablyAndKillsTheTask() throws Exception {
+    FrameworkInfo capable = Tasks.framework(Tasks.FRAMEWORK, FrameworkInfo.Capability.Type.TASK_KILLING_STATE);
+    HealthCheck check = HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND)
+        .setCommand(CommandInfo.newBuilder().setValue("exit 1")).setDelaySeconds(0).setIntervalSeconds(0.1)
+        .setGracePeriodSeconds(0).setConsecutiveFailures(2).build();
+    vertx.eventBus().send(inbox, Tasks.run(capable, Tasks.task("sick", "sleep 1000").toBuilder()
+        .setHealthCheck(check).build()));
+
+    update("sick", TaskState.TASK_KILLED);
+
+    List<TaskStatus> updates = new ArrayList<>();
+    for (StatusUpdate u : master.updatesOf("sick")) {
+      if (updates.stream().noneMatch(s -> s.getUuid().equals(u.getStatus().getUuid()))) {
+        updates.add(u.getStatus());
+      }
+    }
+    assertThat(updates).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_STARTING,
+        TaskState.TASK_RUNNING, TaskState.TASK_RUNNING, TaskState.TASK_KILLING, TaskState.TASK_KILLED);
+    TaskStatus unhealthy = updates.get(2);
+    assertThat(unhealthy.getHealthy()).isFalse();
+    assertThat(unhealthy.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+    assertThat(unhealthy.getUuid().size()).isEqualTo(16);
+    assertThat(unhealthy.getAgentId().getValue()).isEqualTo(agent.agentId());
+    assertThat(updates.get(4).getHealthy()).isFalse();
   }
 
   @Test

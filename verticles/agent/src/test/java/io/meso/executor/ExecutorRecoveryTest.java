@@ -5,6 +5,7 @@ import static io.meso.executor.ExecutorHarness.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meso.v1.HealthCheck;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.vertx.core.Vertx;
@@ -73,6 +74,27 @@ class ExecutorRecoveryTest {
     assertThat(r.framework().getId().getValue()).isEqualTo(ExecutorHarness.FRAMEWORK_ID);
     assertThat(r.pid()).isPositive();
     assertThat(r.startTime()).isPositive();
+  }
+
+  @Test
+  void anAdoptedTaskIsHealthCheckedAfresh() throws Exception {
+    HealthCheck check = HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND).setCommand(shell("true"))
+        .setDelaySeconds(0).setIntervalSeconds(0.2).build();
+    harness.launchCheckpointed(task("checked", shell("sleep 60")).setHealthCheck(check).build());
+    await().atMost(Duration.ofSeconds(20)).until(() -> healthyUpdates("checked") == 1);
+
+    restartExecutor();
+    harness.recover("checked");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> healthyUpdates("checked") == 2);
+    harness.kill("checked", 0, false);
+    assertThat(harness.awaitTerminal("checked").getState()).isEqualTo(TaskState.TASK_KILLED);
+  }
+
+  private long healthyUpdates(String taskId) {
+    return harness.statusesOf(taskId).stream()
+        .filter(s -> s.getReason() == TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED && s.getHealthy())
+        .count();
   }
 
   @Test

@@ -5,7 +5,9 @@ import static io.meso.executor.ExecutorHarness.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.meso.v1.HealthCheck;
 import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -52,5 +54,20 @@ class SimulatedExecutorVerticleTest {
 
     assertThat(harness.statesOf("long")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
         TaskState.TASK_KILLING, TaskState.TASK_KILLED);
+  }
+
+  @Test
+  void reportsATaskWithAHealthCheckHealthyOnceWithoutCheckingIt() {
+    HealthCheck check = HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND).setCommand(shell("exit 1")).build();
+    harness.launch(task("checked", shell("true")).setHealthCheck(check).build());
+
+    harness.awaitTerminal("checked");
+
+    assertThat(harness.statesOf("checked")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+        TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    TaskStatus health = harness.statusesOf("checked").get(2);
+    assertThat(health.getHealthy()).isTrue();
+    assertThat(health.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+    assertThat(harness.statusesOf("checked").get(1).hasHealthy()).isFalse();
   }
 }
