@@ -69,6 +69,12 @@ final class LaunchValidator {
     if (command != null) {
       return command;
     }
+    if (task.hasHealthCheck()) {
+      String error = io.meso.codecs.HealthChecks.validate(field + ".health_check", task.getHealthCheck());
+      if (error != null) {
+        return invalid(error + " (task '" + taskId + "')");
+      }
+    }
     if (task.getResourcesCount() == 0) {
       return invalid(field + ".resources is empty for task '" + taskId + "'; a task needs some resources, "
           + "e.g. cpus:0.1;mem:32");

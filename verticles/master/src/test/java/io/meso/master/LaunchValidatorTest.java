@@ -44,6 +44,9 @@ class LaunchValidatorTest {
   @Test
   void acceptsAValidTask() {
     assertThat(LaunchValidator.validate("t[0]", valid().build(), AGENT, Set.of(), OFFERED)).isNull();
+    TaskInfo checked = valid().setHealthCheck(io.meso.v1.HealthCheck.newBuilder().setType(io.meso.v1.HealthCheck.Type.TCP)
+        .setTcp(io.meso.v1.HealthCheck.TCPCheckInfo.newBuilder().setPort(8080))).build();
+    assertThat(LaunchValidator.validate("t[0]", checked, AGENT, Set.of(), OFFERED)).isNull();
   }
 
   static Stream<Arguments> invalidTasks() {
@@ -81,7 +84,14 @@ class LaunchValidatorTest {
         Arguments.of("more cpus than offered", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources()
             .addResources(scalar("cpus", 3)), "needs cpus:3"),
         Arguments.of("resource not offered", (UnaryOperator<TaskInfo.Builder>) b -> b.clearResources()
-            .addResources(scalar("gpus", 1)), "offers have only"));
+            .addResources(scalar("gpus", 1)), "offers have only"),
+        Arguments.of("health check with a negative interval", (UnaryOperator<TaskInfo.Builder>) b -> b.setHealthCheck(
+            io.meso.v1.HealthCheck.newBuilder().setType(io.meso.v1.HealthCheck.Type.COMMAND)
+                .setCommand(CommandInfo.newBuilder().setValue("true")).setIntervalSeconds(-1)),
+            "accept.operations[0].launch.task_infos[0].health_check.interval_seconds is -1.0"),
+        Arguments.of("HTTP health check without a port", (UnaryOperator<TaskInfo.Builder>) b -> b.setHealthCheck(
+            io.meso.v1.HealthCheck.newBuilder().setType(io.meso.v1.HealthCheck.Type.HTTP)
+                .setHttp(io.meso.v1.HealthCheck.HTTPCheckInfo.newBuilder().setPath("/"))), "health_check.http.port"));
   }
 
   @ParameterizedTest(name = "{0}")
