@@ -54,7 +54,7 @@ public class ExecutorVerticle extends VerticleBase {
   private LeftoverReaper reaper;
   private ExitWatcher exitWatcher;
   private Cgroups cgroups;
-  private HealthProbes probes;
+  private TaskHealth health;
 
   public ExecutorVerticle(String agentId, ExecutorOptions options) {
     this.agentId = agentId;
@@ -77,7 +77,8 @@ public class ExecutorVerticle extends VerticleBase {
           cgroups = resolved == Isolation.CGROUPS
               ? new Cgroups(Path.of(options.getCgroupBase()), options.getCgroupsRoot(), agentId) : null;
           launcher = new ProcessLauncher(agentId, cgroups, options.isSessions());
-          probes = new HealthProbes(vertx, context, worker, exitWatcher, agentId);
+          health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId),
+              this::report, this::kill, options.getKillGracePeriodMillis());
           MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.executor(agentId), this::onMessage);
           LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, resolved, launcher.sessions());
           return consumer.completion();
@@ -89,7 +90,7 @@ public class ExecutorVerticle extends VerticleBase {
     List<ProcessTask> running = new ArrayList<>();
     for (ProcessTask t : tasks.values()) {
       t.terminal = true; // nothing more is reported once stopping
-      stopHealth(t);
+      TaskHealth.stop(t);
       if (t.graceTimer >= 0) {
         vertx.cancelTimer(t.graceTimer);
       }
@@ -118,7 +119,7 @@ public class ExecutorVerticle extends VerticleBase {
               cgroups.removeAgentDirs();
               return null;
             }, false))
-        .transform(ar -> probes == null ? Future.succeededFuture() : probes.close())
+        .transform(ar -> health == null ? Future.succeededFuture() : health.close())
         .transform(ar -> {
           exitWatcher.close();
           return worker.close();
@@ -175,46 +176,7 @@ public class ExecutorVerticle extends VerticleBase {
       forceKill(task);
     } else {
       report(task, TaskState.TASK_RUNNING, null, null);
-      startHealth(task);
-    }
-  }
-
-  // ---- health checks ----
-
-  /** Starts checking the task's health, if it has a health check (Mesos: once the task runs). */
-  private void startHealth(ProcessTask task) {
-    if (!task.launch.task().hasHealthCheck()) {
-      return;
-    }
-    task.health = new HealthChecker(vertx, task.taskId(), task.launch.task().getHealthCheck(),
-        probes.of(task.launch), new HealthChecker.Listener() {
-          @Override
-          public void healthChanged(boolean healthy, String cause) {
-            // Nothing after a kill or exit: the task is no longer the one that was checked.
-            if (!task.killRequested && !task.terminal && task.exitStatus == null) {
-              report(task, TaskState.TASK_RUNNING, healthy ? null : cause,
-                  TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, healthy);
-            }
-          }
-
-          @Override
-          public void failedTooOften(int failures, String cause) {
-            if (task.killRequested || task.terminal) {
-              return;
-            }
-            task.killedByHealthCheck = "Killed after " + failures + " consecutive failed health checks (last: "
-                + cause + ")";
-            LOG.info("killing task after failed health checks task_id={} failures={}", task.taskId(), failures);
-            kill(new KillTask(task.launch.frameworkId(), task.taskId(),
-                task.launch.killGraceMillis(options.getKillGracePeriodMillis()), task.launch.reportsKilling()));
-          }
-        });
-    task.health.start();
-  }
-
-  private static void stopHealth(ProcessTask task) {
-    if (task.health != null) {
-      task.health.stop();
+      health.start(task);
     }
   }
 
@@ -352,7 +314,7 @@ public class ExecutorVerticle extends VerticleBase {
       for (int i = 0; i < r.ended().size(); i++) {
         exited(r.ended().get(i), Future.succeededFuture(r.endings().get(i)));
       }
-      r.alive().forEach(this::startHealth); // afresh: delay and grace period count from the adoption
+      r.alive().forEach(health::start); // afresh: delay and grace period count from the adoption
       if (!r.alive().isEmpty()) {
         pollAdopted();
       }
@@ -421,7 +383,7 @@ public class ExecutorVerticle extends VerticleBase {
       return;
     }
     task.killRequested = true;
-    stopHealth(task);
+    TaskHealth.stop(task);
     LOG.info("killing task task_id={} grace_period_ms={}", kill.taskId(), kill.gracePeriodMillis());
     if (kill.reportKilling()) {
       report(task, TaskState.TASK_KILLING, "Kill requested", null);
@@ -471,7 +433,7 @@ public class ExecutorVerticle extends VerticleBase {
   }
 
   private void finish(ProcessTask task, TaskState state, String message, TaskStatus.Reason reason, Boolean healthy) {
-    stopHealth(task);
+    TaskHealth.stop(task);
     report(task, state, message, reason, healthy);
     tasks.remove(key(task.launch.frameworkId(), task.taskId()));
     // Without a session or cgroup nothing left behind can be found after the leader is gone.
