@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
         TasksCommand.class,
         KillCommand.class,
         BenchCommand.class,
+        io.meso.cli.services.AppsCommand.class,
+        io.meso.cli.services.AppCommand.class,
+        io.meso.cli.services.DeploymentsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Meso implements Runnable {
