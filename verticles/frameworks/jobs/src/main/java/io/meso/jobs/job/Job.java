@@ -89,4 +89,19 @@ public record Job(
         concurrent, maxCompletionTime, container, constraints, parents, schedule, cron,
         scheduleTimeZone, missedRunPolicy, epsilon);
   }
+
+  /**
+   * This job with a different trigger: exactly one of {@code newParents}, {@code newSchedule}
+   * and {@code newCron} non-null (Chronos turns a child of a deleted scheduled job into a
+   * scheduled job with the parent's schedule).
+   */
+  public Job withTrigger(List<String> newParents, String newSchedule, String newCron,
+      String newTimeZone) {
+    return new Job(name, command, shell, arguments, executor, executorFlags, taskInfoData,
+        retries, owner, ownerName, description, successCount, errorCount, lastSuccess,
+        lastError, cpus, disk, mem, disabled, softError, dataProcessingJobType,
+        errorsSinceLastSuccess, fetch, uris, environmentVariables, highPriority, runAsUser,
+        concurrent, maxCompletionTime, container, constraints, newParents, newSchedule, newCron,
+        newTimeZone, missedRunPolicy, epsilon);
+  }
 }
