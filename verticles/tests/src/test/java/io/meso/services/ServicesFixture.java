@@ -1,0 +1,112 @@
+package io.meso.services;
+
+import io.meso.it.LocalMasterAndAgent;
+import io.meso.scheduler.EventBusSchedulerClient;
+import io.meso.services.api.ServicesApi;
+import io.meso.services.runtime.ServicesFramework;
+import io.meso.testkit.OnContext;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-JVM master and agent ({@code cpus:4;mem:4096;disk:1000;ports:[31000-31100]}), the services
+ * framework subscribed over the event bus, and its /v2 API on an HTTP server on 127.0.0.1, with a
+ * small client for it. Client calls start on one Vert.x context ({@link OnContext}).
+ */
+final class ServicesFixture implements AutoCloseable {
+
+  /** One HTTP answer. */
+  record Response(int status, MultiMap headers, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    JsonArray array() {
+      return new JsonArray(body);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+
+  final Vertx vertx;
+  final ServicesFramework framework;
+  private final HttpServer server;
+  private final HttpClient client;
+
+  private ServicesFixture(Vertx vertx, ServicesFramework framework, HttpServer server) {
+    this.vertx = vertx;
+    this.framework = framework;
+    this.server = server;
+    this.client = vertx.createHttpClient();
+  }
+
+  static ServicesFixture start(String name) throws Exception {
+    Vertx vertx = LocalMasterAndAgent.start(name, "cpus:4;mem:4096;disk:1000;ports:[31000-31100]");
+    ServicesFramework framework = new ServicesFramework(new EventBusSchedulerClient(vertx), "");
+    vertx.deployVerticle(framework).await(30, TimeUnit.SECONDS);
+    HttpServer server = vertx.createHttpServer().requestHandler(ServicesApi.router(vertx, framework))
+        .listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
+    return new ServicesFixture(vertx, framework, server);
+  }
+
+  Response get(String path) {
+    return call(HttpMethod.GET, path, null);
+  }
+
+  Response post(String path, Object body) {
+    return call(HttpMethod.POST, path, body);
+  }
+
+  Response put(String path, Object body) {
+    return call(HttpMethod.PUT, path, body);
+  }
+
+  Response patch(String path, Object body) {
+    return call(HttpMethod.PATCH, path, body);
+  }
+
+  Response delete(String path) {
+    return call(HttpMethod.DELETE, path, null);
+  }
+
+  Response call(HttpMethod method, String path, Object body) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1")
+        .setPort(server.actualPort()).setURI(path)
+        .putHeader("Accept", "application/json").putHeader("Content-Type", "application/json");
+    Buffer payload = body == null ? Buffer.buffer() : Buffer.buffer(body.toString());
+    try {
+      return OnContext.run(vertx, () -> client.request(options)
+              .compose(req -> req.send(payload))
+              .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b.toString()))))
+          .await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    }
+  }
+
+  /** The app's JSON from GET /v2/apps/{id}. */
+  JsonObject app(String id) {
+    return get("/v2/apps" + id).json().getJsonObject("app");
+  }
+
+  /** The app's live tasks. */
+  JsonArray tasks(String id) {
+    return get("/v2/apps" + id + "/tasks").json().getJsonArray("tasks");
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+}
