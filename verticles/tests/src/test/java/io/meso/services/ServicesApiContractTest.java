@@ -186,7 +186,7 @@ class ServicesApiContractTest {
     assertThat(app.getString("cmd")).isEqualTo("sleep 600");
     assertThat(f.get("/v2/apps?label=tier==web").json().getJsonArray("apps")).hasSize(1);
     assertThat(f.get("/v2/apps?label=tier!=web").json().getJsonArray("apps")).isEmpty();
-    assertThat(f.get("/v2/apps?label=tier in (db, web)").json().getJsonArray("apps")).hasSize(1);
+    assertThat(f.get("/v2/apps?label=tier%20in%20(db,%20web)").json().getJsonArray("apps")).hasSize(1);
 
     // A label change is a config change: the task is replaced by one of the new version.
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
