@@ -1,12 +1,17 @@
 package io.meso.services;
 
-import io.meso.it.LocalMasterAndAgent;
+import io.meso.agent.AgentOptions;
+import io.meso.agent.AgentVerticle;
+import io.meso.cluster.MesoCluster;
+import io.meso.master.MasterOptions;
+import io.meso.master.MasterVerticle;
 import io.meso.scheduler.EventBusSchedulerClient;
 import io.meso.services.api.ServicesApi;
 import io.meso.services.runtime.ServicesFramework;
 import io.meso.testkit.OnContext;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -14,10 +19,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An in-JVM master and agent ({@code cpus:4;mem:4096;disk:1000;ports:[31000-31100]}), the services
+ * An in-JVM master (allocation every 100 ms) and agent ({@value #RESOURCES}, hostname
+ * {@value #HOST}, so tasks' ports can be reached by the test), the services
  * framework subscribed over the event bus, and its /v2 API on an HTTP server on 127.0.0.1, with a
  * small client for it. Client calls start on one Vert.x context ({@link OnContext}).
  */
@@ -39,6 +46,9 @@ final class ServicesFixture implements AutoCloseable {
     }
   }
 
+  static final String HOST = "127.0.0.1";
+  static final String RESOURCES = "cpus:4;mem:4096;disk:1000;ports:[31000-31100]";
+
   final Vertx vertx;
   final ServicesFramework framework;
   private final HttpServer server;
@@ -52,7 +62,12 @@ final class ServicesFixture implements AutoCloseable {
   }
 
   static ServicesFixture start(String name) throws Exception {
-    Vertx vertx = LocalMasterAndAgent.start(name, "cpus:4;mem:4096;disk:1000;ports:[31000-31100]");
+    Vertx vertx = MesoCluster.startLocal(new VertxOptions());
+    vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)))
+        .await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new AgentVerticle(new AgentOptions().setHostname(HOST)
+        .setWorkDir(Files.createTempDirectory(name).toString()).setResources(RESOURCES)))
+        .await(30, TimeUnit.SECONDS);
     ServicesFramework framework = new ServicesFramework(new EventBusSchedulerClient(vertx), "");
     vertx.deployVerticle(framework).await(30, TimeUnit.SECONDS);
     HttpServer server = vertx.createHttpServer().requestHandler(ServicesApi.router(vertx, framework))

@@ -47,6 +47,7 @@ final class LaunchQueue {
   private final OfferMatcher matcher = new OfferMatcher();
   private final Map<PathId, Entry> entries = new LinkedHashMap<>();
   private final Map<PathId, LaunchBackoff> backoffs = new LinkedHashMap<>();
+  private final Map<PathId, LaunchBackoff.Policy> policies = new LinkedHashMap<>();
 
   /** Queues {@code count} more instances of {@code app} (this version replaces a queued older one). */
   void add(App app, int count, Instant now) {
@@ -110,6 +111,7 @@ final class LaunchQueue {
   void forget(PathId appId) {
     entries.remove(appId);
     backoffs.remove(appId);
+    policies.remove(appId);
   }
 
   /**
@@ -145,10 +147,15 @@ final class LaunchQueue {
     return out;
   }
 
+  /** The app's backoff; a new one when the app's backoff settings changed (a new configuration). */
   private LaunchBackoff backoff(App app) {
-    return backoffs.computeIfAbsent(app.id(), id -> new LaunchBackoff(new LaunchBackoff.Policy(
-        Duration.ofSeconds(app.backoffSeconds()), app.backoffFactor(),
-        Duration.ofSeconds(app.maxLaunchDelaySeconds()))));
+    LaunchBackoff.Policy policy = new LaunchBackoff.Policy(Duration.ofSeconds(app.backoffSeconds()),
+        app.backoffFactor(), Duration.ofSeconds(app.maxLaunchDelaySeconds()));
+    if (!policy.equals(policies.get(app.id()))) {
+      policies.put(app.id(), policy);
+      backoffs.put(app.id(), new LaunchBackoff(policy));
+    }
+    return backoffs.get(app.id());
   }
 
   /** A delay belongs to one configuration of the app (Marathon keys it by lastConfigChangeAt). */

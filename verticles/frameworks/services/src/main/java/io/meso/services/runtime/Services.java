@@ -52,8 +52,12 @@ public final class Services {
     /** Waiting launches are held back until {@code at}: ask for offers again then. */
     void offersWantedAt(Instant at);
 
-    /** Run {@code action} on the event loop after the current work. */
-    void later(Runnable action);
+    /**
+     * Run the readiness check of {@code app} against {@code instance}, reporting each answer on the
+     * event loop, while {@code wanted} holds.
+     */
+    void checkReadiness(App app, Instance instance, java.util.function.Consumer<ReadinessCheckResult> report,
+        java.util.function.BooleanSupplier wanted);
   }
 
   private final Effects effects;
@@ -282,12 +286,13 @@ public final class Services {
           }
         }
       } else if (c instanceof Command.CheckReadiness r) {
-        // Readiness checks are not run in this slice: every new instance counts as ready.
         Instance i = instances.get(r.instanceId());
-        String taskId = i == null ? r.instanceId() : i.taskId.getValue();
-        ReadinessCheckResult ready = new ReadinessCheckResult(
-            r.app().readinessChecks().get(0).name(), taskId, true, null);
-        effects.later(() -> handle(new Fact.ReadinessChanged(r.app().id(), r.app().version(), ready)));
+        if (i != null) {
+          PathId appId = r.app().id();
+          effects.checkReadiness(r.app(), i,
+              result -> handle(new Fact.ReadinessChanged(appId, r.app().version(), result)),
+              () -> instances.containsKey(i.id) && !deployments.deploymentsOf(appId).isEmpty());
+        }
       } else if (c instanceof Command.ResetLaunchDelay d) {
         queue.resetDelay(d.appId());
       } else if (c instanceof Command.AppStopped a) {

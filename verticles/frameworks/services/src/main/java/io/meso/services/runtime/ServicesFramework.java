@@ -53,6 +53,7 @@ public final class ServicesFramework extends VerticleBase {
   private Services services;
   private RuntimeJson json;
   private FrameworkInfo info;
+  private ReadinessProbe readiness;
   private boolean suppressed;
   private boolean stopped;
 
@@ -66,6 +67,7 @@ public final class ServicesFramework extends VerticleBase {
   public Future<?> start() {
     context = vertx.getOrCreateContext();
     services = new Services(new Effects());
+    readiness = new ReadinessProbe(vertx, vertx.createHttpClient());
     json = new RuntimeJson(services);
     info = FrameworkInfo.newBuilder()
         .setName(NAME)
@@ -246,8 +248,10 @@ public final class ServicesFramework extends VerticleBase {
     }
 
     @Override
-    public void later(Runnable action) {
-      context.runOnContext(v -> action.run());
+    public void checkReadiness(io.meso.services.app.App app, Instance instance,
+        java.util.function.Consumer<io.meso.services.deploy.ReadinessCheckResult> report,
+        java.util.function.BooleanSupplier wanted) {
+      readiness.start(app, instance, report, wanted);
     }
   }
 }
