@@ -110,6 +110,23 @@ final class ServicesFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens {@code GET path} as an event stream with {@code accept}; returns its status and appends
+   * everything it receives to {@code received}.
+   */
+  int openStream(String path, String accept, StringBuffer received) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+        .setPort(server.actualPort()).setURI(path).putHeader("Accept", accept);
+    try {
+      return OnContext.run(vertx, () -> client.request(options).compose(req -> req.send()).map(resp -> {
+        resp.handler(b -> received.append(b.toString()));
+        return resp.statusCode();
+      })).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("GET " + path + " failed", e);
+    }
+  }
+
   /** The app's JSON from GET /v2/apps/{id}. */
   JsonObject app(String id) {
     return get("/v2/apps" + id).json().getJsonObject("app");

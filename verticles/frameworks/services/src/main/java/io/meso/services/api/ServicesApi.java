@@ -52,6 +52,7 @@ public final class ServicesApi {
     router.get("/v2/queue").handler(ctx -> answer(ctx, framework, s -> cluster.queue(ctx, s)));
     router.routeWithRegex(HttpMethod.DELETE, "/v2/queue/(.+)/delay").handler(ctx -> answer(ctx, framework,
         s -> cluster.resetDelay(ctx, s)));
+    router.get("/v2/events").handler(new EventsRoute(framework)::handle);
     router.get("/v2/info").handler(ctx -> answer(ctx, framework, s -> cluster.info(ctx)));
     router.get("/v2/leader").handler(ctx -> answer(ctx, framework, s -> cluster.leader(ctx)));
   }

@@ -4,6 +4,7 @@
  * the launch queue, info, leader and ping, with Marathon's statuses, headers, bodies and error
  * shapes (and the extra field names marathon-client 0.6.3 reads). Every request is answered from
  * the framework's state on its event loop ({@link io.meso.services.runtime.ServicesFramework#onLoop}).
- * The event stream ({@code /v2/events}) and groups are not served yet.
+ * {@code /v2/events} streams the framework's events as SSE ({@link io.meso.services.api.EventsRoute}).
+ * Groups and the array forms of PUT/PATCH /v2/apps are not served yet.
  */
 package io.meso.services.api;

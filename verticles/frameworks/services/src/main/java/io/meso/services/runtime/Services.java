@@ -8,6 +8,7 @@ import io.meso.services.app.json.Rejection;
 import io.meso.services.app.json.UpdateResult;
 import io.meso.services.deploy.Cancellation;
 import io.meso.services.deploy.Command;
+import io.meso.services.deploy.DeploymentEvents;
 import io.meso.services.deploy.DeploymentPlan;
 import io.meso.services.deploy.DeploymentRegistry;
 import io.meso.services.deploy.Fact;
@@ -43,6 +44,9 @@ public final class Services {
 
   /** What the services ask of the framework. */
   interface Effects {
+    /** Publish an event on {@code /v2/events}. */
+    void publish(io.vertx.core.json.JsonObject event);
+
     /** Kill the task of {@code instance}. */
     void kill(Instance instance);
 
@@ -273,6 +277,7 @@ public final class Services {
 
   private void run(Outcome outcome) {
     String id = outcome.deployment().id();
+    DeploymentPlan plan = outcome.deployment().plan();
     for (Command c : outcome.commands()) {
       if (c instanceof Command.StartInstances s) {
         queue.add(s.app(), s.count(), Instant.now());
@@ -299,14 +304,25 @@ public final class Services {
         queue.forget(a.appId());
         lastFailures.remove(a.appId());
         LOG.info("app {} stopped deployment={}", a.appId(), id);
+        effects.publish(event("app_terminated_event").put("appId", a.appId().toString()));
+      } else if (c instanceof Command.StepStarted st) {
+        effects.publish(DeploymentEvents.info(plan, st.step(), Instant.now()));
+      } else if (c instanceof Command.StepFinished st) {
+        effects.publish(DeploymentEvents.stepSuccess(plan, st.step(), Instant.now()));
       } else if (c instanceof Command.DeploymentFinished) {
         LOG.info("deployment={} finished", id);
+        effects.publish(DeploymentEvents.success(plan, Instant.now()));
       } else if (c instanceof Command.DeploymentFailed f) {
         LOG.info("deployment={} failed: {}", id, f.reason());
-      } else {
-        LOG.debug("deployment={} {}", id, c);
+        effects.publish(DeploymentEvents.failed(plan, f.reason(), Instant.now()));
       }
     }
+  }
+
+  /** An event's common fields: {@code eventType} and {@code timestamp}. */
+  static io.vertx.core.json.JsonObject event(String type) {
+    return new io.vertx.core.json.JsonObject().put("eventType", type)
+        .put("timestamp", io.meso.services.app.json.AppWriter.timestamp(Instant.now()));
   }
 
   private void handle(Fact fact) {
@@ -350,6 +366,10 @@ public final class Services {
     }
     if (instance.healthy != null && !instance.healthy.equals(before.healthy()) && !after.condition().terminal()) {
       handle(new Fact.HealthChanged(instance.app.id(), instance.id, instance.app.version(), instance.healthy));
+      effects.publish(event("health_status_changed_event").put("appId", instance.app.id().toString())
+          .put("instanceId", instance.id).put("taskId", instance.taskId.getValue())
+          .put("version", io.meso.services.app.json.AppWriter.timestamp(instance.app.version()))
+          .put("alive", instance.healthy));
     }
     if (after.condition().terminal()) {
       ended(instance, message, now);

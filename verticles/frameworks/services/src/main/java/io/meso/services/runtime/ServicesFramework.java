@@ -53,6 +53,7 @@ public final class ServicesFramework extends VerticleBase {
   private Services services;
   private RuntimeJson json;
   private FrameworkInfo info;
+  private final List<java.util.function.Consumer<io.vertx.core.json.JsonObject>> listeners = new ArrayList<>();
   private ReadinessProbe readiness;
   private boolean suppressed;
   private boolean stopped;
@@ -107,6 +108,29 @@ public final class ServicesFramework extends VerticleBase {
       }
     });
     return promise.future();
+  }
+
+  /**
+   * Adds a listener for the events of {@code /v2/events} (called on the framework's event loop,
+   * must not block) and publishes {@code event_stream_attached} for {@code remoteAddress}.
+   * Completes with the action that removes it again (and publishes {@code event_stream_detached}).
+   */
+  public Future<Runnable> listen(String remoteAddress, java.util.function.Consumer<io.vertx.core.json.JsonObject> listener) {
+    return onLoop(s -> {
+      listeners.add(listener);
+      publish(Services.event("event_stream_attached").put("remoteAddress", remoteAddress));
+      return () -> context.runOnContext(v -> {
+        if (listeners.remove(listener)) {
+          publish(Services.event("event_stream_detached").put("remoteAddress", remoteAddress));
+        }
+      });
+    });
+  }
+
+  private void publish(io.vertx.core.json.JsonObject event) {
+    for (java.util.function.Consumer<io.vertx.core.json.JsonObject> l : List.copyOf(listeners)) {
+      l.accept(event);
+    }
   }
 
   /** What {@link #onLoop} hands out: the apps and their JSON views. */
@@ -222,11 +246,21 @@ public final class ServicesFramework extends VerticleBase {
         i.lastFailureCause = status.getMessage();
       }
     }
+    publish(Services.event("status_update_event").put("slaveId", i.agentId.getValue())
+        .put("taskId", i.taskId.getValue()).put("taskStatus", status.getState().name())
+        .put("message", status.getMessage()).put("appId", i.app.id().toString()).put("host", i.host)
+        .put("ipAddresses", new io.vertx.core.json.JsonArray()).put("ports", new io.vertx.core.json.JsonArray(i.hostPorts))
+        .put("version", io.meso.services.app.json.AppWriter.timestamp(i.app.version())));
     services.changed(i, before, status.getMessage(), now);
   }
 
-  /** How {@link Services} reaches the master. */
+  /** How {@link Services} reaches the master and the event stream. */
   private final class Effects implements Services.Effects {
+    @Override
+    public void publish(io.vertx.core.json.JsonObject event) {
+      ServicesFramework.this.publish(event);
+    }
+
     @Override
     public void kill(Instance instance) {
       client.kill(instance.taskId, instance.agentId)
