@@ -158,8 +158,15 @@ public final class ServicesFramework extends VerticleBase {
     FrameworkInfo subscribing = client.frameworkId() == null ? info : info.toBuilder().setId(client.frameworkId()).build();
     return client.subscribe(subscribing, this::onEvent).onSuccess(id -> {
       LOG.info("subscribed framework_id={}", id.getValue());
-      suppressed = false;
       client.reconcile(List.of()).onFailure(err -> LOG.warn("reconcile failed: {}", err.getMessage()));
+      context.runOnContext(v -> {
+        // A new subscription is not suppressed: suppress at once when nothing waits, so an idle
+        // framework takes no offers from the others.
+        suppressed = !services.queue().anyWaiting();
+        if (suppressed) {
+          client.suppress(TaskInfos.ROLE).onFailure(err -> LOG.debug("suppress failed: {}", err.getMessage()));
+        }
+      });
     });
   }
 
