@@ -217,4 +217,43 @@ class ServicesApiContractTest {
     assertThat(f.app("/contract/put").getInteger("instances")).isZero();
     f.delete("/v2/apps/contract/put");
   }
+
+  @Test
+  void restartReplacesTheTasksAndAVersionCanBeRolledBackTo() {
+    Response created = f.post("/v2/apps", sleeper("/contract/roll", 1));
+    String v1 = created.json().getString("version");
+    awaitRunning("/contract/roll", 1);
+    String first = f.tasks("/contract/roll").getJsonObject(0).getString("id");
+
+    Response restarted = f.post("/v2/apps/contract/roll/restart", null);
+    assertThat(restarted.status()).as(restarted.toString()).isEqualTo(200);
+    assertThat(restarted.json().fieldNames()).containsExactlyInAnyOrder("deploymentId", "version");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      JsonArray tasks = f.tasks("/contract/roll");
+      return tasks.size() == 1 && !tasks.getJsonObject(0).getString("id").equals(first)
+          && tasks.getJsonObject(0).getString("state").equals("TASK_RUNNING")
+          && f.get("/v2/deployments").array().isEmpty();
+    });
+    assertThat(f.app("/contract/roll").getJsonObject("versionInfo").getString("lastConfigChangeAt"))
+        .isEqualTo(restarted.json().getString("version"));
+
+    Response changed = f.patch("/v2/apps/contract/roll", new JsonObject().put("cmd", "sleep 601"));
+    assertThat(changed.status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> f.get("/v2/deployments").array().isEmpty());
+    assertThat(f.get("/v2/apps/contract/roll/versions").json().getJsonArray("versions"))
+        .hasSize(3).contains(v1, changed.json().getString("version"));
+
+    Response unknown = f.put("/v2/apps/contract/roll", new JsonObject().put("version", "2001-01-01T00:00:00.000Z"));
+    assertThat(unknown.status()).isEqualTo(404);
+    Response rolledBack = f.put("/v2/apps/contract/roll", new JsonObject().put("version", v1));
+    assertThat(rolledBack.status()).as(rolledBack.toString()).isEqualTo(200);
+    assertThat(f.app("/contract/roll").getString("cmd")).isEqualTo("sleep 600");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      JsonArray tasks = f.tasks("/contract/roll");
+      return tasks.size() == 1 && tasks.getJsonObject(0).getString("version")
+          .equals(rolledBack.json().getString("version")) && f.get("/v2/deployments").array().isEmpty();
+    });
+    f.delete("/v2/apps/contract/roll");
+  }
 }
