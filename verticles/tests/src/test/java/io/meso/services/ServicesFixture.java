@@ -51,28 +51,44 @@ final class ServicesFixture implements AutoCloseable {
 
   final Vertx vertx;
   final ServicesFramework framework;
+  /** The deployment id of the agent the fixture started with. */
+  final String agentDeployment;
   private final HttpServer server;
   private final HttpClient client;
 
-  private ServicesFixture(Vertx vertx, ServicesFramework framework, HttpServer server) {
+  private ServicesFixture(Vertx vertx, ServicesFramework framework, HttpServer server, String agentDeployment) {
     this.vertx = vertx;
+    this.agentDeployment = agentDeployment;
     this.framework = framework;
     this.server = server;
     this.client = vertx.createHttpClient();
   }
 
   static ServicesFixture start(String name) throws Exception {
+    return start(name, new MasterOptions().setAllocationIntervalMillis(100));
+  }
+
+  /** The fixture with a master of these options. */
+  static ServicesFixture start(String name, MasterOptions master) throws Exception {
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
-    vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)))
-        .await(30, TimeUnit.SECONDS);
-    vertx.deployVerticle(new AgentVerticle(new AgentOptions().setHostname(HOST)
-        .setWorkDir(Files.createTempDirectory(name).toString()).setResources(RESOURCES)))
-        .await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(new MasterVerticle(master)).await(30, TimeUnit.SECONDS);
+    String agent = deployAgent(vertx, name);
     ServicesFramework framework = new ServicesFramework(new EventBusSchedulerClient(vertx), "");
     vertx.deployVerticle(framework).await(30, TimeUnit.SECONDS);
     HttpServer server = vertx.createHttpServer().requestHandler(ServicesApi.router(vertx, framework))
         .listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
-    return new ServicesFixture(vertx, framework, server);
+    return new ServicesFixture(vertx, framework, server, agent);
+  }
+
+  /** Deploys one more agent ({@link #RESOURCES}, hostname {@link #HOST}); returns its deployment id. */
+  String deployAgent(String name) throws Exception {
+    return deployAgent(vertx, name);
+  }
+
+  private static String deployAgent(Vertx vertx, String name) throws Exception {
+    return vertx.deployVerticle(new AgentVerticle(new AgentOptions().setHostname(HOST)
+        .setWorkDir(Files.createTempDirectory(name).toString()).setResources(RESOURCES)))
+        .await(30, TimeUnit.SECONDS);
   }
 
   Response get(String path) {

@@ -44,6 +44,8 @@ final class Instance {
   String lastFailureCause;
   int consecutiveFailures;
   KillGoal killGoal = KillGoal.NONE;
+  /** Unreachable for longer than the app's inactiveAfterSeconds: replaced, no longer counted. */
+  boolean inactive;
 
   Instance(String id, TaskID taskId, App app, AgentID agentId, String host, AgentFacts agent,
       List<Integer> hostPorts, Instant stagedAt) {
@@ -87,8 +89,8 @@ final class Instance {
     return !condition().terminal();
   }
 
-  /** True if the instance still counts towards its app (alive and not decommissioned). */
+  /** True if the instance still counts towards its app (alive, not decommissioned, not inactive). */
   boolean meantToRun() {
-    return live() && killGoal != KillGoal.DECOMMISSION;
+    return live() && killGoal != KillGoal.DECOMMISSION && !inactive;
   }
 }

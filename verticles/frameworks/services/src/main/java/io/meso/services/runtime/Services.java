@@ -47,6 +47,9 @@ public final class Services {
     /** Publish an event on {@code /v2/events}. */
     void publish(io.vertx.core.json.JsonObject event);
 
+    /** Run {@code action} on the event loop after {@code delay}. */
+    void after(java.time.Duration delay, Runnable action);
+
     /** Kill the task of {@code instance}. */
     void kill(Instance instance);
 
@@ -373,6 +376,54 @@ public final class Services {
     }
     if (after.condition().terminal()) {
       ended(instance, message, now);
+    } else if (after.condition() == InstanceStatus.Condition.UNREACHABLE
+        && before.condition() != InstanceStatus.Condition.UNREACHABLE) {
+      unreachable(instance);
+    } else if (instance.inactive && after.condition() != InstanceStatus.Condition.UNREACHABLE) {
+      cameBack(instance);
+    }
+  }
+
+  /**
+   * The agent of {@code instance} is out of touch. Unless the app's unreachableStrategy is
+   * disabled, after inactiveAfterSeconds the instance stops counting and is replaced; after
+   * expungeAfterSeconds it is forgotten (and killed, should it come back).
+   */
+  private void unreachable(Instance instance) {
+    io.meso.services.app.UnreachableStrategy strategy = instance.app.unreachableStrategy();
+    if (strategy.disabled()) {
+      return;
+    }
+    effects.after(java.time.Duration.ofSeconds(strategy.inactiveAfterSeconds()), () -> {
+      if (instances.get(instance.id) == instance && instance.condition() == InstanceStatus.Condition.UNREACHABLE) {
+        LOG.info("instance {} of {} unreachable for {}s: replacing it", instance.id, instance.app.id(),
+            strategy.inactiveAfterSeconds());
+        instance.inactive = true;
+        converge(instance.app.id());
+      }
+    });
+    effects.after(java.time.Duration.ofSeconds(Math.max(strategy.inactiveAfterSeconds(), strategy.expungeAfterSeconds())),
+        () -> {
+          if (instances.get(instance.id) == instance && instance.condition() == InstanceStatus.Condition.UNREACHABLE) {
+            LOG.info("instance {} of {} expunged after {}s unreachable", instance.id, instance.app.id(),
+                strategy.expungeAfterSeconds());
+            instances.remove(instance.id);
+            instance.killGoal = Instance.KillGoal.DECOMMISSION;
+            effects.kill(instance);
+          }
+        });
+  }
+
+  /** A replaced instance is back: it is killed if the app has its count without it. */
+  private void cameBack(Instance instance) {
+    instance.inactive = false;
+    App app = apps.get(instance.app.id());
+    long counted = instances.values().stream()
+        .filter(i -> i.app.id().equals(instance.app.id()) && i.meantToRun()).count();
+    if (app == null || counted > app.instances()) {
+      LOG.info("instance {} of {} is back but was replaced: killing it", instance.id, instance.app.id());
+      instance.killGoal = Instance.KillGoal.DECOMMISSION;
+      effects.kill(instance);
     }
   }
 

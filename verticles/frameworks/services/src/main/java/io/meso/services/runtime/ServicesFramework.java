@@ -269,6 +269,11 @@ public final class ServicesFramework extends VerticleBase {
     }
 
     @Override
+    public void after(java.time.Duration delay, Runnable action) {
+      vertx.setTimer(Math.max(1, delay.toMillis()), t -> context.runOnContext(v -> action.run()));
+    }
+
+    @Override
     public void kill(Instance instance) {
       client.kill(instance.taskId, instance.agentId)
           .onFailure(err -> LOG.warn("kill failed task={}: {}", instance.taskId.getValue(), err.getMessage()));
