@@ -206,7 +206,14 @@ public final class ServicesFramework extends VerticleBase {
           .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(tasks)).build();
       client.accept(List.of(offer.getId()), List.of(launch),
               io.meso.v1.Filters.newBuilder().setRefuseSeconds(REFUSE_WAITING_SECONDS).build())
-          .onFailure(err -> LOG.warn("accept failed offer={}: {}", offer.getId().getValue(), err.getMessage()));
+          .onFailure(err -> context.runOnContext(v -> {
+            // The launch never reached the master: its instances end as dropped, and are replaced.
+            LOG.warn("accept failed offer={}: {}", offer.getId().getValue(), err.getMessage());
+            for (TaskInfo task : tasks) {
+              update(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAgentId(task.getAgentId())
+                  .setState(TaskState.TASK_DROPPED).setMessage("launch failed: " + err.getMessage()).build());
+            }
+          }));
     }
     boolean waiting = services.queue().anyWaiting();
     if (!declined.isEmpty()) {
