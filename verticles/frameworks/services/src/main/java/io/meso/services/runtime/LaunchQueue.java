@@ -72,10 +72,6 @@ final class LaunchQueue {
     return entries.values();
   }
 
-  Optional<Entry> entry(PathId appId) {
-    return Optional.ofNullable(entries.get(appId));
-  }
-
   /** True if some app has instances waiting. */
   boolean anyWaiting() {
     return !entries.isEmpty();
@@ -90,12 +86,6 @@ final class LaunchQueue {
   Optional<Instant> delayedUntil(App app, Instant now) {
     LaunchBackoff b = backoffs.get(app.id());
     return b == null ? Optional.empty() : b.delayedUntil(versionKey(app), now);
-  }
-
-  /** The current delay of {@code app}, if any. */
-  Optional<Duration> currentDelay(App app, Instant now) {
-    LaunchBackoff b = backoffs.get(app.id());
-    return b == null ? Optional.empty() : b.currentDelay(versionKey(app), now);
   }
 
   /** Clears the launch delay of {@code appId}; true if the app had waiting instances. */

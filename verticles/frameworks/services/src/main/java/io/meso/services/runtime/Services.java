@@ -22,7 +22,6 @@ import io.meso.v1.TaskID;
 import io.meso.v1.TaskInfo;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -349,12 +348,6 @@ public final class Services {
     return tasks;
   }
 
-  /** When the earliest held-back launch may go, if some wait only for their delay. */
-  Optional<Instant> nextUndelayed(Instant now) {
-    return queue.entries().stream().map(e -> queue.delayedUntil(e.app, now))
-        .flatMap(Optional::stream).min(Instant::compareTo);
-  }
-
   private List<AgentFacts> placed(App app) {
     return instances.values().stream()
         .filter(i -> i.app.id().equals(app.id()) && i.app.version().equals(app.version()) && i.meantToRun())
@@ -461,10 +454,5 @@ public final class Services {
       queue.add(app, missing, Instant.now());
       effects.offersWanted();
     }
-  }
-
-  /** All live instances' tasks, for reconciliation. */
-  Collection<Instance> allInstances() {
-    return instances.values();
   }
 }
