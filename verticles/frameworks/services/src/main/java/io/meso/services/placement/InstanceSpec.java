@@ -60,6 +60,9 @@ public record InstanceSpec(
 
   /** The resource roles this instance may use. */
   public Set<String> rolesToConsider() {
-    return acceptedResourceRoles.isEmpty() ? Set.of(role, UNRESERVED) : acceptedResourceRoles;
+    if (!acceptedResourceRoles.isEmpty()) {
+      return acceptedResourceRoles;
+    }
+    return role.equals(UNRESERVED) ? Set.of(UNRESERVED) : Set.of(role, UNRESERVED);
   }
 }

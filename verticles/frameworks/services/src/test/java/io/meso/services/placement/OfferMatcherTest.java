@@ -109,6 +109,14 @@ class OfferMatcherTest {
   }
 
   @Test
+  void anInstanceOfTheUnreservedRoleMatchesAnOfferToThatRole() {
+    Offer offer = Offers.on("h1").allocatedTo("*").scalar("cpus", 4).scalar("mem", 1024).build();
+    InstanceSpec star = InstanceSpec.of("*", 1, 128, 0, 0, List.of(), List.of());
+    assertThat(star.rolesToConsider()).containsExactly("*");
+    assertThat(MATCHER.match(offer, star, List.of(), NOW)).isInstanceOf(Match.class);
+  }
+
+  @Test
   void scarceGpusAreTakenWhenNotDeclined() {
     Offer offer = base().scalar("gpus", 1).build();
     assertThat(new OfferMatcher(AgentAvailability.ALWAYS, false, new Random(1))

@@ -1,0 +1,94 @@
+package io.meso.services.api;
+
+import io.meso.codecs.MesoVersion;
+import io.meso.services.app.PathId;
+import io.meso.services.deploy.Cancellation;
+import io.meso.services.deploy.Deployment;
+import io.meso.services.deploy.DeploymentJson;
+import io.meso.services.runtime.ServicesFramework;
+import io.meso.services.runtime.ServicesFramework.State;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+
+/**
+ * Deployments, the launch queue, info and leader (Marathon's {@code DeploymentsResource},
+ * {@code QueueResource}, {@code InfoResource}, {@code LeaderResource}). The framework is the only
+ * one serving the API in this slice, so it is always the elected leader, at the address the
+ * request came in on.
+ */
+final class ClusterRoutes {
+
+  private final ServicesFramework framework;
+
+  ClusterRoutes(ServicesFramework framework) {
+    this.framework = framework;
+  }
+
+  /** GET /v2/deployments: {@code [Deployment]}. */
+  Reply deployments(State s) {
+    JsonArray out = new JsonArray();
+    for (Deployment d : s.services().deployments().running()) {
+      out.add(DeploymentJson.deployment(d));
+    }
+    return Reply.json(200, out);
+  }
+
+  /** DELETE /v2/deployments/{id}?force=. */
+  Reply cancelDeployment(RoutingContext ctx, State s) {
+    Cancellation c = s.services().cancel(ctx.pathParam("id"), ServicesApi.flag(ctx, "force", false),
+        Instant.now());
+    Reply reply = Reply.json(c.status(), c.body());
+    if (c instanceof Cancellation.Reverted r) {
+      reply = reply.header(AppsRoutes.DEPLOYMENT_HEADER, r.revert().started().deployment().id());
+    }
+    return reply;
+  }
+
+  /** GET /v2/queue?embed=lastUnusedOffers. */
+  Reply queue(RoutingContext ctx, State s) {
+    boolean unused = ctx.queryParam("embed").stream().anyMatch(e -> e.contains("lastUnusedOffers"));
+    return Reply.json(200, s.json().queue(unused, Instant.now()));
+  }
+
+  /** DELETE /v2/queue/{id}/delay: 204, or 404 when the app is not waiting. */
+  Reply resetDelay(RoutingContext ctx, State s) {
+    PathId id = PathId.absolute(ctx.pathParam("param0"));
+    if (!s.services().resetDelay(id)) {
+      return Reply.message(404, "Application " + id + " not found in tasks queue.");
+    }
+    return new Reply(204, null, java.util.Map.of());
+  }
+
+  /** GET /v2/info. */
+  Reply info(RoutingContext ctx) {
+    String leader = leader(ctx.request().localAddress());
+    String frameworkId = framework.frameworkId() == null ? null : framework.frameworkId().getValue();
+    return Reply.json(200, new JsonObject()
+        .put("name", ServicesFramework.NAME)
+        .put("version", MesoVersion.current())
+        .put("buildref", "")
+        .put("elected", true)
+        .put("leader", leader)
+        .put("frameworkId", frameworkId)
+        .put("marathon_config", new JsonObject()
+            .put("framework_name", ServicesFramework.NAME)
+            .put("failover_timeout", (long) ServicesFramework.FAILOVER_TIMEOUT_SECONDS)
+            .put("mesos_role", "*")
+            .put("mesos_authentication_principal", ServicesFramework.PRINCIPAL)
+            .put("hostname", ctx.request().localAddress().host()))
+        .put("zookeeper_config", new JsonObject())
+        .put("http_config", new JsonObject().put("http_port", ctx.request().localAddress().port())));
+  }
+
+  /** GET /v2/leader. */
+  Reply leader(RoutingContext ctx) {
+    return Reply.json(200, new JsonObject().put("leader", leader(ctx.request().localAddress())));
+  }
+
+  private static String leader(SocketAddress local) {
+    return local.host() + ":" + local.port();
+  }
+}

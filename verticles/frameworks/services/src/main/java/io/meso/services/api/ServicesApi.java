@@ -1,0 +1,79 @@
+package io.meso.services.api;
+
+import io.meso.services.runtime.ServicesFramework;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The /v2 API of a {@link ServicesFramework} as routes on a Vert.x Web {@link Router}: mount it on
+ * the HTTP server that should serve it. App ids contain slashes, so everything under
+ * {@code /v2/apps/} is one route that reads the id and the sub-resource ({@code /restart},
+ * {@code /versions[/ts]}, {@code /tasks[/taskId]}) from the path itself ({@link AppsRoutes}); the
+ * rest is in {@link ClusterRoutes}.
+ */
+public final class ServicesApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServicesApi.class);
+
+  /** The largest request body accepted. */
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  private ServicesApi() {}
+
+  /** A new router serving the API of {@code framework}. */
+  public static Router router(Vertx vertx, ServicesFramework framework) {
+    Router router = Router.router(vertx);
+    mount(router, framework);
+    return router;
+  }
+
+  /** Adds the API's routes to {@code router}. */
+  public static void mount(Router router, ServicesFramework framework) {
+    router.route("/v2/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.get("/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end("pong"));
+    AppsRoutes apps = new AppsRoutes();
+    ClusterRoutes cluster = new ClusterRoutes(framework);
+    router.get("/v2/apps").handler(ctx -> answer(ctx, framework, s -> apps.list(ctx, s)));
+    router.post("/v2/apps").handler(ctx -> answer(ctx, framework, s -> apps.create(ctx, s)));
+    router.routeWithRegex("/v2/apps/(.+)").handler(ctx -> answer(ctx, framework, s -> apps.one(ctx, s)));
+    router.get("/v2/tasks").handler(ctx -> answer(ctx, framework, s -> TaskRoutes.tasks(ctx, s)));
+    router.post("/v2/tasks/delete").handler(ctx -> answer(ctx, framework, s -> TaskRoutes.delete(ctx, s)));
+    router.get("/v2/deployments").handler(ctx -> answer(ctx, framework, s -> cluster.deployments(s)));
+    router.delete("/v2/deployments/:id").handler(ctx -> answer(ctx, framework,
+        s -> cluster.cancelDeployment(ctx, s)));
+    router.get("/v2/queue").handler(ctx -> answer(ctx, framework, s -> cluster.queue(ctx, s)));
+    router.routeWithRegex(HttpMethod.DELETE, "/v2/queue/(.+)/delay").handler(ctx -> answer(ctx, framework,
+        s -> cluster.resetDelay(ctx, s)));
+    router.get("/v2/events").handler(new EventsRoute(framework)::handle);
+    router.get("/v2/info").handler(ctx -> answer(ctx, framework, s -> cluster.info(ctx)));
+    router.get("/v2/leader").handler(ctx -> answer(ctx, framework, s -> cluster.leader(ctx)));
+  }
+
+  /** Computes the reply on the framework's loop and sends it; a bug becomes a 500 with a message. */
+  private static void answer(RoutingContext ctx, ServicesFramework framework,
+      Function<ServicesFramework.State, Reply> handler) {
+    Future<Reply> reply = framework.onLoop(handler);
+    reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        ar.result().send(ctx);
+      } else {
+        LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
+        Reply.message(500, "Internal error: " + ar.cause().getMessage()).send(ctx);
+      }
+    });
+  }
+
+  /** A boolean query parameter; absent means {@code otherwise}. */
+  static boolean flag(RoutingContext ctx, String name, boolean otherwise) {
+    String v = ctx.request().getParam(name);
+    return v == null || v.isEmpty() ? otherwise : Boolean.parseBoolean(v);
+  }
+}

@@ -1,0 +1,160 @@
+package io.meso.services;
+
+import io.meso.agent.AgentOptions;
+import io.meso.agent.AgentVerticle;
+import io.meso.cluster.MesoCluster;
+import io.meso.master.MasterOptions;
+import io.meso.master.MasterVerticle;
+import io.meso.scheduler.EventBusSchedulerClient;
+import io.meso.services.api.ServicesApi;
+import io.meso.services.runtime.ServicesFramework;
+import io.meso.testkit.OnContext;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-JVM master (allocation every 100 ms) and agent ({@value #RESOURCES}, hostname
+ * {@value #HOST}, so tasks' ports can be reached by the test), the services
+ * framework subscribed over the event bus, and its /v2 API on an HTTP server on 127.0.0.1, with a
+ * small client for it. Client calls start on one Vert.x context ({@link OnContext}).
+ */
+final class ServicesFixture implements AutoCloseable {
+
+  /** One HTTP answer. */
+  record Response(int status, MultiMap headers, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    JsonArray array() {
+      return new JsonArray(body);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+
+  static final String HOST = "127.0.0.1";
+  static final String RESOURCES = "cpus:4;mem:4096;disk:1000;ports:[31000-31100]";
+
+  final Vertx vertx;
+  final ServicesFramework framework;
+  /** The deployment id of the agent the fixture started with. */
+  final String agentDeployment;
+  private final HttpServer server;
+  private final HttpClient client;
+
+  private ServicesFixture(Vertx vertx, ServicesFramework framework, HttpServer server, String agentDeployment) {
+    this.vertx = vertx;
+    this.agentDeployment = agentDeployment;
+    this.framework = framework;
+    this.server = server;
+    this.client = vertx.createHttpClient();
+  }
+
+  static ServicesFixture start(String name) throws Exception {
+    return start(name, new MasterOptions().setAllocationIntervalMillis(100));
+  }
+
+  /** The fixture with a master of these options. */
+  static ServicesFixture start(String name, MasterOptions master) throws Exception {
+    Vertx vertx = MesoCluster.startLocal(new VertxOptions());
+    vertx.deployVerticle(new MasterVerticle(master)).await(30, TimeUnit.SECONDS);
+    String agent = deployAgent(vertx, name);
+    ServicesFramework framework = new ServicesFramework(new EventBusSchedulerClient(vertx), "");
+    vertx.deployVerticle(framework).await(30, TimeUnit.SECONDS);
+    HttpServer server = vertx.createHttpServer().requestHandler(ServicesApi.router(vertx, framework))
+        .listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
+    return new ServicesFixture(vertx, framework, server, agent);
+  }
+
+  /** Deploys one more agent ({@link #RESOURCES}, hostname {@link #HOST}); returns its deployment id. */
+  String deployAgent(String name) throws Exception {
+    return deployAgent(vertx, name);
+  }
+
+  private static String deployAgent(Vertx vertx, String name) throws Exception {
+    return vertx.deployVerticle(new AgentVerticle(new AgentOptions().setHostname(HOST)
+        .setWorkDir(Files.createTempDirectory(name).toString()).setResources(RESOURCES)))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  Response get(String path) {
+    return call(HttpMethod.GET, path, null);
+  }
+
+  Response post(String path, Object body) {
+    return call(HttpMethod.POST, path, body);
+  }
+
+  Response put(String path, Object body) {
+    return call(HttpMethod.PUT, path, body);
+  }
+
+  Response patch(String path, Object body) {
+    return call(HttpMethod.PATCH, path, body);
+  }
+
+  Response delete(String path) {
+    return call(HttpMethod.DELETE, path, null);
+  }
+
+  Response call(HttpMethod method, String path, Object body) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1")
+        .setPort(server.actualPort()).setURI(path)
+        .putHeader("Accept", "application/json").putHeader("Content-Type", "application/json");
+    Buffer payload = body == null ? Buffer.buffer() : Buffer.buffer(body.toString());
+    try {
+      return OnContext.run(vertx, () -> client.request(options)
+              .compose(req -> req.send(payload))
+              .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b.toString()))))
+          .await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    }
+  }
+
+  /**
+   * Opens {@code GET path} as an event stream with {@code accept}; returns its status and appends
+   * everything it receives to {@code received}.
+   */
+  int openStream(String path, String accept, StringBuffer received) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+        .setPort(server.actualPort()).setURI(path).putHeader("Accept", accept);
+    try {
+      return OnContext.run(vertx, () -> client.request(options).compose(req -> req.send()).map(resp -> {
+        resp.handler(b -> received.append(b.toString()));
+        return resp.statusCode();
+      })).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("GET " + path + " failed", e);
+    }
+  }
+
+  /** The app's JSON from GET /v2/apps/{id}. */
+  JsonObject app(String id) {
+    return get("/v2/apps" + id).json().getJsonObject("app");
+  }
+
+  /** The app's live tasks. */
+  JsonArray tasks(String id) {
+    return get("/v2/apps" + id + "/tasks").json().getJsonArray("tasks");
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+}
