@@ -80,6 +80,11 @@ final class ServicesFixture implements AutoCloseable {
     return new ServicesFixture(vertx, framework, server, agent);
   }
 
+  /** The port the /v2 API listens on (127.0.0.1). */
+  int port() {
+    return server.actualPort();
+  }
+
   /** Deploys one more agent ({@link #RESOURCES}, hostname {@link #HOST}); returns its deployment id. */
   String deployAgent(String name) throws Exception {
     return deployAgent(vertx, name);
