@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code meso local}: a master, its allocator, an agent and the APIs in one JVM. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-    description = "Run a master, an agent and the scheduler APIs in this one process (no other service needed).")
+    description = "Run a master, an agent, the scheduler APIs and the services framework (/v2) in this one process "
+        + "(no other service needed).")
 public final class LocalCommand implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -42,6 +43,12 @@ public final class LocalCommand implements Callable<Integer> {
       master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))
           .toCompletionStage().toCompletableFuture().get();
       Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get();
+      // The services framework: an ordinary framework on the event bus, its /v2 API on the master's
+      // port. Its state is in memory: `meso local` keeps no registry across runs anyway.
+      io.meso.services.runtime.ServicesFramework services = new io.meso.services.runtime.ServicesFramework(
+          new io.meso.scheduler.EventBusSchedulerClient(vertx), System.getProperty("user.name", "root"));
+      io.meso.services.api.ServicesApi.mount(master.api().router(), services);
+      vertx.deployVerticle(services).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();
       System.err.println("meso local: could not start: " + e.getCause().getMessage());
@@ -51,6 +58,7 @@ public final class LocalCommand implements Callable<Integer> {
     System.out.println("meso local is running");
     System.out.println("  master  http://" + host + ":" + master.port() + "  (gRPC and HTTP)");
     System.out.println("  agent   " + host + ":" + agentPort + "  work dir " + agentOptions.getWorkDir());
+    System.out.println("  apps    http://" + host + ":" + master.port() + "/v2/apps  (Marathon API; meso app run FILE)");
     System.out.println("Try: meso run -- echo hello    (Ctrl-C stops meso local)");
     System.out.flush();
     return waitForShutdown(vertx);
