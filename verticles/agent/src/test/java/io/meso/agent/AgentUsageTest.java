@@ -39,6 +39,7 @@ class AgentUsageTest {
   private RecordingMaster master;
   private AgentVerticle agent;
   private AgentHttp http;
+  private String deployment;
 
   private void start(Vertx vertx, Isolation isolation, long pidsMax) throws Exception {
     this.vertx = vertx;
@@ -49,7 +50,7 @@ class AgentUsageTest {
     agent = new AgentVerticle(new AgentOptions().setWorkDir(workDir.toString()).setHostname("127.0.0.1").setPort(0)
         .setServeHttp(true).setResources("cpus:2;mem:1024;disk:1024").setIsolation(isolation)
         .setDiskWatchIntervalMillis(0).setPidsMax(pidsMax).setKillGracePeriodMillis(500));
-    vertx.deployVerticle(agent).await(10, TimeUnit.SECONDS);
+    deployment = vertx.deployVerticle(agent).await(10, TimeUnit.SECONDS);
     agent.registered().await(10, TimeUnit.SECONDS);
     http = new AgentHttp(vertx, agent.agentInfo().getPort());
   }
@@ -164,5 +165,11 @@ class AgentUsageTest {
     run("after", "echo still here");
     awaitState("after", TaskState.TASK_FINISHED);
     assertThat(http.get("/health").status()).isEqualTo(200);
+
+    // Undeployed, the agent leaves no cgroup behind in any hierarchy, the bomb's survivors' included.
+    vertx.undeploy(deployment).await(20, TimeUnit.SECONDS);
+    for (String hierarchy : new String[] {"memory", "cpu", "cpuacct", "pids"}) {
+      assertThat(Path.of("/sys/fs/cgroup", hierarchy, "meso", agent.agentId())).as(hierarchy).doesNotExist();
+    }
   }
 }
