@@ -61,7 +61,10 @@ class ProtoDefinitionsTest {
         .hasSize(1);
   }
 
-  /** Against include/mesos/v1/mesos.proto of apache/mesos (HealthCheck at lines 511-611, TaskInfo at 2340). */
+  /**
+   * Against include/mesos/v1/mesos.proto of apache/mesos (HealthCheck at lines 511-611, TaskInfo at 2340,
+   * ResourceStatistics at 1752).
+   */
   @ParameterizedTest(name = "{0}.{1} = {2}")
   @CsvSource({
       "HealthCheck,               http,                 1, ",
@@ -81,7 +84,27 @@ class ProtoDefinitionsTest {
       "HealthCheck.TCPCheckInfo,  port,                 1, ",
       "HealthCheck.TCPCheckInfo,  protocol,             2, IPv4",
       "TaskInfo,                  health_check,         8, ",
-      "TaskStatus,                healthy,              8, "})
+      "TaskStatus,                healthy,              8, ",
+      "ResourceStatistics,        timestamp,                 1, ",
+      "ResourceStatistics,        processes,                30, ",
+      "ResourceStatistics,        threads,                  31, ",
+      "ResourceStatistics,        cpus_user_time_secs,       2, ",
+      "ResourceStatistics,        cpus_system_time_secs,     3, ",
+      "ResourceStatistics,        cpus_limit,                4, ",
+      "ResourceStatistics,        cpus_nr_periods,           7, ",
+      "ResourceStatistics,        cpus_nr_throttled,         8, ",
+      "ResourceStatistics,        cpus_throttled_time_secs,  9, ",
+      "ResourceStatistics,        mem_total_bytes,          36, ",
+      "ResourceStatistics,        mem_limit_bytes,           6, ",
+      "ResourceStatistics,        mem_file_bytes,           10, ",
+      "ResourceStatistics,        mem_anon_bytes,           11, ",
+      "ResourceStatistics,        mem_cache_bytes,          39, ",
+      "ResourceStatistics,        mem_rss_bytes,             5, ",
+      "ResourceStatistics,        mem_mapped_file_bytes,    12, ",
+      "ResourceStatistics,        mem_swap_bytes,           40, ",
+      "ResourceStatistics,        mem_unevictable_bytes,    41, ",
+      "ResourceStatistics,        disk_limit_bytes,         26, ",
+      "ResourceStatistics,        disk_used_bytes,          27, "})
   void mesosMessagesKeepMesosFieldNumbersAndDefaults(String message, String field, int number, String dflt) {
     Descriptor type = HealthCheck.getDescriptor().getFile().findMessageTypeByName(message.split("\\.")[0]);
     if (message.contains(".")) {

@@ -10,8 +10,9 @@ import java.util.Objects;
 /**
  * Settings of one agent: how it presents itself to the master (hostname, port, resources,
  * attributes), where it keeps sandboxes and its checkpoint (work dir), its timing against the
- * master (ping timeout, registration backoff, status update retries), and how it runs tasks
- * (executor mode, isolation, kill grace period). Times are in milliseconds.
+ * master (ping timeout, registration backoff, status update retries), how it runs tasks
+ * (executor mode, isolation, kill grace period, process limit) and whether it serves its HTTP
+ * endpoints on its port. Times are in milliseconds.
  */
 public class AgentOptions {
 
@@ -43,6 +44,14 @@ public class AgentOptions {
   public static final boolean DEFAULT_CHECKPOINT = true;
   /** Bound on one sandbox file read (below the master's 10 s file request timeout); see {@link SandboxIo}. */
   public static final long DEFAULT_SANDBOX_READ_TIMEOUT_MILLIS = SandboxIo.DEFAULT_TIMEOUT_MILLIS;
+  /**
+   * Off unless asked for: agents embedded in one JVM (tests, the benchmark's hundreds of
+   * simulated agents) would all claim the same port. {@code meso agent} and {@code meso local}
+   * turn it on.
+   */
+  public static final boolean DEFAULT_SERVE_HTTP = false;
+  public static final long DEFAULT_PIDS_MAX = ExecutorOptions.DEFAULT_PIDS_MAX;
+  public static final long DEFAULT_DISK_WATCH_INTERVAL_MILLIS = ExecutorOptions.DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
 
   private String hostname = DEFAULT_HOSTNAME;
   private int port = DEFAULT_PORT;
@@ -63,6 +72,9 @@ public class AgentOptions {
   private boolean checkpoint = DEFAULT_CHECKPOINT;
   private boolean killTasksOnStop = ExecutorOptions.DEFAULT_KILL_TASKS_ON_STOP;
   private long sandboxReadTimeoutMillis = DEFAULT_SANDBOX_READ_TIMEOUT_MILLIS;
+  private boolean serveHttp = DEFAULT_SERVE_HTTP;
+  private long pidsMax = DEFAULT_PIDS_MAX;
+  private long diskWatchIntervalMillis = DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
 
   public AgentOptions() {}
 
@@ -92,6 +104,9 @@ public class AgentOptions {
     checkpoint = json.getBoolean("checkpoint", DEFAULT_CHECKPOINT);
     killTasksOnStop = json.getBoolean("killTasksOnStop", ExecutorOptions.DEFAULT_KILL_TASKS_ON_STOP);
     sandboxReadTimeoutMillis = json.getLong("sandboxReadTimeoutMillis", DEFAULT_SANDBOX_READ_TIMEOUT_MILLIS);
+    serveHttp = json.getBoolean("serveHttp", DEFAULT_SERVE_HTTP);
+    pidsMax = json.getLong("pidsMax", DEFAULT_PIDS_MAX);
+    diskWatchIntervalMillis = json.getLong("diskWatchIntervalMillis", DEFAULT_DISK_WATCH_INTERVAL_MILLIS);
   }
 
   public JsonObject toJson() {
@@ -110,7 +125,10 @@ public class AgentOptions {
         .put("sessions", sessions)
         .put("checkpoint", checkpoint)
         .put("killTasksOnStop", killTasksOnStop)
-        .put("sandboxReadTimeoutMillis", sandboxReadTimeoutMillis);
+        .put("sandboxReadTimeoutMillis", sandboxReadTimeoutMillis)
+        .put("serveHttp", serveHttp)
+        .put("pidsMax", pidsMax)
+        .put("diskWatchIntervalMillis", diskWatchIntervalMillis);
     putIfSet(json, "hostname", hostname);
     putIfSet(json, "workDir", workDir);
     putIfSet(json, "resources", resources);
@@ -125,7 +143,9 @@ public class AgentOptions {
         .setKillGracePeriodMillis(killGracePeriodMillis)
         .setSimulatedTaskDurationMillis(simulatedTaskDurationMillis)
         .setSessions(sessions)
-        .setKillTasksOnStop(killTasksOnStop);
+        .setKillTasksOnStop(killTasksOnStop)
+        .setPidsMax(pidsMax)
+        .setDiskWatchIntervalMillis(diskWatchIntervalMillis);
   }
 
   /** The host name the agent advertises; null until set (the agent then uses the local host name). */
@@ -136,7 +156,10 @@ public class AgentOptions {
     return this;
   }
 
-  /** The port advertised in AgentInfo.port. */
+  /**
+   * The port advertised in AgentInfo.port, and the one the agent's HTTP server listens on when
+   * {@link #isServeHttp()}; 0 then means any free port, and the bound one is advertised.
+   */
   public int getPort() { return port; }
 
   public AgentOptions setPort(int port) {
@@ -300,6 +323,39 @@ public class AgentOptions {
 
   public AgentOptions setSessions(boolean sessions) {
     this.sessions = sessions;
+    return this;
+  }
+
+  /**
+   * Whether the agent serves {@code /state}, {@code /monitor/statistics}, {@code /metrics/snapshot},
+   * {@code /health} and {@code /metrics} on its host name (all interfaces when none is set) and port.
+   */
+  public boolean isServeHttp() { return serveHttp; }
+
+  public AgentOptions setServeHttp(boolean serveHttp) {
+    this.serveHttp = serveHttp;
+    return this;
+  }
+
+  /** Each task's process limit with cgroups isolation ({@code pids.max}); 0: unlimited. */
+  public long getPidsMax() { return pidsMax; }
+
+  public AgentOptions setPidsMax(long pidsMax) {
+    if (pidsMax < 0) {
+      throw new IllegalArgumentException("pidsMax must be >= 0, was " + pidsMax);
+    }
+    this.pidsMax = pidsMax;
+    return this;
+  }
+
+  /** How old a sandbox's measured disk usage may get before a usage sample measures it again. */
+  public long getDiskWatchIntervalMillis() { return diskWatchIntervalMillis; }
+
+  public AgentOptions setDiskWatchIntervalMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("diskWatchIntervalMillis must be >= 0, was " + millis);
+    }
+    this.diskWatchIntervalMillis = millis;
     return this;
   }
 

@@ -52,6 +52,7 @@ final class AgentTasks {
   private final SandboxRequests files;
   private final TaskCheckpoints checkpoints;
   private final Map<TaskKey, AgentTask> tasks = new LinkedHashMap<>();
+  private final Map<TaskState, Long> ended = new java.util.EnumMap<>(TaskState.class);
   /** Once the agent stops forwarding updates (marked gone): run when every task has ended; else null. */
   private Runnable onAllEnded;
 
@@ -71,6 +72,11 @@ final class AgentTasks {
   /** Every task the agent knows (live, or ended with its terminal update unacknowledged). */
   Collection<AgentTask> all() {
     return Collections.unmodifiableCollection(tasks.values());
+  }
+
+  /** How many tasks ended since the agent started, by terminal state (for the agent's metrics). */
+  Map<TaskState, Long> ended() {
+    return Collections.unmodifiableMap(ended);
   }
 
   void run(RunTaskMessage run) {
@@ -185,6 +191,9 @@ final class AgentTasks {
       return;
     }
     StatusUpdate update = newUpdate(changed.frameworkId(), changed.status());
+    if (!TaskStates.isTerminal(task.state) && TaskStates.isTerminal(changed.status().getState())) {
+      ended.merge(changed.status().getState(), 1L, Long::sum);
+    }
     task.state = changed.status().getState();
     task.latestStatus = update.getStatus();
     if (onAllEnded != null) {

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * the executor is deployed, the agent subscribes to {@code Addresses.agent(id)} and waits until
  * the subscription is in place, {@link TaskRecovery} takes back checkpointed tasks, and the
  * agent registers with the master ({@link MasterLink}, {@link AgentRegistration});
- * {@link #registered()} completes once a master answered.
+ * {@link #registered()} completes once a master answered. With
+ * {@link AgentOptions#isServeHttp()} the agent's HTTP endpoints ({@link AgentHttpServer}) listen
+ * before it registers, so that the port it advertises is the bound one (port 0: any free port).
  *
  * <p>Messages on its inbox: RunTaskMessage, KillTaskMessage, ShutdownFrameworkMessage,
  * StatusUpdateAcknowledgementMessage (send; handled by {@link AgentTasks}), ShutdownAgentMessage
@@ -61,6 +63,8 @@ public class AgentVerticle extends VerticleBase {
   private TaskCheckpoints checkpoints;
   private AgentTasks tasks;
   private GoneShutdown goneShutdown;
+  private AgentHttpServer http;
+  private final long startMillis = System.currentTimeMillis();
 
   public AgentVerticle(AgentOptions options) {
     this.options = new AgentOptions(options);
@@ -130,26 +134,46 @@ public class AgentVerticle extends VerticleBase {
         return task == null ? null : task.sandbox;
       });
       tasks = new AgentTasks(vertx, options, agentId, workDir, executorAddress, updates, files, checkpoints);
-      master = new MasterLink(vertx, agentId, options, new AgentRegistration(agentInfo, recovered, tasks, updates,
-          () -> AgentIdentity.checkpointId(vertx, workDir, agentId), registered, why -> goneShutdown.start(why)));
-      goneShutdown = new GoneShutdown(vertx, options, agentId, workDir, master, updates, tasks, checkpoints,
-          () -> vertx.undeploy(context.deploymentID()), gone);
-      return vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId),
-          msg -> tasks.statusChanged(msg.body())).completion()
-          .compose(v -> vertx.deployVerticle(options.getExecutorMode() == ExecutorMode.SIMULATED
-              ? new SimulatedExecutorVerticle(agentId, options.toExecutorOptions())
-              : new ExecutorVerticle(agentId, options.toExecutorOptions())))
-          .compose(v -> vertx.eventBus().consumer(Addresses.agent(agentId), this::onMessage).completion())
-          // A newly elected master announces itself: re-register now rather than after a ping timeout.
-          .compose(v -> LeaderAnnouncements.subscribe(vertx, address -> master.masterElected(address)))
-          .onSuccess(v -> {
-            TaskRecovery.recover(vertx, agentId, executorAddress, identity.tasks(), tasks, checkpoints);
-            LOG.info("agent started agent_id={} hostname={} port={} work_dir={} recovered={} resources={}", agentId,
-                agentInfo.getHostname(), agentInfo.getPort(), workDir, recovered,
-                Resources.fromProto(agentInfo.getResourcesList()));
-            master.connect();
-          });
+      return listen().compose(v -> {
+        master = new MasterLink(vertx, agentId, options, new AgentRegistration(agentInfo, recovered, tasks, updates,
+            () -> AgentIdentity.checkpointId(vertx, workDir, agentId), registered, why -> goneShutdown.start(why)));
+        goneShutdown = new GoneShutdown(vertx, options, agentId, workDir, master, updates, tasks, checkpoints,
+            () -> vertx.undeploy(context.deploymentID()), gone);
+        return deploy(identity, workDir, executorAddress);
+      });
     });
+  }
+
+  /** Starts the HTTP server when asked to; the port it bound is then the one advertised. */
+  private Future<Void> listen() {
+    if (!options.isServeHttp()) {
+      return Future.succeededFuture();
+    }
+    String host = options.getHostname() == null || options.getHostname().isBlank() ? "0.0.0.0" : options.getHostname();
+    http = new AgentHttpServer(vertx, new View());
+    return http.listen(host, options.getPort()).map(port -> {
+      agentInfo = agentInfo.toBuilder().setPort(port).build();
+      return null;
+    });
+  }
+
+  /** Deploys the executor, subscribes to the agent's inbox, recovers tasks and registers with the master. */
+  private Future<Void> deploy(AgentIdentity identity, Path workDir, String executorAddress) {
+    return vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId),
+        msg -> tasks.statusChanged(msg.body())).completion()
+        .compose(v -> vertx.deployVerticle(options.getExecutorMode() == ExecutorMode.SIMULATED
+            ? new SimulatedExecutorVerticle(agentId, options.toExecutorOptions())
+            : new ExecutorVerticle(agentId, options.toExecutorOptions())))
+        .compose(v -> vertx.eventBus().consumer(Addresses.agent(agentId), this::onMessage).completion())
+        // A newly elected master announces itself: re-register now rather than after a ping timeout.
+        .compose(v -> LeaderAnnouncements.subscribe(vertx, address -> master.masterElected(address)))
+        .onSuccess(v -> {
+          TaskRecovery.recover(vertx, agentId, executorAddress, identity.tasks(), tasks, checkpoints);
+          LOG.info("agent started agent_id={} hostname={} port={} work_dir={} recovered={} resources={}", agentId,
+              agentInfo.getHostname(), agentInfo.getPort(), workDir, identity.recovered(),
+              Resources.fromProto(agentInfo.getResourcesList()));
+          master.connect();
+        }).mapEmpty();
   }
 
   @Override
@@ -163,7 +187,46 @@ public class AgentVerticle extends VerticleBase {
     if (sandboxIo != null) {
       sandboxIo.close();
     }
-    return checkpoints == null ? Future.succeededFuture() : checkpoints.close();
+    Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
+    return closed.transform(ar -> checkpoints == null ? Future.succeededFuture() : checkpoints.close());
+  }
+
+  /** The agent as its HTTP endpoints see it. */
+  private final class View implements AgentView {
+    @Override
+    public String agentId() {
+      return agentId;
+    }
+
+    @Override
+    public AgentInfo info() {
+      return agentInfo;
+    }
+
+    @Override
+    public java.util.Collection<AgentTask> tasks() {
+      return tasks.all();
+    }
+
+    @Override
+    public java.util.Map<io.meso.v1.TaskState, Long> ended() {
+      return tasks.ended();
+    }
+
+    @Override
+    public boolean registered() {
+      return isConnected();
+    }
+
+    @Override
+    public long startMillis() {
+      return startMillis;
+    }
+
+    @Override
+    public String executorAddress() {
+      return Addresses.executor(agentId);
+    }
   }
 
   // ---- inbox ----

@@ -11,7 +11,10 @@
  * it offers; {@code MasterLink} registers and re-registers with backoff and watches the master's
  * pings; {@code StatusUpdateManager} delivers status updates reliably (one in flight per task,
  * resent until acknowledged); {@code SandboxRequests} and {@code SandboxFiles} serve sandbox
- * files without ever leaving the sandbox. Tasks run in the executor of
+ * files without ever leaving the sandbox; {@code AgentHttpServer} serves the agent's own
+ * Mesos-shaped {@code /state}, {@code /monitor/statistics}, {@code /metrics/snapshot},
+ * {@code /health} and Prometheus {@code /metrics} on its port ({@code AgentStateJson},
+ * {@code AgentMetrics}). Tasks run in the executor of
  * {@link io.meso.executor}, reached over the local event bus.
  */
 package io.meso.agent;

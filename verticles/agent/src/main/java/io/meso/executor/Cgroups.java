@@ -10,19 +10,46 @@ import java.nio.file.Path;
  * and {@code <base>/cpu/<root>/<agentId>/<frameworkId>+<taskId>} (each id made safe by
  * {@link FileNames#sanitize}, which never emits '+', so the name is unambiguous), with
  * memory.limit_in_bytes = mem MB x 2^20 and cpu.shares = 1024 x cpus (at least 2, the kernel's
- * minimum). Task ids are unique per framework only: two frameworks' tasks of the same id get
- * two cgroups. Agents before that used {@code <agentId>/<taskId>}; recovery still finds a task
- * there ({@link #existing}). Blocking file IO: call off the event loop.
+ * minimum). When the cpuacct and pids hierarchies are mounted too, the task also gets a cgroup
+ * of the same name in each: cpuacct for its cpu time (in the cpu cgroup itself when the two
+ * controllers share a mount), pids for its process count and its {@code pids.max} limit. Task
+ * ids are unique per framework only: two frameworks' tasks of the same id get two cgroups.
+ * Agents before that used {@code <agentId>/<taskId>}; recovery still finds a task there
+ * ({@link #existing}). Blocking file IO: call off the event loop.
  */
 final class Cgroups {
 
   private final Path memoryDir;
   private final Path cpuDir;
+  /** Null without a cpuacct hierarchy; equal to {@link #cpuDir} when cpu and cpuacct share one. */
+  private final Path cpuacctDir;
+  /** Null without a pids hierarchy. */
+  private final Path pidsDir;
+  private final long pidsMax;
 
+  /** Without a pids limit. */
   Cgroups(Path base, String root, String agentId) {
+    this(base, root, agentId, 0);
+  }
+
+  /** {@code pidsMax}: each task's {@code pids.max}; 0 or less leaves it unlimited. */
+  Cgroups(Path base, String root, String agentId, long pidsMax) {
     String agent = FileNames.sanitize(agentId);
     this.memoryDir = base.resolve("memory").resolve(root).resolve(agent);
     this.cpuDir = base.resolve("cpu").resolve(root).resolve(agent);
+    Path cpuacct = base.resolve("cpuacct");
+    this.cpuacctDir = Files.isRegularFile(base.resolve("cpu").resolve("cpuacct.usage")) ? cpuDir
+        : Files.isRegularFile(cpuacct.resolve("cpuacct.usage")) && Files.isWritable(cpuacct)
+            ? cpuacct.resolve(root).resolve(agent) : null;
+    Path pids = base.resolve("pids");
+    this.pidsDir = Files.isRegularFile(pids.resolve("cgroup.procs")) && Files.isWritable(pids)
+        ? pids.resolve(root).resolve(agent) : null;
+    this.pidsMax = pidsMax;
+  }
+
+  /** Whether tasks get a pids cgroup (and so a process count, and a limit when one is set). */
+  boolean hasPids() {
+    return pidsDir != null;
   }
 
   /** True when the cgroups v1 memory and cpu hierarchies under {@code base} exist and are writable. */
@@ -43,8 +70,18 @@ final class Cgroups {
     String name = name(frameworkId, taskId);
     Path memory = Files.createDirectories(memoryDir.resolve(name));
     Path cpu = Files.createDirectories(cpuDir.resolve(name));
-    TaskCgroup cgroup = new TaskCgroup(memory, cpu);
+    TaskCgroup cgroup = new TaskCgroup(memory, cpu, cpuacctDir == null ? null : cpuacctDir.resolve(name),
+        pidsDir == null ? null : pidsDir.resolve(name));
     try {
+      if (cgroup.cpuacct() != null) {
+        Files.createDirectories(cgroup.cpuacct());
+      }
+      if (cgroup.pidsDir() != null) {
+        Files.createDirectories(cgroup.pidsDir());
+        if (pidsMax > 0) {
+          write(cgroup.pidsDir().resolve("pids.max"), Long.toString(pidsMax));
+        }
+      }
       if (memMb > 0) {
         write(memory.resolve("memory.limit_in_bytes"), Long.toString((long) (memMb * 1024 * 1024)));
       }
@@ -67,7 +104,7 @@ final class Cgroups {
       Path memory = memoryDir.resolve(name);
       Path cpu = cpuDir.resolve(name);
       if (Files.isDirectory(memory) || Files.isDirectory(cpu)) {
-        return new TaskCgroup(memory, cpu);
+        return of(name);
       }
     }
     return null;
@@ -79,7 +116,7 @@ final class Cgroups {
    */
   int sweepExcept(java.util.Set<String> keep) {
     java.util.Set<String> names = new java.util.TreeSet<>();
-    for (Path dir : new Path[] {memoryDir, cpuDir}) {
+    for (Path dir : agentDirs()) {
       try (java.util.stream.Stream<Path> children = Files.list(dir)) {
         children.filter(Files::isDirectory).forEach(c -> names.add(c.getFileName().toString()));
       } catch (IOException e) {
@@ -91,7 +128,7 @@ final class Cgroups {
       if (keep.contains(name)) {
         continue;
       }
-      TaskCgroup left = new TaskCgroup(memoryDir.resolve(name), cpuDir.resolve(name));
+      TaskCgroup left = of(name);
       for (int pass = 0; pass < 20; pass++) {
         java.util.Set<Long> pids = left.pids();
         if (pids.isEmpty()) {
@@ -114,13 +151,30 @@ final class Cgroups {
 
   /** Removes the agent's own cgroup directories if no task cgroup is left in them (on stop). */
   void removeAgentDirs() {
-    for (Path dir : new Path[] {memoryDir, cpuDir}) {
+    for (Path dir : agentDirs()) {
       try {
         Files.deleteIfExists(dir);
       } catch (IOException e) {
         // a task's cgroup is still there (it is swept later) or another agent shares the name
       }
     }
+  }
+
+  /** The task cgroups named {@code name} in every hierarchy this agent uses (whether or not they exist). */
+  private TaskCgroup of(String name) {
+    return new TaskCgroup(memoryDir.resolve(name), cpuDir.resolve(name),
+        cpuacctDir == null ? null : cpuacctDir.resolve(name), pidsDir == null ? null : pidsDir.resolve(name));
+  }
+
+  /** The agent's directory in each hierarchy, each once. */
+  private java.util.List<Path> agentDirs() {
+    java.util.List<Path> dirs = new java.util.ArrayList<>(java.util.List.of(memoryDir, cpuDir));
+    for (Path optional : new Path[] {cpuacctDir, pidsDir}) {
+      if (optional != null && !dirs.contains(optional)) {
+        dirs.add(optional);
+      }
+    }
+    return dirs;
   }
 
   private static void write(Path file, String value) throws IOException {

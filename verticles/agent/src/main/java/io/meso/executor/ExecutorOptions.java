@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * Settings of an agent's executor: isolation, the default kill grace period, where per-task
- * cgroups live, whether undeploying kills the running tasks, the spawn worker pool size, and the
- * task duration of the simulated executor.
+ * cgroups live, each task's process limit, whether undeploying kills the running tasks, the spawn
+ * worker pool size, how often sandbox disk usage is measured, and the task duration of the
+ * simulated executor.
  */
 public class ExecutorOptions {
 
@@ -24,6 +25,10 @@ public class ExecutorOptions {
   public static final boolean DEFAULT_SESSIONS = true;
   /** How often the exits of adopted tasks (recovered after an agent restart) are polled. */
   public static final long DEFAULT_ADOPTED_POLL_MILLIS = 250;
+  /** Each task's {@code pids.max} (cgroups isolation with the pids hierarchy mounted); 0: unlimited. */
+  public static final long DEFAULT_PIDS_MAX = 4096;
+  /** How old a sandbox's measured disk usage may get before a usage sample walks it again (Mesos: 15 s). */
+  public static final long DEFAULT_DISK_WATCH_INTERVAL_MILLIS = 15_000;
 
   private Isolation isolation = DEFAULT_ISOLATION;
   private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
@@ -35,6 +40,8 @@ public class ExecutorOptions {
   private long simulatedTaskDurationMillis = DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
   private boolean sessions = DEFAULT_SESSIONS;
   private long adoptedPollMillis = DEFAULT_ADOPTED_POLL_MILLIS;
+  private long pidsMax = DEFAULT_PIDS_MAX;
+  private long diskWatchIntervalMillis = DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
 
   public ExecutorOptions() {}
 
@@ -53,6 +60,8 @@ public class ExecutorOptions {
     simulatedTaskDurationMillis = json.getLong("simulatedTaskDurationMillis", DEFAULT_SIMULATED_TASK_DURATION_MILLIS);
     sessions = json.getBoolean("sessions", DEFAULT_SESSIONS);
     adoptedPollMillis = json.getLong("adoptedPollMillis", DEFAULT_ADOPTED_POLL_MILLIS);
+    pidsMax = json.getLong("pidsMax", DEFAULT_PIDS_MAX);
+    diskWatchIntervalMillis = json.getLong("diskWatchIntervalMillis", DEFAULT_DISK_WATCH_INTERVAL_MILLIS);
   }
 
   public JsonObject toJson() {
@@ -66,7 +75,9 @@ public class ExecutorOptions {
         .put("spawnPoolSize", spawnPoolSize)
         .put("cleanupDelayMillis", cleanupDelayMillis)
         .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis)
-        .put("sessions", sessions);
+        .put("sessions", sessions)
+        .put("pidsMax", pidsMax)
+        .put("diskWatchIntervalMillis", diskWatchIntervalMillis);
   }
 
   public Isolation getIsolation() { return isolation; }
@@ -160,6 +171,25 @@ public class ExecutorOptions {
 
   public ExecutorOptions setSessions(boolean sessions) {
     this.sessions = sessions;
+    return this;
+  }
+
+  /** Each task's process limit ({@code pids.max} of its pids cgroup); 0 leaves it unlimited. */
+  public long getPidsMax() { return pidsMax; }
+
+  public ExecutorOptions setPidsMax(long pidsMax) {
+    this.pidsMax = requireNonNegative("pidsMax", pidsMax);
+    return this;
+  }
+
+  /**
+   * How old a task's measured sandbox disk usage may get before a usage sample measures it again
+   * (a walk of the sandbox, bounded by {@link SandboxDiskUsage#MAX_ENTRIES} entries).
+   */
+  public long getDiskWatchIntervalMillis() { return diskWatchIntervalMillis; }
+
+  public ExecutorOptions setDiskWatchIntervalMillis(long millis) {
+    this.diskWatchIntervalMillis = requireNonNegative("diskWatchIntervalMillis", millis);
     return this;
   }
 

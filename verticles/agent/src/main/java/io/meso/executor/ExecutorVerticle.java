@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * (so that exits and kills never queue behind a burst of launches); each exit is awaited by an
  * {@link ExitWatcher} thread, which also writes the status to {@code <sandbox>/exit_status}
  * (read by a restarted agent's recovery) and hops back with {@code context.runOnContext};
- * /proc and cgroup IO for kills on Vert.x's worker pool. How processes are spawned:
- * {@link ProcessLauncher}.
+ * /proc and cgroup IO for kills and usage samples ({@link UsageRequest}, {@link TaskUsageSampler})
+ * on Vert.x's worker pool. How processes are spawned: {@link ProcessLauncher}.
  */
 public class ExecutorVerticle extends VerticleBase {
 
@@ -55,6 +55,7 @@ public class ExecutorVerticle extends VerticleBase {
   private ExitWatcher exitWatcher;
   private Cgroups cgroups;
   private TaskHealth health;
+  private TaskUsageSampler usage;
 
   public ExecutorVerticle(String agentId, ExecutorOptions options) {
     this.agentId = agentId;
@@ -75,8 +76,10 @@ public class ExecutorVerticle extends VerticleBase {
         .compose(resolved -> {
           isolation = resolved;
           cgroups = resolved == Isolation.CGROUPS
-              ? new Cgroups(Path.of(options.getCgroupBase()), options.getCgroupsRoot(), agentId) : null;
+              ? new Cgroups(Path.of(options.getCgroupBase()), options.getCgroupsRoot(), agentId, options.getPidsMax())
+              : null;
           launcher = new ProcessLauncher(agentId, cgroups, options.isSessions());
+          usage = new TaskUsageSampler(vertx, options.getDiskWatchIntervalMillis());
           health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId),
               this::report, this::kill, options.getKillGracePeriodMillis());
           MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.executor(agentId), this::onMessage);
@@ -135,6 +138,14 @@ public class ExecutorVerticle extends VerticleBase {
         kill(kill);
       } else if (body instanceof RecoverTasks recover) {
         recover(recover);
+      } else if (body instanceof UsageRequest) {
+        usage.sample(tasks.values()).onComplete(ar -> {
+          if (ar.succeeded()) {
+            msg.reply(ar.result(), MesoCodecs.LOCAL);
+          } else {
+            msg.fail(500, "usage sampling failed: " + ar.cause());
+          }
+        });
       } else {
         LOG.warn("executor ignores unexpected message agent_id={} type={}", agentId,
             body == null ? "null" : body.getClass().getName());

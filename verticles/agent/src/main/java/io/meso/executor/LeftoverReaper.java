@@ -29,6 +29,8 @@ final class LeftoverReaper {
   private final long delayMillis;
   private List<Leftover> queued = new ArrayList<>();
   private boolean scheduled;
+  /** The sweep running now (its leftovers are queued again when it completes). */
+  private Future<List<Leftover>> sweeping = Future.succeededFuture(List.of());
 
   LeftoverReaper(Vertx vertx, long delayMillis) {
     this.vertx = vertx;
@@ -40,11 +42,26 @@ final class LeftoverReaper {
     schedule();
   }
 
-  /** Sweeps whatever is queued now, once; for undeploy. */
+  /**
+   * For undeploy: waits for a sweep in progress, then sweeps whatever is queued until nothing is
+   * left (at most {@link #MAX_ATTEMPTS} passes a few milliseconds apart: SIGKILLed processes take
+   * a moment to leave their cgroups, which cannot be removed before).
+   */
   Future<Void> flush() {
-    List<Leftover> batch = queued;
-    queued = new ArrayList<>();
-    return vertx.executeBlocking(() -> sweep(batch), false).mapEmpty();
+    return sweeping.transform(ar -> {
+      List<Leftover> batch = queued;
+      queued = new ArrayList<>();
+      return vertx.executeBlocking(() -> {
+        List<Leftover> left = batch;
+        for (int pass = 0; pass < MAX_ATTEMPTS && !left.isEmpty(); pass++) {
+          if (pass > 0) {
+            Thread.sleep(5);
+          }
+          left = sweep(left);
+        }
+        return null;
+      }, false);
+    }).mapEmpty();
   }
 
   private void schedule() {
@@ -55,7 +72,8 @@ final class LeftoverReaper {
     vertx.setTimer(Math.max(1, delayMillis), id -> {
       List<Leftover> batch = queued;
       queued = new ArrayList<>();
-      vertx.executeBlocking(() -> sweep(batch), false).onComplete(ar -> {
+      sweeping = vertx.executeBlocking(() -> sweep(batch), false);
+      sweeping.onComplete(ar -> {
         scheduled = false;
         if (ar.succeeded()) {
           queued.addAll(ar.result());

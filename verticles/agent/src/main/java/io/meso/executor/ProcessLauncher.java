@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code setsid}: the task leads its own session and process group, so its tree can be
  *       signalled as a whole and it survives the agent's terminal going away;</li>
- *   <li>with cgroups only, the task's shell first writes its own pid into its memory and cpu
- *       cgroups, so the command and everything it starts is accounted before it runs;</li>
+ *   <li>with cgroups only, the task's shell first writes its own pid into each of its cgroups
+ *       (memory, cpu, and cpuacct and pids when mounted), so the command and everything it
+ *       starts is accounted and limited before it runs;</li>
  *   <li>{@code /bin/sh -c value} when {@code command.shell} (default), except that a plain
  *       command the shell would only exec ({@code /bin/true}, {@code sleep 10}: see
  *       {@link ShellWords}) is exec'd directly, saving the shell's exec; with
@@ -161,9 +162,14 @@ final class ProcessLauncher {
     if (setsid != null) {
       argv.add(setsid);
     }
-    String join = cgroup == null ? null
-        : "echo $$ > " + quote(cgroup.memory().resolve("cgroup.procs")) + " && echo $$ > "
-            + quote(cgroup.cpu().resolve("cgroup.procs")) + " || exit 125\n";
+    String join = null;
+    if (cgroup != null) {
+      StringBuilder echo = new StringBuilder();
+      for (Path dir : cgroup.dirs()) {
+        echo.append(echo.length() == 0 ? "" : " && ").append("echo $$ > ").append(quote(dir.resolve("cgroup.procs")));
+      }
+      join = echo + " || exit 125\n";
+    }
     if (wrapped) {
       argv.add("/bin/sh");
       argv.add("-c");
@@ -207,7 +213,8 @@ final class ProcessLauncher {
     return null;
   }
 
-  private static double scalar(TaskInfo task, String name) {
+  /** The sum of the task's scalar resources of this name (0 when it has none). */
+  static double scalar(TaskInfo task, String name) {
     double total = 0;
     for (Resource r : task.getResourcesList()) {
       if (r.getName().equals(name) && r.getType() == Value.Type.SCALAR) {

@@ -56,6 +56,8 @@ public class SimulatedExecutorVerticle extends VerticleBase {
       launch(launch);
     } else if (body instanceof KillTask kill) {
       kill(kill);
+    } else if (body instanceof UsageRequest) {
+      msg.reply(java.util.List.<TaskUsage>of(), io.meso.codecs.MesoCodecs.LOCAL); // nothing runs: no usage
     } else {
       LOG.warn("simulated executor ignores unexpected message agent_id={} type={}", agentId,
           body == null ? "null" : body.getClass().getName());

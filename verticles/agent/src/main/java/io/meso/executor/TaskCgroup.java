@@ -3,22 +3,43 @@ package io.meso.executor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One task's memory and cpu cgroups (v1). Blocking file IO: call off the event loop.
+ * One task's cgroups (v1): memory and cpu always, cpuacct (cpu time) and pids (process count
+ * and limit) when those hierarchies are mounted. Blocking file IO: call off the event loop.
  *
  * @param memory the task's directory in the memory hierarchy
  * @param cpu the task's directory in the cpu hierarchy
+ * @param cpuacct the task's directory in the cpuacct hierarchy (the cpu one when the two are
+ *     mounted together), or null without that hierarchy
+ * @param pidsDir the task's directory in the pids hierarchy, or null without it
  */
-record TaskCgroup(Path memory, Path cpu) {
+record TaskCgroup(Path memory, Path cpu, Path cpuacct, Path pidsDir) {
 
-  /** The pids in either cgroup; empty once both are gone. */
+  /** Memory and cpu cgroups only. */
+  TaskCgroup(Path memory, Path cpu) {
+    this(memory, cpu, null, null);
+  }
+
+  /** Every directory of the task's cgroups, each once: what the task joins and what is removed. */
+  List<Path> dirs() {
+    List<Path> dirs = new ArrayList<>(List.of(memory, cpu));
+    for (Path optional : new Path[] {cpuacct, pidsDir}) {
+      if (optional != null && !dirs.contains(optional)) {
+        dirs.add(optional);
+      }
+    }
+    return dirs;
+  }
+
+  /** The pids in any of the cgroups; empty once all are gone. */
   Set<Long> pids() {
     Set<Long> pids = new HashSet<>();
-    for (Path dir : List.of(memory, cpu)) {
+    for (Path dir : dirs()) {
       try {
         for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
           if (!line.isBlank()) {
@@ -67,10 +88,10 @@ record TaskCgroup(Path memory, Path cpu) {
     }
   }
 
-  /** Removes both cgroups; false while a process is still in one (the kernel refuses with EBUSY). */
+  /** Removes the cgroups; false while a process is still in one (the kernel refuses with EBUSY). */
   boolean remove() {
     boolean gone = true;
-    for (Path dir : List.of(memory, cpu)) {
+    for (Path dir : dirs()) {
       try {
         Files.deleteIfExists(dir);
       } catch (IOException e) {

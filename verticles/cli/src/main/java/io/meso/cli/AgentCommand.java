@@ -17,7 +17,9 @@ public final class AgentCommand implements Callable<Integer> {
   @Mixin
   NodeOptions node = new NodeOptions();
 
-  @Option(names = "--port", defaultValue = "" + DefaultPorts.AGENT, description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "" + DefaultPorts.AGENT, description = "Port of the agent's HTTP endpoints "
+      + "(/state, /monitor/statistics, /metrics/snapshot, /health, /metrics), advertised to the master; 0: any free "
+      + "port (default: ${DEFAULT-VALUE}).")
   int port;
 
   @picocli.CommandLine.Mixin
@@ -87,7 +89,8 @@ public final class AgentCommand implements Callable<Integer> {
       System.err.println("meso agent: could not start: " + e.getCause().getMessage());
       return 2;
     }
-    System.out.println("meso agent is running on " + node.host + ":" + port + ", work dir " + options.getWorkDir());
+    System.out.println("meso agent is running on " + node.host + ":" + deployed.agentInfo().getPort() + ", work dir "
+        + options.getWorkDir());
     System.out.flush();
     return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture());
   }

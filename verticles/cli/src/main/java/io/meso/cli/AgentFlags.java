@@ -16,9 +16,23 @@ final class AgentFlags {
   @Option(names = "--attributes", description = "Agent attributes, e.g. \"rack:r1;zone:a\".")
   String attributes;
 
-  /** Options for an agent advertising {@code host:port}, with these flags applied. */
+  @Option(names = "--pids-max", description = "Most processes one task may have at once, with cgroups isolation "
+      + "(its pids.max; 0: unlimited; default: " + AgentOptions.DEFAULT_PIDS_MAX + ").")
+  Long pidsMax;
+
+  /**
+   * Options for an agent advertising {@code host:port}, with these flags applied; it serves its
+   * HTTP endpoints (/state, /monitor/statistics, /metrics/snapshot, /health, /metrics) there.
+   */
   AgentOptions toAgentOptions(String host, int port) {
-    AgentOptions options = new AgentOptions().setHostname(host).setPort(port);
+    AgentOptions options = new AgentOptions().setHostname(host).setPort(port).setServeHttp(true);
+    if (pidsMax != null) {
+      try {
+        options.setPidsMax(pidsMax);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--pids-max " + pidsMax + ": " + e.getMessage(), e);
+      }
+    }
     if (workDir != null) {
       options.setWorkDir(workDir);
     }

@@ -25,7 +25,9 @@ public final class LocalCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "" + DefaultPorts.MASTER, description = "Master HTTP/gRPC port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--agent-port", defaultValue = "" + DefaultPorts.AGENT, description = "Port the agent advertises (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--agent-port", defaultValue = "" + DefaultPorts.AGENT, description = "Port of the agent's own HTTP "
+      + "endpoints (/state, /monitor/statistics, /metrics/snapshot, /health, /metrics), advertised to the master; 0: any "
+      + "free port (default: ${DEFAULT-VALUE}).")
   int agentPort;
 
   @picocli.CommandLine.Mixin
@@ -42,7 +44,8 @@ public final class LocalCommand implements Callable<Integer> {
     try {
       master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))
           .toCompletionStage().toCompletableFuture().get();
-      Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get();
+      agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
+          .agentInfo().getPort();
       // The services framework: an ordinary framework on the event bus, its /v2 API on the master's
       // port. Its state is in memory: `meso local` keeps no registry across runs anyway.
       io.meso.services.runtime.ServicesFramework services = new io.meso.services.runtime.ServicesFramework(
@@ -52,12 +55,13 @@ public final class LocalCommand implements Callable<Integer> {
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();
       System.err.println("meso local: could not start: " + e.getCause().getMessage());
-      System.err.println("Is another master already using port " + port + "? Pick another with --port.");
+      System.err.println("Is another master already using port " + port + ", or an agent port " + agentPort
+          + "? Pick others with --port and --agent-port.");
       return 2;
     }
     System.out.println("meso local is running");
     System.out.println("  master  http://" + host + ":" + master.port() + "  (gRPC and HTTP)");
-    System.out.println("  agent   " + host + ":" + agentPort + "  work dir " + agentOptions.getWorkDir());
+    System.out.println("  agent   http://" + host + ":" + agentPort + "  work dir " + agentOptions.getWorkDir());
     System.out.println("  apps    http://" + host + ":" + master.port() + "/v2/apps  (Marathon API; meso app run FILE)");
     System.out.println("Try: meso run -- echo hello    (Ctrl-C stops meso local)");
     System.out.flush();

@@ -1,0 +1,109 @@
+package io.meso.agent;
+
+import io.meso.codecs.MesoCodecs;
+import io.meso.executor.TaskUsage;
+import io.meso.executor.UsageRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's own HTTP server, on the agent's port (its own server even when a master shares the
+ * JVM, as in {@code meso local}): Mesos-shaped {@code GET /state}, {@code /monitor/statistics},
+ * {@code /metrics/snapshot} and {@code /health} (each also under Mesos's {@code /slave(1)} prefix),
+ * and Prometheus {@code /metrics}. Other methods get 405 with {@code Allow: GET}; other paths a
+ * 404 naming the endpoints there are. Task usage is asked of the executor
+ * ({@link UsageRequest}), which reads it off the event loop; everything else is read from
+ * {@link AgentTasks} on the agent's event loop, where the requests are handled.
+ */
+final class AgentHttpServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentHttpServer.class);
+  /** Mesos's agent process id: its endpoints also answer under this prefix. */
+  static final String MESOS_PREFIX = "/slave(1)";
+  static final String ENDPOINTS = "/state, /monitor/statistics, /metrics/snapshot, /health, /metrics";
+  private static final long USAGE_TIMEOUT_MILLIS = 10_000;
+
+  private final Vertx vertx;
+  private final AgentView agent;
+  private HttpServer server;
+
+  AgentHttpServer(Vertx vertx, AgentView agent) {
+    this.vertx = vertx;
+    this.agent = agent;
+  }
+
+  /** Listens on {@code host:port} (port 0: any free one); completes with the bound port. */
+  Future<Integer> listen(String host, int port) {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    return server.requestHandler(this::handle).listen().map(s -> {
+      LOG.info("agent http server listening agent_id={} host={} port={}", agent.agentId(), host, s.actualPort());
+      return s.actualPort();
+    });
+  }
+
+  Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest request) {
+    String path = request.path();
+    if (path.startsWith(MESOS_PREFIX + "/")) {
+      path = path.substring(MESOS_PREFIX.length());
+    }
+    if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    boolean known = switch (path) {
+      case "/state", "/monitor/statistics", "/metrics/snapshot", "/health", "/metrics" -> true;
+      default -> false;
+    };
+    if (!known) {
+      text(request, 404, "No endpoint " + request.path() + " on this agent; it serves GET " + ENDPOINTS + "\n");
+      return;
+    }
+    if (request.method() != HttpMethod.GET) {
+      request.response().putHeader(HttpHeaders.ALLOW, "GET");
+      text(request, 405, "Method " + request.method() + " is not allowed on " + path + "; use GET\n");
+      return;
+    }
+    switch (path) {
+      case "/health" -> request.response().setStatusCode(200).end();
+      case "/state" -> json(request, AgentStateJson.state(agent).encode());
+      case "/metrics/snapshot" -> json(request, AgentMetrics.snapshot(agent).encode());
+      case "/monitor/statistics" -> usage().onSuccess(usage -> json(request, AgentStateJson.statistics(usage).encode()))
+          .onFailure(e -> failed(request, e));
+      default -> usage().onSuccess(usage -> request.response()
+              .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+              .end(AgentMetrics.prometheus(agent, usage)))
+          .onFailure(e -> failed(request, e));
+    }
+  }
+
+  private Future<List<TaskUsage>> usage() {
+    return vertx.eventBus().<List<TaskUsage>>request(agent.executorAddress(), new UsageRequest(),
+        new DeliveryOptions(MesoCodecs.LOCAL).setSendTimeout(USAGE_TIMEOUT_MILLIS)).map(m -> m.body());
+  }
+
+  private void failed(HttpServerRequest request, Throwable e) {
+    LOG.warn("agent usage sample failed agent_id={} error={}", agent.agentId(), e.toString());
+    text(request, 503, "The agent could not sample task usage: " + e.getMessage() + "\n");
+  }
+
+  private static void json(HttpServerRequest request, String body) {
+    request.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+  }
+
+  private static void text(HttpServerRequest request, int status, String body) {
+    request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .end(body);
+  }
+}
