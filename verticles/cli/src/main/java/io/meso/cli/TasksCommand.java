@@ -109,24 +109,7 @@ public final class TasksCommand implements Callable<Integer> {
           RunCommand.number(scalar(t.getTask().getResourcesList(), "mem")) + "MB",
           age(t.getCreatedAt(), nowSeconds)});
     }
-    int[] width = new int[HEADER.length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        width[i] = Math.max(width[i], row[i].length());
-      }
-    }
-    StringBuilder sb = new StringBuilder();
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        line.append(row[i]);
-        if (i < row.length - 1) {
-          line.append(" ".repeat(width[i] - row[i].length() + 2));
-        }
-      }
-      sb.append(line.toString().stripTrailing()).append('\n');
-    }
-    return sb.toString();
+    return Columns.format(rows);
   }
 
   static double scalar(List<Resource> resources, String name) {

@@ -158,7 +158,7 @@ public final class AppCommand implements Runnable {
         rows.add(new String[] {task.getString("id"), task.getString("host", ""), task.getString("state", ""), healthy,
             task.getJsonArray("ports", new JsonArray()).encode(), String.valueOf(task.getValue("startedAt", "-"))});
       }
-      out.print(Tables.format(rows));
+      out.print(io.meso.cli.Columns.format(rows));
       return ServicesHttp.Exit.OK;
     }
 

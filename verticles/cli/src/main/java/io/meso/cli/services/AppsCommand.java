@@ -48,7 +48,7 @@ public final class AppsCommand implements Callable<Integer> {
             app.getJsonArray("deployments", new JsonArray()).isEmpty() ? "-" : "yes",
             command.length() > MAX_COMMAND ? command.substring(0, MAX_COMMAND - 3) + "..." : command});
       }
-      System.out.print(Tables.format(rows));
+      System.out.print(io.meso.cli.Columns.format(rows));
       return ServicesHttp.Exit.OK;
     } catch (ServicesHttp.Unreachable e) {
       System.err.println("meso: " + e.getMessage());

@@ -42,7 +42,7 @@ public final class DeploymentsCommand implements Callable<Integer> {
             .stream().map(String::valueOf).toList()), d.getValue("currentStep") + "/" + d.getValue("totalSteps"),
             String.join(", ", doing), d.getString("version", "")});
       }
-      System.out.print(Tables.format(rows));
+      System.out.print(io.meso.cli.Columns.format(rows));
       return ServicesHttp.Exit.OK;
     } catch (ServicesHttp.Unreachable e) {
       System.err.println("meso: " + e.getMessage());
