@@ -3,7 +3,6 @@ package io.meso.master;
 import io.meso.allocator.Resources;
 import io.meso.codecs.TaskEnd;
 import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.meso.internal.KillTaskMessage;
 import io.meso.internal.ReregisterAgentMessage;
 import io.meso.internal.ShutdownAgentMessage;

@@ -47,7 +47,7 @@ final class AgentManager {
     entries.forEach((id, value) -> {
       String status;
       try {
-        status = io.meso.ha.RegistryEntries.decode(value).label();
+        status = io.meso.master.RegistryEntries.decode(value).label();
       } catch (IllegalArgumentException e) {
         status = "";
       }

@@ -2,7 +2,6 @@ package io.meso.master;
 
 import io.meso.codecs.Addresses;
 import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.meso.v1.FrameworkInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -7,7 +7,6 @@ import io.meso.allocator.Resources;
 import io.meso.allocator.verticle.AllocationBatch;
 import io.meso.allocator.verticle.AllocatorCommands;
 import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.meso.internal.ShutdownFrameworkMessage;
 import io.meso.v1.AgentID;
 import io.meso.v1.FrameworkID;

@@ -7,7 +7,6 @@ import io.meso.proto.RoleQuota;
 import io.meso.proto.RoleWeight;
 import io.meso.proto.SetQuotaRequest;
 import io.meso.proto.SetWeightsRequest;
-import io.meso.ha.RegistryEntries;
 import io.vertx.core.Future;
 import java.util.Collections;
 import java.util.Map;

@@ -13,7 +13,6 @@ import io.meso.proto.RoleWeight;
 import io.meso.proto.SetWeightsRequest;
 import io.meso.proto.SetWeightsResponse;
 import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

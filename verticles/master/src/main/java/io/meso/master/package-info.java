@@ -11,7 +11,7 @@
  * {@code SchedulerCalls} (framework calls, validated by {@code LaunchValidator} and
  * {@code InputLimits} before anything changes), {@code OperatorCalls} and {@code RoleCalls}
  * (operator calls), {@code AgentManager} (the agent protocol). {@code Leadership} takes over
- * from the registry of {@link io.meso.ha} and keeps it up to date; {@code GoneAgents},
+ * from the registry of {@code io.meso.ha} (in the cluster module) and keeps it up to date; {@code GoneAgents},
  * {@code Policies} and {@code Reservations} are what a new leader restores from it;
  * {@code CompletedHistory} bounds what it remembers of ended tasks and frameworks;
  * {@code StandbyRehearsal} warms a standby up for the failover.

@@ -7,7 +7,6 @@ import com.google.protobuf.ByteString;
 import io.meso.allocator.Resources;
 import io.meso.allocator.verticle.AllocatorCommand;
 import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.meso.internal.KillTaskMessage;
 import io.meso.internal.ReregisterAgentMessage;
 import io.meso.internal.RunTaskMessage;

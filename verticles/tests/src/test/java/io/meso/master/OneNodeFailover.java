@@ -7,7 +7,6 @@ import io.meso.cluster.ClusterOptions;
 import io.meso.cluster.MesoCluster;
 import io.meso.ha.LeaderElection;
 import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.meso.it.FrameworkRecorder;
 import io.meso.v1.AgentInfo;
 import io.vertx.core.Vertx;

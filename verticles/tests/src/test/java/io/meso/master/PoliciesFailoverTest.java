@@ -121,7 +121,7 @@ class PoliciesFailoverTest {
     String alive = "agent-alive";
     registerAgent(survivor, alive);
     assertThat(new Registry(MesoCluster.hazelcast(survivor)).put(firstLeader.fence(), Registry.AGENTS,
-        "agent-silent", io.meso.ha.RegistryEntries.encode(AgentInfo.newBuilder().setHostname("silent.test")
+        "agent-silent", io.meso.master.RegistryEntries.encode(AgentInfo.newBuilder().setHostname("silent.test")
             .setId(AgentID.newBuilder().setValue("agent-silent")).build().toByteArray(), "UNREACHABLE"))
         .toCompletableFuture().get(30, TimeUnit.SECONDS)).isTrue();
     await().atMost(WAIT).until(() -> new Registry(MesoCluster.hazelcast(survivor)).read(Registry.AGENTS)

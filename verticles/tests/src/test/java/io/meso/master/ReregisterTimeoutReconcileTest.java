@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meso.ha.Registry;
-import io.meso.ha.RegistryEntries;
 import io.meso.it.FrameworkRecorder;
 import io.meso.scheduler.EventBusSchedulerClient;
 import io.meso.v1.AgentID;

@@ -1,4 +1,4 @@
-package io.meso.ha;
+package io.meso.master;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -259,11 +259,6 @@ class LeaderElectionTest {
         .hasMessageContaining("fence is -1");
     assertThatThrownBy(() -> new Registry(null).read("Bad Section"))
         .hasMessageContaining("registry section 'Bad Section' is invalid");
-    assertThatThrownBy(() -> RegistryEntries.decode(new byte[] {9}))
-        .hasMessageContaining("registry entry version is 9");
-    RegistryEntries.Entry e = RegistryEntries.decode(RegistryEntries.encode(bytes("info"), "addr"));
-    assertThat(new String(e.message(), StandardCharsets.UTF_8)).isEqualTo("info");
-    assertThat(e.label()).isEqualTo("addr");
   }
 
   static byte[] bytes(String s) {

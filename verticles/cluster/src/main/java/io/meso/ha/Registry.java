@@ -27,11 +27,13 @@ import java.util.concurrent.CompletionStage;
  * of the last leader that finished claiming it ({@value #CLAIMED_MAP}), below which the next
  * claim deletes entries instead of raising them, so they are never loaded by anyone.
  *
- * <p>Sections in use: {@value #FRAMEWORKS} (framework id to FrameworkInfo and subscription address, see {@link RegistryEntries}),
+ * <p>Sections in use: {@value #FRAMEWORKS} (framework id to FrameworkInfo and subscription address, see the master's RegistryEntries),
  * {@value #AGENTS} (agent id to AgentInfo with its status), {@value #ROLES} (role weights and
- * quotas, {@link RegistryEntries#WEIGHTS_KEY} and {@link RegistryEntries#QUOTAS_KEY}),
+ * quotas, one key each),
  * {@value #MAINTENANCE} (agent id of every draining agent), {@value #GONE} (agent id of every
- * agent an operator marked gone, to when) and "reservations".
+ * agent an operator marked gone, to when) and "reservations". Frameworks that run with the
+ * leading master (the built-in services and jobs frameworks) keep their own sections, named
+ * after them, under the same fence.
  */
 public final class Registry {
 
