@@ -38,6 +38,30 @@ abstract class ActionProgress {
    */
   abstract void on(Fact fact, InstanceStatus before, InstanceView view, List<Command> out);
 
+  /** This action's progress as plain data, for the store ({@link DeploymentProgress}). */
+  abstract DeploymentProgress.ActionState state();
+
+  /**
+   * Puts back a {@link #state} taken by the leader before, against the instances as this leader
+   * found them; adds what must be done now to {@code out} (readiness checks to start again, and
+   * whatever follows from instances that ended while no leader was watching).
+   *
+   * @throws IllegalArgumentException if the state is not of this action's kind
+   */
+  abstract void restore(DeploymentProgress.ActionState state, InstanceView view, List<Command> out);
+
+  /** The action's state of the kind {@code type}, or an error naming both. */
+  final <T extends DeploymentProgress.ActionState> T expect(DeploymentProgress.ActionState state, Class<T> type) {
+    if (!type.isInstance(state)) {
+      throw new IllegalArgumentException("the stored progress of " + action.type().wireName() + " of "
+          + app.id() + " is " + state.getClass().getSimpleName() + "; expected " + type.getSimpleName());
+    }
+    if (state.done()) {
+      finish();
+    }
+    return type.cast(state);
+  }
+
   /** The readiness answers this action has seen, for the deployment's JSON. */
   List<ReadinessCheckResult> readinessResults() {
     return List.of();
@@ -64,5 +88,15 @@ abstract class ActionProgress {
 
     @Override
     void on(Fact fact, InstanceStatus before, InstanceView view, List<Command> out) {}
+
+    @Override
+    DeploymentProgress.ActionState state() {
+      return new DeploymentProgress.Plain(done());
+    }
+
+    @Override
+    void restore(DeploymentProgress.ActionState state, InstanceView view, List<Command> out) {
+      expect(state, DeploymentProgress.Plain.class);
+    }
   }
 }

@@ -93,6 +93,58 @@ public final class Deployment {
     return out;
   }
 
+  /**
+   * How far this deployment got, for the store: what {@link #resume} needs to take it up on
+   * another leader.
+   */
+  public DeploymentProgress progress() {
+    if (view == null) {
+      return new DeploymentProgress(0, List.of(), List.of());
+    }
+    return new DeploymentProgress(stepIndex, view.killRequested(),
+        current.stream().map(ActionProgress::state).toList());
+  }
+
+  /**
+   * A deployment of {@code plan} taken up by a new leader where {@code progress} says the leader
+   * before left it (a deployment that had not begun its first step is started), against the live
+   * instances as the new leader found them. The commands to carry out now (readiness checks to
+   * start again, what follows from instances that ended meanwhile, further steps if the current one
+   * turned out done) are added to {@code out}. The runtime sends the kills the deployment asked for
+   * again itself: it stores which instances it was told to kill.
+   *
+   * @throws IllegalArgumentException if the progress does not fit the plan
+   */
+  public static Deployment resume(DeploymentPlan plan, DeploymentProgress progress,
+      Collection<InstanceStatus> instances, List<Command> out) {
+    Deployment d = new Deployment(plan);
+    if (progress.step() == 0) {
+      out.addAll(d.start(instances));
+      return d;
+    }
+    if (progress.step() > plan.steps().size()) {
+      throw new IllegalArgumentException("the stored progress of deployment " + plan.id() + " is at step "
+          + progress.step() + "; its plan has " + plan.steps().size());
+    }
+    List<DeploymentAction> actions = plan.steps().get(progress.step() - 1).actions();
+    if (actions.size() != progress.actions().size()) {
+      throw new IllegalArgumentException("the stored progress of deployment " + plan.id() + " has "
+          + progress.actions().size() + " actions at step " + progress.step() + "; the plan has " + actions.size());
+    }
+    d.view = new InstanceView(instances.stream().filter(s -> d.affected.contains(s.appId())).toList());
+    d.view.restoreKillRequested(progress.killRequested());
+    d.stepIndex = progress.step();
+    List<ActionProgress> restored = new ArrayList<>();
+    for (int i = 0; i < actions.size(); i++) {
+      ActionProgress p = ActionProgress.of(actions.get(i));
+      p.restore(progress.actions().get(i), d.view, out);
+      restored.add(p);
+    }
+    d.current = List.copyOf(restored);
+    d.advance(out);
+    return d;
+  }
+
   /** Takes in a fact; facts about apps this plan does not touch are ignored. */
   public List<Command> handle(Fact fact) {
     if (view == null) {

@@ -58,6 +58,22 @@ public final class DeploymentRegistry {
     return new Submission.Accepted(new Outcome(deployment, commands), cancelled);
   }
 
+  /**
+   * Keeps a deployment a new leader took up ({@link Deployment#resume}), unless it turned out
+   * finished. Resume deployments oldest first, as they were submitted.
+   *
+   * @throws IllegalArgumentException if a running deployment has its id or touches one of its apps
+   */
+  public void adopt(Deployment deployment) {
+    if (running.containsKey(deployment.id())
+        || running.values().stream().anyMatch(d -> d.plan().conflictsWith(deployment.plan()))) {
+      throw new IllegalArgumentException("deployment " + deployment.id() + " conflicts with a running one");
+    }
+    if (!deployment.finished() && !deployment.cancelled()) {
+      running.put(deployment.id(), deployment);
+    }
+  }
+
   /** Hands {@code fact} to the deployment that holds its app, if any; a finished one leaves. */
   public List<Outcome> handle(Fact fact) {
     List<Outcome> out = new ArrayList<>();

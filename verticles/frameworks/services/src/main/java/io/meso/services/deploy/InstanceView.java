@@ -5,8 +5,8 @@ import io.meso.services.deploy.Command.KillInstances;
 import io.meso.services.deploy.Command.KillReason;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +21,7 @@ import java.util.Set;
 final class InstanceView {
 
   private final Map<String, InstanceStatus> live = new LinkedHashMap<>();
-  private final Set<String> killRequested = new HashSet<>();
+  private final Set<String> killRequested = new LinkedHashSet<>();
 
   InstanceView(Collection<InstanceStatus> snapshot) {
     snapshot.forEach(this::update);
@@ -66,6 +66,27 @@ final class InstanceView {
   /** True if this deployment asked for {@code instanceId} to be killed. */
   boolean killRequested(String instanceId) {
     return killRequested.contains(instanceId);
+  }
+
+  /** True if {@code instanceId} is live and running. */
+  boolean isRunning(String instanceId) {
+    InstanceStatus s = live.get(instanceId);
+    return s != null && s.condition() == InstanceStatus.Condition.RUNNING;
+  }
+
+  /** True if {@code instanceId} is live (known and not ended). */
+  boolean isLive(String instanceId) {
+    return live.containsKey(instanceId);
+  }
+
+  /** Every instance this deployment asked to kill, in the order it asked. */
+  List<String> killRequested() {
+    return List.copyOf(killRequested);
+  }
+
+  /** Puts back the kill requests of a deployment taken up by a new leader. */
+  void restoreKillRequested(List<String> ids) {
+    killRequested.addAll(ids);
   }
 
   /** Asks for the kill of those of {@code ids} not asked for yet; adds the command to {@code out}. */

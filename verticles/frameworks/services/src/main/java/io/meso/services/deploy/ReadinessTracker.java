@@ -3,8 +3,8 @@ package io.meso.services.deploy;
 import io.meso.services.app.App;
 import io.meso.services.deploy.Command.CheckReadiness;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,9 +27,9 @@ final class ReadinessTracker {
   private final App app;
   private final boolean healthChecks;
   private final boolean readinessChecks;
-  private final Set<String> healthy = new HashSet<>();
-  private final Set<String> ready = new HashSet<>();
-  private final Set<String> checking = new HashSet<>();
+  private final Set<String> healthy = new LinkedHashSet<>();
+  private final Set<String> ready = new LinkedHashSet<>();
+  private final Set<String> checking = new LinkedHashSet<>();
   private final Map<String, ReadinessCheckResult> results = new LinkedHashMap<>();
 
   ReadinessTracker(App app) {
@@ -106,6 +106,26 @@ final class ReadinessTracker {
   /** The latest readiness answer per new instance, for the deployment's JSON. */
   List<ReadinessCheckResult> results() {
     return new ArrayList<>(results.values());
+  }
+
+  /** What {@link #restore} needs to put this tracker back (the readiness answers are not kept). */
+  DeploymentProgress.Readiness state() {
+    return new DeploymentProgress.Readiness(List.copyOf(healthy), List.copyOf(ready), List.copyOf(checking));
+  }
+
+  /**
+   * Puts back a tracker's {@link #state} on a new leader. The readiness checks that were running
+   * are started again for the instances that still run and are not ready yet.
+   */
+  void restore(DeploymentProgress.Readiness state, InstanceView view, List<Command> out) {
+    healthy.addAll(state.healthy());
+    ready.addAll(state.ready());
+    checking.addAll(state.checking());
+    for (String id : state.checking()) {
+      if (!ready.contains(id) && view.isRunning(id)) {
+        out.add(new CheckReadiness(app, id));
+      }
+    }
   }
 
   private boolean counts(String id) {

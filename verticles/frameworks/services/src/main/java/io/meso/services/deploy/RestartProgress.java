@@ -111,6 +111,41 @@ final class RestartProgress extends ActionProgress {
     }
   }
 
+  @Override
+  DeploymentProgress.ActionState state() {
+    return new DeploymentProgress.Restarting(done(), List.copyOf(oldActive), List.copyOf(toKill), state,
+        tracker.state());
+  }
+
+  /**
+   * Takes up where the leader before was, with its counts as they were (begun again, the restart
+   * would count healthy instances afresh and could kill an old one before its replacement is up).
+   * Old instances that ended while no leader was watching free their capacity now.
+   */
+  @Override
+  void restore(DeploymentProgress.ActionState stored, InstanceView view, List<Command> out) {
+    DeploymentProgress.Restarting r = expect(stored, DeploymentProgress.Restarting.class);
+    if (r.done()) {
+      return;
+    }
+    if (r.counts() == null) {
+      throw new IllegalArgumentException("the stored progress of the restart of " + app.id()
+          + " has no counts although it is not done");
+    }
+    oldActive.addAll(r.oldActive());
+    toKill.addAll(r.toKill());
+    state = r.counts();
+    tracker.restore(r.readiness(), view, out);
+    for (String id : List.copyOf(oldActive)) {
+      if (!view.isLive(id)) {
+        oldActive.remove(id);
+        toKill.remove(id);
+        apply(state.oldInstanceTerminated(), view, out);
+      }
+    }
+    checkDone();
+  }
+
   private void newInstanceUp(InstanceView view, List<Command> out) {
     apply(state.newInstanceHealthy(), view, out);
     checkDone();

@@ -5,7 +5,7 @@ import io.meso.services.deploy.Command.StartInstances;
 import io.meso.services.placement.KillSelection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -28,7 +28,7 @@ import java.util.Set;
 final class ScaleProgress extends ActionProgress {
 
   private final ReadinessTracker tracker;
-  private final Set<String> pendingKills = new HashSet<>();
+  private final Set<String> pendingKills = new LinkedHashSet<>();
   private boolean starting;
   private int toStart;
 
@@ -98,6 +98,33 @@ final class ScaleProgress extends ActionProgress {
       if (!done()) {
         out.add(new StartInstances(app, 1));
       }
+    }
+  }
+
+  @Override
+  DeploymentProgress.ActionState state() {
+    return new DeploymentProgress.Scaling(done(), List.copyOf(pendingKills), starting, toStart, tracker.state());
+  }
+
+  /**
+   * Takes up where the leader before was: waiting for its kills (those that ended meanwhile no
+   * longer count, and when none is left the launches are asked for) or for its new instances.
+   */
+  @Override
+  void restore(DeploymentProgress.ActionState state, InstanceView view, List<Command> out) {
+    DeploymentProgress.Scaling s = expect(state, DeploymentProgress.Scaling.class);
+    if (s.done()) {
+      return;
+    }
+    pendingKills.addAll(s.pendingKills());
+    starting = s.starting();
+    toStart = s.toStart();
+    tracker.restore(s.readiness(), view, out);
+    pendingKills.removeIf(id -> !view.isLive(id));
+    if (!starting && pendingKills.isEmpty()) {
+      startNew(view, out);
+    } else if (starting) {
+      checkDone();
     }
   }
 

@@ -32,6 +32,23 @@ final class StopProgress extends ActionProgress {
     checkDone(view, out);
   }
 
+  @Override
+  DeploymentProgress.ActionState state() {
+    return new DeploymentProgress.Plain(done());
+  }
+
+  /**
+   * Its kills were asked for already (the runtime sends them again); a late instance not asked to
+   * die yet is, and the instances may all be gone by now.
+   */
+  @Override
+  void restore(DeploymentProgress.ActionState state, InstanceView view, List<Command> out) {
+    if (!expect(state, DeploymentProgress.Plain.class).done()) {
+      view.kill(app.id(), view.of(app.id()).stream().map(InstanceStatus::id).toList(), KillReason.DELETING, out);
+      checkDone(view, out);
+    }
+  }
+
   private void checkDone(InstanceView view, List<Command> out) {
     if (!done() && view.of(app.id()).isEmpty()) {
       out.add(new ResetLaunchDelay(app.id()));

@@ -23,6 +23,8 @@ final class Harness {
 
   final Deployment deployment;
   final List<Command> log = new ArrayList<>();
+  /** Every fact reported, in order. */
+  final List<Fact> facts = new ArrayList<>();
   final Map<String, InstanceStatus> instances = new LinkedHashMap<>();
   private final Map<PathId, Integer> pendingStarts = new HashMap<>();
   private final List<String> kills = new ArrayList<>();
@@ -48,6 +50,7 @@ final class Harness {
 
   /** Reports {@code fact}; returns the commands it caused. */
   List<Command> fact(Fact fact) {
+    facts.add(fact);
     if (fact instanceof Fact.InstanceChanged c) {
       if (c.instance().condition().terminal()) {
         instances.remove(c.instance().id());
