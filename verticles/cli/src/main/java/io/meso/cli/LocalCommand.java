@@ -41,17 +41,16 @@ public final class LocalCommand implements Callable<Integer> {
     AgentOptions agentOptions = agent.toAgentOptions(host, agentPort).setCheckpoint(false);
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
+    ServicesNode.Local services;
     try {
       master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))
           .toCompletionStage().toCompletableFuture().get();
       agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
           .agentInfo().getPort();
       // The services framework: an ordinary framework on the event bus, its /v2 API on the master's
-      // port. Its state is in memory: `meso local` keeps no registry across runs anyway.
-      io.meso.services.runtime.ServicesFramework services = new io.meso.services.runtime.ServicesFramework(
-          new io.meso.scheduler.EventBusSchedulerClient(vertx), System.getProperty("user.name", "root"));
-      io.meso.services.api.ServicesApi.mount(master.api().router(), services);
-      vertx.deployVerticle(services).toCompletionStage().toCompletableFuture().get();
+      // port, its state in a store of its own (a loopback Hazelcast member that lives as long as
+      // this process), fenced by an election as on masters.
+      services = ServicesNode.local(vertx, master.api().router(), host + ":" + master.port());
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();
       System.err.println("meso local: could not start: " + e.getCause().getMessage());
@@ -65,14 +64,23 @@ public final class LocalCommand implements Callable<Integer> {
     System.out.println("  apps    http://" + host + ":" + master.port() + "/v2/apps  (Marathon API; meso app run FILE)");
     System.out.println("Try: meso run -- echo hello    (Ctrl-C stops meso local)");
     System.out.flush();
-    return waitForShutdown(vertx);
+    return waitForShutdown(vertx, services.resources());
   }
 
-  /** Blocks the main thread until Ctrl-C / SIGTERM, then closes Vert.x. */
-  static int waitForShutdown(Vertx vertx) throws InterruptedException {
+  /** Blocks the main thread until Ctrl-C / SIGTERM, then closes Vert.x, then {@code also}. */
+  static int waitForShutdown(Vertx vertx, AutoCloseable... also) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      vertx.close().onComplete(ar -> stopped.countDown());
+      vertx.close().onComplete(ar -> {
+        for (AutoCloseable c : also) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(LocalCommand.class).warn("shutdown: {}", e.toString());
+          }
+        }
+        stopped.countDown();
+      });
       try {
         stopped.await(10, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException ignored) {

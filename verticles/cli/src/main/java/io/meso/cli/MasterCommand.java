@@ -144,10 +144,23 @@ public final class MasterCommand implements Callable<Integer> {
           .toCompletionStage().toCompletableFuture().get();
       master = elected.master();
       master.verticle().setReregisterTimeoutMillis(reregisterMillis);
+      // The services framework: /v2 on every master (forwarded to the leader), the framework on the
+      // leader only, its store under the leader's fence. A store that refuses a write means another
+      // master leads: this one steps down as on any deposition.
+      ServicesNode services = ServicesNode.mount(vertx, master.api().router(), node.host + ":" + master.port(),
+          elected.leaderAddress());
+      Nodes.Master leading = master;
       elected.elected().onSuccess(fence -> {
         System.out.println("  leading  fence " + fence + "  (elected leader of " + masters + " master"
             + (masters == 1 ? "" : "s") + ")");
         System.out.flush();
+        services.lead(new io.meso.ha.Registry(MesoCluster.hazelcast(vertx)), fence,
+                why -> leading.verticle().stepDown("the services framework's store refused a write: " + why))
+            .onSuccess(f -> {
+              System.out.println("  services taken over  (/v2 on every master)");
+              System.out.flush();
+            })
+            .onFailure(err -> leading.verticle().stepDown("the services framework could not take over: " + err));
       });
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();

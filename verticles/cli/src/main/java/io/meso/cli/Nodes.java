@@ -48,8 +48,13 @@ public final class Nodes {
         Math.max(api.getIdleTimeoutMillis(), 2 * master.getHeartbeatIntervalMillis()));
   }
 
-  /** A master standing for election: its deployment and its election (close it to stand down). */
-  public record ElectedMaster(Master master, io.meso.ha.LeaderElection election, Future<Long> elected) {}
+  /**
+   * A master standing for election: its deployment, its election (close it to stand down), its
+   * fence once elected, and the leading master's HTTP address as last read from the registry
+   * (refreshed every 500 ms off the event loop; null while there is none).
+   */
+  public record ElectedMaster(Master master, io.meso.ha.LeaderElection election, Future<Long> elected,
+      java.util.function.Supplier<String> leaderAddress) {}
 
   /**
    * Deploys a master as a standby on a clustered Vert.x and stands it for election (see
@@ -106,7 +111,7 @@ public final class Nodes {
               }
             }).start();
         rehearseWhileStandby(vertx, verticle, master.getRehearsalAgents());
-        return new ElectedMaster(new Master(verticle, server, port), election, elected.future());
+        return new ElectedMaster(new Master(verticle, server, port), election, elected.future(), leaderAddress::get);
       });
     });
   }

@@ -2,6 +2,15 @@ package io.meso.services;
 
 import io.meso.agent.AgentOptions;
 import io.meso.agent.AgentVerticle;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.meso.cluster.ClusterOptions;
+import io.meso.ha.LeaderElection;
+import io.meso.ha.Registry;
+import io.meso.services.api.ServicesLeader;
+import io.meso.services.store.ServicesStore;
+import java.util.ArrayList;
+import java.util.List;
 import io.meso.cluster.MesoCluster;
 import io.meso.master.MasterOptions;
 import io.meso.master.MasterVerticle;
@@ -25,8 +34,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * An in-JVM master (allocation every 100 ms) and agent ({@value #RESOURCES}, hostname
  * {@value #HOST}, so tasks' ports can be reached by the test), the services
- * framework subscribed over the event bus, and its /v2 API on an HTTP server on 127.0.0.1, with a
- * small client for it. Client calls start on one Vert.x context ({@link OnContext}).
+ * framework subscribed over the event bus, its store in a Hazelcast member of the fixture's own
+ * (loopback, a unique cluster name) under a real leader election, and its /v2 API on an HTTP
+ * server on 127.0.0.1, with a small client for it. {@link #takeOver} plays a new leader: another
+ * election, and a new framework on the same store. Client calls start on one Vert.x context
+ * ({@link OnContext}).
  */
 final class ServicesFixture implements AutoCloseable {
 
@@ -50,18 +62,89 @@ final class ServicesFixture implements AutoCloseable {
   static final String RESOURCES = "cpus:4;mem:4096;disk:1000;ports:[31000-31100]";
 
   final Vertx vertx;
-  final ServicesFramework framework;
+  /** The framework the API serves (the latest leader's). */
+  volatile ServicesFramework framework;
+  final HazelcastInstance hazelcast;
+  final Registry registry;
+  private final List<LeaderElection> elections = new ArrayList<>();
+  private final java.util.Map<ServicesFramework, String> deployments = new java.util.concurrent.ConcurrentHashMap<>();
   /** The deployment id of the agent the fixture started with. */
   final String agentDeployment;
-  private final HttpServer server;
+  private HttpServer server;
   private final HttpClient client;
 
-  private ServicesFixture(Vertx vertx, ServicesFramework framework, HttpServer server, String agentDeployment) {
+  private ServicesFixture(Vertx vertx, HazelcastInstance hazelcast, String agentDeployment) throws Exception {
     this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.registry = new Registry(hazelcast);
     this.agentDeployment = agentDeployment;
-    this.framework = framework;
-    this.server = server;
+    this.framework = startFramework(elect("first"));
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    ServicesApi.mount(vertx, router, new ServicesLeader() {
+      @Override
+      public ServicesFramework local() {
+        ServicesFramework f = framework;
+        return f.active() ? f : null;
+      }
+
+      @Override
+      public String leader() {
+        return self();
+      }
+
+      @Override
+      public String self() {
+        return server == null ? null : "127.0.0.1:" + server.actualPort();
+      }
+    });
+    this.server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
     this.client = vertx.createHttpClient();
+  }
+
+  /** Stands a new candidate for election and waits until it leads (the one before must have stood down). */
+  long elect(String name) throws Exception {
+    java.util.concurrent.CompletableFuture<Long> fence = new java.util.concurrent.CompletableFuture<>();
+    LeaderElection election = new LeaderElection(hazelcast, name, "127.0.0.1:0", new LeaderElection.Listener() {
+      @Override
+      public void elected(long f) {
+        fence.complete(f);
+      }
+
+      @Override
+      public void deposed(String why) {}
+    });
+    elections.add(election);
+    election.start();
+    return fence.get(60, TimeUnit.SECONDS);
+  }
+
+  /** The current leader stands down without telling its framework (as a frozen leader would); another is elected. */
+  long electAnother(String name) throws Exception {
+    elections.get(elections.size() - 1).close();
+    return elect(name);
+  }
+
+  /** Deploys a framework on the store under {@code fence} (it takes over what the store holds). */
+  ServicesFramework startFramework(long fence) throws Exception {
+    ServicesFramework f = new ServicesFramework(new EventBusSchedulerClient(vertx), "",
+        new ServicesStore(registry, fence));
+    deployments.put(f, vertx.deployVerticle(f).await(60, TimeUnit.SECONDS));
+    return f;
+  }
+
+  /**
+   * A new leader takes over: the current framework dies without a word (undeployed: its
+   * subscription closes, its tasks run on), another leader is elected and its framework takes the
+   * store over and serves the API. Returns the new framework.
+   */
+  ServicesFramework takeOver(String name) throws Exception {
+    vertx.undeploy(deploymentOf(framework)).await(30, TimeUnit.SECONDS);
+    framework = startFramework(electAnother(name));
+    return framework;
+  }
+
+  private String deploymentOf(ServicesFramework f) {
+    return deployments.get(f);
   }
 
   static ServicesFixture start(String name) throws Exception {
@@ -71,13 +154,17 @@ final class ServicesFixture implements AutoCloseable {
   /** The fixture with a master of these options. */
   static ServicesFixture start(String name, MasterOptions master) throws Exception {
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
-    vertx.deployVerticle(new MasterVerticle(master)).await(30, TimeUnit.SECONDS);
-    String agent = deployAgent(vertx, name);
-    ServicesFramework framework = new ServicesFramework(new EventBusSchedulerClient(vertx), "");
-    vertx.deployVerticle(framework).await(30, TimeUnit.SECONDS);
-    HttpServer server = vertx.createHttpServer().requestHandler(ServicesApi.router(vertx, framework))
-        .listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
-    return new ServicesFixture(vertx, framework, server, agent);
+    HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(
+        MesoCluster.hazelcastConfig(ClusterOptions.loopbackForTest()));
+    try {
+      vertx.deployVerticle(new MasterVerticle(master)).await(30, TimeUnit.SECONDS);
+      String agent = deployAgent(vertx, name);
+      return new ServicesFixture(vertx, hazelcast, agent);
+    } catch (Exception | Error e) {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      hazelcast.getLifecycleService().terminate();
+      throw e;
+    }
   }
 
   /** The port the /v2 API listens on (127.0.0.1). */
@@ -160,6 +247,11 @@ final class ServicesFixture implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    vertx.close().await(30, TimeUnit.SECONDS);
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } finally {
+      elections.forEach(LeaderElection::close);
+      hazelcast.getLifecycleService().terminate();
+    }
   }
 }

@@ -15,16 +15,16 @@ import java.time.Instant;
 
 /**
  * Deployments, the launch queue, info and leader (Marathon's {@code DeploymentsResource},
- * {@code QueueResource}, {@code InfoResource}, {@code LeaderResource}). The framework is the only
- * one serving the API in this slice, so it is always the elected leader, at the address the
- * request came in on.
+ * {@code QueueResource}, {@code InfoResource}, {@code LeaderResource}). They run on the leader
+ * only (other masters forward to it, {@link LeaderProxy}), so info and leader name this master, at
+ * the address the election published for it.
  */
 final class ClusterRoutes {
 
-  private final ServicesFramework framework;
+  private final ServicesLeader leader;
 
-  ClusterRoutes(ServicesFramework framework) {
-    this.framework = framework;
+  ClusterRoutes(ServicesLeader leader) {
+    this.leader = leader;
   }
 
   /** GET /v2/deployments: {@code [Deployment]}. */
@@ -63,8 +63,8 @@ final class ClusterRoutes {
   }
 
   /** GET /v2/info. */
-  Reply info(RoutingContext ctx) {
-    String leader = leader(ctx.request().localAddress());
+  Reply info(RoutingContext ctx, ServicesFramework framework) {
+    String leader = self(ctx);
     String frameworkId = framework.frameworkId() == null ? null : framework.frameworkId().getValue();
     return Reply.json(200, new JsonObject()
         .put("name", ServicesFramework.NAME)
@@ -85,10 +85,15 @@ final class ClusterRoutes {
 
   /** GET /v2/leader. */
   Reply leader(RoutingContext ctx) {
-    return Reply.json(200, new JsonObject().put("leader", leader(ctx.request().localAddress())));
+    return Reply.json(200, new JsonObject().put("leader", self(ctx)));
   }
 
-  private static String leader(SocketAddress local) {
+  private String self(RoutingContext ctx) {
+    String self = leader.self();
+    if (self != null) {
+      return self;
+    }
+    SocketAddress local = ctx.request().localAddress();
     return local.host() + ":" + local.port();
   }
 }

@@ -24,13 +24,9 @@ final class EventsRoute {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventsRoute.class);
 
-  private final ServicesFramework framework;
+  private EventsRoute() {}
 
-  EventsRoute(ServicesFramework framework) {
-    this.framework = framework;
-  }
-
-  void handle(RoutingContext ctx) {
+  static void handle(RoutingContext ctx, ServicesFramework framework) {
     String accept = ctx.request().getHeader("Accept");
     if (accept == null || !accept.contains("text/event-stream")) {
       Reply.message(405, "GET /v2/events needs 'Accept: text/event-stream'").send(ctx);

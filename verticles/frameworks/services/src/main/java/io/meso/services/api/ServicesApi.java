@@ -27,43 +27,56 @@ public final class ServicesApi {
 
   private ServicesApi() {}
 
-  /** A new router serving the API of {@code framework}. */
+  /** A new router serving the API of {@code framework}, which runs here alone (tests, embedding). */
   public static Router router(Vertx vertx, ServicesFramework framework) {
     Router router = Router.router(vertx);
-    mount(router, framework);
+    mount(vertx, router, ServicesLeader.alone(framework, () -> null));
     return router;
   }
 
-  /** Adds the API's routes to {@code router}. */
-  public static void mount(Router router, ServicesFramework framework) {
+  /**
+   * Adds the API's routes to {@code router}: served here while {@code leader} says the framework
+   * runs here, forwarded to the leading master otherwise ({@link LeaderProxy}).
+   */
+  public static void mount(Vertx vertx, Router router, ServicesLeader leader) {
     router.route("/v2/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.route("/v2/*").handler(new LeaderProxy(vertx, leader)::handle);
     router.get("/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
         .end("pong"));
     AppsRoutes apps = new AppsRoutes();
-    ClusterRoutes cluster = new ClusterRoutes(framework);
-    router.get("/v2/apps").handler(ctx -> answer(ctx, framework, s -> apps.list(ctx, s)));
-    router.post("/v2/apps").handler(ctx -> answer(ctx, framework, s -> apps.create(ctx, s)));
-    router.routeWithRegex("/v2/apps/(.+)").handler(ctx -> answer(ctx, framework, s -> apps.one(ctx, s)));
-    router.get("/v2/tasks").handler(ctx -> answer(ctx, framework, s -> TaskRoutes.tasks(ctx, s)));
-    router.post("/v2/tasks/delete").handler(ctx -> answer(ctx, framework, s -> TaskRoutes.delete(ctx, s)));
-    router.get("/v2/deployments").handler(ctx -> answer(ctx, framework, s -> cluster.deployments(s)));
-    router.delete("/v2/deployments/:id").handler(ctx -> answer(ctx, framework,
-        s -> cluster.cancelDeployment(ctx, s)));
-    router.get("/v2/queue").handler(ctx -> answer(ctx, framework, s -> cluster.queue(ctx, s)));
-    router.routeWithRegex(HttpMethod.DELETE, "/v2/queue/(.+)/delay").handler(ctx -> answer(ctx, framework,
+    ClusterRoutes cluster = new ClusterRoutes(leader);
+    router.get("/v2/apps").handler(ctx -> answer(ctx, s -> apps.list(ctx, s)));
+    router.post("/v2/apps").handler(ctx -> answer(ctx, s -> apps.create(ctx, s)));
+    router.routeWithRegex("/v2/apps/(.+)").handler(ctx -> answer(ctx, s -> apps.one(ctx, s)));
+    router.get("/v2/tasks").handler(ctx -> answer(ctx, s -> TaskRoutes.tasks(ctx, s)));
+    router.post("/v2/tasks/delete").handler(ctx -> answer(ctx, s -> TaskRoutes.delete(ctx, s)));
+    router.get("/v2/deployments").handler(ctx -> answer(ctx, s -> cluster.deployments(s)));
+    router.delete("/v2/deployments/:id").handler(ctx -> answer(ctx, s -> cluster.cancelDeployment(ctx, s)));
+    router.get("/v2/queue").handler(ctx -> answer(ctx, s -> cluster.queue(ctx, s)));
+    router.routeWithRegex(HttpMethod.DELETE, "/v2/queue/(.+)/delay").handler(ctx -> answer(ctx,
         s -> cluster.resetDelay(ctx, s)));
-    router.get("/v2/events").handler(new EventsRoute(framework)::handle);
-    router.get("/v2/info").handler(ctx -> answer(ctx, framework, s -> cluster.info(ctx)));
-    router.get("/v2/leader").handler(ctx -> answer(ctx, framework, s -> cluster.leader(ctx)));
+    router.get("/v2/events").handler(ctx -> EventsRoute.handle(ctx, framework(ctx)));
+    router.get("/v2/info").handler(ctx -> answer(ctx, s -> cluster.info(ctx, framework(ctx))));
+    router.get("/v2/leader").handler(ctx -> answer(ctx, s -> cluster.leader(ctx)));
   }
 
-  /** Computes the reply on the framework's loop and sends it; a bug becomes a 500 with a message. */
-  private static void answer(RoutingContext ctx, ServicesFramework framework,
-      Function<ServicesFramework.State, Reply> handler) {
-    Future<Reply> reply = framework.onLoop(handler);
+  /** The framework {@link LeaderProxy} found serving this request here. */
+  static ServicesFramework framework(RoutingContext ctx) {
+    return ctx.get(LeaderProxy.FRAMEWORK);
+  }
+
+  /**
+   * Computes the reply on the framework's loop and sends it once what it changed is saved; a
+   * framework that stopped meanwhile (deposed) is a 503, a bug a 500 with a message.
+   */
+  private static void answer(RoutingContext ctx, Function<ServicesFramework.State, Reply> handler) {
+    Future<Reply> reply = framework(ctx).onLoop(handler);
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
         ar.result().send(ctx);
+      } else if (ar.cause() instanceof ServicesFramework.NotLeadingException e) {
+        LOG.warn("{} {} not served: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+        Reply.message(503, "Not the leader any more: " + e.getMessage() + "; try again").send(ctx);
       } else {
         LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
         Reply.message(500, "Internal error: " + ar.cause().getMessage()).send(ctx);

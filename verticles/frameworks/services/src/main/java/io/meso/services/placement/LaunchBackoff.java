@@ -85,6 +85,30 @@ public final class LaunchBackoff {
     return Optional.ofNullable(current);
   }
 
+  /**
+   * The delay as it stands, for the store: the configuration it belongs to, when it was last set
+   * and how long it is; empty when there is none.
+   */
+  public Optional<State> state() {
+    return current == null ? Optional.empty() : Optional.of(new State(version, reference, current));
+  }
+
+  /** Puts back a delay a leader before stored ({@link #state}). */
+  public void restore(State state) {
+    version = state.version();
+    reference = state.reference();
+    current = state.delay();
+  }
+
+  /** A delay as stored: launches of configuration {@code version} wait until {@code reference + delay}. */
+  public record State(String version, Instant reference, Duration delay) {
+    public State {
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(reference, "reference");
+      Objects.requireNonNull(delay, "delay");
+    }
+  }
+
   /** Drops the delay. */
   public void reset() {
     version = null;

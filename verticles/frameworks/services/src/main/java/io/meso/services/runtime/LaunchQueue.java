@@ -8,6 +8,7 @@ import io.meso.services.placement.LaunchBackoff;
 import io.meso.services.placement.MatchResult;
 import io.meso.services.placement.OfferMatcher;
 import io.meso.services.placement.OfferStatistics;
+import io.meso.services.store.StoredLaunches;
 import io.meso.v1.Offer;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,17 +49,22 @@ final class LaunchQueue {
   private final Map<PathId, Entry> entries = new LinkedHashMap<>();
   private final Map<PathId, LaunchBackoff> backoffs = new LinkedHashMap<>();
   private final Map<PathId, LaunchBackoff.Policy> policies = new LinkedHashMap<>();
+  /** Apps whose waiting instances or delay changed since {@link #drainChanged}. */
+  private final java.util.Set<PathId> changed = new java.util.LinkedHashSet<>();
 
   /** Queues {@code count} more instances of {@code app} (this version replaces a queued older one). */
   void add(App app, int count, Instant now) {
     Entry e = entries.computeIfAbsent(app.id(), id -> new Entry(app, now));
     e.app = app;
     e.count += count;
+    changed.add(app.id());
   }
 
   /** Forgets the waiting instances of {@code appId} (a deployment takes over its launches). */
   void purge(PathId appId) {
-    entries.remove(appId);
+    if (entries.remove(appId) != null) {
+      changed.add(appId);
+    }
   }
 
   /** The waiting instances of {@code appId}, 0 if none. */
@@ -79,6 +85,7 @@ final class LaunchQueue {
 
   /** A launch of {@code app} failed at {@code now}: returns when its next launch may go. */
   Instant launchFailed(App app, Instant now) {
+    changed.add(app.id());
     return backoff(app).launchFailed(versionKey(app), now);
   }
 
@@ -93,12 +100,14 @@ final class LaunchQueue {
     LaunchBackoff b = backoffs.get(appId);
     if (b != null) {
       b.reset();
+      changed.add(appId);
     }
     return entries.containsKey(appId);
   }
 
   /** Forgets everything about {@code appId}. */
   void forget(PathId appId) {
+    changed.add(appId);
     entries.remove(appId);
     backoffs.remove(appId);
     policies.remove(appId);
@@ -129,12 +138,48 @@ final class LaunchQueue {
         agents.add(AgentFacts.of(offer));
         left = m.remaining();
         e.count--;
+        changed.add(e.app.id());
       }
       if (e.count == 0) {
         entries.remove(e.app.id());
       }
     }
     return out;
+  }
+
+  /** The apps whose queue entry or delay changed since the last call. */
+  java.util.Set<PathId> drainChanged() {
+    java.util.Set<PathId> out = java.util.Set.copyOf(changed);
+    changed.clear();
+    return out;
+  }
+
+  /** What the store keeps of {@code appId}: waiting instances and delay; null when there is neither. */
+  StoredLaunches stored(PathId appId) {
+    Entry e = entries.get(appId);
+    LaunchBackoff b = backoffs.get(appId);
+    StoredLaunches.Queued queued = e == null || e.count == 0 ? null
+        : new StoredLaunches.Queued(e.app.version(), e.count, e.since);
+    StoredLaunches.Backoff backoff = b == null ? null : b.state()
+        .map(s -> new StoredLaunches.Backoff(s.version(), s.reference(), s.delay())).orElse(null);
+    return queued == null && backoff == null ? null : new StoredLaunches(appId, queued, backoff);
+  }
+
+  /**
+   * Puts back what a leader before stored for an app: {@code queuedApp} is the app at the version
+   * the waiting instances were queued with (null if none wait), {@code current} the app as it is now
+   * (its backoff settings apply to the delay).
+   */
+  void restore(StoredLaunches stored, App queuedApp, App current) {
+    if (stored.queued() != null && queuedApp != null) {
+      Entry e = new Entry(queuedApp, stored.queued().since());
+      e.count = stored.queued().count();
+      entries.put(queuedApp.id(), e);
+    }
+    if (stored.backoff() != null && current != null) {
+      StoredLaunches.Backoff b = stored.backoff();
+      backoff(current).restore(new LaunchBackoff.State(b.versionKey(), b.reference(), b.delay()));
+    }
   }
 
   /** The app's backoff; a new one when the app's backoff settings changed (a new configuration). */

@@ -8,8 +8,10 @@ import io.meso.services.app.json.Rejection;
 import io.meso.services.app.json.UpdateResult;
 import io.meso.services.deploy.Cancellation;
 import io.meso.services.deploy.Command;
+import io.meso.services.deploy.Deployment;
 import io.meso.services.deploy.DeploymentEvents;
 import io.meso.services.deploy.DeploymentPlan;
+import io.meso.services.deploy.DeploymentProgress;
 import io.meso.services.deploy.DeploymentRegistry;
 import io.meso.services.deploy.Fact;
 import io.meso.services.deploy.InstanceStatus;
@@ -23,9 +25,11 @@ import io.meso.v1.TaskInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +77,10 @@ public final class Services {
   private final Map<PathId, TaskFailure> lastFailures = new LinkedHashMap<>();
   private final LaunchQueue queue = new LaunchQueue();
   private final DeploymentRegistry deployments = new DeploymentRegistry();
+  /** What changed since the framework last saved ({@link #drainChanges}). */
+  private final Set<String> changedInstances = new LinkedHashSet<>();
+  private final Set<PathId> changedApps = new LinkedHashSet<>();
+  private final Set<String> changedDeployments = new LinkedHashSet<>();
 
   Services(Effects effects) {
     this.effects = effects;
@@ -121,6 +129,72 @@ public final class Services {
 
   LaunchQueue queue() {
     return queue;
+  }
+
+  // ---- saving, and taking over from the leader before (see Persistence) ----
+
+  /** Ids of what changed since the last call, to save: instances, apps, deployments, launch queues. */
+  record Changes(Set<String> instances, Set<PathId> apps, Set<String> deployments,
+      Set<PathId> launches) {
+    boolean isEmpty() {
+      return instances.isEmpty() && apps.isEmpty() && deployments.isEmpty() && launches.isEmpty();
+    }
+  }
+
+  Changes drainChanges() {
+    Changes c = new Changes(Set.copyOf(changedInstances), Set.copyOf(changedApps),
+        Set.copyOf(changedDeployments), queue.drainChanged());
+    changedInstances.clear();
+    changedApps.clear();
+    changedDeployments.clear();
+    return c;
+  }
+
+  /** The live instance with this id, or null. */
+  Instance instance(String instanceId) {
+    return instances.get(instanceId);
+  }
+
+  /** Every stored version of an app, oldest first (the current one included). */
+  List<App> storedVersions(PathId id) {
+    TreeMap<Instant, App> v = versions.get(id);
+    return v == null ? List.of() : List.copyOf(v.values());
+  }
+
+  /** Puts back an app and its versions as the leader before stored them. */
+  void restoreApp(App current, List<App> all) {
+    apps.put(current.id(), current);
+    TreeMap<Instant, App> v = versions.computeIfAbsent(current.id(), k -> new TreeMap<>());
+    all.forEach(a -> v.put(a.version(), a));
+    v.put(current.version(), current);
+  }
+
+  /**
+   * Puts back an instance as the leader before stored it; an unreachable one is given the app's
+   * unreachableStrategy again, counted from now.
+   */
+  void restoreInstance(Instance instance) {
+    instances.put(instance.id, instance);
+    if (instance.condition() == InstanceStatus.Condition.UNREACHABLE && !instance.inactive) {
+      unreachable(instance);
+    }
+  }
+
+  /**
+   * Takes up a stored deployment where the leader before left it (instances restored first) and
+   * carries out what that asks for now.
+   */
+  void resumeDeployment(DeploymentPlan plan, DeploymentProgress progress) {
+    List<Command> out = new ArrayList<>();
+    Deployment d = Deployment.resume(plan, progress, statuses(), out);
+    deployments.adopt(d);
+    changedDeployments.add(d.id());
+    run(new Outcome(d, out));
+  }
+
+  /** After taking over: queues what an app without a deployment lacks (nothing if the store was whole). */
+  void convergeAll() {
+    List.copyOf(apps.keySet()).forEach(this::converge);
   }
 
   // ---- changes from the API ----
@@ -198,8 +272,14 @@ public final class Services {
       if (i.killGoal == Instance.KillGoal.NONE) {
         i.killGoal = Instance.KillGoal.RESTART;
       }
-      effects.kill(i);
+      kill(i);
     }
+  }
+
+  /** Asks for the kill of {@code instance}, whose kill goal is set; the goal is saved before the kill leaves. */
+  private void kill(Instance instance) {
+    changedInstances.add(instance.id);
+    effects.kill(instance);
   }
 
   /** DELETE /v2/deployments/{id}. */
@@ -256,9 +336,14 @@ public final class Services {
     for (PathId id : plan.original().keySet()) {
       if (!plan.target().containsKey(id)) {
         apps.remove(id);
+        versions.remove(id);
+        changedApps.add(id);
       }
     }
     plan.target().forEach((id, app) -> {
+      if (!app.equals(apps.get(id))) {
+        changedApps.add(id);
+      }
       apps.put(id, app);
       versions.computeIfAbsent(id, k -> new TreeMap<>()).put(app.version(), app);
     });
@@ -279,6 +364,7 @@ public final class Services {
 
   private void run(Outcome outcome) {
     String id = outcome.deployment().id();
+    changedDeployments.add(id);
     DeploymentPlan plan = outcome.deployment().plan();
     for (Command c : outcome.commands()) {
       if (c instanceof Command.StartInstances s) {
@@ -289,7 +375,7 @@ public final class Services {
           Instance i = instances.get(iid);
           if (i != null) {
             i.killGoal = Instance.KillGoal.DECOMMISSION;
-            effects.kill(i);
+            kill(i);
           }
         }
       } else if (c instanceof Command.CheckReadiness r) {
@@ -328,6 +414,8 @@ public final class Services {
   }
 
   private void handle(Fact fact) {
+    // A fact may move a deployment on without a command (one more instance healthy): save them all.
+    changedDeployments.addAll(deployments.deploymentsOf(fact.appId()));
     deployments.handle(fact).forEach(this::run);
   }
 
@@ -342,6 +430,7 @@ public final class Services {
       Instance i = new Instance(instanceId, TaskID.newBuilder().setValue(taskId).build(), l.app(),
           offer.getAgentId(), offer.getHostname(), AgentFacts.of(offer), l.match().hostPorts(), now);
       instances.put(instanceId, i);
+      changedInstances.add(instanceId);
       tasks.add(TaskInfos.task(l.app(), taskId, l.match()));
       handle(new Fact.InstanceChanged(i.status()));
     }
@@ -356,6 +445,7 @@ public final class Services {
 
   /** The agent said something about {@code instance}; it has been applied to it already. */
   void changed(Instance instance, InstanceStatus before, String message, Instant now) {
+    changedInstances.add(instance.id);
     InstanceStatus after = instance.status();
     if (after.condition() != before.condition()) {
       handle(new Fact.InstanceChanged(after));
@@ -392,6 +482,7 @@ public final class Services {
         LOG.info("instance {} of {} unreachable for {}s: replacing it", instance.id, instance.app.id(),
             strategy.inactiveAfterSeconds());
         instance.inactive = true;
+        changedInstances.add(instance.id);
         converge(instance.app.id());
       }
     });
@@ -402,7 +493,7 @@ public final class Services {
                 strategy.expungeAfterSeconds());
             instances.remove(instance.id);
             instance.killGoal = Instance.KillGoal.DECOMMISSION;
-            effects.kill(instance);
+            kill(instance);
           }
         });
   }
@@ -410,13 +501,14 @@ public final class Services {
   /** A replaced instance is back: it is killed if the app has its count without it. */
   private void cameBack(Instance instance) {
     instance.inactive = false;
+    changedInstances.add(instance.id);
     App app = apps.get(instance.app.id());
     long counted = instances.values().stream()
         .filter(i -> i.app.id().equals(instance.app.id()) && i.meantToRun()).count();
     if (app == null || counted > app.instances()) {
       LOG.info("instance {} of {} is back but was replaced: killing it", instance.id, instance.app.id());
       instance.killGoal = Instance.KillGoal.DECOMMISSION;
-      effects.kill(instance);
+      kill(instance);
     }
   }
 

@@ -3,6 +3,7 @@ package io.meso.services.runtime;
 import io.meso.codecs.TaskStates;
 import io.meso.scheduler.SchedulerClient;
 import io.meso.services.deploy.InstanceStatus;
+import io.meso.services.store.ServicesStore;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.FrameworkInfo;
 import io.meso.v1.Offer;
@@ -25,10 +26,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The services framework as a verticle: an ordinary framework on a {@link SchedulerClient}. It
  * subscribes as {@value #NAME} (role {@code *}, failover timeout one week, PARTITION_AWARE and
- * TASK_KILLING_STATE), reconciles every task after each (re)subscription, launches waiting
- * instances on the offers that fit them (one task per instance), declines the rest for
- * {@link #REFUSE_WAITING_SECONDS} while instances wait and suppresses offers when none do,
- * acknowledges every update that carries a uuid, and hands task changes to {@link Services}.
+ * TASK_KILLING_STATE), launches waiting instances on the offers that fit them (one task per
+ * instance), declines the rest for {@link #REFUSE_WAITING_SECONDS} while instances wait and
+ * suppresses offers when none do, acknowledges every update that carries a uuid, and hands task
+ * changes to {@link Services}.
+ *
+ * <p>It runs beside the leading master only, its state in a {@link ServicesStore} under that
+ * leader's fence. On start it claims and loads the store (the apps, deployments, instances and
+ * launches the leader before left), subscribes again with the stored framework id, reconciles every
+ * task it knows (asking again for those the master cannot answer yet, e.g. on agents that have not
+ * re-registered) and takes every deployment up where it was. Whatever follows from a change and
+ * reaches the master or a client (a launch, a kill, an acknowledgement, an API answer) leaves only
+ * once the change is saved ({@link #afterSaved}), so a new leader never meets a task it does not
+ * know nor misses a health verdict the agent will not repeat. The first refused or failed write
+ * (a newer leader holds the store) stops the framework: it closes its subscription without
+ * tearing the framework down and does nothing more ({@link #stopped}).
  *
  * <p>Everything runs on this verticle's event loop; other threads and contexts reach the state
  * with {@link #onLoop}.
@@ -46,28 +58,48 @@ public final class ServicesFramework extends VerticleBase {
   public static final double REFUSE_IDLE_SECONDS = 120;
   /** Pause before subscribing again after the subscription was lost. */
   public static final long RESUBSCRIBE_DELAY_MILLIS = 1000;
+  /** First pause before asking again about tasks a reconciliation left unanswered; doubles up to a minute. */
+  public static final long RECONCILE_RETRY_MILLIS = 2000;
+  static final long RECONCILE_RETRY_MAX_MILLIS = 60_000;
 
   private final SchedulerClient client;
   private final String user;
+  private final ServicesStore store;
   private Context context;
   private Services services;
+  private Persistence persistence;
   private RuntimeJson json;
   private FrameworkInfo info;
   private final List<java.util.function.Consumer<io.vertx.core.json.JsonObject>> listeners = new ArrayList<>();
   private ReadinessProbe readiness;
   private boolean suppressed;
-  private boolean stopped;
+  /** True between SUBSCRIBED and the loss of that subscription. */
+  private boolean subscribed;
+  /** The framework id the store holds (null until the first subscription is saved). */
+  private String savedFrameworkId;
+  /** Changes made since the last save, and the effects waiting for saves, oldest first. */
+  private boolean syncScheduled;
+  private final List<Runnable> outbox = new ArrayList<>();
+  private final java.util.ArrayDeque<SavedBatch> batches = new java.util.ArrayDeque<>();
+  /** Task ids a reconciliation asked about that have not been answered yet. */
+  private final java.util.Set<String> unreconciled = new java.util.HashSet<>();
+  private long reconcileTimer = -1;
+  private volatile boolean started;
+  private volatile boolean stopped;
+  private final Promise<String> stoppedBecause = Promise.promise();
 
-  /** A framework on {@code client}, launching its tasks as {@code user}. */
-  public ServicesFramework(SchedulerClient client, String user) {
+  /** A framework on {@code client}, launching its tasks as {@code user}, its state in {@code store}. */
+  public ServicesFramework(SchedulerClient client, String user, ServicesStore store) {
     this.client = client;
     this.user = user;
+    this.store = store;
   }
 
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
     services = new Services(new Effects());
+    persistence = new Persistence(services, store);
     readiness = new ReadinessProbe(vertx, vertx.createHttpClient());
     json = new RuntimeJson(services);
     info = FrameworkInfo.newBuilder()
@@ -80,7 +112,21 @@ public final class ServicesFramework extends VerticleBase {
         .addCapabilities(capability(FrameworkInfo.Capability.Type.TASK_KILLING_STATE))
         .build();
     client.disconnectHandler(this::disconnected);
-    return subscribe();
+    store.onStop(why -> context.runOnContext(v -> storeStopped(why)));
+    long began = System.nanoTime();
+    return vertx.executeBlocking(store::load, false).compose(state -> {
+      savedFrameworkId = state.frameworkId();
+      persistence.restore(state);
+      LOG.info("services state taken over fence={} apps={} instances={} deployments={} in {} ms", store.fence(),
+          state.apps().size(), state.instances().size(), services.deployments().running().size(),
+          (System.nanoTime() - began) / 1_000_000);
+      started = true;
+      sync();
+      // Not waited for: the master may not take subscriptions yet right after a failover; the
+      // framework serves its API meanwhile and subscribes again until it is in.
+      subscribe().onFailure(this::disconnected);
+      return Future.succeededFuture();
+    });
   }
 
   @Override
@@ -89,25 +135,61 @@ public final class ServicesFramework extends VerticleBase {
     return client.close();
   }
 
-  /** The framework id once subscribed, else null. */
+  /** The framework id: the current subscription's, else the stored one; null before the first subscription. */
   public FrameworkID frameworkId() {
-    return client.frameworkId();
+    FrameworkID id = client.frameworkId();
+    return id != null ? id : savedFrameworkId == null ? null : FrameworkID.newBuilder().setValue(savedFrameworkId).build();
+  }
+
+  /** True once the state is loaded, until the framework stops: it may serve the API. */
+  public boolean active() {
+    return started && !stopped;
+  }
+
+  /**
+   * Completes with the reason when the framework stopped because its store did (a newer leader
+   * holds it, or a write failed); the framework has closed its subscription and does nothing more.
+   */
+  public Future<String> stopped() {
+    return stoppedBecause.future();
   }
 
   /**
    * Runs {@code action} on the framework's event loop with its state, completing with the result
-   * (or the exception it threw).
+   * (or the exception it threw) once what it changed is saved; fails with
+   * {@link NotLeadingException} if the framework stopped, or stops before the save.
    */
   public <T> Future<T> onLoop(Function<State, T> action) {
     Promise<T> promise = Promise.promise();
     context.runOnContext(v -> {
-      try {
-        promise.complete(action.apply(new State(services, json)));
-      } catch (RuntimeException e) {
-        promise.fail(e);
+      if (stopped) {
+        promise.fail(new NotLeadingException(stoppedBecause.future().result()));
+        return;
       }
+      T result;
+      try {
+        result = action.apply(new State(services, json));
+      } catch (RuntimeException e) {
+        sync();
+        promise.fail(e);
+        return;
+      }
+      sync().onComplete(ar -> {
+        if (ar.succeeded()) {
+          promise.complete(result);
+        } else {
+          promise.fail(ar.cause());
+        }
+      });
     });
     return promise.future();
+  }
+
+  /** The framework no longer leads: a change was not saved, or the framework had stopped already. */
+  public static final class NotLeadingException extends IllegalStateException {
+    NotLeadingException(String why) {
+      super("the services framework stopped: " + why);
+    }
   }
 
   /**
@@ -155,26 +237,107 @@ public final class ServicesFramework extends VerticleBase {
   }
 
   private Future<FrameworkID> subscribe() {
-    FrameworkInfo subscribing = client.frameworkId() == null ? info : info.toBuilder().setId(client.frameworkId()).build();
-    return client.subscribe(subscribing, this::onEvent).onSuccess(id -> {
-      LOG.info("subscribed framework_id={}", id.getValue());
-      client.reconcile(List.of()).onFailure(err -> LOG.warn("reconcile failed: {}", err.getMessage()));
-      context.runOnContext(v -> {
-        // A new subscription is not suppressed: suppress at once when nothing waits, so an idle
-        // framework takes no offers from the others.
-        suppressed = !services.queue().anyWaiting();
-        if (suppressed) {
-          client.suppress(TaskInfos.ROLE).onFailure(err -> LOG.debug("suppress failed: {}", err.getMessage()));
+    FrameworkID id = frameworkId();
+    FrameworkInfo subscribing = id == null ? info : info.toBuilder().setId(id).build();
+    return client.subscribe(subscribing, this::onEvent).onSuccess(subscribedId -> context.runOnContext(v -> {
+      if (stopped) {
+        return;
+      }
+      LOG.info("subscribed framework_id={}{}", subscribedId.getValue(),
+          subscribedId.getValue().equals(savedFrameworkId) ? " (again, with the stored id)" : "");
+      subscribed = true;
+      saveFrameworkId();
+      reconcile();
+      resendKills();
+      // A new subscription is not suppressed: suppress at once when nothing waits, so an idle
+      // framework takes no offers from the others.
+      suppressed = !services.queue().anyWaiting();
+      if (suppressed) {
+        client.suppress(TaskInfos.ROLE).onFailure(err -> LOG.debug("suppress failed: {}", err.getMessage()));
+      } else {
+        client.revive(TaskInfos.ROLE).onFailure(err -> LOG.debug("revive failed: {}", err.getMessage()));
+      }
+      scheduleSync();
+    }));
+  }
+
+  /**
+   * Saves the subscription's framework id unless the store has it; called before anything is
+   * launched under it, so a new leader subscribes with it again rather than as a new framework.
+   */
+  private void saveFrameworkId() {
+    FrameworkID id = client.frameworkId();
+    if (id != null && !id.getValue().equals(savedFrameworkId)) {
+      savedFrameworkId = id.getValue();
+      store.saveFrameworkId(savedFrameworkId);
+    }
+  }
+
+  /**
+   * Asks the master for the state of every task the framework knows (explicitly, with its agent,
+   * so that the master answers even for tasks it lost) and of every task the master knows for it
+   * (implicitly: unknown ones are killed). Tasks the master cannot answer yet (an agent admitted
+   * before a failover has not re-registered) are asked about again, backing off.
+   */
+  private void reconcile() {
+    unreconciled.clear();
+    List<io.meso.v1.scheduler.Call.Reconcile.Task> tasks = new ArrayList<>();
+    for (Instance i : services.instances(null)) {
+      unreconciled.add(i.taskId.getValue());
+      tasks.add(io.meso.v1.scheduler.Call.Reconcile.Task.newBuilder().setTaskId(i.taskId).setAgentId(i.agentId).build());
+    }
+    if (!tasks.isEmpty()) {
+      LOG.info("reconciling {} known tasks", tasks.size());
+      client.reconcile(tasks).onFailure(err -> LOG.warn("reconcile failed: {}", err.getMessage()));
+    }
+    client.reconcile(List.of()).onFailure(err -> LOG.warn("reconcile failed: {}", err.getMessage()));
+    retryReconcile(RECONCILE_RETRY_MILLIS);
+  }
+
+  private void retryReconcile(long delay) {
+    if (reconcileTimer >= 0) {
+      vertx.cancelTimer(reconcileTimer);
+    }
+    reconcileTimer = vertx.setTimer(delay, t -> context.runOnContext(v -> {
+      reconcileTimer = -1;
+      if (stopped || !subscribed) {
+        return;
+      }
+      List<io.meso.v1.scheduler.Call.Reconcile.Task> left = new ArrayList<>();
+      for (String taskId : List.copyOf(unreconciled)) {
+        Instance i = services.instanceByTask(taskId).orElse(null);
+        if (i == null) {
+          unreconciled.remove(taskId);
+        } else {
+          left.add(io.meso.v1.scheduler.Call.Reconcile.Task.newBuilder().setTaskId(i.taskId).setAgentId(i.agentId)
+              .build());
         }
-      });
-    });
+      }
+      if (!left.isEmpty()) {
+        LOG.info("{} tasks not reconciled yet, asking again", left.size());
+        client.reconcile(left).onFailure(err -> LOG.warn("reconcile failed: {}", err.getMessage()));
+        retryReconcile(Math.min(RECONCILE_RETRY_MAX_MILLIS, delay * 2));
+      }
+    }));
+  }
+
+  /** Kills asked for before (maybe by the leader before, or lost with a subscription) are asked for again. */
+  private void resendKills() {
+    for (Instance i : services.instances(null)) {
+      if (i.killGoal != Instance.KillGoal.NONE && i.live()) {
+        afterSaved(() -> client.kill(i.taskId, i.agentId)
+            .onFailure(err -> LOG.warn("kill failed task={}: {}", i.taskId.getValue(), err.getMessage())));
+      }
+    }
   }
 
   private void disconnected(Throwable cause) {
     if (stopped) {
       return;
     }
-    LOG.warn("subscription lost ({}), subscribing again", cause.getMessage());
+    LOG.warn("{} ({}), subscribing again", subscribed ? "subscription lost" : "could not subscribe",
+        cause.getMessage());
+    context.runOnContext(v -> subscribed = false);
     vertx.setTimer(RESUBSCRIBE_DELAY_MILLIS, t -> {
       if (!stopped) {
         subscribe().onFailure(this::disconnected);
@@ -182,19 +345,107 @@ public final class ServicesFramework extends VerticleBase {
     });
   }
 
+  /** The store refused or failed a write: another leader holds it. Stop acting at once. */
+  private void storeStopped(String why) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    LOG.error("the services framework stops: {}", why);
+    outbox.clear();
+    if (reconcileTimer >= 0) {
+      vertx.cancelTimer(reconcileTimer);
+    }
+    flushBatches();
+    // Not a teardown: the framework and its tasks carry on under the leader that holds the store.
+    client.close();
+    stoppedBecause.tryComplete(why);
+  }
+
+  // ---- saving before acting ----
+
+  /** Runs {@code effect} once everything changed so far is saved (in the order effects were given). */
+  private void afterSaved(Runnable effect) {
+    outbox.add(effect);
+    scheduleSync();
+  }
+
+  /** Saves what changed once the current event-loop task is done (one save for everything it did). */
+  private void scheduleSync() {
+    if (!syncScheduled && !stopped) {
+      syncScheduled = true;
+      context.runOnContext(v -> {
+        if (syncScheduled) {
+          sync();
+        }
+      });
+    }
+  }
+
+  /** The effects waiting for one save. */
+  private static final class SavedBatch {
+    final List<Runnable> effects;
+    final Promise<Void> done = Promise.promise();
+    Boolean saved;
+
+    SavedBatch(List<Runnable> effects) {
+      this.effects = effects;
+    }
+  }
+
+  /**
+   * Saves what changed and, once that and every earlier write is in, carries out the effects
+   * waiting for it; completes then (fails if the store stopped).
+   */
+  private Future<Void> sync() {
+    syncScheduled = false;
+    if (stopped) {
+      return Future.failedFuture(new NotLeadingException(String.valueOf(stoppedBecause.future().result())));
+    }
+    persistence.save();
+    SavedBatch batch = new SavedBatch(List.copyOf(outbox));
+    outbox.clear();
+    batches.add(batch);
+    store.barrier().whenComplete((ok, err) -> context.runOnContext(v -> {
+      batch.saved = err == null && Boolean.TRUE.equals(ok);
+      flushBatches();
+    }));
+    return batch.done.future();
+  }
+
+  /** Carries out the effects of the saved batches at the head, in order. */
+  private void flushBatches() {
+    while (!batches.isEmpty() && (batches.peek().saved != null || stopped)) {
+      SavedBatch b = batches.poll();
+      if (Boolean.TRUE.equals(b.saved) && !stopped) {
+        b.effects.forEach(Runnable::run);
+        b.done.complete();
+      } else {
+        b.done.fail(new NotLeadingException(String.valueOf(store.stoppedBecause())));
+      }
+    }
+  }
+
+  // ---- events ----
+
   private void onEvent(Event event) {
     context.runOnContext(v -> {
+      if (stopped) {
+        return;
+      }
       switch (event.getType()) {
         case OFFERS -> offers(event.getOffers().getOffersList());
         case UPDATE -> update(event.getUpdate().getStatus());
         case ERROR -> LOG.error("framework error: {}", event.getError().getMessage());
         default -> { }
       }
+      scheduleSync();
     });
   }
 
   private void offers(List<Offer> offers) {
     Instant now = Instant.now();
+    saveFrameworkId();
     List<OfferID> declined = new ArrayList<>();
     for (Offer offer : offers) {
       List<TaskInfo> tasks = services.offer(offer, now);
@@ -204,7 +455,8 @@ public final class ServicesFramework extends VerticleBase {
       }
       Offer.Operation launch = Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
           .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(tasks)).build();
-      client.accept(List.of(offer.getId()), List.of(launch),
+      // The instances are saved before their tasks leave: a new leader knows every task launched.
+      afterSaved(() -> client.accept(List.of(offer.getId()), List.of(launch),
               io.meso.v1.Filters.newBuilder().setRefuseSeconds(REFUSE_WAITING_SECONDS).build())
           .onFailure(err -> context.runOnContext(v -> {
             // The launch never reached the master: its instances end as dropped, and are replaced.
@@ -213,7 +465,8 @@ public final class ServicesFramework extends VerticleBase {
               update(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAgentId(task.getAgentId())
                   .setState(TaskState.TASK_DROPPED).setMessage("launch failed: " + err.getMessage()).build());
             }
-          }));
+            scheduleSync();
+          })));
     }
     boolean waiting = services.queue().anyWaiting();
     if (!declined.isEmpty()) {
@@ -227,8 +480,13 @@ public final class ServicesFramework extends VerticleBase {
   }
 
   private void update(TaskStatus status) {
-    client.acknowledge(status).onFailure(err -> LOG.debug("acknowledge failed task={}: {}",
-        status.getTaskId().getValue(), err.getMessage()));
+    // Acknowledged once what it changed is saved: the agent repeats it until then, so a new
+    // leader still hears it if this one dies first (a health verdict is not sent twice otherwise).
+    if (status.hasUuid() && !status.getUuid().isEmpty()) {
+      afterSaved(() -> client.acknowledge(status).onFailure(err -> LOG.debug("acknowledge failed task={}: {}",
+          status.getTaskId().getValue(), err.getMessage())));
+    }
+    unreconciled.remove(status.getTaskId().getValue());
     Instance i = services.instanceByTask(status.getTaskId().getValue()).orElse(null);
     if (i == null) {
       if (!TaskStates.isTerminal(status.getState())) {
@@ -277,19 +535,27 @@ public final class ServicesFramework extends VerticleBase {
 
     @Override
     public void after(java.time.Duration delay, Runnable action) {
-      vertx.setTimer(Math.max(1, delay.toMillis()), t -> context.runOnContext(v -> action.run()));
+      vertx.setTimer(Math.max(1, delay.toMillis()), t -> context.runOnContext(v -> {
+        if (!stopped) {
+          action.run();
+          scheduleSync();
+        }
+      }));
     }
 
     @Override
     public void kill(Instance instance) {
-      client.kill(instance.taskId, instance.agentId)
-          .onFailure(err -> LOG.warn("kill failed task={}: {}", instance.taskId.getValue(), err.getMessage()));
+      if (!subscribed) {
+        return; // asked for again once subscribed (resendKills)
+      }
+      afterSaved(() -> client.kill(instance.taskId, instance.agentId)
+          .onFailure(err -> LOG.warn("kill failed task={}: {}", instance.taskId.getValue(), err.getMessage())));
     }
 
     @Override
     public void offersWanted() {
       suppressed = false;
-      if (client.frameworkId() != null) {
+      if (subscribed) {
         client.revive(TaskInfos.ROLE).onFailure(err -> LOG.debug("revive failed: {}", err.getMessage()));
       }
     }
@@ -297,14 +563,23 @@ public final class ServicesFramework extends VerticleBase {
     @Override
     public void offersWantedAt(Instant at) {
       long millis = Math.max(1, java.time.Duration.between(Instant.now(), at).toMillis());
-      vertx.setTimer(millis, t -> context.runOnContext(v -> offersWanted()));
+      vertx.setTimer(millis, t -> context.runOnContext(v -> {
+        if (!stopped) {
+          offersWanted();
+        }
+      }));
     }
 
     @Override
     public void checkReadiness(io.meso.services.app.App app, Instance instance,
         java.util.function.Consumer<io.meso.services.deploy.ReadinessCheckResult> report,
         java.util.function.BooleanSupplier wanted) {
-      readiness.start(app, instance, report, wanted);
+      readiness.start(app, instance, result -> {
+        if (!stopped) {
+          report.accept(result);
+          scheduleSync();
+        }
+      }, () -> !stopped && wanted.getAsBoolean());
     }
   }
 }
