@@ -204,9 +204,15 @@ final class ServicesFixture implements AutoCloseable {
   }
 
   Response call(HttpMethod method, String path, Object body) {
+    return callAt(server.actualPort(), method, path, body, java.util.Map.of());
+  }
+
+  /** A call to another server on 127.0.0.1 ({@code port}), with extra request headers. */
+  Response callAt(int port, HttpMethod method, String path, Object body, java.util.Map<String, String> headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1")
-        .setPort(server.actualPort()).setURI(path)
+        .setPort(port).setURI(path)
         .putHeader("Accept", "application/json").putHeader("Content-Type", "application/json");
+    headers.forEach(options::addHeader);
     Buffer payload = body == null ? Buffer.buffer() : Buffer.buffer(body.toString());
     try {
       return OnContext.run(vertx, () -> client.request(options)
@@ -223,8 +229,13 @@ final class ServicesFixture implements AutoCloseable {
    * everything it receives to {@code received}.
    */
   int openStream(String path, String accept, StringBuffer received) {
+    return openStreamAt(server.actualPort(), path, accept, received);
+  }
+
+  /** {@link #openStream} on another server on 127.0.0.1. */
+  int openStreamAt(int port, String path, String accept, StringBuffer received) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-        .setPort(server.actualPort()).setURI(path).putHeader("Accept", accept);
+        .setPort(port).setURI(path).putHeader("Accept", accept);
     try {
       return OnContext.run(vertx, () -> client.request(options).compose(req -> req.send()).map(resp -> {
         resp.handler(b -> received.append(b.toString()));

@@ -50,6 +50,13 @@ final class EventsRoute {
         unlisten.run();
       }
     });
+    // A framework that stops serving (another master leads now) ends its streams: clients
+    // reconnect, through any master, to the leader.
+    framework.ended().onComplete(v -> here.runOnContext(x -> {
+      if (!response.closed() && !response.ended()) {
+        response.end();
+      }
+    }));
     response.closeHandler(v -> {
       Runnable unlisten = stop.get();
       if (unlisten != null) {

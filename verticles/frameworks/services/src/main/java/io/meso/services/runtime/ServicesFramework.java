@@ -87,6 +87,7 @@ public final class ServicesFramework extends VerticleBase {
   private volatile boolean started;
   private volatile boolean stopped;
   private final Promise<String> stoppedBecause = Promise.promise();
+  private final Promise<Void> ended = Promise.promise();
 
   /** A framework on {@code client}, launching its tasks as {@code user}, its state in {@code store}. */
   public ServicesFramework(SchedulerClient client, String user, ServicesStore store) {
@@ -132,6 +133,7 @@ public final class ServicesFramework extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
+    ended.tryComplete();
     return client.close();
   }
 
@@ -152,6 +154,11 @@ public final class ServicesFramework extends VerticleBase {
    */
   public Future<String> stopped() {
     return stoppedBecause.future();
+  }
+
+  /** Completes when the framework stops serving, for any reason (undeployed, or its store stopped). */
+  public Future<Void> ended() {
+    return ended.future();
   }
 
   /**
@@ -360,6 +367,7 @@ public final class ServicesFramework extends VerticleBase {
     // Not a teardown: the framework and its tasks carry on under the leader that holds the store.
     client.close();
     stoppedBecause.tryComplete(why);
+    ended.tryComplete();
   }
 
   // ---- saving before acting ----

@@ -11,7 +11,12 @@
  * ({@link io.meso.services.runtime.ReadinessProbe}), and events published for /v2/events.
  *
  * <p>All state lives on the verticle's event loop; callers from elsewhere (the /v2 API) go through
- * {@link io.meso.services.runtime.ServicesFramework#onLoop}. This slice keeps everything in memory:
- * a restart forgets the apps, and the framework subscribes afresh.
+ * {@link io.meso.services.runtime.ServicesFramework#onLoop}. It is also kept in a
+ * {@link io.meso.services.store.ServicesStore} under the leading master's fence:
+ * {@link io.meso.services.runtime.Persistence} saves what each event-loop task changed, and the
+ * framework lets nothing that follows from a change reach the master or a client (launch, kill,
+ * acknowledgement, API answer) before it is saved. A new leader's framework loads the store, takes
+ * every deployment up where it was ({@link io.meso.services.deploy.Deployment#resume}),
+ * subscribes again with the stored framework id and reconciles every task it knows.
  */
 package io.meso.services.runtime;
