@@ -99,6 +99,12 @@ class ServicesLeaderProxyTest {
     Response missing = viaStandby(HttpMethod.GET, "/v2/apps/proxy/none", null);
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.json().getString("message")).isEqualTo("App '/proxy/none' does not exist");
+    // An answer without a body (an app too big for the agent waits in the queue) comes back without one.
+    assertThat(viaStandby(HttpMethod.POST, "/v2/apps", new JsonObject().put("id", "/proxy/big")
+        .put("cmd", "sleep 600").put("cpus", 64).put("mem", 16)).status()).isEqualTo(201);
+    Response noDelay = viaStandby(HttpMethod.DELETE, "/v2/queue/proxy/big/delay", null);
+    assertThat(noDelay.status()).isEqualTo(204);
+    assertThat(noDelay.body()).isEmpty();
     // The leader, as the leader sees itself.
     assertThat(viaStandby(HttpMethod.GET, "/v2/leader", null).json())
         .isEqualTo(new JsonObject().put("leader", "127.0.0.1:" + f.port()));

@@ -156,7 +156,7 @@ final class LeaderProxy {
     String length = reply.getHeader("Content-Length");
     if (length != null) {
       out.putHeader("Content-Length", length);
-    } else {
+    } else if (reply.statusCode() != 204 && reply.statusCode() != 304) {
       out.setChunked(true);
       out.writeHead(); // an event stream's headers go now, not with its first event
     }
