@@ -71,6 +71,23 @@ public final class ServicesApi {
     });
   }
 
+  /**
+   * A raw URL path with its percent-escapes decoded (UTF-8), as Marathon's Jersey decodes path
+   * parameters: Feign-based clients (marathon-client) send {@code :} in versions as {@code %3A}
+   * and may send the slashes of app ids as {@code %2F}. A {@code +} stays a plus. Null if an
+   * escape is malformed.
+   */
+  static String decodePath(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return raw;
+    }
+    try {
+      return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** A boolean query parameter; absent means {@code otherwise}. */
   static boolean flag(RoutingContext ctx, String name, boolean otherwise) {
     String v = ctx.request().getParam(name);

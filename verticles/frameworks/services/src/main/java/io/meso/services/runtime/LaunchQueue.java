@@ -108,7 +108,7 @@ final class LaunchQueue {
    * Matches {@code offer} against the waiting instances not held back by a launch delay, taking
    * what fits; every match or miss is counted in the app's statistics.
    *
-   * @param placed the agents each app's instances of its current version run on
+   * @param placed the agents each app's reachable instances run on (any version)
    */
   List<Launch> match(Offer offer, Instant now, Function<App, List<AgentFacts>> placed) {
     List<Launch> out = new ArrayList<>();

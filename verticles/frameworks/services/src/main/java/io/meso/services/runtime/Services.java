@@ -348,9 +348,16 @@ public final class Services {
     return tasks;
   }
 
+  /**
+   * Where the app's reachable instances run, of any version and even while being killed, as
+   * Marathon's {@code TaskLauncherActor} hands its constraints every instance that is not lost: an
+   * old instance still holds its host until it is gone (so UNIQUE stays unique during a scale or
+   * an upgrade).
+   */
   private List<AgentFacts> placed(App app) {
     return instances.values().stream()
-        .filter(i -> i.app.id().equals(app.id()) && i.app.version().equals(app.version()) && i.meantToRun())
+        .filter(i -> i.app.id().equals(app.id()) && i.live() && !i.inactive
+            && i.condition() != InstanceStatus.Condition.UNREACHABLE)
         .map(i -> i.agent).toList();
   }
 
