@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * The /v2 API of a {@link ServicesFramework} as routes on a Vert.x Web {@link Router}: mount it on
  * the HTTP server that should serve it. App ids contain slashes, so everything under
  * {@code /v2/apps/} is one route that reads the id and the sub-resource ({@code /restart},
- * {@code /versions[/ts]}, {@code /tasks[/taskId]}) from the path itself ({@link AppsRoutes}); the
- * rest is in {@link ClusterRoutes}.
+ * {@code /versions[/ts]}, {@code /tasks[/taskId]}) from the path itself ({@link AppsRoutes}), and
+ * so is everything under {@code /v2/groups} ({@link GroupsRoutes}); the array forms of PUT and
+ * PATCH {@code /v2/apps} are {@link AppArrayRoutes}; the rest is in {@link ClusterRoutes}. Paths
+ * are percent-decoded before the id is read ({@link #decodePath}).
  */
 public final class ServicesApi {
 
@@ -43,7 +45,11 @@ public final class ServicesApi {
     ClusterRoutes cluster = new ClusterRoutes(framework);
     router.get("/v2/apps").handler(ctx -> answer(ctx, framework, s -> apps.list(ctx, s)));
     router.post("/v2/apps").handler(ctx -> answer(ctx, framework, s -> apps.create(ctx, s)));
+    router.put("/v2/apps").handler(ctx -> answer(ctx, framework, s -> AppArrayRoutes.update(ctx, s, false)));
+    router.patch("/v2/apps").handler(ctx -> answer(ctx, framework, s -> AppArrayRoutes.update(ctx, s, true)));
     router.routeWithRegex("/v2/apps/(.+)").handler(ctx -> answer(ctx, framework, s -> apps.one(ctx, s)));
+    GroupsRoutes groups = new GroupsRoutes();
+    router.routeWithRegex("/v2/groups(/.*)?").handler(ctx -> answer(ctx, framework, s -> groups.handle(ctx, s)));
     router.get("/v2/tasks").handler(ctx -> answer(ctx, framework, s -> TaskRoutes.tasks(ctx, s)));
     router.post("/v2/tasks/delete").handler(ctx -> answer(ctx, framework, s -> TaskRoutes.delete(ctx, s)));
     router.get("/v2/deployments").handler(ctx -> answer(ctx, framework, s -> cluster.deployments(s)));

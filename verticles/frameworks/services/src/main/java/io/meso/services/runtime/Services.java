@@ -192,6 +192,16 @@ public final class Services {
     return deploy(with(scaled), force, scaled, false, Map.of(appId, victimInstanceIds));
   }
 
+  /**
+   * Deploys {@code target} as one deployment stamped {@code version}: every app as it should be
+   * after it (apps left out are removed, unchanged ones are left alone). The changes of several
+   * apps at once: groups and the array forms of PUT/PATCH /v2/apps, whose callers build and
+   * validate the target.
+   */
+  public Change deployAll(Map<PathId, App> target, boolean force, Instant version) {
+    return deploy(target, force, null, false, Map.of(), version.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+  }
+
   /** Kills these instances without scaling: each is replaced (DELETE tasks without scale). */
   void killForRestart(List<Instance> victims) {
     for (Instance i : victims) {
