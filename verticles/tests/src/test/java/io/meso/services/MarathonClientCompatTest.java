@@ -293,6 +293,62 @@ class MarathonClientCompatTest {
   }
 
   @Test
+  void groupsThroughTheClient() {
+    Group shop = new Group("/compat/shop");
+    Group back = new Group("back");
+    back.setApps(List.of(sleeper("api", 1)));
+    shop.setApps(List.of(sleeper("front", 1)));
+    shop.setGroups(List.of(back));
+    Result created = marathon.createGroup(shop);
+    assertThat(created.getDeploymentId()).isNotEmpty();
+    assertThat(created.getVersion()).isNotEmpty();
+    waiting().until(() -> settled("/compat/shop/front", 1) && settled("/compat/shop/back/api", 1));
+    String frontTask = taskIds("/compat/shop/front").get(0);
+
+    Group got = marathon.getGroup("/compat/shop");
+    assertThat(got.getId()).isEqualTo("/compat/shop");
+    assertThat(got.getVersion()).isEqualTo(created.getVersion());
+    assertThat(got.getApps()).extracting(App::getId).containsExactly("/compat/shop/front");
+    assertThat(got.getApps()).allSatisfy(a -> assertThat(a.getCmd()).isEqualTo("sleep 600"));
+    assertThat(got.getGroups()).extracting(Group::getId).containsExactly("/compat/shop/back");
+    assertThat(got.getGroups().iterator().next().getApps()).extracting(App::getId)
+        .containsExactly("/compat/shop/back/api");
+    assertThat(got.getDependencies()).isEmpty();
+    assertThat(marathon.getGroup("/compat").getGroups()).extracting(Group::getId).contains("/compat/shop");
+
+    MarathonException exists = failure(() -> marathon.createGroup(shop));
+    assertThat(exists.getStatus()).isEqualTo(409);
+    assertThat(exists.getMessage()).contains("Group /compat/shop is already created. Use PUT to change this group.");
+    MarathonException unknown = failure(() -> marathon.getGroup("/compat/none"));
+    assertThat(unknown.getStatus()).isEqualTo(404);
+    assertThat(unknown.getMessage()).contains("Group '/compat/none' does not exist");
+    Group invalid = new Group("/compat/shop");
+    App bad = sleeper("front", 1);
+    bad.setMem(-1.0);
+    invalid.setApps(List.of(bad));
+    MarathonException rejected = failure(() -> marathon.updateGroup("/compat/shop", false, invalid));
+    assertThat(rejected.getStatus()).isEqualTo(422);
+    assertThat(rejected.getMessage()).contains("/apps(0)/mem: ");
+
+    // front scaled to 2 (its task stays), the child group and its app removed: one deployment.
+    Group update = new Group("/compat/shop");
+    update.setApps(List.of(sleeper("front", 2)));
+    update.setGroups(List.of());
+    Result updated = marathon.updateGroup("/compat/shop", false, update);
+    assertThat(updated.getDeploymentId()).isNotEmpty().isNotEqualTo(created.getDeploymentId());
+    waiting().until(() -> settled("/compat/shop/front", 2) && marathon.getDeployments().isEmpty());
+    assertThat(taskIds("/compat/shop/front")).contains(frontTask);
+    assertThat(failure(() -> marathon.getApp("/compat/shop/back/api")).getStatus()).isEqualTo(404);
+    assertThat(marathon.getGroup("/compat/shop").getGroups()).isEmpty();
+
+    Result deleted = marathon.deleteGroup("/compat/shop", false);
+    assertThat(deleted.getDeploymentId()).isNotEmpty();
+    assertThat(failure(() -> marathon.getGroup("/compat/shop")).getStatus()).isEqualTo(404);
+    waiting().until(() -> marathon.getTasks().getTasks().stream().noneMatch(t -> t.getAppId().startsWith("/compat/shop/")));
+    assertThat(failure(() -> marathon.deleteGroup("/compat/shop", true)).getStatus()).isEqualTo(404);
+  }
+
+  @Test
   void serverInfo() {
     GetServerInfoResponse info = marathon.getServerInfo();
     assertThat(info.getName()).isEqualTo("meso-services");

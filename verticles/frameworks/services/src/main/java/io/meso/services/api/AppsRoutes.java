@@ -38,7 +38,8 @@ final class AppsRoutes {
     try {
       labels = label == null ? l -> true : LabelSelector.parse(label);
     } catch (IllegalArgumentException e) {
-      return Reply.message(400, e.getMessage());
+      // Marathon's LabelSelectorParsers throw IllegalArgumentException, which it answers with 422.
+      return Reply.message(422, "Can not parse label selector " + label + ". Reason: " + e.getMessage());
     }
     List<String> embed = ctx.queryParam("embed");
     boolean tasks = embeds(embed, "tasks");
