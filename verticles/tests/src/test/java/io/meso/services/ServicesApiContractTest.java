@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The /v2 REST contract, endpoint by endpoint: statuses, headers, body shapes and Marathon's error
- * bodies (400 Invalid JSON, 422 details, 404 and 409 texts), against a real master and agent.
+ * bodies (400 Invalid JSON, 422 details, 404 and 409 texts), against a real master and agent:
+ * apps (one, and arrays in PUT/PATCH), label selectors, versions, task kills (by id, host, with
+ * scale or wipe, POST /v2/tasks/delete), tasks by status, the queue, deployment cancels. Groups
+ * are {@link ServicesGroupsApiTest}; the Java client is {@link MarathonClientCompatTest}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServicesApiContractTest {
