@@ -289,6 +289,8 @@ class MarathonClientCompatTest {
     MarathonException noDeployment = failure(() -> marathon.cancelDeploymentAndRollback("no-such-deployment"));
     assertThat(noDeployment.getStatus()).isEqualTo(404);
     assertThat(noDeployment.getMessage()).contains("DeploymentPlan no-such-deployment does not exist");
+    // Event subscriptions left Marathon in 1.5: a 404 the client can read.
+    assertThat(failure(() -> marathon.subscriptions()).getStatus()).isEqualTo(404);
     marathon.deleteApp("/compat/twice");
   }
 

@@ -172,6 +172,14 @@ class ServicesApiContractTest {
     assertThat(queue.status()).isEqualTo(404);
     assertThat(queue.json().getString("message")).isEqualTo("Application /nope not found in tasks queue.");
 
+    // Anything else under /v2 answers JSON too (marathon-client cannot read a 4xx without it).
+    Response unknown = f.get("/v2/eventSubscriptions");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json()).isEqualTo(new JsonObject().put("message", "URI not found"));
+    Response tooLarge = f.post("/v2/apps", "x".repeat(2 * 1024 * 1024));
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(tooLarge.json().getString("message")).contains("at most 1048576 bytes");
+
     Response badId = f.post("/v2/tasks/delete", new JsonObject().put("ids", new JsonArray().add("garbage")));
     assertThat(badId.status()).isEqualTo(400);
     assertThat(badId.json().getString("message")).isEqualTo("Invalid task id 'garbage'");

@@ -61,6 +61,25 @@ public final class ServicesApi {
     router.get("/v2/events").handler(new EventsRoute(framework)::handle);
     router.get("/v2/info").handler(ctx -> answer(ctx, framework, s -> cluster.info(ctx)));
     router.get("/v2/leader").handler(ctx -> answer(ctx, framework, s -> cluster.leader(ctx)));
+    // Last: whatever else is asked under /v2 gets a JSON answer too. marathon-client Gson-parses
+    // the body of every 4xx and fails with an exception of its own (not a MarathonException) on
+    // HTML or an empty body.
+    router.route("/v2/*").handler(ctx -> Reply.message(404, "URI not found").send(ctx));
+    router.route("/v2/*").failureHandler(ServicesApi::failed);
+  }
+
+  /** A failure before a route answered (the body too large, a bug): a JSON message with its status. */
+  private static void failed(RoutingContext ctx) {
+    int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+    String message = status == 413 ? "Request body too large: at most " + MAX_BODY_BYTES + " bytes"
+        : ctx.failure() != null ? "Request failed: " + ctx.failure().getMessage()
+        : "Request failed with status " + status;
+    if (status >= 500) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    if (!ctx.response().headWritten()) {
+      Reply.message(status, message).send(ctx);
+    }
   }
 
   /** Computes the reply on the framework's loop and sends it; a bug becomes a 500 with a message. */
