@@ -73,8 +73,8 @@ public final class BenchReport {
       String polled = p.done()
           ? String.format(Locale.ROOT, "done after %.3f s: deployment gone, %d of %d instances running version %s",
               sec(p.doneNanos()), p.onVersion(), n, p.version())
-          : String.format(Locale.ROOT, "NOT done: %d of %d instances on version %s at the last poll", p.onVersion(), n,
-              p.version());
+          : String.format(Locale.ROOT, "NOT done: at the last poll %d of %d instances running%s", p.tasksRunning(), n,
+              p.onVersion() >= 0 ? " (" + p.onVersion() + " on version " + p.version() + ")" : "");
       lines.add(line(p.name(), polled + String.format(Locale.ROOT,
           " (%s answered in %.1f ms%s; %d polls, every %d ms, the slowest answered in %.1f ms)", request,
           p.answerNanos() / 1e6,

@@ -162,7 +162,7 @@ public final class ServicesBench {
       long from = phaseStarts.get(i);
       long to = i + 1 < phaseStarts.size() ? phaseStarts.get(i + 1) : runEnd;
       withEvents.add(new ServicesPhase(p.name(), p.deploymentId(), p.version(), p.instances(), p.answerNanos(),
-          p.allRunningNanos(), p.doneNanos(), p.polls(), p.slowestPollNanos(), p.onVersion(),
+          p.allRunningNanos(), p.doneNanos(), p.polls(), p.slowestPollNanos(), p.tasksRunning(), p.onVersion(),
           p.version() == null ? null
               : PhaseEvents.of(received, APP_ID, from, to, p.version(), p.deploymentId(), p.instances()),
           p.offers(), p.cpuNanos()));
@@ -193,7 +193,7 @@ public final class ServicesBench {
     long done = -1;
     int polls = 0;
     long slowestPoll = 0;
-    int onVersion = 0;
+    int onVersion = -1;
     int running = 0;
     boolean gone = false;
     long maxPolls = (long) Math.ceil(options.getMaxSeconds() * 1000 / POLL_INTERVAL_MILLIS) + 1;
@@ -217,13 +217,13 @@ public final class ServicesBench {
       Thread.sleep(POLL_INTERVAL_MILLIS);
     }
     ServicesPhase phase = new ServicesPhase(name, deploymentId, version, n, answerNanos, allRunning, done, polls,
-        slowestPoll, onVersion, null, offers(before, metrics(client)), processCpuNanos() - cpuBefore);
+        slowestPoll, running, onVersion, null, offers(before, metrics(client)), processCpuNanos() - cpuBefore);
     if (done < 0) {
       throw new PhaseFailed(String.format(java.util.Locale.ROOT,
           "phase %s did not finish within --max-seconds %s (%.1f s into the phase, %d polls): at the last poll "
               + "%d of %d instances running%s, deployment %s %s", name, BenchOptions.trim(options.getMaxSeconds()),
           (System.nanoTime() - t0) / 1e9, polls, running, n,
-          gone ? ", " + onVersion + " of them on version " + version : "", deploymentId,
+          onVersion >= 0 ? " (" + onVersion + " of them on version " + version + ")" : "", deploymentId,
           gone ? "gone" : "still in /v2/deployments"), true, phase);
     }
     return phase;

@@ -15,7 +15,9 @@ package io.meso.bench;
  * @param polls the polls it took
  * @param slowestPollNanos the longest a {@code GET /v2/apps} of a poll waited for its answer (the
  *     API answers on the framework's event loop: this is how long the deployment kept it busy)
- * @param onVersion instances running the phase's version at its last poll
+ * @param tasksRunning the app's tasksRunning at the last poll (every version)
+ * @param onVersion instances running the phase's version at the last poll that checked them (only
+ *     once the deployment was gone and tasksRunning reached the count), -1 if none did
  * @param events what the event stream told (null without a stream)
  * @param offers what the master counted during the phase (null if it could not be read)
  * @param cpuNanos CPU time of the JVM during the phase (all threads: master, agents, framework, client)
@@ -30,6 +32,7 @@ public record ServicesPhase(
     long doneNanos,
     int polls,
     long slowestPollNanos,
+    int tasksRunning,
     int onVersion,
     Events events,
     Offers offers,

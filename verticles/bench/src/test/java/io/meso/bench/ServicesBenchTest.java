@@ -94,6 +94,24 @@ class ServicesBenchTest {
   }
 
   @Test
+  void aPhaseThatDidNotFinishIsReportedWithWhereItStood() {
+    BenchOptions options = BenchOptions.defaults(BenchMode.SERVICES);
+    ServicesPhase deploy = new ServicesPhase("deploy", "d1", "2026-01-01T00:00:00.000Z", 1000, 50_000_000L,
+        -1, -1, 40, 900_000_000L, 751, -1, null, null, 2_000_000_000L);
+    ServicesResult result = new ServicesResult(options, List.of(deploy),
+        "phase deploy did not finish within --max-seconds 300", true, null, 1_000_000_000L, 2_000_000_000L,
+        3_000_000_000L);
+    String text = String.join("\n", BenchReport.services(result, "1.00 1.00 1.00"));
+    assertThat(result.succeeded()).isFalse();
+    assertThat(text)
+        .contains("deploy:          NOT done: at the last poll 751 of 1000 instances running (POST /v2/apps answered in "
+            + "50.0 ms; 40 polls, every 50 ms, the slowest answered in 900.0 ms)")
+        .contains("deploy offers:   unknown (/metrics/snapshot did not answer); jvm cpu 2.00 s")
+        .doesNotContain("deploy events")
+        .endsWith("result:          TIMED OUT: phase deploy did not finish within --max-seconds 300");
+  }
+
+  @Test
   void runsOnlyTheServicesMode() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServicesBench.run(BenchOptions.defaults(BenchMode.SIMULATED)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--mode services");
