@@ -73,6 +73,7 @@ public final class BenchReport {
       String polled = p.done()
           ? String.format(Locale.ROOT, "done after %.3f s: deployment gone, %d of %d instances running version %s",
               sec(p.doneNanos()), p.onVersion(), n, p.version())
+          : p.polls() == 0 ? "NOT done: no poll before the time was up"
           : String.format(Locale.ROOT, "NOT done: at the last poll %d of %d instances running%s", p.tasksRunning(), n,
               p.onVersion() >= 0 ? " (" + p.onVersion() + " on version " + p.version() + ")" : "");
       lines.add(line(p.name(), polled + String.format(Locale.ROOT,

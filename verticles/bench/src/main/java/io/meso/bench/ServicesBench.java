@@ -218,6 +218,11 @@ public final class ServicesBench {
     }
     ServicesPhase phase = new ServicesPhase(name, deploymentId, version, n, answerNanos, allRunning, done, polls,
         slowestPoll, running, onVersion, null, offers(before, metrics(client)), processCpuNanos() - cpuBefore);
+    if (done < 0 && polls == 0) {
+      throw new PhaseFailed("phase " + name + " did not finish within --max-seconds "
+          + BenchOptions.trim(options.getMaxSeconds()) + ": the time was up before its first poll (deployment "
+          + deploymentId + ")", true, phase);
+    }
     if (done < 0) {
       throw new PhaseFailed(String.format(java.util.Locale.ROOT,
           "phase %s did not finish within --max-seconds %s (%.1f s into the phase, %d polls): at the last poll "
