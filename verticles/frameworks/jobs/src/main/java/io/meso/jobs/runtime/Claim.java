@@ -66,7 +66,7 @@ public record Claim(String job, Instant instant, int attempt, String arguments, 
 
   /** The task id of the current attempt. */
   public String taskId() {
-    return TaskIds.of(job, instant, attempt, arguments);
+    return TaskIds.of(job, instant, attempt);
   }
 
   /** True while a task of the current attempt may exist (launched or running). */

@@ -598,7 +598,7 @@ public final class JobScheduler {
       throw new JobValidationException("parents", null,
           "a dependent job needs parents, a non-empty array of job names");
     }
-    String longest = TaskIds.of(job.name(), Instant.ofEpochMilli(Long.MAX_VALUE / 1000), 9999, "");
+    String longest = TaskIds.of(job.name(), Instant.ofEpochMilli(Long.MAX_VALUE / 1000), 9999);
     if (longest.getBytes(StandardCharsets.UTF_8).length > TaskIds.MAX_BYTES) {
       throw new JobValidationException("name", job.name(), "at most "
           + (TaskIds.MAX_BYTES - (longest.length() - job.name().length()))
@@ -667,10 +667,9 @@ public final class JobScheduler {
     while (claims.containsKey(Claim.key(name, at)) || ran(name, at) || scheduledAt(s.job(), at)) {
       at = at.plusMillis(1);
     }
-    String id = TaskIds.of(name, at, 9999, args);
-    if (id.getBytes(StandardCharsets.UTF_8).length > TaskIds.MAX_BYTES) {
-      throw new JobValidationException("arguments", args, "shorter arguments: they are part of "
-          + "the task id, which Mesos limits to 255 bytes");
+    if (args.length() > TaskIds.MAX_ARGUMENTS) {
+      throw new JobValidationException("arguments", args, "at most " + TaskIds.MAX_ARGUMENTS
+          + " characters");
     }
     claim(s.job(), at, Claim.Trigger.MANUAL, args, now);
     updateOffersWanted(now);

@@ -5,12 +5,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Chronos's task ids ({@code jobs/TaskUtils.scala}): {@code ct:<instantMillis>:<attempt>:<job>},
- * followed by {@code :<arguments>} for a run started with arguments. The id names the run's
- * (job, instant) and attempt, so any leader can tell from a task which claim it belongs to, and a
- * task id is never reused for another run. Unlike Chronos, a retry keeps the instant of the run it
- * retries (Chronos put the retry's own due time there), and a dependent run carries the instant of
- * the parent run that released it.
+ * Chronos's task ids ({@code jobs/TaskUtils.scala}): {@code ct:<instantMillis>:<attempt>:<job>}.
+ * The id names the run's (job, instant) and attempt, so any leader can tell from a task which
+ * claim it belongs to, and a task id is never reused for another run. Unlike Chronos, a retry
+ * keeps the instant of the run it retries (Chronos put the retry's own due time there), a
+ * dependent run carries the instant of the parent run that released it, and run-now arguments
+ * are not appended ({@code :<arguments>}): the master refuses task ids with spaces or '/', and
+ * the claim keeps them. Chronos's ids with arguments are still read.
  */
 public final class TaskIds {
 
@@ -29,9 +30,8 @@ public final class TaskIds {
   }
 
   /** The id of attempt {@code attempt} of the run of {@code job} at {@code instant}. */
-  public static String of(String job, Instant instant, int attempt, String arguments) {
-    String id = "ct:" + instant.toEpochMilli() + ":" + attempt + ":" + job;
-    return arguments == null || arguments.isEmpty() ? id : id + ":" + arguments;
+  public static String of(String job, Instant instant, int attempt) {
+    return "ct:" + instant.toEpochMilli() + ":" + attempt + ":" + job;
   }
 
   /** Reads a task id of this form; null for any other id (not one of this framework's runs). */
@@ -48,8 +48,11 @@ public final class TaskIds {
     }
   }
 
+  /** The longest run-now arguments accepted (the command they join is limited to 64 KiB). */
+  public static final int MAX_ARGUMENTS = 8192;
+
   /**
-   * Arguments as they may appear in a task id and a command: Chronos dropped every ';' (its
+   * Run-now arguments as they are appended to a command: Chronos dropped every ';' (its
    * {@code commandInjectionFilter}) and so does Meso.
    */
   public static String cleanArguments(String arguments) {
