@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param arguments the run-now arguments appended to the command ("" for none)
  * @param notBefore the run may not launch before this (a retry's delay)
  * @param agentId the agent the current attempt runs on ("" before it is known)
- * @param startedAt when the current attempt was first reported running (null before)
+ * @param startedAt when the current attempt was launched, then when it was first reported running
+ *     (null before it was launched)
  * @param killRequested an operator asked to kill the run: its end is a kill, never retried
  * @param overstayed the framework killed the run for exceeding maxCompletionTime: its end is a
  *     failure
@@ -46,6 +47,15 @@ public record Claim(String job, Instant instant, int attempt, String arguments, 
   public Claim {
     arguments = arguments == null ? "" : arguments;
     agentId = agentId == null ? "" : agentId;
+    // The registry and task ids keep milliseconds: so does the claim, so that it equals itself read back.
+    instant = millis(instant);
+    notBefore = millis(notBefore);
+    startedAt = millis(startedAt);
+    queuedAt = millis(queuedAt);
+  }
+
+  static Instant millis(Instant t) {
+    return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 
   /** A new claim of {@code job} at {@code instant}, queued at {@code now}. */
@@ -74,10 +84,10 @@ public record Claim(String job, Instant instant, int attempt, String arguments, 
     return state == State.LAUNCHED || state == State.RUNNING;
   }
 
-  /** The current attempt was sent to the master, on {@code agent}. */
-  public Claim launched(String agent) {
+  /** The current attempt was sent to the master at {@code now}, for {@code agent}. */
+  public Claim launched(String agent, Instant now) {
     return new Claim(job, instant, attempt, arguments, trigger, State.LAUNCHED, notBefore, agent,
-        null, killRequested, overstayed, queuedAt);
+        now, killRequested, overstayed, queuedAt);
   }
 
   /** The current attempt was reported running on {@code agent} at {@code now}. */

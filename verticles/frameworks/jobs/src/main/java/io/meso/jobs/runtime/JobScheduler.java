@@ -284,7 +284,8 @@ public final class JobScheduler {
   }
 
   private boolean ran(String job, Instant instant) {
-    return history.getOrDefault(job, List.of()).stream().anyMatch(r -> r.instant().equals(instant));
+    Instant at = Claim.millis(instant);
+    return history.getOrDefault(job, List.of()).stream().anyMatch(r -> r.instant().equals(at));
   }
 
   private void killOverstaying(Instant now) {
@@ -363,7 +364,7 @@ public final class JobScheduler {
       for (OfferFit f : fits) {
         List<Resource> resources = f.take(s.job());
         if (resources != null) {
-          Claim l = c.launched(f.offer().getAgentId().getValue());
+          Claim l = c.launched(f.offer().getAgentId().getValue(), now);
           claims.put(l.key(), l);
           launches.computeIfAbsent(f, k -> new ArrayList<>())
               .add(JobTasks.task(s.job(), l, f.offer(), resources));
@@ -663,7 +664,7 @@ public final class JobScheduler {
     }
     String args = TaskIds.cleanArguments(arguments);
     Instant now = clock.instant();
-    Instant at = now;
+    Instant at = Claim.millis(now);
     while (claims.containsKey(Claim.key(name, at)) || ran(name, at) || scheduledAt(s.job(), at)) {
       at = at.plusMillis(1);
     }
@@ -696,7 +697,7 @@ public final class JobScheduler {
     putJob(s.withJob(j.withStats(j.successCount() + 1, j.errorCount(), 0, timestamp(now),
         j.lastError(), j.disabled())));
     setDependencies(deps.childStarted(name));
-    parentFinished(name, true, j.softError(), now, now);
+    parentFinished(name, true, j.softError(), Claim.millis(now), now);
     updateOffersWanted(now);
     return true;
   }

@@ -254,6 +254,12 @@ public final class JobsFramework extends VerticleBase {
     if (stopped || deposed) {
       return;
     }
+    if (String.valueOf(cause.getMessage()).contains("failed over")) {
+      // A newer subscription of this framework replaced this one: a newer leader's. Subscribing
+      // again would take the framework back from it.
+      context.runOnContext(v -> depose("another subscription of the framework replaced this one: " + cause.getMessage()));
+      return;
+    }
     LOG.warn("subscription lost ({}), subscribing again", cause.getMessage());
     vertx.setTimer(RESUBSCRIBE_DELAY_MILLIS, t -> {
       if (!stopped && !deposed) {

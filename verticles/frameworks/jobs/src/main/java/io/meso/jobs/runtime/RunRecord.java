@@ -39,6 +39,9 @@ public record RunRecord(String taskId, String job, Instant instant, int attempt,
   public RunRecord {
     agentId = agentId == null ? "" : agentId;
     message = message == null ? "" : message;
+    instant = Claim.millis(instant);
+    startedAt = Claim.millis(startedAt);
+    endedAt = Claim.millis(endedAt);
   }
 
   /** How long the attempt ran, or null if it never started. */

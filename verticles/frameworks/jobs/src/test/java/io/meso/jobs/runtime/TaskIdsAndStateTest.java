@@ -31,10 +31,10 @@ class TaskIdsAndStateTest {
 
   @Test
   void claimsAndRunsSurviveTheRegistry() {
-    Claim c = Claim.queued("j", AT, Claim.Trigger.MANUAL, "a b", AT).launched("agent-1")
+    Claim c = Claim.queued("j", AT, Claim.Trigger.MANUAL, "a b", AT).launched("agent-1", AT)
         .running("agent-1", AT.plusSeconds(2)).killing().overstaying();
     assertThat(StateJson.claim(StateJson.claim(c))).isEqualTo(c);
-    Claim launched = Claim.queued("j", AT, Claim.Trigger.SCHEDULE, "", AT).launched("agent-1");
+    Claim launched = Claim.queued("j", AT, Claim.Trigger.SCHEDULE, "", AT).launched("agent-1", AT);
     assertThat(StateJson.claim(StateJson.claim(launched)).state())
         .as("a launch not yet confirmed is stored as queued: a new leader reconciles it").isEqualTo(Claim.State.QUEUED);
     RunRecord r = new RunRecord("ct:1:0:j", "j", AT, 0, Claim.Trigger.DEPENDENCY, "a1", null, AT.plusSeconds(5),
