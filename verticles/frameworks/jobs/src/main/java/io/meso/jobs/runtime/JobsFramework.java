@@ -124,14 +124,14 @@ public final class JobsFramework extends VerticleBase {
       frameworkId = id == null ? null : FrameworkID.newBuilder().setValue(StateJson.text(id)).build();
       client.disconnectHandler(this::disconnected);
       return subscribe();
-    }).onSuccess(v -> {
+    }).compose(v -> onLoop(() -> {
       tick();
       reconcileTimer = vertx.setPeriodic(options.getReconcileInterval().toMillis(), t -> {
         if (!deposed && scheduler.awaitingReconciliation()) {
           scheduler.reconcileUnverified();
         }
       });
-    });
+    }));
   }
 
   @Override
