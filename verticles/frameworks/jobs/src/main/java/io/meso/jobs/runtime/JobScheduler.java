@@ -202,7 +202,11 @@ public final class JobScheduler {
     state.claims.values().stream().filter(Claim::active).forEach(c -> active.merge(c.job(), 1, Integer::sum));
     for (Claim c : ready(now)) {
       StoredJob s = state.jobs.get(c.job());
-      if (s == null || s.job().disabled()) {
+      if (s == null) {
+        state.removeClaim(c); // a claim restored without its job: nothing to run
+        continue;
+      }
+      if (s.job().disabled()) {
         ends.skip(c, now, "the job is disabled");
         continue;
       }

@@ -167,6 +167,18 @@ class ClaimsTest {
   }
 
   @Test
+  void aStoredValueThatCannotBeReadIsLeftOutAndTheRestRestored() {
+    Harness h = new Harness(T0);
+    h.submit(cronJob("backup", "*/5 * * * *"));
+    h.at(DUE);
+    h.registry.get(Sections.CLAIMS).put("garbage@1", "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    h.registry.get(Sections.DEFS).put("broken", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    h.newLeader();
+    assertThat(h.scheduler.jobs()).extracting(io.meso.jobs.job.Job::name).containsExactly("backup");
+    assertThat(h.scheduler.allClaims()).extracting(Claim::key).containsExactly("backup@" + DUE.toEpochMilli());
+  }
+
+  @Test
   void aTaskOfNoRunIsKilled() {
     Harness h = new Harness(T0);
     h.status("ct:1:0:gone", TaskState.TASK_RUNNING);

@@ -313,6 +313,20 @@ class RunsTest {
   }
 
   @Test
+  void aQueuedRunOfAJobDisabledMeanwhileIsSkipped() {
+    Harness h = new Harness(T0);
+    h.submit(cronJob("paused", "*/5 * * * *"));
+    h.at(DUE);
+    h.submit(cronJob("paused", "*/5 * * * *").put("disabled", true));
+    assertThat(h.offerPlenty()).isEmpty();
+    assertThat(h.storedRuns("paused")).singleElement().satisfies(r -> {
+      assertThat(r.outcome()).isEqualTo(RunRecord.Outcome.SKIPPED);
+      assertThat(r.message()).contains("disabled");
+    });
+    assertThat(h.storedClaims()).isEmpty();
+  }
+
+  @Test
   void deletingAJobKillsItsTasksAndForgetsIt() {
     Harness h = new Harness(T0);
     h.submit(cronJob("gone", "*/5 * * * *"));
