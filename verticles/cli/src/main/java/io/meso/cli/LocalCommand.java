@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code meso local}: a master, its allocator, an agent and the APIs in one JVM. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-    description = "Run a master, an agent, the scheduler APIs and the services framework (/v2) in this one process "
-        + "(no other service needed).")
+    description = "Run a master, an agent, the scheduler APIs, the services framework (/v2) and the jobs framework "
+        + "(/v1/scheduler) in this one process (no other service needed).")
 public final class LocalCommand implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -52,6 +52,14 @@ public final class LocalCommand implements Callable<Integer> {
           new io.meso.scheduler.EventBusSchedulerClient(vertx), System.getProperty("user.name", "root"));
       io.meso.services.api.ServicesApi.mount(master.api().router(), services);
       vertx.deployVerticle(services).toCompletionStage().toCompletableFuture().get();
+      // The jobs framework (Chronos-style): its /v1/scheduler API on the master's port, its state in
+      // a private fenced registry that lives as long as this process (JobsNode.leadLocally).
+      String jobsUser = System.getProperty("user.name", "root");
+      String leader = host + ":" + master.port();
+      JobsNode.mount(vertx, master.api().router(), () -> leader, java.time.Clock.systemUTC(),
+              new io.meso.jobs.runtime.JobsOptions().setUser(jobsUser)
+                  .setDefaults(new io.meso.jobs.job.JobDefaults(0.1, 128, 256, jobsUser)))
+          .leadLocally().toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();
       System.err.println("meso local: could not start: " + e.getCause().getMessage());
@@ -63,6 +71,7 @@ public final class LocalCommand implements Callable<Integer> {
     System.out.println("  master  http://" + host + ":" + master.port() + "  (gRPC and HTTP)");
     System.out.println("  agent   http://" + host + ":" + agentPort + "  work dir " + agentOptions.getWorkDir());
     System.out.println("  apps    http://" + host + ":" + master.port() + "/v2/apps  (Marathon API; meso app run FILE)");
+    System.out.println("  jobs    http://" + host + ":" + master.port() + "/v1/scheduler/jobs  (Chronos API)");
     System.out.println("Try: meso run -- echo hello    (Ctrl-C stops meso local)");
     System.out.flush();
     return waitForShutdown(vertx);
