@@ -110,7 +110,7 @@ function render() {
   const view = (location.hash || '#overview').slice(1).split('/')[0];
   document.querySelectorAll('.view').forEach(v => v.classList.toggle('active', v.id === 'view-' + view));
   ({ overview: renderOverview, agents: renderAgents, frameworks: renderFrameworks, tasks: renderTasks,
-    task: renderTask, roles: renderRoles, offers: renderOffers }[view] || renderOverview)();
+    task: renderTask, roles: renderRoles, offers: renderOffers, jobs: renderJobs }[view] || renderOverview)();
 }
 
 function renderOverview() {
