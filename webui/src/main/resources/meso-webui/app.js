@@ -106,7 +106,7 @@ function table(el, headers, rows, sortable) {
   el.innerHTML = head + rows.join('');
 }
 
-// The pages, by the name after '#'; services.js adds the services framework's.
+// The pages, by the name after '#'; services.js and jobs.js add the frameworks' pages.
 const VIEWS = { overview: renderOverview, agents: renderAgents, frameworks: renderFrameworks, tasks: renderTasks,
   task: renderTask, roles: renderRoles, offers: renderOffers };
 

@@ -78,7 +78,9 @@ final class JobViews {
   /**
    * GET /jobs/summary: name, status (success|failure|fresh: the last run), state (idle|queued|N
    * running), schedule ("" for dependent and cron jobs; a cron job also has "cron"), parents
-   * and disabled.
+   * and disabled. Meso adds {@code nextRun}: the next scheduled run as an ISO offset date-time in
+   * the job's zone ("" for dependent and disabled jobs and for schedules with no run left), which
+   * the web UI's jobs list shows.
    */
   static JsonObject summary(JobScheduler s) {
     JsonArray jobs = new JsonArray();
@@ -91,6 +93,8 @@ final class JobViews {
       if (j.kind() == Job.Kind.CRON) {
         o.put("cron", j.cron());
       }
+      o.put("nextRun", s.nextRun(j.name())
+          .map(t -> t.atZone(j.zone()).toOffsetDateTime().toString()).orElse(""));
       jobs.add(o);
     }
     return new JsonObject().put("jobs", jobs);
