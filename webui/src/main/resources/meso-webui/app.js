@@ -106,11 +106,16 @@ function table(el, headers, rows, sortable) {
   el.innerHTML = head + rows.join('');
 }
 
+// The pages, by the name after '#'; services.js and jobs.js add the frameworks' pages.
+const VIEWS = { overview: renderOverview, agents: renderAgents, frameworks: renderFrameworks, tasks: renderTasks,
+  task: renderTask, roles: renderRoles, offers: renderOffers };
+
+function viewName() { return (location.hash || '#overview').slice(1).split('/')[0]; }
+
 function render() {
-  const view = (location.hash || '#overview').slice(1).split('/')[0];
+  const view = VIEWS[viewName()] ? viewName() : 'overview';
   document.querySelectorAll('.view').forEach(v => v.classList.toggle('active', v.id === 'view-' + view));
-  ({ overview: renderOverview, agents: renderAgents, frameworks: renderFrameworks, tasks: renderTasks,
-    task: renderTask, roles: renderRoles, offers: renderOffers }[view] || renderOverview)();
+  VIEWS[view]();
 }
 
 function renderOverview() {

@@ -13,9 +13,11 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The live web UI, mounted on the API server's router beside the operator HTTP API it reads
- * ({@code io.meso.api.operator}): the static page at {@code /ui/} ({@code /} redirects there)
- * and {@code /ui/events}, the master's events as server-sent events. The events come from
- * {@link Addresses#MASTER_EVENTS} on the event bus; nothing here holds cluster state.
+ * ({@code io.meso.api.operator}; the apps and deployments pages read the services framework's
+ * {@code /v2} API, over HTTP only, when it is mounted on the same router): the static page at
+ * {@code /ui/} ({@code /} redirects there) and {@code /ui/events}, the master's events as
+ * server-sent events. The events come from {@link Addresses#MASTER_EVENTS} on the event bus;
+ * nothing here holds cluster state.
  */
 public final class WebUi {
 

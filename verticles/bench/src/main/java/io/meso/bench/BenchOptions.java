@@ -9,9 +9,9 @@ import java.util.Objects;
 
 /**
  * Settings of one {@code meso bench} run: the mode, how many agents with which resources, how
- * many tasks of which size, the master's allocation interval and the time limit. Defaults depend
- * on the mode ({@link #defaults(BenchMode)}). {@link #validate()} names the command-line flag of
- * whatever is wrong.
+ * many tasks (services mode: app instances) of which size, the master's allocation interval and
+ * the time limit. Defaults depend on the mode ({@link #defaults(BenchMode)}). {@link #validate()}
+ * names the command-line flag of whatever is wrong.
  */
 public final class BenchOptions {
 
@@ -31,12 +31,29 @@ public final class BenchOptions {
   /** More tasks than this would only measure the JVM's heap. */
   public static final int MAX_TASKS = 10_000_000;
   public static final int MAX_AGENTS = 100_000;
+  /** Services mode: the app's instances. */
+  public static final int DEFAULT_SERVICES_INSTANCES = 1_000;
+  public static final int MAX_INSTANCES = 100_000;
+  /**
+   * Services mode: room for 20 instances of {@value #DEFAULT_SERVICES_TASK_CPUS} cpus and
+   * {@value #DEFAULT_SERVICES_TASK_MEM_MB} MB per agent, so 100 agents hold twice the 1,000
+   * instances and the framework must spread them over at least 50.
+   */
+  public static final String DEFAULT_SERVICES_AGENT_RESOURCES = "cpus:2;mem:1024;disk:4096;ports:[31000-32000]";
+  public static final double DEFAULT_SERVICES_TASK_CPUS = 0.1;
+  public static final double DEFAULT_SERVICES_TASK_MEM_MB = 32;
+  /** Services mode: two phases of up to 1,000 instances each, start-up included. */
+  public static final double DEFAULT_SERVICES_MAX_SECONDS = 300;
+  /** Services mode: the app's upgradeStrategy for the rolling restart. */
+  public static final double SERVICES_MINIMUM_HEALTH_CAPACITY = 0.5;
+  public static final double SERVICES_MAXIMUM_OVER_CAPACITY = 0;
   /** What each task runs in process mode (exec'd directly, no shell). */
   public static final String PROCESS_COMMAND = "/bin/true";
 
   private BenchMode mode = BenchMode.SIMULATED;
   private int agents = DEFAULT_SIMULATED_AGENTS;
   private int tasks = DEFAULT_SIMULATED_TASKS;
+  private int instances = DEFAULT_SERVICES_INSTANCES;
   private String agentResources = DEFAULT_SIMULATED_AGENT_RESOURCES;
   private double taskCpus = DEFAULT_TASK_CPUS;
   private double taskMemMb = DEFAULT_TASK_MEM_MB;
@@ -47,7 +64,10 @@ public final class BenchOptions {
 
   public BenchOptions() {}
 
-  /** The defaults of a mode: 100 agents x 20,000 tasks simulated; 1 agent x 500 tasks with processes. */
+  /**
+   * The defaults of a mode: 100 agents x 20,000 tasks simulated; 1 agent x 500 tasks with
+   * processes; 100 agents and an app of 1,000 instances of cpus:0.1;mem:32 for services.
+   */
   public static BenchOptions defaults(BenchMode mode) {
     BenchOptions options = new BenchOptions();
     options.mode = Objects.requireNonNull(mode, "mode");
@@ -55,6 +75,11 @@ public final class BenchOptions {
       options.agents = DEFAULT_PROCESS_AGENTS;
       options.tasks = DEFAULT_PROCESS_TASKS;
       options.agentResources = DEFAULT_PROCESS_AGENT_RESOURCES;
+    } else if (mode == BenchMode.SERVICES) {
+      options.agentResources = DEFAULT_SERVICES_AGENT_RESOURCES;
+      options.taskCpus = DEFAULT_SERVICES_TASK_CPUS;
+      options.taskMemMb = DEFAULT_SERVICES_TASK_MEM_MB;
+      options.maxSeconds = DEFAULT_SERVICES_MAX_SECONDS;
     }
     return options;
   }
@@ -71,6 +96,10 @@ public final class BenchOptions {
     }
     if (tasks < 1 || tasks > MAX_TASKS) {
       throw new IllegalArgumentException("--tasks is " + tasks + "; expected a number of tasks from 1 to " + MAX_TASKS);
+    }
+    if (mode == BenchMode.SERVICES && (instances < 1 || instances > MAX_INSTANCES)) {
+      throw new IllegalArgumentException("--instances is " + instances + "; expected a number of instances from 1 to "
+          + MAX_INSTANCES);
     }
     positiveMillis("--task-cpus", taskCpus, "cpus");
     positiveMillis("--task-mem", taskMemMb, "MB");
@@ -101,7 +130,42 @@ public final class BenchOptions {
           + " or mem " + AllocatorOptions.DEFAULT_MIN_ALLOCATABLE_MEM_MB + "): an agent with room for a task could "
           + "be left unoffered; raise --task-cpus to at least " + AllocatorOptions.DEFAULT_MIN_ALLOCATABLE_CPUS);
     }
+    if (mode == BenchMode.SERVICES) {
+      long perAgent = instancesPerAgent(agent);
+      if (perAgent * agents < instances) {
+        throw new IllegalArgumentException("--instances " + instances + " do not fit on --agents " + agents
+            + ": each agent (--agent-resources '" + agentResources + "') holds " + perAgent + " instances of cpus:"
+            + trim(taskCpus) + ";mem:" + trim(taskMemMb) + " with one host port each, " + perAgent * agents
+            + " in all; raise --agents or lower --instances, --task-cpus or --task-mem");
+      }
+    }
     return this;
+  }
+
+  /**
+   * Services mode: how many instances fit on one agent of {@code agent} resources by cpus, mem and
+   * ports (one host port each); a resource the spec leaves out (detected by the agent) is not counted.
+   */
+  long instancesPerAgent(Resources agent) {
+    long fit = Long.MAX_VALUE;
+    if (agent.names().contains("cpus")) {
+      fit = Math.min(fit, agent.scalarMillis("cpus") / taskCpusMillis());
+    }
+    if (agent.names().contains("mem")) {
+      fit = Math.min(fit, agent.scalarMillis("mem") / taskMemMillis());
+    }
+    if (agent.names().contains("ports")) {
+      long ports = 0;
+      for (io.meso.v1.Resource r : agent.toProto()) {
+        if (r.getName().equals("ports")) {
+          for (io.meso.v1.Value.Range range : r.getRanges().getRangeList()) {
+            ports += range.getEnd() - range.getBegin() + 1;
+          }
+        }
+      }
+      fit = Math.min(fit, ports);
+    }
+    return fit;
   }
 
   private static void positiveMillis(String flag, double value, String unit) {
@@ -149,6 +213,14 @@ public final class BenchOptions {
     return this;
   }
 
+  /** Services mode: the app's instance count. */
+  public int getInstances() { return instances; }
+
+  public BenchOptions setInstances(int instances) {
+    this.instances = instances;
+    return this;
+  }
+
   /** Resources are exact to 0.001 (as in Mesos): packing counts in these milli-units. */
   long taskCpusMillis() {
     return Math.round(taskCpus * 1000);
@@ -177,7 +249,6 @@ public final class BenchOptions {
     return this;
   }
 
-  /** How process-mode agents isolate tasks (AUTO: cgroups where writable, as a real agent does). */
   /** Process mode: whether agents checkpoint their tasks (as real agents do by default). */
   public boolean isCheckpoint() { return checkpoint; }
 
@@ -186,6 +257,7 @@ public final class BenchOptions {
     return this;
   }
 
+  /** How process-mode agents isolate tasks (AUTO: cgroups where writable, as a real agent does). */
   public Isolation getIsolation() { return isolation; }
 
   public BenchOptions setIsolation(Isolation isolation) {
@@ -200,6 +272,13 @@ public final class BenchOptions {
 
   /** A one-line description for the report. */
   public String describe() {
+    if (mode == BenchMode.SERVICES) {
+      return mode.flag() + ": " + agents + (agents == 1 ? " agent" : " agents") + " (" + agentResources
+          + ", simulated executors), the services framework, an app of " + instances + " instances of cpus:"
+          + trim(taskCpus) + ";mem:" + trim(taskMemMb) + " with one host port, restarted with minimumHealthCapacity "
+          + trim(SERVICES_MINIMUM_HEALTH_CAPACITY) + " and maximumOverCapacity " + trim(SERVICES_MAXIMUM_OVER_CAPACITY)
+          + ", allocation interval " + trim(allocationIntervalSeconds) + " s";
+    }
     String task = mode == BenchMode.PROCESS ? PROCESS_COMMAND + " tasks" : "simulated tasks";
     return mode.flag() + ": " + agents + (agents == 1 ? " agent" : " agents") + " (" + agentResources + "), "
         + tasks + " " + task + " of cpus:" + trim(taskCpus) + ";mem:" + trim(taskMemMb) + ", allocation interval "

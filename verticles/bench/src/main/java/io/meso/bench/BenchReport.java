@@ -56,6 +56,66 @@ public final class BenchReport {
     return lines;
   }
 
+  /**
+   * The lines for a services run: per phase, when it was done by the polls, what the event stream
+   * told (its times, launches, kills, the fewest running and most live tasks at once) and the
+   * master's offers; then the wall times and the outcome.
+   */
+  public static List<String> services(ServicesResult result, String loadBefore) {
+    List<String> lines = new ArrayList<>();
+    int n = result.options().getInstances();
+    lines.add("meso bench " + result.options().describe());
+    lines.add(line("machine", Runtime.getRuntime().availableProcessors() + " cpus, load average " + loadBefore
+        + " before, " + loadAverage() + " after"));
+    for (ServicesPhase p : result.phases()) {
+      boolean deploy = p.name().equals("deploy");
+      String request = deploy ? "POST /v2/apps" : "POST /v2/apps" + ServicesBench.APP_ID + "/restart";
+      String polled = p.done()
+          ? String.format(Locale.ROOT, "done after %.3f s: deployment gone, %d of %d instances running version %s",
+              sec(p.doneNanos()), p.onVersion(), n, p.version())
+          : p.polls() == 0 ? "NOT done: no poll before the time was up"
+          : String.format(Locale.ROOT, "NOT done: at the last poll %d of %d instances running%s", p.tasksRunning(), n,
+              p.onVersion() >= 0 ? " (" + p.onVersion() + " on version " + p.version() + ")" : "");
+      lines.add(line(p.name(), polled + String.format(Locale.ROOT,
+          " (%s answered in %.1f ms%s; %d polls, every %d ms, the slowest answered in %.1f ms)", request,
+          p.answerNanos() / 1e6,
+          p.allRunningNanos() >= 0 ? String.format(Locale.ROOT, "; all running by %.3f s", sec(p.allRunningNanos())) : "",
+          p.polls(), ServicesBench.POLL_INTERVAL_MILLIS, p.slowestPollNanos() / 1e6)));
+      ServicesPhase.Events e = p.events();
+      if (e != null) {
+        lines.add(line(p.name() + " events", String.format(Locale.ROOT,
+            "TASK_RUNNING #%d of the version at %s, deployment_success at %s; %d launched, %d old ended, %d failed; "
+                + "at once: fewest running %d, most live %d; %d status events",
+            n, secOrNever(e.lastRunningNanos()), secOrNever(e.successNanos()), e.launched(), e.oldEnded(), e.failed(),
+            e.minRunning(), e.maxLive(), e.statusEvents())));
+      }
+      ServicesPhase.Offers o = p.offers();
+      lines.add(line(p.name() + " offers", (o == null ? "unknown (/metrics/snapshot did not answer)"
+          : String.format(Locale.ROOT, "%d made, %d used, %d declined, %d rescinded; %d tasks launched; "
+              + "%d allocation runs", o.made(), o.used(), o.declined(), o.rescinded(), o.tasksLaunched(),
+              o.allocationRuns()))
+          + String.format(Locale.ROOT, "; jvm cpu %.2f s", p.cpuNanos() / 1e9)));
+    }
+    if (result.eventsProblem() != null) {
+      lines.add(line("events", "incomplete: " + result.eventsProblem()));
+    }
+    lines.add(line("wall time", String.format(Locale.ROOT,
+        "%.2f s start-up (%d %s registered, framework subscribed), %.2f s phases, %.2f s total",
+        sec(result.setupNanos()), result.options().getAgents(), result.options().getAgents() == 1 ? "agent" : "agents",
+        sec(result.runNanos()), sec(result.totalNanos()))));
+    lines.add(line("result", result.succeeded() ? "OK"
+        : (result.timedOut() ? "TIMED OUT: " : "FAILED: ") + result.failure()));
+    return lines;
+  }
+
+  private static double sec(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static String secOrNever(long nanos) {
+    return nanos < 0 ? "never" : String.format(Locale.ROOT, "%.3f s", sec(nanos));
+  }
+
   private static String failures(RawSpawnBench.Result before, RawSpawnBench.Result after) {
     int failed = before.failures() + after.failures();
     return failed == 0 ? "" : "; " + failed + " spawns failed";

@@ -7,6 +7,8 @@ import io.meso.bench.LaunchBench;
 import io.meso.bench.LaunchResult;
 import io.meso.bench.QuietLogs;
 import io.meso.bench.ProcessBench;
+import io.meso.bench.ServicesBench;
+import io.meso.bench.ServicesResult;
 import io.meso.executor.Isolation;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,8 +21,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code meso bench}: a master, N agents and a framework in this one JVM launching many small
  * tasks; prints tasks launched per second, launch latency and allocation runs (simulated mode),
- * or real process launches per second beside a bare ProcessBuilder loop (process mode).
- * Exits 0 when every task finished, 1 when the run timed out or tasks failed, 2 on bad flags.
+ * or real process launches per second beside a bare ProcessBuilder loop (process mode); or the
+ * services framework driven through its /v2 API: an app's instances deployed, then restarted
+ * (services mode). Exits 0 when every task finished (every phase, in services mode), 1 when the
+ * run timed out or failed, 2 on bad flags.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
@@ -29,14 +33,17 @@ import picocli.CommandLine.Spec;
             + "last TASK_RUNNING, offer-to-RUNNING latency, allocation runs.",
         "process: one agent running /bin/true as real processes, beside ProcessBuilder loops spawning "
             + "the same number with the agent's spawn parallelism (bare, and executor-like: sandbox dir, setsid, "
-            + "cleared environment): processes/s and their ratios."})
+            + "cleared environment): processes/s and their ratios.",
+        "services: many simulated agents and the services framework, driven only through its /v2 HTTP API: "
+            + "time until an app's instances all run, then until a rolling restart of them is done "
+            + "(minimumHealthCapacity 0.5, maximumOverCapacity 0); offers made, used and declined."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
 
   @Option(names = "--mode", paramLabel = "MODE", defaultValue = "simulated",
-      description = "simulated or process (default: ${DEFAULT-VALUE}).")
+      description = "simulated, process or services (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(names = "--agents", paramLabel = "N",
@@ -49,18 +56,24 @@ public final class BenchCommand implements Callable<Integer> {
           + BenchOptions.DEFAULT_PROCESS_TASKS + " process).")
   Integer tasks;
 
+  @Option(names = "--instances", paramLabel = "N",
+      description = "Services mode: the app's instances (default: " + BenchOptions.DEFAULT_SERVICES_INSTANCES + ").")
+  Integer instances;
+
   @Option(names = "--agent-resources", paramLabel = "SPEC",
       description = "Each agent's resources (default: \"" + BenchOptions.DEFAULT_SIMULATED_AGENT_RESOURCES
-          + "\" simulated, \"" + BenchOptions.DEFAULT_PROCESS_AGENT_RESOURCES + "\" process).")
+          + "\" simulated, \"" + BenchOptions.DEFAULT_PROCESS_AGENT_RESOURCES + "\" process, \""
+          + BenchOptions.DEFAULT_SERVICES_AGENT_RESOURCES + "\" services).")
   String agentResources;
 
-  @Option(names = "--task-cpus", paramLabel = "C", defaultValue = "0.01",
-      description = "CPUs per task (default: ${DEFAULT-VALUE}).")
-  double taskCpus;
+  @Option(names = "--task-cpus", paramLabel = "C",
+      description = "CPUs per task (default: " + BenchOptions.DEFAULT_TASK_CPUS + ", services "
+          + BenchOptions.DEFAULT_SERVICES_TASK_CPUS + ").")
+  Double taskCpus;
 
-  @Option(names = "--task-mem", paramLabel = "MB", defaultValue = "1",
-      description = "Memory per task in MB (default: ${DEFAULT-VALUE}).")
-  double taskMem;
+  @Option(names = "--task-mem", paramLabel = "MB",
+      description = "Memory per task in MB (default: 1, services 32).")
+  Double taskMem;
 
   @Option(names = "--allocation-interval", paramLabel = "SECONDS", defaultValue = "1",
       description = "The master's allocation interval (default: ${DEFAULT-VALUE}).")
@@ -76,9 +89,9 @@ public final class BenchCommand implements Callable<Integer> {
           + "tasks run without the exit-status wrapper), to measure what checkpointing costs.")
   boolean noCheckpoint;
 
-  @Option(names = "--max-seconds", paramLabel = "S", defaultValue = "120",
-      description = "Give up after this long, start-up included (default: ${DEFAULT-VALUE}).")
-  double maxSeconds;
+  @Option(names = "--max-seconds", paramLabel = "S",
+      description = "Give up after this long, start-up included (default: 120, services 300).")
+  Double maxSeconds;
 
   @Override
   public Integer call() throws Exception {
@@ -86,6 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
     String load = BenchReport.loadAverage();
     LaunchResult result;
     List<String> report;
+    if (options.getMode() == BenchMode.SERVICES) {
+      return services(options, load);
+    }
     try (QuietLogs quiet = QuietLogs.unlessConfigured()) {
       if (options.getMode() == BenchMode.SIMULATED) {
         result = LaunchBench.run(options);
@@ -106,23 +122,58 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static int services(BenchOptions options, String load) throws Exception {
+    ServicesResult result;
+    try (QuietLogs quiet = QuietLogs.unlessConfigured()) {
+      result = ServicesBench.run(options);
+    }
+    BenchReport.services(result, load).forEach(System.out::println);
+    System.out.flush();
+    if (!result.succeeded()) {
+      System.err.println("meso bench: " + (result.timedOut() ? "timed out: " + result.failure()
+          + "; raise --max-seconds or lower --instances" : "failed: " + result.failure()));
+      return 1;
+    }
+    return 0;
+  }
+
   /** The flags as validated options; a bad value is a usage error naming the flag. */
   BenchOptions options() {
     try {
-      BenchOptions options = BenchOptions.defaults(BenchMode.parse(mode));
+      BenchMode benchMode = BenchMode.parse(mode);
+      BenchOptions options = BenchOptions.defaults(benchMode);
       if (agents != null) {
         options.setAgents(agents);
       }
       if (tasks != null) {
+        if (benchMode == BenchMode.SERVICES) {
+          throw new IllegalArgumentException("--tasks is for the simulated and process modes; --mode services takes "
+              + "--instances");
+        }
         options.setTasks(tasks);
+      }
+      if (instances != null) {
+        if (benchMode != BenchMode.SERVICES) {
+          throw new IllegalArgumentException("--instances is for --mode services; --mode " + benchMode.flag()
+              + " takes --tasks");
+        }
+        options.setInstances(instances);
+      }
+      if (taskCpus != null) {
+        options.setTaskCpus(taskCpus);
+      }
+      if (taskMem != null) {
+        options.setTaskMemMb(taskMem);
+      }
+      if (maxSeconds != null) {
+        options.setMaxSeconds(maxSeconds);
       }
       if (agentResources != null) {
         options.setAgentResources(agentResources);
       }
       options.setIsolation(isolation(isolation));
       options.setCheckpoint(!noCheckpoint);
-      return options.setTaskCpus(taskCpus).setTaskMemMb(taskMem).setAllocationIntervalSeconds(allocationInterval)
-          .setMaxSeconds(maxSeconds).validate();
+      return options.setAllocationIntervalSeconds(allocationInterval).validate();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

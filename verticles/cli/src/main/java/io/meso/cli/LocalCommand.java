@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code meso local}: a master, its allocator, an agent and the APIs in one JVM. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-    description = "Run a master, an agent, the scheduler APIs and the services framework (/v2) in this one process "
-        + "(no other service needed).")
+    description = "Run a master, an agent, the scheduler APIs, the services framework (/v2) and the jobs framework "
+        + "(/v1/scheduler) in this one process (no other service needed).")
 public final class LocalCommand implements Callable<Integer> {
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -41,16 +41,29 @@ public final class LocalCommand implements Callable<Integer> {
     AgentOptions agentOptions = agent.toAgentOptions(host, agentPort).setCheckpoint(false);
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
-    ServicesNode.Local services;
     try {
       master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))
           .toCompletionStage().toCompletableFuture().get();
       agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
           .agentInfo().getPort();
-      // The services framework: an ordinary framework on the event bus, its /v2 API on the master's
-      // port, its state in a store of its own (a loopback Hazelcast member that lives as long as
-      // this process), fenced by an election as on masters.
-      services = ServicesNode.local(vertx, master.api().router(), host + ":" + master.port());
+      // The built-in frameworks keep their state in a private fenced registry that lives as long as
+      // this process (a loopback Hazelcast member of its own and an election on it), as on masters.
+      io.meso.ha.LocalRegistry registry = new io.meso.ha.LocalRegistry();
+      vertx.deployVerticle(registry).toCompletionStage().toCompletableFuture().get();
+      long fence = registry.elected().toCompletionStage().toCompletableFuture().get();
+      String leader = host + ":" + master.port();
+      // The services framework (Marathon-style): an ordinary framework on the event bus, its /v2
+      // API on the master's port.
+      ServicesNode.mount(vertx, master.api().router(), leader, () -> leader)
+          .lead(registry.registry(), fence, why -> System.err.println("meso local: the services framework stopped: "
+              + why))
+          .toCompletionStage().toCompletableFuture().get();
+      // The jobs framework (Chronos-style): its /v1/scheduler API on the master's port.
+      String jobsUser = System.getProperty("user.name", "root");
+      JobsNode.mount(vertx, master.api().router(), () -> leader, java.time.Clock.systemUTC(),
+              new io.meso.jobs.runtime.JobsOptions().setUser(jobsUser)
+                  .setDefaults(new io.meso.jobs.job.JobDefaults(0.1, 128, 256, jobsUser)))
+          .leadLocally(registry).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();
       System.err.println("meso local: could not start: " + e.getCause().getMessage());
@@ -62,25 +75,17 @@ public final class LocalCommand implements Callable<Integer> {
     System.out.println("  master  http://" + host + ":" + master.port() + "  (gRPC and HTTP)");
     System.out.println("  agent   http://" + host + ":" + agentPort + "  work dir " + agentOptions.getWorkDir());
     System.out.println("  apps    http://" + host + ":" + master.port() + "/v2/apps  (Marathon API; meso app run FILE)");
+    System.out.println("  jobs    http://" + host + ":" + master.port() + "/v1/scheduler/jobs  (Chronos API)");
     System.out.println("Try: meso run -- echo hello    (Ctrl-C stops meso local)");
     System.out.flush();
-    return waitForShutdown(vertx, services.resources());
+    return waitForShutdown(vertx);
   }
 
-  /** Blocks the main thread until Ctrl-C / SIGTERM, then closes Vert.x, then {@code also}. */
-  static int waitForShutdown(Vertx vertx, AutoCloseable... also) throws InterruptedException {
+  /** Blocks the main thread until Ctrl-C / SIGTERM, then closes Vert.x. */
+  static int waitForShutdown(Vertx vertx) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      vertx.close().onComplete(ar -> {
-        for (AutoCloseable c : also) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(LocalCommand.class).warn("shutdown: {}", e.toString());
-          }
-        }
-        stopped.countDown();
-      });
+      vertx.close().onComplete(ar -> stopped.countDown());
       try {
         stopped.await(10, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException ignored) {

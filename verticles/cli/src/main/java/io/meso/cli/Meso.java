@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
         io.meso.cli.services.AppsCommand.class,
         io.meso.cli.services.AppCommand.class,
         io.meso.cli.services.DeploymentsCommand.class,
+        io.meso.cli.jobs.JobsCommand.class,
+        io.meso.cli.jobs.JobCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Meso implements Runnable {

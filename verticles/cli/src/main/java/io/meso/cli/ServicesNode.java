@@ -1,10 +1,5 @@
 package io.meso.cli;
 
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
-import io.meso.cluster.ClusterOptions;
-import io.meso.cluster.MesoCluster;
-import io.meso.ha.LeaderElection;
 import io.meso.ha.Registry;
 import io.meso.scheduler.EventBusSchedulerClient;
 import io.meso.services.api.ServicesApi;
@@ -12,10 +7,8 @@ import io.meso.services.api.ServicesLeader;
 import io.meso.services.runtime.ServicesFramework;
 import io.meso.services.store.ServicesStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * The services framework beside a master. Every master serves the {@code /v2} API on its HTTP
  * port; only the leading master runs the framework ({@link #lead}), with its store under the
  * leader's fence; the others forward {@code /v2} to the leader. {@code meso master} leads when its
- * election says so; {@code meso local}, whose master is alone and keeps no registry, gets a
- * Hazelcast member of its own on loopback and an election on it ({@link #local}), so that its
- * framework runs on the same store, the same way.
+ * election says so; {@code meso local}, whose master is alone and keeps no clustered registry, leads
+ * on its {@link io.meso.ha.LocalRegistry} (a loopback Hazelcast member of its own and an election on it), so
+ * that its framework runs on the same store, the same way.
  */
 final class ServicesNode implements ServicesLeader {
 
@@ -90,46 +83,5 @@ final class ServicesNode implements ServicesLeader {
   @Override
   public String self() {
     return self;
-  }
-
-  /** {@code meso local}'s services: the node, and what to close when it stops. */
-  record Local(ServicesNode node, ServicesFramework framework, AutoCloseable resources) {}
-
-  /**
-   * {@code meso local}: a Hazelcast member of its own (127.0.0.1, a free port, a cluster name
-   * nobody else has, nothing joins it) for the store, a leader election on it, and the framework
-   * once elected. Blocks until the framework has taken over (a few seconds at most).
-   */
-  static Local local(Vertx vertx, Router router, String self) throws Exception {
-    ClusterOptions options = new ClusterOptions().setClusterName("meso-local-" + UUID.randomUUID())
-        .setHost("127.0.0.1").setPort(0);
-    HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(MesoCluster.hazelcastConfig(options));
-    Promise<Long> elected = Promise.promise();
-    LeaderElection election = new LeaderElection(hazelcast, "meso-local", self, new LeaderElection.Listener() {
-      @Override
-      public void elected(long fence) {
-        elected.tryComplete(fence);
-      }
-
-      @Override
-      public void deposed(String why) {
-        LOG.error("meso local's services election lost its lock ({}); the services framework stops", why);
-      }
-    }).start();
-    AutoCloseable resources = () -> {
-      election.close();
-      hazelcast.getLifecycleService().terminate();
-    };
-    try {
-      ServicesNode node = mount(vertx, router, self, () -> self);
-      ServicesFramework f = elected.future()
-          .compose(fence -> node.lead(new Registry(hazelcast), fence,
-              why -> LOG.error("meso local's services framework stopped: {}", why)))
-          .toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-      return new Local(node, f, resources);
-    } catch (Exception e) {
-      resources.close();
-      throw e;
-    }
   }
 }

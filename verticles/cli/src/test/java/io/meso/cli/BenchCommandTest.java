@@ -60,13 +60,39 @@ class BenchCommandTest {
         .containsPattern("result: +OK");
   }
 
+  @Test
+  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  void servicesBenchDrivesTheServicesFrameworkThroughItsApi() {
+    int exit;
+    String out;
+    String err;
+    try (CliStreams streams = new CliStreams()) {
+      exit = Meso.run("bench", "--mode", "services", "--agents", "2", "--instances", "6", "--max-seconds", "200");
+      out = streams.out();
+      err = streams.err();
+    }
+    assertThat(exit).as("exit code; stderr: %s", err).isZero();
+    assertThat(out)
+        .contains("meso bench services: 2 agents (cpus:2;mem:1024;disk:4096;ports:[31000-32000], simulated executors), "
+            + "the services framework, an app of 6 instances of cpus:0.1;mem:32 with one host port")
+        .containsPattern("deploy: +done after [\\d.]+ s: deployment gone, 6 of 6 instances running version")
+        .containsPattern("restart: +done after [\\d.]+ s: deployment gone, 6 of 6 instances running version")
+        .containsPattern("restart events: +TASK_RUNNING #6 of the version at [\\d.]+ s")
+        .containsPattern("restart offers: +\\d+ made, \\d+ used, \\d+ declined")
+        .containsPattern("result: +OK");
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
       "--agents 0                          | --agents is 0; expected a number of agents from 1",
       "--agents -3                         | --agents is -3",
       "--tasks -1                          | --tasks is -1; expected a number of tasks from 1",
       "--tasks 0                           | --tasks is 0",
-      "--mode fast                         | --mode 'fast' is unknown; expected simulated or process",
+      "--mode fast                         | --mode 'fast' is unknown; expected simulated, process or services",
+      "--mode services --instances 0       | --instances is 0; expected a number of instances from 1",
+      "--mode services --agents 3 --instances 61 | --instances 61 do not fit on --agents 3: each agent",
+      "--mode services --tasks 5           | --tasks is for the simulated and process modes; --mode services takes --instances",
+      "--instances 5                       | --instances is for --mode services; --mode simulated takes --tasks",
       "--task-cpus 0                       | --task-cpus is 0.0; expected a positive number of cpus",
       "--task-mem -1                       | --task-mem is -1.0",
       "--allocation-interval 0             | --allocation-interval is 0.0",

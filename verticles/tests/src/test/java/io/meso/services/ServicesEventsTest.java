@@ -31,10 +31,15 @@ class ServicesEventsTest {
     }
   }
 
-  /** The events in {@code text} of type {@code type}, as their data. */
+  /**
+   * The events in {@code text} of type {@code type}, as their data. Only complete events count:
+   * the stream may be read while an event is still arriving.
+   */
   static List<JsonObject> events(StringBuffer text, String type) {
     List<JsonObject> out = new ArrayList<>();
-    for (String block : text.toString().split("\n\n")) {
+    String received = text.toString();
+    String complete = received.substring(0, received.lastIndexOf("\n\n") + 1);
+    for (String block : complete.split("\n\n")) {
       String[] lines = block.split("\n");
       if (lines.length == 2 && lines[0].equals("event: " + type) && lines[1].startsWith("data: ")) {
         out.add(new JsonObject(lines[1].substring("data: ".length())));

@@ -26,7 +26,7 @@ import org.awaitility.Awaitility;
 
 /**
  * Debian's headless chromium driven over the Chrome DevTools protocol (a WebSocket): navigate,
- * evaluate JavaScript, take screenshots. Nothing is downloaded; a missing chromium fails the
+ * evaluate JavaScript, answer dialogs, take screenshots. Nothing is downloaded; a missing chromium fails the
  * test with the command that installs it.
  */
 final class Chromium implements AutoCloseable {
@@ -37,6 +37,8 @@ final class Chromium implements AutoCloseable {
   private WebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
+  private final List<String> dialogs = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean acceptDialogs;
 
   static String binary() {
     for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
@@ -104,6 +106,13 @@ final class Chromium implements AutoCloseable {
 
   private void onMessage(String text) {
     JsonObject msg = new JsonObject(text);
+    if ("Page.javascriptDialogOpening".equals(msg.getString("method")) && acceptDialogs) {
+      // As a user pressing OK: the page's confirm() returns true.
+      dialogs.add(msg.getJsonObject("params").getString("message"));
+      socket.writeTextMessage(new JsonObject().put("id", ids.incrementAndGet())
+          .put("method", "Page.handleJavaScriptDialog").put("params", new JsonObject().put("accept", true)).encode());
+      return;
+    }
     Integer id = msg.getInteger("id");
     if (id != null) {
       Promise<JsonObject> p = pending.remove(id);
@@ -123,6 +132,20 @@ final class Chromium implements AutoCloseable {
     pending.put(id, p);
     socket.writeTextMessage(new JsonObject().put("id", id).put("method", method).put("params", params).encode());
     return p.future().await(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * From now on answers every alert/confirm/prompt the page opens with OK, as a user would, and
+   * records its message ({@link #dialogs()}).
+   */
+  void acceptDialogs() throws Exception {
+    acceptDialogs = true;
+    send("Page.enable", new JsonObject());
+  }
+
+  /** The messages of the dialogs answered so far. */
+  List<String> dialogs() {
+    return List.copyOf(dialogs);
   }
 
   void navigate(String url) throws Exception {

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The web UI in a real headless chromium against a master and agent: the page shows a task
- * RUNNING and then FINISHED from pushed events (no reload), and its stdout in the live tail.
+ * RUNNING and then FINISHED from pushed events (no reload), and its stdout in the live tail; the
+ * services pages say that no services framework answers beside this master.
  * Saves a screenshot of the overview as target/webui-overview.png.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -99,6 +100,11 @@ class WebUiBrowserTest {
     await().atMost(WAIT).until(() -> browser.text(
         "[...document.querySelectorAll('#frameworks-table tr')].filter(r => r.textContent.includes('"
             + frameworkId + "')).map(r => r.textContent).join()").contains("no free resources"));
+
+    // No services framework runs beside this master: its pages say so instead of staying empty.
+    browser.eval("location.hash = '#apps'");
+    await().atMost(WAIT).until(() -> browser.text("document.querySelector('#view-apps .svc-msg').textContent")
+        .equals("error: 404 no services framework answers /v2 on this master"));
 
     browser.eval("location.hash = '#overview'");
     await().atMost(WAIT).until(() -> browser.text("document.getElementById('counts').textContent")

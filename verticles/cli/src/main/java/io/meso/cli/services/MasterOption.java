@@ -20,7 +20,7 @@ public final class MasterOption {
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
-  ServicesHttp client() {
+  public ServicesHttp client() {
     List<SocketAddress> masters;
     try {
       masters = MasterAddress.parseList(master);

@@ -43,11 +43,11 @@ public final class ServicesHttp {
 
   /** An answer: its status and body. */
   public record Answer(int status, String body) {
-    boolean ok() {
+    public boolean ok() {
       return status >= 200 && status < 300;
     }
 
-    JsonObject json() {
+    public JsonObject json() {
       try {
         return body.isBlank() ? new JsonObject() : new JsonObject(body);
       } catch (DecodeException e) {
@@ -55,7 +55,7 @@ public final class ServicesHttp {
       }
     }
 
-    JsonArray jsonArray() {
+    public JsonArray jsonArray() {
       return new JsonArray(body);
     }
   }

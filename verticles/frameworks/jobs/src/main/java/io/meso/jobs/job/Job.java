@@ -91,6 +91,20 @@ public record Job(
   }
 
   /**
+   * This job with the counters and timestamps of its runs replaced (what a run's end changes),
+   * and disabled when {@code newDisabled}.
+   */
+  public Job withStats(long newSuccessCount, long newErrorCount, long newErrorsSinceLastSuccess,
+      String newLastSuccess, String newLastError, boolean newDisabled) {
+    return new Job(name, command, shell, arguments, executor, executorFlags, taskInfoData,
+        retries, owner, ownerName, description, newSuccessCount, newErrorCount, newLastSuccess,
+        newLastError, cpus, disk, mem, newDisabled, softError, dataProcessingJobType,
+        newErrorsSinceLastSuccess, fetch, uris, environmentVariables, highPriority, runAsUser,
+        concurrent, maxCompletionTime, container, constraints, parents, schedule, cron,
+        scheduleTimeZone, missedRunPolicy, epsilon);
+  }
+
+  /**
    * This job with a different trigger: exactly one of {@code newParents}, {@code newSchedule}
    * and {@code newCron} non-null (Chronos turns a child of a deleted scheduled job into a
    * scheduled job with the parent's schedule).

@@ -29,7 +29,7 @@ final class AppsRoutes {
 
   static final String DEPLOYMENT_HEADER = "Marathon-Deployment-Id";
 
-  /** GET /v2/apps?cmd=&id=&label=&embed=. */
+  /** GET /v2/apps?cmd=&id=&label=&embed= (cmd and id match case-insensitive substrings, as Marathon's search). */
   Reply list(RoutingContext ctx, State s) {
     String cmd = ctx.request().getParam("cmd");
     String id = ctx.request().getParam("id");
@@ -38,14 +38,16 @@ final class AppsRoutes {
     try {
       labels = label == null ? l -> true : LabelSelector.parse(label);
     } catch (IllegalArgumentException e) {
-      return Reply.message(400, e.getMessage());
+      // Marathon's LabelSelectorParsers throw IllegalArgumentException, which it answers with 422.
+      return Reply.message(422, "Can not parse label selector " + label + ". Reason: " + e.getMessage());
     }
     List<String> embed = ctx.queryParam("embed");
     boolean tasks = embeds(embed, "tasks");
     boolean failure = embeds(embed, "lastTaskFailure");
     JsonArray out = new JsonArray();
     for (App app : s.services().apps()) {
-      if (cmd != null && (app.cmd() == null || !app.cmd().contains(cmd))) {
+      if (cmd != null && (app.cmd() == null
+          || !app.cmd().toLowerCase(Locale.ROOT).contains(cmd.toLowerCase(Locale.ROOT)))) {
         continue;
       }
       if (id != null && !app.id().toString().toLowerCase(Locale.ROOT).contains(id.toLowerCase(Locale.ROOT))) {
@@ -82,8 +84,11 @@ final class AppsRoutes {
 
   /** Anything under /v2/apps/{id}: the id is the path up to a known sub-resource. */
   Reply one(RoutingContext ctx, State s) {
-    List<String> parts = new ArrayList<>(Arrays.stream(ctx.request().path().substring("/v2/apps/".length())
-        .split("/")).filter(p -> !p.isEmpty()).toList());
+    String rest = ServicesApi.decodePath(ctx.request().path().substring("/v2/apps/".length()));
+    if (rest == null) {
+      return Reply.message(400, "Invalid path '" + ctx.request().path() + "': malformed percent-encoding");
+    }
+    List<String> parts = new ArrayList<>(Arrays.stream(rest.split("/")).filter(p -> !p.isEmpty()).toList());
     HttpMethod method = ctx.request().method();
     int n = parts.size();
     if (n >= 2 && parts.get(n - 1).equals("restart") && method == HttpMethod.POST) {

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * parameters. Needs {@code Accept: text/event-stream} (else 405, as the facts file records). A
  * consumer that cannot keep up (its connection's write queue is full) is disconnected rather than
  * buffered without bound. Published: event_stream_attached/_detached, status_update_event,
- * health_status_changed_event, app_terminated_event, deployment_info, deployment_step_success,
- * deployment_success, deployment_failed.
+ * health_status_changed_event, unhealthy_instance_kill_event, app_terminated_event,
+ * deployment_info, deployment_step_success, deployment_success, deployment_failed.
  */
 final class EventsRoute {
 

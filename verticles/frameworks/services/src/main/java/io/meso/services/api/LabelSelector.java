@@ -49,7 +49,7 @@ final class LabelSelector {
       return labels -> value.equals(labels.get(key));
     }
     if (term.isEmpty() || term.contains("=") || term.contains(" ")) {
-      throw new IllegalArgumentException("Invalid label selector '" + term + "'");
+      throw new IllegalArgumentException("'" + term + "' is not a term: use k, k==v, k!=v, k in (a,b) or k notin (a,b)");
     }
     return labels -> labels.containsKey(term);
   }

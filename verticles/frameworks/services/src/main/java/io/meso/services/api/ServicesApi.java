@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * The /v2 API of a {@link ServicesFramework} as routes on a Vert.x Web {@link Router}: mount it on
  * the HTTP server that should serve it. App ids contain slashes, so everything under
  * {@code /v2/apps/} is one route that reads the id and the sub-resource ({@code /restart},
- * {@code /versions[/ts]}, {@code /tasks[/taskId]}) from the path itself ({@link AppsRoutes}); the
- * rest is in {@link ClusterRoutes}.
+ * {@code /versions[/ts]}, {@code /tasks[/taskId]}) from the path itself ({@link AppsRoutes}), and
+ * so is everything under {@code /v2/groups} ({@link GroupsRoutes}); the array forms of PUT and
+ * PATCH {@code /v2/apps} are {@link AppArrayRoutes}; the rest is in {@link ClusterRoutes}. Paths
+ * are percent-decoded before the id is read ({@link #decodePath}).
  */
 public final class ServicesApi {
 
@@ -47,7 +49,11 @@ public final class ServicesApi {
     ClusterRoutes cluster = new ClusterRoutes(leader);
     router.get("/v2/apps").handler(ctx -> answer(ctx, s -> apps.list(ctx, s)));
     router.post("/v2/apps").handler(ctx -> answer(ctx, s -> apps.create(ctx, s)));
+    router.put("/v2/apps").handler(ctx -> answer(ctx, s -> AppArrayRoutes.update(ctx, s, false)));
+    router.patch("/v2/apps").handler(ctx -> answer(ctx, s -> AppArrayRoutes.update(ctx, s, true)));
     router.routeWithRegex("/v2/apps/(.+)").handler(ctx -> answer(ctx, s -> apps.one(ctx, s)));
+    GroupsRoutes groups = new GroupsRoutes();
+    router.routeWithRegex("/v2/groups(/.*)?").handler(ctx -> answer(ctx, s -> groups.handle(ctx, s)));
     router.get("/v2/tasks").handler(ctx -> answer(ctx, s -> TaskRoutes.tasks(ctx, s)));
     router.post("/v2/tasks/delete").handler(ctx -> answer(ctx, s -> TaskRoutes.delete(ctx, s)));
     router.get("/v2/deployments").handler(ctx -> answer(ctx, s -> cluster.deployments(s)));
@@ -58,6 +64,25 @@ public final class ServicesApi {
     router.get("/v2/events").handler(ctx -> EventsRoute.handle(ctx, framework(ctx)));
     router.get("/v2/info").handler(ctx -> answer(ctx, s -> cluster.info(ctx, framework(ctx))));
     router.get("/v2/leader").handler(ctx -> answer(ctx, s -> cluster.leader(ctx)));
+    // Last: whatever else is asked under /v2 gets a JSON answer too. marathon-client Gson-parses
+    // the body of every 4xx and fails with an exception of its own (not a MarathonException) on
+    // HTML or an empty body.
+    router.route("/v2/*").handler(ctx -> Reply.message(404, "URI not found").send(ctx));
+    router.route("/v2/*").failureHandler(ServicesApi::failed);
+  }
+
+  /** A failure before a route answered (the body too large, a bug): a JSON message with its status. */
+  private static void failed(RoutingContext ctx) {
+    int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+    String message = status == 413 ? "Request body too large: at most " + MAX_BODY_BYTES + " bytes"
+        : ctx.failure() != null ? "Request failed: " + ctx.failure().getMessage()
+        : "Request failed with status " + status;
+    if (status >= 500) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    if (!ctx.response().headWritten()) {
+      Reply.message(status, message).send(ctx);
+    }
   }
 
   /** The framework {@link LeaderProxy} found serving this request here. */
@@ -82,6 +107,23 @@ public final class ServicesApi {
         Reply.message(500, "Internal error: " + ar.cause().getMessage()).send(ctx);
       }
     });
+  }
+
+  /**
+   * A raw URL path with its percent-escapes decoded (UTF-8), as Marathon's Jersey decodes path
+   * parameters: Feign-based clients (marathon-client) send {@code :} in versions as {@code %3A}
+   * and may send the slashes of app ids as {@code %2F}. A {@code +} stays a plus. Null if an
+   * escape is malformed.
+   */
+  static String decodePath(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return raw;
+    }
+    try {
+      return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** A boolean query parameter; absent means {@code otherwise}. */

@@ -21,6 +21,8 @@ import java.util.Set;
  *
  * Each method returns true when its fact made the instance count for the first time, the moment a
  * restart may kill one more old instance. Only facts about the app's new version are fed in.
+ * {@link #count()} is asked after every fact, so the instances that count are kept as they change
+ * rather than counted again (which made a deployment of n instances cost n² steps).
  */
 final class ReadinessTracker {
 
@@ -30,6 +32,8 @@ final class ReadinessTracker {
   private final Set<String> healthy = new LinkedHashSet<>();
   private final Set<String> ready = new LinkedHashSet<>();
   private final Set<String> checking = new LinkedHashSet<>();
+  /** The instances both healthy and ready: what {@link #count()} counts. */
+  private final Set<String> up = new LinkedHashSet<>();
   private final Map<String, ReadinessCheckResult> results = new LinkedHashMap<>();
 
   ReadinessTracker(App app) {
@@ -65,7 +69,7 @@ final class ReadinessTracker {
     }
     boolean before = counts(result.taskId());
     ready.add(result.taskId());
-    return !before && counts(result.taskId());
+    return !before && refresh(result.taskId());
   }
 
   /**
@@ -82,6 +86,7 @@ final class ReadinessTracker {
     } else if (s.condition() == InstanceStatus.Condition.RUNNING && checking.add(s.id())) {
       out.add(new CheckReadiness(app, s.id()));
     }
+    refresh(s.id());
   }
 
   /** A new instance ended: it no longer counts. */
@@ -90,17 +95,12 @@ final class ReadinessTracker {
     ready.remove(id);
     checking.remove(id);
     results.remove(id);
+    up.remove(id);
   }
 
   /** New instances both healthy and ready. */
   int count() {
-    int n = 0;
-    for (String id : healthy) {
-      if (ready.contains(id)) {
-        n++;
-      }
-    }
-    return n;
+    return up.size();
   }
 
   /** The latest readiness answer per new instance, for the deployment's JSON. */
@@ -121,6 +121,7 @@ final class ReadinessTracker {
     healthy.addAll(state.healthy());
     ready.addAll(state.ready());
     checking.addAll(state.checking());
+    healthy.forEach(this::refresh);
     for (String id : state.checking()) {
       if (!ready.contains(id) && view.isRunning(id)) {
         out.add(new CheckReadiness(app, id));
@@ -129,7 +130,17 @@ final class ReadinessTracker {
   }
 
   private boolean counts(String id) {
-    return healthy.contains(id) && ready.contains(id);
+    return up.contains(id);
+  }
+
+  /** Records whether {@code id} counts now (after healthy or ready changed); returns whether it does. */
+  private boolean refresh(String id) {
+    if (healthy.contains(id) && ready.contains(id)) {
+      up.add(id);
+      return true;
+    }
+    up.remove(id);
+    return false;
   }
 
   private boolean mark(String id, boolean alsoReady) {
@@ -138,6 +149,6 @@ final class ReadinessTracker {
     if (alsoReady) {
       ready.add(id);
     }
-    return !before && counts(id);
+    return !before && refresh(id);
   }
 }

@@ -5,9 +5,7 @@ import io.meso.services.deploy.Command.ResetLaunchDelay;
 import io.meso.services.deploy.Command.StartInstances;
 import io.meso.services.placement.RollingRestart;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +32,8 @@ final class RestartProgress extends ActionProgress {
 
   private final ReadinessTracker tracker;
   private final Set<String> oldActive = new LinkedHashSet<>();
-  private final Deque<String> toKill = new ArrayDeque<>();
+  /** Old instances not yet told to die, in the order they will be (a set: an old one that ends is removed at once). */
+  private final Set<String> toKill = new LinkedHashSet<>();
   private RollingRestart state;
 
   RestartProgress(DeploymentAction action) {
@@ -154,8 +153,10 @@ final class RestartProgress extends ActionProgress {
   private void apply(RollingRestart.Step step, InstanceView view, List<Command> out) {
     state = step.next();
     List<String> kill = new ArrayList<>();
-    for (int i = 0; i < step.killNow() && !toKill.isEmpty(); i++) {
-      kill.add(toKill.poll());
+    java.util.Iterator<String> next = toKill.iterator();
+    for (int i = 0; i < step.killNow() && next.hasNext(); i++) {
+      kill.add(next.next());
+      next.remove();
     }
     view.kill(app.id(), kill, KillReason.UPGRADING, out);
     if (step.startNow() > 0) {

@@ -117,7 +117,9 @@ final class LaunchQueue {
    * Matches {@code offer} against the waiting instances not held back by a launch delay, taking
    * what fits; every match or miss is counted in the app's statistics.
    *
-   * @param placed the agents each app's instances of its current version run on
+   * @param placed the agents each app's reachable instances (any version) run on; asked only for
+   *     apps with constraints (it looks at every instance, and an offer is matched for each app
+   *     waiting: without constraints, where instances run cannot matter)
    */
   List<Launch> match(Offer offer, Instant now, Function<App, List<AgentFacts>> placed) {
     List<Launch> out = new ArrayList<>();
@@ -127,7 +129,8 @@ final class LaunchQueue {
         continue;
       }
       InstanceSpec spec = TaskInfos.spec(e.app);
-      List<AgentFacts> agents = new ArrayList<>(placed.apply(e.app));
+      boolean constrained = !spec.constraints().isEmpty();
+      List<AgentFacts> agents = constrained ? new ArrayList<>(placed.apply(e.app)) : List.of();
       while (e.count > 0) {
         MatchResult result = matcher.match(left, spec, agents, now);
         e.statistics.record(result, now);
@@ -135,7 +138,9 @@ final class LaunchQueue {
           break;
         }
         out.add(new Launch(e.app, m));
-        agents.add(AgentFacts.of(offer));
+        if (constrained) {
+          agents.add(AgentFacts.of(offer));
+        }
         left = m.remaining();
         e.count--;
         changed.add(e.app.id());

@@ -266,6 +266,16 @@ public final class Services {
     return deploy(with(scaled), force, scaled, false, Map.of(appId, victimInstanceIds));
   }
 
+  /**
+   * Deploys {@code target} as one deployment stamped {@code version}: every app as it should be
+   * after it (apps left out are removed, unchanged ones are left alone). The changes of several
+   * apps at once: groups and the array forms of PUT/PATCH /v2/apps, whose callers build and
+   * validate the target.
+   */
+  public Change deployAll(Map<PathId, App> target, boolean force, Instant version) {
+    return deploy(target, force, null, false, Map.of(), version.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+  }
+
   /** Kills these instances without scaling: each is replaced (DELETE tasks without scale). */
   void killForRestart(List<Instance> victims) {
     for (Instance i : victims) {
@@ -437,9 +447,16 @@ public final class Services {
     return tasks;
   }
 
+  /**
+   * Where the app's reachable instances run, of any version and even while being killed, as
+   * Marathon's {@code TaskLauncherActor} hands its constraints every instance that is not lost: an
+   * old instance still holds its host until it is gone (so UNIQUE stays unique during a scale or
+   * an upgrade).
+   */
   private List<AgentFacts> placed(App app) {
     return instances.values().stream()
-        .filter(i -> i.app.id().equals(app.id()) && i.app.version().equals(app.version()) && i.meantToRun())
+        .filter(i -> i.app.id().equals(app.id()) && i.live() && !i.inactive
+            && i.condition() != InstanceStatus.Condition.UNREACHABLE)
         .map(i -> i.agent).toList();
   }
 

@@ -531,7 +531,22 @@ public final class ServicesFramework extends VerticleBase {
         .put("message", status.getMessage()).put("appId", i.app.id().toString()).put("host", i.host)
         .put("ipAddresses", new io.vertx.core.json.JsonArray()).put("ports", new io.vertx.core.json.JsonArray(i.hostPorts))
         .put("version", io.meso.services.app.json.AppWriter.timestamp(i.app.version())));
+    publishHealthKill(i, status);
     services.changed(i, before, status.getMessage(), now);
+  }
+
+  /**
+   * The agent killed the task for failing its health check (TASK_KILLED with healthy=false that
+   * the framework did not ask for): Marathon's {@code unhealthy_instance_kill_event}.
+   */
+  private void publishHealthKill(Instance i, TaskStatus status) {
+    if (status.getState() == TaskState.TASK_KILLED && status.hasHealthy() && !status.getHealthy()
+        && i.killGoal == Instance.KillGoal.NONE) {
+      publish(Services.event("unhealthy_instance_kill_event").put("appId", i.app.id().toString())
+          .put("taskId", i.taskId.getValue()).put("instanceId", i.id)
+          .put("version", io.meso.services.app.json.AppWriter.timestamp(i.app.version()))
+          .put("reason", status.getMessage()).put("host", i.host).put("slaveId", i.agentId.getValue()));
+    }
   }
 
   /** How {@link Services} reaches the master and the event stream. */

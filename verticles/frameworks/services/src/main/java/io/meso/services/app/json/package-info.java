@@ -2,7 +2,8 @@
  * The Marathon wire form of an app: parsing a /v2/apps body into an {@link io.meso.services.app.App}
  * with Marathon's defaults and validation ({@link io.meso.services.app.json.AppJson}), rendering an
  * app as Marathon does ({@link io.meso.services.app.json.AppWriter}), and the PUT/PATCH update rules
- * ({@link io.meso.services.app.json.AppUpdates}).
+ * ({@link io.meso.services.app.json.AppUpdates}, and {@link io.meso.services.app.json.AppBatch}
+ * for the array forms).
  *
  * <p>A rejected body becomes a {@link io.meso.services.app.json.Rejection}: 400
  * {@code {"message":"Invalid JSON"}} when the text is not JSON, else 422
