@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * task it knows (asking again for those the master cannot answer yet, e.g. on agents that have not
  * re-registered) and takes every deployment up where it was. Whatever follows from a change and
  * reaches the master or a client (a launch, a kill, an acknowledgement, an API answer) leaves only
- * once the change is saved ({@link #afterSaved}), so a new leader never meets a task it does not
+ * once the change is saved ({@link SavedEffects}), so a new leader never meets a task it does not
  * know nor misses a health verdict the agent will not repeat. The first refused or failed write
  * (a newer leader holds the store) stops the framework: it closes its subscription without
  * tearing the framework down and does nothing more ({@link #stopped}).
@@ -58,9 +58,6 @@ public final class ServicesFramework extends VerticleBase {
   public static final double REFUSE_IDLE_SECONDS = 120;
   /** Pause before subscribing again after the subscription was lost. */
   public static final long RESUBSCRIBE_DELAY_MILLIS = 1000;
-  /** First pause before asking again about tasks a reconciliation left unanswered; doubles up to a minute. */
-  public static final long RECONCILE_RETRY_MILLIS = 2000;
-  static final long RECONCILE_RETRY_MAX_MILLIS = 60_000;
 
   private final SchedulerClient client;
   private final String user;
@@ -77,13 +74,8 @@ public final class ServicesFramework extends VerticleBase {
   private boolean subscribed;
   /** The framework id the store holds (null until the first subscription is saved). */
   private String savedFrameworkId;
-  /** Changes made since the last save, and the effects waiting for saves, oldest first. */
-  private boolean syncScheduled;
-  private final List<Runnable> outbox = new ArrayList<>();
-  private final java.util.ArrayDeque<SavedBatch> batches = new java.util.ArrayDeque<>();
-  /** Task ids a reconciliation asked about that have not been answered yet. */
-  private final java.util.Set<String> unreconciled = new java.util.HashSet<>();
-  private long reconcileTimer = -1;
+  private SavedEffects saved;
+  private TaskReconciler reconciler;
   private volatile boolean started;
   private volatile boolean stopped;
   private final Promise<String> stoppedBecause = Promise.promise();
@@ -101,6 +93,8 @@ public final class ServicesFramework extends VerticleBase {
     context = vertx.getOrCreateContext();
     services = new Services(new Effects());
     persistence = new Persistence(services, store);
+    saved = new SavedEffects(context, persistence, store, () -> stopped);
+    reconciler = new TaskReconciler(vertx, context, client, services, () -> subscribed && !stopped);
     readiness = new ReadinessProbe(vertx, vertx.createHttpClient());
     json = new RuntimeJson(services);
     info = FrameworkInfo.newBuilder()
@@ -122,7 +116,7 @@ public final class ServicesFramework extends VerticleBase {
           state.apps().size(), state.instances().size(), services.deployments().running().size(),
           (System.nanoTime() - began) / 1_000_000);
       started = true;
-      sync();
+      saved.save();
       // Not waited for: the master may not take subscriptions yet right after a failover; the
       // framework serves its API meanwhile and subscribes again until it is in.
       subscribe().onFailure(this::disconnected);
@@ -133,6 +127,9 @@ public final class ServicesFramework extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
+    if (reconciler != null) {
+      reconciler.stop();
+    }
     ended.tryComplete();
     return client.close();
   }
@@ -177,11 +174,11 @@ public final class ServicesFramework extends VerticleBase {
       try {
         result = action.apply(new State(services, json));
       } catch (RuntimeException e) {
-        sync();
+        saved.save();
         promise.fail(e);
         return;
       }
-      sync().onComplete(ar -> {
+      saved.save().onComplete(ar -> {
         if (ar.succeeded()) {
           promise.complete(result);
         } else {
@@ -254,7 +251,7 @@ public final class ServicesFramework extends VerticleBase {
           subscribedId.getValue().equals(savedFrameworkId) ? " (again, with the stored id)" : "");
       subscribed = true;
       saveFrameworkId();
-      reconcile();
+      reconciler.start();
       resendKills();
       // A new subscription is not suppressed: suppress at once when nothing waits, so an idle
       // framework takes no offers from the others.
@@ -278,54 +275,6 @@ public final class ServicesFramework extends VerticleBase {
       savedFrameworkId = id.getValue();
       store.saveFrameworkId(savedFrameworkId);
     }
-  }
-
-  /**
-   * Asks the master for the state of every task the framework knows (explicitly, with its agent,
-   * so that the master answers even for tasks it lost) and of every task the master knows for it
-   * (implicitly: unknown ones are killed). Tasks the master cannot answer yet (an agent admitted
-   * before a failover has not re-registered) are asked about again, backing off.
-   */
-  private void reconcile() {
-    unreconciled.clear();
-    List<io.meso.v1.scheduler.Call.Reconcile.Task> tasks = new ArrayList<>();
-    for (Instance i : services.instances(null)) {
-      unreconciled.add(i.taskId.getValue());
-      tasks.add(io.meso.v1.scheduler.Call.Reconcile.Task.newBuilder().setTaskId(i.taskId).setAgentId(i.agentId).build());
-    }
-    if (!tasks.isEmpty()) {
-      LOG.info("reconciling {} known tasks", tasks.size());
-      client.reconcile(tasks).onFailure(err -> LOG.warn("reconcile failed: {}", err.getMessage()));
-    }
-    client.reconcile(List.of()).onFailure(err -> LOG.warn("reconcile failed: {}", err.getMessage()));
-    retryReconcile(RECONCILE_RETRY_MILLIS);
-  }
-
-  private void retryReconcile(long delay) {
-    if (reconcileTimer >= 0) {
-      vertx.cancelTimer(reconcileTimer);
-    }
-    reconcileTimer = vertx.setTimer(delay, t -> context.runOnContext(v -> {
-      reconcileTimer = -1;
-      if (stopped || !subscribed) {
-        return;
-      }
-      List<io.meso.v1.scheduler.Call.Reconcile.Task> left = new ArrayList<>();
-      for (String taskId : List.copyOf(unreconciled)) {
-        Instance i = services.instanceByTask(taskId).orElse(null);
-        if (i == null) {
-          unreconciled.remove(taskId);
-        } else {
-          left.add(io.meso.v1.scheduler.Call.Reconcile.Task.newBuilder().setTaskId(i.taskId).setAgentId(i.agentId)
-              .build());
-        }
-      }
-      if (!left.isEmpty()) {
-        LOG.info("{} tasks not reconciled yet, asking again", left.size());
-        client.reconcile(left).onFailure(err -> LOG.warn("reconcile failed: {}", err.getMessage()));
-        retryReconcile(Math.min(RECONCILE_RETRY_MAX_MILLIS, delay * 2));
-      }
-    }));
   }
 
   /** Kills asked for before (maybe by the leader before, or lost with a subscription) are asked for again. */
@@ -359,79 +308,22 @@ public final class ServicesFramework extends VerticleBase {
     }
     stopped = true;
     LOG.error("the services framework stops: {}", why);
-    outbox.clear();
-    if (reconcileTimer >= 0) {
-      vertx.cancelTimer(reconcileTimer);
-    }
-    flushBatches();
+    reconciler.stop();
+    saved.stop();
     // Not a teardown: the framework and its tasks carry on under the leader that holds the store.
     client.close();
     stoppedBecause.tryComplete(why);
     ended.tryComplete();
   }
 
-  // ---- saving before acting ----
-
-  /** Runs {@code effect} once everything changed so far is saved (in the order effects were given). */
+  /** Runs {@code effect} once everything changed so far is saved ({@link SavedEffects}). */
   private void afterSaved(Runnable effect) {
-    outbox.add(effect);
-    scheduleSync();
+    saved.after(effect);
   }
 
-  /** Saves what changed once the current event-loop task is done (one save for everything it did). */
+  /** Saves what the current event-loop task changed, once it is done. */
   private void scheduleSync() {
-    if (!syncScheduled && !stopped) {
-      syncScheduled = true;
-      context.runOnContext(v -> {
-        if (syncScheduled) {
-          sync();
-        }
-      });
-    }
-  }
-
-  /** The effects waiting for one save. */
-  private static final class SavedBatch {
-    final List<Runnable> effects;
-    final Promise<Void> done = Promise.promise();
-    Boolean saved;
-
-    SavedBatch(List<Runnable> effects) {
-      this.effects = effects;
-    }
-  }
-
-  /**
-   * Saves what changed and, once that and every earlier write is in, carries out the effects
-   * waiting for it; completes then (fails if the store stopped).
-   */
-  private Future<Void> sync() {
-    syncScheduled = false;
-    if (stopped) {
-      return Future.failedFuture(new NotLeadingException(String.valueOf(stoppedBecause.future().result())));
-    }
-    persistence.save();
-    SavedBatch batch = new SavedBatch(List.copyOf(outbox));
-    outbox.clear();
-    batches.add(batch);
-    store.barrier().whenComplete((ok, err) -> context.runOnContext(v -> {
-      batch.saved = err == null && Boolean.TRUE.equals(ok);
-      flushBatches();
-    }));
-    return batch.done.future();
-  }
-
-  /** Carries out the effects of the saved batches at the head, in order. */
-  private void flushBatches() {
-    while (!batches.isEmpty() && (batches.peek().saved != null || stopped)) {
-      SavedBatch b = batches.poll();
-      if (Boolean.TRUE.equals(b.saved) && !stopped) {
-        b.effects.forEach(Runnable::run);
-        b.done.complete();
-      } else {
-        b.done.fail(new NotLeadingException(String.valueOf(store.stoppedBecause())));
-      }
-    }
+    saved.schedule();
   }
 
   // ---- events ----
@@ -494,7 +386,7 @@ public final class ServicesFramework extends VerticleBase {
       afterSaved(() -> client.acknowledge(status).onFailure(err -> LOG.debug("acknowledge failed task={}: {}",
           status.getTaskId().getValue(), err.getMessage())));
     }
-    unreconciled.remove(status.getTaskId().getValue());
+    reconciler.answered(status.getTaskId().getValue());
     Instance i = services.instanceByTask(status.getTaskId().getValue()).orElse(null);
     if (i == null) {
       if (!TaskStates.isTerminal(status.getState())) {

@@ -13,10 +13,11 @@
  * <p>All state lives on the verticle's event loop; callers from elsewhere (the /v2 API) go through
  * {@link io.meso.services.runtime.ServicesFramework#onLoop}. It is also kept in a
  * {@link io.meso.services.store.ServicesStore} under the leading master's fence:
- * {@link io.meso.services.runtime.Persistence} saves what each event-loop task changed, and the
- * framework lets nothing that follows from a change reach the master or a client (launch, kill,
- * acknowledgement, API answer) before it is saved. A new leader's framework loads the store, takes
- * every deployment up where it was ({@link io.meso.services.deploy.Deployment#resume}),
- * subscribes again with the stored framework id and reconciles every task it knows.
+ * {@link io.meso.services.runtime.Persistence} saves what each event-loop task changed, and
+ * {@link io.meso.services.runtime.SavedEffects} lets nothing that follows from a change reach the
+ * master or a client (launch, kill, acknowledgement, API answer) before it is saved. A new
+ * leader's framework loads the store, takes every deployment up where it was
+ * ({@link io.meso.services.deploy.Deployment#resume}), subscribes again with the stored framework
+ * id and reconciles every task it knows ({@link io.meso.services.runtime.TaskReconciler}).
  */
 package io.meso.services.runtime;
