@@ -3,6 +3,10 @@ package io.meso.executor;
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
 import io.meso.codecs.TaskStates;
+import io.meso.executor.isolation.HostSupport;
+import io.meso.executor.isolation.IsolatorName;
+import io.meso.executor.isolation.Isolators;
+import io.meso.executor.isolation.Limitation;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.vertx.core.AsyncResult;
@@ -28,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * {@code Addresses.executor(agentId)} (local) and reports {@link TaskStatusChanged} to
  * {@code Addresses.executorStatus(agentId)}:
  * TASK_STARTING -> TASK_RUNNING -> TASK_FINISHED (exit 0) | TASK_FAILED (non-zero exit, signal,
- * memory limit, or REASON_CONTAINER_LAUNCH_FAILED when it could not be spawned) | TASK_KILLED
- * (after a kill, preceded by TASK_KILLING when asked). A task with a health check is checked
+ * a limit an isolator enforces: memory, disk, with REASON_CONTAINER_LIMITATION_*, or
+ * REASON_CONTAINER_LAUNCH_FAILED when it could not be spawned) | TASK_KILLED (after a kill,
+ * preceded by TASK_KILLING when asked). The isolators ({@link Isolators}, chosen by
+ * {@link ExecutorOptions#getIsolation()}) prepare each launch, are asked at exit what limits the
+ * task ran into, and are checked while it runs by a {@link LimitWatcher}: a task over a hard
+ * limit is killed and fails with the limitation's reason; a notice (a port used outside the
+ * task's own) is a TASK_RUNNING update with its message. A task with a health check is checked
  * while it runs ({@link HealthChecker}, {@link HealthProbes}): each change of its health is a
  * TASK_RUNNING with {@code healthy} and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; too many
  * failures in a row kill it (TASK_KILLED with healthy=false, as Mesos's command executor).
@@ -53,7 +62,8 @@ public class ExecutorVerticle extends VerticleBase {
   private ProcessLauncher launcher;
   private LeftoverReaper reaper;
   private ExitWatcher exitWatcher;
-  private Cgroups cgroups;
+  private Isolators isolators;
+  private LimitWatcher limits;
   private TaskHealth health;
   private TaskUsageSampler usage;
 
@@ -62,7 +72,7 @@ public class ExecutorVerticle extends VerticleBase {
     this.options = new ExecutorOptions(options);
   }
 
-  /** The isolation in effect (never AUTO once started). */
+  /** The isolators in effect, as an explicit list (never auto once started). */
   public Isolation isolation() {
     return isolation;
   }
@@ -70,26 +80,47 @@ public class ExecutorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     worker = vertx.createSharedWorkerExecutor("meso-executor-" + agentId, options.getSpawnPoolSize());
-    reaper = new LeftoverReaper(vertx, options.getCleanupDelayMillis());
     exitWatcher = new ExitWatcher("meso-exit-" + agentId);
-    return worker.executeBlocking(() -> options.getIsolation().resolve(Path.of(options.getCgroupBase())), false)
-        .compose(resolved -> {
-          isolation = resolved;
-          cgroups = resolved == Isolation.CGROUPS
-              ? new Cgroups(Path.of(options.getCgroupBase()), options.getCgroupsRoot(), agentId, options.getPidsMax())
-              : null;
-          launcher = new ProcessLauncher(agentId, cgroups, options.isSessions());
-          usage = new TaskUsageSampler(vertx, options.getDiskWatchIntervalMillis());
-          health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId),
+    return worker.executeBlocking(this::openIsolators, false)
+        .compose(opened -> {
+          isolators = opened;
+          isolation = Isolation.of(opened.names());
+          reaper = new LeftoverReaper(vertx, options.getCleanupDelayMillis(), opened::cleanup);
+          launcher = new ProcessLauncher(agentId, opened, options.isSessions());
+          usage = new TaskUsageSampler(vertx, opened);
+          health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId, opened),
               this::report, this::kill, options.getKillGracePeriodMillis());
+          limits = new LimitWatcher(vertx, opened, options.getWatchIntervalMillis(), tasks::values, this::limited);
+          limits.start();
           MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.executor(agentId), this::onMessage);
-          LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, resolved, launcher.sessions());
+          LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, isolation, launcher.sessions());
           return consumer.completion();
+        })
+        .recover(failure -> {
+          exitWatcher.close();
+          return worker.close().transform(ar -> Future.failedFuture(failure));
         });
+  }
+
+  /** Blocking: what the host supports, what the options ask for, and the isolators set up for it. */
+  private Isolators openIsolators() throws java.io.IOException {
+    Path cgroupBase = Path.of(options.getCgroupBase());
+    HostSupport host = HostSupport.probe(cgroupBase);
+    Set<IsolatorName> chosen = options.getIsolation().isolators(host);
+    Set<IsolatorName> optional = options.getIsolation().isAuto() ? chosen : Set.of();
+    LOG.info("isolation agent_id={} asked={} cgroups={} chosen={}", agentId, options.getIsolation(),
+        host.cgroups().describe(), chosen);
+    return Isolators.open(chosen, optional, host, new Isolators.Settings(cgroupBase, options.getCgroupsRoot(),
+        agentId, options.getPidsMax(), options.isCgroupsEnableCfs(), Path.of(options.getRuntimeDir()),
+        options.getDiskWatchIntervalMillis(), options.getPortsWatchIntervalMillis()));
   }
 
   @Override
   public Future<?> stop() {
+    if (isolators == null) {
+      return worker.close(); // never started
+    }
+    limits.stop();
     List<ProcessTask> running = new ArrayList<>();
     for (ProcessTask t : tasks.values()) {
       t.terminal = true; // nothing more is reported once stopping
@@ -108,20 +139,17 @@ public class ExecutorVerticle extends VerticleBase {
       killed = worker.executeBlocking(() -> {
         for (ProcessTask t : running) {
           t.killTree();
-          if (t.cgroup != null) {
-            t.cgroup.remove();
-          }
+          isolators.cleanup(t.container);
           recordKilledOnStop(t);
         }
         return null;
       }, false);
     }
     return killed.transform(ar -> reaper.flush())
-        .transform(ar -> cgroups == null ? Future.succeededFuture()
-            : worker.executeBlocking(() -> {
-              cgroups.removeAgentDirs();
-              return null;
-            }, false))
+        .transform(ar -> worker.executeBlocking(() -> {
+          isolators.close();
+          return null;
+        }, false))
         .transform(ar -> health == null ? Future.succeededFuture() : health.close())
         .transform(ar -> {
           exitWatcher.close();
@@ -165,7 +193,7 @@ public class ExecutorVerticle extends VerticleBase {
     ProcessTask task = new ProcessTask(launch);
     tasks.put(key, task);
     report(task, TaskState.TASK_STARTING, null, null);
-    worker.executeBlocking(() -> launcher.spawn(launch), false).onComplete(ar -> spawned(task, ar));
+    worker.executeBlocking(() -> launcher.spawn(launch, task.container), false).onComplete(ar -> spawned(task, ar));
   }
 
   private void spawned(ProcessTask task, AsyncResult<ProcessLauncher.Spawned> ar) {
@@ -179,7 +207,6 @@ public class ExecutorVerticle extends VerticleBase {
     task.process = ar.result().process();
     task.leader = task.process.pid();
     task.startTime = ar.result().startTime();
-    task.cgroup = ar.result().cgroup();
     LOG.debug("task spawned task_id={} pid={}", task.taskId(), task.leader);
     exitWatcher.watch(task.process, () -> exitFacts(task), context, facts -> exited(task, facts));
     if (task.killRequested) {
@@ -191,12 +218,19 @@ public class ExecutorVerticle extends VerticleBase {
     }
   }
 
-  /** How a task's leader ended; {@code status} is null when nobody recorded it (an adopted task killed with SIGKILL). */
-  private record ExitFacts(Integer status, boolean memoryLimit, long memoryLimitBytes) {}
+  /**
+   * How a task's leader ended; {@code status} is null when nobody recorded it (an adopted task
+   * killed with SIGKILL); {@code limitations}: what the isolators found at exit.
+   */
+  private record ExitFacts(Integer status, List<Limitation> limitations) {
+    Limitation first(Limitation.Effect effect) {
+      return limitations.stream().filter(l -> l.effect() == effect).findFirst().orElse(null);
+    }
+  }
 
   private void exited(ProcessTask task, AsyncResult<ExitFacts> ar) {
     ExitFacts facts = ar.succeeded() ? ar.result()
-        : new ExitFacts(task.process != null ? task.process.exitValue() : null, false, -1);
+        : new ExitFacts(task.process != null ? task.process.exitValue() : null, List.of());
     task.exitStatus = facts.status() == null ? UNKNOWN_STATUS : facts.status();
     if (task.terminal) {
       return; // already reported (executor stopping)
@@ -210,6 +244,13 @@ public class ExecutorVerticle extends VerticleBase {
       });
       return;
     }
+    // Any hard limit the task ran into fails it, whatever its exit status (a pipeline whose
+    // first stage was OOM-killed can still exit 0, with wrong output).
+    Limitation fail = facts.first(Limitation.Effect.FAIL);
+    if (fail != null) {
+      finish(task, TaskState.TASK_FAILED, fail.message() + "; " + describe(task.exitStatus), fail.reason());
+      return;
+    }
     if (facts.status() == null) {
       finish(task, TaskState.TASK_FAILED, "The task's process ended while the agent was not running and left no "
           + "exit status in its sandbox (it was killed with SIGKILL, or its sandbox was not writable)",
@@ -217,15 +258,37 @@ public class ExecutorVerticle extends VerticleBase {
       return;
     }
     int status = facts.status();
+    Limitation explains = facts.first(Limitation.Effect.EXPLAINS_FAILURE);
     if (status == 0) {
       finish(task, TaskState.TASK_FINISHED, ExitStatuses.describe(0), null);
-    } else if (facts.memoryLimit()) {
-      finish(task, TaskState.TASK_FAILED, "Memory limit exceeded: the task reached its limit of "
-              + (facts.memoryLimitBytes() >> 20) + " MB and was killed; " + ExitStatuses.describe(status),
-          TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
+    } else if (explains != null) {
+      finish(task, TaskState.TASK_FAILED, explains.message() + "; " + ExitStatuses.describe(status), explains.reason());
     } else {
       finish(task, TaskState.TASK_FAILED, ExitStatuses.describe(status),
           TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED);
+    }
+  }
+
+  /** A limitation the {@link LimitWatcher} found while the task runs. */
+  private void limited(ProcessTask task, Limitation limitation) {
+    if (task.terminal || task.killRequested || task.exitStatus != null) {
+      return;
+    }
+    switch (limitation.effect()) {
+      case FAIL -> {
+        LOG.info("killing task over its limit task_id={} reason={} message={}", task.taskId(), limitation.reason(),
+            limitation.message());
+        task.limitation = limitation;
+        task.killRequested = true;
+        TaskHealth.stop(task);
+        forceKill(task);
+      }
+      case NOTICE -> {
+        LOG.warn("task_id={} framework_id={} {}", task.taskId(), task.launch.frameworkId(), limitation.message());
+        report(task, TaskState.TASK_RUNNING, limitation.message(), limitation.reason(),
+            task.health == null ? null : task.health.reportedHealth());
+      }
+      case EXPLAINS_FAILURE -> { } // only at exit
     }
   }
 
@@ -253,11 +316,10 @@ public class ExecutorVerticle extends VerticleBase {
     }
   }
 
-  /** Blocking: the exit status, whether the memory cgroup hit its limit, and the exit_status file. */
-  private static ExitFacts exitFacts(ProcessTask task) {
+  /** Blocking: the exit status, the limits the task ran into, and the exit_status file. */
+  private ExitFacts exitFacts(ProcessTask task) {
     int status = task.process.exitValue();
-    boolean memoryLimit = task.cgroup != null && status != 0 && task.cgroup.memoryLimitReached();
-    long limit = memoryLimit ? task.cgroup.memoryLimitBytes() : -1;
+    List<Limitation> limitations = isolators.limitations(task.container, true);
     Path file = Path.of(task.launch.sandbox(), "exit_status");
     // A checkpointed task's wrapper wrote it already, unless the wrapper itself was killed.
     if (task.launch.checkpointDir() == null || !Files.exists(file)) {
@@ -267,7 +329,7 @@ public class ExecutorVerticle extends VerticleBase {
         LOG.warn("cannot write exit_status task_id={} error={}", task.taskId(), e.toString());
       }
     }
-    return new ExitFacts(status, memoryLimit, limit);
+    return new ExitFacts(status, limitations);
   }
 
   // ---- recovery ----
@@ -286,6 +348,7 @@ public class ExecutorVerticle extends VerticleBase {
       ProcessTask task = new ProcessTask(adopt.launch());
       task.adopted = true;
       task.leader = adopt.pid();
+      task.container.leader(adopt.pid());
       task.startTime = adopt.startTime();
       tasks.put(key, task);
       candidates.add(task);
@@ -296,9 +359,9 @@ public class ExecutorVerticle extends VerticleBase {
       List<ExitFacts> endings = new ArrayList<>();
       Set<String> keep = new java.util.HashSet<>();
       for (ProcessTask task : candidates) {
-        task.cgroup = cgroups == null ? null : cgroups.existing(task.launch.frameworkId(), task.taskId());
-        if (task.cgroup != null) {
-          keep.add(task.cgroup.memory().getFileName().toString());
+        isolators.recover(task.container);
+        if (task.cgroup() != null) {
+          keep.add(task.cgroup().name());
         }
         if (task.leader > 0 && ProcessTree.alive(task.leader, task.startTime)) {
           alive.add(task);
@@ -307,15 +370,13 @@ public class ExecutorVerticle extends VerticleBase {
           endings.add(adoptedExitFacts(task));
         }
       }
-      if (cgroups != null) {
-        cgroups.sweepExcept(keep);
-      }
+      isolators.sweepExcept(keep);
       return new Recovery(alive, ended, endings);
     }, false).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("task recovery failed agent_id={}", agentId, ar.cause());
         for (ProcessTask task : candidates) {
-          exited(task, Future.succeededFuture(new ExitFacts(null, false, -1)));
+          exited(task, Future.succeededFuture(new ExitFacts(null, List.of())));
         }
         return;
       }
@@ -333,10 +394,9 @@ public class ExecutorVerticle extends VerticleBase {
   }
 
   /** Blocking: how an adopted task that is no longer running ended, from what its wrapper recorded. */
-  private static ExitFacts adoptedExitFacts(ProcessTask task) {
+  private ExitFacts adoptedExitFacts(ProcessTask task) {
     Integer status = TaskCheckpoint.exitStatus(Path.of(task.launch.sandbox()));
-    boolean memoryLimit = status != null && status != 0 && task.cgroup != null && task.cgroup.memoryLimitReached();
-    return new ExitFacts(status, memoryLimit, memoryLimit ? task.cgroup.memoryLimitBytes() : -1);
+    return new ExitFacts(status, isolators.limitations(task.container, true));
   }
 
   private boolean polling;
@@ -432,6 +492,11 @@ public class ExecutorVerticle extends VerticleBase {
       vertx.cancelTimer(task.graceTimer);
       task.graceTimer = -1;
     }
+    if (task.limitation != null) {
+      finish(task, TaskState.TASK_FAILED, task.limitation.message() + "; " + describe(task.exitStatus),
+          task.limitation.reason());
+      return;
+    }
     TaskStatus.Reason reason = task.killedDuringLaunch ? TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH : null;
     // Killed for its health: as Mesos's command executor, TASK_KILLED with healthy=false.
     boolean unhealthy = task.killedByHealthCheck != null;
@@ -448,8 +513,8 @@ public class ExecutorVerticle extends VerticleBase {
     report(task, state, message, reason, healthy);
     tasks.remove(key(task.launch.frameworkId(), task.taskId()));
     // Without a session or cgroup nothing left behind can be found after the leader is gone.
-    if ((task.process != null || task.adopted) && (launcher.sessions() || task.cgroup != null)) {
-      reaper.add(task.taskId(), task.leader, task.cgroup);
+    if ((task.process != null || task.adopted) && (launcher.sessions() || task.cgroup() != null)) {
+      reaper.add(task.taskId(), task.leader, task.container);
     }
   }
 
