@@ -90,7 +90,8 @@ public class ExecutorVerticle extends VerticleBase {
           usage = new TaskUsageSampler(vertx, opened);
           health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId, opened),
               this::report, this::kill, options.getKillGracePeriodMillis());
-          limits = new LimitWatcher(vertx, opened, options.getWatchIntervalMillis(), tasks::values, this::limited);
+          limits = new LimitWatcher(vertx, opened, options.getWatchIntervalMillis(), launcher.sessions(), tasks::values,
+              this::limited);
           limits.start();
           MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.executor(agentId), this::onMessage);
           LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, isolation, launcher.sessions());

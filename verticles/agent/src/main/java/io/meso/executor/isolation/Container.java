@@ -27,6 +27,10 @@ public final class Container {
   private final Path sandbox;
   private final Supplier<Set<Long>> members;
   private volatile long leader;
+  /** System.nanoTime() when the leader was set (spawned, or adopted). */
+  private volatile long since;
+  /** The live processes as listed for the current watch tick (one /proc scan for all tasks), or null. */
+  private volatile Set<Long> membersNow;
   private volatile TaskCgroup cgroup;
   /** The host pid of the task's pid namespace's init, once found (see PidNamespaceIsolator). */
   private volatile long namespaceInit;
@@ -91,9 +95,18 @@ public final class Container {
     return ranges;
   }
 
-  /** Blocking: the host pids of the task's live processes. */
+  /** Blocking: the host pids of the task's live processes (as listed for this watch tick, if it was). */
   public Set<Long> members() {
-    return members.get();
+    Set<Long> now = membersNow;
+    return now != null ? now : members.get();
+  }
+
+  /**
+   * Sets what {@link #members()} answers until cleared with null: the executor lists the
+   * processes of every task with one /proc scan per watch tick rather than one per task.
+   */
+  public void membersNow(Set<Long> pids) {
+    this.membersNow = pids;
   }
 
   /** The host pid of the task's leader (what the checkpoint records), 0 before it was spawned. */
@@ -103,6 +116,12 @@ public final class Container {
 
   public void leader(long pid) {
     this.leader = pid;
+    this.since = System.nanoTime();
+  }
+
+  /** Whether the task has run (since it was spawned or adopted) for at least this long. */
+  boolean ranFor(long nanos, long now) {
+    return leader > 0 && now - since >= nanos;
   }
 
   /** The task's cgroups, or null without cgroups isolation. */
@@ -130,9 +149,12 @@ public final class Container {
     return reportedPorts.add(port);
   }
 
-  /** Whether a ports check is due at {@code now} (none within the interval); if so, it counts as done. */
+  /**
+   * Whether a ports check is due at {@code now}: the task ran for an interval and was not checked
+   * within the last one (short tasks are never checked); if so, it counts as done.
+   */
   boolean portsCheckDue(long now, long intervalNanos) {
-    if (portsCheckedAt != 0 && now - portsCheckedAt < intervalNanos) {
+    if (!ranFor(intervalNanos, now) || (portsCheckedAt != 0 && now - portsCheckedAt < intervalNanos)) {
       return false;
     }
     portsCheckedAt = now;

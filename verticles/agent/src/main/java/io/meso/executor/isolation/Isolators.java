@@ -110,7 +110,7 @@ public final class Isolators {
     }
     SandboxDiskUsage disk = new SandboxDiskUsage(settings.diskWatchMillis());
     if (chosen.contains(IsolatorName.DISK_DU)) {
-      list.add(new DiskUsageIsolator(disk));
+      list.add(new DiskUsageIsolator(disk, settings.diskWatchMillis()));
     }
     if (chosen.contains(IsolatorName.NETWORK_PORTS)) {
       list.add(new PortsIsolator(settings.portsWatchMillis()));
@@ -129,6 +129,11 @@ public final class Isolators {
   /** Whether tasks get cgroups. */
   public boolean hasCgroups() {
     return cgroups != null;
+  }
+
+  /** Whether a watch tick needs the tasks' processes listed (posix/mem sums them, network/ports reads their sockets). */
+  public boolean watchesProcesses() {
+    return names.contains(IsolatorName.NETWORK_PORTS) || names.contains(IsolatorName.POSIX_MEM);
   }
 
   /** Whether any isolator checks tasks while they run (the executor then runs a watch timer). */
@@ -250,6 +255,7 @@ public final class Isolators {
    * called again.
    */
   public boolean cleanup(Container container) {
+    disk.forget(key(container));
     boolean done = container.cgroup() == null || container.cgroup().remove();
     for (Isolator i : isolators) {
       done &= i.cleanup(container);

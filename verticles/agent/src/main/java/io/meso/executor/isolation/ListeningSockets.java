@@ -22,12 +22,17 @@ final class ListeningSockets {
 
   private ListeningSockets() {}
 
-  /** The TCP ports the given processes listen on; {@code netOf} is a process whose network namespace is read. */
-  static Set<Integer> ports(Collection<Long> pids, long netOf) {
+  /** The listening TCP sockets (inode -> port) of the network namespace of process {@code netOf}. */
+  static Map<Long, Integer> table(long netOf) {
     Map<Long, Integer> listening = new HashMap<>();
     Path net = Path.of("/proc", Long.toString(netOf), "net");
     read(net.resolve("tcp"), listening);
     read(net.resolve("tcp6"), listening);
+    return listening;
+  }
+
+  /** The TCP ports the given processes listen on, from a {@link #table} of listening sockets. */
+  static Set<Integer> ports(Collection<Long> pids, Map<Long, Integer> listening) {
     Set<Integer> ports = new TreeSet<>();
     if (listening.isEmpty()) {
       return ports;

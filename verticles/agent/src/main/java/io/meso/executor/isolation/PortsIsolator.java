@@ -3,6 +3,7 @@ package io.meso.executor.isolation;
 import io.meso.v1.TaskStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -10,15 +11,21 @@ import java.util.StringJoiner;
  * {@code network/ports}: reports a task that listens on a TCP port outside the ports it was
  * given (Mesos's network/ports isolator without {@code --enforce_container_ports}): a log line
  * and a TASK_RUNNING update naming the port and the task's ranges, once per port. Tasks share the
- * host's network, so nothing stops them binding any free port; this makes it visible. Checked
- * at most once per ports watch interval (see {@link ListeningSockets}: /proc reads of every
+ * host's network, so nothing stops them binding any free port; this makes it visible. A task is
+ * first checked once it ran for a ports watch interval (short tasks never are), then at most once
+ * per interval (see {@link ListeningSockets}: /proc reads of every
  * process of the task), never at exit.
  */
 public final class PortsIsolator implements Isolator {
 
-  private final long intervalNanos;
+  /** How long one read of the host's listening sockets serves the checks of every task (one watch tick). */
+  private static final long TABLE_NANOS = 200_000_000;
 
-  /** @param intervalMillis the least time between two checks of one task */
+  private final long intervalNanos;
+  private Map<Long, Integer> table = Map.of();
+  private long tableAt;
+
+  /** @param intervalMillis the least time between two checks of one task (and the time before its first) */
   public PortsIsolator(long intervalMillis) {
     this.intervalNanos = intervalMillis * 1_000_000;
   }
@@ -35,7 +42,7 @@ public final class PortsIsolator implements Isolator {
       return null;
     }
     List<long[]> assigned = container.ports();
-    Set<Integer> listening = ListeningSockets.ports(container.members(), container.leader());
+    Set<Integer> listening = ListeningSockets.ports(container.members(), listening(now, container.leader()));
     List<Integer> outside = new ArrayList<>();
     for (int port : listening) {
       if (!within(assigned, port) && container.markReported(port)) {
@@ -49,6 +56,15 @@ public final class PortsIsolator implements Isolator {
         "The task listens on TCP port" + (outside.size() == 1 ? " " : "s ") + join(outside)
             + " outside its assigned ports (" + ranges(assigned) + ")",
         Limitation.Effect.NOTICE);
+  }
+
+  /** The listening sockets of the host's network (tasks share it), read at most once per watch tick. */
+  private synchronized Map<Long, Integer> listening(long now, long netOf) {
+    if (tableAt == 0 || now - tableAt > TABLE_NANOS) {
+      table = ListeningSockets.table(netOf);
+      tableAt = now;
+    }
+    return table;
   }
 
   static boolean within(List<long[]> ranges, int port) {

@@ -44,6 +44,11 @@ public final class SandboxDiskUsage {
     return bytes;
   }
 
+  /** Forgets the measurement of one task (ended). */
+  public void forget(String key) {
+    measured.remove(key);
+  }
+
   /** Forgets the measurements of tasks not in {@code keys} (ended). */
   public void retain(Set<String> keys) {
     measured.keySet().retainAll(keys);
