@@ -16,8 +16,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,7 +102,7 @@ public class ExecutorVerticle extends VerticleBase {
   }
 
   /** Blocking: what the host supports, what the options ask for, and the isolators set up for it. */
-  private Isolators openIsolators() throws java.io.IOException {
+  private Isolators openIsolators() throws IOException {
     Path cgroupBase = Path.of(options.getCgroupBase());
     HostSupport host = HostSupport.probe(cgroupBase);
     Set<IsolatorName> chosen = options.getIsolation().isolators(host);
@@ -141,7 +139,7 @@ public class ExecutorVerticle extends VerticleBase {
         for (ProcessTask t : running) {
           t.killTree();
           isolators.cleanup(t.container);
-          recordKilledOnStop(t);
+          ExitFacts.recordKilledOnStop(t);
         }
         return null;
       }, false);
@@ -209,7 +207,7 @@ public class ExecutorVerticle extends VerticleBase {
     task.leader = task.process.pid();
     task.startTime = ar.result().startTime();
     LOG.debug("task spawned task_id={} pid={}", task.taskId(), task.leader);
-    exitWatcher.watch(task.process, () -> exitFacts(task), context, facts -> exited(task, facts));
+    exitWatcher.watch(task.process, () -> ExitFacts.ofExited(task, isolators), context, facts -> exited(task, facts));
     if (task.killRequested) {
       task.killedDuringLaunch = true;
       forceKill(task);
@@ -219,20 +217,10 @@ public class ExecutorVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * How a task's leader ended; {@code status} is null when nobody recorded it (an adopted task
-   * killed with SIGKILL); {@code limitations}: what the isolators found at exit.
-   */
-  private record ExitFacts(Integer status, List<Limitation> limitations) {
-    Limitation first(Limitation.Effect effect) {
-      return limitations.stream().filter(l -> l.effect() == effect).findFirst().orElse(null);
-    }
-  }
-
   private void exited(ProcessTask task, AsyncResult<ExitFacts> ar) {
     ExitFacts facts = ar.succeeded() ? ar.result()
         : new ExitFacts(task.process != null ? task.process.exitValue() : null, List.of());
-    task.exitStatus = facts.status() == null ? UNKNOWN_STATUS : facts.status();
+    task.exitStatus = facts.status() == null ? ExitFacts.UNKNOWN_STATUS : facts.status();
     if (task.terminal) {
       return; // already reported (executor stopping)
     }
@@ -245,29 +233,8 @@ public class ExecutorVerticle extends VerticleBase {
       });
       return;
     }
-    // Any hard limit the task ran into fails it, whatever its exit status (a pipeline whose
-    // first stage was OOM-killed can still exit 0, with wrong output).
-    Limitation fail = facts.first(Limitation.Effect.FAIL);
-    if (fail != null) {
-      finish(task, TaskState.TASK_FAILED, fail.message() + "; " + describe(task.exitStatus), fail.reason());
-      return;
-    }
-    if (facts.status() == null) {
-      finish(task, TaskState.TASK_FAILED, "The task's process ended while the agent was not running and left no "
-          + "exit status in its sandbox (it was killed with SIGKILL, or its sandbox was not writable)",
-          TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
-      return;
-    }
-    int status = facts.status();
-    Limitation explains = facts.first(Limitation.Effect.EXPLAINS_FAILURE);
-    if (status == 0) {
-      finish(task, TaskState.TASK_FINISHED, ExitStatuses.describe(0), null);
-    } else if (explains != null) {
-      finish(task, TaskState.TASK_FAILED, explains.message() + "; " + ExitStatuses.describe(status), explains.reason());
-    } else {
-      finish(task, TaskState.TASK_FAILED, ExitStatuses.describe(status),
-          TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED);
-    }
+    ExitFacts.Ending ending = facts.ending();
+    finish(task, ending.state(), ending.message(), ending.reason());
   }
 
   /** A limitation the {@link LimitWatcher} found while the task runs. */
@@ -291,46 +258,6 @@ public class ExecutorVerticle extends VerticleBase {
       }
       case EXPLAINS_FAILURE -> { } // only at exit
     }
-  }
-
-  /** Stands for "no exit status was recorded" in {@link ProcessTask#exitStatus}. */
-  private static final int UNKNOWN_STATUS = Integer.MIN_VALUE;
-
-  private static String describe(int status) {
-    return status == UNKNOWN_STATUS ? "exit status unknown (the task ended while the agent was down)"
-        : ExitStatuses.describe(status);
-  }
-
-  /** Blocking, on stop: records the SIGKILL status of a task this JVM spawned, for the restarted agent. */
-  private static void recordKilledOnStop(ProcessTask t) throws InterruptedException {
-    if (t.process == null || t.launch.checkpointDir() == null
-        || !t.process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
-      return;
-    }
-    Path file = Path.of(t.launch.sandbox(), "exit_status");
-    if (!Files.exists(file)) {
-      try {
-        Files.write(file, (t.process.exitValue() + "\n").getBytes(StandardCharsets.US_ASCII));
-      } catch (IOException e) {
-        LOG.warn("cannot write exit_status task_id={} error={}", t.taskId(), e.toString());
-      }
-    }
-  }
-
-  /** Blocking: the exit status, the limits the task ran into, and the exit_status file. */
-  private ExitFacts exitFacts(ProcessTask task) {
-    int status = task.process.exitValue();
-    List<Limitation> limitations = isolators.limitations(task.container, true);
-    Path file = Path.of(task.launch.sandbox(), "exit_status");
-    // A checkpointed task's wrapper wrote it already, unless the wrapper itself was killed.
-    if (task.launch.checkpointDir() == null || !Files.exists(file)) {
-      try {
-        Files.write(file, (status + "\n").getBytes(StandardCharsets.US_ASCII));
-      } catch (IOException e) {
-        LOG.warn("cannot write exit_status task_id={} error={}", task.taskId(), e.toString());
-      }
-    }
-    return new ExitFacts(status, limitations);
   }
 
   // ---- recovery ----
@@ -368,7 +295,7 @@ public class ExecutorVerticle extends VerticleBase {
           alive.add(task);
         } else {
           ended.add(task);
-          endings.add(adoptedExitFacts(task));
+          endings.add(ExitFacts.ofAdopted(task, isolators));
         }
       }
       isolators.sweepExcept(keep);
@@ -392,12 +319,6 @@ public class ExecutorVerticle extends VerticleBase {
         pollAdopted();
       }
     });
-  }
-
-  /** Blocking: how an adopted task that is no longer running ended, from what its wrapper recorded. */
-  private ExitFacts adoptedExitFacts(ProcessTask task) {
-    Integer status = TaskCheckpoint.exitStatus(Path.of(task.launch.sandbox()));
-    return new ExitFacts(status, isolators.limitations(task.container, true));
   }
 
   private boolean polling;
@@ -427,7 +348,7 @@ public class ExecutorVerticle extends VerticleBase {
         Map<ProcessTask, ExitFacts> ended = new HashMap<>();
         for (ProcessTask t : watched) {
           if (!ProcessTree.alive(t.leader, t.startTime)) {
-            ended.put(t, adoptedExitFacts(t));
+            ended.put(t, ExitFacts.ofAdopted(t, isolators));
           }
         }
         return ended;
@@ -494,14 +415,14 @@ public class ExecutorVerticle extends VerticleBase {
       task.graceTimer = -1;
     }
     if (task.limitation != null) {
-      finish(task, TaskState.TASK_FAILED, task.limitation.message() + "; " + describe(task.exitStatus),
+      finish(task, TaskState.TASK_FAILED, task.limitation.message() + "; " + ExitFacts.describe(task.exitStatus),
           task.limitation.reason());
       return;
     }
     TaskStatus.Reason reason = task.killedDuringLaunch ? TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH : null;
     // Killed for its health: as Mesos's command executor, TASK_KILLED with healthy=false.
     boolean unhealthy = task.killedByHealthCheck != null;
-    finish(task, TaskState.TASK_KILLED, (unhealthy ? task.killedByHealthCheck + "; " : "") + describe(task.exitStatus),
+    finish(task, TaskState.TASK_KILLED, (unhealthy ? task.killedByHealthCheck + "; " : "") + ExitFacts.describe(task.exitStatus),
         reason, unhealthy ? false : null);
   }
 
