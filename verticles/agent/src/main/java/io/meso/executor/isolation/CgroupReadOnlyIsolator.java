@@ -1,5 +1,6 @@
 package io.meso.executor.isolation;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public final class CgroupReadOnlyIsolator implements Isolator {
   /** What setpriv is told: drop CAP_SYS_ADMIN from the bounding set (inherited by everything the task runs). */
   static final String DROP = "--bounding-set=-sys_admin";
 
-  private final java.nio.file.Path namespaceFile;
+  private final Path namespaceFile;
   private final String nsenter;
   private final String setpriv;
   private final boolean pidNamespace;
@@ -31,7 +32,7 @@ public final class CgroupReadOnlyIsolator implements Isolator {
    * @param namespaceFile the read-only view (see {@link MountTemplate#open})
    * @param pidNamespace whether tasks also get {@code namespaces/pid} (then checks enter the task's own mount namespace)
    */
-  public CgroupReadOnlyIsolator(java.nio.file.Path namespaceFile, String nsenter, String setpriv,
+  public CgroupReadOnlyIsolator(Path namespaceFile, String nsenter, String setpriv,
       boolean pidNamespace) {
     this.namespaceFile = namespaceFile;
     this.nsenter = nsenter;

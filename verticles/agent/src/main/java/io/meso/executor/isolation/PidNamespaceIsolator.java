@@ -56,7 +56,7 @@ public final class PidNamespaceIsolator implements Isolator {
     Path children = Path.of("/proc", Long.toString(leader), "task", Long.toString(leader), "children");
     String text;
     try {
-      text = Files.readString(children).trim();
+      text = Files.exists(children) ? Files.readString(children).trim() : childByScan(leader);
     } catch (IOException e) {
       throw new IOException("the task's pid namespace is gone (its leader " + leader + " has ended)", e);
     }
@@ -66,6 +66,22 @@ public final class PidNamespaceIsolator implements Isolator {
     long init = Long.parseLong(text.split("\\s+")[0]);
     container.namespaceInit(init);
     return init;
+  }
+
+  /** A child of {@code parent} found by scanning /proc (kernels without /proc/PID/task/TID/children), or "". */
+  private static String childByScan(long parent) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path entry : entries) {
+        long pid = Long.parseLong(entry.getFileName().toString());
+        if (parent(pid) == parent) {
+          return Long.toString(pid);
+        }
+      }
+    }
+    if (!Files.exists(Path.of("/proc", Long.toString(parent)))) {
+      throw new IOException("no process " + parent);
+    }
+    return "";
   }
 
   /** The parent pid of a live process, or -1. */
