@@ -68,10 +68,6 @@ class JobsCliTest {
 
     JsonObject child = new JsonObject().put("name", "cli-mail").put("command", "echo mail")
         .put("parents", new io.vertx.core.json.JsonArray().add("cli-report"));
-    Result dependent = meso("job", "add", "-", "--master", "127.0.0.1:" + f.port()) ;
-    // stdin is empty here: reading "-" without input is a definition that is not JSON
-    assertThat(dependent.exit()).isEqualTo(Exit.INVALID);
-    assertThat(dependent.err()).contains("stdin is not a JSON object");
     Result childAdded = meso("job", "add", file("child", child).toString());
     assertThat(childAdded.exit()).as(childAdded.err()).isEqualTo(Exit.OK);
     assertThat(childAdded.out()).contains("job cli-mail: added (after cli-report)");
