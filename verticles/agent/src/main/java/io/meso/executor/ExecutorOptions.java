@@ -4,16 +4,17 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * Settings of an agent's executor: isolation, the default kill grace period, where per-task
- * cgroups live, each task's process limit, whether undeploying kills the running tasks, the spawn
- * worker pool size, how often sandbox disk usage is measured, and the task duration of the
- * simulated executor.
+ * Settings of an agent's executor: isolation (see {@link Isolation}), the default kill grace
+ * period, where per-task cgroups live, each task's process limit, whether cgroups/cpu sets a CFS
+ * quota, how often running tasks are checked against their limits, whether undeploying kills the
+ * running tasks, the spawn worker pool size, how often sandbox disk usage is measured, and the
+ * task duration of the simulated executor.
  */
 public class ExecutorOptions {
 
   public static final Isolation DEFAULT_ISOLATION = Isolation.AUTO;
   public static final long DEFAULT_KILL_GRACE_PERIOD_MILLIS = 3_000;
-  /** cgroups v1 hierarchies are mounted under this directory (one sub-directory per controller). */
+  /** cgroups are mounted here: v1 hierarchies one sub-directory per controller, or the v2 unified hierarchy. */
   public static final String DEFAULT_CGROUP_BASE = "/sys/fs/cgroup";
   /** Per-task cgroups are {@code <base>/<controller>/<root>/<agentId>/<frameworkId>+<taskId>} (see {@link Cgroups}). */
   public static final String DEFAULT_CGROUPS_ROOT = "meso";
@@ -25,10 +26,22 @@ public class ExecutorOptions {
   public static final boolean DEFAULT_SESSIONS = true;
   /** How often the exits of adopted tasks (recovered after an agent restart) are polled. */
   public static final long DEFAULT_ADOPTED_POLL_MILLIS = 250;
-  /** Each task's {@code pids.max} (cgroups isolation with the pids hierarchy mounted); 0: unlimited. */
+  /** Each task's {@code pids.max} (cgroups/pids isolator); 0: unlimited. */
   public static final long DEFAULT_PIDS_MAX = 4096;
   /** How old a sandbox's measured disk usage may get before a usage sample walks it again (Mesos: 15 s). */
   public static final long DEFAULT_DISK_WATCH_INTERVAL_MILLIS = 15_000;
+  /** Whether cgroups/cpu also caps each task at its cpus with a CFS quota (besides its share). */
+  public static final boolean DEFAULT_CGROUPS_ENABLE_CFS = true;
+  /**
+   * How often running tasks are checked against the limits isolators watch (an OOM kill in a
+   * task's cgroup, posix/mem's resident memory, disk/du and network/ports when their own
+   * intervals are due).
+   */
+  public static final long DEFAULT_WATCH_INTERVAL_MILLIS = 1_000;
+  /** The least time between two network/ports checks of one task (Mesos: 30 s). */
+  public static final long DEFAULT_PORTS_WATCH_INTERVAL_MILLIS = 10_000;
+  /** Where filesystem/cgroup-ro keeps the host's read-only cgroup view (a bound mount namespace). */
+  public static final String DEFAULT_RUNTIME_DIR = "/run/meso";
 
   private Isolation isolation = DEFAULT_ISOLATION;
   private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
@@ -42,6 +55,10 @@ public class ExecutorOptions {
   private long adoptedPollMillis = DEFAULT_ADOPTED_POLL_MILLIS;
   private long pidsMax = DEFAULT_PIDS_MAX;
   private long diskWatchIntervalMillis = DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
+  private boolean cgroupsEnableCfs = DEFAULT_CGROUPS_ENABLE_CFS;
+  private long watchIntervalMillis = DEFAULT_WATCH_INTERVAL_MILLIS;
+  private long portsWatchIntervalMillis = DEFAULT_PORTS_WATCH_INTERVAL_MILLIS;
+  private String runtimeDir = DEFAULT_RUNTIME_DIR;
 
   public ExecutorOptions() {}
 
@@ -62,6 +79,10 @@ public class ExecutorOptions {
     adoptedPollMillis = json.getLong("adoptedPollMillis", DEFAULT_ADOPTED_POLL_MILLIS);
     pidsMax = json.getLong("pidsMax", DEFAULT_PIDS_MAX);
     diskWatchIntervalMillis = json.getLong("diskWatchIntervalMillis", DEFAULT_DISK_WATCH_INTERVAL_MILLIS);
+    cgroupsEnableCfs = json.getBoolean("cgroupsEnableCfs", DEFAULT_CGROUPS_ENABLE_CFS);
+    watchIntervalMillis = json.getLong("watchIntervalMillis", DEFAULT_WATCH_INTERVAL_MILLIS);
+    portsWatchIntervalMillis = json.getLong("portsWatchIntervalMillis", DEFAULT_PORTS_WATCH_INTERVAL_MILLIS);
+    runtimeDir = json.getString("runtimeDir", DEFAULT_RUNTIME_DIR);
   }
 
   public JsonObject toJson() {
@@ -77,7 +98,11 @@ public class ExecutorOptions {
         .put("simulatedTaskDurationMillis", simulatedTaskDurationMillis)
         .put("sessions", sessions)
         .put("pidsMax", pidsMax)
-        .put("diskWatchIntervalMillis", diskWatchIntervalMillis);
+        .put("diskWatchIntervalMillis", diskWatchIntervalMillis)
+        .put("cgroupsEnableCfs", cgroupsEnableCfs)
+        .put("watchIntervalMillis", watchIntervalMillis)
+        .put("portsWatchIntervalMillis", portsWatchIntervalMillis)
+        .put("runtimeDir", runtimeDir);
   }
 
   public Isolation getIsolation() { return isolation; }
@@ -190,6 +215,44 @@ public class ExecutorOptions {
 
   public ExecutorOptions setDiskWatchIntervalMillis(long millis) {
     this.diskWatchIntervalMillis = requireNonNegative("diskWatchIntervalMillis", millis);
+    return this;
+  }
+
+  /** Whether cgroups/cpu caps each task at its cpus with a CFS quota too (default true; Mesos: --cgroups_enable_cfs). */
+  public boolean isCgroupsEnableCfs() { return cgroupsEnableCfs; }
+
+  public ExecutorOptions setCgroupsEnableCfs(boolean cgroupsEnableCfs) {
+    this.cgroupsEnableCfs = cgroupsEnableCfs;
+    return this;
+  }
+
+  /** How often running tasks are checked against the limits isolators watch (see {@link #DEFAULT_WATCH_INTERVAL_MILLIS}). */
+  public long getWatchIntervalMillis() { return watchIntervalMillis; }
+
+  public ExecutorOptions setWatchIntervalMillis(long millis) {
+    if (millis < 1) {
+      throw new IllegalArgumentException("watchIntervalMillis must be >= 1, was " + millis);
+    }
+    this.watchIntervalMillis = millis;
+    return this;
+  }
+
+  /** The least time between two network/ports checks of one task. */
+  public long getPortsWatchIntervalMillis() { return portsWatchIntervalMillis; }
+
+  public ExecutorOptions setPortsWatchIntervalMillis(long millis) {
+    this.portsWatchIntervalMillis = requireNonNegative("portsWatchIntervalMillis", millis);
+    return this;
+  }
+
+  /** Where filesystem/cgroup-ro keeps the host's read-only cgroup view (default /run/meso). */
+  public String getRuntimeDir() { return runtimeDir; }
+
+  public ExecutorOptions setRuntimeDir(String runtimeDir) {
+    if (runtimeDir == null || !java.nio.file.Path.of(runtimeDir).isAbsolute()) {
+      throw new IllegalArgumentException("runtimeDir must be an absolute path, was '" + runtimeDir + "'");
+    }
+    this.runtimeDir = runtimeDir;
     return this;
   }
 

@@ -3,6 +3,10 @@ package io.meso.executor;
 import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
 import io.meso.codecs.TaskStates;
+import io.meso.executor.isolation.HostSupport;
+import io.meso.executor.isolation.IsolatorName;
+import io.meso.executor.isolation.Isolators;
+import io.meso.executor.isolation.Limitation;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.vertx.core.AsyncResult;
@@ -12,8 +16,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +30,13 @@ import org.slf4j.LoggerFactory;
  * {@code Addresses.executor(agentId)} (local) and reports {@link TaskStatusChanged} to
  * {@code Addresses.executorStatus(agentId)}:
  * TASK_STARTING -> TASK_RUNNING -> TASK_FINISHED (exit 0) | TASK_FAILED (non-zero exit, signal,
- * memory limit, or REASON_CONTAINER_LAUNCH_FAILED when it could not be spawned) | TASK_KILLED
- * (after a kill, preceded by TASK_KILLING when asked). A task with a health check is checked
+ * a limit an isolator enforces: memory, disk, with REASON_CONTAINER_LIMITATION_*, or
+ * REASON_CONTAINER_LAUNCH_FAILED when it could not be spawned) | TASK_KILLED (after a kill,
+ * preceded by TASK_KILLING when asked). The isolators ({@link Isolators}, chosen by
+ * {@link ExecutorOptions#getIsolation()}) prepare each launch, are asked at exit what limits the
+ * task ran into, and are checked while it runs by a {@link LimitWatcher}: a task over a hard
+ * limit is killed and fails with the limitation's reason; a notice (a port used outside the
+ * task's own) is a TASK_RUNNING update with its message. A task with a health check is checked
  * while it runs ({@link HealthChecker}, {@link HealthProbes}): each change of its health is a
  * TASK_RUNNING with {@code healthy} and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; too many
  * failures in a row kill it (TASK_KILLED with healthy=false, as Mesos's command executor).
@@ -53,7 +60,8 @@ public class ExecutorVerticle extends VerticleBase {
   private ProcessLauncher launcher;
   private LeftoverReaper reaper;
   private ExitWatcher exitWatcher;
-  private Cgroups cgroups;
+  private Isolators isolators;
+  private LimitWatcher limits;
   private TaskHealth health;
   private TaskUsageSampler usage;
 
@@ -62,7 +70,7 @@ public class ExecutorVerticle extends VerticleBase {
     this.options = new ExecutorOptions(options);
   }
 
-  /** The isolation in effect (never AUTO once started). */
+  /** The isolators in effect, as an explicit list (never auto once started). */
   public Isolation isolation() {
     return isolation;
   }
@@ -70,26 +78,48 @@ public class ExecutorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     worker = vertx.createSharedWorkerExecutor("meso-executor-" + agentId, options.getSpawnPoolSize());
-    reaper = new LeftoverReaper(vertx, options.getCleanupDelayMillis());
     exitWatcher = new ExitWatcher("meso-exit-" + agentId);
-    return worker.executeBlocking(() -> options.getIsolation().resolve(Path.of(options.getCgroupBase())), false)
-        .compose(resolved -> {
-          isolation = resolved;
-          cgroups = resolved == Isolation.CGROUPS
-              ? new Cgroups(Path.of(options.getCgroupBase()), options.getCgroupsRoot(), agentId, options.getPidsMax())
-              : null;
-          launcher = new ProcessLauncher(agentId, cgroups, options.isSessions());
-          usage = new TaskUsageSampler(vertx, options.getDiskWatchIntervalMillis());
-          health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId),
+    return worker.executeBlocking(this::openIsolators, false)
+        .compose(opened -> {
+          isolators = opened;
+          isolation = Isolation.of(opened.names());
+          reaper = new LeftoverReaper(vertx, options.getCleanupDelayMillis(), opened::cleanup);
+          launcher = new ProcessLauncher(agentId, opened, options.isSessions());
+          usage = new TaskUsageSampler(vertx, opened);
+          health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId, opened),
               this::report, this::kill, options.getKillGracePeriodMillis());
+          limits = new LimitWatcher(vertx, opened, options.getWatchIntervalMillis(), launcher.sessions(), tasks::values,
+              this::limited);
+          limits.start();
           MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(Addresses.executor(agentId), this::onMessage);
-          LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, resolved, launcher.sessions());
+          LOG.info("executor started agent_id={} isolation={} sessions={}", agentId, isolation, launcher.sessions());
           return consumer.completion();
+        })
+        .recover(failure -> {
+          exitWatcher.close();
+          return worker.close().transform(ar -> Future.failedFuture(failure));
         });
+  }
+
+  /** Blocking: what the host supports, what the options ask for, and the isolators set up for it. */
+  private Isolators openIsolators() throws IOException {
+    Path cgroupBase = Path.of(options.getCgroupBase());
+    HostSupport host = HostSupport.probe(cgroupBase);
+    Set<IsolatorName> chosen = options.getIsolation().isolators(host);
+    Set<IsolatorName> optional = options.getIsolation().isAuto() ? chosen : Set.of();
+    LOG.info("isolation agent_id={} asked={} cgroups={} chosen={}", agentId, options.getIsolation(),
+        host.cgroups().describe(), chosen);
+    return Isolators.open(chosen, optional, host, new Isolators.Settings(cgroupBase, options.getCgroupsRoot(),
+        agentId, options.getPidsMax(), options.isCgroupsEnableCfs(), Path.of(options.getRuntimeDir()),
+        options.getDiskWatchIntervalMillis(), options.getPortsWatchIntervalMillis()));
   }
 
   @Override
   public Future<?> stop() {
+    if (isolators == null) {
+      return worker.close(); // never started
+    }
+    limits.stop();
     List<ProcessTask> running = new ArrayList<>();
     for (ProcessTask t : tasks.values()) {
       t.terminal = true; // nothing more is reported once stopping
@@ -108,20 +138,17 @@ public class ExecutorVerticle extends VerticleBase {
       killed = worker.executeBlocking(() -> {
         for (ProcessTask t : running) {
           t.killTree();
-          if (t.cgroup != null) {
-            t.cgroup.remove();
-          }
-          recordKilledOnStop(t);
+          isolators.cleanup(t.container);
+          ExitFacts.recordKilledOnStop(t);
         }
         return null;
       }, false);
     }
     return killed.transform(ar -> reaper.flush())
-        .transform(ar -> cgroups == null ? Future.succeededFuture()
-            : worker.executeBlocking(() -> {
-              cgroups.removeAgentDirs();
-              return null;
-            }, false))
+        .transform(ar -> worker.executeBlocking(() -> {
+          isolators.close();
+          return null;
+        }, false))
         .transform(ar -> health == null ? Future.succeededFuture() : health.close())
         .transform(ar -> {
           exitWatcher.close();
@@ -165,7 +192,7 @@ public class ExecutorVerticle extends VerticleBase {
     ProcessTask task = new ProcessTask(launch);
     tasks.put(key, task);
     report(task, TaskState.TASK_STARTING, null, null);
-    worker.executeBlocking(() -> launcher.spawn(launch), false).onComplete(ar -> spawned(task, ar));
+    worker.executeBlocking(() -> launcher.spawn(launch, task.container), false).onComplete(ar -> spawned(task, ar));
   }
 
   private void spawned(ProcessTask task, AsyncResult<ProcessLauncher.Spawned> ar) {
@@ -179,9 +206,8 @@ public class ExecutorVerticle extends VerticleBase {
     task.process = ar.result().process();
     task.leader = task.process.pid();
     task.startTime = ar.result().startTime();
-    task.cgroup = ar.result().cgroup();
     LOG.debug("task spawned task_id={} pid={}", task.taskId(), task.leader);
-    exitWatcher.watch(task.process, () -> exitFacts(task), context, facts -> exited(task, facts));
+    exitWatcher.watch(task.process, () -> ExitFacts.ofExited(task, isolators), context, facts -> exited(task, facts));
     if (task.killRequested) {
       task.killedDuringLaunch = true;
       forceKill(task);
@@ -191,13 +217,10 @@ public class ExecutorVerticle extends VerticleBase {
     }
   }
 
-  /** How a task's leader ended; {@code status} is null when nobody recorded it (an adopted task killed with SIGKILL). */
-  private record ExitFacts(Integer status, boolean memoryLimit, long memoryLimitBytes) {}
-
   private void exited(ProcessTask task, AsyncResult<ExitFacts> ar) {
     ExitFacts facts = ar.succeeded() ? ar.result()
-        : new ExitFacts(task.process != null ? task.process.exitValue() : null, false, -1);
-    task.exitStatus = facts.status() == null ? UNKNOWN_STATUS : facts.status();
+        : new ExitFacts(task.process != null ? task.process.exitValue() : null, List.of());
+    task.exitStatus = facts.status() == null ? ExitFacts.UNKNOWN_STATUS : facts.status();
     if (task.terminal) {
       return; // already reported (executor stopping)
     }
@@ -210,64 +233,31 @@ public class ExecutorVerticle extends VerticleBase {
       });
       return;
     }
-    if (facts.status() == null) {
-      finish(task, TaskState.TASK_FAILED, "The task's process ended while the agent was not running and left no "
-          + "exit status in its sandbox (it was killed with SIGKILL, or its sandbox was not writable)",
-          TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+    ExitFacts.Ending ending = facts.ending();
+    finish(task, ending.state(), ending.message(), ending.reason());
+  }
+
+  /** A limitation the {@link LimitWatcher} found while the task runs. */
+  private void limited(ProcessTask task, Limitation limitation) {
+    if (task.terminal || task.killRequested || task.exitStatus != null) {
       return;
     }
-    int status = facts.status();
-    if (status == 0) {
-      finish(task, TaskState.TASK_FINISHED, ExitStatuses.describe(0), null);
-    } else if (facts.memoryLimit()) {
-      finish(task, TaskState.TASK_FAILED, "Memory limit exceeded: the task reached its limit of "
-              + (facts.memoryLimitBytes() >> 20) + " MB and was killed; " + ExitStatuses.describe(status),
-          TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
-    } else {
-      finish(task, TaskState.TASK_FAILED, ExitStatuses.describe(status),
-          TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED);
-    }
-  }
-
-  /** Stands for "no exit status was recorded" in {@link ProcessTask#exitStatus}. */
-  private static final int UNKNOWN_STATUS = Integer.MIN_VALUE;
-
-  private static String describe(int status) {
-    return status == UNKNOWN_STATUS ? "exit status unknown (the task ended while the agent was down)"
-        : ExitStatuses.describe(status);
-  }
-
-  /** Blocking, on stop: records the SIGKILL status of a task this JVM spawned, for the restarted agent. */
-  private static void recordKilledOnStop(ProcessTask t) throws InterruptedException {
-    if (t.process == null || t.launch.checkpointDir() == null
-        || !t.process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
-      return;
-    }
-    Path file = Path.of(t.launch.sandbox(), "exit_status");
-    if (!Files.exists(file)) {
-      try {
-        Files.write(file, (t.process.exitValue() + "\n").getBytes(StandardCharsets.US_ASCII));
-      } catch (IOException e) {
-        LOG.warn("cannot write exit_status task_id={} error={}", t.taskId(), e.toString());
+    switch (limitation.effect()) {
+      case FAIL -> {
+        LOG.info("killing task over its limit task_id={} reason={} message={}", task.taskId(), limitation.reason(),
+            limitation.message());
+        task.limitation = limitation;
+        task.killRequested = true;
+        TaskHealth.stop(task);
+        forceKill(task);
       }
-    }
-  }
-
-  /** Blocking: the exit status, whether the memory cgroup hit its limit, and the exit_status file. */
-  private static ExitFacts exitFacts(ProcessTask task) {
-    int status = task.process.exitValue();
-    boolean memoryLimit = task.cgroup != null && status != 0 && task.cgroup.memoryLimitReached();
-    long limit = memoryLimit ? task.cgroup.memoryLimitBytes() : -1;
-    Path file = Path.of(task.launch.sandbox(), "exit_status");
-    // A checkpointed task's wrapper wrote it already, unless the wrapper itself was killed.
-    if (task.launch.checkpointDir() == null || !Files.exists(file)) {
-      try {
-        Files.write(file, (status + "\n").getBytes(StandardCharsets.US_ASCII));
-      } catch (IOException e) {
-        LOG.warn("cannot write exit_status task_id={} error={}", task.taskId(), e.toString());
+      case NOTICE -> {
+        LOG.warn("task_id={} framework_id={} {}", task.taskId(), task.launch.frameworkId(), limitation.message());
+        report(task, TaskState.TASK_RUNNING, limitation.message(), limitation.reason(),
+            task.health == null ? null : task.health.reportedHealth());
       }
+      case EXPLAINS_FAILURE -> { } // only at exit
     }
-    return new ExitFacts(status, memoryLimit, limit);
   }
 
   // ---- recovery ----
@@ -286,6 +276,7 @@ public class ExecutorVerticle extends VerticleBase {
       ProcessTask task = new ProcessTask(adopt.launch());
       task.adopted = true;
       task.leader = adopt.pid();
+      task.container.leader(adopt.pid());
       task.startTime = adopt.startTime();
       tasks.put(key, task);
       candidates.add(task);
@@ -296,26 +287,24 @@ public class ExecutorVerticle extends VerticleBase {
       List<ExitFacts> endings = new ArrayList<>();
       Set<String> keep = new java.util.HashSet<>();
       for (ProcessTask task : candidates) {
-        task.cgroup = cgroups == null ? null : cgroups.existing(task.launch.frameworkId(), task.taskId());
-        if (task.cgroup != null) {
-          keep.add(task.cgroup.memory().getFileName().toString());
+        isolators.recover(task.container);
+        if (task.cgroup() != null) {
+          keep.add(task.cgroup().name());
         }
         if (task.leader > 0 && ProcessTree.alive(task.leader, task.startTime)) {
           alive.add(task);
         } else {
           ended.add(task);
-          endings.add(adoptedExitFacts(task));
+          endings.add(ExitFacts.ofAdopted(task, isolators));
         }
       }
-      if (cgroups != null) {
-        cgroups.sweepExcept(keep);
-      }
+      isolators.sweepExcept(keep);
       return new Recovery(alive, ended, endings);
     }, false).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("task recovery failed agent_id={}", agentId, ar.cause());
         for (ProcessTask task : candidates) {
-          exited(task, Future.succeededFuture(new ExitFacts(null, false, -1)));
+          exited(task, Future.succeededFuture(new ExitFacts(null, List.of())));
         }
         return;
       }
@@ -330,13 +319,6 @@ public class ExecutorVerticle extends VerticleBase {
         pollAdopted();
       }
     });
-  }
-
-  /** Blocking: how an adopted task that is no longer running ended, from what its wrapper recorded. */
-  private static ExitFacts adoptedExitFacts(ProcessTask task) {
-    Integer status = TaskCheckpoint.exitStatus(Path.of(task.launch.sandbox()));
-    boolean memoryLimit = status != null && status != 0 && task.cgroup != null && task.cgroup.memoryLimitReached();
-    return new ExitFacts(status, memoryLimit, memoryLimit ? task.cgroup.memoryLimitBytes() : -1);
   }
 
   private boolean polling;
@@ -366,7 +348,7 @@ public class ExecutorVerticle extends VerticleBase {
         Map<ProcessTask, ExitFacts> ended = new HashMap<>();
         for (ProcessTask t : watched) {
           if (!ProcessTree.alive(t.leader, t.startTime)) {
-            ended.put(t, adoptedExitFacts(t));
+            ended.put(t, ExitFacts.ofAdopted(t, isolators));
           }
         }
         return ended;
@@ -432,10 +414,15 @@ public class ExecutorVerticle extends VerticleBase {
       vertx.cancelTimer(task.graceTimer);
       task.graceTimer = -1;
     }
+    if (task.limitation != null) {
+      finish(task, TaskState.TASK_FAILED, task.limitation.message() + "; " + ExitFacts.describe(task.exitStatus),
+          task.limitation.reason());
+      return;
+    }
     TaskStatus.Reason reason = task.killedDuringLaunch ? TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH : null;
     // Killed for its health: as Mesos's command executor, TASK_KILLED with healthy=false.
     boolean unhealthy = task.killedByHealthCheck != null;
-    finish(task, TaskState.TASK_KILLED, (unhealthy ? task.killedByHealthCheck + "; " : "") + describe(task.exitStatus),
+    finish(task, TaskState.TASK_KILLED, (unhealthy ? task.killedByHealthCheck + "; " : "") + ExitFacts.describe(task.exitStatus),
         reason, unhealthy ? false : null);
   }
 
@@ -448,8 +435,8 @@ public class ExecutorVerticle extends VerticleBase {
     report(task, state, message, reason, healthy);
     tasks.remove(key(task.launch.frameworkId(), task.taskId()));
     // Without a session or cgroup nothing left behind can be found after the leader is gone.
-    if ((task.process != null || task.adopted) && (launcher.sessions() || task.cgroup != null)) {
-      reaper.add(task.taskId(), task.leader, task.cgroup);
+    if ((task.process != null || task.adopted) && (launcher.sessions() || task.cgroup() != null)) {
+      reaper.add(task.taskId(), task.leader, task.container);
     }
   }
 

@@ -59,6 +59,11 @@ final class HealthChecker {
     this.listener = listener;
   }
 
+  /** The health last reported: null before the first report. */
+  Boolean reportedHealth() {
+    return reported;
+  }
+
   void start() {
     startNanos = System.nanoTime();
     schedule(check.getDelaySeconds());

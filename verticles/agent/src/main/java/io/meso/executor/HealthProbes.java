@@ -1,5 +1,6 @@
 package io.meso.executor;
 
+import io.meso.executor.isolation.Isolators;
 import io.meso.v1.CommandInfo;
 import io.meso.v1.Environment;
 import io.meso.v1.HealthCheck;
@@ -24,9 +25,11 @@ import java.util.Map;
  * them (src/checks/checker_process.cpp), without blocking the event loop:
  * <ul>
  *   <li>COMMAND: the check's command as a process in the task's sandbox, with the task's
- *       environment plus the check command's own variables; healthy on exit status 0. Spawned
- *       on the executor's spawn pool, awaited by its {@link ExitWatcher}; output discarded; a
- *       check that times out is SIGKILLed with its descendants.</li>
+ *       environment plus the check command's own variables, inside the task's isolation (its
+ *       pid and mount namespaces, without CAP_SYS_ADMIN: {@link Isolators#enter}); healthy on
+ *       exit status 0. Spawned on the executor's spawn pool, awaited by its
+ *       {@link ExitWatcher}; output discarded; a check that times out is SIGKILLed with its
+ *       descendants.</li>
  *   <li>HTTP: GET {@code scheme://127.0.0.1:port/path} ({@code [::1]} for IPv6) on a fresh
  *       connection (Mesos runs curl each time), the body read to its end; healthy on 2xx/3xx, or
  *       on one of {@code statuses} when given. https does not verify the certificate (Mesos:
@@ -46,12 +49,15 @@ final class HealthProbes {
   private final ExitWatcher exits;
   private final Map<String, String> inherited;
   private final String agentId;
+  private final Isolators isolators;
   private final HttpClientAgent http;
   private final NetClient tcp;
   private HttpClientAgent https;
 
-  HealthProbes(Vertx vertx, Context context, WorkerExecutor worker, ExitWatcher exits, String agentId) {
+  HealthProbes(Vertx vertx, Context context, WorkerExecutor worker, ExitWatcher exits, String agentId,
+      Isolators isolators) {
     this.vertx = vertx;
+    this.isolators = isolators;
     this.context = context;
     this.worker = worker;
     this.exits = exits;
@@ -62,10 +68,10 @@ final class HealthProbes {
   }
 
   /** The probe for the task's health check (validated before launch: see io.meso.codecs.HealthChecks). */
-  HealthProbe of(LaunchTask launch) {
-    HealthCheck check = launch.task().getHealthCheck();
+  HealthProbe of(ProcessTask task) {
+    HealthCheck check = task.launch.task().getHealthCheck();
     return switch (check.getType()) {
-      case COMMAND -> command(launch, check.getCommand());
+      case COMMAND -> command(task, check.getCommand());
       case HTTP -> http(check.getHttp());
       case TCP -> tcp(check.getTcp());
       case UNKNOWN -> done -> {
@@ -79,7 +85,8 @@ final class HealthProbes {
     return Future.join(http.close(), tcp.close(), https == null ? Future.succeededFuture() : https.close());
   }
 
-  private HealthProbe command(LaunchTask launch, CommandInfo command) {
+  private HealthProbe command(ProcessTask task, CommandInfo command) {
+    LaunchTask launch = task.launch;
     List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c"));
     if (command.getShell()) {
       argv.add(command.getValue());
@@ -99,7 +106,9 @@ final class HealthProbes {
       Process[] process = new Process[1];
       boolean[] abandoned = new boolean[1];
       worker.executeBlocking(() -> {
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(sandbox)
+        List<String> inside = new ArrayList<>(isolators.enter(task.container));
+        inside.addAll(argv);
+        ProcessBuilder builder = new ProcessBuilder(inside).directory(sandbox)
             .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD);

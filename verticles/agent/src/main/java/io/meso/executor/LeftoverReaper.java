@@ -1,5 +1,7 @@
 package io.meso.executor;
 
+import io.meso.executor.isolation.Container;
+import io.meso.executor.isolation.cgroups.TaskCgroup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -7,12 +9,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Kills what a task leaves behind after its main process exited on its own (a background job, a
- * daemon) and removes its cgroups. Sweeps are batched: the first exit schedules one sweep after
+ * daemon), then has the isolators clean up after it (its cgroups are removed). Sweeps are batched: the first exit schedules one sweep after
  * a short delay, and that sweep handles every task that exited meanwhile with a single /proc
  * scan, so short tasks do not each pay for a scan. A task with survivors is swept again (up to
  * {@link #MAX_ATTEMPTS} times). Event-loop confined except for the sweep itself.
@@ -22,23 +25,26 @@ final class LeftoverReaper {
   private static final Logger LOG = LoggerFactory.getLogger(LeftoverReaper.class);
   private static final int MAX_ATTEMPTS = 10;
 
-  /** What to clean after one task: its session leader's pid and its cgroups, if any. */
-  record Leftover(String taskId, long leader, TaskCgroup cgroup, int attempts) {}
+  /** What to clean after one task: its session leader's pid and what the isolators made for it. */
+  record Leftover(String taskId, long leader, Container container, int attempts) {}
 
   private final Vertx vertx;
   private final long delayMillis;
+  /** The isolators' cleanup (blocking): false while something is left to clean. */
+  private final Predicate<Container> cleanup;
   private List<Leftover> queued = new ArrayList<>();
   private boolean scheduled;
   /** The sweep running now (its leftovers are queued again when it completes). */
   private Future<List<Leftover>> sweeping = Future.succeededFuture(List.of());
 
-  LeftoverReaper(Vertx vertx, long delayMillis) {
+  LeftoverReaper(Vertx vertx, long delayMillis, Predicate<Container> cleanup) {
     this.vertx = vertx;
     this.delayMillis = delayMillis;
+    this.cleanup = cleanup;
   }
 
-  void add(String taskId, long leader, TaskCgroup cgroup) {
-    queued.add(new Leftover(taskId, leader, cgroup, 0));
+  void add(String taskId, long leader, Container container) {
+    queued.add(new Leftover(taskId, leader, container, 0));
     schedule();
   }
 
@@ -85,8 +91,8 @@ final class LeftoverReaper {
     });
   }
 
-  /** Blocking: SIGKILLs survivors, removes empty cgroups; returns what needs another sweep. */
-  private static List<Leftover> sweep(List<Leftover> batch) {
+  /** Blocking: SIGKILLs survivors, then cleans up after the tasks left empty; returns what needs another sweep. */
+  private List<Leftover> sweep(List<Leftover> batch) {
     Set<Long> leaders = new HashSet<>();
     for (Leftover l : batch) {
       // A live process with the leader's pid means the pid was reused: the old session is empty.
@@ -98,19 +104,23 @@ final class LeftoverReaper {
     List<Leftover> again = new ArrayList<>();
     for (Leftover l : batch) {
       Set<Long> survivors = new HashSet<>(members.getOrDefault(l.leader(), Set.of()));
-      if (l.cgroup() != null) {
-        survivors.addAll(l.cgroup().pids());
+      TaskCgroup cgroup = l.container().cgroup();
+      if (cgroup != null) {
+        survivors.addAll(cgroup.pids());
       }
       if (!survivors.isEmpty()) {
         LOG.info("killing processes left behind by task_id={} pids={}", l.taskId(), survivors);
+        if (cgroup != null) {
+          cgroup.kill();
+        }
         ProcessTree.signal(survivors, true);
       }
-      boolean cgroupGone = l.cgroup() == null || (survivors.isEmpty() && l.cgroup().remove());
-      if (!survivors.isEmpty() || !cgroupGone) {
+      boolean cleaned = survivors.isEmpty() && cleanup.test(l.container());
+      if (!cleaned) {
         if (l.attempts() + 1 < MAX_ATTEMPTS) {
-          again.add(new Leftover(l.taskId(), l.leader(), l.cgroup(), l.attempts() + 1));
+          again.add(new Leftover(l.taskId(), l.leader(), l.container(), l.attempts() + 1));
         } else {
-          LOG.warn("giving up cleaning after task_id={} survivors={} cgroup={}", l.taskId(), survivors, l.cgroup());
+          LOG.warn("giving up cleaning after task_id={} survivors={} cgroup={}", l.taskId(), survivors, cgroup);
         }
       }
     }

@@ -1,9 +1,11 @@
 package io.meso.executor;
 
+import io.meso.executor.isolation.Container;
+import io.meso.executor.isolation.Executables;
+import io.meso.executor.isolation.Isolators;
+import io.meso.executor.isolation.LaunchPlan;
 import io.meso.v1.CommandInfo;
-import io.meso.v1.Resource;
 import io.meso.v1.TaskInfo;
-import io.meso.v1.Value;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,23 +18,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Spawns a task's process (blocking, about a millisecond: call off the event loop). The command
- * line, outermost first:
+ * line, outermost first, as the isolators' {@link LaunchPlan} asks:
  * <ul>
  *   <li>{@code setsid}: the task leads its own session and process group, so its tree can be
  *       signalled as a whole and it survives the agent's terminal going away;</li>
- *   <li>with cgroups only, the task's shell first writes its own pid into each of its cgroups
- *       (memory, cpu, and cpuacct and pids when mounted), so the command and everything it
- *       starts is accounted and limited before it runs;</li>
+ *   <li>with cgroups, the task's first shell writes its own pid into each of its cgroups, so
+ *       the command and everything it starts is accounted and limited before it runs; folded
+ *       into the task's own shell when it has one, else a shell of its own (also when a
+ *       read-only cgroup view follows, which would refuse the write);</li>
+ *   <li>the isolators' programs: {@code nsenter --mount=<view>} (filesystem/cgroup-ro),
+ *       {@code unshare --pid --fork --kill-child --mount-proc} (namespaces/pid),
+ *       {@code setpriv --bounding-set=-sys_admin} (filesystem/cgroup-ro);</li>
  *   <li>{@code /bin/sh -c value} when {@code command.shell} (default), except that a plain
  *       command the shell would only exec ({@code /bin/true}, {@code sleep 10}: see
  *       {@link ShellWords}) is exec'd directly, saving the shell's exec; with
  *       {@code shell=false}, exec of {@code value} with {@code arguments[1..]} (Mesos's
- *       {@code execvp(value, arguments)}: arguments[0] is argv[0], which Java cannot set).</li>
+ *       {@code execvp(value, arguments)}: arguments[0] is argv[0], which Java cannot set). A
+ *       recoverable task, and the init of a pid namespace, run it under a small shell instead
+ *       (see {@link #WRAP_SCRIPT}).</li>
  * </ul>
  * cwd is the sandbox; stdin is /dev/null; stdout and stderr go to {@code <sandbox>/stdout} and
- * {@code <sandbox>/stderr}. A plain command costs one exec more than a bare spawn (setsid), none
- * without sessions; with cgroups the join is folded into the task's shell script, or costs one
- * shell exec for a directly exec'd command.
+ * {@code <sandbox>/stderr}. The leader, whose pid is checkpointed and waited for, is always the
+ * host process Java spawned (through every exec above; with a pid namespace, the unshare that
+ * waits for the namespace's init). Per launch, beyond a bare spawn: setsid one exec; cgroups
+ * none when folded, else one shell exec; namespaces/pid one exec, one fork and the init shell's
+ * exec; filesystem/cgroup-ro two execs (nsenter, setpriv) and the join's shell.
  */
 final class ProcessLauncher {
 
@@ -47,8 +57,8 @@ final class ProcessLauncher {
     }
   }
 
-  /** A spawned task: its leader process (and that process's start time) and, with cgroups isolation, its cgroups. */
-  record Spawned(Process process, long startTime, TaskCgroup cgroup) {}
+  /** A spawned task: its leader process and that process's start time. */
+  record Spawned(Process process, long startTime) {}
 
   /**
    * The wrapper of a recoverable task (see {@link LaunchTask}): it runs the task as its child,
@@ -62,16 +72,18 @@ final class ProcessLauncher {
       + "(meso_script_=$1; shift; eval \"$meso_script_\")\n";
   static final String WRAP_DIRECT = "trap : TERM INT HUP\n\"$@\"\n";
   static final String WRAP_END = "meso_status_=$?\necho \"$meso_status_\" > exit_status\nexit \"$meso_status_\"\n";
+  /** Ends a pid namespace's init shell that records nothing: it exits with the task's status. */
+  static final String INIT_END = "exit \"$?\"\n";
 
   private final String agentId;
-  private final Cgroups cgroups;
+  private final Isolators isolators;
   private final Map<String, String> inherited;
   /** The setsid executable, or null when tasks do not get sessions of their own. */
   private final String setsid;
 
-  ProcessLauncher(String agentId, Cgroups cgroups, boolean sessions) {
+  ProcessLauncher(String agentId, Isolators isolators, boolean sessions) {
     this.agentId = agentId;
-    this.cgroups = cgroups;
+    this.isolators = isolators;
     this.inherited = TaskEnvironment.inherited();
     this.setsid = sessions ? SETSID : null;
   }
@@ -81,7 +93,8 @@ final class ProcessLauncher {
     return setsid != null;
   }
 
-  Spawned spawn(LaunchTask launch) throws LaunchException {
+  /** Spawns the task in its {@code container} (whose leader is set once it runs). */
+  Spawned spawn(LaunchTask launch, Container container) throws LaunchException {
     TaskInfo task = launch.task();
     CommandInfo command = task.getCommand();
     if (command.getValue().isEmpty()) {
@@ -89,8 +102,9 @@ final class ProcessLauncher {
     }
     Path sandbox = Path.of(launch.sandbox());
     Map<String, String> env = TaskEnvironment.build(inherited, agentId, launch);
-    List<String> direct = directArgv(command, env.getOrDefault("PATH", TaskEnvironment.DEFAULT_PATH), sandbox);
-    TaskCgroup cgroup = null;
+    String path = env.getOrDefault("PATH", TaskEnvironment.DEFAULT_PATH);
+    List<String> direct = directArgv(command, path, sandbox);
+    boolean prepared = false;
     try {
       Files.createDirectories(sandbox);
       Path checkpoint = launch.checkpointDir() == null ? null : Path.of(launch.checkpointDir());
@@ -98,10 +112,10 @@ final class ProcessLauncher {
         TaskCheckpoint.writeLaunch(checkpoint, launch.framework(), task);
         Files.deleteIfExists(sandbox.resolve("exit_status")); // a relaunched id must not inherit one
       }
-      if (cgroups != null) {
-        cgroup = cgroups.create(launch.frameworkId(), launch.taskId(), scalar(task, "cpus"), scalar(task, "mem"));
-      }
-      ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, cgroup, checkpoint != null))
+      LaunchPlan plan = isolators.prepare(container);
+      prepared = true;
+      ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, plan, checkpoint != null, path,
+          sandbox))
           .directory(sandbox.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
           .redirectOutput(sandbox.resolve("stdout").toFile())
@@ -111,6 +125,7 @@ final class ProcessLauncher {
       environment.putAll(env);
       Process process = builder.start();
       long startTime = ProcessTree.startTime(process.pid());
+      container.leader(process.pid());
       if (checkpoint != null) {
         try {
           TaskCheckpoint.writePid(checkpoint, process.pid(), startTime);
@@ -119,10 +134,11 @@ final class ProcessLauncher {
           throw e;
         }
       }
-      return new Spawned(process, startTime, cgroup);
+      isolators.spawned(container);
+      return new Spawned(process, startTime);
     } catch (IOException | RuntimeException e) {
-      if (cgroup != null) {
-        cgroup.remove();
+      if (prepared) {
+        isolators.cleanup(container);
       }
       throw new LaunchException("Failed to launch task " + launch.taskId() + ": " + e.getMessage());
     }
@@ -150,30 +166,26 @@ final class ProcessLauncher {
       words.add(command.getValue());
       words.addAll(arguments.isEmpty() ? List.of() : arguments.subList(1, arguments.size()));
     }
-    // setsid and sh look the program up in the task's PATH; the JVM would use its own.
-    if (setsid == null && cgroups == null && !words.get(0).contains("/") && !path.equals(inherited.get("PATH"))) {
-      words.set(0, findExecutable(words.get(0), path, sandbox).toString());
-    }
     return words;
   }
 
-  private List<String> argv(String script, List<String> direct, TaskCgroup cgroup, boolean wrapped) {
+  /** The command line for the plan; see the class comment. */
+  private List<String> argv(String script, List<String> direct, LaunchPlan plan, boolean wrapped, String path,
+      Path sandbox) {
     List<String> argv = new ArrayList<>();
     if (setsid != null) {
       argv.add(setsid);
     }
-    String join = null;
-    if (cgroup != null) {
-      StringBuilder echo = new StringBuilder();
-      for (Path dir : cgroup.dirs()) {
-        echo.append(echo.length() == 0 ? "" : " && ").append("echo $$ > ").append(quote(dir.resolve("cgroup.procs")));
-      }
-      join = echo + " || exit 125\n";
+    String join = plan.joinScript();
+    if (plan.joinsFirst()) {
+      argv.addAll(List.of("/bin/sh", "-c", join + "exec \"$@\"", "meso-task"));
+      join = "";
     }
-    if (wrapped) {
+    argv.addAll(plan.prefix());
+    if (wrapped || plan.needsInit()) {
       argv.add("/bin/sh");
       argv.add("-c");
-      argv.add((join == null ? "" : join) + (direct == null ? WRAP_SCRIPT : WRAP_DIRECT) + WRAP_END);
+      argv.add(join + (direct == null ? WRAP_SCRIPT : WRAP_DIRECT) + (wrapped ? WRAP_END : INIT_END));
       argv.add("meso-task");
       if (direct == null) {
         argv.add(script);
@@ -185,16 +197,18 @@ final class ProcessLauncher {
     if (direct == null) {
       argv.add("/bin/sh");
       argv.add("-c");
-      argv.add(join == null ? script : join + script);
+      argv.add(join + script);
       return argv;
     }
-    if (join != null) {
-      argv.add("/bin/sh");
-      argv.add("-c");
-      argv.add(join + "exec \"$@\"");
-      argv.add("meso-task");
+    if (!join.isEmpty()) {
+      argv.addAll(List.of("/bin/sh", "-c", join + "exec \"$@\"", "meso-task"));
     }
-    argv.addAll(direct);
+    List<String> words = new ArrayList<>(direct);
+    // setsid, sh and the isolators' programs look the program up in the task's PATH; the JVM would use its own.
+    if (argv.isEmpty() && !words.get(0).contains("/") && !path.equals(inherited.get("PATH"))) {
+      words.set(0, findExecutable(words.get(0), path, sandbox).toString());
+    }
+    argv.addAll(words);
     return argv;
   }
 
@@ -215,34 +229,15 @@ final class ProcessLauncher {
 
   /** The sum of the task's scalar resources of this name (0 when it has none). */
   static double scalar(TaskInfo task, String name) {
-    double total = 0;
-    for (Resource r : task.getResourcesList()) {
-      if (r.getName().equals(name) && r.getType() == Value.Type.SCALAR) {
-        total += r.getScalar().getValue();
-      }
-    }
-    return total;
-  }
-
-  private static String quote(Path path) {
-    return "'" + path.toString().replace("'", "'\\''") + "'";
+    return Container.scalar(task, name);
   }
 
   private static String findSetsid() {
-    List<String> candidates = new ArrayList<>(List.of("/usr/bin/setsid", "/bin/setsid"));
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty()) {
-        candidates.add(dir + "/setsid");
-      }
+    String found = Executables.find("setsid");
+    if (found == null) {
+      LOG.warn("setsid not found (util-linux): tasks share the agent's session and only their descendants "
+          + "are killed with them");
     }
-    for (String candidate : candidates) {
-      Path p = Path.of(candidate);
-      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-        return candidate;
-      }
-    }
-    LOG.warn("setsid not found (util-linux): tasks share the agent's session and only their descendants "
-        + "are killed with them");
-    return null;
+    return found;
   }
 }

@@ -1,5 +1,9 @@
 package io.meso.executor;
 
+import io.meso.executor.isolation.Container;
+import io.meso.executor.isolation.Limitation;
+import io.meso.executor.isolation.cgroups.TaskCgroup;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -18,7 +22,10 @@ final class ProcessTask {
   long startTime = -1;
   /** Recovered after an agent restart: watched by polling its pid rather than by waiting on it. */
   boolean adopted;
-  TaskCgroup cgroup;
+  /** What the isolators know and made for the task (its cgroups among them). */
+  final Container container;
+  /** A limit the task ran into while it ran (it is being killed for it); null unless so. */
+  Limitation limitation;
   boolean killRequested;
   boolean killedDuringLaunch;
   long graceTimer = -1;
@@ -34,6 +41,12 @@ final class ProcessTask {
 
   ProcessTask(LaunchTask launch) {
     this.launch = launch;
+    this.container = new Container(launch.frameworkId(), launch.task(), Path.of(launch.sandbox()), this::members);
+  }
+
+  /** The task's cgroups, or null without cgroups isolation. */
+  TaskCgroup cgroup() {
+    return container.cgroup();
   }
 
   String taskId() {
@@ -56,16 +69,24 @@ final class ProcessTask {
     if (!leaderReaped || !ProcessTree.alive(leader)) {
       pids.addAll(ProcessTree.members(leader));
     }
+    TaskCgroup cgroup = container.cgroup();
     if (cgroup != null) {
       pids.addAll(cgroup.pids());
     }
     return pids;
   }
 
-  /** Blocking: SIGKILLs the tree until nothing is left (a few passes catch processes forked meanwhile). */
+  /**
+   * Blocking: SIGKILLs the tree until nothing is left (a few passes catch processes forked
+   * meanwhile; a v2 cgroup is killed whole by the kernel as well).
+   */
   Set<Long> killTree() throws InterruptedException {
     Set<Long> left = members();
     for (int pass = 0; pass < 20 && !left.isEmpty(); pass++) {
+      TaskCgroup cgroup = container.cgroup();
+      if (cgroup != null) {
+        cgroup.kill();
+      }
       ProcessTree.signal(left, true);
       Thread.sleep(pass == 0 ? 1 : 5);
       left = members();

@@ -46,7 +46,7 @@ final class TaskHealth {
       return;
     }
     task.health = new HealthChecker(vertx, task.taskId(), task.launch.task().getHealthCheck(),
-        probes.of(task.launch), new HealthChecker.Listener() {
+        probes.of(task), new HealthChecker.Listener() {
           @Override
           public void healthChanged(boolean healthy, String cause) {
             // Nothing after a kill or exit: the task is no longer the one that was checked.

@@ -2,9 +2,9 @@ package io.meso.executor;
 
 import io.meso.v1.ResourceStatistics;
 import io.meso.v1.TaskInfo;
+import io.meso.executor.isolation.Isolators;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -12,23 +12,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Samples the usage of the executor's running tasks for a {@link UsageRequest}: cpu and memory
- * by {@link UsageReader} (from the task's cgroups, or from /proc for POSIX isolation), the
- * sandbox's disk usage by {@link SandboxDiskUsage} (re-measured at most once per interval), and
- * the limits from the task's resources (cpus, and mem or the memory cgroup's limit, disk).
- * All reading runs in one blocking job on Vert.x's worker pool, never on the event loop;
- * requests arriving while a sample runs share it, so a burst of requests costs one sample.
- * Call {@link #sample} on the executor's event loop.
+ * Samples the usage of the executor's running tasks for a {@link UsageRequest}: what the
+ * isolators measure ({@link Isolators#usage}: cpu and memory from the task's cgroups, or from
+ * /proc without them, and the sandbox's disk usage, re-measured at most once per interval) and
+ * the limits from the task's resources. All reading runs in one blocking job on Vert.x's worker
+ * pool, never on the event loop; requests arriving while a sample runs share it, so a burst of
+ * requests costs one sample. Call {@link #sample} on the executor's event loop.
  */
 final class TaskUsageSampler {
 
   private final Vertx vertx;
-  private final SandboxDiskUsage disk;
+  private final Isolators isolators;
   private Future<List<TaskUsage>> inFlight;
 
-  TaskUsageSampler(Vertx vertx, long diskWatchIntervalMillis) {
+  TaskUsageSampler(Vertx vertx, Isolators isolators) {
     this.vertx = vertx;
-    this.disk = new SandboxDiskUsage(diskWatchIntervalMillis);
+    this.isolators = isolators;
   }
 
   /** The usage of the given tasks (those spawned and not yet ended; others are skipped). */
@@ -58,25 +57,11 @@ final class TaskUsageSampler {
       if (cpus > 0) {
         stats.setCpusLimit(cpus);
       }
-      if (t.cgroup != null) {
-        UsageReader.fromCgroups(t.cgroup, stats);
-      } else {
-        UsageReader.fromProcesses(t.members(), stats);
-        double mem = ProcessLauncher.scalar(task, "mem");
-        if (mem > 0) {
-          stats.setMemLimitBytes((long) (mem * 1024 * 1024));
-        }
-      }
-      String key = ExecutorVerticle.key(t.launch.frameworkId(), t.taskId());
-      keys.add(key);
-      stats.setDiskUsedBytes(disk.bytes(key, Path.of(t.launch.sandbox())));
-      double diskMb = ProcessLauncher.scalar(task, "disk");
-      if (diskMb > 0) {
-        stats.setDiskLimitBytes((long) (diskMb * 1024 * 1024));
-      }
+      isolators.usage(t.container, stats);
+      keys.add(Isolators.key(t.container));
       usages.add(new TaskUsage(t.launch.frameworkId(), task, stats.build()));
     }
-    disk.retain(keys);
+    isolators.retainMeasurements(keys);
     return usages;
   }
 }

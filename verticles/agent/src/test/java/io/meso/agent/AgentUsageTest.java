@@ -56,8 +56,10 @@ class AgentUsageTest {
   }
 
   private static void assumeCgroups() {
-    Assumptions.assumeTrue(Isolation.AUTO.resolve(Path.of("/sys/fs/cgroup")) == Isolation.CGROUPS,
-        "cgroups v1 memory and cpu hierarchies are not writable here");
+    io.meso.executor.isolation.cgroups.CgroupsHost host =
+        io.meso.executor.isolation.cgroups.CgroupsHost.detect(Path.of("/sys/fs/cgroup"));
+    Assumptions.assumeTrue(host.has(io.meso.executor.isolation.cgroups.Controller.MEMORY)
+        && host.has(io.meso.executor.isolation.cgroups.Controller.CPU), "cgroups memory and cpu are not writable here");
   }
 
   private void run(String taskId, String command) {

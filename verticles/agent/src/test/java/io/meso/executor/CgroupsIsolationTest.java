@@ -6,6 +6,10 @@ import static io.meso.executor.ExecutorHarness.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meso.executor.isolation.cgroups.Cgroups;
+import io.meso.executor.isolation.cgroups.CgroupsHost;
+import io.meso.executor.isolation.cgroups.Controller;
+import io.meso.executor.isolation.cgroups.TaskCgroup;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.vertx.core.Vertx;
@@ -37,7 +41,9 @@ class CgroupsIsolationTest {
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    Assumptions.assumeTrue(Cgroups.available(BASE), "cgroups v1 memory and cpu hierarchies are not writable here");
+    CgroupsHost host = CgroupsHost.detect(BASE);
+    Assumptions.assumeTrue(host.has(Controller.MEMORY) && host.has(Controller.CPU),
+        "cgroups memory and cpu controllers are not writable here");
     ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.CGROUPS).setCgroupsRoot(ROOT)
         .setCleanupDelayMillis(50);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
@@ -87,7 +93,7 @@ class CgroupsIsolationTest {
         + FileNames.sanitize(harness.agentId) + "/" + memoryA.getFileName());
     assertThat(Files.readString(sandboxB.resolve("cgroups"))).contains(":memory:/" + ROOT + "/"
         + FileNames.sanitize(harness.agentId) + "/" + memoryB.getFileName());
-    java.util.Set<Long> pidsB = new TaskCgroup(memoryB, cgroup("cpu", "fw/b", "same")).pids();
+    java.util.Set<Long> pidsB = TaskCgroup.v1(memoryB, cgroup("cpu", "fw/b", "same"), null, null).pids();
     assertThat(pidsB).isNotEmpty();
 
     harness.kill("fw-a", "same", 500);
@@ -137,6 +143,8 @@ class CgroupsIsolationTest {
     Path cpu = cgroup("cpu", "limited");
     assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()).isEqualTo(String.valueOf(64L << 20));
     assertThat(Files.readString(cpu.resolve("cpu.shares")).trim()).isEqualTo("512");
+    assertThat(Files.readString(cpu.resolve("cpu.cfs_quota_us")).trim()).as("0.5 x the 100 ms period")
+        .isEqualTo("50000");
     String relative = "/" + ROOT + "/" + FileNames.sanitize(harness.agentId) + "/"
         + Cgroups.name(ExecutorHarness.FRAMEWORK_ID, "limited");
     assertThat(Files.readString(harness.sandbox("limited").resolve("cgroups")))

@@ -148,6 +148,15 @@ final class ExecutorHarness {
     return statusesOf(taskId).stream().filter(s -> TaskStates.isTerminal(s.getState())).findFirst().orElseThrow();
   }
 
+  /** The executor's usage sample of one running task, or null when it is not running. */
+  io.meso.v1.ResourceStatistics usage(String taskId) throws Exception {
+    List<TaskUsage> usages = vertx.eventBus().<List<TaskUsage>>request(Addresses.executor(agentId), new UsageRequest(),
+        MesoCodecs.LOCAL)
+        .await(20, TimeUnit.SECONDS).body();
+    return usages.stream().filter(u -> u.task().getTaskId().getValue().equals(taskId)).findFirst()
+        .map(TaskUsage::statistics).orElse(null);
+  }
+
   void awaitState(String taskId, TaskState state) {
     await().atMost(Duration.ofSeconds(20)).until(() -> statesOf(taskId).contains(state));
   }

@@ -265,9 +265,13 @@ public final class BenchOptions {
     return this;
   }
 
-  /** The isolation process-mode agents end up with on this machine (never AUTO). */
+  /** The isolation process-mode agents end up with on this machine (never auto), or as asked if it cannot be had. */
   public Isolation resolvedIsolation() {
-    return isolation.resolve(java.nio.file.Path.of(ExecutorOptions.DEFAULT_CGROUP_BASE));
+    try {
+      return isolation.resolve(java.nio.file.Path.of(ExecutorOptions.DEFAULT_CGROUP_BASE));
+    } catch (IllegalArgumentException e) {
+      return isolation; // the agent refuses to start, naming why
+    }
   }
 
   /** A one-line description for the report. */

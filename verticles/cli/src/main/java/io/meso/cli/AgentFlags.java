@@ -1,6 +1,7 @@
 package io.meso.cli;
 
 import io.meso.agent.AgentOptions;
+import io.meso.executor.Isolation;
 import picocli.CommandLine.Option;
 
 /** The agent's flags shared by {@code meso agent} and {@code meso local}. */
@@ -16,9 +17,14 @@ final class AgentFlags {
   @Option(names = "--attributes", description = "Agent attributes, e.g. \"rack:r1;zone:a\".")
   String attributes;
 
-  @Option(names = "--pids-max", description = "Most processes one task may have at once, with cgroups isolation "
-      + "(its pids.max; 0: unlimited; default: " + AgentOptions.DEFAULT_PIDS_MAX + ").")
+  @Option(names = "--pids-max", description = "Most processes one task may have at once, with the cgroups/pids "
+      + "isolator (its pids.max; 0: unlimited; default: " + AgentOptions.DEFAULT_PIDS_MAX + ").")
   Long pidsMax;
+
+  @Option(names = "--isolation", paramLabel = "LIST", description = "How tasks are isolated: auto (default: "
+      + "everything this host supports), cgroups, posix, or a comma-separated list of cgroups/cpu, cgroups/mem, "
+      + "cgroups/pids, namespaces/pid, filesystem/cgroup-ro, disk/du, network/ports, posix/mem.")
+  String isolation;
 
   /**
    * Options for an agent advertising {@code host:port}, with these flags applied; it serves its
@@ -31,6 +37,13 @@ final class AgentFlags {
         options.setPidsMax(pidsMax);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--pids-max " + pidsMax + ": " + e.getMessage(), e);
+      }
+    }
+    if (isolation != null) {
+      try {
+        options.setIsolation(Isolation.parse(isolation));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + e.getMessage(), e);
       }
     }
     if (workDir != null) {

@@ -80,8 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
   double allocationInterval;
 
   @Option(names = "--isolation", paramLabel = "MODE", defaultValue = "auto",
-      description = "Process mode: how the agent isolates tasks: auto (cgroups where writable, as a real agent), "
-          + "cgroups or posix (default: ${DEFAULT-VALUE}).")
+      description = "Process mode: how the agent isolates tasks, as meso agent --isolation: auto (everything "
+          + "the host supports, as a real agent), cgroups, posix or a list of isolators (default: ${DEFAULT-VALUE}).")
   String isolation;
 
   @Option(names = "--no-checkpoint", negatable = false,
@@ -180,11 +180,10 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static Isolation isolation(String value) {
-    for (Isolation i : Isolation.values()) {
-      if (i.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
-        return i;
-      }
+    try {
+      return Isolation.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + e.getMessage(), e);
     }
-    throw new IllegalArgumentException("--isolation '" + value + "' is unknown; expected auto, cgroups or posix");
   }
 }

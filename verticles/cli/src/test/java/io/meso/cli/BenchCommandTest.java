@@ -100,7 +100,8 @@ class BenchCommandTest {
       "--agent-resources cpus:x            | --agent-resources 'cpus:x' is not valid",
       "--task-cpus 30                      | --task-cpus 30.0 does not fit in --agent-resources",
       "--task-cpus 0.005                   | are both below the allocator's smallest offer",
-      "--isolation docker                  | --isolation 'docker' is unknown; expected auto, cgroups or posix",
+      "--isolation docker                  | --isolation 'docker': 'docker' is not an isolator; allowed: auto,",
+      "--isolation auto,posix              | --isolation 'auto,posix': 'auto' stands alone",
       "--agents many                       | --agents"})
   void badFlagsAreUsageErrorsNamingFlagAndValue(String flags, String message) {
     int exit;

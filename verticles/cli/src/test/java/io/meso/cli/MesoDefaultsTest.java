@@ -73,6 +73,8 @@ class MesoDefaultsTest {
     // Refused before joining any cluster (nothing listens on port 1).
     assertThat(Meso.run("agent", "--join", "127.0.0.1:1", "--resources", "cpus:abc")).isEqualTo(2);
     assertThat(Meso.run("local", "--resources", "mem:-5")).isEqualTo(2);
+    assertThat(Meso.run("agent", "--join", "127.0.0.1:1", "--isolation", "cgroups/bogus")).isEqualTo(2);
+    assertThat(Meso.run("local", "--isolation", "cgroups/mem,posix/mem")).isEqualTo(2);
   }
 
   @Test

@@ -191,10 +191,11 @@ class JobsApiContractTest {
     JsonArray jobs = f.get(P + "/jobs/summary").json().getJsonArray("jobs");
     assertThat(jobs).hasSize(2);
     assertThat(jobs.getJsonObject(0)).isEqualTo(new JsonObject().put("name", "sum-parent").put("status", "fresh")
-        .put("state", "idle").put("schedule", LATER).put("parents", new JsonArray()).put("disabled", false));
+        .put("state", "idle").put("schedule", LATER).put("parents", new JsonArray()).put("disabled", false)
+        .put("nextRun", "2031-01-01T00:00Z"));
     assertThat(jobs.getJsonObject(1)).isEqualTo(new JsonObject().put("name", "sum-child").put("status", "fresh")
         .put("state", "idle").put("schedule", "").put("parents", new JsonArray().add("sum-parent"))
-        .put("disabled", true));
+        .put("disabled", true).put("nextRun", ""));
   }
 
   @Test

@@ -186,11 +186,10 @@ public final class JobCommand implements Runnable {
       line("command", job.getString("command", "") + (job.getBoolean("shell", true) ? ""
           : " " + job.getJsonArray("arguments", new JsonArray()).encode() + " (no shell)"));
       line("runs", JobsHttp.trigger(job) + " (" + (zone.isBlank() ? "UTC" : zone) + ")");
-      for (String next : List.of("nextRun", "nextRuns")) {
-        if (job.getValue(next) != null) {
-          line("next", String.valueOf(job.getValue(next)));
-        }
-      }
+      Answer stat = http.send("GET", "/job/stat/" + JobsHttp.segment(name), null);
+      JsonArray next = stat.ok() ? stat.json().getJsonArray("nextRuns", new JsonArray()) : new JsonArray();
+      line("next runs", next.isEmpty() ? "-" : String.join(", ",
+          next.stream().limit(3).map(String::valueOf).toList()));
       line("resources", "cpus " + job.getValue("cpus") + ", mem " + job.getValue("mem") + ", disk "
           + job.getValue("disk"));
       line("retries", job.getValue("retries") + ", concurrent " + job.getBoolean("concurrent", false)

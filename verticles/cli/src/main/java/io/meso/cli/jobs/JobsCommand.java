@@ -23,7 +23,7 @@ import picocli.CommandLine.Mixin;
     exitCodeListHeading = "Exit codes:%n", exitCodeList = {"0:listed", "1:refused", "2:no master answered"})
 public final class JobsCommand implements Callable<Integer> {
 
-  static final String[] HEADER = {"NAME", "RUNS", "ZONE", "LAST", "STATE", "SUCCESSES", "ERRORS", "DISABLED"};
+  static final String[] HEADER = {"NAME", "RUNS", "ZONE", "NEXT RUN", "LAST", "STATE", "SUCCESSES", "ERRORS", "DISABLED"};
 
   @Mixin
   MasterOption master;
@@ -58,7 +58,7 @@ public final class JobsCommand implements Callable<Integer> {
         JsonObject s = summaries.getOrDefault(name, new JsonObject());
         String zone = job.getString("scheduleTimeZone", "");
         rows.add(new String[] {name, JobsHttp.trigger(job), zone.isBlank() ? "UTC" : zone,
-            s.getString("status", "-"), s.getString("state", "-"),
+            JobCommand.blankAsDash(s.getString("nextRun", "")), s.getString("status", "-"), s.getString("state", "-"),
             String.valueOf(job.getValue("successCount", 0)), String.valueOf(job.getValue("errorCount", 0)),
             job.getBoolean("disabled", false) ? "yes" : "-"});
       }

@@ -1,4 +1,4 @@
-package io.meso.executor;
+package io.meso.executor.isolation;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #MAX_ENTRIES} entries and reports what it counted so far. Blocking file IO: call off
  * the event loop; safe from several threads.
  */
-final class SandboxDiskUsage {
+public final class SandboxDiskUsage {
 
   /** Bound on the files and directories one measurement visits. */
   static final int MAX_ENTRIES = 100_000;
@@ -28,12 +28,12 @@ final class SandboxDiskUsage {
   private final long maxAgeNanos;
   private final Map<String, Measured> measured = new ConcurrentHashMap<>();
 
-  SandboxDiskUsage(long maxAgeMillis) {
+  public SandboxDiskUsage(long maxAgeMillis) {
     this.maxAgeNanos = maxAgeMillis * 1_000_000;
   }
 
   /** The sandbox's usage in bytes, measured again when the last measurement is older than the interval. */
-  long bytes(String key, Path sandbox) {
+  public long bytes(String key, Path sandbox) {
     long now = System.nanoTime();
     Measured last = measured.get(key);
     if (last != null && now - last.atNanos() < maxAgeNanos) {
@@ -44,12 +44,17 @@ final class SandboxDiskUsage {
     return bytes;
   }
 
+  /** Forgets the measurement of one task (ended). */
+  public void forget(String key) {
+    measured.remove(key);
+  }
+
   /** Forgets the measurements of tasks not in {@code keys} (ended). */
-  void retain(Set<String> keys) {
+  public void retain(Set<String> keys) {
     measured.keySet().retainAll(keys);
   }
 
-  static long walk(Path root) {
+  public static long walk(Path root) {
     long[] total = {0};
     int[] entries = {0};
     try {

@@ -1,0 +1,98 @@
+package io.meso.executor.isolation;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a task's process must be started, as the isolators' {@code prepare} steps describe it; the
+ * executor's launcher turns it into one command line. Outermost first:
+ * <ol>
+ *   <li>join the task's cgroups: the task's first shell writes its own pid into each
+ *       {@code cgroup.procs}, so everything it runs is limited from the start;</li>
+ *   <li>{@link #enterMountNamespace enter} a prepared mount namespace (the read-only cgroup view);
+ *       that makes the cgroup filesystem read-only, so the join comes before it, in a shell of
+ *       its own ({@link #joinsFirst()});</li>
+ *   <li>{@link #unshare} new namespaces (a pid namespace needs a fork: the task is the child);</li>
+ *   <li>{@link #dropCapabilities drop} capabilities from the bounding set;</li>
+ *   <li>the task itself, under an init shell that waits for it and catches TERM/INT/HUP when it is
+ *       a pid namespace's init ({@link #needsInit()}: the kernel drops signals an init has no
+ *       handler for, so a bare command there would ignore a graceful kill).</li>
+ * </ol>
+ * Each step costs an exec (the unshare of a pid namespace also a fork): see the launcher.
+ */
+public final class LaunchPlan {
+
+  private final List<Path> cgroupDirs = new ArrayList<>();
+  private final List<String> enterMount = new ArrayList<>();
+  private final List<String> unshare = new ArrayList<>();
+  private final List<String> dropCapabilities = new ArrayList<>();
+  private boolean init;
+
+  /** The task joins this cgroup directory before anything of it runs. */
+  public LaunchPlan join(Path cgroupDir) {
+    cgroupDirs.add(cgroupDir);
+    return this;
+  }
+
+  /** The task runs inside the mount namespace bound at {@code namespaceFile}, with its sandbox as cwd. */
+  public LaunchPlan enterMountNamespace(String nsenter, Path namespaceFile, Path sandbox) {
+    enterMount.clear();
+    enterMount.addAll(List.of(nsenter, "--mount=" + namespaceFile, "--wd=" + sandbox));
+    return this;
+  }
+
+  /** The task runs under {@code argv} (unshare and its flags), which runs what follows it. */
+  public LaunchPlan unshare(List<String> argv, boolean asInit) {
+    unshare.clear();
+    unshare.addAll(argv);
+    init |= asInit;
+    return this;
+  }
+
+  /** The task runs under {@code argv} (setpriv and its flags), which runs what follows it. */
+  public LaunchPlan dropCapabilities(List<String> argv) {
+    dropCapabilities.clear();
+    dropCapabilities.addAll(argv);
+    return this;
+  }
+
+  /** The cgroup directories to join, in order. */
+  public List<Path> cgroupDirs() {
+    return List.copyOf(cgroupDirs);
+  }
+
+  /** The programs the task runs under, outermost first (empty: none). */
+  public List<String> prefix() {
+    List<String> argv = new ArrayList<>(enterMount);
+    argv.addAll(unshare);
+    argv.addAll(dropCapabilities);
+    return argv;
+  }
+
+  /** Whether the join must run in a shell of its own before {@link #prefix()} (which makes cgroups read-only). */
+  public boolean joinsFirst() {
+    return !cgroupDirs.isEmpty() && !enterMount.isEmpty();
+  }
+
+  /** Whether the task's command must run under an init shell (it is a pid namespace's init). */
+  public boolean needsInit() {
+    return init;
+  }
+
+  /** The shell lines that join {@link #cgroupDirs()} (exit 125 when one cannot be joined), or "" without cgroups. */
+  public String joinScript() {
+    if (cgroupDirs.isEmpty()) {
+      return "";
+    }
+    StringBuilder echo = new StringBuilder();
+    for (Path dir : cgroupDirs) {
+      echo.append(echo.length() == 0 ? "" : " && ").append("echo $$ > ").append(quote(dir.resolve("cgroup.procs")));
+    }
+    return echo + " || exit 125\n";
+  }
+
+  static String quote(Path path) {
+    return "'" + path.toString().replace("'", "'\\''") + "'";
+  }
+}
