@@ -156,6 +156,13 @@ final class Containerizers {
     }
   }
 
+  /** Blocking, when the executor stops. */
+  void close() {
+    if (devices != null) {
+      devices.close();
+    }
+  }
+
   /** Blocking: {@code docker stop -t <grace>} of a docker task being killed. */
   void stop(ProcessTask task, long graceMillis) {
     try {

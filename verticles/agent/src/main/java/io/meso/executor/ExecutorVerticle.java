@@ -156,6 +156,7 @@ public class ExecutorVerticle extends VerticleBase {
     }
     return killed.transform(ar -> reaper.flush())
         .transform(ar -> worker.executeBlocking(() -> {
+          containerizers.close();
           isolators.close();
           return null;
         }, false))

@@ -66,4 +66,15 @@ public final class GpuDeviceCgroup {
       return false;
     }
   }
+
+  /** When the executor stops: removes the agent's (and the root's) devices directories once empty. */
+  public void close() {
+    for (Path dir : new Path[] {agentDir, agentDir.getParent()}) {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        return; // still holds task cgroups (tasks left running)
+      }
+    }
+  }
 }
