@@ -55,7 +55,7 @@ record AgentIdentity(Path workDir, String agentId, boolean recovered, AgentInfo 
         .setId(AgentID.newBuilder().setValue(id))
         .setHostname(hostname)
         .setPort(options.getPort())
-        .addAllResources(ResourceDetector.detect(options.getResources(), dir).toProto())
+        .addAllResources(ResourceDetector.detect(options.getResources(), dir, options.getNvidiaSmi()).toProto())
         .addAllAttributes(AgentAttributes.parse(options.getAttributes()))
         .build();
     List<TaskCheckpoint.Recovered> tasks = List.of();

@@ -75,6 +75,8 @@ public class AgentOptions {
   private boolean serveHttp = DEFAULT_SERVE_HTTP;
   private long pidsMax = DEFAULT_PIDS_MAX;
   private long diskWatchIntervalMillis = DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
+  private String dockerBinary = ExecutorOptions.DEFAULT_DOCKER_BINARY;
+  private String nvidiaSmi = ExecutorOptions.DEFAULT_NVIDIA_SMI;
 
   public AgentOptions() {}
 
@@ -107,6 +109,8 @@ public class AgentOptions {
     serveHttp = json.getBoolean("serveHttp", DEFAULT_SERVE_HTTP);
     pidsMax = json.getLong("pidsMax", DEFAULT_PIDS_MAX);
     diskWatchIntervalMillis = json.getLong("diskWatchIntervalMillis", DEFAULT_DISK_WATCH_INTERVAL_MILLIS);
+    dockerBinary = json.getString("dockerBinary", ExecutorOptions.DEFAULT_DOCKER_BINARY);
+    nvidiaSmi = json.getString("nvidiaSmi", ExecutorOptions.DEFAULT_NVIDIA_SMI);
   }
 
   public JsonObject toJson() {
@@ -128,7 +132,9 @@ public class AgentOptions {
         .put("sandboxReadTimeoutMillis", sandboxReadTimeoutMillis)
         .put("serveHttp", serveHttp)
         .put("pidsMax", pidsMax)
-        .put("diskWatchIntervalMillis", diskWatchIntervalMillis);
+        .put("diskWatchIntervalMillis", diskWatchIntervalMillis)
+        .put("dockerBinary", dockerBinary)
+        .put("nvidiaSmi", nvidiaSmi);
     putIfSet(json, "hostname", hostname);
     putIfSet(json, "workDir", workDir);
     putIfSet(json, "resources", resources);
@@ -145,7 +151,9 @@ public class AgentOptions {
         .setSessions(sessions)
         .setKillTasksOnStop(killTasksOnStop)
         .setPidsMax(pidsMax)
-        .setDiskWatchIntervalMillis(diskWatchIntervalMillis);
+        .setDiskWatchIntervalMillis(diskWatchIntervalMillis)
+        .setDockerBinary(dockerBinary)
+        .setNvidiaSmi(nvidiaSmi);
   }
 
   /** The host name the agent advertises; null until set (the agent then uses the local host name). */
@@ -349,6 +357,24 @@ public class AgentOptions {
   }
 
   /** How old a sandbox's measured disk usage may get before a usage sample measures it again. */
+  /** The docker binary of the docker containerizer (default {@code docker} on PATH; see ExecutorOptions). */
+  public String getDockerBinary() { return dockerBinary; }
+
+  public AgentOptions setDockerBinary(String dockerBinary) {
+    new ExecutorOptions().setDockerBinary(dockerBinary); // validates
+    this.dockerBinary = dockerBinary;
+    return this;
+  }
+
+  /** The nvidia-smi that lists GPUs (default on PATH): the agent offers {@code gpus} = their count. */
+  public String getNvidiaSmi() { return nvidiaSmi; }
+
+  public AgentOptions setNvidiaSmi(String nvidiaSmi) {
+    new ExecutorOptions().setNvidiaSmi(nvidiaSmi); // validates
+    this.nvidiaSmi = nvidiaSmi;
+    return this;
+  }
+
   public long getDiskWatchIntervalMillis() { return diskWatchIntervalMillis; }
 
   public AgentOptions setDiskWatchIntervalMillis(long millis) {

@@ -39,6 +39,14 @@ public final class ResourceDetector {
    * @throws IllegalArgumentException naming the bad entry when the spec does not parse
    */
   public static Resources detect(String spec, Path workDir) {
+    return detect(spec, workDir, null);
+  }
+
+  /**
+   * Detects and applies {@code spec}; with {@code nvidiaSmi}, also gpus = the number of GPUs it
+   * lists (none listed: no gpus resource), unless the spec sets gpus.
+   */
+  public static Resources detect(String spec, Path workDir, String nvidiaSmi) {
     Resources overrides = parseSpec(spec);
     Set<String> overridden = overrides.names();
     List<Resource> detected = new ArrayList<>();
@@ -55,6 +63,12 @@ public final class ResourceDetector {
       detected.add(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
           .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(PORTS_BEGIN).setEnd(PORTS_END)))
           .build());
+    }
+    if (nvidiaSmi != null && !overridden.contains("gpus")) {
+      int gpus = io.meso.executor.gpu.NvidiaGpus.detect(nvidiaSmi).size();
+      if (gpus > 0) {
+        detected.add(scalar("gpus", gpus));
+      }
     }
     return Resources.fromProto(detected).plus(overrides);
   }

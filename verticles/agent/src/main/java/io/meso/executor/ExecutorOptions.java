@@ -43,6 +43,11 @@ public class ExecutorOptions {
   /** Where filesystem/cgroup-ro keeps the host's read-only cgroup view (a bound mount namespace). */
   public static final String DEFAULT_RUNTIME_DIR = "/run/meso";
 
+  /** The docker CLI of the docker containerizer: a path, or a name looked up on PATH. */
+  public static final String DEFAULT_DOCKER_BINARY = "docker";
+  /** How GPUs are found: a path, or a name looked up on PATH. */
+  public static final String DEFAULT_NVIDIA_SMI = "nvidia-smi";
+
   private Isolation isolation = DEFAULT_ISOLATION;
   private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
   private String cgroupBase = DEFAULT_CGROUP_BASE;
@@ -59,6 +64,8 @@ public class ExecutorOptions {
   private long watchIntervalMillis = DEFAULT_WATCH_INTERVAL_MILLIS;
   private long portsWatchIntervalMillis = DEFAULT_PORTS_WATCH_INTERVAL_MILLIS;
   private String runtimeDir = DEFAULT_RUNTIME_DIR;
+  private String dockerBinary = DEFAULT_DOCKER_BINARY;
+  private String nvidiaSmi = DEFAULT_NVIDIA_SMI;
 
   public ExecutorOptions() {}
 
@@ -83,6 +90,8 @@ public class ExecutorOptions {
     watchIntervalMillis = json.getLong("watchIntervalMillis", DEFAULT_WATCH_INTERVAL_MILLIS);
     portsWatchIntervalMillis = json.getLong("portsWatchIntervalMillis", DEFAULT_PORTS_WATCH_INTERVAL_MILLIS);
     runtimeDir = json.getString("runtimeDir", DEFAULT_RUNTIME_DIR);
+    dockerBinary = json.getString("dockerBinary", DEFAULT_DOCKER_BINARY);
+    nvidiaSmi = json.getString("nvidiaSmi", DEFAULT_NVIDIA_SMI);
   }
 
   public JsonObject toJson() {
@@ -102,7 +111,9 @@ public class ExecutorOptions {
         .put("cgroupsEnableCfs", cgroupsEnableCfs)
         .put("watchIntervalMillis", watchIntervalMillis)
         .put("portsWatchIntervalMillis", portsWatchIntervalMillis)
-        .put("runtimeDir", runtimeDir);
+        .put("runtimeDir", runtimeDir)
+        .put("dockerBinary", dockerBinary)
+        .put("nvidiaSmi", nvidiaSmi);
   }
 
   public Isolation getIsolation() { return isolation; }
@@ -253,6 +264,28 @@ public class ExecutorOptions {
       throw new IllegalArgumentException("runtimeDir must be an absolute path, was '" + runtimeDir + "'");
     }
     this.runtimeDir = runtimeDir;
+    return this;
+  }
+
+  /** The docker binary (default {@code docker} on PATH); docker tasks run only when its {@code version} answers. */
+  public String getDockerBinary() { return dockerBinary; }
+
+  public ExecutorOptions setDockerBinary(String dockerBinary) {
+    if (dockerBinary == null || dockerBinary.isBlank()) {
+      throw new IllegalArgumentException("dockerBinary must be a path or a name, was '" + dockerBinary + "'");
+    }
+    this.dockerBinary = dockerBinary;
+    return this;
+  }
+
+  /** The nvidia-smi binary that lists GPUs (default {@code nvidia-smi} on PATH; absent: no GPUs). */
+  public String getNvidiaSmi() { return nvidiaSmi; }
+
+  public ExecutorOptions setNvidiaSmi(String nvidiaSmi) {
+    if (nvidiaSmi == null || nvidiaSmi.isBlank()) {
+      throw new IllegalArgumentException("nvidiaSmi must be a path or a name, was '" + nvidiaSmi + "'");
+    }
+    this.nvidiaSmi = nvidiaSmi;
     return this;
   }
 

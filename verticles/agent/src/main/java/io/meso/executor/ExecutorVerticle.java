@@ -64,6 +64,8 @@ public class ExecutorVerticle extends VerticleBase {
   private LimitWatcher limits;
   private TaskHealth health;
   private TaskUsageSampler usage;
+  /** Docker tasks and GPUs (detected at start). */
+  private Containerizers containerizers;
 
   public ExecutorVerticle(String agentId, ExecutorOptions options) {
     this.agentId = agentId;
@@ -80,6 +82,10 @@ public class ExecutorVerticle extends VerticleBase {
     worker = vertx.createSharedWorkerExecutor("meso-executor-" + agentId, options.getSpawnPoolSize());
     exitWatcher = new ExitWatcher("meso-exit-" + agentId);
     return worker.executeBlocking(this::openIsolators, false)
+        .compose(opened -> worker.executeBlocking(() -> {
+          containerizers = Containerizers.open(agentId, options);
+          return opened;
+        }, false))
         .compose(opened -> {
           isolators = opened;
           isolation = Isolation.of(opened.names());
@@ -137,6 +143,10 @@ public class ExecutorVerticle extends VerticleBase {
       LOG.info("executor stopping: killing tasks agent_id={} count={}", agentId, running.size());
       killed = worker.executeBlocking(() -> {
         for (ProcessTask t : running) {
+          if (t.dockerName != null) {
+            containerizers.kill(t);
+            containerizers.cleanup(t.launch.frameworkId(), t.taskId(), t.dockerName);
+          }
           t.killTree();
           isolators.cleanup(t.container);
           ExitFacts.recordKilledOnStop(t);
@@ -146,6 +156,7 @@ public class ExecutorVerticle extends VerticleBase {
     }
     return killed.transform(ar -> reaper.flush())
         .transform(ar -> worker.executeBlocking(() -> {
+          containerizers.close();
           isolators.close();
           return null;
         }, false))
@@ -192,13 +203,29 @@ public class ExecutorVerticle extends VerticleBase {
     ProcessTask task = new ProcessTask(launch);
     tasks.put(key, task);
     report(task, TaskState.TASK_STARTING, null, null);
-    worker.executeBlocking(() -> launcher.spawn(launch, task.container), false).onComplete(ar -> spawned(task, ar));
+    Containerizers.Prepared prepared;
+    try {
+      prepared = containerizers.prepare(task);
+    } catch (Containerizers.Refused refused) {
+      LOG.info("task refused task_id={} error={}", task.taskId(), refused.getMessage());
+      finish(task, refused.state, refused.getMessage(), refused.reason);
+      return;
+    }
+    // A docker image pull may take long: on Vert.x's worker pool, not the spawn pool.
+    (prepared.run() == null ? Future.succeededFuture(prepared)
+        : vertx.executeBlocking(() -> containerizers.beforeSpawn(task, prepared), false))
+        .compose(ready -> worker.executeBlocking(() -> {
+          Containerizers.Prepared p = prepared.run() == null ? containerizers.beforeSpawn(task, ready) : ready;
+          return launcher.spawn(launch, task.container, p.command(), p.env(), p.cgroups());
+        }, false))
+        .onComplete(ar -> spawned(task, ar));
   }
 
   private void spawned(ProcessTask task, AsyncResult<ProcessLauncher.Spawned> ar) {
     if (ar.failed()) {
       String message = ar.cause() instanceof ProcessLauncher.LaunchException ? ar.cause().getMessage()
-          : "Failed to launch task " + task.taskId() + ": " + ar.cause();
+          : "Failed to launch task " + task.taskId() + ": " + (ar.cause() instanceof IOException
+              ? ar.cause().getMessage() : ar.cause().toString());
       LOG.info("task launch failed task_id={} error={}", task.taskId(), message);
       finish(task, TaskState.TASK_FAILED, message, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
       return;
@@ -262,7 +289,8 @@ public class ExecutorVerticle extends VerticleBase {
 
   // ---- recovery ----
 
-  private record Recovery(List<ProcessTask> alive, List<ProcessTask> ended, List<ExitFacts> endings) {}
+  private record Recovery(List<ProcessTask> alive, List<ProcessTask> ended, List<ExitFacts> endings,
+      Map<ProcessTask, Process> waits) {}
 
   /** Adopts the tasks a restarted agent recovered; see {@link RecoverTasks}. */
   private void recover(RecoverTasks recover) {
@@ -278,6 +306,7 @@ public class ExecutorVerticle extends VerticleBase {
       task.leader = adopt.pid();
       task.container.leader(adopt.pid());
       task.startTime = adopt.startTime();
+      containerizers.recovered(task);
       tasks.put(key, task);
       candidates.add(task);
     }
@@ -286,6 +315,14 @@ public class ExecutorVerticle extends VerticleBase {
       List<ProcessTask> ended = new ArrayList<>();
       List<ExitFacts> endings = new ArrayList<>();
       Set<String> keep = new java.util.HashSet<>();
+      Set<String> containers = new java.util.HashSet<>();
+      for (ProcessTask task : candidates) {
+        if (task.dockerName != null) {
+          containers.add(task.dockerName);
+        }
+      }
+      Set<String> listed = new java.util.HashSet<>(containerizers.sweepContainers(containers));
+      Map<ProcessTask, Process> waits = new HashMap<>();
       for (ProcessTask task : candidates) {
         isolators.recover(task.container);
         if (task.cgroup() != null) {
@@ -293,13 +330,16 @@ public class ExecutorVerticle extends VerticleBase {
         }
         if (task.leader > 0 && ProcessTree.alive(task.leader, task.startTime)) {
           alive.add(task);
+        } else if (task.dockerName != null && listed.contains(task.dockerName)) {
+          // `docker run` is gone but the engine still has the container: wait for it there.
+          waits.put(task, containerizers.waitFor(task));
         } else {
           ended.add(task);
           endings.add(ExitFacts.ofAdopted(task, isolators));
         }
       }
       isolators.sweepExcept(keep);
-      return new Recovery(alive, ended, endings);
+      return new Recovery(alive, ended, endings, waits);
     }, false).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("task recovery failed agent_id={}", agentId, ar.cause());
@@ -314,6 +354,12 @@ public class ExecutorVerticle extends VerticleBase {
       for (int i = 0; i < r.ended().size(); i++) {
         exited(r.ended().get(i), Future.succeededFuture(r.endings().get(i)));
       }
+      r.waits().forEach((task, process) -> {
+        task.adopted = false;
+        task.process = process;
+        exitWatcher.watch(process, () -> ExitFacts.ofExited(task, isolators), context, facts -> exited(task, facts));
+        health.start(task);
+      });
       r.alive().forEach(health::start); // afresh: delay and grace period count from the adoption
       if (!r.alive().isEmpty()) {
         pollAdopted();
@@ -385,7 +431,11 @@ public class ExecutorVerticle extends VerticleBase {
       return; // still spawning: spawned() kills it at once
     }
     vertx.executeBlocking(() -> {
-      ProcessTree.signal(task.members(), false);
+      if (task.dockerName != null) {
+        containerizers.stop(task, kill.gracePeriodMillis()); // the engine stops it; `docker run` then exits
+      } else {
+        ProcessTree.signal(task.members(), false);
+      }
       return null;
     }, false);
     task.graceTimer = vertx.setTimer(Math.max(1, kill.gracePeriodMillis()), id -> {
@@ -395,7 +445,12 @@ public class ExecutorVerticle extends VerticleBase {
   }
 
   private void forceKill(ProcessTask task) {
-    vertx.executeBlocking(task::killTree, false).onComplete(ar -> {
+    vertx.executeBlocking(() -> {
+      if (task.dockerName != null) {
+        containerizers.kill(task);
+      }
+      return task.killTree();
+    }, false).onComplete(ar -> {
       Set<Long> left = ar.succeeded() ? ar.result() : Set.of();
       if (!left.isEmpty()) {
         LOG.warn("processes survived SIGKILL task_id={} pids={}", task.taskId(), left);
@@ -434,6 +489,15 @@ public class ExecutorVerticle extends VerticleBase {
     TaskHealth.stop(task);
     report(task, state, message, reason, healthy);
     tasks.remove(key(task.launch.frameworkId(), task.taskId()));
+    containerizers.release(task);
+    if (task.dockerName != null || !task.gpus.isEmpty() || ProcessLauncher.scalar(task.launch.task(), "gpus") > 0) {
+      String frameworkId = task.launch.frameworkId();
+      String dockerName = task.dockerName;
+      vertx.executeBlocking(() -> {
+        containerizers.cleanup(frameworkId, task.taskId(), dockerName);
+        return null;
+      }, false);
+    }
     // Without a session or cgroup nothing left behind can be found after the leader is gone.
     if ((task.process != null || task.adopted) && (launcher.sessions() || task.cgroup() != null)) {
       reaper.add(task.taskId(), task.leader, task.container);

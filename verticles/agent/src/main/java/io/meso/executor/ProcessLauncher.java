@@ -95,13 +95,23 @@ final class ProcessLauncher {
 
   /** Spawns the task in its {@code container} (whose leader is set once it runs). */
   Spawned spawn(LaunchTask launch, Container container) throws LaunchException {
+    return spawn(launch, container, launch.task().getCommand(), Map.of(), List.of());
+  }
+
+  /**
+   * Spawns {@code command} (the task's own, or the docker containerizer's {@code docker run})
+   * for the task, with {@code extraEnv} added to its environment and {@code extraCgroups}
+   * (a GPU task's devices cgroup) joined with the isolators' cgroups.
+   */
+  Spawned spawn(LaunchTask launch, Container container, CommandInfo command, Map<String, String> extraEnv,
+      List<Path> extraCgroups) throws LaunchException {
     TaskInfo task = launch.task();
-    CommandInfo command = task.getCommand();
     if (command.getValue().isEmpty()) {
       throw new LaunchException("task " + launch.taskId() + " has no command: set command.value");
     }
     Path sandbox = Path.of(launch.sandbox());
     Map<String, String> env = TaskEnvironment.build(inherited, agentId, launch);
+    env.putAll(extraEnv);
     String path = env.getOrDefault("PATH", TaskEnvironment.DEFAULT_PATH);
     List<String> direct = directArgv(command, path, sandbox);
     boolean prepared = false;
@@ -114,6 +124,7 @@ final class ProcessLauncher {
       }
       LaunchPlan plan = isolators.prepare(container);
       prepared = true;
+      extraCgroups.forEach(plan::join);
       ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, plan, checkpoint != null, path,
           sandbox))
           .directory(sandbox.toFile())

@@ -39,6 +39,11 @@ final class ProcessTask {
   /** Why the health checker had the task killed; null unless it did. */
   String killedByHealthCheck;
 
+  /** The docker container this task runs as (docker containerizer), null for a plain process. */
+  String dockerName;
+  /** The GPU indices the task holds; empty without gpus. */
+  java.util.List<Integer> gpus = java.util.List.of();
+
   ProcessTask(LaunchTask launch) {
     this.launch = launch;
     this.container = new Container(launch.frameworkId(), launch.task(), Path.of(launch.sandbox()), this::members);

@@ -1,0 +1,280 @@
+package io.meso.executor.docker;
+
+import io.meso.executor.LaunchTask;
+import io.meso.v1.CommandInfo;
+import io.meso.v1.ContainerInfo;
+import io.meso.v1.ContainerInfo.DockerInfo;
+import io.meso.v1.Environment;
+import io.meso.v1.Label;
+import io.meso.v1.Parameter;
+import io.meso.v1.Resource;
+import io.meso.v1.TaskInfo;
+import io.meso.v1.Value;
+import io.meso.v1.Volume;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The {@code docker run} invocation of a DOCKER task, built as Mesos's docker containerizer
+ * builds it ({@code Docker::RunOptions::create} and {@code Docker::run}), in this order:
+ * {@code run [--privileged] --cpu-shares <1024 x cpus, at least 2> [--cpu-quota <cpus x 100000
+ * us, at least 1000>] --memory <mem MB in bytes, at least 32 MB> -e K=V... (sorted by name) -v
+ * host:container:rw|ro... -v <sandbox>:/mnt/mesos/sandbox --net host|bridge|none|<name>
+ * [--hostname h] -p host:container[/proto]... [--entrypoint /bin/sh] --name <name> --label k=v...
+ * [--user u] --key=value... <image> [-c value | value arguments...]}.
+ *
+ * <p>Differences from Mesos: no {@code -H <socket>} (the docker binary's default daemon is used);
+ * the task's labels become {@code --label} and its {@code command.user} {@code --user} (Mesos
+ * passes neither); the environment is the command's variables plus what Meso tells every task
+ * (MESOS_TASK_ID, MESOS_FRAMEWORK_ID, MESOS_AGENT_ID, MESOS_SANDBOX as mapped in the container,
+ * MESOS_CONTAINER_NAME) and the executor's additions (CUDA_VISIBLE_DEVICES for GPUs); the
+ * agent's PATH is not passed (the image has its own). A shell command with no value runs the
+ * image's own entrypoint and command.
+ */
+public final class DockerRunCommand {
+
+  /** Where the sandbox is mounted in the container, as in Mesos. */
+  public static final String MAPPED_SANDBOX = "/mnt/mesos/sandbox";
+  static final long CPU_SHARES_PER_CPU = 1024;
+  static final long MIN_CPU_SHARES = 2;
+  static final long CPU_CFS_PERIOD_US = 100_000;
+  static final long MIN_CPU_CFS_QUOTA_US = 1_000;
+  static final long MIN_MEMORY_BYTES = 32L * 1024 * 1024;
+
+  /** A DOCKER task's container: its name, image, pull policy and the arguments after the docker binary. */
+  public record Run(String name, String image, boolean forcePull, List<String> arguments) {}
+
+  private DockerRunCommand() {}
+
+  /** Whether the task asks for the docker containerizer. */
+  public static boolean isDocker(TaskInfo task) {
+    return task.hasContainer() && task.getContainer().getType() == ContainerInfo.Type.DOCKER;
+  }
+
+  /**
+   * The run of a DOCKER task.
+   *
+   * @param extraEnv variables the executor adds (they win over the command's)
+   * @throws InvalidContainerException naming the field when the ContainerInfo cannot be run
+   */
+  public static Run build(String agentId, LaunchTask launch, boolean enableCfs, Map<String, String> extraEnv)
+      throws InvalidContainerException {
+    TaskInfo task = launch.task();
+    ContainerInfo container = task.getContainer();
+    if (!container.hasDocker()) {
+      throw new InvalidContainerException("container.docker: is required when container.type is DOCKER");
+    }
+    DockerInfo docker = container.getDocker();
+    if (docker.getImage().isBlank()) {
+      throw new InvalidContainerException("container.docker.image: is required (was '" + docker.getImage() + "')");
+    }
+    String name = DockerNames.of(agentId, launch.frameworkId(), launch.taskId());
+    List<String> argv = new ArrayList<>();
+    argv.add("run");
+    if (docker.getPrivileged()) {
+      argv.add("--privileged");
+    }
+    double cpus = scalar(task, "cpus");
+    if (cpus > 0) {
+      argv.add("--cpu-shares");
+      argv.add(Long.toString(Math.max((long) (CPU_SHARES_PER_CPU * cpus), MIN_CPU_SHARES)));
+      if (enableCfs) {
+        argv.add("--cpu-quota");
+        argv.add(Long.toString(Math.max((long) (CPU_CFS_PERIOD_US * cpus), MIN_CPU_CFS_QUOTA_US)));
+      }
+    }
+    double mem = scalar(task, "mem");
+    if (mem > 0) {
+      argv.add("--memory");
+      argv.add(Long.toString(Math.max((long) mem * 1024 * 1024, MIN_MEMORY_BYTES)));
+    }
+    for (Map.Entry<String, String> e : environment(agentId, launch, name, extraEnv).entrySet()) {
+      argv.add("-e");
+      argv.add(e.getKey() + "=" + e.getValue());
+    }
+    for (int i = 0; i < container.getVolumesCount(); i++) {
+      argv.add("-v");
+      argv.add(volume(container.getVolumes(i), i, launch.sandbox()));
+    }
+    argv.add("-v");
+    argv.add(launch.sandbox() + ":" + MAPPED_SANDBOX);
+    String network = network(container);
+    String parameterNetwork = null;
+    for (Parameter p : docker.getParametersList()) {
+      if (parameterNetwork == null && (p.getKey().equals("net") || p.getKey().equals("network"))) {
+        parameterNetwork = p.getValue(); // Mesos: the first net/network parameter replaces the network
+      }
+    }
+    argv.add("--net");
+    argv.add(parameterNetwork != null ? parameterNetwork : network);
+    if (container.hasHostname()) {
+      if (network.equals("host")) {
+        throw new InvalidContainerException("container.hostname: cannot be set ('" + container.getHostname()
+            + "') with container.docker.network HOST");
+      }
+      argv.add("--hostname");
+      argv.add(container.getHostname());
+    }
+    argv.addAll(portMappings(docker, network, task));
+    CommandInfo command = task.getCommand();
+    boolean shell = command.getShell();
+    if (shell && command.hasValue()) {
+      argv.add("--entrypoint");
+      argv.add("/bin/sh");
+    } else if (shell && command.hasShell()) {
+      throw new InvalidContainerException("command.value: is required when command.shell is true");
+    }
+    argv.add("--name");
+    argv.add(name);
+    for (Label label : task.getLabels().getLabelsList()) {
+      argv.add("--label");
+      argv.add(label.getKey() + "=" + label.getValue());
+    }
+    if (!command.getUser().isEmpty()) {
+      argv.add("--user");
+      argv.add(command.getUser());
+    }
+    boolean networkSeen = false;
+    for (int i = 0; i < docker.getParametersCount(); i++) {
+      Parameter p = docker.getParameters(i);
+      if (p.getKey().isBlank()) {
+        throw new InvalidContainerException("container.docker.parameters[" + i + "].key: is required (value '"
+            + p.getValue() + "')");
+      }
+      if (!networkSeen && (p.getKey().equals("net") || p.getKey().equals("network"))) {
+        networkSeen = true;
+        continue;
+      }
+      argv.add("--" + p.getKey() + "=" + p.getValue());
+    }
+    argv.add(docker.getImage());
+    if (shell && command.hasValue()) {
+      argv.add("-c");
+      argv.add(command.getValue());
+    } else if (!shell) {
+      if (command.hasValue()) {
+        argv.add(command.getValue());
+      }
+      argv.addAll(command.getArgumentsList());
+    }
+    return new Run(name, docker.getImage(), docker.getForcePullImage(), List.copyOf(argv));
+  }
+
+  private static Map<String, String> environment(String agentId, LaunchTask launch, String name,
+      Map<String, String> extraEnv) {
+    Map<String, String> env = new TreeMap<>();
+    for (Environment.Variable v : launch.task().getCommand().getEnvironment().getVariablesList()) {
+      if (!v.getName().isEmpty() && v.getType() != Environment.Variable.Type.SECRET) {
+        env.put(v.getName(), v.getValue());
+      }
+    }
+    env.putAll(extraEnv);
+    env.put("MESOS_TASK_ID", launch.taskId());
+    env.put("MESOS_FRAMEWORK_ID", launch.frameworkId());
+    env.put("MESOS_AGENT_ID", agentId);
+    env.put("MESOS_SANDBOX", MAPPED_SANDBOX);
+    env.put("MESOS_CONTAINER_NAME", name);
+    return env;
+  }
+
+  private static String volume(Volume volume, int i, String sandbox) throws InvalidContainerException {
+    String field = "container.volumes[" + i + "]";
+    if (volume.getContainerPath().isEmpty()) {
+      throw new InvalidContainerException(field + ".container_path: is required");
+    }
+    if (volume.getHostPath().isEmpty()) {
+      throw new InvalidContainerException(field + ".host_path: is required (docker volumes by source are not "
+          + "supported)");
+    }
+    if (!volume.hasMode()) {
+      throw new InvalidContainerException(field + ".mode: is required (RW or RO)");
+    }
+    boolean hostAbsolute = volume.getHostPath().startsWith("/");
+    boolean containerAbsolute = volume.getContainerPath().startsWith("/");
+    if (!hostAbsolute && !containerAbsolute) {
+      throw new InvalidContainerException(field + ": both host_path '" + volume.getHostPath()
+          + "' and container_path '" + volume.getContainerPath() + "' are relative; one must be absolute");
+    }
+    String target = containerAbsolute ? volume.getContainerPath() : MAPPED_SANDBOX + "/" + volume.getContainerPath();
+    String source = hostAbsolute ? volume.getHostPath() : sandbox + "/" + volume.getHostPath();
+    return source + ":" + target + (volume.getMode() == Volume.Mode.RO ? ":ro" : ":rw");
+  }
+
+  private static String network(ContainerInfo container) throws InvalidContainerException {
+    return switch (container.getDocker().getNetwork()) {
+      case HOST -> "host";
+      case BRIDGE -> "bridge";
+      case NONE -> "none";
+      case USER -> {
+        if (container.getNetworkInfosCount() != 1) {
+          throw new InvalidContainerException("container.network_infos: a USER network needs exactly one, got "
+              + container.getNetworkInfosCount());
+        }
+        String name = container.getNetworkInfos(0).getName();
+        if (name.isBlank()) {
+          throw new InvalidContainerException("container.network_infos[0].name: is required for a USER network");
+        }
+        yield name;
+      }
+    };
+  }
+
+  private static List<String> portMappings(DockerInfo docker, String network, TaskInfo task)
+      throws InvalidContainerException {
+    List<String> argv = new ArrayList<>();
+    if (docker.getPortMappingsCount() == 0) {
+      return argv;
+    }
+    if (network.equals("host") || network.equals("none")) {
+      throw new InvalidContainerException("container.docker.port_mappings: only supported with BRIDGE or USER "
+          + "networks, not container.docker.network " + docker.getNetwork());
+    }
+    List<Value.Range> ports = new ArrayList<>();
+    for (Resource r : task.getResourcesList()) {
+      if (r.getName().equals("ports") && r.getType() == Value.Type.RANGES) {
+        ports.addAll(r.getRanges().getRangeList());
+      }
+    }
+    for (int i = 0; i < docker.getPortMappingsCount(); i++) {
+      DockerInfo.PortMapping m = docker.getPortMappings(i);
+      String field = "container.docker.port_mappings[" + i + "]";
+      if (m.getHostPort() < 1 || m.getHostPort() > 65_535) {
+        throw new InvalidContainerException(field + ".host_port: " + m.getHostPort() + " is not a port (1-65535)");
+      }
+      if (m.getContainerPort() < 1 || m.getContainerPort() > 65_535) {
+        throw new InvalidContainerException(field + ".container_port: " + m.getContainerPort()
+            + " is not a port (1-65535)");
+      }
+      long host = m.getHostPort();
+      if (ports.stream().noneMatch(r -> host >= r.getBegin() && host <= r.getEnd())) {
+        throw new InvalidContainerException(field + ".host_port: " + host + " is not among the task's ports "
+            + "resources");
+      }
+      String mapping = m.getHostPort() + ":" + m.getContainerPort();
+      if (m.hasProtocol()) {
+        String protocol = m.getProtocol().toLowerCase(Locale.ROOT);
+        if (!protocol.equals("tcp") && !protocol.equals("udp") && !protocol.equals("sctp")) {
+          throw new InvalidContainerException(field + ".protocol: '" + m.getProtocol()
+              + "' is not one of tcp, udp, sctp");
+        }
+        mapping += "/" + protocol;
+      }
+      argv.add("-p");
+      argv.add(mapping);
+    }
+    return argv;
+  }
+
+  private static double scalar(TaskInfo task, String name) {
+    double sum = 0;
+    for (Resource r : task.getResourcesList()) {
+      if (r.getName().equals(name) && r.getType() == Value.Type.SCALAR) {
+        sum += r.getScalar().getValue();
+      }
+    }
+    return sum;
+  }
+}
