@@ -42,11 +42,15 @@ class CgroupLimitsTest {
   private ExecutorHarness harness;
 
   private void deploy(Vertx vertx, String isolation, long pidsMax) throws Exception {
+    deploy(vertx, isolation, pidsMax, 100);
+  }
+
+  private void deploy(Vertx vertx, String isolation, long pidsMax, long watchMillis) throws Exception {
     CgroupsHost host = CgroupsHost.detect(BASE);
     Assumptions.assumeTrue(host.has(Controller.MEMORY) && host.has(Controller.CPU) && host.has(Controller.PIDS),
         "cgroups memory, cpu and pids controllers are not writable here: " + host.describe());
     ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
-        .setCleanupDelayMillis(50).setWatchIntervalMillis(100).setPidsMax(pidsMax);
+        .setCleanupDelayMillis(50).setWatchIntervalMillis(watchMillis).setPidsMax(pidsMax);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
   }
 
@@ -91,7 +95,10 @@ class CgroupLimitsTest {
       "head -c 200000000 /dev/zero | tail | wc -c > out",
       "python3 -c 'bytearray(200 << 20)' | cat > out"})
   void anOomKillOfAChildInAPipelineFailsTheTask(String pipeline, Vertx vertx) throws Exception {
-    deploy(vertx, "cgroups/mem", 0);
+    // The check at exit is under test: the watch (which kills a task that carries on after an OOM
+    // kill, see the next test) must not tick before the shell has written its status, so it is
+    // set to tick only after the test is over.
+    deploy(vertx, "cgroups/mem", 0, 600_000);
     harness.launch(task("pipe", shell(pipeline + "; echo $? > status")).addResources(scalar("mem", 32)).build());
 
     TaskStatus end = harness.awaitTerminal("pipe");
