@@ -115,7 +115,9 @@ final class TaskUsageEndpoint {
       if (i > 0) {
         ResourceStatistics p = all.get(i - 1);
         double seconds = s.getTimestamp() - p.getTimestamp();
-        double cpu = s.getCpusUserTimeSecs() + s.getCpusSystemTimeSecs() - p.getCpusUserTimeSecs() - p.getCpusSystemTimeSecs();
+        // Per field first: an unchanged cpu time is exactly 0, not a rounding residue of the sums.
+        double cpu = (s.getCpusUserTimeSecs() - p.getCpusUserTimeSecs())
+            + (s.getCpusSystemTimeSecs() - p.getCpusSystemTimeSecs());
         if (seconds > 0) {
           double used = Math.max(0, cpu / seconds);
           sample.put("cpus_used", used);
