@@ -245,8 +245,56 @@ function renderTask() {
   if (S.current !== key) {
     S.current = key; S.tails = { stdout: 0, stderr: 0 };
     $('tail-stdout').textContent = ''; $('tail-stderr').textContent = '';
-    browse(t);
+    drawUsage([]); $('task-usage-msg').textContent = '';
+    browse(t); refreshUsage().catch(() => {});
   }
+}
+
+// The task's usage over time (GET /tasks/<id>/usage: samples its agent keeps), drawn as inline SVG:
+// cpu use (cores) against the cpu limit, and memory rss against the memory limit. Fetched every 3 s
+// while a task page is open; a reply for a task no longer shown is dropped.
+async function refreshUsage() {
+  const key = S.current, t = key && S.tasks.get(key);
+  if (!t || !location.hash.startsWith('#task/') || S.usageFetching) return;
+  S.usageFetching = true;
+  try {
+    const r = await fetch('/tasks/' + encodeURIComponent(t.id) + '/usage?framework_id=' + encodeURIComponent(t.framework));
+    const d = await r.json().catch(() => ({ error: r.status + ' ' + r.statusText }));
+    if (S.current !== key) return;
+    if (!r.ok) { drawUsage([]); $('task-usage-msg').textContent = 'usage: ' + (d.error || r.status); return; }
+    drawUsage(d.samples || []);
+    $('task-usage-msg').textContent = (d.samples || []).length ? ''
+      : 'no usage samples yet (its agent samples every ' + fmt(d.interval_seconds) + ' s)';
+  } finally { S.usageFetching = false; }
+}
+
+function drawUsage(samples) {
+  const svg = $('task-usage'), W = 900, H = 260, left = 60, right = 10, panel = 100;
+  if (!samples.length) { svg.innerHTML = ''; svg.dataset.points = 0; return; }
+  const t0 = samples[0].timestamp, t1 = Math.max(t0 + 1, samples[samples.length - 1].timestamp);
+  const x = t => left + (t - t0) / (t1 - t0) * (W - left - right);
+  const mib = b => b / 1048576;
+  const cpu = samples.filter(s => s.cpus_used !== undefined).map(s => [s.timestamp, s.cpus_used]);
+  const cpuLimit = samples.map(s => [s.timestamp, s.cpus_limit || 0]);
+  const rss = samples.map(s => [s.timestamp, mib(s.mem_rss_bytes || 0)]);
+  const memLimit = samples.map(s => [s.timestamp, mib(s.mem_limit_bytes || 0)]);
+  const pts = (series, top, max) => series.map(([t, v]) => x(t).toFixed(1) + ',' + (top + panel - v / max * panel).toFixed(1)).join(' ');
+  const part = (title, top, series, limit, cls, unit) => {
+    const max = Math.max(1e-9, ...series.map(p => p[1]), ...limit.map(p => p[1])) * 1.1;
+    return '<text x="4" y="' + (top - 4) + '">' + title + '</text>'
+      + '<line class="axis" x1="' + left + '" y1="' + (top + panel) + '" x2="' + (W - right) + '" y2="' + (top + panel) + '"/>'
+      + '<text x="4" y="' + (top + 10) + '">' + fmt(max) + ' ' + unit + '</text><text x="4" y="' + (top + panel) + '">0</text>'
+      + (limit.some(p => p[1] > 0) ? '<polyline class="limit" points="' + pts(limit, top, max) + '"/>' : '')
+      + '<polyline class="' + cls + '" data-points="' + series.length + '" points="' + pts(series, top, max) + '"/>';
+  };
+  const last = samples[samples.length - 1], lastCpu = cpu.length ? cpu[cpu.length - 1][1] : undefined;
+  svg.innerHTML = part('cpu: ' + fmt(lastCpu) + ' of ' + fmt(last.cpus_limit) + ' cpus'
+      + (last.cpus_nr_throttled ? ', throttled ' + last.cpus_nr_throttled + ' times' : '') + ' (limit dashed)', 22, cpu, cpuLimit, 'cpu', 'cpus')
+    + part('memory rss: ' + fmt(mib(last.mem_rss_bytes || 0)) + ' of ' + fmt(mib(last.mem_limit_bytes || 0)) + ' MiB'
+      + ', sandbox disk ' + fmt(mib(last.disk_used_bytes || 0)) + ' MiB', 150, rss, memLimit, 'rss', 'MiB')
+    + '<text x="' + left + '" y="' + (H - 2) + '">' + new Date(t0 * 1000).toLocaleTimeString() + '</text>'
+    + '<text x="' + (W - right) + '" y="' + (H - 2) + '" text-anchor="end">' + new Date(t1 * 1000).toLocaleTimeString() + '</text>';
+  svg.dataset.points = samples.length;
 }
 
 function fileQuery(t, path) {
@@ -337,4 +385,5 @@ $('f-state').onchange = () => { S.page = 0; render(); };
 window.addEventListener('hashchange', render);
 setInterval(() => refreshMetrics().then(() => { if ((location.hash || '#overview') === '#overview') renderOverview(); }), 2000);
 setInterval(() => tail().catch(() => {}), 1000);
+setInterval(() => refreshUsage().catch(() => {}), 3000);
 connect();

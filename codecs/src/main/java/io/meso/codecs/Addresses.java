@@ -15,7 +15,7 @@ package io.meso.codecs;
  *   <li>{@link #OPERATOR}: the leading master's operator inbox (state, tasks, kill, files).</li>
  *   <li>{@link #agent(String)}: one agent's inbox: RunTaskMessage, KillTaskMessage,
  *       ShutdownFrameworkMessage, StatusUpdateAcknowledgementMessage (send); PingAgentMessage,
- *       meso.api ReadFileRequest, ListFilesRequest (request/reply).</li>
+ *       meso.api ReadFileRequest, ListFilesRequest, GetTaskUsageRequest (request/reply).</li>
  * </ul>
  * <p>Local-only addresses (one JVM, local consumers): {@link #ALLOCATOR} and
  * {@link #ALLOCATIONS} between the master and its allocator; {@link #executor(String)} and

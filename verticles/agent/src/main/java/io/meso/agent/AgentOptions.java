@@ -52,6 +52,10 @@ public class AgentOptions {
   public static final boolean DEFAULT_SERVE_HTTP = false;
   public static final long DEFAULT_PIDS_MAX = ExecutorOptions.DEFAULT_PIDS_MAX;
   public static final long DEFAULT_DISK_WATCH_INTERVAL_MILLIS = ExecutorOptions.DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
+  /** How often each running task's usage is sampled into its history (0: never); see {@link UsageRecorder}. */
+  public static final long DEFAULT_USAGE_INTERVAL_MILLIS = 5_000;
+  /** Samples kept per task: with the default interval, the last ten minutes. */
+  public static final int DEFAULT_USAGE_HISTORY_SAMPLES = 120;
 
   private String hostname = DEFAULT_HOSTNAME;
   private int port = DEFAULT_PORT;
@@ -77,6 +81,8 @@ public class AgentOptions {
   private long diskWatchIntervalMillis = DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
   private String dockerBinary = ExecutorOptions.DEFAULT_DOCKER_BINARY;
   private String nvidiaSmi = ExecutorOptions.DEFAULT_NVIDIA_SMI;
+  private long usageIntervalMillis = DEFAULT_USAGE_INTERVAL_MILLIS;
+  private int usageHistorySamples = DEFAULT_USAGE_HISTORY_SAMPLES;
 
   public AgentOptions() {}
 
@@ -111,6 +117,8 @@ public class AgentOptions {
     diskWatchIntervalMillis = json.getLong("diskWatchIntervalMillis", DEFAULT_DISK_WATCH_INTERVAL_MILLIS);
     dockerBinary = json.getString("dockerBinary", ExecutorOptions.DEFAULT_DOCKER_BINARY);
     nvidiaSmi = json.getString("nvidiaSmi", ExecutorOptions.DEFAULT_NVIDIA_SMI);
+    usageIntervalMillis = json.getLong("usageIntervalMillis", DEFAULT_USAGE_INTERVAL_MILLIS);
+    usageHistorySamples = json.getInteger("usageHistorySamples", DEFAULT_USAGE_HISTORY_SAMPLES);
   }
 
   public JsonObject toJson() {
@@ -134,7 +142,9 @@ public class AgentOptions {
         .put("pidsMax", pidsMax)
         .put("diskWatchIntervalMillis", diskWatchIntervalMillis)
         .put("dockerBinary", dockerBinary)
-        .put("nvidiaSmi", nvidiaSmi);
+        .put("nvidiaSmi", nvidiaSmi)
+        .put("usageIntervalMillis", usageIntervalMillis)
+        .put("usageHistorySamples", usageHistorySamples);
     putIfSet(json, "hostname", hostname);
     putIfSet(json, "workDir", workDir);
     putIfSet(json, "resources", resources);
@@ -382,6 +392,25 @@ public class AgentOptions {
       throw new IllegalArgumentException("diskWatchIntervalMillis must be >= 0, was " + millis);
     }
     this.diskWatchIntervalMillis = millis;
+    return this;
+  }
+
+  /** How often each running task's usage is sampled into the history the operator API shows; 0: never. */
+  public long getUsageIntervalMillis() { return usageIntervalMillis; }
+
+  public AgentOptions setUsageIntervalMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("usageIntervalMillis must be >= 0, was " + millis);
+    }
+    this.usageIntervalMillis = millis;
+    return this;
+  }
+
+  /** How many usage samples are kept per task (the oldest is dropped first). */
+  public int getUsageHistorySamples() { return usageHistorySamples; }
+
+  public AgentOptions setUsageHistorySamples(int samples) {
+    this.usageHistorySamples = (int) positive("usageHistorySamples", samples);
     return this;
   }
 

@@ -12,6 +12,7 @@ import io.meso.internal.RunTaskMessage;
 import io.meso.internal.ShutdownAgentMessage;
 import io.meso.internal.ShutdownFrameworkMessage;
 import io.meso.internal.StatusUpdateAcknowledgementMessage;
+import io.meso.proto.GetTaskUsageRequest;
 import io.meso.proto.ListFilesRequest;
 import io.meso.proto.ReadFileRequest;
 import io.meso.v1.AgentID;
@@ -40,9 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages on its inbox: RunTaskMessage, KillTaskMessage, ShutdownFrameworkMessage,
  * StatusUpdateAcknowledgementMessage (send; handled by {@link AgentTasks}), ShutdownAgentMessage
- * ({@link GoneShutdown}); PingAgentMessage, ReadFileRequest, ListFilesRequest (request/reply;
- * files by {@link SandboxRequests}). A message it cannot handle is logged and ignored, or, if it
- * is a request, failed with 400. Status updates are delivered reliably by
+ * ({@link GoneShutdown}); PingAgentMessage, ReadFileRequest, ListFilesRequest, GetTaskUsageRequest
+ * (request/reply; files by {@link SandboxRequests}, usage over time by {@link UsageRecorder}). A
+ * message it cannot handle is logged and ignored, or, if it is a request, failed with 400. Status updates are delivered reliably by
  * {@link StatusUpdateManager}.
  */
 public class AgentVerticle extends VerticleBase {
@@ -64,6 +65,7 @@ public class AgentVerticle extends VerticleBase {
   private AgentTasks tasks;
   private GoneShutdown goneShutdown;
   private AgentHttpServer http;
+  private UsageRecorder usage;
   private final long startMillis = System.currentTimeMillis();
 
   public AgentVerticle(AgentOptions options) {
@@ -134,6 +136,10 @@ public class AgentVerticle extends VerticleBase {
         return task == null ? null : task.sandbox;
       });
       tasks = new AgentTasks(vertx, options, agentId, workDir, executorAddress, updates, files, checkpoints);
+      // A simulated executor runs nothing and has no usage to sample.
+      usage = new UsageRecorder(vertx, agentId, executorAddress,
+          options.getExecutorMode() == ExecutorMode.SIMULATED ? 0 : options.getUsageIntervalMillis(),
+          options.getUsageHistorySamples());
       return listen().compose(v -> {
         master = new MasterLink(vertx, agentId, options, new AgentRegistration(agentInfo, recovered, tasks, updates,
             () -> AgentIdentity.checkpointId(vertx, workDir, agentId), registered, why -> goneShutdown.start(why)));
@@ -173,11 +179,15 @@ public class AgentVerticle extends VerticleBase {
               agentInfo.getHostname(), agentInfo.getPort(), workDir, identity.recovered(),
               Resources.fromProto(agentInfo.getResourcesList()));
           master.connect();
+          usage.start();
         }).mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
+    if (usage != null) {
+      usage.close();
+    }
     if (master != null) {
       master.close();
     }
@@ -258,6 +268,8 @@ public class AgentVerticle extends VerticleBase {
         files.read(msg, read);
       } else if (body instanceof ListFilesRequest list) {
         files.list(msg, list);
+      } else if (body instanceof GetTaskUsageRequest request) {
+        usage.answer(msg, request);
       } else {
         refuse(msg, "unexpected message type " + (body == null ? "null" : body.getClass().getName()));
       }

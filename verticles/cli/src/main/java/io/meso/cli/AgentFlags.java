@@ -21,6 +21,15 @@ final class AgentFlags {
       + "isolator (its pids.max; 0: unlimited; default: " + AgentOptions.DEFAULT_PIDS_MAX + ").")
   Long pidsMax;
 
+  @Option(names = "--usage-interval", paramLabel = "SECONDS", description = "How often each running task's usage "
+      + "is sampled into the history the master's GET /tasks/<id>/usage and the web UI's chart show "
+      + "(0: never; default: " + AgentOptions.DEFAULT_USAGE_INTERVAL_MILLIS / 1000 + ").")
+  Double usageIntervalSeconds;
+
+  @Option(names = "--usage-samples", description = "Usage samples kept per task, the oldest dropped first "
+      + "(default: " + AgentOptions.DEFAULT_USAGE_HISTORY_SAMPLES + ").")
+  Integer usageSamples;
+
   @Option(names = "--isolation", paramLabel = "LIST", description = "How tasks are isolated: auto (default: "
       + "everything this host supports), cgroups, posix, or a comma-separated list of cgroups/cpu, cgroups/mem, "
       + "cgroups/pids, namespaces/pid, filesystem/cgroup-ro, disk/du, network/ports, posix/mem.")
@@ -38,6 +47,19 @@ final class AgentFlags {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--pids-max " + pidsMax + ": " + e.getMessage(), e);
       }
+    }
+    if (usageIntervalSeconds != null) {
+      if (!(usageIntervalSeconds >= 0) || usageIntervalSeconds > 86_400) {
+        throw new IllegalArgumentException("--usage-interval " + usageIntervalSeconds
+            + ": expected seconds from 0 (never) to 86400");
+      }
+      options.setUsageIntervalMillis(Math.round(usageIntervalSeconds * 1000));
+    }
+    if (usageSamples != null) {
+      if (usageSamples < 1 || usageSamples > 100_000) {
+        throw new IllegalArgumentException("--usage-samples " + usageSamples + ": expected 1 to 100000");
+      }
+      options.setUsageHistorySamples(usageSamples);
     }
     if (isolation != null) {
       try {

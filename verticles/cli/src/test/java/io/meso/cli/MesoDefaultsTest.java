@@ -75,6 +75,9 @@ class MesoDefaultsTest {
     assertThat(Meso.run("local", "--resources", "mem:-5")).isEqualTo(2);
     assertThat(Meso.run("agent", "--join", "127.0.0.1:1", "--isolation", "cgroups/bogus")).isEqualTo(2);
     assertThat(Meso.run("local", "--isolation", "cgroups/mem,posix/mem")).isEqualTo(2);
+    assertThat(Meso.run("agent", "--join", "127.0.0.1:1", "--usage-interval", "-1")).isEqualTo(2);
+    assertThat(Meso.run("agent", "--join", "127.0.0.1:1", "--usage-samples", "0")).isEqualTo(2);
+    assertThat(Meso.run("local", "--usage-interval", "NaN")).isEqualTo(2);
   }
 
   @Test

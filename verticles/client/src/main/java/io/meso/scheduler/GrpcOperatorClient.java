@@ -110,6 +110,11 @@ public final class GrpcOperatorClient {
     return unary(OperatorGrpcClient.ReadFile, request);
   }
 
+  /** One task's usage samples over the last minutes, kept by its agent (see GetTaskUsageRequest in api.proto). */
+  public Future<io.meso.proto.GetTaskUsageResponse> taskUsage(io.meso.proto.GetTaskUsageRequest request) {
+    return unary(OperatorGrpcClient.GetTaskUsage, request);
+  }
+
   public Future<Void> close() {
     closed = true;
     return client.close();

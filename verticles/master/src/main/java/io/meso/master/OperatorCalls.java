@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Operator calls on {@link Addresses#OPERATOR}: cluster state, task listing, killing a task by
- * id, and reading a file of a task's sandbox (proxied to the agent that holds it); "MarkAgentGone"
+ * id, reading a file of a task's sandbox and a task's usage over time (both proxied to the agent
+ * that holds the task); "MarkAgentGone"
  * (Mesos MARK_AGENT_GONE) is handled by {@link GoneAgents}.
  */
 final class OperatorCalls {
@@ -50,6 +51,7 @@ final class OperatorCalls {
         case "KillTask" -> message.reply(kill(expect(message, KillTaskRequest.class)));
         case "ReadFile" -> readFile(message, expect(message, io.meso.proto.ReadFileRequest.class));
         case "ListFiles" -> listFiles(message, expect(message, io.meso.proto.ListFilesRequest.class));
+        case "GetTaskUsage" -> taskUsage(message, expect(message, io.meso.proto.GetTaskUsageRequest.class));
         case "GetMetrics" -> message.reply(metricsSnapshot());
         case "Teardown" -> message.reply(teardown(expect(message, io.meso.proto.TeardownRequest.class)));
         case "SetWeights", "GetRoles", "SetQuota", "GetQuota", "GetOfferSkips", "DrainAgent" ->
@@ -345,6 +347,39 @@ final class OperatorCalls {
         .onFailure(e -> {
           int code = e instanceof ReplyException re && re.failureCode() > 0 ? re.failureCode() : 503;
           message.fail(code, e.getMessage());
+        });
+  }
+
+  /**
+   * A task's usage over time: the samples are kept by the task's agent (a ring per task), so the
+   * master only finds the agent and forwards the request there, once per operator request. An
+   * agent that is not active, or does not answer, is a 503 naming it.
+   */
+  private void taskUsage(Message<Object> message, io.meso.proto.GetTaskUsageRequest request) {
+    TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
+    AgentRecord agent = m.state.agents.get(task.agentId);
+    if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
+      throw new CallException(503, "agent '" + task.agentId + "' holding task '" + task.id() + "' is not reachable"
+          + (agent == null ? " (it is no longer registered)" : " (the master lost contact with it)"));
+    }
+    io.meso.proto.GetTaskUsageRequest forward = io.meso.proto.GetTaskUsageRequest.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
+        .setTaskId(task.info.getTaskId())
+        .build();
+    m.bus.<io.meso.proto.GetTaskUsageResponse>request(Addresses.agent(agent.id), forward,
+            new DeliveryOptions().setSendTimeout(10_000))
+        .onSuccess(reply -> message.reply(reply.body().toBuilder()
+            .setTaskId(task.info.getTaskId())
+            .setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId))
+            .setAgentId(AgentID.newBuilder().setValue(agent.id))
+            .setState(task.state)
+            .build()))
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureCode() > 0) {
+            message.fail(re.failureCode(), e.getMessage());
+          } else {
+            message.fail(503, "agent '" + agent.id + "' holding task '" + task.id() + "' did not answer: " + e.getMessage());
+          }
         });
   }
 }

@@ -96,6 +96,10 @@ class OperatorBadInputTest {
                 .addWeights(RoleWeight.newBuilder().setRole("x".repeat(1000)).setWeight(2)).build(), null, 400,
             "weights[0].role is 1000 bytes", "at most 255"),
         row("set quota: none", "SetQuota", SetQuotaRequest.getDefaultInstance(), null, 400, "quotas is empty"),
+        row("task usage: task id missing", "GetTaskUsage", io.meso.proto.GetTaskUsageRequest.getDefaultInstance(), null,
+            400, "task_id is missing"),
+        row("task usage: task unknown", "GetTaskUsage", io.meso.proto.GetTaskUsageRequest.newBuilder()
+            .setTaskId(task("no-such-task")).build(), null, 404, "'no-such-task' is unknown"),
         row("read file: task unknown", "ReadFile", ReadFileRequest.newBuilder().setTaskId(task("no-such-task"))
             .setPath("stdout").build(), null, 404, "'no-such-task' is unknown"),
         row("read file: offset negative", "ReadFile", read("stdout").setOffset(-1).build(), null, 400,

@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 /**
  * The master's operator HTTP API, mounted on the API server's router (beside the web UI, which
  * reads it): the v0 state documents ({@link StateEndpoints}), the v1 operator calls
- * ({@link OperatorCalls}), the sandbox files ({@link SandboxFiles}) and what monitoring reads
+ * ({@link OperatorCalls}), the sandbox files ({@link SandboxFiles}), a task's usage over time
+ * ({@link TaskUsageEndpoint}) and what monitoring reads
  * ({@link HealthAndMetrics}). Everything goes to the master over the event bus; nothing here
  * holds cluster state.
  */
@@ -42,6 +43,7 @@ public final class OperatorHttpApi {
     new StateEndpoints(master).mount(router);
     new OperatorCalls(vertx, master).mount(router);
     new SandboxFiles(master).mount(router);
+    new TaskUsageEndpoint(master).mount(router);
     new HealthAndMetrics(vertx, master, leading).mount(router);
     return this;
   }
