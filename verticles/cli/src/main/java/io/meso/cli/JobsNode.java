@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The jobs framework on a node: its /v1/scheduler API on the master's router (answering 503
- * while no framework is active here), and the framework itself deployed once this node leads,
+ * The jobs framework on a node: its /v1/scheduler API on the master's router (proxied to the
+ * leading master while no framework is active here, or answering 503 while no leader is known), and the framework itself deployed once this node leads,
  * with the leader's fencing token ({@link #lead}), undeployed if a registry write is refused.
  *
  * <p>{@code meso local} has no clustered registry: {@link #leadLocally} gives it one, a private
@@ -46,8 +46,20 @@ public final class JobsNode {
    */
   public static JobsNode mount(Vertx vertx, Router router, Supplier<String> leader, Clock clock,
       JobsOptions options) {
+    return mount(vertx, router, null, leader, clock, options);
+  }
+
+  /**
+   * Mounts the jobs API on {@code router} of the master at {@code self} ({@code host:port}; null:
+   * the address a request came in on). While the framework is not active here every request but
+   * GET /leader is proxied to the master {@code leaderAddress} names (as Chronos's standbys do);
+   * GET /leader answers this master while its framework is active here, else that address.
+   */
+  public static JobsNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress, Clock clock,
+      JobsOptions options) {
     JobsNode node = new JobsNode(vertx, clock, options);
-    JobsApi.mount(router, () -> node.framework, leader);
+    Supplier<String> leader = () -> node.framework != null && self != null ? self : leaderAddress.get();
+    JobsApi.mount(vertx, router, () -> node.framework, leader, () -> self);
     return node;
   }
 
@@ -61,6 +73,14 @@ public final class JobsNode {
    * {@code fence}; completes once it subscribed. If a write is refused it is undeployed.
    */
   public Future<JobsFramework> lead(Registry registry, long fence) {
+    return lead(registry, fence, why -> { });
+  }
+
+  /**
+   * As {@link #lead(Registry, long)}; {@code onDeposed} hears why once a refused write (a newer
+   * leader's fence) stopped the framework, so that {@code meso master} steps down.
+   */
+  public Future<JobsFramework> lead(Registry registry, long fence, java.util.function.Consumer<String> onDeposed) {
     JobsFramework f = new JobsFramework(new EventBusSchedulerClient(vertx), registry, fence, clock, options);
     f.onDeposed(why -> {
       if (framework == f) {
@@ -68,6 +88,7 @@ public final class JobsNode {
       }
       vertx.undeploy(f.deploymentID()).onFailure(err -> LOG.debug("undeploy of the deposed jobs framework: {}",
           err.toString()));
+      onDeposed.accept(why);
     });
     return vertx.deployVerticle(f).map(id -> {
       framework = f;

@@ -149,6 +149,12 @@ public final class MasterCommand implements Callable<Integer> {
       // master leads: this one steps down as on any deposition.
       ServicesNode services = ServicesNode.mount(vertx, master.api().router(), node.host + ":" + master.port(),
           elected.leaderAddress());
+      // The jobs framework, the same way: /v1/scheduler on every master (proxied to the leader, as
+      // Chronos does), the framework on the leader only, writing the registry under its fence.
+      String jobsUser = System.getProperty("user.name", "root");
+      JobsNode jobs = JobsNode.mount(vertx, master.api().router(), node.host + ":" + master.port(),
+          elected.leaderAddress(), java.time.Clock.systemUTC(), new io.meso.jobs.runtime.JobsOptions()
+              .setUser(jobsUser).setDefaults(new io.meso.jobs.job.JobDefaults(0.1, 128, 256, jobsUser)));
       Nodes.Master leading = master;
       elected.elected().onSuccess(fence -> {
         System.out.println("  leading  fence " + fence + "  (elected leader of " + masters + " master"
@@ -161,6 +167,13 @@ public final class MasterCommand implements Callable<Integer> {
               System.out.flush();
             })
             .onFailure(err -> leading.verticle().stepDown("the services framework could not take over: " + err));
+        jobs.lead(new io.meso.ha.Registry(MesoCluster.hazelcast(vertx)), fence,
+                why -> leading.verticle().stepDown("the jobs framework's registry refused a write: " + why))
+            .onSuccess(f -> {
+              System.out.println("  jobs taken over  (/v1/scheduler on every master)");
+              System.out.flush();
+            })
+            .onFailure(err -> leading.verticle().stepDown("the jobs framework could not take over: " + err));
       });
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();

@@ -4,6 +4,7 @@ import io.meso.jobs.job.JobValidationException;
 import io.meso.jobs.runtime.JobScheduler;
 import io.meso.jobs.runtime.JobsFramework;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,9 +52,35 @@ public final class JobsApi {
    * @param leader the leading master's HTTP address (host:port) for GET /leader, or null if unknown
    */
   public static void mount(Router router, Supplier<JobsFramework> framework, Supplier<String> leader) {
+    mount(router, framework, leader, null);
+  }
+
+  /**
+   * Adds the API's routes to {@code router} for a master among several: every request but
+   * GET /leader is proxied to the leading master while the framework is not active here
+   * ({@link JobsLeaderProxy}), as Chronos's standbys do.
+   *
+   * @param framework the framework active here, or null while none is (read on every request)
+   * @param leader the leading master's HTTP address (host:port), or null if unknown
+   * @param self this master's HTTP address (host:port), or null to use the one a request came in on
+   */
+  public static void mount(Vertx vertx, Router router, Supplier<JobsFramework> framework, Supplier<String> leader,
+      Supplier<String> self) {
+    mount(router, framework, leader, new JobsLeaderProxy(vertx, framework, leader, self));
+  }
+
+  private static void mount(Router router, Supplier<JobsFramework> framework, Supplier<String> leader,
+      JobsLeaderProxy proxy) {
     JobsApi api = new JobsApi(framework, leader);
     String p = PREFIX;
     router.route(p + "/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.get(p + "/leader").handler(ctx -> {
+      String address = leader.get();
+      Reply.json(new JsonObject().put("leader", address == null ? "" : address)).send(ctx);
+    });
+    if (proxy != null) {
+      router.route(p + "/*").handler(proxy::handle);
+    }
     router.post(p + "/iso8601").handler(ctx -> api.write(ctx, s -> {
       s.submit(s.parse(ctx.body().asString()), JobScheduler.Endpoint.SCHEDULED);
       return Reply.noContent();
@@ -108,10 +135,6 @@ public final class JobsApi {
         return;
       }
       api.read(ctx, s -> Reply.json(JobViews.stats(s, which)));
-    });
-    router.get(p + "/leader").handler(ctx -> {
-      String address = leader.get();
-      Reply.json(new JsonObject().put("leader", address == null ? "" : address)).send(ctx);
     });
   }
 
