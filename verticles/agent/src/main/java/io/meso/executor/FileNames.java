@@ -32,4 +32,23 @@ public final class FileNames {
     }
     return out.toString();
   }
+
+  /**
+   * Creates {@code dir} and any missing parents; true when it did not exist before (then nothing
+   * older can be in it, and the caller can skip clearing it).
+   */
+  public static boolean createDirectory(java.nio.file.Path dir) throws java.io.IOException {
+    try {
+      java.nio.file.Files.createDirectory(dir);
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      if (java.nio.file.Files.isDirectory(dir)) {
+        return false;
+      }
+      throw e;
+    } catch (java.nio.file.NoSuchFileException e) {
+      java.nio.file.Files.createDirectories(dir);
+      return true;
+    }
+  }
 }

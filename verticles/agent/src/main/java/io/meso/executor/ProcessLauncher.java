@@ -116,11 +116,13 @@ final class ProcessLauncher {
     List<String> direct = directArgv(command, path, sandbox);
     boolean prepared = false;
     try {
-      Files.createDirectories(sandbox);
+      boolean fresh = FileNames.createDirectory(sandbox);
       Path checkpoint = launch.checkpointDir() == null ? null : Path.of(launch.checkpointDir());
       if (checkpoint != null) {
         TaskCheckpoint.writeLaunch(checkpoint, launch.framework(), task);
-        Files.deleteIfExists(sandbox.resolve("exit_status")); // a relaunched id must not inherit one
+        if (!fresh) {
+          Files.deleteIfExists(sandbox.resolve("exit_status")); // a relaunched id must not inherit one
+        }
       }
       LaunchPlan plan = isolators.prepare(container);
       prepared = true;

@@ -104,9 +104,20 @@ public final class TaskCheckpoint {
     out.writeByte(type);
     out.writeInt(bytes.length);
     out.write(bytes);
-    Files.createDirectories(dir);
-    Files.write(dir.resolve(UPDATES), buffer.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-        StandardOpenOption.WRITE);
+    byte[] record = buffer.toByteArray();
+    Path log = dir.resolve(UPDATES);
+    try {
+      appendTo(log, record);
+    } catch (java.nio.file.NoSuchFileException e) {
+      // The directory is made at launch; made here only for a task checkpointed without one
+      // (one exception on that rare path rather than a mkdir attempt and its exception per record).
+      Files.createDirectories(dir);
+      appendTo(log, record);
+    }
+  }
+
+  private static void appendTo(Path log, byte[] record) throws IOException {
+    Files.write(log, record, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
   }
 
   /** Removes a task's checkpoint directory (its task is done and acknowledged). */

@@ -3,7 +3,11 @@ package io.meso.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,5 +32,16 @@ class FileNamesTest {
   @Test
   void emptyIdsAreRefused() {
     assertThatThrownBy(() -> FileNames.sanitize("")).hasMessageContaining("empty");
+  }
+
+  @Test
+  void createDirectorySaysWhetherTheDirectoryIsNew(@TempDir Path tmp) throws Exception {
+    Path nested = tmp.resolve("a").resolve("b");
+    assertThat(FileNames.createDirectory(nested)).isTrue(); // parents made too
+    assertThat(Files.isDirectory(nested)).isTrue();
+    assertThat(FileNames.createDirectory(nested)).isFalse();
+    assertThat(FileNames.createDirectory(tmp.resolve("a").resolve("c"))).isTrue();
+    Path file = Files.writeString(tmp.resolve("f"), "x");
+    assertThatThrownBy(() -> FileNames.createDirectory(file)).isInstanceOf(FileAlreadyExistsException.class);
   }
 }
