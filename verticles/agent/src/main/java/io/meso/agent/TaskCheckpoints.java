@@ -104,8 +104,12 @@ final class TaskCheckpoints {
         : vertx.executeBlocking(() -> AgentIdentity.forget(dir), false);
   }
 
+  /** Closes the checkpoint thread once every write asked for so far is written. */
   Future<Void> close() {
-    return checkpointer == null ? Future.succeededFuture() : checkpointer.close();
+    if (checkpointer == null) {
+      return Future.succeededFuture();
+    }
+    return enqueue(() -> { }).transform(ar -> checkpointer.close());
   }
 
   /** Runs a checkpoint write on the agent's single checkpoint thread, in order; a failure is logged, not fatal. */
