@@ -30,6 +30,15 @@ final class AgentFlags {
       + "(default: " + AgentOptions.DEFAULT_USAGE_HISTORY_SAMPLES + ").")
   Integer usageSamples;
 
+  @Option(names = "--docker", paramLabel = "PATH", description = "The docker client that runs tasks with a DOCKER "
+      + "ContainerInfo; offered only when `PATH version` answers at start (default: docker on PATH).")
+  String dockerBinary;
+
+  @Option(names = "--nvidia-smi", paramLabel = "PATH", description = "The nvidia-smi that lists this host's GPUs; "
+      + "the agent offers gpus = their count unless --resources sets gpus (default: nvidia-smi on PATH; absent: no "
+      + "GPUs).")
+  String nvidiaSmi;
+
   @Option(names = "--isolation", paramLabel = "LIST", description = "How tasks are isolated: auto (default: "
       + "everything this host supports), cgroups, posix, or a comma-separated list of cgroups/cpu, cgroups/mem, "
       + "cgroups/pids, namespaces/pid, filesystem/cgroup-ro, disk/du, network/ports, posix/mem.")
@@ -70,6 +79,20 @@ final class AgentFlags {
     }
     if (workDir != null) {
       options.setWorkDir(workDir);
+    }
+    if (dockerBinary != null) {
+      try {
+        options.setDockerBinary(dockerBinary);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--docker: " + e.getMessage(), e);
+      }
+    }
+    if (nvidiaSmi != null) {
+      try {
+        options.setNvidiaSmi(nvidiaSmi);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--nvidia-smi: " + e.getMessage(), e);
+      }
     }
     if (resources != null) {
       try {
