@@ -36,14 +36,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The jobs framework across repeated master failovers, from the built jar: five
  * {@code meso master --masters 5} and an agent on 127.0.0.1. A job repeating every five seconds
- * ({@code R20/<soon>/PT5S}, {@code missedRunPolicy RUN_ALL}, concurrent, no retries) and a
+ * ({@code R16/<soon>/PT5S}, {@code missedRunPolicy RUN_ALL}, concurrent, no retries) and a
  * dependent child are posted through a standby (proxied to the leader, as Chronos does). Each run
  * echoes its {@code CHRONOS_JOB_RUN_TIME} (the scheduled instant) to its stdout and appends it to
  * a log outside its sandbox. The leading master is then killed with SIGKILL three times: 300 ms
  * before an instant falls due, at the instant, and 300 ms after it; each time the test waits for
  * another master to lead (a higher fencing token, {@code /v1/scheduler/leader} naming it on every
  * survivor) before the next kill. Then, counting in the agent's sandboxes and the logs, not in
- * the framework's bookkeeping: every one of the twenty instants ran in exactly one sandbox (task
+ * the framework's bookkeeping: every one of the sixteen instants ran in exactly one sandbox (task
  * ids carry the instant and the attempt; with no retries a second sandbox for an instant would be
  * a repeated launch), the child ran exactly once per parent run, and the history and counts
  * agree with the sandboxes.
@@ -62,7 +62,7 @@ class JobsFailoverIT {
   static final Duration STARTUP = Duration.ofSeconds(90);
   static final Pattern LEADING = Pattern.compile("leading\\s+fence (\\d+)");
   static final int MASTERS = 5;
-  static final int RUNS = 20;
+  static final int RUNS = 16;
   static final long PERIOD_MILLIS = 5000;
   /** Where each kill lands relative to the instant it aims at: just before, at, just after. */
   static final long[] KILL_OFFSETS_MILLIS = {-300, 0, 300};
