@@ -82,10 +82,16 @@ final class ProcessTree {
     return now >= 0 && (startTime < 0 || now == startTime);
   }
 
-  /** Sends SIGTERM ({@code force == false}) or SIGKILL to each pid that still exists. */
+  /**
+   * Sends SIGTERM ({@code force == false}) or SIGKILL to each pid that still exists, oldest
+   * process first. The order matters for SIGKILL: a parent that outlived its killed children for a
+   * moment would see them end and carry on (the wrapper would record the shell's status, 0 after a
+   * plain {@code wait}, as if the task had finished); parents start before their children, so
+   * killing by start time kills every parent before it can see a child die.
+   */
   static void signal(Collection<Long> pids, boolean force) {
     long self = ProcessHandle.current().pid();
-    for (long pid : pids) {
+    for (long pid : oldestFirst(pids)) {
       if (pid <= 1 || pid == self) {
         continue;
       }
@@ -97,6 +103,18 @@ final class ProcessTree {
         }
       });
     }
+  }
+
+  /** {@code pids} by start time, oldest first (those already gone last, in pid order). */
+  static java.util.List<Long> oldestFirst(Collection<Long> pids) {
+    Map<Long, Long> started = new HashMap<>();
+    for (long pid : pids) {
+      long t = startTime(pid);
+      started.put(pid, t < 0 ? Long.MAX_VALUE : t);
+    }
+    java.util.List<Long> ordered = new java.util.ArrayList<>(started.keySet());
+    ordered.sort(java.util.Comparator.comparingLong((Long pid) -> started.get(pid)).thenComparingLong(pid -> pid));
+    return ordered;
   }
 
   private record Stat(long pid, long group, long session, boolean zombie, long startTime) {}
