@@ -98,7 +98,10 @@ class NamespacesTest {
   void psInsideATaskShowsOnlyItsOwnTreeAndKillingItEndsTheNamespace(Vertx vertx) throws Exception {
     deploy(vertx, "namespaces/pid");
     long agent = ProcessHandle.current().pid();
-    harness.launchCheckpointed(task("alone", shell("sleep 1000 & ps -e -o pid=,comm= > ps.txt; "
+    // ps runs once the background child has exec'd sleep (until then it is a forked "sh").
+    harness.launchCheckpointed(task("alone", shell("sleep 1000 & s=$!; "
+        + "until [ \"$(cat /proc/$s/comm 2> /dev/null)\" = sleep ]; do sleep 0.01; done; "
+        + "ps -e -o pid=,comm= > ps.txt; "
         + "kill -0 " + agent + " 2> /dev/null; echo $? > signal-agent; wait")).build());
     awaitFile("alone", "signal-agent");
 
