@@ -61,6 +61,20 @@ public final class Addresses {
   public static final String DISCONNECTED_HEADER = "meso-disconnected";
   /** Header on an {@link #OPERATOR} message: which operator call the body is. */
   public static final String ACTION_HEADER = "meso-action";
+  /**
+   * The authenticated principal a door (HTTP, gRPC) forwards a call for, after it checked the
+   * caller's credentials; absent when the caller was not authenticated (authentication off). The
+   * master authorizes the call against its ACLs as this principal. Doors drop any value a caller
+   * sent for it; members of the event bus are trusted to set it (the bus is fenced by mutual TLS
+   * and the cluster secret, see {@code io.meso.security}).
+   */
+  public static final String PRINCIPAL_HEADER = "meso-principal";
+  /**
+   * Credentials an event-bus client sends with its calls ({@code Basic ...} or {@code Bearer ...},
+   * as an HTTP Authorization header): the master verifies them as the HTTP doors do and
+   * authorizes the call as the principal they prove.
+   */
+  public static final String AUTHORIZATION_HEADER = "meso-authorization";
 
   private Addresses() {}
 
