@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         TasksCommand.class,
         KillCommand.class,
+        LogsCommand.class,
+        AgentsCommand.class,
         BenchCommand.class,
         io.meso.cli.services.AppsCommand.class,
         io.meso.cli.services.AppCommand.class,

@@ -182,6 +182,71 @@ class CliEndToEndTest {
     }
   }
 
+  @Test
+  void agentsListsTheAgentWithItsResources() {
+    try (CliStreams streams = new CliStreams()) {
+      assertThat(Meso.run("agents", "--master", master)).isZero();
+      assertThat(streams.out()).startsWith("ID ")
+          .containsPattern("\\S+ +\\S+:\\d+ +active +[0-9.]+/2 +[0-9.]+/1024MB +\\d+ +\\d+s\n");
+    }
+  }
+
+  @Test
+  void logsFollowsATasksOutputUntilItEnds() throws Exception {
+    Path gate = Files.createTempDirectory("meso-logs-gate");
+    gate.toFile().setReadable(true, false);
+    gate.toFile().setExecutable(true, false);
+    GrpcSchedulerClient client = new GrpcSchedulerClient(vertx, io.meso.scheduler.MasterAddress.parse(master));
+    FrameworkRecorder framework = new FrameworkRecorder(client);
+    try {
+      client.subscribe(FrameworkInfo.newBuilder().setName("cli-logs").setUser("").build(), framework::onEvent)
+          .await(30, TimeUnit.SECONDS);
+      Offer offer = framework.awaitOffer(0);
+      // Writes a line to each stream, waits until the test opens the gate, then writes the last line and ends.
+      TaskInfo task = TaskInfo.newBuilder().setName("chatty").setTaskId(TaskID.newBuilder().setValue("logs-1"))
+          .setAgentId(offer.getAgentId())
+          .addResources(scalar("cpus", 0.25)).addResources(scalar("mem", 48))
+          .setCommand(CommandInfo.newBuilder().setShell(true).setValue("echo first; echo oops >&2; "
+              + "while [ ! -e " + gate + "/open ]; do sleep 0.1; done; echo last"))
+          .build();
+      client.accept(List.of(offer.getId()), List.of(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+          .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)).build()), null).await(30, TimeUnit.SECONDS);
+      framework.awaitUpdate("logs-1", TaskState.TASK_RUNNING);
+
+      try (CliStreams streams = new CliStreams()) {
+        java.util.concurrent.CompletableFuture<Integer> logs = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> Meso.run("logs", "-f", "--master", master, "logs-1"));
+        await().atMost(FrameworkRecorder.TIMEOUT).until(() -> streams.out().contains("first\n")
+            && streams.err().contains("oops\n"));
+        // Still following: the task has not ended.
+        assertThat(logs).isNotDone();
+        Files.createFile(gate.resolve("open"));
+        assertThat(logs.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(streams.out()).isEqualTo("first\nlast\n");
+        assertThat(streams.err()).isEqualTo("oops\n");
+      }
+      framework.awaitUpdate("logs-1", TaskState.TASK_FINISHED);
+      // Without -f, a finished task's output is printed once; --stderr picks one stream.
+      try (CliStreams streams = new CliStreams()) {
+        assertThat(Meso.run("logs", "--master", master, "--stderr", "logs-1")).isZero();
+        assertThat(streams.out()).isEmpty();
+        assertThat(streams.err()).isEqualTo("oops\n");
+      }
+    } finally {
+      client.teardown().await(10, TimeUnit.SECONDS);
+      client.close();
+    }
+  }
+
+  @Test
+  void logsOfAnUnknownTaskSaysSoAndExitsThree() {
+    try (CliStreams streams = new CliStreams()) {
+      assertThat(Meso.run("logs", "--master", master, "no-such-task")).isEqualTo(3);
+      assertThat(streams.err()).contains("no task no-such-task").contains("meso tasks --all");
+      assertThat(streams.out()).isEmpty();
+    }
+  }
+
   private static Resource scalar(String name, double value) {
     return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
         .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
