@@ -49,7 +49,8 @@ public final class AgentCommand implements Callable<Integer> {
           + DefaultPorts.CLUSTER);
       return 2;
     }
-    AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop);
+    AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop)
+        .setClusterSecret(node.clusterSecret());
     Vertx vertx = null;
     boolean told = false;
     // Vert.x logs a failed cluster start with its stack trace; our one line below says it all.
@@ -92,8 +93,16 @@ public final class AgentCommand implements Callable<Integer> {
     System.out.println("meso agent is running on " + node.host + ":" + deployed.agentInfo().getPort() + ", work dir "
         + options.getWorkDir());
     System.out.flush();
-    return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture());
+    java.util.concurrent.CompletableFuture<String> refused = deployed.refused().toCompletionStage().toCompletableFuture();
+    java.util.concurrent.CompletableFuture<String> gone = deployed.gone().toCompletionStage().toCompletableFuture();
+    int status = waitForShutdownOrGone(vertx, gone.applyToEither(refused.thenApply(why -> REFUSED_MARK + why),
+        why -> why));
+    return status == EXIT_GONE && refused.isDone() && !gone.isDone() ? EXIT_REFUSED : status;
   }
+
+  /** The exit status of an agent the master refused because its cluster secret does not match. */
+  static final int EXIT_REFUSED = 4;
+  private static final String REFUSED_MARK = "refused: ";
 
   /** The exit status of an agent an operator marked gone (its identity is removed: a restart joins anew). */
   static final int EXIT_GONE = 3;
@@ -128,8 +137,15 @@ public final class AgentCommand implements Callable<Integer> {
     } catch (IllegalStateException shuttingDown) {
       return 0;
     }
-    System.err.println("meso agent: stopped: " + gone.join());
-    System.err.println("meso agent: this agent's identity was removed; start it again to join as a new agent.");
+    String why = gone.join();
+    if (why.startsWith(REFUSED_MARK)) {
+      System.err.println("meso agent: the master refused this agent: " + why.substring(REFUSED_MARK.length()));
+      System.err.println("meso agent: the cluster secret does not match: give --cluster-secret-file a copy of the "
+          + "masters' secret file.");
+    } else {
+      System.err.println("meso agent: stopped: " + why);
+      System.err.println("meso agent: this agent's identity was removed; start it again to join as a new agent.");
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
