@@ -191,8 +191,9 @@ final class MasterLink {
           && re.failureCode() == UNAUTHENTICATED_CODE) {
         registering = false;
         close();
-        LOG.error("the master refused this agent agent_id={}: {}. The agent's cluster secret is not the masters' (or it has none): start the agent "
-            + "with --cluster-secret-file naming a copy of the masters' secret file", agentId, re.getMessage());
+        LOG.error("the master refused this agent agent_id={}: {}. The agent's cluster secret is not the masters' (or "
+            + "it has none): start the agent with --cluster-secret-file naming a copy of the masters' secret file",
+            agentId, re.getMessage());
         listener.refused(re.getMessage());
         return;
       }

@@ -71,7 +71,8 @@ public final class Registry {
 
   /** A registry on this member, sealed when the member was started with a cluster secret. */
   public Registry(HazelcastInstance hazelcast) {
-    this(hazelcast, hazelcast.getUserContext().get(SEAL_CONTEXT_KEY) instanceof RegistrySeal s ? s : null);
+    this(hazelcast, hazelcast != null && hazelcast.getUserContext().get(SEAL_CONTEXT_KEY) instanceof RegistrySeal s
+        ? s : null);
   }
 
   /** A registry whose values are sealed with {@code seal} (null: not sealed). */

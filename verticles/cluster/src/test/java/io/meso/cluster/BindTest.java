@@ -41,7 +41,8 @@ class BindTest {
       if (!Files.exists(path)) {
         continue;
       }
-      for (String line : Files.readAllLines(path).subList(1, Files.readAllLines(path).size())) {
+      List<String> lines = Files.readAllLines(path);
+      for (String line : lines.subList(1, lines.size())) {
         String[] f = line.trim().split("\\s+");
         String[] local = f[1].split(":");
         if (!"0A".equals(f[3]) || Integer.parseInt(local[1], 16) != port) {
