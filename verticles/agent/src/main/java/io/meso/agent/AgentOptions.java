@@ -83,11 +83,24 @@ public class AgentOptions {
   private String nvidiaSmi = ExecutorOptions.DEFAULT_NVIDIA_SMI;
   private long usageIntervalMillis = DEFAULT_USAGE_INTERVAL_MILLIS;
   private int usageHistorySamples = DEFAULT_USAGE_HISTORY_SAMPLES;
+  private io.meso.security.cluster.ClusterSecret clusterSecret;
+
+  /**
+   * The cluster secret ({@code --cluster-secret-file}): the agent proves it holds it with each
+   * (re-)registration ({@link io.meso.security.cluster.AgentProof}); null sends no proof. Not in
+   * {@link #toJson}.
+   */
+  public io.meso.security.cluster.ClusterSecret getClusterSecret() { return clusterSecret; }
+  public AgentOptions setClusterSecret(io.meso.security.cluster.ClusterSecret secret) {
+    this.clusterSecret = secret;
+    return this;
+  }
 
   public AgentOptions() {}
 
   public AgentOptions(AgentOptions other) {
     this(other.toJson());
+    this.clusterSecret = other.clusterSecret; // never in the JSON form
   }
 
   public AgentOptions(JsonObject json) {

@@ -39,6 +39,7 @@ final class AgentRegistration implements MasterLink.Listener {
   private final Runnable checkpointId;
   private final Promise<String> registered;
   private final Consumer<String> gone;
+  private final Consumer<String> refused;
   private boolean everRegistered;
 
   /**
@@ -48,6 +49,12 @@ final class AgentRegistration implements MasterLink.Listener {
    */
   AgentRegistration(AgentInfo info, boolean recovered, AgentTasks tasks, StatusUpdateManager updates,
       Runnable checkpointId, Promise<String> registered, Consumer<String> gone) {
+    this(info, recovered, tasks, updates, checkpointId, registered, gone, why -> { });
+  }
+
+  /** @param refused called with the master's reason when it refused the agent's proof of the cluster secret */
+  AgentRegistration(AgentInfo info, boolean recovered, AgentTasks tasks, StatusUpdateManager updates,
+      Runnable checkpointId, Promise<String> registered, Consumer<String> gone, Consumer<String> refused) {
     this.agentId = info.getId().getValue();
     this.agentIdProto = info.getId();
     this.info = info;
@@ -57,6 +64,7 @@ final class AgentRegistration implements MasterLink.Listener {
     this.checkpointId = checkpointId;
     this.registered = registered;
     this.gone = gone;
+    this.refused = refused;
   }
 
   @Override
@@ -133,5 +141,10 @@ final class AgentRegistration implements MasterLink.Listener {
   @Override
   public void gone(String why) {
     gone.accept(why);
+  }
+
+  @Override
+  public void refused(String why) {
+    refused.accept(why);
   }
 }

@@ -54,6 +54,7 @@ public class AgentVerticle extends VerticleBase {
   private final AgentOptions options;
   private final Promise<String> registered = Promise.promise();
   private final Promise<String> gone = Promise.promise();
+  private final Promise<String> refused = Promise.promise();
   private String agentId;
   private AgentID agentIdProto;
   private AgentInfo agentInfo;
@@ -80,6 +81,15 @@ public class AgentVerticle extends VerticleBase {
    */
   public Future<String> gone() {
     return gone.future();
+  }
+
+  /**
+   * Completes, with what the master said, once the master refused the agent's proof of the
+   * cluster secret (its secret is not the masters', or it has none). The agent stops trying; its
+   * tasks and identity are kept. A process running the agent should then exit (non-zero).
+   */
+  public Future<String> refused() {
+    return refused.future();
   }
 
   /** Completes with the agent id once a master accepted the agent's first registration. */
@@ -142,7 +152,7 @@ public class AgentVerticle extends VerticleBase {
           options.getUsageHistorySamples());
       return listen().compose(v -> {
         master = new MasterLink(vertx, agentId, options, new AgentRegistration(agentInfo, recovered, tasks, updates,
-            () -> AgentIdentity.checkpointId(vertx, workDir, agentId), registered, why -> goneShutdown.start(why)));
+            () -> AgentIdentity.checkpointId(vertx, workDir, agentId), registered, why -> goneShutdown.start(why), refused::tryComplete));
         goneShutdown = new GoneShutdown(vertx, options, agentId, workDir, master, updates, tasks, checkpoints,
             () -> vertx.undeploy(context.deploymentID()), gone);
         return deploy(identity, workDir, executorAddress);

@@ -43,7 +43,17 @@ final class MasterLink {
      */
     default void gone(String why) {
     }
+
+    /**
+     * The master refused the agent's proof of the cluster secret ({@link #UNAUTHENTICATED_CODE}):
+     * the agent's secret is not the masters'. The link is closed: retrying would not help.
+     */
+    default void refused(String why) {
+    }
   }
+
+  /** The failure code with which a master refuses an agent without a valid proof of the cluster secret (as HTTP 401). */
+  static final int UNAUTHENTICATED_CODE = 401;
 
   /** The failure code with which a master refuses an agent an operator marked gone (as HTTP 410 Gone). */
   static final int GONE_CODE = 410;
@@ -144,6 +154,10 @@ final class MasterLink {
     String kind = message.getClass().getSimpleName();
     long self = ++attempt;
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis());
+    if (options.getClusterSecret() != null && message instanceof com.google.protobuf.Message registration) {
+      delivery.addHeader(io.meso.security.cluster.AgentProof.HEADER, io.meso.security.cluster.AgentProof.create(
+          options.getClusterSecret(), kind, registration.toByteArray(), System.currentTimeMillis()));
+    }
     vertx.eventBus().request(Addresses.MASTER, message, delivery).onComplete(ar -> {
       if (closed || self != attempt || !registering) {
         return;
@@ -170,6 +184,17 @@ final class MasterLink {
         registering = false;
         close();
         listener.gone(re.getMessage());
+        return;
+      }
+      if (ar.failed() && ar.cause() instanceof ReplyException re
+          && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+          && re.failureCode() == UNAUTHENTICATED_CODE) {
+        registering = false;
+        close();
+        LOG.error("the master refused this agent agent_id={}: {}. The agent's cluster secret is not the masters' (or "
+            + "it has none): start the agent with --cluster-secret-file naming a copy of the masters' secret file",
+            agentId, re.getMessage());
+        listener.refused(re.getMessage());
         return;
       }
       if (ar.failed() && ar.cause() instanceof ReplyException re

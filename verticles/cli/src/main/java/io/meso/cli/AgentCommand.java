@@ -49,7 +49,8 @@ public final class AgentCommand implements Callable<Integer> {
           + DefaultPorts.CLUSTER);
       return 2;
     }
-    AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop);
+    AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop)
+        .setClusterSecret(node.clusterSecret());
     Vertx vertx = null;
     boolean told = false;
     // Vert.x logs a failed cluster start with its stack trace; our one line below says it all.
@@ -92,18 +93,29 @@ public final class AgentCommand implements Callable<Integer> {
     System.out.println("meso agent is running on " + node.host + ":" + deployed.agentInfo().getPort() + ", work dir "
         + options.getWorkDir());
     System.out.flush();
-    return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture());
+    return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture(),
+        deployed.refused().toCompletionStage().toCompletableFuture());
   }
 
   /** The exit status of an agent an operator marked gone (its identity is removed: a restart joins anew). */
   static final int EXIT_GONE = 3;
+  /** The exit status of an agent the master refused because its cluster secret is not the masters'. */
+  static final int EXIT_REFUSED = 4;
 
-  /**
-   * Blocks until Ctrl-C / SIGTERM (then closes Vert.x and returns 0) or until the agent was
-   * marked gone by an operator and stopped (then closes Vert.x and returns {@link #EXIT_GONE}).
-   */
+  /** As the three-argument form, for an agent that is never refused. */
   static int waitForShutdownOrGone(Vertx vertx, java.util.concurrent.CompletableFuture<String> gone)
       throws InterruptedException {
+    return waitForShutdownOrGone(vertx, gone, new java.util.concurrent.CompletableFuture<>());
+  }
+
+  /**
+   * Blocks until Ctrl-C / SIGTERM (then closes Vert.x and returns 0), until the agent was marked
+   * gone by an operator and stopped (then closes Vert.x and returns {@link #EXIT_GONE}), or until
+   * the master refused the agent's proof of the cluster secret (then closes Vert.x, keeping the
+   * agent's identity and tasks' checkpoints, and returns {@link #EXIT_REFUSED}).
+   */
+  static int waitForShutdownOrGone(Vertx vertx, java.util.concurrent.CompletableFuture<String> gone,
+      java.util.concurrent.CompletableFuture<String> refused) throws InterruptedException {
     java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     Thread hook = new Thread(() -> {
       vertx.close().onComplete(ar -> stopped.countDown());
@@ -114,13 +126,17 @@ public final class AgentCommand implements Callable<Integer> {
       }
     }, "meso-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    gone.whenComplete((why, err) -> {
-      if (err == null) {
-        stopped.countDown();
-      }
-    });
+    for (java.util.concurrent.CompletableFuture<String> end : java.util.List.of(gone, refused)) {
+      end.whenComplete((why, err) -> {
+        if (err == null) {
+          stopped.countDown();
+        }
+      });
+    }
     stopped.await();
-    if (!gone.isDone() || gone.isCompletedExceptionally()) {
+    boolean wasGone = gone.isDone() && !gone.isCompletedExceptionally();
+    boolean wasRefused = !wasGone && refused.isDone() && !refused.isCompletedExceptionally();
+    if (!wasGone && !wasRefused) {
       return 0;
     }
     try {
@@ -128,13 +144,19 @@ public final class AgentCommand implements Callable<Integer> {
     } catch (IllegalStateException shuttingDown) {
       return 0;
     }
-    System.err.println("meso agent: stopped: " + gone.join());
-    System.err.println("meso agent: this agent's identity was removed; start it again to join as a new agent.");
+    if (wasRefused) {
+      System.err.println("meso agent: the master refused this agent: " + refused.join());
+      System.err.println("meso agent: the cluster secret does not match: give --cluster-secret-file a copy of the "
+          + "masters' secret file.");
+    } else {
+      System.err.println("meso agent: stopped: " + gone.join());
+      System.err.println("meso agent: this agent's identity was removed; start it again to join as a new agent.");
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       System.err.println("meso agent: closing: " + e.getMessage());
     }
-    return EXIT_GONE;
+    return wasRefused ? EXIT_REFUSED : EXIT_GONE;
   }
 }

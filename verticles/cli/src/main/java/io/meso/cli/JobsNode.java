@@ -107,7 +107,7 @@ public final class JobsNode {
   }
 
   /** For {@code meso local}: leads on its (deployed) private registry, shared with the services framework. */
-  Future<JobsFramework> leadLocally(io.meso.ha.LocalRegistry registry) {
+  public Future<JobsFramework> leadLocally(io.meso.ha.LocalRegistry registry) {
     localMember = registry.hazelcast();
     return registry.elected().compose(fence -> lead(registry.registry(), fence));
   }

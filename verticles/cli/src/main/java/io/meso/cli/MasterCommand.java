@@ -114,7 +114,8 @@ public final class MasterCommand implements Callable<Integer> {
         .setMaxCompletedFrameworks(count("--max-completed-frameworks", maxCompletedFrameworks))
         .setMaxCompletedAgeMillis(maxCompletedAge == 0 ? 0 : millis("--max-completed-age", maxCompletedAge))
         .setFrameworkSorter(sorter("--framework-sorter", frameworkSorter))
-        .setRoleSorter(sorter("--role-sorter", roleSorter));
+        .setRoleSorter(sorter("--role-sorter", roleSorter))
+        .setClusterSecret(node.clusterSecret());
     if (rehearseAgents < 0 || rehearseAgents > MasterOptions.MAX_REHEARSAL_AGENTS) {
       throw new IllegalArgumentException("--rehearse-agents is " + rehearseAgents + "; expected 0 (off) to "
           + MasterOptions.MAX_REHEARSAL_AGENTS);

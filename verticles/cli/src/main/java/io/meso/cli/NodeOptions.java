@@ -23,6 +23,21 @@ final class NodeOptions {
       description = "Cluster members to join (their --cluster-port), comma separated.")
   java.util.List<String> join = new java.util.ArrayList<>();
 
+  @Option(names = "--cluster-secret-file", paramLabel = "FILE",
+      description = "A file holding the secret every master and agent of the cluster shares (at least 32 random "
+          + "bytes: head -c 32 /dev/urandom > FILE). Agents prove it before a master admits them, registry values "
+          + "are authenticated with it, and the Hazelcast cluster name is derived from it and --cluster-name.")
+  java.nio.file.Path clusterSecretFile;
+  private io.meso.security.cluster.ClusterSecret clusterSecret;
+
+  /** The cluster secret read from --cluster-secret-file (once), or null without one; refused if weak or unreadable. */
+  io.meso.security.cluster.ClusterSecret clusterSecret() {
+    if (clusterSecret == null && clusterSecretFile != null) {
+      clusterSecret = io.meso.security.cluster.ClusterSecret.fromFile(clusterSecretFile);
+    }
+    return clusterSecret;
+  }
+
   io.meso.cluster.ClusterOptions toClusterOptions(boolean lite) {
     for (String member : join) {
       if (!member.matches("[^:\\s]+:\\d{1,5}")) {
@@ -39,7 +54,8 @@ final class NodeOptions {
         .setPort(clusterPort == null ? io.meso.cluster.ClusterOptions.DEFAULT_PORT : clusterPort)
         .setPortAutoIncrement(clusterPort == null)
         .setJoin(join)
-        .setLiteMember(lite);
+        .setLiteMember(lite)
+        .setClusterSecret(clusterSecret());
   }
 
   /** The one line a command prints when it could not join; names the flag when the port was the trouble. */

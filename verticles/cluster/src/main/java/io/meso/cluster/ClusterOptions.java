@@ -29,6 +29,7 @@ public class ClusterOptions {
   private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
   private int cpMemberCount;
   private int cpSessionTtlSeconds = 10;
+  private io.meso.security.cluster.ClusterSecret clusterSecret;
 
   /** Options for a throw-away cluster on loopback with a unique name (tests, benchmarks). */
   public static ClusterOptions loopbackForTest() {
@@ -72,4 +73,17 @@ public class ClusterOptions {
   /** How long a dead leader's lock session lives before another master may lead (seconds). */
   public int getCpSessionTtlSeconds() { return cpSessionTtlSeconds; }
   public ClusterOptions setCpSessionTtlSeconds(int s) { this.cpSessionTtlSeconds = s; return this; }
+  /**
+   * The cluster secret ({@code --cluster-secret-file}), or null: with one, the Hazelcast cluster
+   * name is derived from it and the cluster name given, and the registry's values are sealed.
+   */
+  public io.meso.security.cluster.ClusterSecret getClusterSecret() { return clusterSecret; }
+  public ClusterOptions setClusterSecret(io.meso.security.cluster.ClusterSecret secret) {
+    this.clusterSecret = secret;
+    return this;
+  }
+  /** The name Hazelcast is given: the cluster name, or with a secret, a name derived from both. */
+  public String effectiveClusterName() {
+    return clusterSecret == null ? clusterName : clusterSecret.clusterName(clusterName);
+  }
 }

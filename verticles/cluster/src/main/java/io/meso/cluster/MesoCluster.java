@@ -48,8 +48,9 @@ public final class MesoCluster {
     return Vertx.builder().with(vertxOptions).withClusterManager(manager).buildClustered()
         .map(vertx -> {
           MesoCodecs.register(vertx);
-          LOG.info("joined cluster name={} host={} lite={} members={}", options.getClusterName(), options.getHost(),
-              options.isLiteMember(), manager.getHazelcastInstance().getCluster().getMembers().size());
+          LOG.info("joined cluster name={}{} host={} lite={} members={}", options.getClusterName(),
+              options.getClusterSecret() == null ? "" : " (Hazelcast name derived from the cluster secret)",
+              options.getHost(), options.isLiteMember(), manager.getHazelcastInstance().getCluster().getMembers().size());
           return vertx;
         });
   }
@@ -104,7 +105,12 @@ public final class MesoCluster {
   public static Config hazelcastConfig(ClusterOptions options) {
     useAPoolForHazelcastCallbacks();
     Config config = ConfigUtil.loadConfig();
-    config.setClusterName(options.getClusterName());
+    config.setClusterName(options.effectiveClusterName());
+    if (options.getClusterSecret() != null) {
+      // Registry values are sealed and verified (io.meso.ha.Registry finds the seal here).
+      config.getUserContext().put(io.meso.ha.Registry.SEAL_CONTEXT_KEY,
+          new io.meso.security.cluster.RegistrySeal(options.getClusterSecret()));
+    }
     config.setLiteMember(options.isLiteMember());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -159,6 +165,10 @@ public final class MesoCluster {
       network.setPublicAddress(options.getHost() + ":" + port);
     }
     network.getInterfaces().setEnabled(true).setInterfaces(new java.util.ArrayList<>(List.of(options.getHost())));
+    // Listen on --host only: Hazelcast otherwise binds its member port to every interface
+    // (0.0.0.0), whatever interface it advertises, and a stranger on any network of the host
+    // could reach the event-bus subscriptions and the registry.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

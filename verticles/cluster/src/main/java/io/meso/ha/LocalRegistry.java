@@ -24,14 +24,27 @@ public final class LocalRegistry extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRegistry.class);
 
   private final Promise<Long> elected = Promise.promise();
+  /** Seals the registry's values when set (tests of the built-in frameworks' stores under a secret). */
+  private final io.meso.security.cluster.ClusterSecret secret;
+
   private volatile HazelcastInstance hazelcast;
   private volatile LeaderElection election;
+
+  /** A private registry whose values are not sealed ({@code meso local}: nothing else joins it). */
+  public LocalRegistry() {
+    this(null);
+  }
+
+  /** A private registry whose values are sealed under {@code secret} (null: not sealed), as masters' are. */
+  public LocalRegistry(io.meso.security.cluster.ClusterSecret secret) {
+    this.secret = secret;
+  }
 
   @Override
   public Future<?> start() {
     return vertx.executeBlocking(() -> {
       ClusterOptions options = new ClusterOptions().setClusterName("meso-local-" + UUID.randomUUID())
-          .setHost("127.0.0.1").setPort(0);
+          .setHost("127.0.0.1").setPort(0).setClusterSecret(secret);
       hazelcast = Hazelcast.newHazelcastInstance(MesoCluster.hazelcastConfig(options));
       election = new LeaderElection(hazelcast, "meso-local", "local", new LeaderElection.Listener() {
         @Override

@@ -3,6 +3,7 @@ package io.meso.ha;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import io.meso.security.cluster.RegistrySeal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,17 @@ import java.util.concurrent.CompletionStage;
  * agent an operator marked gone, to when) and "reservations". Frameworks that run with the
  * leading master (the built-in services and jobs frameworks) keep their own sections, named
  * after them, under the same fence.
+ *
+ * <p>With a cluster secret ({@code --cluster-secret-file}; {@code MesoCluster} puts its {@link
+ * RegistrySeal} in the Hazelcast instance's user context under {@link #SEAL_CONTEXT_KEY}), every
+ * value is written with its seal (an HMAC over section, key, the writer's token and the value),
+ * and every value read or claimed is verified. Open-source Hazelcast lets any member that joins
+ * write these maps: a value whose seal does not verify is a forgery (or a value written without
+ * the secret) and is skipped with an ERROR naming its section and key, so a new leader never
+ * adopts a forged agent, framework or app. It is skipped rather than made a reason to refuse
+ * leadership: a stranger who can write one bad value could otherwise keep every master from
+ * leading. A claim raises an entry's token but keeps the token it was sealed with (the claim runs
+ * on whichever member owns the partition, which must not need the secret).
  */
 public final class Registry {
 
@@ -49,14 +61,45 @@ public final class Registry {
   /** Per section: the token of the last leader that finished claiming it. */
   static final String CLAIMED_MAP = PREFIX + "claimed";
 
-  private final HazelcastInstance hazelcast;
+  /** Where {@code MesoCluster} puts the {@link RegistrySeal} of a member started with a cluster secret. */
+  public static final String SEAL_CONTEXT_KEY = "meso.registry-seal";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Registry.class);
 
+  private final HazelcastInstance hazelcast;
+  /** Seals what is written and verifies what is read; null without a cluster secret. */
+  private final RegistrySeal seal;
+
+  /** A registry on this member, sealed when the member was started with a cluster secret. */
   public Registry(HazelcastInstance hazelcast) {
-    this.hazelcast = hazelcast;
+    this(hazelcast, hazelcast != null && hazelcast.getUserContext().get(SEAL_CONTEXT_KEY) instanceof RegistrySeal s
+        ? s : null);
   }
 
-  /** A stored value and the token of the leader that wrote (or last claimed) it (serialized by {@link RegistrySerializers}). */
-  public record Fenced(long fence, byte[] value) {}
+  /** A registry whose values are sealed with {@code seal} (null: not sealed). */
+  public Registry(HazelcastInstance hazelcast, RegistrySeal seal) {
+    this.hazelcast = hazelcast;
+    this.seal = seal;
+  }
+
+  /** Whether values are sealed and verified (a cluster secret is configured). */
+  public boolean sealed() {
+    return seal != null;
+  }
+
+  /**
+   * A stored value, the token of the leader that wrote (or last claimed) it, and, with a cluster
+   * secret, the token it was written with and its seal (serialized by {@link RegistrySerializers}).
+   */
+  public record Fenced(long fence, byte[] value, long sealedAt, byte[] seal) {
+    public Fenced(long fence, byte[] value) {
+      this(fence, value, fence, null);
+    }
+
+    /** The same value, seal and sealing token at another current token. */
+    public Fenced withFence(long newFence) {
+      return new Fenced(newFence, value, sealedAt, seal);
+    }
+  }
 
   private IMap<String, Fenced> map(String section) {
     checkSection(section);
@@ -95,7 +138,8 @@ public final class Registry {
       if (newest > fence) {
         return CompletableFuture.completedFuture(false);
       }
-      return map.submitToKey(key, new FencedPut(fence, value, false, newest)).thenApply(Boolean.TRUE::equals);
+      byte[] mac = seal == null || value == null ? null : seal.seal(section, key, fence, value);
+      return map.submitToKey(key, new FencedPut(fence, value, false, newest, mac)).thenApply(Boolean.TRUE::equals);
     });
   }
 
@@ -116,8 +160,8 @@ public final class Registry {
     Map<String, Object> results = map.executeOnEntries(new FencedPut(fence, null, true, floor == null ? -1 : floor));
     Map<String, byte[]> out = new java.util.TreeMap<>();
     results.forEach((key, value) -> {
-      if (value instanceof byte[] bytes) {
-        out.put(key, bytes);
+      if (value instanceof Fenced raised && authentic(section, key, raised)) {
+        out.put(key, raised.value());
       }
     });
     // Not waited for: the new leader serves as soon as it has the entries. The floor only
@@ -136,8 +180,27 @@ public final class Registry {
   /** Reads a section as it is (blocking). */
   public Map<String, byte[]> read(String section) {
     Map<String, byte[]> out = new LinkedHashMap<>();
-    map(section).forEach((k, v) -> out.put(k, v.value()));
+    map(section).forEach((k, v) -> {
+      if (authentic(section, k, v)) {
+        out.put(k, v.value());
+      }
+    });
     return out;
+  }
+
+  /** Whether a stored value may be used: always without a secret; with one, when its seal verifies. */
+  private boolean authentic(String section, String key, Fenced stored) {
+    if (seal == null) {
+      return true;
+    }
+    if (stored.sealedAt() <= stored.fence()
+        && seal.verifies(section, key, stored.sealedAt(), stored.value(), stored.seal())) {
+      return true;
+    }
+    LOG.error("refusing a forged registry value section={} key={} token={}: its seal does not verify under this "
+        + "cluster's secret (written by a member without the secret, or by one with another secret); skipped",
+        section, key, stored.fence());
+    return false;
   }
 
   /**
@@ -151,20 +214,28 @@ public final class Registry {
     final boolean claimOnly;
     /** Writes: the newest published leader token; claims: the last finished claim's token. */
     final long floor;
+    /** The seal of {@link #value} (writes with a cluster secret), else null. */
+    final byte[] seal;
 
     FencedPut(long fence, byte[] value) {
-      this(fence, value, false, -1);
+      this(fence, value, false, -1, null);
     }
 
     FencedPut(long fence, byte[] value, boolean claimOnly, long floor) {
+      this(fence, value, claimOnly, floor, null);
+    }
+
+    FencedPut(long fence, byte[] value, boolean claimOnly, long floor, byte[] seal) {
       this.fence = fence;
       this.value = value;
       this.claimOnly = claimOnly;
       this.floor = floor;
+      this.seal = seal;
     }
 
     /**
-     * Writes: TRUE if written, FALSE if refused. Claims: the value raised to this token, or null
+     * Writes: TRUE if written, FALSE if refused. Claims: the entry as it was before being raised
+     * to this token (its value, with the token and seal to verify it by), or null
      * if the entry was not claimed (a newer leader's, or a deposed leader's late insert, deleted).
      */
     @Override
@@ -182,13 +253,13 @@ public final class Registry {
           entry.setValue(null);
           return null;
         }
-        entry.setValue(new Fenced(fence, current.value()));
-        return current.value();
+        entry.setValue(new Fenced(fence, current.value(), current.sealedAt(), current.seal()));
+        return current;
       }
       if (floor > fence) {
         return Boolean.FALSE;
       }
-      entry.setValue(value == null ? null : new Fenced(fence, value));
+      entry.setValue(value == null ? null : new Fenced(fence, value, fence, seal));
       return Boolean.TRUE;
     }
   }

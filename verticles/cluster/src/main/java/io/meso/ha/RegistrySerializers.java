@@ -51,11 +51,13 @@ public final class RegistrySerializers {
     public void write(ObjectDataOutput out, Registry.Fenced fenced) throws IOException {
       out.writeLong(fenced.fence());
       out.writeByteArray(fenced.value());
+      out.writeLong(fenced.sealedAt());
+      out.writeByteArray(fenced.seal());
     }
 
     @Override
     public Registry.Fenced read(ObjectDataInput in) throws IOException {
-      return new Registry.Fenced(in.readLong(), in.readByteArray());
+      return new Registry.Fenced(in.readLong(), in.readByteArray(), in.readLong(), in.readByteArray());
     }
 
     @Override
@@ -71,6 +73,7 @@ public final class RegistrySerializers {
       out.writeByteArray(put.value);
       out.writeBoolean(put.claimOnly);
       out.writeLong(put.floor);
+      out.writeByteArray(put.seal);
     }
 
     @Override
@@ -78,7 +81,8 @@ public final class RegistrySerializers {
       long fence = in.readLong();
       byte[] value = in.readByteArray();
       boolean claimOnly = in.readBoolean();
-      return new Registry.FencedPut(fence, value, claimOnly, in.readLong());
+      long floor = in.readLong();
+      return new Registry.FencedPut(fence, value, claimOnly, floor, in.readByteArray());
     }
 
     @Override

@@ -31,10 +31,43 @@ final class AgentManager {
   private int awaitedTotal;
   private long awaitedSinceNanos;
 
+  /** Checks agents' proofs of the cluster secret; null when no secret is configured (every agent is admitted). */
+  private final io.meso.security.cluster.AgentProof.Verifier proofs;
+
   AgentManager(MasterVerticle master) {
     this.m = master;
     this.s = master.state;
+    io.meso.security.cluster.ClusterSecret secret = master.options.getClusterSecret();
+    this.proofs = secret == null ? null : new io.meso.security.cluster.AgentProof.Verifier(secret,
+        master.options.getAgentProofWindowMillis(), System::currentTimeMillis);
   }
+
+  /**
+   * With a cluster secret, admits a (re-)registration only with a valid proof of it (see {@link
+   * io.meso.security.cluster.AgentProof}); otherwise fails the message with 401 and logs the
+   * agent's host and why, never the proof. Returns whether the registration may proceed.
+   */
+  private boolean admitted(Message<Object> message, com.google.protobuf.Message registration, AgentInfo info) {
+    if (proofs == null) {
+      return true;
+    }
+    try {
+      proofs.verify(message.headers().get(io.meso.security.cluster.AgentProof.HEADER),
+          registration.getClass().getSimpleName(), registration.toByteArray());
+      return true;
+    } catch (io.meso.security.cluster.AgentProof.Refused e) {
+      LOG.warn("refused agent admission hostname={} agent_id={} message={}: {}", info.getHostname(),
+          info.hasId() ? info.getId().getValue() : "(new)", registration.getClass().getSimpleName(), e.getMessage());
+      if (message.replyAddress() != null) {
+        message.fail(UNAUTHENTICATED, "agent admission refused: " + e.getMessage()
+            + "; the agent's --cluster-secret-file must hold the same secret as the masters'");
+      }
+      return false;
+    }
+  }
+
+  /** The failure code of a registration without a valid proof of the cluster secret (as HTTP 401). */
+  static final int UNAUTHENTICATED = 401;
 
   /**
    * A new leader expects the agents admitted before the failover ({@code entries}: the registry's
@@ -104,9 +137,13 @@ final class AgentManager {
     Object body = message.body();
     try {
       if (body instanceof RegisterAgentMessage register) {
-        register(message, register);
+        if (admitted(message, register, register.getAgentInfo())) {
+          register(message, register);
+        }
       } else if (body instanceof ReregisterAgentMessage reregister) {
-        reregister(message, reregister);
+        if (admitted(message, reregister, reregister.getAgentInfo())) {
+          reregister(message, reregister);
+        }
       } else if (body instanceof StatusUpdate update) {
         s.launches.statusUpdate(update);
       } else {

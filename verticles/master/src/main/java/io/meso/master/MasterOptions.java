@@ -70,6 +70,26 @@ public class MasterOptions {
 
   public int getRehearsalAgents() { return rehearsalAgents; }
 
+  /** How far an agent's admission proof may be from the master's clock, either way (ms). */
+  public static final long DEFAULT_AGENT_PROOF_WINDOW_MILLIS = 60_000;
+  private io.meso.security.cluster.ClusterSecret clusterSecret;
+  private long agentProofWindowMillis = DEFAULT_AGENT_PROOF_WINDOW_MILLIS;
+
+  /**
+   * The cluster secret ({@code --cluster-secret-file}): when set, an agent is admitted only with a
+   * valid {@link io.meso.security.cluster.AgentProof} on its (re-)registration. Never serialized.
+   */
+  public io.meso.security.cluster.ClusterSecret getClusterSecret() { return clusterSecret; }
+  public MasterOptions setClusterSecret(io.meso.security.cluster.ClusterSecret secret) {
+    this.clusterSecret = secret;
+    return this;
+  }
+  public long getAgentProofWindowMillis() { return agentProofWindowMillis; }
+  public MasterOptions setAgentProofWindowMillis(long v) {
+    agentProofWindowMillis = positive("agentProofWindowMillis", v);
+    return this;
+  }
+
   public MasterOptions() {}
 
   public MasterOptions(JsonObject json) {

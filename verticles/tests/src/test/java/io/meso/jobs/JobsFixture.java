@@ -82,6 +82,11 @@ final class JobsFixture implements AutoCloseable {
   }
 
   static JobsFixture start(String name) throws Exception {
+    return start(name, null);
+  }
+
+  /** As {@link #start(String)}, the registry's values sealed under {@code secret} (null: not sealed). */
+  static JobsFixture start(String name, io.meso.security.cluster.ClusterSecret secret) throws Exception {
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
     vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)))
         .await(30, TimeUnit.SECONDS);
@@ -96,7 +101,9 @@ final class JobsFixture implements AutoCloseable {
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .await(30, TimeUnit.SECONDS);
     leader.set("127.0.0.1:" + server.actualPort());
-    node.leadLocally().await(90, TimeUnit.SECONDS);
+    io.meso.ha.LocalRegistry registry = new io.meso.ha.LocalRegistry(secret);
+    vertx.deployVerticle(registry).await(30, TimeUnit.SECONDS);
+    node.leadLocally(registry).await(90, TimeUnit.SECONDS);
     return new JobsFixture(vertx, clock, node, workDir, server);
   }
 

@@ -28,7 +28,12 @@ final class OneNodeFailover implements AfterEachCallback {
 
   /** Starts the clustered node (a loopback cluster of its own). */
   OneNodeFailover start() throws Exception {
-    node = MesoCluster.start(ClusterOptions.loopbackForTest()).await(60, TimeUnit.SECONDS);
+    return start(ClusterOptions.loopbackForTest());
+  }
+
+  /** Starts the clustered node with these options (e.g. a cluster secret). */
+  OneNodeFailover start(ClusterOptions options) throws Exception {
+    node = MesoCluster.start(options).await(60, TimeUnit.SECONDS);
     registry = new Registry(MesoCluster.hazelcast(node));
     return this;
   }

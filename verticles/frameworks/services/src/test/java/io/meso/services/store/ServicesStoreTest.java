@@ -49,8 +49,13 @@ class ServicesStoreTest {
 
   @BeforeEach
   void start() {
-    hazelcast = Hazelcast.newHazelcastInstance(MesoCluster.hazelcastConfig(ClusterOptions.loopbackForTest()));
+    hazelcast = Hazelcast.newHazelcastInstance(MesoCluster.hazelcastConfig(clusterOptions()));
     registry = new Registry(hazelcast);
+  }
+
+  /** The member's options (a subclass runs every test with a cluster secret: sealed registry values). */
+  ClusterOptions clusterOptions() {
+    return ClusterOptions.loopbackForTest();
   }
 
   @AfterEach
