@@ -29,6 +29,7 @@ public class ClusterOptions {
   private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
   private int cpMemberCount;
   private int cpSessionTtlSeconds = 10;
+  private io.meso.security.tls.MutualTls eventBusTls;
 
   /** Options for a throw-away cluster on loopback with a unique name (tests, benchmarks). */
   public static ClusterOptions loopbackForTest() {
@@ -72,4 +73,10 @@ public class ClusterOptions {
   /** How long a dead leader's lock session lives before another master may lead (seconds). */
   public int getCpSessionTtlSeconds() { return cpSessionTtlSeconds; }
   public ClusterOptions setCpSessionTtlSeconds(int s) { this.cpSessionTtlSeconds = s; return this; }
+  /**
+   * Mutual TLS on the event bus between nodes (see {@link io.meso.security.tls.MutualTls}); null:
+   * cleartext. Every node of a cluster needs it, with certificates from the same CA.
+   */
+  public io.meso.security.tls.MutualTls getEventBusTls() { return eventBusTls; }
+  public ClusterOptions setEventBusTls(io.meso.security.tls.MutualTls tls) { this.eventBusTls = tls; return this; }
 }

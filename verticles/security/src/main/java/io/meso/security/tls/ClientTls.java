@@ -29,7 +29,7 @@ public final class ClientTls {
   private final Path caFile;
   private final byte[] caPem;
 
-  private ClientTls(Path caFile, byte[] caPem) {
+  ClientTls(Path caFile, byte[] caPem) {
     this.caFile = caFile;
     this.caPem = caPem;
   }

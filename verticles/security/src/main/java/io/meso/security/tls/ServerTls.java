@@ -73,6 +73,14 @@ public final class ServerTls {
     return new PemTrustOptions().addCertValue(Buffer.buffer(certPem));
   }
 
+  /**
+   * A client's trust in this very certificate: how masters that share one certificate reach each
+   * other when no CA file is given.
+   */
+  public ClientTls peerTrust() {
+    return new ClientTls(certFile, certPem);
+  }
+
   /** TLS on {@code options}: this certificate, HTTP/2 and HTTP/1.1 by ALPN. */
   public HttpServerOptions apply(HttpServerOptions options) {
     return options.setSsl(true)
