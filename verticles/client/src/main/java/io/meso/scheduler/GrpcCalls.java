@@ -87,6 +87,12 @@ final class GrpcCalls {
     if (err instanceof ConnectException || err instanceof UnknownHostException) {
       return ApiException.unreachable("cannot reach the master at " + where + ": " + err.getMessage());
     }
+    if (tls == null && "Connection was closed".equals(err.getMessage())) {
+      // A TLS-only port drops a cleartext HTTP/2 client before any answer.
+      return new ApiException(ApiException.UNAVAILABLE, "the master at " + where + " closed the connection without "
+          + "answering; if it serves TLS (--tls-cert), talk TLS to it: " + ClientTls.CA_FLAG + " FILE (or "
+          + ClientTls.CA_ENV + "), or https://" + where);
+    }
     if (err instanceof HttpClosedException || err instanceof StreamResetException) {
       return new ApiException(ApiException.UNAVAILABLE, "the connection to the master at " + where + " was lost: "
           + err.getMessage());

@@ -117,7 +117,9 @@ public final class ServicesHttp {
     }
     throw new Unreachable("cannot reach a master at " + MasterAddress.format(masters)
         + (last == null || last.getMessage() == null ? "" : " (" + last.getMessage() + ")")
-        + "; is `meso local` or `meso master` running there? (--master HOST:PORT)");
+        + "; is `meso local` or `meso master` running there? (--master HOST:PORT"
+        + (tls == null && last != null && !(last instanceof java.net.ConnectException)
+            ? "; if it serves TLS: --ca-cert FILE or https://HOST:PORT" : "") + ")");
   }
 
   /** The path of an app id in /v2/apps: its segments, each URL-encoded, without the leading slash. */
