@@ -90,12 +90,7 @@ public final class Nodes {
         .onSuccess(leaderAddress::set));
     server.setLeaderLookup(() -> {
       MasterVerticle m = self.get();
-      String leader = leaderAddress.get();
-      if (m == null || m.isLeading() || leader == null || leader.equals(api.getHost() + ":" + server.actualPort())) {
-        return java.util.Optional.empty();
-      }
-      // Every master serves as this one does: https:// when it serves TLS.
-      return java.util.Optional.of(api.scheme() + "://" + leader);
+      return redirectTarget(api, server.actualPort(), m == null || m.isLeading(), leaderAddress.get());
     });
     return vertx.deployVerticle(server).compose(id -> {
       int port = server.actualPort();
@@ -128,6 +123,18 @@ public final class Nodes {
         return new ElectedMaster(new Master(verticle, server, port), election, elected.future(), leaderAddress::get);
       });
     });
+  }
+
+  /**
+   * Where a standby sends scheduler HTTP calls: the leader's base URL, {@code https://} when this
+   * master serves TLS (every master of a cluster serves as this one does); empty to serve here
+   * (not a standby yet, leading, no leader known, or the leader is this master).
+   */
+  static java.util.Optional<String> redirectTarget(ApiServerOptions api, int port, boolean serveHere, String leader) {
+    if (serveHere || leader == null || leader.equals(api.getHost() + ":" + port)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(api.scheme() + "://" + leader);
   }
 
   /** Rounds of a standby's rehearsal (see {@link io.meso.master.StandbyRehearsal}). */
