@@ -51,6 +51,8 @@ public final class AgentCommand implements Callable<Integer> {
     }
     AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop)
         .setClusterSecret(node.clusterSecret());
+    // Checked once, before joining: a bad --cluster-tls-* file is refused naming it.
+    io.meso.cluster.ClusterOptions clusterOptions = node.toClusterOptions(true);
     Vertx vertx = null;
     boolean told = false;
     // Vert.x logs a failed cluster start with its stack trace; our one line below says it all.
@@ -59,7 +61,7 @@ public final class AgentCommand implements Callable<Integer> {
     vertxLog.setLevel(ch.qos.logback.classic.Level.OFF);
     while (vertx == null) {
       try {
-        vertx = MesoCluster.start(node.toClusterOptions(true)).toCompletionStage().toCompletableFuture().get();
+        vertx = MesoCluster.start(clusterOptions).toCompletionStage().toCompletableFuture().get();
       } catch (java.util.concurrent.ExecutionException e) {
         String portTrouble = NodeOptions.joinFailure("meso agent", e.getCause());
         if (portTrouble != null) {

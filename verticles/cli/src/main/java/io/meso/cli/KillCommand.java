@@ -37,14 +37,18 @@ public final class KillCommand implements Callable<Integer> {
       description = "The task's framework, needed only when two frameworks use the same task id.")
   String framework;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
+  @Option(names = "--master", paramLabel = "[https://]HOST:PORT[,...]", defaultValue = MasterAddress.DEFAULT,
       description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @picocli.CommandLine.Mixin
+  CaCertOption ca = new CaCertOption();
+
   @Override
   public Integer call() {
     java.util.List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
+    io.meso.security.tls.ClientTls tls = RunCommand.clientTls(spec, ca, master);
     if (taskId.isBlank()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "TASK_ID must not be empty");
     }
@@ -56,7 +60,7 @@ public final class KillCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(KillCommand.class).debug("unhandled", t));
-    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address);
+    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address, tls);
     try {
       operator.killTask(request.build()).await(TasksCommand.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       out.println("killing " + taskId);

@@ -33,16 +33,25 @@ public final class LocalCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AgentFlags agent = new AgentFlags();
 
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (chain) of the master's "
+      + "HTTP/gRPC port; with --tls-key it serves only TLS (HTTP/1.1 and HTTP/2 by ALPN).")
+  java.nio.file.Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (unencrypted) of --tls-cert.")
+  java.nio.file.Path tlsKey;
+
   @Override
   public Integer call() throws Exception {
     // Bad flags fail before anything starts. No task checkpoints: the master lives in this process
     // and keeps no registry across runs, so tasks recovered by a next `meso local` would belong to
     // frameworks no master knows; tasks are killed when it stops.
     AgentOptions agentOptions = agent.toAgentOptions(host, agentPort).setCheckpoint(false);
+    io.meso.security.tls.ServerTls tls = MasterCommand.serverTls(tlsCert, tlsKey);
+    String scheme = tls == null ? "http" : "https";
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
     try {
-      master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))
+      master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port).setTls(tls))
           .toCompletionStage().toCompletableFuture().get();
       agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
           .agentInfo().getPort();
@@ -72,11 +81,13 @@ public final class LocalCommand implements Callable<Integer> {
       return 2;
     }
     System.out.println("meso local is running");
-    System.out.println("  master  http://" + host + ":" + master.port() + "  (gRPC and HTTP)");
+    System.out.println("  master  " + scheme + "://" + host + ":" + master.port() + "  (gRPC and HTTP)");
     System.out.println("  agent   http://" + host + ":" + agentPort + "  work dir " + agentOptions.getWorkDir());
-    System.out.println("  apps    http://" + host + ":" + master.port() + "/v2/apps  (Marathon API; meso app run FILE)");
-    System.out.println("  jobs    http://" + host + ":" + master.port() + "/v1/scheduler/jobs  (Chronos API)");
-    System.out.println("Try: meso run -- echo hello    (Ctrl-C stops meso local)");
+    System.out.println("  apps    " + scheme + "://" + host + ":" + master.port() + "/v2/apps  (Marathon API; meso app run FILE)");
+    System.out.println("  jobs    " + scheme + "://" + host + ":" + master.port() + "/v1/scheduler/jobs  (Chronos API)");
+    System.out.println(tls == null ? "Try: meso run -- echo hello    (Ctrl-C stops meso local)"
+        : "Try: meso run --master https://" + host + ":" + master.port() + " --ca-cert CA.pem -- echo hello    "
+            + "(Ctrl-C stops meso local)");
     System.out.flush();
     return waitForShutdown(vertx);
   }

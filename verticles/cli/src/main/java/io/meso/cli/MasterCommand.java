@@ -86,6 +86,22 @@ public final class MasterCommand implements Callable<Integer> {
           + "; default: ${DEFAULT-VALUE}).")
   int rehearseAgents;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (chain) of the HTTP/gRPC port; "
+      + "with --tls-key the port serves only TLS (HTTP/1.1 and HTTP/2 by ALPN) and advertises https://.")
+  java.nio.file.Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (unencrypted) of --tls-cert.")
+  java.nio.file.Path tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA this master trusts when it forwards a "
+      + "request to the leading master over TLS (default: its own --tls-cert, for masters sharing one certificate).")
+  java.nio.file.Path tlsCa;
+
+  /** The HTTP/gRPC port's TLS from --tls-cert/--tls-key, or null (cleartext) when neither is given. */
+  static io.meso.security.tls.ServerTls serverTls(java.nio.file.Path cert, java.nio.file.Path key) {
+    return cert == null && key == null ? null : io.meso.security.tls.ServerTls.load(cert, key);
+  }
+
   static int cpMemberCount(int masters) {
     if (masters == 1) {
       return 0;
@@ -121,9 +137,18 @@ public final class MasterCommand implements Callable<Integer> {
           + MasterOptions.MAX_REHEARSAL_AGENTS);
     }
     options.setRehearsalAgents(masters == 1 ? 0 : rehearseAgents);
+    // TLS files are checked before anything starts: a bad one is refused naming the flag and file.
+    io.meso.security.tls.ServerTls tls = serverTls(tlsCert, tlsKey);
+    io.meso.security.tls.ClientTls peers = tlsCa == null ? null
+        : io.meso.security.tls.ClientTls.trusting("--tls-ca", tlsCa);
+    if (peers != null && tls == null) {
+      throw new IllegalArgumentException("--tls-ca " + tlsCa + " was given without --tls-cert and --tls-key; it "
+          + "is the CA of the masters' own TLS certificates");
+    }
+    io.meso.cluster.ClusterOptions clusterOptions = node.toClusterOptions(false);
     Vertx vertx;
     try {
-      vertx = MesoCluster.start(node.toClusterOptions(false).setCpMemberCount(cpMembers)
+      vertx = MesoCluster.start(clusterOptions.setCpMemberCount(cpMembers)
               .setCpSessionTtlSeconds(leaderSessionTimeout),
               new io.vertx.core.VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()))
           .toCompletionStage().toCompletableFuture().get();
@@ -133,10 +158,11 @@ public final class MasterCommand implements Callable<Integer> {
           : "meso master: could not join the cluster: " + e.getCause().getMessage());
       return 2;
     }
+    io.meso.cluster.proxy.MasterLinks.useTls(vertx, peers);
     Nodes.Master master;
     try {
       Nodes.ElectedMaster elected = Nodes.deployElectedMaster(vertx, options,
-              new ApiServerOptions().setHost(node.host).setPort(port), why -> {
+              new ApiServerOptions().setHost(node.host).setPort(port).setTls(tls), why -> {
                 System.out.println("meso master: no longer the leader (" + why + "); exiting so it can rejoin as a "
                     + "standby");
                 System.out.flush();
@@ -183,7 +209,7 @@ public final class MasterCommand implements Callable<Integer> {
     }
     int clusterPort = io.meso.cluster.MesoCluster.memberPort(vertx);
     System.out.println("meso master is running");
-    System.out.println("  master   http://" + node.host + ":" + master.port() + "  (gRPC and HTTP)");
+    System.out.println("  master   " + (tls == null ? "http" : "https") + "://" + node.host + ":" + master.port() + "  (gRPC and HTTP)");
     System.out.println("  cluster  " + node.host + ":" + clusterPort + "  (agents: meso agent --join " + node.host + ":"
         + clusterPort + ")");
     System.out.flush();

@@ -37,6 +37,18 @@ final class NodeOptions {
     }
     return clusterSecret;
   }
+  @Option(names = "--cluster-tls-cert", paramLabel = "FILE", description = "PEM certificate of this node on the "
+      + "event bus; with --cluster-tls-key and --cluster-tls-ca, nodes talk mutual TLS and a node without a "
+      + "certificate the CA signed neither sends nor receives event-bus messages. Give all three on every node.")
+  java.nio.file.Path clusterTlsCert;
+
+  @Option(names = "--cluster-tls-key", paramLabel = "FILE", description = "PEM private key (unencrypted) of "
+      + "--cluster-tls-cert.")
+  java.nio.file.Path clusterTlsKey;
+
+  @Option(names = "--cluster-tls-ca", paramLabel = "FILE", description = "PEM CA that signs every node's "
+      + "--cluster-tls-cert.")
+  java.nio.file.Path clusterTlsCa;
 
   io.meso.cluster.ClusterOptions toClusterOptions(boolean lite) {
     for (String member : join) {
@@ -48,7 +60,10 @@ final class NodeOptions {
     if (clusterPort != null && (clusterPort < 0 || clusterPort > 65535)) {
       throw new IllegalArgumentException("--cluster-port is " + clusterPort + "; expected 0 (any free port) to 65535");
     }
+    io.meso.security.tls.MutualTls eventBusTls = clusterTlsCert == null && clusterTlsKey == null && clusterTlsCa == null
+        ? null : io.meso.security.tls.MutualTls.load(clusterTlsCert, clusterTlsKey, clusterTlsCa);
     return new io.meso.cluster.ClusterOptions()
+        .setEventBusTls(eventBusTls)
         .setClusterName(clusterName)
         .setHost(host)
         .setPort(clusterPort == null ? io.meso.cluster.ClusterOptions.DEFAULT_PORT : clusterPort)

@@ -24,6 +24,7 @@ public final class Nodes {
 
   /** Deploys a master and its API server; the server's port is advertised in MasterInfo. */
   public static Future<Master> deployMaster(Vertx vertx, MasterOptions master, ApiServerOptions api) {
+    linkMasters(vertx, api);
     ApiServerVerticle server = new ApiServerVerticle(idleAboveHeartbeats(api, master));
     return vertx.deployVerticle(server).compose(id -> {
       int port = server.actualPort();
@@ -31,6 +32,17 @@ public final class Nodes {
       MasterVerticle verticle = new MasterVerticle(master.setHostname(api.getHost()).setPort(port));
       return vertx.deployVerticle(verticle).map(x -> new Master(verticle, server, port));
     });
+  }
+
+  /**
+   * A master serving TLS reaches the other masters (the leader, from a standby) over TLS too,
+   * trusting what was set in {@link io.meso.cluster.proxy.MasterLinks} ({@code --tls-ca}) or else
+   * its own certificate (masters sharing one certificate).
+   */
+  static void linkMasters(Vertx vertx, ApiServerOptions api) {
+    if (api.getTls() != null && io.meso.cluster.proxy.MasterLinks.tls(vertx) == null) {
+      io.meso.cluster.proxy.MasterLinks.useTls(vertx, api.getTls().peerTrust());
+    }
   }
 
   /** The operator HTTP API (state, operator calls, files, metrics, probes) and the web UI, on the server's router. */
@@ -68,6 +80,7 @@ public final class Nodes {
     if (hazelcast == null) {
       return Future.failedFuture(new IllegalArgumentException("leader election needs a clustered Vert.x"));
     }
+    linkMasters(vertx, api);
     ApiServerVerticle server = new ApiServerVerticle(idleAboveHeartbeats(api, master));
     // A standby answers scheduler HTTP calls with 307 to the leader, as Mesos does. The leader's
     // address is read from the registry off the event loop and cached; requests only read the cache.
@@ -77,11 +90,7 @@ public final class Nodes {
         .onSuccess(leaderAddress::set));
     server.setLeaderLookup(() -> {
       MasterVerticle m = self.get();
-      String leader = leaderAddress.get();
-      if (m == null || m.isLeading() || leader == null || leader.equals(api.getHost() + ":" + server.actualPort())) {
-        return java.util.Optional.empty();
-      }
-      return java.util.Optional.of("http://" + leader);
+      return redirectTarget(api, server.actualPort(), m == null || m.isLeading(), leaderAddress.get());
     });
     return vertx.deployVerticle(server).compose(id -> {
       int port = server.actualPort();
@@ -114,6 +123,18 @@ public final class Nodes {
         return new ElectedMaster(new Master(verticle, server, port), election, elected.future(), leaderAddress::get);
       });
     });
+  }
+
+  /**
+   * Where a standby sends scheduler HTTP calls: the leader's base URL, {@code https://} when this
+   * master serves TLS (every master of a cluster serves as this one does); empty to serve here
+   * (not a standby yet, leading, no leader known, or the leader is this master).
+   */
+  static java.util.Optional<String> redirectTarget(ApiServerOptions api, int port, boolean serveHere, String leader) {
+    if (serveHere || leader == null || leader.equals(api.getHost() + ":" + port)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(api.scheme() + "://" + leader);
   }
 
   /** Rounds of a standby's rehearsal (see {@link io.meso.master.StandbyRehearsal}). */

@@ -81,10 +81,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--role", paramLabel = "ROLE", defaultValue = "*", description = "Role to take resources from (default: ${DEFAULT-VALUE}).")
   String role;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
+  @Option(names = "--master", paramLabel = "[https://]HOST:PORT[,...]", defaultValue = MasterAddress.DEFAULT,
       description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
+
+  @picocli.CommandLine.Mixin
+  CaCertOption ca = new CaCertOption();
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
       description = "Give up after this many seconds: kill the task and exit with 124 (default: 0, no limit).")
@@ -97,6 +100,7 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() {
     validate();
     List<SocketAddress> address = masterAddresses(spec, master);
+    io.meso.security.tls.ClientTls tls = clientTls(spec, ca, master);
     String shell = shellCommand(command);
     String taskId = "run-" + UUID.randomUUID().toString().substring(0, 8);
     String taskName = name != null && !name.isBlank() ? name
@@ -108,7 +112,7 @@ public final class RunCommand implements Callable<Integer> {
     // escape is logged at debug (MESO_LOG_LEVEL=DEBUG shows it) instead of Vert.x's ERROR trace.
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(RunCommand.class).debug("unhandled", t));
     try {
-      return new Run(vertx, address, task, System.out, System.err).execute();
+      return new Run(vertx, address, tls, task, System.out, System.err).execute();
     } finally {
       try {
         vertx.close().await(5, TimeUnit.SECONDS);
@@ -140,6 +144,17 @@ public final class RunCommand implements Callable<Integer> {
   private void positive(String option, double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
       throw new ParameterException(spec.commandLine(), option + " must be a positive number, got " + value);
+    }
+  }
+
+  /** The TLS trust of --ca-cert (or an https:// master), null for cleartext; a bad CA file is a usage error. */
+  static io.meso.security.tls.ClientTls clientTls(CommandSpec spec, CaCertOption ca, String master) {
+    try {
+      return ca.tls(master);
+    } catch (io.meso.security.tls.TlsConfigException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--master: " + e.getMessage());
     }
   }
 
@@ -264,14 +279,15 @@ public final class RunCommand implements Callable<Integer> {
     private volatile String terminalLine;
     private boolean draining;
 
-    Run(Vertx vertx, List<SocketAddress> address, OneTaskScheduler.Spec task, PrintStream out, PrintStream err) {
+    Run(Vertx vertx, List<SocketAddress> address, io.meso.security.tls.ClientTls tls, OneTaskScheduler.Spec task,
+        PrintStream out, PrintStream err) {
       this.vertx = vertx;
       this.address = address;
       this.task = task;
       this.out = out;
       this.err = err;
-      this.operator = new GrpcOperatorClient(vertx, address);
-      GrpcSchedulerClient schedulerClient = new GrpcSchedulerClient(vertx, address);
+      this.operator = new GrpcOperatorClient(vertx, address, tls);
+      GrpcSchedulerClient schedulerClient = new GrpcSchedulerClient(vertx, address, tls);
       this.scheduler = new OneTaskScheduler(schedulerClient, vertx, task,
           new OneTaskScheduler.Listener() {
         @Override

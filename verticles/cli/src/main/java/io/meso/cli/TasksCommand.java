@@ -37,10 +37,13 @@ public final class TasksCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
+  @Option(names = "--master", paramLabel = "[https://]HOST:PORT[,...]", defaultValue = MasterAddress.DEFAULT,
       description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
+
+  @picocli.CommandLine.Mixin
+  CaCertOption ca = new CaCertOption();
 
   @Option(names = {"-a", "--all"}, description = "Include finished tasks.")
   boolean all;
@@ -48,11 +51,12 @@ public final class TasksCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     java.util.List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
+    io.meso.security.tls.ClientTls tls = RunCommand.clientTls(spec, ca, master);
     PrintStream out = System.out;
     PrintStream err = System.err;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(TasksCommand.class).debug("unhandled", t));
-    io.meso.scheduler.GrpcOperatorClient operator = new io.meso.scheduler.GrpcOperatorClient(vertx, address);
+    io.meso.scheduler.GrpcOperatorClient operator = new io.meso.scheduler.GrpcOperatorClient(vertx, address, tls);
     try {
       GetTasksResponse response = operator.getTasks(all).await(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<TaskSummary> shown = select(response.getTasksList(), all);

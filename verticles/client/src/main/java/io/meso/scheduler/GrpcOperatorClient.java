@@ -10,6 +10,7 @@ import io.meso.proto.OperatorGrpcClient;
 import io.meso.proto.ReadFileRequest;
 import io.meso.proto.ReadFileResponse;
 import io.meso.v1.TaskID;
+import io.meso.security.tls.ClientTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -23,12 +24,22 @@ import io.vertx.grpc.client.GrpcClient;
 public final class GrpcOperatorClient {
 
   private final GrpcClient client;
+  private final ClientTls tls;
   private final MasterEndpoints masters;
   private volatile boolean closed;
 
   /** A client of several masters: calls go to the one that answered last, and move on while one is unavailable. */
   public GrpcOperatorClient(Vertx vertx, java.util.List<SocketAddress> masters) {
-    this.client = GrpcCalls.client(vertx);
+    this(vertx, masters, null);
+  }
+
+  /**
+   * A client of masters serving TLS, verifying their certificates with {@code tls} (null:
+   * cleartext).
+   */
+  public GrpcOperatorClient(Vertx vertx, java.util.List<SocketAddress> masters, ClientTls tls) {
+    this.tls = tls;
+    this.client = GrpcCalls.client(vertx, tls);
     this.masters = new MasterEndpoints(masters).onContext(vertx.getOrCreateContext());
   }
 
@@ -49,7 +60,7 @@ public final class GrpcOperatorClient {
     if (closed) {
       return Future.failedFuture(new ApiException(ApiException.UNAVAILABLE, "the operator client is closed"));
     }
-    return masters.call(server -> GrpcCalls.unary(client, server, method, request));
+    return masters.call(server -> GrpcCalls.unary(client, tls, server, method, request));
   }
 
   /** Sets role weights (each positive and finite). */

@@ -2,6 +2,7 @@ package io.meso.scheduler;
 
 import io.meso.proto.SchedulerGrpcClient;
 import io.meso.v1.scheduler.Call;
+import io.meso.security.tls.ClientTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -22,6 +23,7 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
   public static final String STREAM_ID_METADATA = io.meso.codecs.Addresses.GRPC_STREAM_ID;
 
   private final GrpcClient client;
+  private final ClientTls tls;
   private final MasterEndpoints masters;
   /** The stream id of the latest accepted subscription; null before the first. */
   private volatile String streamId;
@@ -32,7 +34,16 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
    * the framework id) reaches whichever master is up.
    */
   public GrpcSchedulerClient(Vertx vertx, java.util.List<SocketAddress> masters) {
-    this.client = GrpcCalls.client(vertx);
+    this(vertx, masters, null);
+  }
+
+  /**
+   * A client of masters serving TLS, verifying their certificates with {@code tls} (null:
+   * cleartext).
+   */
+  public GrpcSchedulerClient(Vertx vertx, java.util.List<SocketAddress> masters, ClientTls tls) {
+    this.tls = tls;
+    this.client = GrpcCalls.client(vertx, tls);
     this.masters = new MasterEndpoints(masters).onContext(vertx.getOrCreateContext());
   }
 
@@ -75,7 +86,7 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
             streamId = id;
           }
           resp.handler(stream::event);
-          resp.exceptionHandler(err -> stream.ended(GrpcCalls.toApiException(err, server)));
+          resp.exceptionHandler(err -> stream.ended(GrpcCalls.toApiException(err, server, tls)));
           resp.endHandler(v -> {
             GrpcStatus status = resp.status();
             stream.ended(status == null || status == GrpcStatus.OK
@@ -85,7 +96,7 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
           });
           return Future.<Void>succeededFuture();
         })
-        .recover(err -> Future.failedFuture(GrpcCalls.toApiException(err, server)));
+        .recover(err -> Future.failedFuture(GrpcCalls.toApiException(err, server, tls)));
   }
 
   @Override
@@ -100,7 +111,7 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
   @Override
   protected Future<Void> send(Call call) {
     String id = streamId;
-    return masters.call(server -> GrpcCalls.unary(client, server, SchedulerGrpcClient.Send, call,
+    return masters.call(server -> GrpcCalls.unary(client, tls, server, SchedulerGrpcClient.Send, call,
         id == null ? java.util.Map.of() : java.util.Map.of(STREAM_ID_METADATA, id))).mapEmpty();
   }
 

@@ -13,12 +13,14 @@ public final class MasterAddress {
   private MasterAddress() {}
 
   /**
-   * {@code host:port}, {@code [v6]:port}, or a bare host (port {@value #DEFAULT_PORT}).
+   * {@code host:port}, {@code [v6]:port}, or a bare host (port {@value #DEFAULT_PORT}), each
+   * optionally written as a URL ({@code http://host:port}, {@code https://host:port/}); whether the
+   * master is reached over TLS is {@link #isHttps}'s to say.
    *
    * @throws IllegalArgumentException naming the value and the expected form
    */
   public static SocketAddress parse(String value) {
-    String s = value == null ? "" : value.trim();
+    String s = withoutScheme(value == null ? "" : value.trim());
     if (s.isEmpty()) {
       throw new IllegalArgumentException("the master address is empty; expected HOST:PORT, e.g. " + DEFAULT);
     }
@@ -85,6 +87,39 @@ public final class MasterAddress {
       addresses.add(address);
     }
     return java.util.List.copyOf(addresses);
+  }
+
+  /**
+   * Whether a master address (or list) is given as {@code https://}: the client then speaks TLS.
+   *
+   * @throws IllegalArgumentException when a list mixes {@code http://} and {@code https://}
+   */
+  public static boolean isHttps(String value) {
+    boolean https = false;
+    boolean http = false;
+    for (String entry : (value == null ? "" : value).split(",")) {
+      String e = entry.trim().toLowerCase(java.util.Locale.ROOT);
+      https |= e.startsWith("https://");
+      http |= e.startsWith("http://");
+    }
+    if (https && http) {
+      throw new IllegalArgumentException("master list '" + value + "' mixes http:// and https://; every master "
+          + "of a cluster serves the same way");
+    }
+    return https;
+  }
+
+  private static String withoutScheme(String s) {
+    String lower = s.toLowerCase(java.util.Locale.ROOT);
+    String rest = lower.startsWith("https://") ? s.substring(8) : lower.startsWith("http://") ? s.substring(7) : s;
+    if (rest != s && rest.endsWith("/")) {
+      rest = rest.replaceAll("/+$", "");
+    }
+    if (rest != s && rest.contains("/")) {
+      throw new IllegalArgumentException("master address '" + s + "' has a path; expected HOST:PORT or "
+          + "https://HOST:PORT");
+    }
+    return rest;
   }
 
   /** A list of masters as a user would type it. */

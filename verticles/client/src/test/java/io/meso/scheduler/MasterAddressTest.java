@@ -67,4 +67,22 @@ class MasterAddressTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(expected);
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "https://m1:5050 | m1:5050 | true",
+      "HTTPS://m1:5050/,https://[::1]:6000 | m1:5050,[::1]:6000 | true",
+      "http://m1 | m1:5050 | false",
+      "m1:5050,m2:5060 | m1:5050,m2:5060 | false"})
+  void takesMastersWrittenAsUrls(String value, String formatted, boolean https) {
+    assertThat(MasterAddress.format(MasterAddress.parseList(value))).isEqualTo(formatted);
+    assertThat(MasterAddress.isHttps(value)).isEqualTo(https);
+  }
+
+  @org.junit.jupiter.api.Test
+  void refusesAPathOrMixedSchemes() {
+    assertThatThrownBy(() -> MasterAddress.parse("https://m1:5050/v2")).hasMessageContaining("has a path");
+    assertThatThrownBy(() -> MasterAddress.isHttps("https://m1:5050,http://m2:5050"))
+        .hasMessageContaining("mixes http:// and https://");
+  }
 }

@@ -30,6 +30,7 @@ public class ClusterOptions {
   private int cpMemberCount;
   private int cpSessionTtlSeconds = 10;
   private io.meso.security.cluster.ClusterSecret clusterSecret;
+  private io.meso.security.tls.MutualTls eventBusTls;
 
   /** Options for a throw-away cluster on loopback with a unique name (tests, benchmarks). */
   public static ClusterOptions loopbackForTest() {
@@ -86,4 +87,10 @@ public class ClusterOptions {
   public String effectiveClusterName() {
     return clusterSecret == null ? clusterName : clusterSecret.clusterName(clusterName);
   }
+  /**
+   * Mutual TLS on the event bus between nodes (see {@link io.meso.security.tls.MutualTls}); null:
+   * cleartext. Every node of a cluster needs it, with certificates from the same CA.
+   */
+  public io.meso.security.tls.MutualTls getEventBusTls() { return eventBusTls; }
+  public ClusterOptions setEventBusTls(io.meso.security.tls.MutualTls tls) { this.eventBusTls = tls; return this; }
 }

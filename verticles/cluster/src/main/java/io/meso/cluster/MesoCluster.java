@@ -41,16 +41,23 @@ public final class MesoCluster {
       return Future.failedFuture(e);
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
-    vertxOptions.setEventBusOptions(new EventBusOptions()
+    EventBusOptions eventBus = new EventBusOptions()
         .setHost(options.getHost())
         .setPort(0)
-        .setClusterPublicHost(options.getHost()));
+        .setClusterPublicHost(options.getHost());
+    if (options.getEventBusTls() != null) {
+      // Mutual TLS: a Hazelcast member without a certificate the CA signed can neither connect to
+      // this node's event bus nor be connected to by it.
+      options.getEventBusTls().apply(eventBus);
+    }
+    vertxOptions.setEventBusOptions(eventBus);
     return Vertx.builder().with(vertxOptions).withClusterManager(manager).buildClustered()
         .map(vertx -> {
           MesoCodecs.register(vertx);
-          LOG.info("joined cluster name={}{} host={} lite={} members={}", options.getClusterName(),
+          LOG.info("joined cluster name={}{} host={} lite={} members={} eventBusTls={}", options.getClusterName(),
               options.getClusterSecret() == null ? "" : " (Hazelcast name derived from the cluster secret)",
-              options.getHost(), options.isLiteMember(), manager.getHazelcastInstance().getCluster().getMembers().size());
+              options.getHost(), options.isLiteMember(), manager.getHazelcastInstance().getCluster().getMembers().size(),
+              options.getEventBusTls() != null);
           return vertx;
         });
   }

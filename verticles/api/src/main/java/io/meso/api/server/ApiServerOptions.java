@@ -28,6 +28,8 @@ public class ApiServerOptions {
   private int port = DEFAULT_PORT;
   private long masterTimeoutMillis = DEFAULT_MASTER_TIMEOUT_MILLIS;
   private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
+  /** The port's certificate and key; null serves cleartext (HTTP/1.1 and h2c). */
+  private io.meso.security.tls.ServerTls tls;
 
   public ApiServerOptions() {}
 
@@ -36,6 +38,7 @@ public class ApiServerOptions {
     this.port = other.port;
     this.masterTimeoutMillis = other.masterTimeoutMillis;
     this.idleTimeoutMillis = other.idleTimeoutMillis;
+    this.tls = other.tls;
   }
 
   public ApiServerOptions(JsonObject json) {
@@ -43,11 +46,40 @@ public class ApiServerOptions {
     setPort(json.getInteger("port", DEFAULT_PORT));
     setMasterTimeoutMillis(json.getLong("masterTimeoutMillis", DEFAULT_MASTER_TIMEOUT_MILLIS));
     setIdleTimeoutMillis(json.getLong("idleTimeoutMillis", DEFAULT_IDLE_TIMEOUT_MILLIS));
+    String cert = json.getString("tlsCert");
+    String key = json.getString("tlsKey");
+    if (cert != null || key != null) {
+      setTls(io.meso.security.tls.ServerTls.load(cert == null ? null : java.nio.file.Path.of(cert),
+          key == null ? null : java.nio.file.Path.of(key)));
+    }
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("host", host).put("port", port).put("masterTimeoutMillis", masterTimeoutMillis)
+    JsonObject json = new JsonObject().put("host", host).put("port", port).put("masterTimeoutMillis", masterTimeoutMillis)
         .put("idleTimeoutMillis", idleTimeoutMillis);
+    if (tls != null) {
+      json.put("tlsCert", tls.certFile().toString()).put("tlsKey", tls.keyFile().toString());
+    }
+    return json;
+  }
+
+  /** The port's certificate and key (see {@link io.meso.security.tls.ServerTls}), or null for cleartext. */
+  public io.meso.security.tls.ServerTls getTls() {
+    return tls;
+  }
+
+  /**
+   * Serves TLS with this certificate and key (HTTP/2, which gRPC needs, and HTTP/1.1, chosen by
+   * ALPN); null serves cleartext.
+   */
+  public ApiServerOptions setTls(io.meso.security.tls.ServerTls tls) {
+    this.tls = tls;
+    return this;
+  }
+
+  /** {@code https} with TLS, else {@code http}: how this port's URLs begin. */
+  public String scheme() {
+    return tls == null ? "http" : "https";
   }
 
   public String getHost() {

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The master's one HTTP port. HTTP/1.1 and cleartext HTTP/2 share it: requests whose
+ * The master's one HTTP port. HTTP/1.1 and cleartext HTTP/2 share it (or, given a certificate in
+ * {@link ApiServerOptions#setTls}, HTTP/1.1 and HTTP/2 over TLS chosen by ALPN): requests whose
  * content type is {@code application/grpc*} go to the gRPC Scheduler and Operator services,
  * everything else to {@link #router()}, which answers {@code GET /health} and a plain 404, and
  * which other parts of Meso extend with their own routes.
@@ -81,7 +82,7 @@ public class ApiServerVerticle extends VerticleBase {
         SchedulerHttpApi.DEFAULT_BODY_LIMIT_BYTES);
     schedulerHttp.mount(router);
     new OperatorEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis()).bind(grpc);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.getHost())
         .setPort(options.getPort())
         .setHttp2ClearTextEnabled(true)
@@ -91,10 +92,16 @@ public class ApiServerVerticle extends VerticleBase {
         // headers are in, so nothing can time the header phase of a new connection. Streams stay
         // open by their heartbeats (see ApiServerOptions#DEFAULT_IDLE_TIMEOUT_MILLIS).
         .setIdleTimeout((int) options.getIdleTimeoutMillis())
-        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS));
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (options.getTls() != null) {
+      // TLS: HTTP/2 (gRPC) and HTTP/1.1 by ALPN, the same dispatch behind it.
+      options.getTls().apply(serverOptions);
+    }
+    server = vertx.createHttpServer(serverOptions);
     server.requestHandler(this::dispatch);
     return server.listen()
-        .onSuccess(s -> LOG.info("api server listening host={} port={}", options.getHost(), s.actualPort()))
+        .onSuccess(s -> LOG.info("api server listening host={} port={} scheme={}", options.getHost(), s.actualPort(),
+            options.scheme()))
         .onFailure(err -> LOG.error("api server cannot listen host={} port={}: {}", options.getHost(),
             options.getPort(), err.getMessage()));
   }

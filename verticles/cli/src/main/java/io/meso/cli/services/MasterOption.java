@@ -15,18 +15,25 @@ public final class MasterOption {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
+  @Option(names = "--master", paramLabel = "[https://]HOST:PORT[,...]", defaultValue = MasterAddress.DEFAULT,
       description = "A master's HTTP port, or several masters' (any of them serves /v2; the next is tried when one is "
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @picocli.CommandLine.Mixin
+  io.meso.cli.CaCertOption ca = new io.meso.cli.CaCertOption();
+
   public ServicesHttp client() {
     List<SocketAddress> masters;
+    io.meso.security.tls.ClientTls tls;
     try {
       masters = MasterAddress.parseList(master);
+      tls = ca.tls(master);
+    } catch (io.meso.security.tls.TlsConfigException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--master: " + e.getMessage());
     }
-    return new ServicesHttp(masters, Duration.ofSeconds(35));
+    return new ServicesHttp(masters, Duration.ofSeconds(35), tls);
   }
 }

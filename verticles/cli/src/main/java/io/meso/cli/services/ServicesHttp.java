@@ -68,19 +68,33 @@ public final class ServicesHttp {
   }
 
   private final List<SocketAddress> masters;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client;
   private final Duration timeout;
+  private final io.meso.security.tls.ClientTls tls;
 
   public ServicesHttp(List<SocketAddress> masters, Duration timeout) {
+    this(masters, timeout, null);
+  }
+
+  /** Over TLS to the masters, verifying their certificates with {@code tls}; null: cleartext. */
+  public ServicesHttp(List<SocketAddress> masters, Duration timeout, io.meso.security.tls.ClientTls tls) {
     this.masters = masters;
     this.timeout = timeout;
+    this.tls = tls;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      builder.sslContext(tls.sslContext());
+    }
+    this.client = builder.build();
   }
 
   /** Sends a request to the first master that answers; {@code body} null for none. */
   public Answer send(String method, String pathAndQuery, String body) throws Unreachable, InterruptedException {
     IOException last = null;
+    String tlsTrouble = null;
     for (SocketAddress master : masters) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + master.host() + ":" + master.port()
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((tls == null ? "http" : "https") + "://"
+              + MasterAddress.format(master)
               + pathAndQuery))
           .timeout(timeout)
           .header("Accept", "application/json")
@@ -94,11 +108,18 @@ public final class ServicesHttp {
         return new Answer(response.statusCode(), response.body());
       } catch (IOException e) {
         last = e;
+        String trouble = io.meso.security.tls.ClientTls.explain(e, tls, MasterAddress.format(master));
+        tlsTrouble = trouble == null ? tlsTrouble : trouble;
       }
+    }
+    if (tlsTrouble != null) {
+      throw new Unreachable(tlsTrouble);
     }
     throw new Unreachable("cannot reach a master at " + MasterAddress.format(masters)
         + (last == null || last.getMessage() == null ? "" : " (" + last.getMessage() + ")")
-        + "; is `meso local` or `meso master` running there? (--master HOST:PORT)");
+        + "; is `meso local` or `meso master` running there? (--master HOST:PORT"
+        + (tls == null && last != null && !(last instanceof java.net.ConnectException)
+            ? "; if it serves TLS: --ca-cert FILE or https://HOST:PORT" : "") + ")");
   }
 
   /** The path of an app id in /v2/apps: its segments, each URL-encoded, without the leading slash. */

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * with a {@code Via}-style header of its own added ({@code 1.1 <this host:port>}) and
  * {@code X-Forwarded-For}, and streams the leader's reply back as it arrives (status, headers,
  * then the body chunk by chunk, so event streams stay open). A request that already came through
- * this master is a loop and is not forwarded. Hop-by-hop headers are dropped both ways.
+ * this master is a loop and is not forwarded. Hop-by-hop headers are dropped both ways. When the
+ * masters serve TLS ({@link MasterLinks}), the leader is reached over TLS and its certificate verified.
  *
  * <p>Why a class of its own: Marathon's and Chronos's standbys both proxy to their leader, with
  * different header names and error bodies; the callers ({@code /v2}, {@code /v1/scheduler}) say
@@ -66,8 +67,13 @@ public final class LeaderForwarder {
     this.viaHeader = viaHeader;
     // Event streams hold their connection for as long as they are open: a large pool, so that a
     // few of them never hold up ordinary requests.
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(256));
+    HttpClientOptions options = new HttpClientOptions().setConnectTimeout(5000).setKeepAlive(true);
+    io.meso.security.tls.ClientTls tls = MasterLinks.tls(vertx);
+    if (tls != null) {
+      // The leader serves TLS as this master does: verify its certificate and host name.
+      tls.apply(options);
+    }
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(256));
   }
 
   /**

@@ -49,7 +49,7 @@ final class LeaderProxy {
     ServicesFramework here = leader.local();
     if (here != null) {
       ctx.put(FRAMEWORK, here);
-      ctx.response().putHeader(LEADER_HEADER, "http://" + self);
+      ctx.response().putHeader(LEADER_HEADER, io.meso.cluster.proxy.MasterLinks.scheme(vertx) + "://" + self);
       ctx.next();
       return;
     }
