@@ -42,6 +42,9 @@ public final class KillCommand implements Callable<Integer> {
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @picocli.CommandLine.Mixin
+  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+
   @Override
   public Integer call() {
     java.util.List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
@@ -56,7 +59,8 @@ public final class KillCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(KillCommand.class).debug("unhandled", t));
-    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address);
+    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address)
+        .withCredentials(RunCommand.credentials(spec, auth));
     try {
       operator.killTask(request.build()).await(TasksCommand.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       out.println("killing " + taskId);

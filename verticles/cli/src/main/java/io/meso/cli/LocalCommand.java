@@ -33,16 +33,26 @@ public final class LocalCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AgentFlags agent = new AgentFlags();
 
+  @picocli.CommandLine.Mixin
+  SecurityFlags security = new SecurityFlags();
+
   @Override
   public Integer call() throws Exception {
     // Bad flags fail before anything starts. No task checkpoints: the master lives in this process
     // and keeps no registry across runs, so tasks recovered by a next `meso local` would belong to
     // frameworks no master knows; tasks are killed when it stops.
     AgentOptions agentOptions = agent.toAgentOptions(host, agentPort).setCheckpoint(false);
+    io.meso.security.authn.Authenticator authenticator = security.authenticator();
+    String insecure = security.refusal("meso local", host, authenticator);
+    if (insecure != null) {
+      System.err.println(insecure);
+      return 2;
+    }
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
     try {
-      master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))
+      master = Nodes.deployMaster(vertx, new MasterOptions().setAuthenticator(authenticator), new ApiServerOptions()
+              .setHost(host).setPort(port).setAuthenticator(authenticator).setAllowedHosts(security.allowedHosts))
           .toCompletionStage().toCompletableFuture().get();
       agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
           .agentInfo().getPort();

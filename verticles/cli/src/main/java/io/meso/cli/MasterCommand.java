@@ -19,6 +19,9 @@ public final class MasterCommand implements Callable<Integer> {
   @Mixin
   NodeOptions node = new NodeOptions();
 
+  @Mixin
+  SecurityFlags security = new SecurityFlags();
+
   @Option(names = "--port", defaultValue = "" + DefaultPorts.MASTER, description = "HTTP/gRPC port (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -121,6 +124,13 @@ public final class MasterCommand implements Callable<Integer> {
           + MasterOptions.MAX_REHEARSAL_AGENTS);
     }
     options.setRehearsalAgents(masters == 1 ? 0 : rehearseAgents);
+    io.meso.security.authn.Authenticator authenticator = security.authenticator();
+    String insecure = security.refusal("meso master", node.host, authenticator);
+    if (insecure != null) {
+      System.err.println(insecure);
+      return 2;
+    }
+    options.setAuthenticator(authenticator);
     Vertx vertx;
     try {
       vertx = MesoCluster.start(node.toClusterOptions(false).setCpMemberCount(cpMembers)
@@ -136,7 +146,8 @@ public final class MasterCommand implements Callable<Integer> {
     Nodes.Master master;
     try {
       Nodes.ElectedMaster elected = Nodes.deployElectedMaster(vertx, options,
-              new ApiServerOptions().setHost(node.host).setPort(port), why -> {
+              new ApiServerOptions().setHost(node.host).setPort(port).setAuthenticator(authenticator)
+                  .setAllowedHosts(security.allowedHosts), why -> {
                 System.out.println("meso master: no longer the leader (" + why + "); exiting so it can rejoin as a "
                     + "standby");
                 System.out.flush();

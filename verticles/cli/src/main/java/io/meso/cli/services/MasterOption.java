@@ -20,6 +20,9 @@ public final class MasterOption {
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @picocli.CommandLine.Mixin
+  ClientAuth auth = new ClientAuth();
+
   public ServicesHttp client() {
     List<SocketAddress> masters;
     try {
@@ -27,6 +30,12 @@ public final class MasterOption {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--master: " + e.getMessage());
     }
-    return new ServicesHttp(masters, Duration.ofSeconds(35));
+    String authorization;
+    try {
+      authorization = auth.authorization();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return new ServicesHttp(masters, Duration.ofSeconds(35)).authorization(authorization);
   }
 }

@@ -70,10 +70,18 @@ public final class ServicesHttp {
   private final List<SocketAddress> masters;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Duration timeout;
+  /** The Authorization header every request carries; null: none. */
+  private String authorization;
 
   public ServicesHttp(List<SocketAddress> masters, Duration timeout) {
     this.masters = masters;
     this.timeout = timeout;
+  }
+
+  /** Sends this Authorization value (Basic or Bearer) with every request; null sends none. */
+  public ServicesHttp authorization(String authorization) {
+    this.authorization = authorization;
+    return this;
   }
 
   /** Sends a request to the first master that answers; {@code body} null for none. */
@@ -88,6 +96,9 @@ public final class ServicesHttp {
               : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
       if (body != null) {
         request.header("Content-Type", "application/json");
+      }
+      if (authorization != null) {
+        request.header("Authorization", authorization);
       }
       try {
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -138,6 +149,10 @@ public final class ServicesHttp {
       case 404 -> Exit.NOT_FOUND;
       case 400, 422 -> Exit.INVALID;
       case 409 -> Exit.LOCKED;
+      case 401 -> {
+        err.println("  the master requires credentials: --principal NAME --secret-file FILE, or --token-file FILE");
+        yield Exit.REFUSED;
+      }
       default -> Exit.REFUSED;
     };
   }
