@@ -69,6 +69,8 @@ class AuthenticationDoorsTest {
 
   static final String OPS_SECRET = "ops-secret-1";
   static final String FW_SECRET = "fw-secret-2";
+  /** Used by one request only: its password check is never cached, so the body waits for a worker thread. */
+  static final String POSTER_SECRET = "poster-secret-3";
   static final byte[] HS_SECRET = "an-hs256-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.US_ASCII);
 
   static Vertx vertx;
@@ -85,7 +87,8 @@ class AuthenticationDoorsTest {
     dir = Files.createTempDirectory("meso-authn");
     Path credentials = Files.writeString(dir.resolve("credentials"), "# test principals\n"
         + "ops:" + PasswordHash.bcrypt(OPS_SECRET.toCharArray(), 4) + "\n"
-        + "fw:" + PasswordHash.bcrypt(FW_SECRET.toCharArray(), 4) + "\n");
+        + "fw:" + PasswordHash.bcrypt(FW_SECRET.toCharArray(), 4) + "\n"
+        + "poster:" + PasswordHash.bcrypt(POSTER_SECRET.toCharArray(), 4) + "\n");
     Path hsKey = Files.write(dir.resolve("hs.key"), HS_SECRET);
     KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
     gen.initialize(2048);
@@ -210,6 +213,10 @@ class AuthenticationDoorsTest {
       assertThat(http("GET", "/v2/apps", authorization, null).statusCode()).isEqualTo(404);
       assertThat(http("GET", "/v1/scheduler/jobs", authorization, null).statusCode()).isEqualTo(404);
     }
+    // A body sent while its credentials are checked off the event loop reaches the handler whole.
+    HttpResponse<String> posted = http("POST", "/api/v1", basic("poster", POSTER_SECRET), "{\"type\":\"GET_FRAMEWORKS\"}");
+    assertThat(posted.statusCode()).isEqualTo(200);
+    assertThat(posted.body()).contains("GET_FRAMEWORKS");
     // The probes need no credentials.
     assertThat(http("GET", "/health", null, null).statusCode()).isEqualTo(200);
     assertThat(http("GET", "/livez", null, null).statusCode()).isEqualTo(200);

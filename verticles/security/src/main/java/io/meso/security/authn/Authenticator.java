@@ -3,6 +3,7 @@ package io.meso.security.authn;
 import io.meso.security.authn.AuthnResult.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,8 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Checks an {@code Authorization} value ({@code Basic ...} against the credentials file, or
  * {@code Bearer ...} against the JWT keys) and answers the principal or why not. Password
- * hashes are slow on purpose, so {@link #authenticate(Vertx, String)} runs them on a worker
- * thread, and remembers the credentials it verified (a bounded cache holding an HMAC of them under
+ * hashes are slow on purpose, so {@link #authenticate(Vertx, String)} runs them on a small worker
+ * pool of their own ({@link #WORKER_POOL}), and remembers the credentials it verified (a bounded cache holding an HMAC of them under
  * a key that lives only in this process, never the secret) so a client's next calls are checked
  * on the event loop. Wrong secrets are never cached: each one costs a full hash check.
  */
@@ -35,6 +36,12 @@ public final class Authenticator {
   /** The challenges a 401 carries, one WWW-Authenticate header each. */
   public static final List<String> CHALLENGES = List.of("Basic realm=\"meso\"", "Bearer realm=\"meso\"");
   public static final int DEFAULT_CACHE_SIZE = 1024;
+  /**
+   * Password checks run on a small pool of their own, so a flood of wrong passwords queues there
+   * instead of taking the worker threads the rest of the node needs (Hazelcast calls, files).
+   */
+  public static final String WORKER_POOL = "meso-password-checks";
+  public static final int WORKER_POOL_SIZE = 2;
 
   private final Credentials credentials;
   private final JwtVerifier jwt;
@@ -42,6 +49,8 @@ public final class Authenticator {
   private final byte[] cacheKey = new byte[32];
   /** principal -> HMAC(principal, secret) of the last secret verified for it; access-ordered LRU. */
   private final Map<String, byte[]> verified;
+  private WorkerExecutor workers;
+  private Vertx workersOf;
 
   /** Either may be null (not configured), not both. */
   public Authenticator(Credentials credentials, JwtVerifier jwt, int cacheSize) {
@@ -104,7 +113,18 @@ public final class Authenticator {
     if (remembered(parsed.principal, parsed.secret)) {
       return Future.succeededFuture(AuthnResult.ok(parsed.principal));
     }
-    return vertx.executeBlocking(() -> checkBasic(parsed.principal, parsed.secret), false);
+    return workers(vertx).executeBlocking(() -> checkBasic(parsed.principal, parsed.secret), false);
+  }
+
+  private WorkerExecutor workers(Vertx vertx) {
+    synchronized (this) {
+      if (workers == null || workersOf != vertx) {
+        // Shared by name: every authenticator on this Vert.x uses the same two threads; closed with Vert.x.
+        workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
+        workersOf = vertx;
+      }
+      return workers;
+    }
   }
 
   /** The same check, blocking the caller for a password hash if need be: worker threads and tests only. */
