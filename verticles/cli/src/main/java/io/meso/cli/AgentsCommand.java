@@ -45,6 +45,12 @@ public final class AgentsCommand implements Callable<Integer> {
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @picocli.CommandLine.Mixin
+  CaCertOption ca = new CaCertOption();
+
+  @picocli.CommandLine.Mixin
+  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+
   @Override
   public Integer call() {
     List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
@@ -52,7 +58,8 @@ public final class AgentsCommand implements Callable<Integer> {
     PrintStream err = System.err;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(AgentsCommand.class).debug("unhandled", t));
-    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address);
+    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address, RunCommand.clientTls(spec, ca, master))
+        .withCredentials(RunCommand.credentials(spec, auth));
     try {
       GetStateResponse state = operator.getState().await(TasksCommand.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<TaskSummary> tasks = operator.getTasks(false).await(TasksCommand.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)

@@ -45,6 +45,9 @@ public final class KillCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   CaCertOption ca = new CaCertOption();
 
+  @picocli.CommandLine.Mixin
+  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+
   @Override
   public Integer call() {
     java.util.List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
@@ -60,7 +63,8 @@ public final class KillCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(KillCommand.class).debug("unhandled", t));
-    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address, tls);
+    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address, tls)
+        .withCredentials(RunCommand.credentials(spec, auth));
     try {
       operator.killTask(request.build()).await(TasksCommand.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       out.println("killing " + taskId);

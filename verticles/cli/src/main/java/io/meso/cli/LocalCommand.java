@@ -40,6 +40,9 @@ public final class LocalCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (unencrypted) of --tls-cert.")
   java.nio.file.Path tlsKey;
 
+  @picocli.CommandLine.Mixin
+  SecurityFlags security = new SecurityFlags();
+
   @Override
   public Integer call() throws Exception {
     // Bad flags fail before anything starts. No task checkpoints: the master lives in this process
@@ -48,10 +51,18 @@ public final class LocalCommand implements Callable<Integer> {
     AgentOptions agentOptions = agent.toAgentOptions(host, agentPort).setCheckpoint(false);
     io.meso.security.tls.ServerTls tls = MasterCommand.serverTls(tlsCert, tlsKey);
     String scheme = tls == null ? "http" : "https";
+    io.meso.security.authn.Authenticator authenticator = security.authenticator();
+    String insecure = security.refusal("meso local", host, authenticator);
+    if (insecure != null) {
+      System.err.println(insecure);
+      return 2;
+    }
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
     try {
-      master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port).setTls(tls))
+      master = Nodes.deployMaster(vertx, new MasterOptions().setAuthenticator(authenticator), new ApiServerOptions()
+              .setHost(host).setPort(port).setTls(tls).setAuthenticator(authenticator)
+              .setAllowedHosts(security.allowedHosts))
           .toCompletionStage().toCompletableFuture().get();
       agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
           .agentInfo().getPort();

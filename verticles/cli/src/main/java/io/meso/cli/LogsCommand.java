@@ -68,6 +68,12 @@ public final class LogsCommand implements Callable<Integer> {
           + "down) (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @picocli.CommandLine.Mixin
+  CaCertOption ca = new CaCertOption();
+
+  @picocli.CommandLine.Mixin
+  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+
   @Override
   public Integer call() throws InterruptedException {
     List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
@@ -82,7 +88,8 @@ public final class LogsCommand implements Callable<Integer> {
     PrintStream err = System.err;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(LogsCommand.class).debug("unhandled", t));
-    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address);
+    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address, RunCommand.clientTls(spec, ca, master))
+        .withCredentials(RunCommand.credentials(spec, auth));
     try {
       Optional<TaskSummary> found = find(operator);
       if (found.isEmpty()) {

@@ -19,6 +19,9 @@ public final class MasterCommand implements Callable<Integer> {
   @Mixin
   NodeOptions node = new NodeOptions();
 
+  @Mixin
+  SecurityFlags security = new SecurityFlags();
+
   @Option(names = "--port", defaultValue = "" + DefaultPorts.MASTER, description = "HTTP/gRPC port (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -146,6 +149,13 @@ public final class MasterCommand implements Callable<Integer> {
           + "is the CA of the masters' own TLS certificates");
     }
     io.meso.cluster.ClusterOptions clusterOptions = node.toClusterOptions(false);
+    io.meso.security.authn.Authenticator authenticator = security.authenticator();
+    String insecure = security.refusal("meso master", node.host, authenticator);
+    if (insecure != null) {
+      System.err.println(insecure);
+      return 2;
+    }
+    options.setAuthenticator(authenticator);
     Vertx vertx;
     try {
       vertx = MesoCluster.start(clusterOptions.setCpMemberCount(cpMembers)
@@ -162,7 +172,8 @@ public final class MasterCommand implements Callable<Integer> {
     Nodes.Master master;
     try {
       Nodes.ElectedMaster elected = Nodes.deployElectedMaster(vertx, options,
-              new ApiServerOptions().setHost(node.host).setPort(port).setTls(tls), why -> {
+              new ApiServerOptions().setHost(node.host).setPort(port).setTls(tls).setAuthenticator(authenticator)
+                  .setAllowedHosts(security.allowedHosts), why -> {
                 System.out.println("meso master: no longer the leader (" + why + "); exiting so it can rejoin as a "
                     + "standby");
                 System.out.flush();

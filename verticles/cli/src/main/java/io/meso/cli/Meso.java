@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         LogsCommand.class,
         AgentsCommand.class,
         BenchCommand.class,
+        HashPasswordCommand.class,
         io.meso.cli.services.AppsCommand.class,
         io.meso.cli.services.AppCommand.class,
         io.meso.cli.services.DeploymentsCommand.class,

@@ -93,6 +93,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "Give up after this many seconds: kill the task and exit with 124 (default: 0, no limit).")
   double timeout;
 
+  @picocli.CommandLine.Mixin
+  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+
   @Parameters(paramLabel = "CMD", arity = "0..*", description = "The command and its arguments, after --.")
   List<String> command = new ArrayList<>();
 
@@ -101,6 +104,7 @@ public final class RunCommand implements Callable<Integer> {
     validate();
     List<SocketAddress> address = masterAddresses(spec, master);
     io.meso.security.tls.ClientTls tls = clientTls(spec, ca, master);
+    io.meso.scheduler.ClientCredentials credentials = credentials(spec, auth);
     String shell = shellCommand(command);
     String taskId = "run-" + UUID.randomUUID().toString().substring(0, 8);
     String taskName = name != null && !name.isBlank() ? name
@@ -112,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
     // escape is logged at debug (MESO_LOG_LEVEL=DEBUG shows it) instead of Vert.x's ERROR trace.
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(RunCommand.class).debug("unhandled", t));
     try {
-      return new Run(vertx, address, tls, task, System.out, System.err).execute();
+      return new Run(vertx, address, tls, credentials, task, System.out, System.err).execute();
     } finally {
       try {
         vertx.close().await(5, TimeUnit.SECONDS);
@@ -239,6 +243,16 @@ public final class RunCommand implements Callable<Integer> {
    * What went wrong talking to the master, on stderr, and the exit code for it: 2 when it
    * cannot be reached or is not serving, 1 when it refused.
    */
+  /** The credentials the command's flags and environment give (null for none); a bad combination is a usage error. */
+  static io.meso.scheduler.ClientCredentials credentials(picocli.CommandLine.Model.CommandSpec spec,
+      io.meso.cli.services.ClientAuth auth) {
+    try {
+      return auth.credentials();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   static int report(PrintStream err, Throwable failure, String master) {
     if (failure instanceof ApiException api) {
       if (api.unreachable()) {
@@ -247,6 +261,10 @@ public final class RunCommand implements Callable<Integer> {
         return EXIT_UNREACHABLE;
       }
       err.println("meso: " + api.getMessage());
+      if (api.code() == 401) {
+        err.println("The master requires credentials: --principal NAME --secret-file FILE, or --token-file FILE "
+            + "(or MESO_PRINCIPAL with MESO_SECRET, or MESO_TOKEN).");
+      }
       return api.code() == ApiException.UNAVAILABLE ? EXIT_UNREACHABLE : 1;
     }
     err.println("meso: " + failure.getMessage());
@@ -279,15 +297,15 @@ public final class RunCommand implements Callable<Integer> {
     private volatile String terminalLine;
     private boolean draining;
 
-    Run(Vertx vertx, List<SocketAddress> address, io.meso.security.tls.ClientTls tls, OneTaskScheduler.Spec task,
-        PrintStream out, PrintStream err) {
+    Run(Vertx vertx, List<SocketAddress> address, io.meso.security.tls.ClientTls tls,
+        io.meso.scheduler.ClientCredentials credentials, OneTaskScheduler.Spec task, PrintStream out, PrintStream err) {
       this.vertx = vertx;
       this.address = address;
       this.task = task;
       this.out = out;
       this.err = err;
-      this.operator = new GrpcOperatorClient(vertx, address, tls);
-      GrpcSchedulerClient schedulerClient = new GrpcSchedulerClient(vertx, address, tls);
+      this.operator = new GrpcOperatorClient(vertx, address, tls).withCredentials(credentials);
+      GrpcSchedulerClient schedulerClient = new GrpcSchedulerClient(vertx, address, tls).withCredentials(credentials);
       this.scheduler = new OneTaskScheduler(schedulerClient, vertx, task,
           new OneTaskScheduler.Listener() {
         @Override

@@ -45,6 +45,9 @@ public final class TasksCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   CaCertOption ca = new CaCertOption();
 
+  @picocli.CommandLine.Mixin
+  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+
   @Option(names = {"-a", "--all"}, description = "Include finished tasks.")
   boolean all;
 
@@ -56,7 +59,8 @@ public final class TasksCommand implements Callable<Integer> {
     PrintStream err = System.err;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(TasksCommand.class).debug("unhandled", t));
-    io.meso.scheduler.GrpcOperatorClient operator = new io.meso.scheduler.GrpcOperatorClient(vertx, address, tls);
+    io.meso.scheduler.GrpcOperatorClient operator = new io.meso.scheduler.GrpcOperatorClient(vertx, address, tls)
+        .withCredentials(RunCommand.credentials(spec, auth));
     try {
       GetTasksResponse response = operator.getTasks(all).await(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<TaskSummary> shown = select(response.getTasksList(), all);

@@ -32,9 +32,28 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
   private final EventBus bus;
   /** Events address of the latest subscription: sent with every call as proof that it comes from it. */
   private volatile String subscription;
+  /** Sent as {@link Addresses#AUTHORIZATION_HEADER} with the subscription and every call; null: none. */
+  private volatile String authorization;
 
   public EventBusSchedulerClient(Vertx vertx) {
     this.bus = vertx.eventBus();
+  }
+
+  /**
+   * Sends {@code credentials} with the subscription and every call ({@link Addresses#AUTHORIZATION_HEADER});
+   * a master that checks credentials authorizes the calls as the principal they prove. Null sends none.
+   */
+  public EventBusSchedulerClient withCredentials(ClientCredentials credentials) {
+    this.authorization = credentials == null ? null : credentials.authorization();
+    return this;
+  }
+
+  private DeliveryOptions authorized(DeliveryOptions options) {
+    String auth = authorization;
+    if (auth != null) {
+      options.addHeader(Addresses.AUTHORIZATION_HEADER, auth);
+    }
+    return options;
   }
 
   private record Subscription(String address, MessageConsumer<Event> consumer) {}
@@ -50,7 +69,7 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
     });
     stream.transport = new Subscription(address, consumer);
     subscription = address;
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.EVENTS_HEADER, address);
+    DeliveryOptions options = authorized(new DeliveryOptions().addHeader(Addresses.EVENTS_HEADER, address));
     // The consumer must be registered cluster-wide before the master sends SUBSCRIBED to it.
     return consumer.completion()
         .compose(v -> bus.request(Addresses.SCHEDULER, subscribe, options))
@@ -75,7 +94,7 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
 
   @Override
   protected Future<Void> send(Call call) {
-    DeliveryOptions options = new DeliveryOptions();
+    DeliveryOptions options = authorized(new DeliveryOptions());
     String from = subscription;
     if (from != null) {
       options.addHeader(Addresses.SUBSCRIPTION_HEADER, from);

@@ -23,6 +23,9 @@ final class GrpcCalls {
   /** Fail fast when nothing listens at the master's address: a CLI user is waiting. */
   static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
+  /** The gRPC metadata carrying a client's credentials, as HTTP's Authorization header. */
+  static final String AUTHORIZATION_METADATA = "authorization";
+
   private GrpcCalls() {}
 
   /**

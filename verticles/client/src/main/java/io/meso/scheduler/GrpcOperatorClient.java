@@ -27,6 +27,8 @@ public final class GrpcOperatorClient {
   private final ClientTls tls;
   private final MasterEndpoints masters;
   private volatile boolean closed;
+  /** The Authorization metadata every call carries; null: none. */
+  private volatile String authorization;
 
   /** A client of several masters: calls go to the one that answered last, and move on while one is unavailable. */
   public GrpcOperatorClient(Vertx vertx, java.util.List<SocketAddress> masters) {
@@ -51,6 +53,15 @@ public final class GrpcOperatorClient {
     this(vertx, SocketAddress.inetSocketAddress(port, host));
   }
 
+  /**
+   * Sends {@code credentials} with every call (gRPC metadata {@code authorization}), for a master
+   * that requires authentication; null sends none.
+   */
+  public GrpcOperatorClient withCredentials(ClientCredentials credentials) {
+    this.authorization = credentials == null ? null : credentials.authorization();
+    return this;
+  }
+
   /** The master that answered last. */
   public SocketAddress server() {
     return masters.current();
@@ -60,7 +71,10 @@ public final class GrpcOperatorClient {
     if (closed) {
       return Future.failedFuture(new ApiException(ApiException.UNAVAILABLE, "the operator client is closed"));
     }
-    return masters.call(server -> GrpcCalls.unary(client, tls, server, method, request));
+    String auth = authorization;
+    java.util.Map<String, String> metadata = auth == null ? java.util.Map.of()
+        : java.util.Map.of(GrpcCalls.AUTHORIZATION_METADATA, auth);
+    return masters.call(server -> GrpcCalls.unary(client, tls, server, method, request, metadata));
   }
 
   /** Sets role weights (each positive and finite). */

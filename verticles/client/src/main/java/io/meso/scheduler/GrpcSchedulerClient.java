@@ -25,8 +25,19 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
   private final GrpcClient client;
   private final ClientTls tls;
   private final MasterEndpoints masters;
+  /**
+   * Sends {@code credentials} with the subscription and every call (gRPC metadata
+   * {@code authorization}), for a master that requires authentication; null sends none.
+   */
+  public GrpcSchedulerClient withCredentials(ClientCredentials credentials) {
+    this.authorization = credentials == null ? null : credentials.authorization();
+    return this;
+  }
+
   /** The stream id of the latest accepted subscription; null before the first. */
   private volatile String streamId;
+  /** The Authorization metadata every call carries; null: none. */
+  private volatile String authorization;
 
   /**
    * A client of several masters: a subscription and each call go to the master that answered
@@ -74,6 +85,10 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
     return client.request(server, SchedulerGrpcClient.Subscribe)
         .compose(req -> {
           stream.transport = req;
+          String auth = authorization;
+          if (auth != null) {
+            req.headers().set(GrpcCalls.AUTHORIZATION_METADATA, auth);
+          }
           return req.end(subscribe).compose(v -> req.response());
         })
         .compose(resp -> {
@@ -110,9 +125,16 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
 
   @Override
   protected Future<Void> send(Call call) {
+    java.util.Map<String, String> metadata = new java.util.HashMap<>();
     String id = streamId;
-    return masters.call(server -> GrpcCalls.unary(client, tls, server, SchedulerGrpcClient.Send, call,
-        id == null ? java.util.Map.of() : java.util.Map.of(STREAM_ID_METADATA, id))).mapEmpty();
+    if (id != null) {
+      metadata.put(STREAM_ID_METADATA, id);
+    }
+    String auth = authorization;
+    if (auth != null) {
+      metadata.put(GrpcCalls.AUTHORIZATION_METADATA, auth);
+    }
+    return masters.call(server -> GrpcCalls.unary(client, tls, server, SchedulerGrpcClient.Send, call, metadata)).mapEmpty();
   }
 
   @Override

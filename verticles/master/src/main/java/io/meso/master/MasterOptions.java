@@ -90,6 +90,21 @@ public class MasterOptions {
     return this;
   }
 
+  /** Checks {@code Addresses.AUTHORIZATION_HEADER} on scheduler and operator messages; null: not checked. Not in the JSON form. */
+  private io.meso.security.authn.Authenticator authenticator;
+
+  /**
+   * Who verifies the credentials an event-bus client sends with its scheduler and operator calls
+   * ({@code Addresses.AUTHORIZATION_HEADER}); a message with bad ones is failed 401 and changes
+   * nothing (see {@link BusAuthentication}). Null (the default): the header is not checked.
+   */
+  public MasterOptions setAuthenticator(io.meso.security.authn.Authenticator authenticator) {
+    this.authenticator = authenticator;
+    return this;
+  }
+
+  public io.meso.security.authn.Authenticator getAuthenticator() { return authenticator; }
+
   public MasterOptions() {}
 
   public MasterOptions(JsonObject json) {

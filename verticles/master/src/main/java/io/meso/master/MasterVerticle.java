@@ -127,8 +127,11 @@ public class MasterVerticle extends VerticleBase {
 
   Future<Void> registerLeaderConsumers() {
     MessageConsumer<Object> agentInbox = bus.consumer(Addresses.MASTER, agentManager::handle);
-    MessageConsumer<Call> schedulerInbox = bus.consumer(Addresses.SCHEDULER, schedulerCalls::handle);
-    MessageConsumer<Object> operatorInbox = bus.consumer(Addresses.OPERATOR, operatorCalls::handle);
+    // Credentials an event-bus client sent are checked before anything else sees the call.
+    MessageConsumer<Call> schedulerInbox = bus.consumer(Addresses.SCHEDULER,
+        BusAuthentication.wrap(vertx, options.getAuthenticator(), schedulerCalls::handle));
+    MessageConsumer<Object> operatorInbox = bus.consumer(Addresses.OPERATOR,
+        BusAuthentication.wrap(vertx, options.getAuthenticator(), operatorCalls::handle));
     leaderConsumers.addAll(List.of(agentInbox, schedulerInbox, operatorInbox));
     leadership.setLeading(true);
     return Future.all(agentInbox.completion(), schedulerInbox.completion(), operatorInbox.completion()).mapEmpty();

@@ -193,7 +193,7 @@ public final class SchedulerHttpApi {
       return;
     }
     new SchedulerSubscription(bus, HttpEventFramer.ADDRESS_PREFIX, new HttpEventFramer(ctx.response(), type.get()),
-        timeoutMillis, streams).start(call);
+        timeoutMillis, streams).principal(ctx.request().getHeader(Addresses.PRINCIPAL_HEADER)).start(call);
   }
 
   private void send(RoutingContext ctx, Call call, String streamId) {
@@ -211,6 +211,10 @@ public final class SchedulerHttpApi {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis)
         .addHeader(Addresses.SUBSCRIPTION_HEADER,
             SchedulerSubscription.addressOf(HttpEventFramer.ADDRESS_PREFIX, streamId.trim()));
+    String principal = ctx.request().getHeader(Addresses.PRINCIPAL_HEADER);
+    if (principal != null) {
+      options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
+    }
     if (frameworkId.isEmpty()) {
       // The master names what is missing.
       forward(response, call, options);

@@ -43,11 +43,11 @@ final class HealthAndMetrics {
   }
 
   private void metricsSnapshot(RoutingContext ctx) {
-    master.metrics().onSuccess(m -> json(ctx, 200, MesosJson.metricsSnapshot(m))).onFailure(e -> failed(ctx, e));
+    master.as(ctx).metrics().onSuccess(m -> json(ctx, 200, MesosJson.metricsSnapshot(m))).onFailure(e -> failed(ctx, e));
   }
 
   private void prometheus(RoutingContext ctx) {
-    master.metrics()
+    master.as(ctx).metrics()
         .compose(m -> vertx.executeBlocking(() -> PrometheusMetrics.registry().scrape() + PrometheusMetrics.meso(m), false))
         .onSuccess(body -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
             .end(body))

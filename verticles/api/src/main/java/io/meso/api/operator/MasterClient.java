@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The operator calls the operator HTTP API makes, on {@link Addresses#OPERATOR} with the action
@@ -20,15 +21,34 @@ final class MasterClient {
 
   private final EventBus bus;
   private final long timeoutMillis;
+  /** Who the calls are made for (the gate's authenticated principal), or null. */
+  private final String principal;
 
   public MasterClient(EventBus bus, long timeoutMillis) {
+    this(bus, timeoutMillis, null);
+  }
+
+  private MasterClient(EventBus bus, long timeoutMillis, String principal) {
     this.bus = bus;
     this.timeoutMillis = timeoutMillis;
+    this.principal = principal;
+  }
+
+  /**
+   * This client making its calls for the principal the HTTP gate authenticated for this request
+   * ({@link Addresses#PRINCIPAL_HEADER}, which the gate set and no client can), so the master
+   * authorizes them as that principal.
+   */
+  public MasterClient as(RoutingContext ctx) {
+    return new MasterClient(bus, timeoutMillis, ctx.request().getHeader(Addresses.PRINCIPAL_HEADER));
   }
 
   public <T> Future<T> call(String action, Object body) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis)
         .addHeader(Addresses.ACTION_HEADER, action);
+    if (principal != null) {
+      options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
+    }
     return bus.<T>request(Addresses.OPERATOR, body, options).map(reply -> reply.body());
   }
 

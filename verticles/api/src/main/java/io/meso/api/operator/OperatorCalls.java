@@ -93,38 +93,38 @@ final class OperatorCalls {
       return;
     }
     switch (callType) {
-      case "GET_STATE" -> master.state().compose(s -> master.tasks().map(tasks ->
+      case "GET_STATE" -> master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(tasks ->
               new JsonObject().put("type", "GET_STATE").put("get_state", getState(s, tasks))))
           .onSuccess(doc -> json(ctx, 200, doc)).onFailure(e -> failed(ctx, e));
-      case "GET_AGENTS" -> master.state()
+      case "GET_AGENTS" -> master.as(ctx).state()
           .onSuccess(s -> json(ctx, 200, new JsonObject().put("type", callType).put("get_agents", MesosJson.getAgents(s))))
           .onFailure(e -> failed(ctx, e));
-      case "GET_FRAMEWORKS" -> master.state()
+      case "GET_FRAMEWORKS" -> master.as(ctx).state()
           .onSuccess(s -> json(ctx, 200, new JsonObject().put("type", callType)
               .put("get_frameworks", MesosJson.getFrameworks(s))))
           .onFailure(e -> failed(ctx, e));
-      case "GET_TASKS" -> master.tasks()
+      case "GET_TASKS" -> master.as(ctx).tasks()
           .onSuccess(ts -> json(ctx, 200, new JsonObject().put("type", callType).put("get_tasks", MesosJson.getTasks(ts))))
           .onFailure(e -> failed(ctx, e));
       case "GET_ROLES" -> {
-        Future<GetStateResponse> state = master.state();
-        Future<io.meso.proto.GetRolesResponse> roles = master.roles();
-        Future<io.meso.proto.GetQuotaResponse> quotas = master.quotas();
+        Future<GetStateResponse> state = master.as(ctx).state();
+        Future<io.meso.proto.GetRolesResponse> roles = master.as(ctx).roles();
+        Future<io.meso.proto.GetQuotaResponse> quotas = master.as(ctx).quotas();
         Future.all(state, roles, quotas)
             .onSuccess(x -> json(ctx, 200, new JsonObject().put("type", callType)
                 .put("get_roles", MesosJson.getRoles(state.result(), roles.result(), quotas.result()))))
             .onFailure(e -> failed(ctx, e));
       }
-      case "GET_OFFER_SKIPS" -> master.offerSkips()
+      case "GET_OFFER_SKIPS" -> master.as(ctx).offerSkips()
           .onSuccess(r -> json(ctx, 200, new JsonObject().put("type", callType)
               .put("get_offer_skips", MesosJson.proto(r))))
           .onFailure(e -> failed(ctx, e));
-      case "GET_METRICS" -> master.metrics()
+      case "GET_METRICS" -> master.as(ctx).metrics()
           .onSuccess(m -> json(ctx, 200, new JsonObject().put("type", callType).put("get_metrics", MesosJson.getMetrics(m))))
           .onFailure(e -> failed(ctx, e));
       case "GET_HEALTH" -> json(ctx, 200, new JsonObject().put("type", callType)
           .put("get_health", new JsonObject().put("healthy", true)));
-      case "GET_VERSION" -> master.state().onSuccess(s -> json(ctx, 200, new JsonObject().put("type", callType)
+      case "GET_VERSION" -> master.as(ctx).state().onSuccess(s -> json(ctx, 200, new JsonObject().put("type", callType)
               .put("get_version", new JsonObject().put("version_info",
                   new JsonObject().put("version", s.getMasterInfo().getVersion())))))
           .onFailure(e -> failed(ctx, e));
@@ -168,7 +168,7 @@ final class OperatorCalls {
     if (frameworkId != null) {
       request.setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId));
     }
-    master.<KillTaskResponse>call("KillTask", request.build())
+    master.as(ctx).<KillTaskResponse>call("KillTask", request.build())
         .onSuccess(r -> ctx.response().setStatusCode(202).end())
         .onFailure(e -> failed(ctx, e));
   }
@@ -180,7 +180,7 @@ final class OperatorCalls {
           + "{\"framework_id\":{\"value\":\"...\"}}}");
       return;
     }
-    master.call("Teardown", TeardownRequest.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+    master.as(ctx).call("Teardown", TeardownRequest.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
             .build())
         .onSuccess(r -> ctx.response().setStatusCode(200).end())
         .onFailure(e -> failed(ctx, e));
@@ -194,7 +194,7 @@ final class OperatorCalls {
           + "\"mark_agent_gone\":{\"agent_id\":{\"value\":\"...\"}}} (GET_AGENTS lists the agents)");
       return;
     }
-    master.call("MarkAgentGone", io.meso.proto.MarkAgentGoneRequest.newBuilder()
+    master.as(ctx).call("MarkAgentGone", io.meso.proto.MarkAgentGoneRequest.newBuilder()
             .setAgentId(io.meso.v1.AgentID.newBuilder().setValue(agentId)).build())
         .onSuccess(r -> ctx.response().setStatusCode(200).end())
         .onFailure(e -> failed(ctx, e));
@@ -207,8 +207,8 @@ final class OperatorCalls {
     consumer.pause();
     consumer.handler(m -> record(response, MesosJson.event(m.body())));
     consumer.completion()
-        .compose(v -> master.state())
-        .compose(s -> master.tasks().map(tasks -> getState(s, tasks)))
+        .compose(v -> master.as(ctx).state())
+        .compose(s -> master.as(ctx).tasks().map(tasks -> getState(s, tasks)))
         .onSuccess(state -> {
           response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").setStatusCode(200);
           record(response, new JsonObject().put("type", "SUBSCRIBED").put("subscribed",

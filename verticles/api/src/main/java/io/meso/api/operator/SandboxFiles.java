@@ -116,7 +116,7 @@ final class SandboxFiles {
     if (target.frameworkId() != null) {
       request.setFrameworkId(target.frameworkId());
     }
-    master.<ListFilesResponse>call("ListFiles", request.build()).onSuccess(r -> {
+    master.as(ctx).<ListFilesResponse>call("ListFiles", request.build()).onSuccess(r -> {
       JsonArray out = new JsonArray();
       for (SandboxFile f : r.getFilesList()) {
         out.add(new JsonObject()
@@ -131,13 +131,13 @@ final class SandboxFiles {
     }).onFailure(e -> failed(ctx, e));
   }
 
-  private Future<ReadFileResponse> readChunk(FileTarget target, long offset, long length) {
+  private Future<ReadFileResponse> readChunk(RoutingContext ctx, FileTarget target, long offset, long length) {
     ReadFileRequest.Builder request = ReadFileRequest.newBuilder().setTaskId(target.taskId())
         .setPath(target.path()).setOffset(offset).setLength(length);
     if (target.frameworkId() != null) {
       request.setFrameworkId(target.frameworkId());
     }
-    return master.call("ReadFile", request.build());
+    return master.as(ctx).call("ReadFile", request.build());
   }
 
   /** Like Mesos: offset -1 answers the file's size with no data; otherwise up to length bytes from offset. */
@@ -155,11 +155,11 @@ final class SandboxFiles {
       return;
     }
     if (offset == -1) {
-      readChunk(target, 0, 0).onSuccess(r -> json(ctx, 200, new JsonObject().put("data", "").put("offset", r.getSize())))
+      readChunk(ctx, target, 0, 0).onSuccess(r -> json(ctx, 200, new JsonObject().put("data", "").put("offset", r.getSize())))
           .onFailure(e -> failed(ctx, e));
       return;
     }
-    readChunk(target, offset, Math.min(length, MAX_READ))
+    readChunk(ctx, target, offset, Math.min(length, MAX_READ))
         .onSuccess(r -> json(ctx, 200, new JsonObject().put("data", r.getData().toStringUtf8()).put("offset", r.getOffset())))
         .onFailure(e -> failed(ctx, e));
   }
@@ -169,13 +169,13 @@ final class SandboxFiles {
     if (target == null) {
       return;
     }
-    readChunk(target, 0, MAX_READ).onSuccess(first -> {
+    readChunk(ctx, target, 0, MAX_READ).onSuccess(first -> {
       String name = target.path().substring(target.path().lastIndexOf('/') + 1);
       HttpServerResponse response = ctx.response().setChunked(true).setStatusCode(200)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
           .putHeader("Content-Disposition", ContentDisposition.attachment(name));
       Promise<Void> done = Promise.promise();
-      writeChunks(response, target, first, done);
+      writeChunks(ctx, response, target, first, done);
       done.future().onComplete(ar -> {
         if (ar.failed()) {
           LOG.info("download stopped path={} cause={}", target.path(), ar.cause().getMessage());
@@ -187,15 +187,15 @@ final class SandboxFiles {
     }).onFailure(e -> failed(ctx, e));
   }
 
-  private void writeChunks(HttpServerResponse response, FileTarget target, ReadFileResponse chunk, Promise<Void> done) {
+  private void writeChunks(RoutingContext ctx, HttpServerResponse response, FileTarget target, ReadFileResponse chunk, Promise<Void> done) {
     ByteString data = chunk.getData();
     if (data.isEmpty() || response.closed()) {
       done.tryComplete();
       return;
     }
     long next = chunk.getOffset() + data.size();
-    response.write(Buffer.buffer(data.toByteArray())).compose(v -> readChunk(target, next, MAX_READ))
-        .onSuccess(c -> writeChunks(response, target, c, done))
+    response.write(Buffer.buffer(data.toByteArray())).compose(v -> readChunk(ctx, target, next, MAX_READ))
+        .onSuccess(c -> writeChunks(ctx, response, target, c, done))
         .onFailure(done::tryFail);
   }
 }

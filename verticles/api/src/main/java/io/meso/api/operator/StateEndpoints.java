@@ -35,17 +35,17 @@ final class StateEndpoints {
   }
 
   private void state(RoutingContext ctx) {
-    master.state().compose(s -> master.tasks().map(t -> MesosJson.state(s, t)))
+    master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(t -> MesosJson.state(s, t)))
         .onSuccess(doc -> json(ctx, 200, doc)).onFailure(e -> failed(ctx, e));
   }
 
   private void stateSummary(RoutingContext ctx) {
-    master.state().compose(s -> master.tasks().map(t -> MesosJson.stateSummary(s, t)))
+    master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(t -> MesosJson.stateSummary(s, t)))
         .onSuccess(doc -> json(ctx, 200, doc)).onFailure(e -> failed(ctx, e));
   }
 
   private void redirect(RoutingContext ctx) {
-    master.state().onSuccess(s -> {
+    master.as(ctx).state().onSuccess(s -> {
       var info = s.getMasterInfo();
       ctx.response().setStatusCode(307).putHeader(HttpHeaders.LOCATION, "//" + info.getHostname() + ":" + info.getPort())
           .end();

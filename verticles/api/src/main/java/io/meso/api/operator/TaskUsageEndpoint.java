@@ -78,7 +78,7 @@ final class TaskUsageEndpoint {
       request.setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId));
     }
     Integer window = minutes;
-    master.<GetTaskUsageResponse>call("GetTaskUsage", request.build())
+    master.as(ctx).<GetTaskUsageResponse>call("GetTaskUsage", request.build())
         .onSuccess(r -> Replies.json(ctx, 200, render(r, window, System.currentTimeMillis() / 1000.0)))
         .onFailure(e -> {
           int status = MasterClient.status(e);

@@ -1,7 +1,10 @@
 package io.meso.api.server;
 
 import io.meso.codecs.DefaultPorts;
+import io.meso.security.authn.Authenticator;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * Where the master's one HTTP port listens. Port 0 picks a free port; read the bound one from
@@ -30,6 +33,10 @@ public class ApiServerOptions {
   private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
   /** The port's certificate and key; null serves cleartext (HTTP/1.1 and h2c). */
   private io.meso.security.tls.ServerTls tls;
+  /** Null: authentication off (every caller is served, as no principal). */
+  private Authenticator authenticator;
+  /** Host/Origin names allowed besides the bound host and the loopback names. */
+  private List<String> allowedHosts = List.of();
 
   public ApiServerOptions() {}
 
@@ -39,6 +46,8 @@ public class ApiServerOptions {
     this.masterTimeoutMillis = other.masterTimeoutMillis;
     this.idleTimeoutMillis = other.idleTimeoutMillis;
     this.tls = other.tls;
+    this.authenticator = other.authenticator;
+    this.allowedHosts = other.allowedHosts;
   }
 
   public ApiServerOptions(JsonObject json) {
@@ -52,11 +61,16 @@ public class ApiServerOptions {
       setTls(io.meso.security.tls.ServerTls.load(cert == null ? null : java.nio.file.Path.of(cert),
           key == null ? null : java.nio.file.Path.of(key)));
     }
+    JsonArray hosts = json.getJsonArray("allowedHosts");
+    if (hosts != null) {
+      setAllowedHosts(hosts.stream().map(String::valueOf).toList());
+    }
   }
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("host", host).put("port", port).put("masterTimeoutMillis", masterTimeoutMillis)
-        .put("idleTimeoutMillis", idleTimeoutMillis);
+        .put("idleTimeoutMillis", idleTimeoutMillis).put("allowedHosts", new JsonArray(allowedHosts))
+        .put("authentication", authenticator != null);
     if (tls != null) {
       json.put("tlsCert", tls.certFile().toString()).put("tlsKey", tls.keyFile().toString());
     }
@@ -128,6 +142,29 @@ public class ApiServerOptions {
       throw new IllegalArgumentException("idleTimeoutMillis must be positive, got " + idleTimeoutMillis);
     }
     this.idleTimeoutMillis = idleTimeoutMillis;
+    return this;
+  }
+
+  /** Who checks callers' credentials on every door; null (the default) turns authentication off. Not in the JSON form. */
+  public Authenticator getAuthenticator() {
+    return authenticator;
+  }
+
+  public ApiServerOptions setAuthenticator(Authenticator authenticator) {
+    this.authenticator = authenticator;
+    return this;
+  }
+
+  public List<String> getAllowedHosts() {
+    return allowedHosts;
+  }
+
+  /**
+   * Names (host names or addresses, no port) a request's Host and Origin may carry besides the
+   * bound host, localhost, 127.0.0.1 and ::1; anything else is refused (DNS rebinding).
+   */
+  public ApiServerOptions setAllowedHosts(List<String> allowedHosts) {
+    this.allowedHosts = List.copyOf(allowedHosts);
     return this;
   }
 

@@ -37,6 +37,7 @@ public class ApiServerVerticle extends VerticleBase {
   private HttpServer server;
   private SchedulerEndpoint scheduler;
   private SchedulerHttpApi schedulerHttp;
+  private Gate gate;
   private volatile LeaderLookup leaderLookup = LeaderLookup.SELF;
 
   public ApiServerVerticle(ApiServerOptions options) {
@@ -74,6 +75,8 @@ public class ApiServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    gate = new Gate(vertx, new io.meso.security.authn.HostCheck(options.getHost(), options.getAllowedHosts()),
+        options.getAuthenticator());
     grpc = GrpcServer.server(vertx);
     scheduler = new SchedulerEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis());
     scheduler.bind(grpc);
@@ -141,12 +144,13 @@ public class ApiServerVerticle extends VerticleBase {
     return new ApiServerOptions(options);
   }
 
+  /** The gate (Host/Origin, then credentials) first, for gRPC and every route alike. */
   private void dispatch(HttpServerRequest request) {
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && type.regionMatches(true, 0, GRPC_CONTENT_TYPE, 0, GRPC_CONTENT_TYPE.length())) {
-      grpc.handle(CompressedFrameGuard.wrap(request));
+      gate.handle(request, true, gated -> grpc.handle(CompressedFrameGuard.wrap(gated)));
     } else {
-      router.handle(request);
+      gate.handle(request, false, router::handle);
     }
   }
 

@@ -30,10 +30,17 @@ final class OperatorEndpoint {
   }
 
   private <Req, Resp> void forward(GrpcServer server, ServiceMethod<Req, Resp> method, String action) {
-    DeliveryOptions options = new DeliveryOptions()
-        .addHeader(Addresses.ACTION_HEADER, action)
-        .setSendTimeout(timeoutMillis);
-    server.callHandler(method, request -> UnaryCalls.handle(request, method, Addresses.OPERATOR,
-        (Req msg) -> bus.<Resp>request(Addresses.OPERATOR, msg, options).compose(reply -> Future.succeededFuture(reply.body()))));
+    server.callHandler(method, request -> {
+      // The gate set the principal on the request (and removed any the client sent).
+      String principal = request.headers().get(Addresses.PRINCIPAL_HEADER);
+      DeliveryOptions options = new DeliveryOptions()
+          .addHeader(Addresses.ACTION_HEADER, action)
+          .setSendTimeout(timeoutMillis);
+      if (principal != null) {
+        options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
+      }
+      UnaryCalls.handle(request, method, Addresses.OPERATOR,
+          (Req msg) -> bus.<Resp>request(Addresses.OPERATOR, msg, options).compose(reply -> Future.succeededFuture(reply.body())));
+    });
   }
 }

@@ -43,7 +43,7 @@ final class SchedulerEndpoint {
         return;
       }
       new SchedulerSubscription(bus, GrpcEventFramer.ADDRESS_PREFIX, new GrpcEventFramer(request), timeoutMillis,
-          streams).start(call);
+          streams).principal(request.headers().get(Addresses.PRINCIPAL_HEADER)).start(call);
     });
   }
 
@@ -55,6 +55,7 @@ final class SchedulerEndpoint {
    */
   private void send(GrpcServerRequest<Call, CallAccepted> request) {
     String streamId = request.headers().get(GrpcEventFramer.STREAM_ID_METADATA);
+    String principal = request.headers().get(Addresses.PRINCIPAL_HEADER);
     UnaryCalls.firstMessage(request, SchedulerGrpcService.Send, call -> {
       if (call.getType() == Call.Type.SUBSCRIBE) {
         MasterFailures.respond(request.response(), GrpcStatus.INVALID_ARGUMENT,
@@ -62,6 +63,9 @@ final class SchedulerEndpoint {
         return;
       }
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+      if (principal != null) {
+        options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
+      }
       if (streamId != null && !streamId.isBlank()) {
         options.addHeader(Addresses.SUBSCRIPTION_HEADER,
             SchedulerSubscription.addressOf(GrpcEventFramer.ADDRESS_PREFIX, streamId.trim()));

@@ -52,6 +52,8 @@ public final class SchedulerSubscription {
   private volatile FrameworkID frameworkId;
   private boolean accepted;
   private volatile boolean closed;
+  /** The principal the door authenticated, forwarded with SUBSCRIBE; null when authentication is off. */
+  private String principal;
 
   public SchedulerSubscription(EventBus bus, String addressPrefix, EventFramer framer, long timeoutMillis,
       SubscriptionRegistry registry) {
@@ -82,6 +84,16 @@ public final class SchedulerSubscription {
     return frameworkId;
   }
 
+  /**
+   * The principal the door authenticated this subscriber as (from the request's
+   * {@link Addresses#PRINCIPAL_HEADER}, which only the gate sets); the master authorizes the
+   * SUBSCRIBE as this principal. Call before {@link #start}.
+   */
+  public SchedulerSubscription principal(String principal) {
+    this.principal = principal;
+    return this;
+  }
+
   /** Starts the subscription for this SUBSCRIBE call. */
   public void start(Call subscribe) {
     if (subscribe.hasFrameworkId() && !subscribe.getFrameworkId().getValue().isEmpty()) {
@@ -95,6 +107,9 @@ public final class SchedulerSubscription {
     DeliveryOptions options = new DeliveryOptions()
         .addHeader(Addresses.EVENTS_HEADER, address)
         .setSendTimeout(timeoutMillis);
+    if (principal != null) {
+      options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
+    }
     consumer.completion()
         .compose(v -> closed ? Future.succeededFuture() : bus.request(Addresses.SCHEDULER, subscribe, options))
         .onSuccess(v -> accepted())

@@ -23,6 +23,9 @@ public final class MasterOption {
   @picocli.CommandLine.Mixin
   io.meso.cli.CaCertOption ca = new io.meso.cli.CaCertOption();
 
+  @picocli.CommandLine.Mixin
+  ClientAuth auth = new ClientAuth();
+
   public ServicesHttp client() {
     List<SocketAddress> masters;
     io.meso.security.tls.ClientTls tls;
@@ -34,6 +37,12 @@ public final class MasterOption {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--master: " + e.getMessage());
     }
-    return new ServicesHttp(masters, Duration.ofSeconds(35), tls);
+    String authorization;
+    try {
+      authorization = auth.authorization();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return new ServicesHttp(masters, Duration.ofSeconds(35), tls).authorization(authorization);
   }
 }

@@ -71,6 +71,8 @@ public final class ServicesHttp {
   private final HttpClient client;
   private final Duration timeout;
   private final io.meso.security.tls.ClientTls tls;
+  /** The Authorization header every request carries; null: none. */
+  private String authorization;
 
   public ServicesHttp(List<SocketAddress> masters, Duration timeout) {
     this(masters, timeout, null);
@@ -88,6 +90,12 @@ public final class ServicesHttp {
     this.client = builder.build();
   }
 
+  /** Sends this Authorization value (Basic or Bearer) with every request; null sends none. */
+  public ServicesHttp authorization(String authorization) {
+    this.authorization = authorization;
+    return this;
+  }
+
   /** Sends a request to the first master that answers; {@code body} null for none. */
   public Answer send(String method, String pathAndQuery, String body) throws Unreachable, InterruptedException {
     IOException last = null;
@@ -102,6 +110,9 @@ public final class ServicesHttp {
               : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
       if (body != null) {
         request.header("Content-Type", "application/json");
+      }
+      if (authorization != null) {
+        request.header("Authorization", authorization);
       }
       try {
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -159,6 +170,10 @@ public final class ServicesHttp {
       case 404 -> Exit.NOT_FOUND;
       case 400, 422 -> Exit.INVALID;
       case 409 -> Exit.LOCKED;
+      case 401 -> {
+        err.println("  the master requires credentials: --principal NAME --secret-file FILE, or --token-file FILE");
+        yield Exit.REFUSED;
+      }
       default -> Exit.REFUSED;
     };
   }
