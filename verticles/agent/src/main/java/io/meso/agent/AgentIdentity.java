@@ -37,6 +37,7 @@ record AgentIdentity(Path workDir, String agentId, boolean recovered, AgentInfo 
   static AgentIdentity prepare(AgentOptions options, boolean checkpointing) throws Exception {
     Path dir = Path.of(options.getWorkDir()).toAbsolutePath().normalize();
     Files.createDirectories(dir);
+    privateMeta(dir);
     Path checkpoint = idCheckpoint(dir);
     String id = Files.isRegularFile(checkpoint) ? Files.readString(checkpoint).trim() : "";
     boolean recoveredId = !id.isEmpty();
@@ -78,6 +79,17 @@ record AgentIdentity(Path workDir, String agentId, boolean recovered, AgentInfo 
   /** Where the agent id is checkpointed. */
   static Path idCheckpoint(Path workDir) {
     return workDir.resolve("meta").resolve("agent_id");
+  }
+
+  /**
+   * Blocking: makes {@code <workDir>/meta} (the agent's id and task checkpoints, which hold
+   * every task's TaskInfo and environment) the agent user's alone (0700), so tasks, which run
+   * as other users, cannot read them.
+   */
+  static void privateMeta(Path workDir) throws java.io.IOException {
+    Path meta = workDir.resolve("meta");
+    Files.createDirectories(meta);
+    Files.setPosixFilePermissions(meta, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
   }
 
   /** Writes the id checkpoint (asynchronously; a failure is logged). */

@@ -110,6 +110,13 @@ final class ExecutorHarness {
     vertx.eventBus().send(Addresses.executor(agentId), new LaunchTask(framework, task, sandbox), MesoCodecs.LOCAL);
   }
 
+  /** Launches the task in {@code <workDir>/<taskId>} for this framework (its id is set here). */
+  void launch(FrameworkInfo.Builder framework, TaskInfo task) {
+    String sandbox = sandbox(task.getTaskId().getValue()).toString();
+    vertx.eventBus().send(Addresses.executor(agentId), new LaunchTask(framework.setId(FrameworkID.newBuilder()
+        .setValue(FRAMEWORK_ID)).build(), task, sandbox), MesoCodecs.LOCAL);
+  }
+
   /** Launches the task for another framework, in the given sandbox. */
   void launch(String frameworkId, TaskInfo task, Path sandbox) {
     FrameworkInfo framework = FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue(frameworkId))
