@@ -38,6 +38,7 @@ record AgentIdentity(Path workDir, String agentId, boolean recovered, AgentInfo 
     Path dir = Path.of(options.getWorkDir()).toAbsolutePath().normalize();
     Files.createDirectories(dir);
     privateMeta(dir);
+    searchableByTasks(dir);
     Path checkpoint = idCheckpoint(dir);
     String id = Files.isRegularFile(checkpoint) ? Files.readString(checkpoint).trim() : "";
     boolean recoveredId = !id.isEmpty();
@@ -90,6 +91,20 @@ record AgentIdentity(Path workDir, String agentId, boolean recovered, AgentInfo 
     Path meta = workDir.resolve("meta");
     Files.createDirectories(meta);
     Files.setPosixFilePermissions(meta, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+  }
+
+  /**
+   * Blocking: adds search permission for others to the work dir when it lacks it (a 0700 temporary
+   * directory, say), so tasks running as other users reach their sandboxes below it by absolute
+   * path ({@code MESOS_SANDBOX}); listing it stays the agent's. Its own parents are the
+   * operator's: the executor logs one that tasks cannot search.
+   */
+  static void searchableByTasks(Path workDir) throws java.io.IOException {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(workDir);
+    if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+      Files.setPosixFilePermissions(workDir, perms);
+      LOG.info("made the work dir searchable by tasks (o+x) work_dir={}", workDir);
+    }
   }
 
   /** Writes the id checkpoint (asynchronously; a failure is logged). */
