@@ -44,8 +44,10 @@ final class ExecutorHarness {
     // Sandboxes are <workDir>/<task>: a task running as its own user (nobody by default) reaches
     // its sandbox by absolute path only if the directory above is searchable by it, as an agent
     // makes its work dir (a @TempDir is 0700).
-    java.nio.file.Files.setPosixFilePermissions(workDir,
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    if (java.nio.file.Files.isDirectory(workDir)) { // else the executor makes it (0755)
+      java.nio.file.Files.setPosixFilePermissions(workDir,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    }
     MesoCodecs.register(vertx);
     vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId), m -> statuses.add(m.body()))
         .completion().await(10, TimeUnit.SECONDS);
