@@ -7,8 +7,8 @@ import java.util.Objects;
  * Settings of an agent's executor: isolation (see {@link Isolation}), the default kill grace
  * period, where per-task cgroups live, each task's process limit, whether cgroups/cpu sets a CFS
  * quota, how often running tasks are checked against their limits, whether undeploying kills the
- * running tasks, the spawn worker pool size, how often sandbox disk usage is measured, and the
- * task duration of the simulated executor.
+ * running tasks, the spawn worker pool size, how often sandbox disk usage is measured, the
+ * task duration of the simulated executor, and which user tasks run as (switch user, task user).
  */
 public class ExecutorOptions {
 

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@link ExitWatcher} thread, which also writes the status to {@code <sandbox>/exit_status}
  * (read by a restarted agent's recovery) and hops back with {@code context.runOnContext};
  * /proc and cgroup IO for kills and usage samples ({@link UsageRequest}, {@link TaskUsageSampler})
- * on Vert.x's worker pool. How processes are spawned: {@link ProcessLauncher}.
+ * on Vert.x's worker pool. How processes are spawned: {@link ProcessLauncher}; as which user and
+ * with which privileges (none): {@link TaskPrivileges}.
  */
 public class ExecutorVerticle extends VerticleBase {
 
