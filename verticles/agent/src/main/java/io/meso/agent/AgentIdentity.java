@@ -37,6 +37,8 @@ record AgentIdentity(Path workDir, String agentId, boolean recovered, AgentInfo 
   static AgentIdentity prepare(AgentOptions options, boolean checkpointing) throws Exception {
     Path dir = Path.of(options.getWorkDir()).toAbsolutePath().normalize();
     Files.createDirectories(dir);
+    privateMeta(dir);
+    searchableByTasks(dir);
     Path checkpoint = idCheckpoint(dir);
     String id = Files.isRegularFile(checkpoint) ? Files.readString(checkpoint).trim() : "";
     boolean recoveredId = !id.isEmpty();
@@ -78,6 +80,31 @@ record AgentIdentity(Path workDir, String agentId, boolean recovered, AgentInfo 
   /** Where the agent id is checkpointed. */
   static Path idCheckpoint(Path workDir) {
     return workDir.resolve("meta").resolve("agent_id");
+  }
+
+  /**
+   * Blocking: makes {@code <workDir>/meta} (the agent's id and task checkpoints, which hold
+   * every task's TaskInfo and environment) the agent user's alone (0700), so tasks, which run
+   * as other users, cannot read them.
+   */
+  static void privateMeta(Path workDir) throws java.io.IOException {
+    Path meta = workDir.resolve("meta");
+    Files.createDirectories(meta);
+    Files.setPosixFilePermissions(meta, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+  }
+
+  /**
+   * Blocking: adds search permission for others to the work dir when it lacks it (a 0700 temporary
+   * directory, say), so tasks running as other users reach their sandboxes below it by absolute
+   * path ({@code MESOS_SANDBOX}); listing it stays the agent's. Its own parents are the
+   * operator's: the executor logs one that tasks cannot search.
+   */
+  static void searchableByTasks(Path workDir) throws java.io.IOException {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(workDir);
+    if (perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+      Files.setPosixFilePermissions(workDir, perms);
+      LOG.info("made the work dir searchable by tasks (o+x) work_dir={}", workDir);
+    }
   }
 
   /** Writes the id checkpoint (asynchronously; a failure is logged). */

@@ -41,6 +41,7 @@ public class AgentOptions {
   public static final Isolation DEFAULT_ISOLATION = ExecutorOptions.DEFAULT_ISOLATION;
   public static final long DEFAULT_SIMULATED_TASK_DURATION_MILLIS = ExecutorOptions.DEFAULT_SIMULATED_TASK_DURATION_MILLIS;
   public static final boolean DEFAULT_SESSIONS = ExecutorOptions.DEFAULT_SESSIONS;
+  public static final String DEFAULT_TASK_USER = ExecutorOptions.DEFAULT_TASK_USER;
   public static final boolean DEFAULT_CHECKPOINT = true;
   /** Bound on one sandbox file read (below the master's 10 s file request timeout); see {@link SandboxIo}. */
   public static final long DEFAULT_SANDBOX_READ_TIMEOUT_MILLIS = SandboxIo.DEFAULT_TIMEOUT_MILLIS;
@@ -81,6 +82,8 @@ public class AgentOptions {
   private long diskWatchIntervalMillis = DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
   private String dockerBinary = ExecutorOptions.DEFAULT_DOCKER_BINARY;
   private String nvidiaSmi = ExecutorOptions.DEFAULT_NVIDIA_SMI;
+  private boolean switchUser = ExecutorOptions.DEFAULT_SWITCH_USER;
+  private String taskUser = ExecutorOptions.DEFAULT_TASK_USER;
   private long usageIntervalMillis = DEFAULT_USAGE_INTERVAL_MILLIS;
   private int usageHistorySamples = DEFAULT_USAGE_HISTORY_SAMPLES;
   private io.meso.security.cluster.ClusterSecret clusterSecret;
@@ -130,6 +133,8 @@ public class AgentOptions {
     diskWatchIntervalMillis = json.getLong("diskWatchIntervalMillis", DEFAULT_DISK_WATCH_INTERVAL_MILLIS);
     dockerBinary = json.getString("dockerBinary", ExecutorOptions.DEFAULT_DOCKER_BINARY);
     nvidiaSmi = json.getString("nvidiaSmi", ExecutorOptions.DEFAULT_NVIDIA_SMI);
+    switchUser = json.getBoolean("switchUser", ExecutorOptions.DEFAULT_SWITCH_USER);
+    setTaskUser(json.getString("taskUser", ExecutorOptions.DEFAULT_TASK_USER));
     usageIntervalMillis = json.getLong("usageIntervalMillis", DEFAULT_USAGE_INTERVAL_MILLIS);
     usageHistorySamples = json.getInteger("usageHistorySamples", DEFAULT_USAGE_HISTORY_SAMPLES);
   }
@@ -156,6 +161,8 @@ public class AgentOptions {
         .put("diskWatchIntervalMillis", diskWatchIntervalMillis)
         .put("dockerBinary", dockerBinary)
         .put("nvidiaSmi", nvidiaSmi)
+        .put("switchUser", switchUser)
+        .put("taskUser", taskUser)
         .put("usageIntervalMillis", usageIntervalMillis)
         .put("usageHistorySamples", usageHistorySamples);
     putIfSet(json, "hostname", hostname);
@@ -176,7 +183,9 @@ public class AgentOptions {
         .setPidsMax(pidsMax)
         .setDiskWatchIntervalMillis(diskWatchIntervalMillis)
         .setDockerBinary(dockerBinary)
-        .setNvidiaSmi(nvidiaSmi);
+        .setNvidiaSmi(nvidiaSmi)
+        .setSwitchUser(switchUser)
+        .setTaskUser(taskUser);
   }
 
   /** The host name the agent advertises; null until set (the agent then uses the local host name). */
@@ -395,6 +404,23 @@ public class AgentOptions {
   public AgentOptions setNvidiaSmi(String nvidiaSmi) {
     new ExecutorOptions().setNvidiaSmi(nvidiaSmi); // validates
     this.nvidiaSmi = nvidiaSmi;
+    return this;
+  }
+
+  /** Whether a root agent runs tasks as their users (default true); see {@link ExecutorOptions#isSwitchUser()}. */
+  public boolean isSwitchUser() { return switchUser; }
+
+  public AgentOptions setSwitchUser(boolean switchUser) {
+    this.switchUser = switchUser;
+    return this;
+  }
+
+  /** The user of tasks that name none (default nobody); see {@link ExecutorOptions#getTaskUser()}. */
+  public String getTaskUser() { return taskUser; }
+
+  public AgentOptions setTaskUser(String taskUser) {
+    new ExecutorOptions().setTaskUser(taskUser); // validates
+    this.taskUser = taskUser;
     return this;
   }
 

@@ -72,8 +72,12 @@ final class Containerizers {
     return new Containerizers(agentId, options, DockerCli.detect(options.getDockerBinary()), found, devices);
   }
 
-  /** On the event loop, before spawning: takes the task's GPUs and builds its docker run, or refuses it. */
-  Prepared prepare(ProcessTask task) throws Refused {
+  /**
+   * On the event loop, before spawning: takes the task's GPUs and builds its docker run, or
+   * refuses it. {@code user}: the user a docker task's container runs as ({@code --user}), null
+   * when the agent does not switch users (then {@code command.user}, if set).
+   */
+  Prepared prepare(ProcessTask task, String user) throws Refused {
     LaunchTask launch = task.launch;
     Map<String, String> env = new HashMap<>();
     int wanted = (int) Math.ceil(ProcessLauncher.scalar(launch.task(), "gpus"));
@@ -99,7 +103,7 @@ final class Containerizers {
     }
     DockerRunCommand.Run run;
     try {
-      run = DockerRunCommand.build(agentId, launch, options.isCgroupsEnableCfs(), env);
+      run = DockerRunCommand.build(agentId, launch, options.isCgroupsEnableCfs(), env, user);
     } catch (InvalidContainerException e) {
       release(task);
       throw new Refused(io.meso.v1.TaskState.TASK_ERROR, io.meso.v1.TaskStatus.Reason.REASON_TASK_INVALID,

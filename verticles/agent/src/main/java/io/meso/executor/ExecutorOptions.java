@@ -7,8 +7,8 @@ import java.util.Objects;
  * Settings of an agent's executor: isolation (see {@link Isolation}), the default kill grace
  * period, where per-task cgroups live, each task's process limit, whether cgroups/cpu sets a CFS
  * quota, how often running tasks are checked against their limits, whether undeploying kills the
- * running tasks, the spawn worker pool size, how often sandbox disk usage is measured, and the
- * task duration of the simulated executor.
+ * running tasks, the spawn worker pool size, how often sandbox disk usage is measured, the
+ * task duration of the simulated executor, and which user tasks run as (switch user, task user).
  */
 public class ExecutorOptions {
 
@@ -47,6 +47,10 @@ public class ExecutorOptions {
   public static final String DEFAULT_DOCKER_BINARY = "docker";
   /** How GPUs are found: a path, or a name looked up on PATH. */
   public static final String DEFAULT_NVIDIA_SMI = "nvidia-smi";
+  /** Whether a root agent runs each task as its user (Mesos's --switch_user); see {@link TaskPrivileges}. */
+  public static final boolean DEFAULT_SWITCH_USER = true;
+  /** The user a task runs as when neither its command nor its framework names one. */
+  public static final String DEFAULT_TASK_USER = "nobody";
 
   private Isolation isolation = DEFAULT_ISOLATION;
   private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
@@ -66,6 +70,8 @@ public class ExecutorOptions {
   private String runtimeDir = DEFAULT_RUNTIME_DIR;
   private String dockerBinary = DEFAULT_DOCKER_BINARY;
   private String nvidiaSmi = DEFAULT_NVIDIA_SMI;
+  private boolean switchUser = DEFAULT_SWITCH_USER;
+  private String taskUser = DEFAULT_TASK_USER;
 
   public ExecutorOptions() {}
 
@@ -92,6 +98,8 @@ public class ExecutorOptions {
     runtimeDir = json.getString("runtimeDir", DEFAULT_RUNTIME_DIR);
     dockerBinary = json.getString("dockerBinary", DEFAULT_DOCKER_BINARY);
     nvidiaSmi = json.getString("nvidiaSmi", DEFAULT_NVIDIA_SMI);
+    switchUser = json.getBoolean("switchUser", DEFAULT_SWITCH_USER);
+    setTaskUser(json.getString("taskUser", DEFAULT_TASK_USER));
   }
 
   public JsonObject toJson() {
@@ -113,7 +121,9 @@ public class ExecutorOptions {
         .put("portsWatchIntervalMillis", portsWatchIntervalMillis)
         .put("runtimeDir", runtimeDir)
         .put("dockerBinary", dockerBinary)
-        .put("nvidiaSmi", nvidiaSmi);
+        .put("nvidiaSmi", nvidiaSmi)
+        .put("switchUser", switchUser)
+        .put("taskUser", taskUser);
   }
 
   public Isolation getIsolation() { return isolation; }
@@ -286,6 +296,30 @@ public class ExecutorOptions {
       throw new IllegalArgumentException("nvidiaSmi must be a path or a name, was '" + nvidiaSmi + "'");
     }
     this.nvidiaSmi = nvidiaSmi;
+    return this;
+  }
+
+  /**
+   * Whether a root agent runs each task as its {@code command.user}, else its framework's user,
+   * else {@link #getTaskUser()} (default true). False keeps every task as the agent's own user:
+   * for development only. A non-root agent cannot switch either way.
+   */
+  public boolean isSwitchUser() { return switchUser; }
+
+  public ExecutorOptions setSwitchUser(boolean switchUser) {
+    this.switchUser = switchUser;
+    return this;
+  }
+
+  /** The user a task runs as when switching and neither its command nor its framework names one (default nobody). */
+  public String getTaskUser() { return taskUser; }
+
+  public ExecutorOptions setTaskUser(String taskUser) {
+    if (!TaskUser.validName(taskUser)) {
+      throw new IllegalArgumentException("taskUser must be a user name (letters, digits, '.', '_', '-', '@', not "
+          + "starting with '-'), was '" + taskUser + "'");
+    }
+    this.taskUser = taskUser;
     return this;
   }
 

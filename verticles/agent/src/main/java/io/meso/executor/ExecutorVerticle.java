@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@link ExitWatcher} thread, which also writes the status to {@code <sandbox>/exit_status}
  * (read by a restarted agent's recovery) and hops back with {@code context.runOnContext};
  * /proc and cgroup IO for kills and usage samples ({@link UsageRequest}, {@link TaskUsageSampler})
- * on Vert.x's worker pool. How processes are spawned: {@link ProcessLauncher}.
+ * on Vert.x's worker pool. How processes are spawned: {@link ProcessLauncher}; as which user and
+ * with which privileges (none): {@link TaskPrivileges}.
  */
 public class ExecutorVerticle extends VerticleBase {
 
@@ -66,6 +67,8 @@ public class ExecutorVerticle extends VerticleBase {
   private TaskUsageSampler usage;
   /** Docker tasks and GPUs (detected at start). */
   private Containerizers containerizers;
+  /** Which user each task runs as, and what it gives up. */
+  private TaskPrivileges privileges;
 
   public ExecutorVerticle(String agentId, ExecutorOptions options) {
     this.agentId = agentId;
@@ -84,15 +87,17 @@ public class ExecutorVerticle extends VerticleBase {
     return worker.executeBlocking(this::openIsolators, false)
         .compose(opened -> worker.executeBlocking(() -> {
           containerizers = Containerizers.open(agentId, options);
+          privileges = TaskPrivileges.open(agentId, options);
           return opened;
         }, false))
         .compose(opened -> {
           isolators = opened;
           isolation = Isolation.of(opened.names());
           reaper = new LeftoverReaper(vertx, options.getCleanupDelayMillis(), opened::cleanup);
-          launcher = new ProcessLauncher(agentId, opened, options.isSessions());
+          launcher = new ProcessLauncher(agentId, opened, options.isSessions(), privileges);
           usage = new TaskUsageSampler(vertx, opened);
-          health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId, opened),
+          health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId, opened,
+              privileges),
               this::report, this::kill, options.getKillGracePeriodMillis());
           limits = new LimitWatcher(vertx, opened, options.getWatchIntervalMillis(), launcher.sessions(), tasks::values,
               this::limited);
@@ -205,7 +210,7 @@ public class ExecutorVerticle extends VerticleBase {
     report(task, TaskState.TASK_STARTING, null, null);
     Containerizers.Prepared prepared;
     try {
-      prepared = containerizers.prepare(task);
+      prepared = containerizers.prepare(task, privileges.userName(launch));
     } catch (Containerizers.Refused refused) {
       LOG.info("task refused task_id={} error={}", task.taskId(), refused.getMessage());
       finish(task, refused.state, refused.getMessage(), refused.reason);
@@ -216,7 +221,7 @@ public class ExecutorVerticle extends VerticleBase {
         : vertx.executeBlocking(() -> containerizers.beforeSpawn(task, prepared), false))
         .compose(ready -> worker.executeBlocking(() -> {
           Containerizers.Prepared p = prepared.run() == null ? containerizers.beforeSpawn(task, ready) : ready;
-          return launcher.spawn(launch, task.container, p.command(), p.env(), p.cgroups());
+          return launcher.spawn(launch, task.container, p.command(), p.env(), p.cgroups(), p.run() != null);
         }, false))
         .onComplete(ar -> spawned(task, ar));
   }

@@ -68,7 +68,8 @@ record ExitFacts(Integer status, List<Limitation> limitations) {
 
   private static void write(ProcessTask task, Path file, int status) {
     try {
-      Files.write(file, (status + "\n").getBytes(StandardCharsets.US_ASCII));
+      // The sandbox may be the task user's: never follow what the task left at that name.
+      TaskFiles.writeNew(file, (status + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
       LOG.warn("cannot write exit_status task_id={} error={}", task.taskId(), e.toString());
     }

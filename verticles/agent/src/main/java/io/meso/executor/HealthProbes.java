@@ -26,7 +26,8 @@ import java.util.Map;
  * <ul>
  *   <li>COMMAND: the check's command as a process in the task's sandbox, with the task's
  *       environment plus the check command's own variables, inside the task's isolation (its
- *       pid and mount namespaces, without CAP_SYS_ADMIN: {@link Isolators#enter}); healthy on
+ *       pid and mount namespaces: {@link Isolators#enter}), as the task's user and without
+ *       capabilities ({@link TaskPrivileges}), healthy on
  *       exit status 0. Spawned on the executor's spawn pool, awaited by its
  *       {@link ExitWatcher}; output discarded; a check that times out is SIGKILLed with its
  *       descendants.</li>
@@ -50,12 +51,14 @@ final class HealthProbes {
   private final Map<String, String> inherited;
   private final String agentId;
   private final Isolators isolators;
+  private final TaskPrivileges privileges;
   private final HttpClientAgent http;
   private final NetClient tcp;
   private HttpClientAgent https;
 
   HealthProbes(Vertx vertx, Context context, WorkerExecutor worker, ExitWatcher exits, String agentId,
-      Isolators isolators) {
+      Isolators isolators, TaskPrivileges privileges) {
+    this.privileges = privileges;
     this.vertx = vertx;
     this.isolators = isolators;
     this.context = context;
@@ -107,6 +110,7 @@ final class HealthProbes {
       boolean[] abandoned = new boolean[1];
       worker.executeBlocking(() -> {
         List<String> inside = new ArrayList<>(isolators.enter(task.container));
+        inside.addAll(privileges.resolve(task.launch, task.dockerName != null).argv());
         inside.addAll(argv);
         ProcessBuilder builder = new ProcessBuilder(inside).directory(sandbox)
             .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))

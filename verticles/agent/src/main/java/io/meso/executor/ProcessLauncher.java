@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *       into the task's own shell when it has one, else a shell of its own (also when a
  *       read-only cgroup view follows, which would refuse the write);</li>
  *   <li>the isolators' programs: {@code nsenter --mount=<view>} (filesystem/cgroup-ro),
- *       {@code unshare --pid --fork --kill-child --mount-proc} (namespaces/pid),
- *       {@code setpriv --bounding-set=-sys_admin} (filesystem/cgroup-ro);</li>
+ *       {@code unshare --pid --fork --kill-child --mount-proc} (namespaces/pid);</li>
+ *   <li>{@code setpriv}: the task's user and its privileges dropped ({@link TaskPrivileges}: no
+ *       capabilities, no_new_privs), after every privileged step above; the cgroup join, which
+ *       root must do, then runs in a shell of its own before them;</li>
  *   <li>{@code /bin/sh -c value} when {@code command.shell} (default), except that a plain
  *       command the shell would only exec ({@code /bin/true}, {@code sleep 10}: see
  *       {@link ShellWords}) is exec'd directly, saving the shell's exec; with
@@ -42,7 +44,15 @@ import org.slf4j.LoggerFactory;
  * host process Java spawned (through every exec above; with a pid namespace, the unshare that
  * waits for the namespace's init). Per launch, beyond a bare spawn: setsid one exec; cgroups
  * none when folded, else one shell exec; namespaces/pid one exec, one fork and the init shell's
- * exec; filesystem/cgroup-ro two execs (nsenter, setpriv) and the join's shell.
+ * exec; filesystem/cgroup-ro one exec (nsenter); setpriv one exec, and with cgroups the join's own
+ * shell.
+ *
+ * <p>When the task runs as another user, its sandbox, {@code stdout} and {@code stderr} become
+ * that user's before it runs (the wrapper writes {@code exit_status} there as the task). A docker
+ * task's launch stays the agent's (the docker client must reach the engine; the container gets
+ * {@code --user}), so its wrapper records the status by renaming a file it made in the task's
+ * root-only checkpoint directory: it never opens a path in the task's sandbox, where the task
+ * could have put a symlink.
  */
 final class ProcessLauncher {
 
@@ -75,17 +85,26 @@ final class ProcessLauncher {
   /** Ends a pid namespace's init shell that records nothing: it exits with the task's status. */
   static final String INIT_END = "exit \"$?\"\n";
 
+  /** {@link #WRAP_END} for a wrapper that runs as root in a sandbox another user owns (see the class comment). */
+  static String safeWrapEnd(Path checkpoint) {
+    return "meso_status_=$?\nmeso_tmp_=$(mktemp -p '" + checkpoint.toString().replace("'", "'\\''") + "'"
+        + " exit_status.XXXXXX) && echo \"$meso_status_\" > \"$meso_tmp_\" && mv -fT \"$meso_tmp_\" exit_status\n"
+        + "exit \"$meso_status_\"\n";
+  }
+
   private final String agentId;
   private final Isolators isolators;
   private final Map<String, String> inherited;
   /** The setsid executable, or null when tasks do not get sessions of their own. */
   private final String setsid;
+  private final TaskPrivileges privileges;
 
-  ProcessLauncher(String agentId, Isolators isolators, boolean sessions) {
+  ProcessLauncher(String agentId, Isolators isolators, boolean sessions, TaskPrivileges privileges) {
     this.agentId = agentId;
     this.isolators = isolators;
     this.inherited = TaskEnvironment.inherited();
     this.setsid = sessions ? SETSID : null;
+    this.privileges = privileges;
   }
 
   /** Whether task leaders get their own session (asked for, and setsid was found). */
@@ -95,19 +114,26 @@ final class ProcessLauncher {
 
   /** Spawns the task in its {@code container} (whose leader is set once it runs). */
   Spawned spawn(LaunchTask launch, Container container) throws LaunchException {
-    return spawn(launch, container, launch.task().getCommand(), Map.of(), List.of());
+    return spawn(launch, container, launch.task().getCommand(), Map.of(), List.of(), false);
   }
 
   /**
    * Spawns {@code command} (the task's own, or the docker containerizer's {@code docker run})
    * for the task, with {@code extraEnv} added to its environment and {@code extraCgroups}
-   * (a GPU task's devices cgroup) joined with the isolators' cgroups.
+   * (a GPU task's devices cgroup) joined with the isolators' cgroups. {@code docker}: the command
+   * is the docker client, which runs as the agent (see the class comment).
    */
   Spawned spawn(LaunchTask launch, Container container, CommandInfo command, Map<String, String> extraEnv,
-      List<Path> extraCgroups) throws LaunchException {
+      List<Path> extraCgroups, boolean docker) throws LaunchException {
     TaskInfo task = launch.task();
     if (command.getValue().isEmpty()) {
       throw new LaunchException("task " + launch.taskId() + " has no command: set command.value");
+    }
+    TaskPrivileges.Drop drop;
+    try {
+      drop = privileges.resolve(launch, docker);
+    } catch (TaskUser.UnknownUserException e) {
+      throw new LaunchException("Failed to launch task " + launch.taskId() + ": " + e.getMessage());
     }
     Path sandbox = Path.of(launch.sandbox());
     Map<String, String> env = TaskEnvironment.build(inherited, agentId, launch);
@@ -117,6 +143,9 @@ final class ProcessLauncher {
     boolean prepared = false;
     try {
       boolean fresh = FileNames.createDirectory(sandbox);
+      if (drop.user() != null) {
+        TaskFiles.handOver(sandbox, drop.user());
+      }
       Path checkpoint = launch.checkpointDir() == null ? null : Path.of(launch.checkpointDir());
       if (checkpoint != null) {
         TaskCheckpoint.writeLaunch(checkpoint, launch.framework(), task);
@@ -127,8 +156,12 @@ final class ProcessLauncher {
       LaunchPlan plan = isolators.prepare(container);
       prepared = true;
       extraCgroups.forEach(plan::join);
-      ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, plan, checkpoint != null, path,
-          sandbox))
+      if (!drop.argv().isEmpty()) {
+        plan.dropCapabilities(drop.argv()); // everything (and the user): covers what an isolator dropped
+      }
+      String end = docker && drop.user() != null && checkpoint != null ? safeWrapEnd(checkpoint) : WRAP_END;
+      ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, plan, checkpoint != null, end,
+          path, sandbox))
           .directory(sandbox.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
           .redirectOutput(sandbox.resolve("stdout").toFile())
@@ -183,8 +216,8 @@ final class ProcessLauncher {
   }
 
   /** The command line for the plan; see the class comment. */
-  private List<String> argv(String script, List<String> direct, LaunchPlan plan, boolean wrapped, String path,
-      Path sandbox) {
+  private List<String> argv(String script, List<String> direct, LaunchPlan plan, boolean wrapped, String end,
+      String path, Path sandbox) {
     List<String> argv = new ArrayList<>();
     if (setsid != null) {
       argv.add(setsid);
@@ -198,7 +231,7 @@ final class ProcessLauncher {
     if (wrapped || plan.needsInit()) {
       argv.add("/bin/sh");
       argv.add("-c");
-      argv.add(join + (direct == null ? WRAP_SCRIPT : WRAP_DIRECT) + (wrapped ? WRAP_END : INIT_END));
+      argv.add(join + (direct == null ? WRAP_SCRIPT : WRAP_DIRECT) + (wrapped ? end : INIT_END));
       argv.add("meso-task");
       if (direct == null) {
         argv.add(script);

@@ -16,7 +16,7 @@ final class Tasks {
   private Tasks() {}
 
   static FrameworkInfo framework(String frameworkId, FrameworkInfo.Capability.Type... capabilities) {
-    FrameworkInfo.Builder framework = FrameworkInfo.newBuilder().setName("test").setUser("test")
+    FrameworkInfo.Builder framework = FrameworkInfo.newBuilder().setName("test").setUser("")
         .setId(FrameworkID.newBuilder().setValue(frameworkId));
     for (FrameworkInfo.Capability.Type type : capabilities) {
       framework.addCapabilities(FrameworkInfo.Capability.newBuilder().setType(type));

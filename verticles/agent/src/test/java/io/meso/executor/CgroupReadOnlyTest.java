@@ -68,7 +68,8 @@ class CgroupReadOnlyTest {
     ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
         .setCleanupDelayMillis(50).setWatchIntervalMillis(100);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
-    harness.launch(task("escape", shell(ESCAPE)).addResources(scalar("mem", 32)).build());
+    // As root: the isolator guards the limits against tasks that run as root (nobody's cannot write them anyway).
+    harness.launch(task("escape", shell(ESCAPE).toBuilder().setUser("root").build()).addResources(scalar("mem", 32)).build());
     Path tried = harness.sandbox("escape").resolve("tried");
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tried));
 
@@ -94,9 +95,10 @@ class CgroupReadOnlyTest {
     ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
         .setCleanupDelayMillis(50);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
-    // Only the raise: the control must not actually leave its cgroup.
-    harness.launch(task("escape", shell(ESCAPE.replace("echo $$ > /sys/fs/cgroup/memory/cgroup.procs;", "false;")))
-        .addResources(scalar("mem", 32)).build());
+    // Only the raise: the control must not actually leave its cgroup. As root (the cgroup's
+    // files are root's; a task of another user could not raise it either way).
+    harness.launch(task("escape", shell(ESCAPE.replace("echo $$ > /sys/fs/cgroup/memory/cgroup.procs;", "false;"))
+        .toBuilder().setUser("root").build()).addResources(scalar("mem", 32)).build());
     Path tried = harness.sandbox("escape").resolve("tried");
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(tried));
 

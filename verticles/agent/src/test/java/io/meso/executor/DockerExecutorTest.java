@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,6 +89,26 @@ class DockerExecutorTest {
             "-c", "exec server --port 80"),
         List.of("rm", "-f", name));
     assertThat(Files.readString(h.sandbox("web").resolve("stdout"))).contains("container " + name + " runs -c");
+  }
+
+  @Test
+  void aContainerRunsAsTheTaskUserInASandboxOfItsOwnAndItsStatusIsRecorded(Vertx vertx) throws Exception {
+    Assumptions.assumeTrue(TaskPrivileges.agentUid() == 0, "switching users needs the agent (the test) to be root");
+    FakeDocker docker = FakeDocker.create(workDir);
+    docker.hasImage("fake/exit:5");
+    ExecutorHarness h = new ExecutorHarness(vertx, workDir, id -> new ExecutorVerticle(id, options(docker)));
+
+    h.launchCheckpointed(dockerTask("anon", DockerInfo.newBuilder().setImage("fake/exit:5")).build());
+
+    assertThat(h.awaitTerminal("anon").getMessage()).isEqualTo("Command exited with status 5");
+    String name = DockerNames.of(h.agentId, ExecutorHarness.FRAMEWORK_ID, "anon");
+    assertThat(docker.calls()).anySatisfy(call -> assertThat(call).startsWith("run")
+        .containsSubsequence("--name", name, "--user", "nobody"));
+    Path sandbox = h.sandbox("anon");
+    assertThat(((Number) Files.getAttribute(sandbox, "unix:uid")).longValue()).isEqualTo(TaskUserTest.uidOf("nobody"));
+    Path status = sandbox.resolve("exit_status");
+    assertThat(Files.isSymbolicLink(status)).isFalse();
+    assertThat(Files.readString(status).trim()).isEqualTo("5");
   }
 
   @Test

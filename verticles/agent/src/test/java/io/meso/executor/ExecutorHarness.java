@@ -41,6 +41,13 @@ final class ExecutorHarness {
   ExecutorHarness(Vertx vertx, Path workDir, Function<String, VerticleBase> executorOf) throws Exception {
     this.vertx = vertx;
     this.workDir = workDir;
+    // Sandboxes are <workDir>/<task>: a task running as its own user (nobody by default) reaches
+    // its sandbox by absolute path only if the directory above is searchable by it, as an agent
+    // makes its work dir (a @TempDir is 0700).
+    if (java.nio.file.Files.isDirectory(workDir)) { // else the executor makes it (0755)
+      java.nio.file.Files.setPosixFilePermissions(workDir,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    }
     MesoCodecs.register(vertx);
     vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId), m -> statuses.add(m.body()))
         .completion().await(10, TimeUnit.SECONDS);
@@ -108,6 +115,13 @@ final class ExecutorHarness {
         .setName("test").build();
     String sandbox = sandbox(task.getTaskId().getValue()).toString();
     vertx.eventBus().send(Addresses.executor(agentId), new LaunchTask(framework, task, sandbox), MesoCodecs.LOCAL);
+  }
+
+  /** Launches the task in {@code <workDir>/<taskId>} for this framework (its id is set here). */
+  void launch(FrameworkInfo.Builder framework, TaskInfo task) {
+    String sandbox = sandbox(task.getTaskId().getValue()).toString();
+    vertx.eventBus().send(Addresses.executor(agentId), new LaunchTask(framework.setId(FrameworkID.newBuilder()
+        .setValue(FRAMEWORK_ID)).build(), task, sandbox), MesoCodecs.LOCAL);
   }
 
   /** Launches the task for another framework, in the given sandbox. */

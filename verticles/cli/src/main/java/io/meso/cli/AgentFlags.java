@@ -44,6 +44,15 @@ final class AgentFlags {
       + "cgroups/pids, namespaces/pid, filesystem/cgroup-ro, disk/du, network/ports, posix/mem.")
   String isolation;
 
+  @Option(names = "--switch-user", paramLabel = "BOOL", arity = "1", description = "When the agent runs as root, "
+      + "run each task as its command.user, else its framework's user, else --task-user (default: true; false "
+      + "keeps every task root, for development only). Tasks never keep capabilities either way.")
+  Boolean switchUser;
+
+  @Option(names = "--task-user", paramLabel = "USER", description = "The user tasks run as when neither their "
+      + "command nor their framework names one (default: " + AgentOptions.DEFAULT_TASK_USER + ").")
+  String taskUser;
+
   /**
    * Options for an agent advertising {@code host:port}, with these flags applied; it serves its
    * HTTP endpoints (/state, /monitor/statistics, /metrics/snapshot, /health, /metrics) there.
@@ -79,6 +88,16 @@ final class AgentFlags {
     }
     if (workDir != null) {
       options.setWorkDir(workDir);
+    }
+    if (switchUser != null) {
+      options.setSwitchUser(switchUser);
+    }
+    if (taskUser != null) {
+      try {
+        options.setTaskUser(taskUser);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--task-user: " + e.getMessage(), e);
+      }
     }
     if (dockerBinary != null) {
       try {

@@ -79,10 +79,10 @@ public final class LocalCommand implements Callable<Integer> {
               + why))
           .toCompletionStage().toCompletableFuture().get();
       // The jobs framework (Chronos-style): its /v1/scheduler API on the master's port.
-      String jobsUser = System.getProperty("user.name", "root");
+      String jobsUser = ""; // no user: tasks run as the agent's --task-user unless a job names runAsUser
       JobsNode.mount(vertx, master.api().router(), () -> leader, java.time.Clock.systemUTC(),
               new io.meso.jobs.runtime.JobsOptions().setUser(jobsUser)
-                  .setDefaults(new io.meso.jobs.job.JobDefaults(0.1, 128, 256, jobsUser)))
+                  .setDefaults(io.meso.jobs.job.JobDefaults.MESO))
           .leadLocally(registry).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();

@@ -189,10 +189,10 @@ public final class MasterCommand implements Callable<Integer> {
           elected.leaderAddress());
       // The jobs framework, the same way: /v1/scheduler on every master (proxied to the leader, as
       // Chronos does), the framework on the leader only, writing the registry under its fence.
-      String jobsUser = System.getProperty("user.name", "root");
+      String jobsUser = ""; // no user: tasks run as the agent's --task-user unless a job names runAsUser
       JobsNode jobs = JobsNode.mount(vertx, master.api().router(), node.host + ":" + master.port(),
           elected.leaderAddress(), java.time.Clock.systemUTC(), new io.meso.jobs.runtime.JobsOptions()
-              .setUser(jobsUser).setDefaults(new io.meso.jobs.job.JobDefaults(0.1, 128, 256, jobsUser)));
+              .setUser(jobsUser).setDefaults(io.meso.jobs.job.JobDefaults.MESO));
       Nodes.Master leading = master;
       elected.elected().onSuccess(fence -> {
         System.out.println("  leading  fence " + fence + "  (elected leader of " + masters + " master"

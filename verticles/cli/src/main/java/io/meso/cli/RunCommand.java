@@ -69,6 +69,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--name", paramLabel = "NAME", description = "Task name (default: the command).")
   String name;
 
+  @Option(names = "--user", paramLabel = "USER", defaultValue = "", description = "The user the task runs as on "
+      + "an agent that runs as root (its framework's user; default: none, so the agent's --task-user, nobody unless "
+      + "it says otherwise).")
+  String user;
+
   @Option(names = "--cpus", paramLabel = "CPUS", defaultValue = "0.1", description = "CPUs for the task (default: ${DEFAULT-VALUE}).")
   double cpus;
 
@@ -109,8 +114,7 @@ public final class RunCommand implements Callable<Integer> {
     String taskId = "run-" + UUID.randomUUID().toString().substring(0, 8);
     String taskName = name != null && !name.isBlank() ? name
         : shell.length() > MAX_DEFAULT_NAME ? shell.substring(0, MAX_DEFAULT_NAME) : shell;
-    OneTaskScheduler.Spec task = new OneTaskScheduler.Spec(taskId, taskName, shell, cpus, mem, disk, role,
-        System.getProperty("user.name", "root"));
+    OneTaskScheduler.Spec task = new OneTaskScheduler.Spec(taskId, taskName, shell, cpus, mem, disk, role, user);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     // A CLI prints one plain line per problem, never a stack trace: anything a callback lets
     // escape is logged at debug (MESO_LOG_LEVEL=DEBUG shows it) instead of Vert.x's ERROR trace.

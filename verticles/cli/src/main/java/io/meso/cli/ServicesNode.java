@@ -53,8 +53,9 @@ final class ServicesNode implements ServicesLeader {
    * {@code onStopped} hears why if its store stops it later (a newer leader holds the store).
    */
   Future<ServicesFramework> lead(Registry registry, long fence, Consumer<String> onStopped) {
-    ServicesFramework f = new ServicesFramework(new EventBusSchedulerClient(vertx),
-        System.getProperty("user.name", "root"), new ServicesStore(registry, fence));
+    // No framework user: an app's tasks run as its "user", else the agent's --task-user (never root by default).
+    ServicesFramework f = new ServicesFramework(new EventBusSchedulerClient(vertx), "",
+        new ServicesStore(registry, fence));
     long began = System.nanoTime();
     return vertx.deployVerticle(f).map(id -> {
       framework = f;

@@ -98,6 +98,33 @@ class CliEndToEndTest {
   }
 
   @Test
+  void runTasksAreNotRootUnlessAUserIsNamed() throws Exception {
+    String nobody = uid("nobody");
+    String daemon = uid("daemon");
+    org.junit.jupiter.api.Assumptions.assumeTrue("0".equals(uid("root")) && "root".equals(
+        System.getProperty("user.name")), "the agent must run as root to switch users");
+    try (CliStreams streams = new CliStreams()) {
+      assertThat(Meso.run("run", "--master", master, "--", "id -u; grep NoNewPrivs /proc/self/status")).isZero();
+      assertThat(streams.out()).isEqualTo(nobody + "\nNoNewPrivs:\t1\n");
+    }
+    try (CliStreams streams = new CliStreams()) {
+      assertThat(Meso.run("run", "--master", master, "--user", "daemon", "--", "id -u")).isZero();
+      assertThat(streams.out()).isEqualTo(daemon + "\n");
+    }
+    try (CliStreams streams = new CliStreams()) {
+      assertThat(Meso.run("run", "--master", master, "--user", "meso-no-such-user", "--", "true")).isNotZero();
+      assertThat(streams.err()).contains("'meso-no-such-user' does not exist on this agent's host");
+    }
+  }
+
+  private static String uid(String user) throws Exception {
+    Process p = new ProcessBuilder("id", "-u", user).start();
+    String out = new String(p.getInputStream().readAllBytes()).trim();
+    assertThat(p.waitFor()).isZero();
+    return out;
+  }
+
+  @Test
   void runOfASingleShellStringFinishesWithZero() {
     try (CliStreams streams = new CliStreams()) {
       assertThat(Meso.run("run", "--master", master, "--name", "greeting", "--", "echo hi | tr a-z A-Z")).isZero();

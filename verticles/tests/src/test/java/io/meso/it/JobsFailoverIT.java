@@ -228,6 +228,10 @@ class JobsFailoverIT {
     Path childLog = dir.resolve("jobs-ha-tock-" + id + ".log");
     Files.writeString(parentLog, "");
     Files.writeString(childLog, "");
+    // The runs are the agent's default task user's (nobody; no runAsUser), not root's: the logs are theirs to append to.
+    for (Path log : List.of(parentLog, childLog)) {
+      Files.setPosixFilePermissions(log, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    }
     Instant start = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
     List<Long> expected = LongStream.range(0, RUNS).map(i -> start.toEpochMilli() + i * PERIOD_MILLIS).boxed().toList();
     JsonObject tick = new JsonObject().put("name", "tick")

@@ -157,6 +157,8 @@ class ServicesFailoverIT {
     Path starts = Path.of("target", "it-logs", "services-ha-starts-" + UUID.randomUUID() + ".log").toAbsolutePath();
     Files.createDirectories(starts.getParent());
     Files.writeString(starts, "");
+    // The tasks run as the agent's default task user (nobody), not root: the log is theirs to append to.
+    Files.setPosixFilePermissions(starts, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     JsonObject check = new JsonObject().put("protocol", "COMMAND")
         .put("command", new JsonObject().put("value", "test -f ready")).put("gracePeriodSeconds", 60)
         .put("intervalSeconds", 1).put("timeoutSeconds", 1).put("delaySeconds", 0).put("maxConsecutiveFailures", 3);

@@ -58,9 +58,12 @@ public final class DockerRunCommand {
    * The run of a DOCKER task.
    *
    * @param extraEnv variables the executor adds (they win over the command's)
+   * @param user the user the container runs as ({@code --user}, as Mesos when it switches users),
+   *     null to pass {@code command.user} only when it is set
    * @throws InvalidContainerException naming the field when the ContainerInfo cannot be run
    */
-  public static Run build(String agentId, LaunchTask launch, boolean enableCfs, Map<String, String> extraEnv)
+  public static Run build(String agentId, LaunchTask launch, boolean enableCfs, Map<String, String> extraEnv,
+      String user)
       throws InvalidContainerException {
     TaskInfo task = launch.task();
     ContainerInfo container = task.getContainer();
@@ -133,9 +136,10 @@ public final class DockerRunCommand {
       argv.add("--label");
       argv.add(label.getKey() + "=" + label.getValue());
     }
-    if (!command.getUser().isEmpty()) {
+    String runAs = user != null ? user : command.getUser();
+    if (!runAs.isEmpty()) {
       argv.add("--user");
-      argv.add(command.getUser());
+      argv.add(runAs);
     }
     boolean networkSeen = false;
     for (int i = 0; i < docker.getParametersCount(); i++) {

@@ -12,9 +12,10 @@ import java.util.List;
  *       {@code cgroup.procs}, so everything it runs is limited from the start;</li>
  *   <li>{@link #enterMountNamespace enter} a prepared mount namespace (the read-only cgroup view);
  *       that makes the cgroup filesystem read-only, so the join comes before it, in a shell of
- *       its own ({@link #joinsFirst()});</li>
+ *       its own ({@link #joinsFirst()}; so it does when privileges are dropped);</li>
  *   <li>{@link #unshare} new namespaces (a pid namespace needs a fork: the task is the child);</li>
- *   <li>{@link #dropCapabilities drop} capabilities from the bounding set;</li>
+ *   <li>{@link #dropCapabilities drop} capabilities (and, set by the executor, switch to the task's
+ *       user: the last privileged step);</li>
  *   <li>the task itself, under an init shell that waits for it and catches TERM/INT/HUP when it is
  *       a pid namespace's init ({@link #needsInit()}: the kernel drops signals an init has no
  *       handler for, so a bare command there would ignore a graceful kill).</li>
@@ -70,9 +71,13 @@ public final class LaunchPlan {
     return argv;
   }
 
-  /** Whether the join must run in a shell of its own before {@link #prefix()} (which makes cgroups read-only). */
+  /**
+   * Whether the join must run in a shell of its own before {@link #prefix()}: the read-only view
+   * refuses it, and after the privileges are dropped (another user, no capabilities) the task may
+   * no longer move itself between cgroups.
+   */
   public boolean joinsFirst() {
-    return !cgroupDirs.isEmpty() && !enterMount.isEmpty();
+    return !cgroupDirs.isEmpty() && (!enterMount.isEmpty() || !dropCapabilities.isEmpty());
   }
 
   /** Whether the task's command must run under an init shell (it is a pid namespace's init). */

@@ -28,7 +28,7 @@ public final class JobsOptions {
   private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
   private Duration maxSleep = DEFAULT_MAX_SLEEP;
   private double failoverTimeoutSeconds = DEFAULT_FAILOVER_TIMEOUT_SECONDS;
-  private JobDefaults defaults = JobDefaults.CHRONOS;
+  private JobDefaults defaults = JobDefaults.MESO;
   private String role = "*";
   private String user = "";
   /** Refuse-seconds of offers declined while runs wait for resources. */
