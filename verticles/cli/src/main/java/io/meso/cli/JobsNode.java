@@ -57,9 +57,15 @@ public final class JobsNode {
    */
   public static JobsNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress, Clock clock,
       JobsOptions options) {
+    return mount(vertx, router, self, leaderAddress, clock, options, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** {@link #mount(Vertx, Router, String, Supplier, Clock, JobsOptions)} with the master's ACLs (--acls). */
+  public static JobsNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress, Clock clock,
+      JobsOptions options, io.meso.security.acl.Acls acls) {
     JobsNode node = new JobsNode(vertx, clock, options);
     Supplier<String> leader = () -> node.framework != null && self != null ? self : leaderAddress.get();
-    JobsApi.mount(vertx, router, () -> node.framework, leader, () -> self);
+    JobsApi.mount(vertx, router, () -> node.framework, leader, () -> self, acls);
     return node;
   }
 

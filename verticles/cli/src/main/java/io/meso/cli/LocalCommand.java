@@ -33,16 +33,21 @@ public final class LocalCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AgentFlags agent = new AgentFlags();
 
+  @Option(names = "--acls", paramLabel = "FILE", description = "ACLs in Mesos's JSON format for the master, /v2 and "
+      + "/v1/scheduler (see meso master --help). Default: everything allowed.")
+  java.nio.file.Path aclsFile;
+
   @Override
   public Integer call() throws Exception {
     // Bad flags fail before anything starts. No task checkpoints: the master lives in this process
     // and keeps no registry across runs, so tasks recovered by a next `meso local` would belong to
     // frameworks no master knows; tasks are killed when it stops.
     AgentOptions agentOptions = agent.toAgentOptions(host, agentPort).setCheckpoint(false);
+    io.meso.security.acl.Acls acls = MasterCommand.acls(aclsFile);
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
     try {
-      master = Nodes.deployMaster(vertx, new MasterOptions(), new ApiServerOptions().setHost(host).setPort(port))
+      master = Nodes.deployMaster(vertx, new MasterOptions().setAcls(acls), new ApiServerOptions().setHost(host).setPort(port))
           .toCompletionStage().toCompletableFuture().get();
       agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
           .agentInfo().getPort();
@@ -54,15 +59,15 @@ public final class LocalCommand implements Callable<Integer> {
       String leader = host + ":" + master.port();
       // The services framework (Marathon-style): an ordinary framework on the event bus, its /v2
       // API on the master's port.
-      ServicesNode.mount(vertx, master.api().router(), leader, () -> leader)
+      ServicesNode.mount(vertx, master.api().router(), leader, () -> leader, acls)
           .lead(registry.registry(), fence, why -> System.err.println("meso local: the services framework stopped: "
               + why))
           .toCompletionStage().toCompletableFuture().get();
       // The jobs framework (Chronos-style): its /v1/scheduler API on the master's port.
       String jobsUser = System.getProperty("user.name", "root");
-      JobsNode.mount(vertx, master.api().router(), () -> leader, java.time.Clock.systemUTC(),
+      JobsNode.mount(vertx, master.api().router(), null, () -> leader, java.time.Clock.systemUTC(),
               new io.meso.jobs.runtime.JobsOptions().setUser(jobsUser)
-                  .setDefaults(new io.meso.jobs.job.JobDefaults(0.1, 128, 256, jobsUser)))
+                  .setDefaults(new io.meso.jobs.job.JobDefaults(0.1, 128, 256, jobsUser)), acls)
           .leadLocally(registry).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();

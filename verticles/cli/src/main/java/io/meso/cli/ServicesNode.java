@@ -42,8 +42,14 @@ final class ServicesNode implements ServicesLeader {
    * {@code leaderAddress} tells where the leader is while this master does not lead.
    */
   static ServicesNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress) {
+    return mount(vertx, router, self, leaderAddress, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** {@link #mount(Vertx, Router, String, Supplier)} with the master's ACLs (--acls) applied to /v2. */
+  static ServicesNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress,
+      io.meso.security.acl.Acls acls) {
     ServicesNode node = new ServicesNode(vertx, self, leaderAddress);
-    ServicesApi.mount(vertx, router, node);
+    ServicesApi.mount(vertx, router, node, acls);
     return node;
   }
 

@@ -83,7 +83,8 @@ final class TaskRoutes {
         states.add(TaskState.TASK_STARTING);
       }
     }
-    return Reply.json(200, new JsonObject().put("tasks", s.json().tasksIn(states)));
+    return Reply.json(200, new JsonObject().put("tasks", Guard.of(ctx).visible(ctx, s.json().tasksIn(states),
+        t -> t.getString("appId"))));
   }
 
   /** POST /v2/tasks/delete?scale=&wipe=&force= with {@code {"ids":[..]}}. */
@@ -112,6 +113,9 @@ final class TaskRoutes {
       if (s.instanceOf(id) != null) {
         byApp.computeIfAbsent(appId, k -> new ArrayList<>()).add(id);
       }
+    }
+    for (PathId appId : byApp.keySet()) {
+      Guard.of(ctx).update(ctx, appId, null);
     }
     if (!scale) {
       List<String> all = byApp.values().stream().flatMap(List::stream).toList();
