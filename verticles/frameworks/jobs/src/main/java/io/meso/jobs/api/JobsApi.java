@@ -98,13 +98,13 @@ public final class JobsApi {
     }
     router.post(p + "/iso8601").handler(ctx -> api.write(ctx, s -> {
       io.meso.jobs.job.Job job = s.parse(ctx.body().asString());
-      guard.update(ctx, job);
+      guard.update(ctx, job, ctx.body().asString());
       s.submit(job, JobScheduler.Endpoint.SCHEDULED);
       return Reply.noContent();
     }));
     router.post(p + "/dependency").handler(ctx -> api.write(ctx, s -> {
       io.meso.jobs.job.Job job = s.parse(ctx.body().asString());
-      guard.update(ctx, job);
+      guard.update(ctx, job, ctx.body().asString());
       s.submit(job, JobScheduler.Endpoint.DEPENDENT);
       return Reply.noContent();
     }));
@@ -142,7 +142,6 @@ public final class JobsApi {
     }));
     router.put(p + "/job/:name").handler(ctx -> api.write(ctx, s -> {
       guard.update(ctx, ctx.pathParam("name"));
-      s.job(ctx.pathParam("name")).ifPresent(job -> guard.update(ctx, job));
       s.runNow(ctx.pathParam("name"), ctx.request().getParam("arguments"));
       return Reply.noContent();
     }));

@@ -38,11 +38,20 @@ final class JobsGuard {
     acls.check(principal(ctx), AclAction.UPDATE_JOBS, job);
   }
 
-  /** {@link #update} for a job definition, and run_tasks for its runAsUser if set. */
-  void update(RoutingContext ctx, Job job) {
+  /**
+   * {@link #update} for a job definition, and run_tasks for its runAsUser if the request sets one
+   * ({@code body}; a job without it runs as the framework's default user, which the operator chose).
+   */
+  void update(RoutingContext ctx, Job job, String body) {
     update(ctx, job.name());
-    if (job.runAsUser() != null && !job.runAsUser().isEmpty()) {
-      acls.check(principal(ctx), AclAction.RUN_TASKS, job.runAsUser());
+    Object asked = null;
+    try {
+      asked = new JsonObject(body).getValue("runAsUser");
+    } catch (RuntimeException e) {
+      // the job parsed, so this does not happen; without a user there is nothing more to check
+    }
+    if (asked instanceof String user && !user.isEmpty()) {
+      acls.check(principal(ctx), AclAction.RUN_TASKS, user);
     }
   }
 

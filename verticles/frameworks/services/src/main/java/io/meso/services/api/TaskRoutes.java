@@ -110,12 +110,11 @@ final class TaskRoutes {
       if (!(o instanceof String) || appId == null || TaskIds.instanceIdOf(id) == null) {
         return Reply.message(400, "Invalid task id '" + id + "'");
       }
+      // Every app named is checked, whether or not the task still exists.
+      Guard.of(ctx).update(ctx, appId, null);
       if (s.instanceOf(id) != null) {
         byApp.computeIfAbsent(appId, k -> new ArrayList<>()).add(id);
       }
-    }
-    for (PathId appId : byApp.keySet()) {
-      Guard.of(ctx).update(ctx, appId, null);
     }
     if (!scale) {
       List<String> all = byApp.values().stream().flatMap(List::stream).toList();
