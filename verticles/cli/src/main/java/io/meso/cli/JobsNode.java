@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobsNode {
 
+  /** The principal the built-in jobs framework subscribes and calls as (ACLs name it). */
+  static final String PRINCIPAL = io.meso.jobs.runtime.JobsFramework.PRINCIPAL;
+
+
   private static final Logger LOG = LoggerFactory.getLogger(JobsNode.class);
 
   private final Vertx vertx;
@@ -87,7 +91,7 @@ public final class JobsNode {
    * leader's fence) stopped the framework, so that {@code meso master} steps down.
    */
   public Future<JobsFramework> lead(Registry registry, long fence, java.util.function.Consumer<String> onDeposed) {
-    JobsFramework f = new JobsFramework(new EventBusSchedulerClient(vertx), registry, fence, clock, options);
+    JobsFramework f = new JobsFramework(new EventBusSchedulerClient(vertx, PRINCIPAL), registry, fence, clock, options);
     f.onDeposed(why -> {
       if (framework == f) {
         framework = null;

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ServicesNode implements ServicesLeader {
 
+  /** The principal the built-in services framework subscribes and calls as (ACLs name it). */
+  static final String PRINCIPAL = io.meso.services.runtime.ServicesFramework.PRINCIPAL;
+
+
   private static final Logger LOG = LoggerFactory.getLogger(ServicesNode.class);
 
   private final Vertx vertx;
@@ -59,7 +63,7 @@ final class ServicesNode implements ServicesLeader {
    * {@code onStopped} hears why if its store stops it later (a newer leader holds the store).
    */
   Future<ServicesFramework> lead(Registry registry, long fence, Consumer<String> onStopped) {
-    ServicesFramework f = new ServicesFramework(new EventBusSchedulerClient(vertx),
+    ServicesFramework f = new ServicesFramework(new EventBusSchedulerClient(vertx, PRINCIPAL),
         System.getProperty("user.name", "root"), new ServicesStore(registry, fence));
     long began = System.nanoTime();
     return vertx.deployVerticle(f).map(id -> {
