@@ -437,4 +437,18 @@ class MasterAclsTest {
     operator("MarkAgentGone", gone, "ops");
     Awaitility.await().atMost(TIMEOUT).until(() -> state("ops").getAgentsList().isEmpty());
   }
+
+  @Test
+  @Order(7)
+  void anEventBusClientWithAPrincipalIsAuthorizedAsIt() throws Exception {
+    // As the built-in frameworks call the master (meso-services, meso-jobs).
+    io.meso.scheduler.EventBusSchedulerClient denied = new io.meso.scheduler.EventBusSchedulerClient(vertx, "batch");
+    assertThatThrownBy(() -> denied.subscribe(framework("client", "web"), e -> {}).await(30, TimeUnit.SECONDS))
+        .hasMessageContaining("principal 'batch' is not authorized to register_frameworks for role 'web'");
+    io.meso.scheduler.EventBusSchedulerClient allowed = new io.meso.scheduler.EventBusSchedulerClient(vertx, "batch");
+    allowed.subscribe(framework("client", "batch"), e -> {}).await(30, TimeUnit.SECONDS);
+    assertThat(state("ops").getFrameworksList()).anySatisfy(f ->
+        assertThat(f.getFrameworkInfo().getPrincipal()).isEqualTo("batch"));
+    allowed.teardown().await(30, TimeUnit.SECONDS);
+  }
 }
