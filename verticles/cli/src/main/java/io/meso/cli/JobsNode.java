@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobsNode {
 
+  /** The principal the built-in jobs framework subscribes and calls as (ACLs name it). */
+  static final String PRINCIPAL = io.meso.jobs.runtime.JobsFramework.PRINCIPAL;
+
+
   private static final Logger LOG = LoggerFactory.getLogger(JobsNode.class);
 
   private final Vertx vertx;
@@ -57,9 +61,15 @@ public final class JobsNode {
    */
   public static JobsNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress, Clock clock,
       JobsOptions options) {
+    return mount(vertx, router, self, leaderAddress, clock, options, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** {@link #mount(Vertx, Router, String, Supplier, Clock, JobsOptions)} with the master's ACLs (--acls). */
+  public static JobsNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress, Clock clock,
+      JobsOptions options, io.meso.security.acl.Acls acls) {
     JobsNode node = new JobsNode(vertx, clock, options);
     Supplier<String> leader = () -> node.framework != null && self != null ? self : leaderAddress.get();
-    JobsApi.mount(vertx, router, () -> node.framework, leader, () -> self);
+    JobsApi.mount(vertx, router, () -> node.framework, leader, () -> self, acls);
     return node;
   }
 
@@ -81,7 +91,7 @@ public final class JobsNode {
    * leader's fence) stopped the framework, so that {@code meso master} steps down.
    */
   public Future<JobsFramework> lead(Registry registry, long fence, java.util.function.Consumer<String> onDeposed) {
-    JobsFramework f = new JobsFramework(new EventBusSchedulerClient(vertx), registry, fence, clock, options);
+    JobsFramework f = new JobsFramework(new EventBusSchedulerClient(vertx, PRINCIPAL), registry, fence, clock, options);
     f.onDeposed(why -> {
       if (framework == f) {
         framework = null;

@@ -43,6 +43,10 @@ public final class LocalCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   SecurityFlags security = new SecurityFlags();
 
+  @Option(names = "--acls", paramLabel = "FILE", description = "ACLs in Mesos's JSON format for the master, /v2 and "
+      + "/v1/scheduler (see meso master --help). Default: everything allowed.")
+  java.nio.file.Path aclsFile;
+
   @Override
   public Integer call() throws Exception {
     // Bad flags fail before anything starts. No task checkpoints: the master lives in this process
@@ -57,11 +61,12 @@ public final class LocalCommand implements Callable<Integer> {
       System.err.println(insecure);
       return 2;
     }
+    io.meso.security.acl.Acls acls = MasterCommand.acls(aclsFile);
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
     try {
-      master = Nodes.deployMaster(vertx, new MasterOptions().setAuthenticator(authenticator), new ApiServerOptions()
-              .setHost(host).setPort(port).setTls(tls).setAuthenticator(authenticator)
+      master = Nodes.deployMaster(vertx, new MasterOptions().setAuthenticator(authenticator).setAcls(acls),
+          new ApiServerOptions().setHost(host).setPort(port).setTls(tls).setAuthenticator(authenticator)
               .setAllowedHosts(security.allowedHosts))
           .toCompletionStage().toCompletableFuture().get();
       agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
@@ -74,15 +79,15 @@ public final class LocalCommand implements Callable<Integer> {
       String leader = host + ":" + master.port();
       // The services framework (Marathon-style): an ordinary framework on the event bus, its /v2
       // API on the master's port.
-      ServicesNode.mount(vertx, master.api().router(), leader, () -> leader)
+      ServicesNode.mount(vertx, master.api().router(), leader, () -> leader, acls)
           .lead(registry.registry(), fence, why -> System.err.println("meso local: the services framework stopped: "
               + why))
           .toCompletionStage().toCompletableFuture().get();
       // The jobs framework (Chronos-style): its /v1/scheduler API on the master's port.
       String jobsUser = ""; // no user: tasks run as the agent's --task-user unless a job names runAsUser
-      JobsNode.mount(vertx, master.api().router(), () -> leader, java.time.Clock.systemUTC(),
+      JobsNode.mount(vertx, master.api().router(), null, () -> leader, java.time.Clock.systemUTC(),
               new io.meso.jobs.runtime.JobsOptions().setUser(jobsUser)
-                  .setDefaults(io.meso.jobs.job.JobDefaults.MESO))
+                  .setDefaults(io.meso.jobs.job.JobDefaults.MESO), acls)
           .leadLocally(registry).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();

@@ -116,8 +116,19 @@ public final class MasterCommand implements Callable<Integer> {
     return masters;
   }
 
+  @Option(names = "--acls", paramLabel = "FILE", description = "ACLs in Mesos's JSON format (principals to actions "
+      + "and objects, e.g. run_tasks, register_frameworks, view_tasks, update_apps); with a file, what no rule allows "
+      + "is denied unless it says \"permissive\": true. Default: everything allowed.")
+  java.nio.file.Path aclsFile;
+
+  /** The ACLs of {@code --acls FILE}, or allow-all; a bad file stops the start with the parse error. */
+  static io.meso.security.acl.Acls acls(java.nio.file.Path file) {
+    return file == null ? io.meso.security.acl.Acls.allowAll() : io.meso.security.acl.Acls.load(file);
+  }
+
   @Override
   public Integer call() throws Exception {
+    io.meso.security.acl.Acls acls = acls(aclsFile);
     int cpMembers = cpMemberCount(masters);
     if (leaderSessionTimeout < 2 || leaderSessionTimeout > 300) {
       throw new IllegalArgumentException("--leader-session-timeout is " + leaderSessionTimeout
@@ -134,7 +145,8 @@ public final class MasterCommand implements Callable<Integer> {
         .setMaxCompletedAgeMillis(maxCompletedAge == 0 ? 0 : millis("--max-completed-age", maxCompletedAge))
         .setFrameworkSorter(sorter("--framework-sorter", frameworkSorter))
         .setRoleSorter(sorter("--role-sorter", roleSorter))
-        .setClusterSecret(node.clusterSecret());
+        .setClusterSecret(node.clusterSecret())
+        .setAcls(acls);
     if (rehearseAgents < 0 || rehearseAgents > MasterOptions.MAX_REHEARSAL_AGENTS) {
       throw new IllegalArgumentException("--rehearse-agents is " + rehearseAgents + "; expected 0 (off) to "
           + MasterOptions.MAX_REHEARSAL_AGENTS);
@@ -186,13 +198,13 @@ public final class MasterCommand implements Callable<Integer> {
       // leader only, its store under the leader's fence. A store that refuses a write means another
       // master leads: this one steps down as on any deposition.
       ServicesNode services = ServicesNode.mount(vertx, master.api().router(), node.host + ":" + master.port(),
-          elected.leaderAddress());
+          elected.leaderAddress(), acls);
       // The jobs framework, the same way: /v1/scheduler on every master (proxied to the leader, as
       // Chronos does), the framework on the leader only, writing the registry under its fence.
       String jobsUser = ""; // no user: tasks run as the agent's --task-user unless a job names runAsUser
       JobsNode jobs = JobsNode.mount(vertx, master.api().router(), node.host + ":" + master.port(),
           elected.leaderAddress(), java.time.Clock.systemUTC(), new io.meso.jobs.runtime.JobsOptions()
-              .setUser(jobsUser).setDefaults(io.meso.jobs.job.JobDefaults.MESO));
+              .setUser(jobsUser).setDefaults(io.meso.jobs.job.JobDefaults.MESO), acls);
       Nodes.Master leading = master;
       elected.elected().onSuccess(fence -> {
         System.out.println("  leading  fence " + fence + "  (elected leader of " + masters + " master"

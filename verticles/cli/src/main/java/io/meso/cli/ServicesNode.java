@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ServicesNode implements ServicesLeader {
 
+  /** The principal the built-in services framework subscribes and calls as (ACLs name it). */
+  static final String PRINCIPAL = io.meso.services.runtime.ServicesFramework.PRINCIPAL;
+
+
   private static final Logger LOG = LoggerFactory.getLogger(ServicesNode.class);
 
   private final Vertx vertx;
@@ -42,8 +46,14 @@ final class ServicesNode implements ServicesLeader {
    * {@code leaderAddress} tells where the leader is while this master does not lead.
    */
   static ServicesNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress) {
+    return mount(vertx, router, self, leaderAddress, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** {@link #mount(Vertx, Router, String, Supplier)} with the master's ACLs (--acls) applied to /v2. */
+  static ServicesNode mount(Vertx vertx, Router router, String self, Supplier<String> leaderAddress,
+      io.meso.security.acl.Acls acls) {
     ServicesNode node = new ServicesNode(vertx, self, leaderAddress);
-    ServicesApi.mount(vertx, router, node);
+    ServicesApi.mount(vertx, router, node, acls);
     return node;
   }
 
@@ -54,7 +64,7 @@ final class ServicesNode implements ServicesLeader {
    */
   Future<ServicesFramework> lead(Registry registry, long fence, Consumer<String> onStopped) {
     // No framework user: an app's tasks run as its "user", else the agent's --task-user (never root by default).
-    ServicesFramework f = new ServicesFramework(new EventBusSchedulerClient(vertx), "",
+    ServicesFramework f = new ServicesFramework(new EventBusSchedulerClient(vertx, PRINCIPAL), "",
         new ServicesStore(registry, fence));
     long began = System.nanoTime();
     return vertx.deployVerticle(f).map(id -> {

@@ -35,8 +35,29 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
   /** Sent as {@link Addresses#AUTHORIZATION_HEADER} with the subscription and every call; null: none. */
   private volatile String authorization;
 
+  /** The principal this client's calls carry in {@link Addresses#PRINCIPAL_HEADER}, or null. */
+  private final String principal;
+
   public EventBusSchedulerClient(Vertx vertx) {
+    this(vertx, null);
+  }
+
+  /**
+   * A client whose calls carry {@code principal} in {@link Addresses#PRINCIPAL_HEADER}, as a door
+   * forwards an authenticated one: for frameworks that run inside a master's (trusted) event bus,
+   * such as the built-in services and jobs frameworks, so that ACLs can name them.
+   */
+  public EventBusSchedulerClient(Vertx vertx, String principal) {
     this.bus = vertx.eventBus();
+    this.principal = principal;
+  }
+
+  private DeliveryOptions deliveryOptions() {
+    DeliveryOptions options = new DeliveryOptions();
+    if (principal != null) {
+      options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
+    }
+    return options;
   }
 
   /**
@@ -69,7 +90,7 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
     });
     stream.transport = new Subscription(address, consumer);
     subscription = address;
-    DeliveryOptions options = authorized(new DeliveryOptions().addHeader(Addresses.EVENTS_HEADER, address));
+    DeliveryOptions options = authorized(deliveryOptions().addHeader(Addresses.EVENTS_HEADER, address));
     // The consumer must be registered cluster-wide before the master sends SUBSCRIBED to it.
     return consumer.completion()
         .compose(v -> bus.request(Addresses.SCHEDULER, subscribe, options))
@@ -94,7 +115,7 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
 
   @Override
   protected Future<Void> send(Call call) {
-    DeliveryOptions options = authorized(new DeliveryOptions());
+    DeliveryOptions options = authorized(deliveryOptions());
     String from = subscription;
     if (from != null) {
       options.addHeader(Addresses.SUBSCRIPTION_HEADER, from);

@@ -101,8 +101,9 @@ final class GoneAgents {
   }
 
   /** Operator action "MarkAgentGone": validate, write the registry, then apply. */
-  void mark(Message<Object> message, MarkAgentGoneRequest request) {
+  void mark(Message<Object> message, MarkAgentGoneRequest request, String principal) {
     String id = validate(request);
+    m.authz.checkAgent(principal, io.meso.security.acl.AclAction.MARK_AGENTS_GONE, m.state.agents.get(id), id);
     if (gone.containsKey(id)) {
       message.reply(MarkAgentGoneResponse.getDefaultInstance());
       return;

@@ -43,6 +43,16 @@ final class Launches {
    */
   void accept(FrameworkRecord framework, List<OfferRecord> used, String agentId, Call.Accept accept,
       double refuseSeconds) {
+    accept(framework, used, agentId, accept, refuseSeconds, task -> null);
+  }
+
+  /**
+   * {@link #accept}, with {@code unauthorized} saying why a task may not run (null: it may): such a
+   * task (or every task of its group) is answered TASK_ERROR with REASON_TASK_UNAUTHORIZED
+   * (REASON_TASK_GROUP_UNAUTHORIZED) and the reason, as Mesos does.
+   */
+  void accept(FrameworkRecord framework, List<OfferRecord> used, String agentId, Call.Accept accept,
+      double refuseSeconds, java.util.function.Function<TaskInfo, String> unauthorized) {
     Resources available = Resources.EMPTY;
     String role = used.isEmpty() ? null : used.get(0).role();
     for (OfferRecord offer : used) {
@@ -70,6 +80,17 @@ final class Launches {
           ? op.getLaunch().getTaskInfosList() : op.getLaunchGroup().getTaskGroup().getTasksList();
       String listField = field + (op.getType() == Offer.Operation.Type.LAUNCH ? ".launch.task_infos" : ".launch_group.task_group.tasks");
       if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
+        String denied = null;
+        for (int t = 0; t < tasks.size() && denied == null; t++) {
+          denied = unauthorized.apply(tasks.get(t));
+        }
+        if (denied != null) {
+          for (TaskInfo task : tasks) {
+            reject(framework, task, agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_GROUP_UNAUTHORIZED,
+                "task group is not authorized: " + denied);
+          }
+          continue;
+        }
         // A group launches atomically: if one task is invalid, none is launched.
         Resources groupAvailable = available;
         Set<String> groupIds = new HashSet<>(activeIds);
@@ -95,6 +116,12 @@ final class Launches {
             LaunchValidator.validate(listField + "[" + t + "]", task, agentId, activeIds, available);
         if (rejection != null) {
           reject(framework, task, agentId, TaskState.TASK_ERROR, rejection.reason(), rejection.message());
+          continue;
+        }
+        String denied = op.getType() == Offer.Operation.Type.LAUNCH ? unauthorized.apply(task) : null;
+        if (denied != null) {
+          reject(framework, task, agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_UNAUTHORIZED,
+              "task is not authorized: " + denied);
           continue;
         }
         Resources needed = Resources.fromProto(task.getResourcesList());

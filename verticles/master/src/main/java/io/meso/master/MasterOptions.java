@@ -196,6 +196,21 @@ public class MasterOptions {
     return this;
   }
 
+  private io.meso.security.acl.Acls acls = io.meso.security.acl.Acls.allowAll();
+
+  /**
+   * The ACLs every scheduler and operator call is authorized against (cli flag {@code --acls
+   * FILE}); by default everything is allowed. Not part of {@link #toJson}: give them in code.
+   */
+  public io.meso.security.acl.Acls getAcls() { return acls; }
+  public MasterOptions setAcls(io.meso.security.acl.Acls v) {
+    if (v == null) {
+      throw new IllegalArgumentException("acls is null; expected Acls.allowAll() or Acls.load(file)");
+    }
+    acls = v;
+    return this;
+  }
+
   private static long positive(String name, long value) {
     if (value <= 0) {
       throw new IllegalArgumentException(name + " is " + value + "; expected a positive number");

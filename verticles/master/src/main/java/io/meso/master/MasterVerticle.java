@@ -45,6 +45,8 @@ public class MasterVerticle extends VerticleBase {
   final Policies policies = new Policies();
   /** Agents an operator marked gone (MarkAgentGone; kept in the registry). */
   final GoneAgents goneAgents;
+  /** The ACLs of {@link MasterOptions#getAcls}, applied to every scheduler and operator call. */
+  final Authorization authz;
   private final Leadership leadership;
   AllocatorClient allocator;
   EventBus bus;
@@ -62,6 +64,7 @@ public class MasterVerticle extends VerticleBase {
     this.state = new MasterState(options, UUID.randomUUID().toString(), new BusEffects(this), LOG);
     this.leadership = new Leadership(this, state);
     this.goneAgents = new GoneAgents(this);
+    this.authz = new Authorization(options.getAcls());
   }
 
   @Override

@@ -39,24 +39,26 @@ final class OperatorCalls {
 
   void handle(Message<Object> message) {
     String action = message.headers().get(Addresses.ACTION_HEADER);
+    String principal = Authorization.principal(message);
     try {
       if (action == null) {
         throw CallException.invalid("operator call without the '" + Addresses.ACTION_HEADER
             + "' header; expected " + io.meso.codecs.OperatorActions.expected());
       }
       switch (action) {
-        case "GetState" -> message.reply(state());
+        case "GetState" -> message.reply(state(principal));
         case "GetTasks" -> message.reply(tasks(message.body() instanceof GetTasksRequest r ? r
-            : GetTasksRequest.getDefaultInstance()));
-        case "KillTask" -> message.reply(kill(expect(message, KillTaskRequest.class)));
-        case "ReadFile" -> readFile(message, expect(message, io.meso.proto.ReadFileRequest.class));
-        case "ListFiles" -> listFiles(message, expect(message, io.meso.proto.ListFilesRequest.class));
-        case "GetTaskUsage" -> taskUsage(message, expect(message, io.meso.proto.GetTaskUsageRequest.class));
+            : GetTasksRequest.getDefaultInstance(), principal));
+        case "KillTask" -> message.reply(kill(expect(message, KillTaskRequest.class), principal));
+        case "ReadFile" -> readFile(message, expect(message, io.meso.proto.ReadFileRequest.class), principal);
+        case "ListFiles" -> listFiles(message, expect(message, io.meso.proto.ListFilesRequest.class), principal);
+        case "GetTaskUsage" -> taskUsage(message, expect(message, io.meso.proto.GetTaskUsageRequest.class), principal);
         case "GetMetrics" -> message.reply(metricsSnapshot());
-        case "Teardown" -> message.reply(teardown(expect(message, io.meso.proto.TeardownRequest.class)));
+        case "Teardown" -> message.reply(teardown(expect(message, io.meso.proto.TeardownRequest.class), principal));
         case "SetWeights", "GetRoles", "SetQuota", "GetQuota", "GetOfferSkips", "DrainAgent" ->
-            roleCalls.handle(action, message);
-        case "MarkAgentGone" -> m.goneAgents.mark(message, expect(message, io.meso.proto.MarkAgentGoneRequest.class));
+            roleCalls.handle(action, message, principal);
+        case "MarkAgentGone" -> m.goneAgents.mark(message, expect(message, io.meso.proto.MarkAgentGoneRequest.class),
+            principal);
         default -> throw CallException.invalid("operator action '" + action
             + "' is unknown; expected " + io.meso.codecs.OperatorActions.expected());
       }
@@ -72,9 +74,22 @@ final class OperatorCalls {
     return type.cast(message.body());
   }
 
+  /** The whole state, as an operator without ACLs sees it. */
   GetStateResponse state() {
+    return state(null, false);
+  }
+
+  /** The state {@code principal} may see: view_agents (hostname or id) and view_frameworks (framework user). */
+  GetStateResponse state(String principal) {
+    return state(principal, true);
+  }
+
+  private GetStateResponse state(String principal, boolean filtered) {
     GetStateResponse.Builder state = GetStateResponse.newBuilder().setMasterInfo(m.state.masterInfo).setStartTime(m.startTime);
     for (AgentRecord agent : m.state.agents.values()) {
+      if (filtered && !m.authz.allowsAgent(principal, io.meso.security.acl.AclAction.VIEW_AGENTS, agent, agent.id)) {
+        continue;
+      }
       Resources offered = Resources.EMPTY;
       for (String offerId : agent.offerIds) {
         offered = offered.plus(m.state.offers.get(offerId).resources());
@@ -93,6 +108,9 @@ final class OperatorCalls {
           .setRegisteredTime(agent.registeredAt));
     }
     for (FrameworkRecord framework : m.state.frameworks.values()) {
+      if (filtered && !m.authz.allows(principal, io.meso.security.acl.AclAction.VIEW_FRAMEWORKS, framework.info.getUser())) {
+        continue;
+      }
       Resources used = Resources.EMPTY;
       int active = 0;
       for (TaskRecord task : framework.tasks.values()) {
@@ -116,18 +134,35 @@ final class OperatorCalls {
   }
 
   GetTasksResponse tasks(GetTasksRequest request) {
+    return tasks(request, null, false);
+  }
+
+  /** The tasks {@code principal} may see: view_frameworks (framework user) and view_tasks (task user). */
+  GetTasksResponse tasks(GetTasksRequest request, String principal) {
+    return tasks(request, principal, true);
+  }
+
+  private GetTasksResponse tasks(GetTasksRequest request, String principal, boolean filtered) {
     GetTasksResponse.Builder response = GetTasksResponse.newBuilder();
     List<FrameworkRecord> all = new ArrayList<>(m.state.frameworks.values());
     if (request.getIncludeCompleted()) {
       all.addAll(m.state.completedFrameworks.values());
     }
     for (FrameworkRecord framework : all) {
+      if (filtered && !m.authz.allows(principal, io.meso.security.acl.AclAction.VIEW_FRAMEWORKS, framework.info.getUser())) {
+        continue;
+      }
       for (TaskRecord task : framework.tasks.values()) {
-        response.addTasks(summary(framework, task));
+        if (!filtered || m.authz.allows(principal, io.meso.security.acl.AclAction.VIEW_TASKS, Authorization.userOf(task.info, framework.info))) {
+          response.addTasks(summary(framework, task));
+        }
       }
       if (request.getIncludeCompleted()) {
         for (TaskRecord task : framework.completed) {
-          response.addTasks(summary(framework, task));
+          if (!filtered || m.authz.allows(principal, io.meso.security.acl.AclAction.VIEW_TASKS,
+              Authorization.userOf(task.info, framework.info))) {
+            response.addTasks(summary(framework, task));
+          }
         }
       }
     }
@@ -142,6 +177,15 @@ final class OperatorCalls {
         .setFrameworkName(framework.info.getName())
         .setCreatedAt(task.createdAt)
         .build();
+  }
+
+  /** The info of the framework a task belongs to (active or removed), or null. */
+  private io.meso.v1.FrameworkInfo frameworkOf(TaskRecord task) {
+    FrameworkRecord framework = m.state.frameworks.get(task.frameworkId);
+    if (framework == null) {
+      framework = m.state.completedFrameworks.get(task.frameworkId);
+    }
+    return framework == null ? null : framework.info;
   }
 
   private TaskRecord find(io.meso.v1.TaskID taskId, FrameworkID frameworkId, boolean includeCompleted) {
@@ -180,8 +224,9 @@ final class OperatorCalls {
     return found;
   }
 
-  private KillTaskResponse kill(KillTaskRequest request) {
+  private KillTaskResponse kill(KillTaskRequest request, String principal) {
     TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
+    m.authz.check(principal, io.meso.security.acl.AclAction.KILL_TASKS, Authorization.principalOf(frameworkOf(task)));
     if (task.terminal()) {
       throw CallException.invalid("task '" + task.id() + "' already ended (" + task.state + ")");
     }
@@ -192,7 +237,7 @@ final class OperatorCalls {
         .build();
   }
 
-  private io.meso.proto.TeardownResponse teardown(io.meso.proto.TeardownRequest request) {
+  private io.meso.proto.TeardownResponse teardown(io.meso.proto.TeardownRequest request, String principal) {
     String id = request.getFrameworkId().getValue();
     if (id.isEmpty()) {
       throw CallException.invalid("framework_id is missing; name the framework to tear down");
@@ -202,12 +247,14 @@ final class OperatorCalls {
       throw CallException.notFound("framework '" + id + "' is unknown"
           + (m.state.completedFrameworks.containsKey(id) ? " (it was already removed)" : ""));
     }
+    m.authz.check(principal, io.meso.security.acl.AclAction.TEARDOWN_FRAMEWORKS, Authorization.principalOf(framework.info));
     m.state.removeFramework(framework, "an operator tore it down");
     return io.meso.proto.TeardownResponse.getDefaultInstance();
   }
 
-  private void listFiles(Message<Object> message, io.meso.proto.ListFilesRequest request) {
+  private void listFiles(Message<Object> message, io.meso.proto.ListFilesRequest request, String principal) {
     TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
+    m.authz.check(principal, io.meso.security.acl.AclAction.ACCESS_SANDBOXES, Authorization.userOf(task.info, frameworkOf(task)));
     AgentRecord agent = m.state.agents.get(task.agentId);
     if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
       throw new CallException(503, "agent '" + task.agentId + "' holding task '" + task.id() + "' is not reachable");
@@ -321,8 +368,9 @@ final class OperatorCalls {
     return r.build();
   }
 
-  private void readFile(Message<Object> message, io.meso.proto.ReadFileRequest request) {
+  private void readFile(Message<Object> message, io.meso.proto.ReadFileRequest request, String principal) {
     TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
+    m.authz.check(principal, io.meso.security.acl.AclAction.ACCESS_SANDBOXES, Authorization.userOf(task.info, frameworkOf(task)));
     AgentRecord agent = m.state.agents.get(task.agentId);
     if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
       throw new CallException(503, "agent '" + task.agentId + "' holding task '" + task.id() + "' is not reachable");
@@ -355,8 +403,9 @@ final class OperatorCalls {
    * master only finds the agent and forwards the request there, once per operator request. An
    * agent that is not active, or does not answer, is a 503 naming it.
    */
-  private void taskUsage(Message<Object> message, io.meso.proto.GetTaskUsageRequest request) {
+  private void taskUsage(Message<Object> message, io.meso.proto.GetTaskUsageRequest request, String principal) {
     TaskRecord task = find(request.getTaskId(), request.hasFrameworkId() ? request.getFrameworkId() : null, true);
+    m.authz.check(principal, io.meso.security.acl.AclAction.ACCESS_SANDBOXES, Authorization.userOf(task.info, frameworkOf(task)));
     AgentRecord agent = m.state.agents.get(task.agentId);
     if (agent == null || agent.status != AgentRecord.Status.ACTIVE) {
       throw new CallException(503, "agent '" + task.agentId + "' holding task '" + task.id() + "' is not reachable"

@@ -45,13 +45,16 @@ final class RoleCalls {
   }
 
   /** Handles one of {@link #ACTIONS}; throws CallException on bad input. */
-  void handle(String action, Message<Object> message) {
+  void handle(String action, Message<Object> message, String principal) {
     switch (action) {
       case "SetWeights" -> {
         if (!(message.body() instanceof SetWeightsRequest request)) {
           throw CallException.invalid("operator call body must be SetWeightsRequest");
         }
         Map<String, Double> changed = validate(request);
+        for (String role : changed.keySet()) {
+          m.authz.check(principal, io.meso.security.acl.AclAction.UPDATE_WEIGHTS, role);
+        }
         reply(message, m.policies.change(() -> {
           Map<String, Double> next = m.policies.withWeights(changed);
           return m.persist(Registry.ROLES, RegistryEntries.WEIGHTS_KEY, Policies.encodeWeights(next)).map(v -> {
@@ -78,6 +81,9 @@ final class RoleCalls {
           throw CallException.invalid("operator call body must be SetQuotaRequest");
         }
         Map<String, Quota> changed = validate(request);
+        for (String role : changed.keySet()) {
+          m.authz.check(principal, io.meso.security.acl.AclAction.UPDATE_QUOTAS, role);
+        }
         reply(message, m.policies.change(() -> {
           Map<String, Quota> next = m.policies.withQuotas(changed);
           return m.persist(Registry.ROLES, RegistryEntries.QUOTAS_KEY, Policies.encodeQuotas(next)).map(v -> {
@@ -140,6 +146,7 @@ final class RoleCalls {
             && !m.state.unreachableAgents.containsKey(agentId) && !m.policies.draining().contains(agentId)) {
           throw CallException.notFound("agent_id '" + agentId + "' is not a registered agent");
         }
+        m.authz.checkAgent(principal, io.meso.security.acl.AclAction.DRAIN_AGENTS, m.state.agents.get(agentId), agentId);
         boolean drain = request.getDrain();
         reply(message, m.policies.change(() -> m.persist(Registry.MAINTENANCE, agentId,
             drain ? Policies.encodeDrain(agentId) : null).map(v -> {

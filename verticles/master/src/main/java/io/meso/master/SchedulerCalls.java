@@ -52,16 +52,22 @@ final class SchedulerCalls {
       if (!call.hasType() || call.getType() == Call.Type.UNKNOWN) {
         throw CallException.invalid(io.meso.codecs.CallTypes.unknown(call, null));
       }
+      String principal = Authorization.principal(message);
       if (call.getType() == Call.Type.SUBSCRIBE) {
-        subscribe(call, message.headers().get(Addresses.EVENTS_HEADER));
+        subscribe(call, message.headers().get(Addresses.EVENTS_HEADER), principal);
         message.reply(null);
         return;
       }
       FrameworkRecord framework = subscribed(call);
       fromCurrentSubscription(framework, call, message.headers().get(Addresses.SUBSCRIPTION_HEADER));
+      String owner = Authorization.principalOf(framework.info);
+      if (principal != null && !principal.equals(owner)) {
+        throw CallException.forbidden("principal '" + principal + "' may not send calls for framework '" + framework.id
+            + "', which was registered by " + (owner == null ? "no principal" : "principal '" + owner + "'"));
+      }
       switch (call.getType()) {
         case TEARDOWN -> s.removeFramework(framework, "it asked to be torn down (TEARDOWN)");
-        case ACCEPT -> accept(framework, call);
+        case ACCEPT -> accept(framework, call, principal);
         case DECLINE -> decline(framework, call);
         case REVIVE -> revive(framework, call);
         case SUPPRESS -> suppress(framework, call);
@@ -123,7 +129,7 @@ final class SchedulerCalls {
 
   // ---- SUBSCRIBE -----------------------------------------------------------------------
 
-  private void subscribe(Call call, String eventsAddress) {
+  private void subscribe(Call call, String eventsAddress, String principal) {
     if (eventsAddress == null || eventsAddress.isEmpty()) {
       throw CallException.invalid("SUBSCRIBE needs the '" + Addresses.EVENTS_HEADER + "' header naming the event address");
     }
@@ -144,7 +150,46 @@ final class SchedulerCalls {
             + "', which is not one of the framework's roles " + roles);
       }
     }
+    info = authorizeSubscription(info, roles, principal);
     s.subscribe(info, suppressed, eventsAddress);
+  }
+
+  /**
+   * ACLs of a SUBSCRIBE, checked before anything changes: framework_info.principal, if set, must
+   * be the authenticated principal (and is set to it if not); each role needs register_frameworks;
+   * a framework that exists may only be re-subscribed by the principal that registered it (a
+   * hijack is refused with 403 and its live subscription keeps going). Returns the info to use.
+   */
+  private FrameworkInfo authorizeSubscription(FrameworkInfo info, Set<String> roles, String principal) {
+    if (principal != null) {
+      if (info.hasPrincipal() && !info.getPrincipal().isEmpty() && !info.getPrincipal().equals(principal)) {
+        throw CallException.forbidden("framework_info.principal '" + info.getPrincipal()
+            + "' differs from the authenticated principal '" + principal + "'; leave it out or set it to '"
+            + principal + "'");
+      }
+      if (!info.hasPrincipal() || info.getPrincipal().isEmpty()) {
+        info = info.toBuilder().setPrincipal(principal).build();
+      }
+    }
+    for (String role : roles) {
+      m.authz.check(principal, io.meso.security.acl.AclAction.REGISTER_FRAMEWORKS, role);
+    }
+    if (info.hasId() && !info.getId().getValue().isEmpty()) {
+      FrameworkRecord existing = s.frameworks.get(info.getId().getValue());
+      if (existing != null) {
+        String owner = Authorization.principalOf(existing.info);
+        String claimant = principal != null ? principal : Authorization.principalOf(info);
+        if (!java.util.Objects.equals(owner, claimant)) {
+          s.log("framework subscription refused framework={} registered_by={} attempted_by={}", existing.id,
+              owner, claimant);
+          throw CallException.forbidden("framework '" + existing.id + "' was registered by "
+              + (owner == null ? "no principal" : "principal '" + owner + "'") + "; "
+              + (claimant == null ? "an unauthenticated request" : "principal '" + claimant + "'")
+              + " may not subscribe as it");
+        }
+      }
+    }
+    return info;
   }
 
   static void validateFrameworkInfo(FrameworkInfo info) {
@@ -182,7 +227,7 @@ final class SchedulerCalls {
 
   // ---- ACCEPT / DECLINE ----------------------------------------------------------------
 
-  private void accept(FrameworkRecord framework, Call call) {
+  private void accept(FrameworkRecord framework, Call call, String principal) {
     if (!call.hasAccept()) {
       throw CallException.invalid("call.accept is missing for an ACCEPT call");
     }
@@ -261,12 +306,37 @@ final class SchedulerCalls {
     for (int i = 0; i < accept.getOperationsCount(); i++) {
       Offer.Operation op = accept.getOperations(i);
       if (op.getType() == Offer.Operation.Type.RESERVE || op.getType() == Offer.Operation.Type.UNRESERVE) {
+        authorizeReservation(op, principal);
         Resources[] next = ReservationOperations.apply(framework, op, "accept.operations[" + i + "]", dryRun, dynamic);
         dryRun = next[0];
         dynamic = next[1];
       }
     }
-    s.launches.accept(framework, used, agentId, accept, refuse);
+    s.launches.accept(framework, used, agentId, accept, refuse, task -> {
+      String user = Authorization.userOf(task, framework.info);
+      return m.authz.allows(principal, io.meso.security.acl.AclAction.RUN_TASKS, user) ? null
+          : io.meso.security.acl.AccessDenied.message(principal, io.meso.security.acl.AclAction.RUN_TASKS, user);
+    });
+  }
+
+  /**
+   * RESERVE needs reserve_resources for each resource's role, UNRESERVE unreserve_resources for
+   * the principal that reserved it (as the operation states it; Meso's reservations do not keep
+   * the reserver): a denial refuses the whole ACCEPT with 403, before anything changes.
+   */
+  private void authorizeReservation(Offer.Operation op, String principal) {
+    boolean reserve = op.getType() == Offer.Operation.Type.RESERVE;
+    for (io.meso.v1.Resource r : reserve ? op.getReserve().getResourcesList() : op.getUnreserve().getResourcesList()) {
+      io.meso.v1.Resource.ReservationInfo last = r.getReservationsCount() > 0
+          ? r.getReservations(r.getReservationsCount() - 1) : r.getReservation();
+      if (reserve) {
+        m.authz.check(principal, io.meso.security.acl.AclAction.RESERVE_RESOURCES,
+            last.getRole().isEmpty() ? r.getRole() : last.getRole());
+      } else {
+        m.authz.check(principal, io.meso.security.acl.AclAction.UNRESERVE_RESOURCES,
+            last.getPrincipal().isEmpty() ? null : last.getPrincipal());
+      }
+    }
   }
 
   private void decline(FrameworkRecord framework, Call call) {

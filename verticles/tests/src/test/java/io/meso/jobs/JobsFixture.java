@@ -82,11 +82,21 @@ final class JobsFixture implements AutoCloseable {
   }
 
   static JobsFixture start(String name) throws Exception {
-    return start(name, null);
+    return start(name, null, io.meso.security.acl.Acls.allowAll());
   }
 
   /** As {@link #start(String)}, the registry's values sealed under {@code secret} (null: not sealed). */
   static JobsFixture start(String name, io.meso.security.cluster.ClusterSecret secret) throws Exception {
+    return start(name, secret, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** The fixture with /v1/scheduler under {@code acls}. */
+  static JobsFixture start(String name, io.meso.security.acl.Acls acls) throws Exception {
+    return start(name, null, acls);
+  }
+
+  static JobsFixture start(String name, io.meso.security.cluster.ClusterSecret secret, io.meso.security.acl.Acls acls)
+      throws Exception {
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
     vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)))
         .await(30, TimeUnit.SECONDS);
@@ -96,8 +106,8 @@ final class JobsFixture implements AutoCloseable {
     ManualClock clock = new ManualClock(T0);
     Router router = Router.router(vertx);
     AtomicReference<String> leader = new AtomicReference<>();
-    JobsNode node = JobsNode.mount(vertx, router, leader::get, clock, new JobsOptions()
-        .setRetryDelay(RETRY_DELAY).setReconcileInterval(Duration.ofSeconds(1)).setUser(""));
+    JobsNode node = JobsNode.mount(vertx, router, null, leader::get, clock, new JobsOptions()
+        .setRetryDelay(RETRY_DELAY).setReconcileInterval(Duration.ofSeconds(1)).setUser(""), acls);
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .await(30, TimeUnit.SECONDS);
     leader.set("127.0.0.1:" + server.actualPort());
@@ -134,9 +144,15 @@ final class JobsFixture implements AutoCloseable {
   }
 
   Response call(HttpMethod method, String path, Object body) {
+    return call(method, path, body, java.util.Map.of());
+  }
+
+  /** A call with extra request headers (e.g. the principal the HTTP gate would set). */
+  Response call(HttpMethod method, String path, Object body, java.util.Map<String, String> headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1")
         .setPort(server.actualPort()).setURI(path)
         .putHeader("Accept", "application/json").putHeader("Content-Type", "application/json");
+    headers.forEach(options::addHeader);
     Buffer payload = body == null ? Buffer.buffer() : Buffer.buffer(body.toString());
     try {
       return OnContext.run(vertx, () -> client.request(options)

@@ -74,6 +74,11 @@ final class ServicesFixture implements AutoCloseable {
   private final HttpClient client;
 
   private ServicesFixture(Vertx vertx, HazelcastInstance hazelcast, String agentDeployment) throws Exception {
+    this(vertx, hazelcast, agentDeployment, io.meso.security.acl.Acls.allowAll());
+  }
+
+  private ServicesFixture(Vertx vertx, HazelcastInstance hazelcast, String agentDeployment,
+      io.meso.security.acl.Acls acls) throws Exception {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.registry = new Registry(hazelcast);
@@ -96,7 +101,7 @@ final class ServicesFixture implements AutoCloseable {
       public String self() {
         return server == null ? null : "127.0.0.1:" + server.actualPort();
       }
-    });
+    }, acls);
     this.server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
     this.client = vertx.createHttpClient();
   }
@@ -153,13 +158,18 @@ final class ServicesFixture implements AutoCloseable {
 
   /** The fixture with a master of these options. */
   static ServicesFixture start(String name, MasterOptions master) throws Exception {
+    return start(name, master, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** The fixture with a master of these options and /v2 under {@code acls}. */
+  static ServicesFixture start(String name, MasterOptions master, io.meso.security.acl.Acls acls) throws Exception {
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
     HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(
         MesoCluster.hazelcastConfig(ClusterOptions.loopbackForTest()));
     try {
       vertx.deployVerticle(new MasterVerticle(master)).await(30, TimeUnit.SECONDS);
       String agent = deployAgent(vertx, name);
-      return new ServicesFixture(vertx, hazelcast, agent);
+      return new ServicesFixture(vertx, hazelcast, agent, acls);
     } catch (Exception | Error e) {
       vertx.close().await(30, TimeUnit.SECONDS);
       hazelcast.getLifecycleService().terminate();

@@ -39,10 +39,12 @@ public final class JobsApi {
 
   private final Supplier<JobsFramework> framework;
   private final Supplier<String> leader;
+  private final JobsGuard guard;
 
-  private JobsApi(Supplier<JobsFramework> framework, Supplier<String> leader) {
+  private JobsApi(Supplier<JobsFramework> framework, Supplier<String> leader, JobsGuard guard) {
     this.framework = framework;
     this.leader = leader;
+    this.guard = guard;
   }
 
   /**
@@ -52,7 +54,13 @@ public final class JobsApi {
    * @param leader the leading master's HTTP address (host:port) for GET /leader, or null if unknown
    */
   public static void mount(Router router, Supplier<JobsFramework> framework, Supplier<String> leader) {
-    mount(router, framework, leader, null);
+    mount(router, framework, leader, null, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** {@link #mount(Router, Supplier, Supplier)} with ACLs ({@link JobsGuard}). */
+  public static void mount(Router router, Supplier<JobsFramework> framework, Supplier<String> leader,
+      io.meso.security.acl.Acls acls) {
+    mount(router, framework, leader, null, acls);
   }
 
   /**
@@ -66,12 +74,19 @@ public final class JobsApi {
    */
   public static void mount(Vertx vertx, Router router, Supplier<JobsFramework> framework, Supplier<String> leader,
       Supplier<String> self) {
-    mount(router, framework, leader, new JobsLeaderProxy(vertx, framework, leader, self));
+    mount(vertx, router, framework, leader, self, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** {@link #mount(Vertx, Router, Supplier, Supplier, Supplier)} with ACLs ({@link JobsGuard}). */
+  public static void mount(Vertx vertx, Router router, Supplier<JobsFramework> framework, Supplier<String> leader,
+      Supplier<String> self, io.meso.security.acl.Acls acls) {
+    mount(router, framework, leader, new JobsLeaderProxy(vertx, framework, leader, self), acls);
   }
 
   private static void mount(Router router, Supplier<JobsFramework> framework, Supplier<String> leader,
-      JobsLeaderProxy proxy) {
-    JobsApi api = new JobsApi(framework, leader);
+      JobsLeaderProxy proxy, io.meso.security.acl.Acls acls) {
+    JobsGuard guard = new JobsGuard(acls);
+    JobsApi api = new JobsApi(framework, leader, guard);
     String p = PREFIX;
     router.route(p + "/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.get(p + "/leader").handler(ctx -> {
@@ -82,14 +97,18 @@ public final class JobsApi {
       router.route(p + "/*").handler(proxy::handle);
     }
     router.post(p + "/iso8601").handler(ctx -> api.write(ctx, s -> {
-      s.submit(s.parse(ctx.body().asString()), JobScheduler.Endpoint.SCHEDULED);
+      io.meso.jobs.job.Job job = s.parse(ctx.body().asString());
+      guard.update(ctx, job, ctx.body().asString());
+      s.submit(job, JobScheduler.Endpoint.SCHEDULED);
       return Reply.noContent();
     }));
     router.post(p + "/dependency").handler(ctx -> api.write(ctx, s -> {
-      s.submit(s.parse(ctx.body().asString()), JobScheduler.Endpoint.DEPENDENT);
+      io.meso.jobs.job.Job job = s.parse(ctx.body().asString());
+      guard.update(ctx, job, ctx.body().asString());
+      s.submit(job, JobScheduler.Endpoint.DEPENDENT);
       return Reply.noContent();
     }));
-    router.get(p + "/jobs").handler(ctx -> api.read(ctx, s -> Reply.json(JobViews.list(s))));
+    router.get(p + "/jobs").handler(ctx -> api.read(ctx, s -> Reply.json(guard.visible(ctx, JobViews.list(s)))));
     router.get(p + "/jobs/search").handler(ctx -> {
       int limit;
       int offset;
@@ -100,33 +119,50 @@ public final class JobsApi {
         Reply.badRequest(e.getMessage()).send(ctx);
         return;
       }
-      api.read(ctx, s -> Reply.json(JobViews.search(s, ctx.request().getParam("name"),
-          ctx.request().getParam("command"), ctx.request().getParam("any"), limit, offset)));
+      api.read(ctx, s -> Reply.json(guard.visible(ctx, JobViews.search(s, ctx.request().getParam("name"),
+          ctx.request().getParam("command"), ctx.request().getParam("any"), limit, offset))));
     });
-    router.get(p + "/jobs/summary").handler(ctx -> api.read(ctx, s -> Reply.json(JobViews.summary(s))));
-    router.get(p + "/job/stat/:name").handler(ctx -> api.read(ctx,
-        s -> Reply.json(JobViews.stat(s, ctx.pathParam("name")))));
+    router.get(p + "/jobs/summary").handler(ctx -> api.read(ctx, s -> {
+      JsonObject summary = JobViews.summary(s);
+      return Reply.json(summary.put("jobs", guard.visible(ctx, summary.getJsonArray("jobs"))));
+    }));
+    router.get(p + "/job/stat/:name").handler(ctx -> api.read(ctx, s -> {
+      guard.view(ctx, ctx.pathParam("name"));
+      return Reply.json(JobViews.stat(s, ctx.pathParam("name")));
+    }));
     router.put(p + "/job/success/:name").handler(ctx -> api.write(ctx, s -> {
       String name = ctx.pathParam("name");
+      guard.update(ctx, name);
       return Reply.text("marked job " + name + " as successful: " + s.markSuccess(name));
     }));
-    router.get(p + "/job/:name").handler(ctx -> api.read(ctx, s -> Reply.json(
-        io.meso.jobs.job.JobJson.render(s.job(ctx.pathParam("name"))
-            .orElseThrow(() -> new io.meso.jobs.runtime.NoSuchJobException(ctx.pathParam("name")))))));
+    router.get(p + "/job/:name").handler(ctx -> api.read(ctx, s -> {
+      guard.view(ctx, ctx.pathParam("name"));
+      return Reply.json(io.meso.jobs.job.JobJson.render(s.job(ctx.pathParam("name"))
+          .orElseThrow(() -> new io.meso.jobs.runtime.NoSuchJobException(ctx.pathParam("name")))));
+    }));
     router.put(p + "/job/:name").handler(ctx -> api.write(ctx, s -> {
+      guard.update(ctx, ctx.pathParam("name"));
       s.runNow(ctx.pathParam("name"), ctx.request().getParam("arguments"));
       return Reply.noContent();
     }));
     router.delete(p + "/job/:name").handler(ctx -> api.write(ctx, s -> {
+      guard.update(ctx, ctx.pathParam("name"));
       s.delete(ctx.pathParam("name"));
       return Reply.noContent();
     }));
     router.delete(p + "/task/kill/:name").handler(ctx -> api.write(ctx, s -> {
+      guard.update(ctx, ctx.pathParam("name"));
       s.kill(ctx.pathParam("name"));
       return Reply.noContent();
     }));
-    router.get(p + "/graph/dot").handler(ctx -> api.read(ctx, s -> Reply.text(s.graph().dot())));
-    router.get(p + "/graph/csv").handler(ctx -> api.read(ctx, s -> Reply.text(s.graph().csv(s::runState))));
+    router.get(p + "/graph/dot").handler(ctx -> api.read(ctx, s -> {
+      guard.view(ctx, JobsGuard.ALL_JOBS);
+      return Reply.text(s.graph().dot());
+    }));
+    router.get(p + "/graph/csv").handler(ctx -> api.read(ctx, s -> {
+      guard.view(ctx, JobsGuard.ALL_JOBS);
+      return Reply.text(s.graph().csv(s::runState));
+    }));
     router.get(p + "/stats/:percentile").handler(ctx -> {
       String which = ctx.pathParam("percentile");
       if (!which.equals("mean") && !JobViews.PERCENTILES.containsKey(which)) {
@@ -134,7 +170,10 @@ public final class JobsApi {
             + "95thPercentile, 75thPercentile, median, mean").send(ctx);
         return;
       }
-      api.read(ctx, s -> Reply.json(JobViews.stats(s, which)));
+      api.read(ctx, s -> {
+        guard.view(ctx, JobsGuard.ALL_JOBS);
+        return Reply.json(JobViews.stats(s, which));
+      });
     });
   }
 
@@ -182,7 +221,10 @@ public final class JobsApi {
         return;
       }
       Throwable e = ar.cause();
-      if (e instanceof JobValidationException v) {
+      if (e instanceof io.meso.security.acl.AccessDenied denied) {
+        LOG.info("{} {} refused: {}", ctx.request().method(), ctx.request().path(), denied.getMessage());
+        JobsGuard.refusal(denied).send(ctx);
+      } else if (e instanceof JobValidationException v) {
         new Reply(JobValidationException.STATUS, v.body()).send(ctx);
       } else if (e instanceof JobsFramework.DeposedException) {
         notActive(e.getMessage()).send(ctx);

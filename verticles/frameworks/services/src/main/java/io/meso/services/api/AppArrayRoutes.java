@@ -30,6 +30,7 @@ final class AppArrayRoutes {
       return Reply.json(r.status(), r.body());
     }
     AppBatch.Target t = (AppBatch.Target) outcome;
+    Guard.of(ctx).changes(ctx, current(s), t.apps());
     return AppsRoutes.deployed(s.services().deployAll(t.apps(), ServicesApi.flag(ctx, "force", false), t.version()));
   }
 

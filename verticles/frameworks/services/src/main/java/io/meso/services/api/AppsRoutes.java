@@ -45,7 +45,11 @@ final class AppsRoutes {
     boolean tasks = embeds(embed, "tasks");
     boolean failure = embeds(embed, "lastTaskFailure");
     JsonArray out = new JsonArray();
+    Guard guard = Guard.of(ctx);
     for (App app : s.services().apps()) {
+      if (guard.active() && !guard.mayView(ctx, app.id().toString())) {
+        continue;
+      }
       if (cmd != null && (app.cmd() == null
           || !app.cmd().toLowerCase(Locale.ROOT).contains(cmd.toLowerCase(Locale.ROOT)))) {
         continue;
@@ -73,6 +77,7 @@ final class AppsRoutes {
       return Reply.json(r.status(), r.body());
     }
     App app = ((AppResult.Valid) parsed).app();
+    Guard.of(ctx).update(ctx, app.id(), app.user());
     Change change = s.services().create(app, ServicesApi.flag(ctx, "force", false), Instant.now());
     if (change instanceof Change.Deployed d) {
       return Reply.json(201, s.json().app(d.app(), false, false))
@@ -91,22 +96,35 @@ final class AppsRoutes {
     List<String> parts = new ArrayList<>(Arrays.stream(rest.split("/")).filter(p -> !p.isEmpty()).toList());
     HttpMethod method = ctx.request().method();
     int n = parts.size();
+    Guard guard = Guard.of(ctx);
     if (n >= 2 && parts.get(n - 1).equals("restart") && method == HttpMethod.POST) {
+      guard.update(ctx, id(parts.subList(0, n - 1)), null);
       return restart(ctx, s, id(parts.subList(0, n - 1)));
     }
     if (n >= 2 && parts.get(n - 1).equals("versions") && method == HttpMethod.GET) {
+      guard.view(ctx, id(parts.subList(0, n - 1)));
       return versions(s, id(parts.subList(0, n - 1)));
     }
     if (n >= 3 && parts.get(n - 2).equals("versions") && method == HttpMethod.GET) {
+      guard.view(ctx, id(parts.subList(0, n - 2)));
       return version(s, id(parts.subList(0, n - 2)), parts.get(n - 1));
     }
     if (n >= 2 && parts.get(n - 1).equals("tasks")) {
+      viewOrUpdate(ctx, method, id(parts.subList(0, n - 1)));
       return TaskRoutes.appTasks(ctx, s, id(parts.subList(0, n - 1)), null);
     }
     if (n >= 3 && parts.get(n - 2).equals("tasks")) {
+      viewOrUpdate(ctx, method, id(parts.subList(0, n - 2)));
       return TaskRoutes.appTasks(ctx, s, id(parts.subList(0, n - 2)), parts.get(n - 1));
     }
     PathId id = id(parts);
+    if (method == HttpMethod.GET) {
+      guard.view(ctx, id);
+    } else if (method == HttpMethod.PUT || method == HttpMethod.PATCH) {
+      guard.update(ctx, id, userAfter(ctx, s, id));
+    } else {
+      guard.update(ctx, id, null);
+    }
     if (method == HttpMethod.GET) {
       return s.services().app(id)
           .map(app -> Reply.json(200, new JsonObject().put("app", s.json().app(app, true, true))))
@@ -123,6 +141,27 @@ final class AppsRoutes {
       return deployed(s.services().delete(id, ServicesApi.flag(ctx, "force", true), Instant.now()));
     }
     return Reply.message(405, "Method " + method + " is not allowed on " + ctx.request().path());
+  }
+
+  private static void viewOrUpdate(RoutingContext ctx, HttpMethod method, PathId id) {
+    if (method == HttpMethod.GET) {
+      Guard.of(ctx).view(ctx, id);
+    } else {
+      Guard.of(ctx).update(ctx, id, null);
+    }
+  }
+
+  /** The user app {@code id} runs as after a PUT/PATCH: the body's, else the stored app's (null: none). */
+  private static String userAfter(RoutingContext ctx, State s, PathId id) {
+    try {
+      Object user = new JsonObject(body(ctx)).getValue("user");
+      if (user instanceof String u) {
+        return u;
+      }
+    } catch (RuntimeException e) {
+      // not an object: the update refuses it itself
+    }
+    return s.services().app(id).map(App::user).orElse(null);
   }
 
   private Reply restart(RoutingContext ctx, State s, PathId id) {

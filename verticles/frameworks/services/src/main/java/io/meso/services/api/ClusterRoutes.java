@@ -28,16 +28,32 @@ final class ClusterRoutes {
   }
 
   /** GET /v2/deployments: {@code [Deployment]}. */
-  Reply deployments(State s) {
+  Reply deployments(RoutingContext ctx, State s) {
     JsonArray out = new JsonArray();
+    Guard guard = Guard.of(ctx);
     for (Deployment d : s.services().deployments().running()) {
-      out.add(DeploymentJson.deployment(d));
+      JsonObject json = DeploymentJson.deployment(d);
+      if (!guard.active() || affected(json).stream().allMatch(id -> guard.mayView(ctx, id))) {
+        out.add(json);
+      }
     }
     return Reply.json(200, out);
   }
 
+  private static java.util.List<String> affected(JsonObject deployment) {
+    JsonArray apps = deployment.getJsonArray("affectedApps", new JsonArray());
+    return apps.stream().map(String::valueOf).toList();
+  }
+
   /** DELETE /v2/deployments/{id}?force=. */
   Reply cancelDeployment(RoutingContext ctx, State s) {
+    for (Deployment d : s.services().deployments().running()) {
+      if (d.id().equals(ctx.pathParam("id"))) {
+        for (String app : affected(DeploymentJson.deployment(d))) {
+          Guard.of(ctx).update(ctx, io.meso.services.app.PathId.absolute(app), null);
+        }
+      }
+    }
     Cancellation c = s.services().cancel(ctx.pathParam("id"), ServicesApi.flag(ctx, "force", false),
         Instant.now());
     Reply reply = Reply.json(c.status(), c.body());
@@ -50,12 +66,19 @@ final class ClusterRoutes {
   /** GET /v2/queue?embed=lastUnusedOffers. */
   Reply queue(RoutingContext ctx, State s) {
     boolean unused = ctx.queryParam("embed").stream().anyMatch(e -> e.contains("lastUnusedOffers"));
-    return Reply.json(200, s.json().queue(unused, Instant.now()));
+    JsonObject queue = s.json().queue(unused, Instant.now());
+    Guard guard = Guard.of(ctx);
+    if (guard.active()) {
+      queue.put("queue", guard.visible(ctx, queue.getJsonArray("queue", new JsonArray()),
+          q -> q.getJsonObject("app", new JsonObject()).getString("id")));
+    }
+    return Reply.json(200, queue);
   }
 
   /** DELETE /v2/queue/{id}/delay: 204, or 404 when the app is not waiting. */
   Reply resetDelay(RoutingContext ctx, State s) {
     PathId id = PathId.absolute(ctx.pathParam("param0"));
+    Guard.of(ctx).update(ctx, id, null);
     if (!s.services().resetDelay(id)) {
       return Reply.message(404, "Application " + id + " not found in tasks queue.");
     }

@@ -74,6 +74,7 @@ final class GroupsRoutes {
     Map<PathId, App> current = AppArrayRoutes.current(s);
     boolean force = ServicesApi.flag(ctx, "force", false);
     if (method == HttpMethod.GET) {
+      Guard.of(ctx).view(ctx, id);
       GroupTree tree = new GroupTree(current);
       if (!tree.exists(id)) {
         return Reply.json(404, GroupUpdates.unknown(id).body());
@@ -81,26 +82,31 @@ final class GroupsRoutes {
       return Reply.json(200, group(tree, id, Embeds.of(ctx.queryParam("embed")), s));
     }
     if (method == HttpMethod.POST) {
-      return deploy(s, GroupUpdates.create(current, id, body(ctx), Instant.now()), force, true);
+      return deploy(ctx, s, current, GroupUpdates.create(current, id, body(ctx), Instant.now()), force, true);
     }
     if (method == HttpMethod.PUT) {
       GroupUpdates.Outcome outcome = GroupUpdates.update(current, id, body(ctx), Instant.now());
+      if (outcome instanceof GroupUpdates.Target t) {
+        Guard.of(ctx).changes(ctx, current, t.apps());
+      }
       if (ServicesApi.flag(ctx, "dryRun", false) && outcome instanceof GroupUpdates.Target t) {
         return dryRun(current, t);
       }
-      return deploy(s, outcome, force, false);
+      return deploy(ctx, s, current, outcome, force, false);
     }
     if (method == HttpMethod.DELETE) {
-      return deploy(s, GroupUpdates.delete(current, id, Instant.now()), force, false);
+      return deploy(ctx, s, current, GroupUpdates.delete(current, id, Instant.now()), force, false);
     }
     return Reply.message(405, "Method " + method + " is not allowed on " + ctx.request().path());
   }
 
-  private static Reply deploy(State s, GroupUpdates.Outcome outcome, boolean force, boolean created) {
+  private static Reply deploy(RoutingContext ctx, State s, Map<PathId, App> current, GroupUpdates.Outcome outcome,
+      boolean force, boolean created) {
     if (outcome instanceof GroupUpdates.Refused r) {
       return Reply.json(r.status(), r.body());
     }
     GroupUpdates.Target t = (GroupUpdates.Target) outcome;
+    Guard.of(ctx).changes(ctx, current, t.apps());
     Reply reply = AppsRoutes.deployed(s.services().deployAll(t.apps(), force, t.version()));
     if (created && reply.status() == 200) {
       return new Reply(201, reply.body(), reply.headers()).header("Location", PREFIX + t.group());

@@ -41,6 +41,19 @@ public final class ServicesApi {
    * runs here, forwarded to the leading master otherwise ({@link LeaderProxy}).
    */
   public static void mount(Vertx vertx, Router router, ServicesLeader leader) {
+    mount(vertx, router, leader, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /**
+   * {@link #mount(Vertx, Router, ServicesLeader)} with ACLs: writes need update_apps (and run_tasks
+   * for an app's user), reads view_apps ({@link Guard}); the principal is the HTTP gate's.
+   */
+  public static void mount(Vertx vertx, Router router, ServicesLeader leader, io.meso.security.acl.Acls acls) {
+    Guard guard = new Guard(acls);
+    router.route("/v2/*").handler(ctx -> {
+      ctx.put(Guard.KEY, guard);
+      ctx.next();
+    });
     router.route("/v2/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.route("/v2/*").handler(new LeaderProxy(vertx, leader)::handle);
     router.get("/ping").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
@@ -56,12 +69,21 @@ public final class ServicesApi {
     router.routeWithRegex("/v2/groups(/.*)?").handler(ctx -> answer(ctx, s -> groups.handle(ctx, s)));
     router.get("/v2/tasks").handler(ctx -> answer(ctx, s -> TaskRoutes.tasks(ctx, s)));
     router.post("/v2/tasks/delete").handler(ctx -> answer(ctx, s -> TaskRoutes.delete(ctx, s)));
-    router.get("/v2/deployments").handler(ctx -> answer(ctx, s -> cluster.deployments(s)));
+    router.get("/v2/deployments").handler(ctx -> answer(ctx, s -> cluster.deployments(ctx, s)));
     router.delete("/v2/deployments/:id").handler(ctx -> answer(ctx, s -> cluster.cancelDeployment(ctx, s)));
     router.get("/v2/queue").handler(ctx -> answer(ctx, s -> cluster.queue(ctx, s)));
     router.routeWithRegex(HttpMethod.DELETE, "/v2/queue/(.+)/delay").handler(ctx -> answer(ctx,
         s -> cluster.resetDelay(ctx, s)));
-    router.get("/v2/events").handler(ctx -> EventsRoute.handle(ctx, framework(ctx)));
+    router.get("/v2/events").handler(ctx -> {
+      // The event stream is not filtered per app: only a principal who may view every app gets it.
+      try {
+        Guard.of(ctx).view(ctx, io.meso.services.app.PathId.absolute("/"));
+      } catch (io.meso.security.acl.AccessDenied e) {
+        Guard.refusal(e).send(ctx);
+        return;
+      }
+      EventsRoute.handle(ctx, framework(ctx));
+    });
     router.get("/v2/info").handler(ctx -> answer(ctx, s -> cluster.info(ctx, framework(ctx))));
     router.get("/v2/leader").handler(ctx -> answer(ctx, s -> cluster.leader(ctx)));
     // Last: whatever else is asked under /v2 gets a JSON answer too. marathon-client Gson-parses
@@ -99,6 +121,9 @@ public final class ServicesApi {
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
         ar.result().send(ctx);
+      } else if (ar.cause() instanceof io.meso.security.acl.AccessDenied e) {
+        LOG.info("{} {} refused: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+        Guard.refusal(e).send(ctx);
       } else if (ar.cause() instanceof ServicesFramework.NotLeadingException e) {
         LOG.warn("{} {} not served: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
         Reply.message(503, "Not the leader any more: " + e.getMessage() + "; try again").send(ctx);

@@ -83,7 +83,8 @@ final class TaskRoutes {
         states.add(TaskState.TASK_STARTING);
       }
     }
-    return Reply.json(200, new JsonObject().put("tasks", s.json().tasksIn(states)));
+    return Reply.json(200, new JsonObject().put("tasks", Guard.of(ctx).visible(ctx, s.json().tasksIn(states),
+        t -> t.getString("appId"))));
   }
 
   /** POST /v2/tasks/delete?scale=&wipe=&force= with {@code {"ids":[..]}}. */
@@ -109,6 +110,8 @@ final class TaskRoutes {
       if (!(o instanceof String) || appId == null || TaskIds.instanceIdOf(id) == null) {
         return Reply.message(400, "Invalid task id '" + id + "'");
       }
+      // Every app named is checked, whether or not the task still exists.
+      Guard.of(ctx).update(ctx, appId, null);
       if (s.instanceOf(id) != null) {
         byApp.computeIfAbsent(appId, k -> new ArrayList<>()).add(id);
       }
