@@ -156,7 +156,7 @@ class NetnsClusterIT {
   }
 
   static long pid(String node) throws IOException {
-    return Long.parseLong(Files.readString(runDir().resolve("nodes").resolve(node + ".pid")).trim());
+    return Long.parseLong(Files.readString(runDir().resolve("pids").resolve(node)).trim());
   }
 
   /** Processes running `sleep <arg>` (each task sleeps a number of its own). */
