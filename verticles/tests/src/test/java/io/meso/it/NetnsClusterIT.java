@@ -259,6 +259,7 @@ class NetnsClusterIT {
 
     // 1. Cut the leading master off. A standby takes over; the cut one steps down and exits.
     long cutLeaderPid = pid(firstLeader);
+    int offersBefore = framework.offers().size();
     script("cut", firstLeader);
     await().atMost(CHANGE).pollInterval(Duration.ofMillis(200)).until(() -> {
       String now = leader(standbys);
@@ -270,9 +271,11 @@ class NetnsClusterIT {
     assertThat(Files.readString(runDir().resolve("logs").resolve(firstLeader + ".out")))
         .as("the cut leader says why it exited").contains("no longer the leader");
 
-    // The framework carries on through the new leader: one more task, on whichever agent is offered.
-    int offersBefore = framework.offers().size();
+    // The framework carries on through the new leader: one more task, on whichever agent the new
+    // leader offers (its offers' ids start with its master id; the old leader's are void).
+    String newLeaderId = state(secondLeader).getString("id");
     Offer after = await().atMost(CHANGE).until(() -> framework.offers().stream().skip(offersBefore)
+        .filter(o -> o.getId().getValue().startsWith(newLeaderId))
         .filter(o -> o.getResourcesList().stream().anyMatch(r -> r.getName().equals("cpus") && r.getScalar().getValue() >= 0.1))
         .reduce((x, y) -> y).orElse(null), o -> o != null);
     String afterId = "t" + tasks.size();
