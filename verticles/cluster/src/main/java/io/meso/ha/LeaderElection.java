@@ -44,6 +44,14 @@ import org.slf4j.LoggerFactory;
  * way: it loses its session (and learns so at its next check of the lock, or cannot reach the
  * CP group and is deposed), and the fencing token of its successor makes the registry refuse
  * its writes in the meantime, exactly as after a session expiry.
+ *
+ * <p>A leader cut off from the other masters (a network partition, not a dead process) cannot
+ * reach the CP group at all: its check of the lock does not fail, it is retried until Hazelcast's
+ * invocation timeout (half a minute and more), while the others already elected a successor once
+ * its session expired. So a watchdog deposes it when the lock could not be confirmed for twice the
+ * session time-to-live, at least 10 s ({@link #unconfirmedLimitMillis}): by then its session is
+ * gone on the majority's side. Found by NetnsClusterIT: on loopback a killed peer's connections are refused at
+ * once, across hosts a cut link just goes quiet.
  */
 public final class LeaderElection implements AutoCloseable {
 
@@ -57,7 +65,10 @@ public final class LeaderElection implements AutoCloseable {
   /** The CP group of the leader lock (and so of the sessions that hold it). */
   public static final String LOCK_GROUP = CPGroup.DEFAULT_GROUP_NAME;
 
-  /** What a candidate hears; called on the election thread (hand work over to an event loop). */
+  /**
+   * What a candidate hears; called on the election thread, or {@code deposed} on its watchdog's
+   * (hand work over to an event loop).
+   */
   public interface Listener {
     void elected(long fence);
 
@@ -77,6 +88,12 @@ public final class LeaderElection implements AutoCloseable {
   private final long watchMillis;
   private volatile boolean closed;
   private volatile long fence = -1;
+  /** Set once the listener heard {@code deposed}: the election thread and the watchdog may both find out. */
+  private final java.util.concurrent.atomic.AtomicBoolean deposed = new java.util.concurrent.atomic.AtomicBoolean();
+  /** When the election thread last confirmed it holds the lock (System.nanoTime), while leading. */
+  private volatile long confirmedNanos;
+  /** While leading: deposes this master when the lock could not be confirmed for {@link #unconfirmedLimitMillis}. */
+  private volatile java.util.concurrent.ScheduledExecutorService watchdog;
   private Thread thread;
   private UUID membershipRegistration;
   /** While leading: hands the CP Raft leadership to another master now and then (see {@link RaftLeadership}). */
@@ -167,13 +184,19 @@ public final class LeaderElection implements AutoCloseable {
       hazelcast.getMap(TERMS_MAP).set(token, candidateId);
       hazelcast.getMap(LEADER_MAP).set(LEADER_KEY, new LeaderRecord(address, candidateId, token));
       LOG.info("elected leader candidate={} address={} fence={}", candidateId, address, token);
+      confirmedNanos = System.nanoTime();
       listener.elected(token);
       startRaftHandOff();
-      while (!closed) {
+      startWatchdog();
+      while (!closed && !deposed.get()) {
         Thread.sleep(watchMillis);
         if (!lock.isLockedByCurrentThread()) {
           throw new LockOwnershipLostException("the leader lock is no longer held by this master");
         }
+        confirmedNanos = System.nanoTime();
+      }
+      if (deposed.get()) {
+        return;
       }
       // Closing: let another master lead right away.
       try {
@@ -249,9 +272,52 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   private void depose(String why) {
+    if (!deposed.compareAndSet(false, true)) {
+      return;
+    }
     fence = -1;
     stopRaftHandOff();
+    stopWatchdog();
     listener.deposed(why);
+  }
+
+  /**
+   * How long a leader may go without confirming its lock before it deposes itself: twice the
+   * session time-to-live, and at least {@value #MIN_UNCONFIRMED_MILLIS} ms so that a slow check on
+   * a busy machine does not depose a leader whose session is alive.
+   */
+  long unconfirmedLimitMillis() {
+    return Math.max(MIN_UNCONFIRMED_MILLIS,
+        2_000L * hazelcast.getConfig().getCPSubsystemConfig().getSessionTimeToLiveSeconds());
+  }
+
+  static final long MIN_UNCONFIRMED_MILLIS = 10_000;
+
+  private void startWatchdog() {
+    long limitMillis = unconfirmedLimitMillis();
+    java.util.concurrent.ScheduledExecutorService executor = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "meso-leader-watchdog");
+          t.setDaemon(true);
+          return t;
+        });
+    watchdog = executor;
+    executor.scheduleWithFixedDelay(() -> {
+      long silentMillis = (System.nanoTime() - confirmedNanos) / 1_000_000;
+      if (!closed && fence >= 0 && silentMillis > limitMillis) {
+        LOG.error("leader candidate={} could not confirm the leader lock for {} ms (limit {} ms, twice the session "
+            + "time-to-live): cut off from the other masters; stepping down", candidateId, silentMillis, limitMillis);
+        depose("could not confirm the leader lock for " + silentMillis + " ms: cut off from the other masters");
+      }
+    }, 250, 250, TimeUnit.MILLISECONDS);
+  }
+
+  private void stopWatchdog() {
+    java.util.concurrent.ScheduledExecutorService executor = watchdog;
+    watchdog = null;
+    if (executor != null) {
+      executor.shutdownNow();
+    }
   }
 
   private void startRaftHandOff() {
@@ -292,6 +358,7 @@ public final class LeaderElection implements AutoCloseable {
   public void close() {
     closed = true;
     stopRaftHandOff();
+    stopWatchdog();
     UUID registration = membershipRegistration;
     if (registration != null) {
       try {

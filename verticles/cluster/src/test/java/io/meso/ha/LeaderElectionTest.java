@@ -39,7 +39,7 @@ class LeaderElectionTest {
   }
 
   /** A candidate's view: leading now or not, and every term it started. */
-  static final class Candidate implements LeaderElection.Listener {
+  static class Candidate implements LeaderElection.Listener {
     final String id;
     final AtomicInteger leadingNow;
     final List<Long> terms = new CopyOnWriteArrayList<>();
@@ -82,6 +82,11 @@ class LeaderElectionTest {
 
   /** Starts three CP members on loopback (as three masters) with the given lock session time-to-live. */
   List<Integer> startCpMembers(int sessionTtlSeconds) {
+    return startCpMembers(sessionTtlSeconds, Map.of());
+  }
+
+  /** As {@link #startCpMembers(int)}, with Hazelcast properties added to every member's configuration. */
+  List<Integer> startCpMembers(int sessionTtlSeconds, Map<String, String> properties) {
     String cluster = "meso-test-election-" + java.util.UUID.randomUUID();
     List<Integer> ports = new ArrayList<>();
     List<ClusterOptions> options = new ArrayList<>();
@@ -97,6 +102,7 @@ class LeaderElectionTest {
     HazelcastInstance[] started = new HazelcastInstance[3];
     for (int i = 0; i < 3; i++) {
       Config config = MesoCluster.hazelcastConfig(options.get(i).setJoin(join));
+      properties.forEach(config::setProperty);
       int index = i;
       Thread t = new Thread(() -> started[index] = Hazelcast.newHazelcastInstance(config));
       t.start();
@@ -249,6 +255,46 @@ class LeaderElectionTest {
     return member.getCPSubsystem().getCPSessionManagementService().getAllSessions(LeaderElection.LOCK_GROUP)
         .toCompletableFuture().join().stream()
         .map(s -> s.endpoint().getHost() + ":" + s.endpoint().getPort()).sorted().toList();
+  }
+
+  /**
+   * A leader cut off from the other masters (here: both are gone, so its CP group has no majority)
+   * cannot confirm its lock: the check is retried, not failed, for as long as Hazelcast's call
+   * timeout, raised here far beyond this test's timeout. The watchdog deposes it once the lock went
+   * unconfirmed for its limit, so it stops acting as the leader while a successor may already lead.
+   */
+  @Test
+  void aLeaderThatCannotReachItsCpGroupDeposesItself() {
+    startCpMembers(3, Map.of("hazelcast.operation.call.timeout.millis", "600000",
+        "hazelcast.invocation.max.retry.count", "100000"));
+    AtomicInteger leadingNow = new AtomicInteger();
+    List<Candidate> candidates = new ArrayList<>();
+    List<String> why = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Candidate c = new Candidate("m" + i, leadingNow) {
+        @Override
+        public void deposed(String reason) {
+          why.add(id + ": " + reason);
+          super.deposed(reason);
+        }
+      };
+      candidates.add(c);
+      elections.add(new LeaderElection(members.get(i), c.id, "127.0.0.1:" + (5050 + i), c, 100).start());
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> candidates.stream().filter(c -> c.leading).count() == 1);
+    Candidate leader = candidates.stream().filter(c -> c.leading).findFirst().orElseThrow();
+    int leaderIndex = candidates.indexOf(leader);
+    assertThat(elections.get(leaderIndex).unconfirmedLimitMillis()).isEqualTo(LeaderElection.MIN_UNCONFIRMED_MILLIS);
+    for (int i = 0; i < 3; i++) {
+      if (i != leaderIndex) {
+        elections.get(i).close();
+        members.get(i).getLifecycleService().terminate();
+      }
+    }
+    await().atMost(Duration.ofSeconds(90)).until(() -> !leader.leading);
+    assertThat(why).as("why the leader stepped down").anyMatch(w -> w.startsWith(leader.id + ": ")
+        && w.contains("could not confirm the leader lock"));
+    assertThat(elections.get(leaderIndex).fence()).isEqualTo(-1);
   }
 
   @Test
