@@ -43,12 +43,22 @@ public final class Meso implements Runnable {
 
   /** Runs the CLI and returns its exit code (for tests). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Meso());
+    CommandLine cli = commandLine();
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("meso: " + e.getMessage());
       return 2;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The command line with every command's options, mixins' included, read from MESO_* variables
+   * or the config file when not given (an annotation on one command covers only that command).
+   */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Meso());
+    cli.setDefaultValueProvider(new MesoDefaults());
+    return cli;
   }
 
   @Override
