@@ -220,9 +220,7 @@ class CliEndToEndTest {
 
   @Test
   void logsFollowsATasksOutputUntilItEnds() throws Exception {
-    Path gate = Files.createTempDirectory("meso-logs-gate");
-    gate.toFile().setReadable(true, false);
-    gate.toFile().setExecutable(true, false);
+    Path gate = io.meso.testkit.TaskVisibleDirs.create("meso-logs-gate");
     GrpcSchedulerClient client = new GrpcSchedulerClient(vertx, io.meso.scheduler.MasterAddress.parse(master));
     FrameworkRecorder framework = new FrameworkRecorder(client);
     try {

@@ -66,7 +66,7 @@ class TaskUsageBrowserTest {
     FrameworkRecorder framework = new FrameworkRecorder(client);
     String frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("usage-ui").setUser("").build(),
         framework::onEvent).await(30, TimeUnit.SECONDS).getValue();
-    Path stop = Files.createTempDirectory("meso-usage-ui-gate").resolve("stop");
+    Path stop = io.meso.testkit.TaskVisibleDirs.create("meso-usage-ui-gate").resolve("stop");
     Offer offer = framework.awaitOffer(0);
     client.accept(List.of(offer.getId()), List.of(Launches.launch(Launches.task("charted", offer,
         "while [ ! -e " + stop + " ]; do sleep 0.1; done", 0.5, 64))), null).await(30, TimeUnit.SECONDS);

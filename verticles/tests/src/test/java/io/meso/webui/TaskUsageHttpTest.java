@@ -104,7 +104,7 @@ class TaskUsageHttpTest {
     FrameworkRecorder framework = new FrameworkRecorder(client);
     String frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("usage").setUser("").build(),
         framework::onEvent).await(30, TimeUnit.SECONDS).getValue();
-    Path idle = Files.createTempDirectory("meso-usage-gate").resolve("idle");
+    Path idle = io.meso.testkit.TaskVisibleDirs.create("meso-usage-gate").resolve("idle");
     Offer offer = framework.awaitOffer(0);
     client.accept(List.of(offer.getId()), List.of(Launches.launch(Launches.task("burner", offer,
         "while [ ! -e " + idle + " ]; do :; done; exec sleep 600", 0.5, 64))), null).await(30, TimeUnit.SECONDS);

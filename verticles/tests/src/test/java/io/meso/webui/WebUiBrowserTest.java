@@ -68,7 +68,7 @@ class WebUiBrowserTest {
     FrameworkRecorder framework = new FrameworkRecorder(client);
     String frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("browser").setUser("").build(),
         framework::onEvent).await(30, TimeUnit.SECONDS).getValue();
-    Path gate = Files.createTempDirectory("meso-browser-gate").resolve("go");
+    Path gate = io.meso.testkit.TaskVisibleDirs.create("meso-browser-gate").resolve("go");
     Offer offer = framework.awaitOffer(0);
     client.accept(List.of(offer.getId()), List.of(Launches.launch(Launches.task("web-task", offer,
         "echo out-from-web-task; while [ ! -e " + gate + " ]; do sleep 0.1; done", 0.5, 64))), null)

@@ -481,7 +481,7 @@ class SchedulerHttpApiTest {
     // Declared too large: refused before the body is read.
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST " + PATH + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+      out.write(("POST " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
           + (SchedulerHttpApi.DEFAULT_BODY_LIMIT_BYTES + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
@@ -499,7 +499,7 @@ class SchedulerHttpApiTest {
     // A body cut short by the client going away.
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST " + PATH + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n"
+      out.write(("POST " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n"
           + "{\"type\":\"REV").getBytes(StandardCharsets.US_ASCII));
       out.flush();
     }
