@@ -50,7 +50,7 @@ public final class CgroupReadOnlyIsolator implements Isolator {
   @Override
   public void prepare(Container container, LaunchPlan plan) {
     plan.enterMountNamespace(nsenter, namespaceFile, container.sandbox());
-    plan.dropCapabilities(List.of(setpriv, DROP));
+    plan.dropCapabilities(List.of(setpriv, DROP), false);
   }
 
   @Override

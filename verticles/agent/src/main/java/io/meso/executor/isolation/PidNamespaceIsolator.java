@@ -37,7 +37,7 @@ public final class PidNamespaceIsolator implements Isolator {
 
   @Override
   public void prepare(Container container, LaunchPlan plan) {
-    plan.unshare(List.of(unshare, "--pid", "--fork", "--kill-child", "--mount-proc"), true);
+    plan.newPidNamespace(unshare);
   }
 
   @Override
