@@ -84,6 +84,7 @@ public class AgentOptions {
   private String nvidiaSmi = ExecutorOptions.DEFAULT_NVIDIA_SMI;
   private boolean switchUser = ExecutorOptions.DEFAULT_SWITCH_USER;
   private String taskUser = ExecutorOptions.DEFAULT_TASK_USER;
+  private boolean launchHelper = ExecutorOptions.DEFAULT_LAUNCH_HELPER;
   private long usageIntervalMillis = DEFAULT_USAGE_INTERVAL_MILLIS;
   private int usageHistorySamples = DEFAULT_USAGE_HISTORY_SAMPLES;
   private io.meso.security.cluster.ClusterSecret clusterSecret;
@@ -135,6 +136,7 @@ public class AgentOptions {
     nvidiaSmi = json.getString("nvidiaSmi", ExecutorOptions.DEFAULT_NVIDIA_SMI);
     switchUser = json.getBoolean("switchUser", ExecutorOptions.DEFAULT_SWITCH_USER);
     setTaskUser(json.getString("taskUser", ExecutorOptions.DEFAULT_TASK_USER));
+    launchHelper = json.getBoolean("launchHelper", ExecutorOptions.DEFAULT_LAUNCH_HELPER);
     usageIntervalMillis = json.getLong("usageIntervalMillis", DEFAULT_USAGE_INTERVAL_MILLIS);
     usageHistorySamples = json.getInteger("usageHistorySamples", DEFAULT_USAGE_HISTORY_SAMPLES);
   }
@@ -163,6 +165,7 @@ public class AgentOptions {
         .put("nvidiaSmi", nvidiaSmi)
         .put("switchUser", switchUser)
         .put("taskUser", taskUser)
+        .put("launchHelper", launchHelper)
         .put("usageIntervalMillis", usageIntervalMillis)
         .put("usageHistorySamples", usageHistorySamples);
     putIfSet(json, "hostname", hostname);
@@ -185,7 +188,8 @@ public class AgentOptions {
         .setDockerBinary(dockerBinary)
         .setNvidiaSmi(nvidiaSmi)
         .setSwitchUser(switchUser)
-        .setTaskUser(taskUser);
+        .setTaskUser(taskUser)
+        .setLaunchHelper(launchHelper);
   }
 
   /** The host name the agent advertises; null until set (the agent then uses the local host name). */
@@ -412,6 +416,14 @@ public class AgentOptions {
 
   public AgentOptions setSwitchUser(boolean switchUser) {
     this.switchUser = switchUser;
+    return this;
+  }
+
+  /** Whether tasks launch with the native helper (default true); see {@link ExecutorOptions#isLaunchHelper()}. */
+  public boolean isLaunchHelper() { return launchHelper; }
+
+  public AgentOptions setLaunchHelper(boolean launchHelper) {
+    this.launchHelper = launchHelper;
     return this;
   }
 

@@ -8,7 +8,8 @@ import java.util.Objects;
  * period, where per-task cgroups live, each task's process limit, whether cgroups/cpu sets a CFS
  * quota, how often running tasks are checked against their limits, whether undeploying kills the
  * running tasks, the spawn worker pool size, how often sandbox disk usage is measured, the
- * task duration of the simulated executor, and which user tasks run as (switch user, task user).
+ * task duration of the simulated executor, which user tasks run as (switch user, task user), and
+ * whether tasks launch with the native helper.
  */
 public class ExecutorOptions {
 
@@ -51,6 +52,8 @@ public class ExecutorOptions {
   public static final boolean DEFAULT_SWITCH_USER = true;
   /** The user a task runs as when neither its command nor its framework names one. */
   public static final String DEFAULT_TASK_USER = "nobody";
+  /** Whether tasks launch with the native helper meso-launch when it is available; see {@link LaunchHelper}. */
+  public static final boolean DEFAULT_LAUNCH_HELPER = true;
 
   private Isolation isolation = DEFAULT_ISOLATION;
   private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
@@ -72,6 +75,7 @@ public class ExecutorOptions {
   private String nvidiaSmi = DEFAULT_NVIDIA_SMI;
   private boolean switchUser = DEFAULT_SWITCH_USER;
   private String taskUser = DEFAULT_TASK_USER;
+  private boolean launchHelper = DEFAULT_LAUNCH_HELPER;
 
   public ExecutorOptions() {}
 
@@ -100,6 +104,7 @@ public class ExecutorOptions {
     nvidiaSmi = json.getString("nvidiaSmi", DEFAULT_NVIDIA_SMI);
     switchUser = json.getBoolean("switchUser", DEFAULT_SWITCH_USER);
     setTaskUser(json.getString("taskUser", DEFAULT_TASK_USER));
+    launchHelper = json.getBoolean("launchHelper", DEFAULT_LAUNCH_HELPER);
   }
 
   public JsonObject toJson() {
@@ -123,7 +128,8 @@ public class ExecutorOptions {
         .put("dockerBinary", dockerBinary)
         .put("nvidiaSmi", nvidiaSmi)
         .put("switchUser", switchUser)
-        .put("taskUser", taskUser);
+        .put("taskUser", taskUser)
+        .put("launchHelper", launchHelper);
   }
 
   public Isolation getIsolation() { return isolation; }
@@ -320,6 +326,18 @@ public class ExecutorOptions {
           + "starting with '-'), was '" + taskUser + "'");
     }
     this.taskUser = taskUser;
+    return this;
+  }
+
+  /**
+   * Whether tasks launch with the native helper {@code meso-launch} (default true), one exec in
+   * place of the setsid/sh/nsenter/unshare/setpriv pipeline; without it (false, or when the helper
+   * was not built or cannot run) they launch with that pipeline.
+   */
+  public boolean isLaunchHelper() { return launchHelper; }
+
+  public ExecutorOptions setLaunchHelper(boolean launchHelper) {
+    this.launchHelper = launchHelper;
     return this;
   }
 

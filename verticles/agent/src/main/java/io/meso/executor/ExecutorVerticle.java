@@ -69,10 +69,17 @@ public class ExecutorVerticle extends VerticleBase {
   private Containerizers containerizers;
   /** Which user each task runs as, and what it gives up. */
   private TaskPrivileges privileges;
+  /** The native launch helper, null when tasks launch with the program pipeline. */
+  private LaunchHelper helper;
 
   public ExecutorVerticle(String agentId, ExecutorOptions options) {
     this.agentId = agentId;
     this.options = new ExecutorOptions(options);
+  }
+
+  /** Whether tasks launch with the native helper meso-launch (else the program pipeline); known once started. */
+  public boolean launchesWithHelper() {
+    return launcher != null && launcher.helper();
   }
 
   /** The isolators in effect, as an explicit list (never auto once started). */
@@ -88,13 +95,18 @@ public class ExecutorVerticle extends VerticleBase {
         .compose(opened -> worker.executeBlocking(() -> {
           containerizers = Containerizers.open(agentId, options);
           privileges = TaskPrivileges.open(agentId, options);
+          if (options.isLaunchHelper()) {
+            helper = LaunchHelper.open(Path.of(options.getRuntimeDir()), agentId);
+          } else {
+            LOG.info("launch_helper=false: tasks launch with the program pipeline agent_id={}", agentId);
+          }
           return opened;
         }, false))
         .compose(opened -> {
           isolators = opened;
           isolation = Isolation.of(opened.names());
           reaper = new LeftoverReaper(vertx, options.getCleanupDelayMillis(), opened::cleanup);
-          launcher = new ProcessLauncher(agentId, opened, options.isSessions(), privileges);
+          launcher = new ProcessLauncher(agentId, opened, options.isSessions(), privileges, helper);
           usage = new TaskUsageSampler(vertx, opened);
           health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId, opened,
               privileges),

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * @param status the exit status as Java reports it (128+N for signal N), null when nobody recorded it
  * @param limitations what the isolators found when the leader exited
+ * @param launchError the launch helper's error line when it failed before the command ran, else null
  */
-record ExitFacts(Integer status, List<Limitation> limitations) {
+record ExitFacts(Integer status, List<Limitation> limitations, String launchError) {
 
   /** Stands for "no exit status was recorded" in {@link ProcessTask#exitStatus}. */
   static final int UNKNOWN_STATUS = Integer.MIN_VALUE;
@@ -32,6 +33,10 @@ record ExitFacts(Integer status, List<Limitation> limitations) {
 
   ExitFacts {
     limitations = List.copyOf(limitations);
+  }
+
+  ExitFacts(Integer status, List<Limitation> limitations) {
+    this(status, limitations, null);
   }
 
   /**
@@ -46,7 +51,9 @@ record ExitFacts(Integer status, List<Limitation> limitations) {
     if (task.launch.checkpointDir() == null || !Files.exists(file)) {
       write(task, file, status);
     }
-    return new ExitFacts(status, limitations);
+    String launchError = status == LaunchHelper.LAUNCH_FAILED ? LaunchHelper.launchError(Path.of(task.launch.sandbox()))
+        : null;
+    return new ExitFacts(status, limitations, launchError);
   }
 
   /** Blocking: how an adopted task that is no longer running ended, from what its wrapper recorded. */
@@ -92,6 +99,10 @@ record ExitFacts(Integer status, List<Limitation> limitations) {
       return new Ending(TaskState.TASK_FAILED, "The task's process ended while the agent was not running and left no "
           + "exit status in its sandbox (it was killed with SIGKILL, or its sandbox was not writable)",
           TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+    }
+    if (launchError != null) {
+      return new Ending(TaskState.TASK_FAILED, "Failed to launch the task: " + launchError + "; "
+          + ExitStatuses.describe(status), TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
     }
     if (status == 0) {
       return new Ending(TaskState.TASK_FINISHED, ExitStatuses.describe(0), null);

@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * exec; filesystem/cgroup-ro one exec (nsenter); setpriv one exec, and with cgroups the join's own
  * shell.
  *
+ * <p>With the native {@link LaunchHelper} (the default when it was built and runs here), one
+ * exec of {@code meso-launch} takes the place of setsid, the join shells, nsenter, unshare and
+ * setpriv, doing the same steps in the same order; what follows it (the wrapper or init shell, or
+ * the command) is unchanged.
+ *
  * <p>When the task runs as another user, its sandbox, {@code stdout} and {@code stderr} become
  * that user's before it runs (the wrapper writes {@code exit_status} there as the task). A docker
  * task's launch stays the agent's (the docker client must reach the engine; the container gets
@@ -98,18 +103,29 @@ final class ProcessLauncher {
   /** The setsid executable, or null when tasks do not get sessions of their own. */
   private final String setsid;
   private final TaskPrivileges privileges;
+  /** The native launch helper, or null: the program pipeline. */
+  private final LaunchHelper helper;
+  private final boolean sessionsAsked;
 
-  ProcessLauncher(String agentId, Isolators isolators, boolean sessions, TaskPrivileges privileges) {
+  ProcessLauncher(String agentId, Isolators isolators, boolean sessions, TaskPrivileges privileges,
+      LaunchHelper helper) {
     this.agentId = agentId;
     this.isolators = isolators;
     this.inherited = TaskEnvironment.inherited();
     this.setsid = sessions ? SETSID : null;
+    this.sessionsAsked = sessions;
     this.privileges = privileges;
+    this.helper = helper;
+  }
+
+  /** Whether tasks launch with the native helper (else with the program pipeline). */
+  boolean helper() {
+    return helper != null;
   }
 
   /** Whether task leaders get their own session (asked for, and setsid was found). */
   boolean sessions() {
-    return setsid != null;
+    return setsid != null || (helper != null && sessionsAsked);
   }
 
   /** Spawns the task in its {@code container} (whose leader is set once it runs). */
@@ -157,11 +173,14 @@ final class ProcessLauncher {
       prepared = true;
       extraCgroups.forEach(plan::join);
       if (!drop.argv().isEmpty()) {
-        plan.dropCapabilities(drop.argv()); // everything (and the user): covers what an isolator dropped
+        plan.dropCapabilities(drop.argv(), true); // everything (and the user): covers what an isolator dropped
       }
       String end = docker && drop.user() != null && checkpoint != null ? safeWrapEnd(checkpoint) : WRAP_END;
-      ProcessBuilder builder = new ProcessBuilder(argv(command.getValue(), direct, plan, checkpoint != null, end,
-          path, sandbox))
+      List<String> argv = helper != null && (sessionsAsked || !plan.cgroupDirs().isEmpty()
+          || !plan.prefix().isEmpty())
+          ? helperArgv(command.getValue(), direct, plan, checkpoint != null, end, drop.user())
+          : argv(command.getValue(), direct, plan, checkpoint != null, end, path, sandbox);
+      ProcessBuilder builder = new ProcessBuilder(argv)
           .directory(sandbox.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
           .redirectOutput(sandbox.resolve("stdout").toFile())
@@ -215,7 +234,27 @@ final class ProcessLauncher {
     return words;
   }
 
-  /** The command line for the plan; see the class comment. */
+  /** The command line for the plan with the native helper: the helper, then what the pipeline's last program runs. */
+  private List<String> helperArgv(String script, List<String> direct, LaunchPlan plan, boolean wrapped, String end,
+      TaskUser user) {
+    List<String> argv = helper.argv(sessionsAsked, plan, user);
+    if (wrapped || plan.needsInit()) {
+      argv.addAll(List.of("/bin/sh", "-c", (direct == null ? WRAP_SCRIPT : WRAP_DIRECT) + (wrapped ? end : INIT_END),
+          "meso-task"));
+      if (direct == null) {
+        argv.add(script);
+      } else {
+        argv.addAll(direct);
+      }
+    } else if (direct == null) {
+      argv.addAll(List.of("/bin/sh", "-c", script));
+    } else {
+      argv.addAll(direct); // the helper looks words[0] up in the task's PATH (execvp)
+    }
+    return argv;
+  }
+
+  /** The command line for the plan with the program pipeline; see the class comment. */
   private List<String> argv(String script, List<String> direct, LaunchPlan plan, boolean wrapped, String end,
       String path, Path sandbox) {
     List<String> argv = new ArrayList<>();

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * exec, and setuid binaries do not raise privileges; when switching also {@code --reuid --regid
  * --init-groups}. That is the last program before the task's own shell, after every privileged
  * step of the launch (cgroup joins, namespaces, the read-only cgroup view): see
- * {@link ProcessLauncher}. It costs one exec per launch (about 0.7 ms of CPU here).
+ * {@link ProcessLauncher}. It costs one exec per launch (about 0.7 ms of CPU here). With the
+ * native {@link LaunchHelper} the helper takes the same steps itself ({@code --drop-caps --uid
+ * --gid --user}: initgroups, setgid, setuid, bounding/inheritable/ambient sets emptied,
+ * no_new_privs) and setpriv is not run.
  */
 final class TaskPrivileges {
 

@@ -39,6 +39,11 @@ class CgroupLimitsTest {
   @TempDir
   Path workDir;
 
+  /** Whether tasks launch with the native helper; the ...ProgramsTest subclass runs all with the program pipeline. */
+  boolean helper() {
+    return true;
+  }
+
   private ExecutorHarness harness;
 
   private void deploy(Vertx vertx, String isolation, long pidsMax) throws Exception {
@@ -49,9 +54,11 @@ class CgroupLimitsTest {
     CgroupsHost host = CgroupsHost.detect(BASE);
     Assumptions.assumeTrue(host.has(Controller.MEMORY) && host.has(Controller.CPU) && host.has(Controller.PIDS),
         "cgroups memory, cpu and pids controllers are not writable here: " + host.describe());
-    ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
+    ExecutorOptions options = new ExecutorOptions().setLaunchHelper(helper())
+        .setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
         .setCleanupDelayMillis(50).setWatchIntervalMillis(watchMillis).setPidsMax(pidsMax);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
+    harness.assertLaunchHelper(helper());
   }
 
   private static double cpuSeconds(ResourceStatistics s) {

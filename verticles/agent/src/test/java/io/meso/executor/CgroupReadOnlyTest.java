@@ -48,6 +48,11 @@ class CgroupReadOnlyTest {
   @TempDir
   Path workDir;
 
+  /** Whether tasks launch with the native helper; the ...ProgramsTest subclass runs all with the program pipeline. */
+  boolean helper() {
+    return true;
+  }
+
   private ExecutorHarness harness;
 
   private String read(String file) throws Exception {
@@ -65,9 +70,11 @@ class CgroupReadOnlyTest {
     HostSupport host = HostSupport.probe(Path.of(ExecutorOptions.DEFAULT_CGROUP_BASE));
     Assumptions.assumeTrue(host.supports(IsolatorName.CGROUPS_MEM) && host.supports(IsolatorName.FILESYSTEM_CGROUP_RO),
         "no memory cgroup or no namespaces here: " + host.whyNot(IsolatorName.FILESYSTEM_CGROUP_RO));
-    ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
+    ExecutorOptions options = new ExecutorOptions().setLaunchHelper(helper())
+        .setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
         .setCleanupDelayMillis(50).setWatchIntervalMillis(100);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
+    harness.assertLaunchHelper(helper());
     // As root: the isolator guards the limits against tasks that run as root (nobody's cannot write them anyway).
     harness.launch(task("escape", shell(ESCAPE).toBuilder().setUser("root").build()).addResources(scalar("mem", 32)).build());
     Path tried = harness.sandbox("escape").resolve("tried");
@@ -92,9 +99,11 @@ class CgroupReadOnlyTest {
   void withoutTheIsolatorTheSameTaskRaisesItsOwnLimit(String isolation, Vertx vertx) throws Exception {
     HostSupport host = HostSupport.probe(Path.of(ExecutorOptions.DEFAULT_CGROUP_BASE));
     Assumptions.assumeTrue(host.supports(IsolatorName.CGROUPS_MEM), "no memory cgroup here");
-    ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
+    ExecutorOptions options = new ExecutorOptions().setLaunchHelper(helper())
+        .setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
         .setCleanupDelayMillis(50);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
+    harness.assertLaunchHelper(helper());
     // Only the raise: the control must not actually leave its cgroup. As root (the cgroup's
     // files are root's; a task of another user could not raise it either way).
     harness.launch(task("escape", shell(ESCAPE.replace("echo $$ > /sys/fs/cgroup/memory/cgroup.procs;", "false;"))

@@ -37,6 +37,8 @@ final class ExecutorHarness {
   final Path workDir;
   final List<TaskStatusChanged> statuses = new CopyOnWriteArrayList<>();
   private String deploymentId;
+  /** The executor deployed last. */
+  private VerticleBase executor;
 
   ExecutorHarness(Vertx vertx, Path workDir, Function<String, VerticleBase> executorOf) throws Exception {
     this.vertx = vertx;
@@ -51,13 +53,27 @@ final class ExecutorHarness {
     MesoCodecs.register(vertx);
     vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId), m -> statuses.add(m.body()))
         .completion().await(10, TimeUnit.SECONDS);
-    deploymentId = vertx.deployVerticle(executorOf.apply(agentId)).await(10, TimeUnit.SECONDS);
+    executor = executorOf.apply(agentId);
+    deploymentId = vertx.deployVerticle(executor).await(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Fails unless the deployed executor launches with the native helper ({@code helper}) or with
+   * the program pipeline: a test of one launcher must not silently run the other.
+   */
+  void assertLaunchHelper(boolean helper) {
+    boolean inUse = ((ExecutorVerticle) executor).launchesWithHelper();
+    if (inUse != helper) {
+      throw new AssertionError("the executor launches with " + (inUse ? "the native helper" : "the program pipeline")
+          + ", the test asks for " + (helper ? "the native helper (was it built? gcc)" : "the program pipeline"));
+    }
   }
 
   /** Undeploys the executor and deploys a new one for the same agent, as a restarted agent does. */
   void restart(Function<String, VerticleBase> executorOf) throws Exception {
     vertx.undeploy(deploymentId).await(20, TimeUnit.SECONDS);
-    deploymentId = vertx.deployVerticle(executorOf.apply(agentId)).await(10, TimeUnit.SECONDS);
+    executor = executorOf.apply(agentId);
+    deploymentId = vertx.deployVerticle(executor).await(10, TimeUnit.SECONDS);
   }
 
   Path checkpointDir(String taskId) {

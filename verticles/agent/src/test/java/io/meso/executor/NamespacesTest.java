@@ -39,10 +39,16 @@ class NamespacesTest {
   @TempDir
   Path workDir;
 
+  /** Whether tasks launch with the native helper; the ...ProgramsTest subclass runs all with the program pipeline. */
+  boolean helper() {
+    return true;
+  }
+
   private ExecutorHarness harness;
 
   private ExecutorOptions options(String isolation) {
-    return new ExecutorOptions().setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
+    return new ExecutorOptions().setLaunchHelper(helper())
+        .setIsolation(Isolation.parse(isolation)).setCgroupsRoot("meso-test")
         .setCleanupDelayMillis(50).setWatchIntervalMillis(100).setAdoptedPollMillis(20);
   }
 
@@ -51,6 +57,7 @@ class NamespacesTest {
     Assumptions.assumeTrue(why == null, "no pid namespaces here: " + why);
     ExecutorOptions options = options(isolation);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
+    harness.assertLaunchHelper(helper());
   }
 
   private void awaitFile(String taskId, String name) {
@@ -185,8 +192,8 @@ class NamespacesTest {
   }
 
   /**
-   * The checkpointed pid is the task's leader on the host (unshare, whose child is the
-   * namespace's init); a restarted executor adopts it, and a kill still ends the whole namespace
+   * The checkpointed pid is the task's leader on the host (unshare or meso-launch, whose child
+   * is the namespace's init); a restarted executor adopts it, and a kill still ends the whole namespace
    * and removes the task's cgroups.
    */
   @Test
@@ -194,17 +201,24 @@ class NamespacesTest {
     deploy(vertx, "cgroups/mem,namespaces/pid,filesystem/cgroup-ro");
     ExecutorOptions keep = options("cgroups/mem,namespaces/pid,filesystem/cgroup-ro").setKillTasksOnStop(false);
     harness.restart(agentId -> new ExecutorVerticle(agentId, keep));
+    harness.assertLaunchHelper(helper());
     harness.launchCheckpointed(task("long", shell("sleep 1000 & wait")).addResources(scalar("mem", 64)).build());
     harness.awaitState("long", TaskState.TASK_RUNNING);
     TaskCheckpoint.Recovered checkpoint = TaskCheckpoint.read(harness.checkpointDir("long"));
     long leader = checkpoint.pid();
     assertThat(ProcessTree.startTime(leader)).isEqualTo(checkpoint.startTime());
-    assertThat(Files.readString(Path.of("/proc", Long.toString(leader), "cmdline"))).startsWith("/usr/bin/unshare")
-        .contains("--pid");
+    String cmdline = Files.readString(Path.of("/proc", Long.toString(leader), "cmdline"));
+    if (helper()) {
+      assertThat(cmdline).contains("meso-launch").contains("--pid-ns");
+    } else {
+      assertThat(cmdline).startsWith("/usr/bin/unshare").contains("--pid");
+    }
     String namespace = pidNamespace(init(leader));
     assertThat(namespace).isNotEqualTo(pidNamespace(leader));
 
     harness.restart(agentId -> new ExecutorVerticle(agentId, keep));
+
+    harness.assertLaunchHelper(helper());
     assertThat(inNamespace(namespace)).as("the task outlives its executor").hasSizeGreaterThanOrEqualTo(2);
     harness.recover("long");
     harness.kill("long", 5_000, false);

@@ -22,13 +22,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Not a test: the executor's launch rate of short real processes ({@code /bin/true}, shell
- * command) beside a bare ProcessBuilder loop in the same JVM: one thread per spawn-pool thread,
- * each spawning {@code /bin/true} with stdin from /dev/null and output to files and waiting for
- * it (as {@code meso bench}'s raw loop does), and the same on one thread. The executor is given
- * all tasks at once and timed until every terminal status. From {@code verticles/}, with the test
- * classpath: {@code java [-Dmeso.bench.isolation=POSIX|CGROUPS] [-Dmeso.bench.sessions=true|false]
- * [-Dmeso.bench.threads=true] -cp <classpath> io.meso.executor.SpawnRateBenchmark [tasks] [rounds]}.
+ * Not a test: the executor's launch rate of short real processes ({@code /bin/true}) beside a
+ * bare ProcessBuilder loop in the same JVM: one thread per spawn-pool thread, each spawning
+ * {@code /bin/true} with stdin from /dev/null and output to files and waiting for it (as
+ * {@code meso bench}'s raw loop does). One executor per launcher (the native helper, the
+ * program pipeline), each given all tasks at once and timed until every terminal status, in turn
+ * after the bare loop in every round. With the test classpath: {@code java
+ * [-Dmeso.bench.isolation=POSIX|CGROUPS|AUTO] [-Dmeso.bench.sessions=true|false]
+ * [-Dmeso.bench.checkpoint=true] [-Dmeso.bench.launchers=helper,programs] [-Dmeso.bench.threads=true]
+ * -cp <classpath> io.meso.executor.SpawnRateBenchmark [tasks] [rounds]}.
  */
 public final class SpawnRateBenchmark {
 
@@ -40,44 +42,65 @@ public final class SpawnRateBenchmark {
     ExecutorOptions options = new ExecutorOptions()
         .setIsolation(Isolation.valueOf(System.getProperty("meso.bench.isolation", "POSIX")))
         .setSessions(!"false".equals(System.getProperty("meso.bench.sessions")));
+    boolean checkpoint = Boolean.getBoolean("meso.bench.checkpoint");
     Path dir = Files.createTempDirectory("meso-spawn-bench");
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
     Vertx vertx = Vertx.vertx();
     MesoCodecs.register(vertx);
-    String agentId = "bench-" + ProcessHandle.current().pid();
     CountDownLatch[] done = new CountDownLatch[1];
     AtomicInteger failed = new AtomicInteger();
-    vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId), m -> {
-      if (TaskStates.isTerminal(m.body().status().getState())) {
-        if (!m.body().status().getState().equals(io.meso.v1.TaskState.TASK_FINISHED)) {
-          failed.incrementAndGet();
+    // One executor per launcher (meso.bench.launchers: helper, programs or both), measured in turn each round.
+    List<String> launchers = List.of(System.getProperty("meso.bench.launchers", "helper,programs").split(","));
+    List<String> agents = new ArrayList<>();
+    for (String launcher : launchers) {
+      String agentId = "bench-" + launcher + "-" + ProcessHandle.current().pid();
+      vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId), m -> {
+        if (TaskStates.isTerminal(m.body().status().getState())) {
+          if (!m.body().status().getState().equals(io.meso.v1.TaskState.TASK_FINISHED)) {
+            if (failed.incrementAndGet() == 1) {
+              System.out.println("first failure: " + m.body().status().getMessage());
+            }
+          }
+          done[0].countDown();
         }
-        done[0].countDown();
+      }).completion().await(10, TimeUnit.SECONDS);
+      ExecutorVerticle executor = new ExecutorVerticle(agentId,
+          new ExecutorOptions(options).setLaunchHelper(launcher.equals("helper")));
+      vertx.deployVerticle(executor).await(60, TimeUnit.SECONDS);
+      if (executor.launchesWithHelper() != launcher.equals("helper")) {
+        throw new IllegalStateException("executor " + launcher + ": launch helper in use = "
+            + executor.launchesWithHelper());
       }
-    }).completion().await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new ExecutorVerticle(agentId, options)).await(10, TimeUnit.SECONDS);
+      agents.add(agentId);
+    }
     FrameworkInfo framework = FrameworkInfo.newBuilder().setId(FrameworkID.newBuilder().setValue("bench")).build();
-    System.out.printf("executor: isolation=%s sessions=%s spawn threads=%d, %d tasks per round, load %s%n",
-        options.getIsolation(), options.isSessions(), options.getSpawnPoolSize(), tasks,
+    System.out.printf("executor: isolation=%s sessions=%s checkpoint=%s spawn threads=%d, %d tasks per round, "
+            + "load %s%n", options.getIsolation(), options.isSessions(), checkpoint, options.getSpawnPoolSize(), tasks,
         Files.readString(Path.of("/proc/loadavg")).trim());
 
     for (int round = 0; round < rounds; round++) {
-      double sequential = bare(tasks, 1, dir.resolve("seq-" + round));
       double parallel = bare(tasks, options.getSpawnPoolSize(), dir.resolve("par-" + round));
-      done[0] = new CountDownLatch(tasks);
-      long start = System.nanoTime();
-      for (int i = 0; i < tasks; i++) {
-        String id = "r" + round + "-t" + i;
-        TaskInfo task = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id))
-            .setCommand(CommandInfo.newBuilder().setValue("/bin/true")).build();
-        vertx.eventBus().send(Addresses.executor(agentId),
-            new LaunchTask(framework, task, dir.resolve(id).toString()), MesoCodecs.LOCAL);
+      StringBuilder line = new StringBuilder(String.format("round %d: bare %d threads %.0f/s", round,
+          options.getSpawnPoolSize(), parallel));
+      for (int a = 0; a < agents.size(); a++) {
+        failed.set(0);
+        done[0] = new CountDownLatch(tasks);
+        long start = System.nanoTime();
+        for (int i = 0; i < tasks; i++) {
+          String id = launchers.get(a) + "-r" + round + "-t" + i;
+          TaskInfo task = TaskInfo.newBuilder().setTaskId(TaskID.newBuilder().setValue(id))
+              .setCommand(CommandInfo.newBuilder().setValue("/bin/true")).build();
+          LaunchTask launch = checkpoint
+              ? new LaunchTask(framework, task, dir.resolve(id).toString(), dir.resolve("meta").resolve(id).toString())
+              : new LaunchTask(framework, task, dir.resolve(id).toString());
+          vertx.eventBus().send(Addresses.executor(agents.get(a)), launch, MesoCodecs.LOCAL);
+        }
+        done[0].await(10, TimeUnit.MINUTES);
+        double executor = tasks / ((System.nanoTime() - start) / 1e9);
+        line.append(String.format(", %s %.0f/s = %.2f of bare (failed %d)", launchers.get(a), executor,
+            executor / parallel, failed.get()));
       }
-      done[0].await(10, TimeUnit.MINUTES);
-      double executor = tasks / ((System.nanoTime() - start) / 1e9);
-      System.out.printf("round %d: bare 1 thread %.0f/s, bare %d threads %.0f/s, executor %.0f/s = %.0f%% of the "
-              + "parallel loop (%.0f%% of the single thread), failed %d%n", round, sequential,
-          options.getSpawnPoolSize(), parallel, executor, 100 * executor / parallel, 100 * executor / sequential,
-          failed.get());
+      System.out.println(line + ", load " + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0]);
     }
     if (Boolean.getBoolean("meso.bench.threads")) {
       printThreadCpu();

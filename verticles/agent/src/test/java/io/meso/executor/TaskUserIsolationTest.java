@@ -41,10 +41,16 @@ class TaskUserIsolationTest {
   @TempDir
   Path workDir;
 
+  /** Whether tasks launch with the native helper; the ...ProgramsTest subclass runs all with the program pipeline. */
+  boolean helper() {
+    return true;
+  }
+
   private ExecutorHarness harness;
 
   private ExecutorOptions options() {
-    return new ExecutorOptions().setIsolation(Isolation.AUTO).setCgroupsRoot("meso-test").setCleanupDelayMillis(50);
+    return new ExecutorOptions().setLaunchHelper(helper())
+        .setIsolation(Isolation.AUTO).setCgroupsRoot("meso-test").setCleanupDelayMillis(50);
   }
 
   @Test
@@ -52,6 +58,7 @@ class TaskUserIsolationTest {
     Assumptions.assumeTrue(TaskPrivileges.agentUid() == 0, "switching users needs the agent (the test) to be root");
     HostSupport host = HostSupport.probe(Path.of(ExecutorOptions.DEFAULT_CGROUP_BASE));
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options()));
+    harness.assertLaunchHelper(helper());
     HealthCheck check = HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND).setDelaySeconds(0)
         .setIntervalSeconds(0.2).setTimeoutSeconds(10).setGracePeriodSeconds(60).setConsecutiveFailures(3)
         .setCommand(shell("test \"$(id -u)\" = " + TaskUserTest.uidOf("nobody")
@@ -86,6 +93,7 @@ class TaskUserIsolationTest {
     Assumptions.assumeTrue(TaskPrivileges.agentUid() == 0, "the agent (the test) must be root");
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId,
         options().setSwitchUser(false)));
+    harness.assertLaunchHelper(helper());
     harness.launch(task("dev", CommandInfo.newBuilder().setValue(TaskUserTest.WHO).setUser("daemon").build()).build());
 
     assertThat(harness.awaitTerminal("dev").getState()).isEqualTo(TaskState.TASK_FINISHED);
@@ -99,6 +107,7 @@ class TaskUserIsolationTest {
     Assumptions.assumeTrue(TaskPrivileges.agentUid() == 0, "switching users needs the agent (the test) to be root");
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId,
         options().setTaskUser("daemon")));
+    harness.assertLaunchHelper(helper());
     harness.launch(task("default", shell(TaskUserTest.WHO)).build());
 
     assertThat(harness.awaitTerminal("default").getState()).isEqualTo(TaskState.TASK_FINISHED);

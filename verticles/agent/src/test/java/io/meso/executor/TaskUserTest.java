@@ -42,13 +42,20 @@ class TaskUserTest {
   @TempDir
   Path workDir;
 
+  /** Whether tasks launch with the native helper; the ...ProgramsTest subclass runs all with the program pipeline. */
+  boolean helper() {
+    return true;
+  }
+
   private ExecutorHarness harness;
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
     Assumptions.assumeTrue(TaskPrivileges.agentUid() == 0, "switching users needs the agent (the test) to be root");
-    ExecutorOptions options = new ExecutorOptions().setIsolation(Isolation.POSIX).setCleanupDelayMillis(50);
+    ExecutorOptions options = new ExecutorOptions().setLaunchHelper(helper())
+        .setIsolation(Isolation.POSIX).setCleanupDelayMillis(50);
     harness = new ExecutorHarness(vertx, workDir, agentId -> new ExecutorVerticle(agentId, options));
+    harness.assertLaunchHelper(helper());
   }
 
   static long uidOf(String user) throws Exception {

@@ -53,6 +53,11 @@ final class AgentFlags {
       + "command nor their framework names one (default: " + AgentOptions.DEFAULT_TASK_USER + ").")
   String taskUser;
 
+  @Option(names = "--launch-helper", paramLabel = "BOOL", arity = "1", description = "Launch tasks with the native "
+      + "helper meso-launch, one exec per task, when it was built and runs here (default: true; false, or without "
+      + "it: the slower pipeline of setsid, sh, nsenter, unshare and setpriv).")
+  Boolean launchHelper;
+
   /**
    * Options for an agent advertising {@code host:port}, with these flags applied; it serves its
    * HTTP endpoints (/state, /monitor/statistics, /metrics/snapshot, /health, /metrics) there.
@@ -91,6 +96,9 @@ final class AgentFlags {
     }
     if (switchUser != null) {
       options.setSwitchUser(switchUser);
+    }
+    if (launchHelper != null) {
+      options.setLaunchHelper(launchHelper);
     }
     if (taskUser != null) {
       try {

@@ -17,8 +17,9 @@ import java.util.List;
  * <p>A task that needs CAP_SYS_ADMIN (mounting, for one) cannot run under this isolator. It is
  * a guard against a task undoing its limits, not a sandbox. At launch the executor's own setpriv,
  * which drops every capability and switches to the task's user, takes the place of this one
- * (see the executor's TaskPrivileges); COMMAND health checks get both. Cost per launch: two
- * execs (nsenter, setpriv) and the join's own shell.
+ * (see the executor's TaskPrivileges); COMMAND health checks get both. Cost per launch with the
+ * program pipeline: two execs (nsenter, setpriv) and the join's own shell; none with the native
+ * launch helper, which enters the view itself.
  */
 public final class CgroupReadOnlyIsolator implements Isolator {
 
@@ -50,7 +51,7 @@ public final class CgroupReadOnlyIsolator implements Isolator {
   @Override
   public void prepare(Container container, LaunchPlan plan) {
     plan.enterMountNamespace(nsenter, namespaceFile, container.sandbox());
-    plan.dropCapabilities(List.of(setpriv, DROP));
+    plan.dropCapabilities(List.of(setpriv, DROP), false);
   }
 
   @Override

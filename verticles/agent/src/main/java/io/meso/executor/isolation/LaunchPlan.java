@@ -20,7 +20,10 @@ import java.util.List;
  *       a pid namespace's init ({@link #needsInit()}: the kernel drops signals an init has no
  *       handler for, so a bare command there would ignore a graceful kill).</li>
  * </ol>
- * Each step costs an exec (the unshare of a pid namespace also a fork): see the launcher.
+ * With the program pipeline each step costs an exec (the unshare of a pid namespace also a fork):
+ * see the launcher. The same steps are also kept as facts ({@link #mountNamespace()},
+ * {@link #pidNamespace()}, {@link #dropsAll()}, {@link #dropsSysAdmin()}) for the native launch
+ * helper, which does them all in one exec.
  */
 public final class LaunchPlan {
 
@@ -29,6 +32,11 @@ public final class LaunchPlan {
   private final List<String> unshare = new ArrayList<>();
   private final List<String> dropCapabilities = new ArrayList<>();
   private boolean init;
+  private Path mountNamespace;
+  private Path workingDir;
+  private boolean pidNamespace;
+  private boolean dropAll;
+  private boolean dropSysAdmin;
 
   /** The task joins this cgroup directory before anything of it runs. */
   public LaunchPlan join(Path cgroupDir) {
@@ -40,22 +48,59 @@ public final class LaunchPlan {
   public LaunchPlan enterMountNamespace(String nsenter, Path namespaceFile, Path sandbox) {
     enterMount.clear();
     enterMount.addAll(List.of(nsenter, "--mount=" + namespaceFile, "--wd=" + sandbox));
+    mountNamespace = namespaceFile;
+    workingDir = sandbox;
     return this;
   }
 
-  /** The task runs under {@code argv} (unshare and its flags), which runs what follows it. */
-  public LaunchPlan unshare(List<String> argv, boolean asInit) {
+  /**
+   * The task runs in a pid namespace of its own with its own /proc, as the namespace's init:
+   * {@code unshare --pid --fork --kill-child --mount-proc} (the {@code unshare} executable).
+   */
+  public LaunchPlan newPidNamespace(String unshareExecutable) {
     unshare.clear();
-    unshare.addAll(argv);
-    init |= asInit;
+    unshare.addAll(List.of(unshareExecutable, "--pid", "--fork", "--kill-child", "--mount-proc"));
+    init = true;
+    pidNamespace = true;
     return this;
   }
 
-  /** The task runs under {@code argv} (setpriv and its flags), which runs what follows it. */
-  public LaunchPlan dropCapabilities(List<String> argv) {
+  /**
+   * The task runs under {@code argv} (setpriv and its flags), which runs what follows it.
+   * {@code all}: it drops every capability (the executor's, which also sets the user and
+   * no_new_privs), else only CAP_SYS_ADMIN from the bounding set (an isolator's).
+   */
+  public LaunchPlan dropCapabilities(List<String> argv, boolean all) {
     dropCapabilities.clear();
     dropCapabilities.addAll(argv);
+    dropAll = all;
+    dropSysAdmin = !all;
     return this;
+  }
+
+  /** The mount namespace to enter (the read-only cgroup view), or null. */
+  public Path mountNamespace() {
+    return mountNamespace;
+  }
+
+  /** The working directory inside {@link #mountNamespace()} (the sandbox), or null. */
+  public Path workingDir() {
+    return workingDir;
+  }
+
+  /** Whether the task gets a pid namespace (and /proc) of its own. */
+  public boolean pidNamespace() {
+    return pidNamespace;
+  }
+
+  /** Whether every capability is dropped, with no_new_privs (see {@link #dropCapabilities}). */
+  public boolean dropsAll() {
+    return dropAll;
+  }
+
+  /** Whether only CAP_SYS_ADMIN is dropped from the bounding set. */
+  public boolean dropsSysAdmin() {
+    return dropSysAdmin;
   }
 
   /** The cgroup directories to join, in order. */

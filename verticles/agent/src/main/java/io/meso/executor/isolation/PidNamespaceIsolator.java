@@ -17,7 +17,8 @@ import java.util.List;
  * still a host process: unshare, which forks the namespace's init and waits for it, passing its
  * exit status on. The init is the task's shell, which catches TERM/INT/HUP (an init ignores
  * signals it has no handler for) and runs the command as its child. Cost per launch: one exec
- * and one fork (a new pid namespace applies only to children). COMMAND health checks enter the
+ * (none with the native launch helper, which does the same itself) and one fork (a new pid
+ * namespace applies only to children). COMMAND health checks enter the
  * same namespaces with {@code nsenter --target <init> --pid --mount}.
  */
 public final class PidNamespaceIsolator implements Isolator {
@@ -37,7 +38,7 @@ public final class PidNamespaceIsolator implements Isolator {
 
   @Override
   public void prepare(Container container, LaunchPlan plan) {
-    plan.unshare(List.of(unshare, "--pid", "--fork", "--kill-child", "--mount-proc"), true);
+    plan.newPidNamespace(unshare);
   }
 
   @Override

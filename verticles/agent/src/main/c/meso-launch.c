@@ -1,0 +1,303 @@
+/*
+ * meso-launch: the agent's launch helper. One exec that does, in order, what the executor's
+ * program pipeline (setsid, a cgroup join shell, nsenter, unshare, setpriv) does for a task:
+ *
+ *   1. --setsid             new session and process group (the task's tree is killed as a whole)
+ *   2. --cgroup FILE        write this process's pid into FILE (a cgroup.procs), once per controller
+ *   3. --mount-ns FILE      setns into the mount namespace bound at FILE (the read-only cgroup view)
+ *      --wd DIR             then chdir to DIR (setns resets the working directory)
+ *   4. --pid-ns             unshare a pid namespace and a mount namespace, fork: the child is the
+ *                           namespace's init, gets SIGKILL when this process dies, mounts its own
+ *                           /proc; this process blocks INT/TERM, waits and passes the child's end
+ *                           on (its exit status, or the same signal), as `unshare --fork
+ *                           --kill-child --mount-proc` does
+ *   5. --drop-caps          empty the capability bounding set (needs CAP_SETPCAP; skipped without it,
+ *                           as setpriv does), the inheritable and ambient sets, then no_new_privs
+ *      --drop-sys-admin     only drop CAP_SYS_ADMIN from the bounding set
+ *      --uid N --gid N --user NAME
+ *                           switch user: initgroups(NAME, gid) (setgroups), setgid, setuid; done
+ *                           between the bounding-set drop and the rest of the drop
+ *   6. -- COMMAND ARGS...   execvp (the task's PATH)
+ *
+ * Any failure before the command runs prints "meso-launch: <what>: <why>" to stderr (the task's
+ * sandbox stderr) and exits with 125 (LAUNCH_FAILED), which the agent reports as TASK_FAILED with
+ * REASON_CONTAINER_LAUNCH_FAILED and that line. A command that cannot be exec'd exits 127 (not
+ * found) or 126 (not executable), as a shell does. --version prints "meso-launch VERSION".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define VERSION "1"
+#define LAUNCH_FAILED 125
+#define MAX_CGROUPS 64
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+
+static void fail(const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "meso-launch: %s\n", buf);
+  exit(LAUNCH_FAILED);
+}
+
+static long number(const char *flag, const char *value) {
+  char *end;
+  errno = 0;
+  long n = strtol(value, &end, 10);
+  if (errno != 0 || *value == '\0' || *end != '\0' || n < 0) {
+    fail("%s '%s' is not a non-negative number", flag, value);
+  }
+  return n;
+}
+
+static void join(const char *procs) {
+  int fd = open(procs, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    fail("cannot join cgroup %s: %s", procs, strerror(errno));
+  }
+  char pid[32];
+  int len = snprintf(pid, sizeof pid, "%ld\n", (long) getpid());
+  if (write(fd, pid, (size_t) len) != len) {
+    int e = errno;
+    close(fd);
+    fail("cannot join cgroup %s: %s", procs, strerror(e));
+  }
+  close(fd);
+}
+
+static void enter_mount_namespace(const char *file, const char *wd) {
+  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    fail("cannot open mount namespace %s: %s", file, strerror(errno));
+  }
+  if (setns(fd, CLONE_NEWNS) != 0) {
+    fail("cannot enter mount namespace %s: %s", file, strerror(errno));
+  }
+  close(fd);
+  if (wd != NULL && chdir(wd) != 0) {
+    fail("cannot change directory to %s in mount namespace %s: %s", wd, file, strerror(errno));
+  }
+}
+
+/* Waits for the pid namespace's init and ends as it did (unshare --fork's parent). */
+static void pass_on(pid_t child) {
+  int status;
+  while (waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) {
+      fail("cannot wait for the task's pid namespace init %ld: %s", (long) child, strerror(errno));
+    }
+  }
+  if (WIFEXITED(status)) {
+    exit(WEXITSTATUS(status));
+  }
+  int sig = WTERMSIG(status);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  signal(sig, SIG_DFL);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+  kill(getpid(), sig);
+  exit(128 + sig); /* a signal that does not end a process (SIGCHLD...) */
+}
+
+/* A new pid and mount namespace; returns in the child (the namespace's init) only. */
+static void new_pid_namespace(void) {
+  if (unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) {
+    fail("cannot unshare pid and mount namespaces: %s", strerror(errno));
+  }
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigprocmask(SIG_BLOCK, &block, &old);
+  pid_t child = fork();
+  if (child < 0) {
+    fail("cannot fork the task's pid namespace init: %s", strerror(errno));
+  }
+  if (child > 0) {
+    pass_on(child);
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
+    fail("cannot set the parent-death signal: %s", strerror(errno));
+  }
+  if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+    fail("cannot make the task's mounts private: %s", strerror(errno));
+  }
+  if (umount2("/proc", MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    fail("cannot unmount the host's /proc: %s", strerror(errno));
+  }
+  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) != 0) {
+    fail("cannot mount /proc for the task's pid namespace: %s", strerror(errno));
+  }
+}
+
+static int capget_v3(struct __user_cap_data_struct data[2]) {
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  return (int) syscall(SYS_capget, &header, data);
+}
+
+static int capset_v3(struct __user_cap_data_struct data[2]) {
+  struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  return (int) syscall(SYS_capset, &header, data);
+}
+
+/* Drops capabilities from the bounding set: all of them, or only CAP_SYS_ADMIN. */
+static void drop_bounding(int all) {
+  struct __user_cap_data_struct data[2];
+  memset(data, 0, sizeof data);
+  if (capget_v3(data) != 0) {
+    fail("cannot read capabilities: %s", strerror(errno));
+  }
+  if (!(data[CAP_SETPCAP / 32].effective & (1u << (CAP_SETPCAP % 32)))) {
+    return; /* not privileged: nothing can be dropped (setpriv skips it too) */
+  }
+  for (int cap = all ? 0 : CAP_SYS_ADMIN; all ? 1 : cap == CAP_SYS_ADMIN; cap++) {
+    int present = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+    if (present < 0) {
+      break; /* beyond the kernel's last capability */
+    }
+    if (present && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+      fail("cannot drop capability %d from the bounding set: %s", cap, strerror(errno));
+    }
+  }
+}
+
+static void switch_user(const char *user, long uid, long gid) {
+  if (initgroups(user, (gid_t) gid) != 0) {
+    fail("cannot set the supplementary groups of user %s: %s", user, strerror(errno));
+  }
+  if (setresgid((gid_t) gid, (gid_t) gid, (gid_t) gid) != 0) {
+    fail("cannot set gid %ld: %s", gid, strerror(errno));
+  }
+  if (setresuid((uid_t) uid, (uid_t) uid, (uid_t) uid) != 0) {
+    fail("cannot set uid %ld (user %s): %s", uid, user, strerror(errno));
+  }
+}
+
+static void drop_rest(void) {
+  struct __user_cap_data_struct data[2];
+  memset(data, 0, sizeof data);
+  if (capget_v3(data) != 0) {
+    fail("cannot read capabilities: %s", strerror(errno));
+  }
+  data[0].inheritable = 0;
+  data[1].inheritable = 0;
+  if (capset_v3(data) != 0) {
+    fail("cannot clear the inheritable capabilities: %s", strerror(errno));
+  }
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+    fail("cannot clear the ambient capabilities: %s", strerror(errno));
+  }
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    fail("cannot set no_new_privs: %s", strerror(errno));
+  }
+}
+
+static const char *value(int argc, char **argv, int *i) {
+  if (*i + 1 >= argc) {
+    fail("%s needs a value", argv[*i]);
+  }
+  return argv[++*i];
+}
+
+int main(int argc, char **argv) {
+  int setsid_ = 0, pid_ns = 0, drop_caps = 0, drop_sys_admin = 0;
+  const char *cgroups[MAX_CGROUPS];
+  int ncgroups = 0;
+  const char *mount_ns = NULL, *wd = NULL, *user = NULL;
+  long uid = -1, gid = -1;
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    } else if (strcmp(a, "--version") == 0) {
+      printf("meso-launch %s\n", VERSION);
+      return 0;
+    } else if (strcmp(a, "--setsid") == 0) {
+      setsid_ = 1;
+    } else if (strcmp(a, "--cgroup") == 0) {
+      if (ncgroups == MAX_CGROUPS) {
+        fail("more than %d --cgroup", MAX_CGROUPS);
+      }
+      cgroups[ncgroups++] = value(argc, argv, &i);
+    } else if (strcmp(a, "--mount-ns") == 0) {
+      mount_ns = value(argc, argv, &i);
+    } else if (strcmp(a, "--wd") == 0) {
+      wd = value(argc, argv, &i);
+    } else if (strcmp(a, "--pid-ns") == 0) {
+      pid_ns = 1;
+    } else if (strcmp(a, "--drop-caps") == 0) {
+      drop_caps = 1;
+    } else if (strcmp(a, "--drop-sys-admin") == 0) {
+      drop_sys_admin = 1;
+    } else if (strcmp(a, "--uid") == 0) {
+      uid = number(a, value(argc, argv, &i));
+    } else if (strcmp(a, "--gid") == 0) {
+      gid = number(a, value(argc, argv, &i));
+    } else if (strcmp(a, "--user") == 0) {
+      user = value(argc, argv, &i);
+    } else {
+      fail("unknown option '%s' (allowed: --version, --setsid, --cgroup FILE, --mount-ns FILE, --wd DIR, "
+          "--pid-ns, --drop-caps, --drop-sys-admin, --uid N, --gid N, --user NAME, -- COMMAND...)", a);
+    }
+  }
+  if (i >= argc) {
+    fail("no command after '--'");
+  }
+  if ((uid >= 0 || gid >= 0 || user != NULL) && (uid < 0 || gid < 0 || user == NULL)) {
+    fail("--uid, --gid and --user go together");
+  }
+  if (setsid_ && setsid() < 0) {
+    fail("cannot start a new session: %s", strerror(errno));
+  }
+  for (int c = 0; c < ncgroups; c++) {
+    join(cgroups[c]);
+  }
+  if (mount_ns != NULL) {
+    enter_mount_namespace(mount_ns, wd);
+  }
+  if (pid_ns) {
+    new_pid_namespace();
+  }
+  if (drop_caps || drop_sys_admin) {
+    drop_bounding(drop_caps);
+  }
+  if (user != NULL) {
+    switch_user(user, uid, gid);
+  }
+  if (pid_ns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
+    /* set (again) after the user switch, which clears it */
+    fail("cannot set the parent-death signal: %s", strerror(errno));
+  }
+  if (drop_caps) {
+    drop_rest();
+  }
+  execvp(argv[i], &argv[i]);
+  int e = errno;
+  fprintf(stderr, "meso-launch: cannot execute %s: %s\n", argv[i], strerror(e));
+  return e == ENOENT ? 127 : 126;
+}

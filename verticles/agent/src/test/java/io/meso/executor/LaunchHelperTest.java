@@ -1,0 +1,152 @@
+package io.meso.executor;
+
+import static io.meso.executor.ExecutorHarness.shell;
+import static io.meso.executor.ExecutorHarness.task;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meso.executor.isolation.HostSupport;
+import io.meso.executor.isolation.IsolatorName;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The native launch helper itself: it is built into the classes (gcc at build time), extracted
+ * and verified by the executor, run by it, and the executor falls back to the program pipeline
+ * when it cannot run; its own failures fail the task with its reason; with a pid namespace it
+ * passes the init's end on and takes the init with it when it dies. Real processes throughout
+ * (the isolation and user behaviour with either launcher is in the ...Test / ...ProgramsTest
+ * pairs: TaskUser, TaskUserIsolation, Namespaces, CgroupReadOnly, CgroupLimits).
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LaunchHelperTest {
+
+  @TempDir
+  Path workDir;
+  @TempDir
+  Path runtimeDir;
+
+  private static ExecutorOptions posix(Path runtimeDir) {
+    return new ExecutorOptions().setIsolation(Isolation.POSIX).setCleanupDelayMillis(50)
+        .setRuntimeDir(runtimeDir.toString());
+  }
+
+  @Test
+  void theExecutorExtractsTheBuiltHelperAndLaunchesWithIt(Vertx vertx) throws Exception {
+    assertThat(LaunchHelper.class.getResource(LaunchHelper.RESOURCE)).as("meso-launch built by the Maven build (gcc)")
+        .isNotNull();
+    ExecutorHarness harness = new ExecutorHarness(vertx, workDir,
+        agentId -> new ExecutorVerticle(agentId, posix(runtimeDir)));
+    harness.assertLaunchHelper(true);
+    List<Path> extracted = new ArrayList<>();
+    try (var files = Files.newDirectoryStream(runtimeDir, "meso-launch-*")) {
+      files.forEach(extracted::add);
+    }
+    assertThat(extracted).hasSize(1);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(extracted.get(0)))).isEqualTo("rwxr-xr-x");
+
+    harness.launch(task("runs", shell("/bin/true")).build());
+    assertThat(harness.awaitTerminal("runs").getState()).isEqualTo(TaskState.TASK_FINISHED);
+  }
+
+  @Test
+  void anExecutorWhoseHelperCannotBeExtractedLaunchesWithThePrograms(Vertx vertx) throws Exception {
+    Path notADirectory = Files.writeString(runtimeDir.resolve("file"), "x");
+    ExecutorHarness harness = new ExecutorHarness(vertx, workDir,
+        agentId -> new ExecutorVerticle(agentId, posix(notADirectory)));
+    harness.assertLaunchHelper(false);
+    harness.launch(task("fallback", shell("grep NoNewPrivs /proc/self/status > nnp.txt")).build());
+    assertThat(harness.awaitTerminal("fallback").getState()).isEqualTo(TaskState.TASK_FINISHED);
+    assertThat(Files.readString(harness.sandbox("fallback").resolve("nnp.txt"))).contains("1");
+  }
+
+  /** Runs the extracted helper with {@code args}, in {@code sandbox} with stderr to its file. */
+  private Process helper(Path sandbox, String... args) throws Exception {
+    LaunchHelper helper = LaunchHelper.open(runtimeDir, "test");
+    assertThat(helper).isNotNull();
+    List<String> argv = new ArrayList<>(List.of(helper.executable().toString()));
+    argv.addAll(List.of(args));
+    Files.createDirectories(sandbox);
+    return new ProcessBuilder(argv).directory(sandbox.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(sandbox.resolve("stdout").toFile()).redirectError(sandbox.resolve("stderr").toFile()).start();
+  }
+
+  @Test
+  void aStepTheHelperCannotTakeFailsTheTaskWithItsReason() throws Exception {
+    Path sandbox = workDir.resolve("join");
+    Process p = helper(sandbox, "--setsid", "--cgroup", "/nonexistent/meso/cgroup.procs", "--", "/bin/true");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(LaunchHelper.LAUNCH_FAILED);
+
+    ExitFacts.Ending ending = new ExitFacts(p.exitValue(), List.of(), LaunchHelper.launchError(sandbox)).ending();
+    assertThat(ending.state()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(ending.reason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+    assertThat(ending.message()).isEqualTo("Failed to launch the task: meso-launch: cannot join cgroup "
+        + "/nonexistent/meso/cgroup.procs: No such file or directory; Command exited with status 125");
+  }
+
+  @Test
+  void aTaskThatExits125ByItselfIsNotTakenForALaunchFailure() throws Exception {
+    Path sandbox = workDir.resolve("own");
+    Process p = helper(sandbox, "--setsid", "--", "/bin/sh", "-c", "echo 'something failed' >&2; exit 125");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    ExitFacts.Ending ending = new ExitFacts(p.exitValue(), List.of(), LaunchHelper.launchError(sandbox)).ending();
+    assertThat(ending.reason()).isEqualTo(TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED);
+  }
+
+  @Test
+  void badArgumentsAreRefusedNamingTheOptionAndTheValue() throws Exception {
+    Path sandbox = workDir.resolve("bad");
+    Process p = helper(sandbox, "--uid", "abc", "--", "/bin/true");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(LaunchHelper.LAUNCH_FAILED);
+    assertThat(LaunchHelper.launchError(sandbox)).isEqualTo("meso-launch: --uid 'abc' is not a non-negative number");
+  }
+
+  @Test
+  void withAPidNamespaceTheHelperEndsAsItsInitDidAndTakesItAlongWhenKilled() throws Exception {
+    String why = HostSupport.probe(Path.of(ExecutorOptions.DEFAULT_CGROUP_BASE)).whyNot(IsolatorName.NAMESPACES_PID);
+    Assumptions.assumeTrue(why == null, "no pid namespaces here: " + why);
+    Assumptions.assumeTrue(TaskPrivileges.agentUid() == 0, "switching users needs the test to be root");
+    Process exits = helper(workDir.resolve("exits"), "--pid-ns", "--", "/bin/sh", "-c", "echo $$; exit 7");
+    assertThat(exits.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(exits.exitValue()).isEqualTo(7);
+    assertThat(Files.readString(workDir.resolve("exits").resolve("stdout")).trim()).as("pid 1 in its namespace")
+        .isEqualTo("1");
+
+    Process killedInit = helper(workDir.resolve("init"), "--setsid", "--pid-ns", "--", "/bin/sleep", "1000");
+    ProcessHandle init = await().atMost(Duration.ofSeconds(30)).until(
+        () -> killedInit.children().findFirst().orElse(null), h -> h != null);
+    init.destroyForcibly();
+    assertThat(killedInit.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(killedInit.exitValue()).as("SIGKILL passed on, as Java reports it").isEqualTo(137);
+
+    long nobody = TaskUser.lookup("nobody", "test").uid();
+    Process leader = helper(workDir.resolve("leader"), "--setsid", "--pid-ns", "--drop-caps", "--uid",
+        Long.toString(nobody), "--gid", Long.toString(TaskUser.lookup("nobody", "test").gid()), "--user", "nobody",
+        "--", "/bin/sleep", "1000");
+    ProcessHandle child = await().atMost(Duration.ofSeconds(30)).until(
+        () -> leader.children().findFirst().orElse(null), h -> h != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> child.info().user().orElse("").equals("nobody"));
+    leader.destroyForcibly();
+    await("the init (switched to another user) dies with its leader").atMost(Duration.ofSeconds(30))
+        .until(() -> !child.isAlive());
+  }
+}
