@@ -47,10 +47,12 @@ final class OperatorCalls {
 
   private final Vertx vertx;
   private final MasterClient master;
+  private final io.meso.security.acl.Acls acls;
 
-  OperatorCalls(Vertx vertx, MasterClient master) {
+  OperatorCalls(Vertx vertx, MasterClient master, io.meso.security.acl.Acls acls) {
     this.vertx = vertx;
     this.master = master;
+    this.acls = acls;
   }
 
   void mount(Router router) {
@@ -112,7 +114,8 @@ final class OperatorCalls {
         Future<io.meso.proto.GetQuotaResponse> quotas = master.as(ctx).quotas();
         Future.all(state, roles, quotas)
             .onSuccess(x -> json(ctx, 200, new JsonObject().put("type", callType)
-                .put("get_roles", MesosJson.getRoles(state.result(), roles.result(), quotas.result()))))
+                .put("get_roles", viewableRoles(ctx, MesosJson.getRoles(state.result(), roles.result(),
+                    quotas.result())))))
             .onFailure(e -> failed(ctx, e));
       }
       case "GET_OFFER_SKIPS" -> master.as(ctx).offerSkips()
@@ -134,6 +137,21 @@ final class OperatorCalls {
       case "SUBSCRIBE" -> subscribe(ctx);
       default -> text(ctx, 400, "call type '" + callType + "' is not supported");
     }
+  }
+
+  /**
+   * GET_ROLES also names the roles of the frameworks the principal may view (and "*"); under ACLs
+   * only those it may view_roles are listed, as the master filters GetRoles and GetQuota.
+   */
+  private JsonObject viewableRoles(RoutingContext ctx, JsonObject getRoles) {
+    String principal = ctx.request().getHeader(Addresses.PRINCIPAL_HEADER);
+    JsonArray roles = getRoles.getJsonArray("roles");
+    if (roles != null) {
+      roles.getList().removeIf(r -> !acls.allows(principal == null || principal.isEmpty() ? null : principal,
+          io.meso.security.acl.AclAction.VIEW_ROLES, r instanceof JsonObject o ? o.getString("name")
+              : ((java.util.Map<?, ?>) r).get("name").toString()));
+    }
+    return getRoles;
   }
 
   private static JsonObject getState(GetStateResponse s, GetTasksResponse tasks) {
@@ -200,12 +218,22 @@ final class OperatorCalls {
         .onFailure(e -> failed(ctx, e));
   }
 
-  /** RecordIO: SUBSCRIBED with the full state, then one record per master event, HEARTBEAT every 15 s. */
+  /**
+   * RecordIO: SUBSCRIBED with the full state, then one record per master event, HEARTBEAT every
+   * 15 s. Under ACLs the state is the one the master lets the principal see, and each event is
+   * shown only if the principal may view it ({@link io.meso.security.acl.EventView}).
+   */
   private void subscribe(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
+    io.meso.security.acl.EventView view = new io.meso.security.acl.EventView(acls,
+        ctx.request().getHeader(Addresses.PRINCIPAL_HEADER));
     MessageConsumer<MasterEvent> consumer = vertx.eventBus().consumer(Addresses.MASTER_EVENTS);
     consumer.pause();
-    consumer.handler(m -> record(response, MesosJson.event(m.body())));
+    consumer.handler(m -> {
+      if (view.shows(m.body())) {
+        record(response, MesosJson.event(m.body()));
+      }
+    });
     consumer.completion()
         .compose(v -> master.as(ctx).state())
         .compose(s -> master.as(ctx).tasks().map(tasks -> getState(s, tasks)))
