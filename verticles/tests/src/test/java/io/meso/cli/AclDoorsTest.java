@@ -74,9 +74,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * unreserve_resources      x        x       x
  * kill_tasks                        x       x           x
  * teardown_frameworks               x       x           x
- * update_weights                    x       x        (no call)
- * update_quotas                     x       x        (no call)
- * drain_agents                      x       x        (no call)
+ * update_weights                    x       x           x (UPDATE_WEIGHTS)
+ * update_quotas                     x       x           x (UPDATE_QUOTA)
+ * drain_agents                      x       x           x (DRAIN_AGENT, REACTIVATE_AGENT)
  * mark_agents_gone                  x       x           x
  * view_frameworks/tasks/agents      x       x           x (+ /state, SUBSCRIBE, /ui/events)
  * view_roles                        x       x           x (GET_ROLES)
@@ -333,12 +333,16 @@ class AclDoorsTest {
       };
     }
 
-    /** The roles the principal sees in GetRoles (GET_ROLES) and in GetQuota (not on HTTP: no GET_QUOTA call). */
+    /**
+     * The roles the principal sees in GetRoles and GetQuota; on HTTP, the roles of GET_ROLES (all
+     * of them, or those with a quota).
+     */
     List<String> roles(String principal, boolean quota) {
       return switch (this) {
-        case HTTP -> quota ? List.of() : doors.operatorHttp(principal, new JsonObject().put("type", "GET_ROLES"))
+        case HTTP -> doors.operatorHttp(principal, new JsonObject().put("type", "GET_ROLES"))
             .getJsonObject("get_roles").getJsonArray("roles", new JsonArray()).stream()
-            .map(r -> ((JsonObject) r).getString("name")).toList();
+            .map(r -> (JsonObject) r).filter(r -> !quota || r.containsKey("quota")).map(r -> r.getString("name"))
+            .toList();
         case GRPC -> quota
             ? doors.await(() -> grpc(principal).getQuota()).getQuotasList().stream().map(RoleQuota::getRole).toList()
             : doors.await(() -> grpc(principal).getRoles()).getRolesList().stream().map(r -> r.getRole()).toList();
@@ -421,15 +425,14 @@ class AclDoorsTest {
       }
     }
 
-    /** Whether the door has update_weights, update_quotas and drain_agents calls (the HTTP API has none). */
-    boolean hasPolicyCalls() {
-      return this != HTTP;
-    }
-
     void setWeight(String principal, double weight) {
       SetWeightsRequest request = SetWeightsRequest.newBuilder()
           .addWeights(RoleWeight.newBuilder().setRole("web").setWeight(weight)).build();
-      if (this == GRPC) {
+      if (this == HTTP) {
+        doors.operatorHttp(principal, new JsonObject().put("type", "UPDATE_WEIGHTS").put("update_weights",
+            new JsonObject().put("weight_infos", new JsonArray().add(new JsonObject().put("role", "web")
+                .put("weight", weight)))));
+      } else if (this == GRPC) {
         doors.await(() -> grpc(principal).setWeights(request));
       } else {
         doors.operatorBus("SetWeights", request, principal);
@@ -439,7 +442,11 @@ class AclDoorsTest {
     void setQuota(String principal, double cpus) {
       SetQuotaRequest request = SetQuotaRequest.newBuilder().addQuotas(RoleQuota.newBuilder().setRole("web")
           .addLimits(ResourceQuantity.newBuilder().setName("cpus").setValue(cpus))).build();
-      if (this == GRPC) {
+      if (this == HTTP) {
+        doors.operatorHttp(principal, new JsonObject().put("type", "UPDATE_QUOTA").put("update_quota",
+            new JsonObject().put("quota_configs", new JsonArray().add(new JsonObject().put("role", "web")
+                .put("limits", new JsonObject().put("cpus", new JsonObject().put("value", cpus)))))));
+      } else if (this == GRPC) {
         doors.await(() -> grpc(principal).setQuota(request));
       } else {
         doors.operatorBus("SetQuota", request, principal);
@@ -449,7 +456,11 @@ class AclDoorsTest {
     void drain(String principal, boolean drain) {
       DrainAgentRequest request = DrainAgentRequest.newBuilder()
           .setAgentId(AgentID.newBuilder().setValue(doors.agentId)).setDrain(drain).build();
-      if (this == GRPC) {
+      if (this == HTTP) {
+        String type = drain ? "DRAIN_AGENT" : "REACTIVATE_AGENT";
+        doors.operatorHttp(principal, new JsonObject().put("type", type).put(type.toLowerCase(),
+            new JsonObject().put("agent_id", new JsonObject().put("value", doors.agentId))));
+      } else if (this == GRPC) {
         doors.await(() -> grpc(principal).drainAgent(request));
       } else {
         doors.operatorBus("DrainAgent", request, principal);
@@ -500,9 +511,9 @@ class AclDoorsTest {
     assertRefused(403, () -> door.readSandbox("dev", task), "principal 'dev'", "access_sandboxes", "user '" + ME + "'");
     door.readSandbox("ops", task);
 
-    // update_weights, update_quotas (then view_roles on GetQuota), drain_agents: gRPC and the event bus.
-    if (door.hasPolicyCalls()) {
-      double weight = door == OperatorDoor.GRPC ? 2 : 3;
+    // update_weights, update_quotas (then view_roles on GetQuota), drain_agents.
+    {
+      double weight = 2 + door.ordinal();
       assertRefused(403, () -> door.setWeight("dev", 7), "principal 'dev'", "update_weights", "role 'web'");
       assertThat(weightOfWeb()).isNotEqualTo(7);
       door.setWeight("ops", weight);
