@@ -24,9 +24,16 @@ public final class WebUi {
   private static final long HEARTBEAT_MILLIS = 15_000;
 
   private final Vertx vertx;
+  private final io.meso.security.acl.Acls acls;
 
   public WebUi(Vertx vertx) {
+    this(vertx, io.meso.security.acl.Acls.allowAll());
+  }
+
+  /** With the master's ACLs: each subscriber of {@code /ui/events} sees only the events its principal may view. */
+  public WebUi(Vertx vertx, io.meso.security.acl.Acls acls) {
     this.vertx = vertx;
+    this.acls = acls == null ? io.meso.security.acl.Acls.allowAll() : acls;
   }
 
   /** Adds the UI's routes to the router. */
@@ -38,15 +45,25 @@ public final class WebUi {
     return this;
   }
 
-  /** Server-sent events for the web UI: one "message" per master event, as the v1 operator event JSON. */
+  /**
+   * Server-sent events for the web UI: one "message" per master event, as the v1 operator event
+   * JSON; under ACLs only those the gate's principal may view ({@link io.meso.security.acl.EventView}).
+   */
   private void serverSentEvents(RoutingContext ctx) {
+    io.meso.security.acl.EventView view = new io.meso.security.acl.EventView(acls,
+        ctx.request().getHeader(Addresses.PRINCIPAL_HEADER));
     HttpServerResponse response = ctx.response();
     response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").setStatusCode(200);
-    response.write(": meso master events\nretry: 2000\n\n");
     MessageConsumer<MasterEvent> consumer = vertx.eventBus().consumer(Addresses.MASTER_EVENTS, m -> {
-      if (!response.ended() && !response.closed()) {
+      if (!response.ended() && !response.closed() && view.shows(m.body())) {
         response.write("data: " + MesosJson.event(m.body()).encode() + "\n\n");
+      }
+    });
+    // The first bytes once the consumer is registered: a client that has them misses no later event.
+    consumer.completion().onComplete(ar -> {
+      if (!response.ended() && !response.closed()) {
+        response.write(": meso master events\nretry: 2000\n\n");
       }
     });
     long timer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> {

@@ -67,7 +67,7 @@ public final class LocalCommand implements Callable<Integer> {
     try {
       master = Nodes.deployMaster(vertx, new MasterOptions().setAuthenticator(authenticator).setAcls(acls),
           new ApiServerOptions().setHost(host).setPort(port).setTls(tls).setAuthenticator(authenticator)
-              .setAllowedHosts(security.allowedHosts))
+              .setAllowedHosts(security.allowedHosts).setAcls(acls))
           .toCompletionStage().toCompletableFuture().get();
       agentPort = Nodes.deployAgent(vertx, agentOptions).toCompletionStage().toCompletableFuture().get()
           .agentInfo().getPort();

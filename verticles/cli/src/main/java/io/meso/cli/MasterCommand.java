@@ -185,7 +185,7 @@ public final class MasterCommand implements Callable<Integer> {
     try {
       Nodes.ElectedMaster elected = Nodes.deployElectedMaster(vertx, options,
               new ApiServerOptions().setHost(node.host).setPort(port).setTls(tls).setAuthenticator(authenticator)
-                  .setAllowedHosts(security.allowedHosts), why -> {
+                  .setAllowedHosts(security.allowedHosts).setAcls(acls), why -> {
                 System.out.println("meso master: no longer the leader (" + why + "); exiting so it can rejoin as a "
                     + "standby");
                 System.out.flush();

@@ -47,8 +47,9 @@ public final class Nodes {
 
   /** The operator HTTP API (state, operator calls, files, metrics, probes) and the web UI, on the server's router. */
   private static void mountOperatorApiAndUi(Vertx vertx, ApiServerVerticle server) {
-    new OperatorHttpApi(vertx, server.options().getMasterTimeoutMillis()).mount(server.router());
-    new WebUi(vertx).mount(server.router());
+    io.meso.security.acl.Acls acls = server.options().getAcls();
+    new OperatorHttpApi(vertx, server.options().getMasterTimeoutMillis()).acls(acls).mount(server.router());
+    new WebUi(vertx, acls).mount(server.router());
   }
 
   /**

@@ -131,6 +131,11 @@ public final class GrpcOperatorClient {
     return killTask(KillTaskRequest.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).build());
   }
 
+  /** Removes a framework and kills its tasks (Mesos TEARDOWN); needs teardown_frameworks under ACLs. */
+  public Future<io.meso.proto.TeardownResponse> teardown(io.meso.proto.TeardownRequest request) {
+    return unary(OperatorGrpcClient.Teardown, request);
+  }
+
   public Future<ReadFileResponse> readFile(ReadFileRequest request) {
     return unary(OperatorGrpcClient.ReadFile, request);
   }

@@ -194,7 +194,7 @@ final class AgentLifecycle {
     agent.status = AgentRecord.Status.UNREACHABLE;
     agent.unreachableSince = Tasks.nowSeconds();
     s.registryAgent(agent, "UNREACHABLE");
-    s.events.agentRemoved(agent.id);
+    s.events.agentRemoved(agent.id, agent);
     s.allocator.removeAgent(agent.id);
     long nanos = (long) (agent.unreachableSince * 1e9);
     for (Map<String, TaskRecord> byId : agent.tasks.values()) {
@@ -271,7 +271,7 @@ final class AgentLifecycle {
       }
       s.agents.remove(id);
     }
-    s.events.agentRemoved(id);
+    s.events.agentRemoved(id, agent);
     s.effects.toAgent(id, ShutdownAgentMessage.newBuilder()
         .setMessage("Agent " + id + " was marked gone by the operator (MARK_AGENT_GONE)").build());
     return ended;

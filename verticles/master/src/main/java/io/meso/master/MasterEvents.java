@@ -26,16 +26,17 @@ final class MasterEvents {
   }
 
   void taskAdded(FrameworkRecord framework, TaskRecord task) {
-    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.TASK_ADDED).setTask(summary(framework, task)));
+    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.TASK_ADDED).setTask(summary(framework, task))
+        .setFrameworkUser(framework.info.getUser()).setTaskUser(orEmpty(Authorization.userOf(task.info, framework.info))));
   }
 
   /** A status reached the master; the task (if the master knows it) carries its new state. */
   void taskUpdated(FrameworkRecord framework, TaskStatus status) {
     TaskRecord task = framework.tasks.get(status.getTaskId().getValue());
     MasterEvent.Builder event = MasterEvent.newBuilder().setType(MasterEvent.Type.TASK_UPDATED)
-        .setStatus(status.toBuilder().clearData());
+        .setStatus(status.toBuilder().clearData()).setFrameworkUser(framework.info.getUser());
     if (task != null) {
-      event.setTask(summary(framework, task));
+      event.setTask(summary(framework, task)).setTaskUser(orEmpty(Authorization.userOf(task.info, framework.info)));
     }
     publish(event);
   }
@@ -47,9 +48,18 @@ final class MasterEvents {
             .setActive(agent.status == AgentRecord.Status.ACTIVE).setRegisteredTime(agent.registeredAt)));
   }
 
-  void agentRemoved(String agentId) {
-    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.AGENT_REMOVED)
-        .setAgentId(AgentID.newBuilder().setValue(agentId)));
+  /** {@code agent}: the removed agent's record (for its hostname), or null when the master no longer has it. */
+  void agentRemoved(String agentId, AgentRecord agent) {
+    MasterEvent.Builder event = MasterEvent.newBuilder().setType(MasterEvent.Type.AGENT_REMOVED)
+        .setAgentId(AgentID.newBuilder().setValue(agentId));
+    if (agent != null) {
+      event.setAgentHostname(agent.hostname());
+    }
+    publish(event);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   void frameworkAdded(FrameworkRecord framework) {

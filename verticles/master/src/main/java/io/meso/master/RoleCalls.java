@@ -71,6 +71,9 @@ final class RoleCalls {
         }
         GetRolesResponse.Builder out = GetRolesResponse.newBuilder();
         for (RoleSummary r : ar.result().values()) {
+          if (!m.authz.allows(principal, io.meso.security.acl.AclAction.VIEW_ROLES, r.role())) {
+            continue;
+          }
           out.addRoles(RoleInfo.newBuilder().setRole(r.role()).setWeight(r.weight()).setShare(r.share())
               .addAllAllocated(r.allocated().toProto()).addAllFrameworks(r.frameworks()).setActive(r.active()));
         }
@@ -99,8 +102,12 @@ final class RoleCalls {
           return;
         }
         GetQuotaResponse.Builder out = GetQuotaResponse.newBuilder();
-        ar.result().forEach((role, q) -> out.addQuotas(RoleQuota.newBuilder().setRole(role)
-            .addAllGuarantees(quantities(q.guarantees())).addAllLimits(quantities(q.limits()))));
+        ar.result().forEach((role, q) -> {
+          if (m.authz.allows(principal, io.meso.security.acl.AclAction.VIEW_ROLES, role)) {
+            out.addQuotas(RoleQuota.newBuilder().setRole(role)
+                .addAllGuarantees(quantities(q.guarantees())).addAllLimits(quantities(q.limits())));
+          }
+        });
         message.reply(out.build());
       });
       case "GetOfferSkips" -> {
@@ -120,14 +127,17 @@ final class RoleCalls {
             return;
           }
           io.meso.proto.GetOfferSkipsResponse.Builder out = io.meso.proto.GetOfferSkipsResponse.newBuilder()
-              .addAllHeldOffers(heldOffers());
+              .addAllHeldOffers(heldOffers(principal));
           ar.result().byFramework().forEach((frameworkId, counts) -> {
-            if (only == null || only.equals(frameworkId)) {
+            if ((only == null || only.equals(frameworkId)) && viewsFramework(principal, frameworkId)) {
               io.meso.proto.FrameworkSkips.Builder f = io.meso.proto.FrameworkSkips.newBuilder()
                   .setFrameworkId(io.meso.v1.FrameworkID.newBuilder().setValue(frameworkId))
                   .addAllCounts(skipCounts(counts));
-              ar.result().byRole().getOrDefault(frameworkId, Map.of()).forEach((role, byReason) -> f.addRoles(
-                  io.meso.proto.RoleSkips.newBuilder().setRole(role).addAllCounts(skipCounts(byReason))));
+              ar.result().byRole().getOrDefault(frameworkId, Map.of()).forEach((role, byReason) -> {
+                if (m.authz.allows(principal, io.meso.security.acl.AclAction.VIEW_ROLES, role)) {
+                  f.addRoles(io.meso.proto.RoleSkips.newBuilder().setRole(role).addAllCounts(skipCounts(byReason)));
+                }
+              });
               out.addFrameworks(f);
             }
           });
@@ -161,11 +171,27 @@ final class RoleCalls {
   }
 
   /** Every outstanding offer, oldest first, with why its resources are not offered to anyone else. */
-  private List<io.meso.proto.HeldOffer> heldOffers() {
+  /**
+   * Under ACLs, offer skips and held offers name frameworks and agents: a principal sees those of
+   * frameworks it may view (view_frameworks on the framework's user; one the master no longer
+   * knows only with an ANY rule).
+   */
+  private boolean viewsFramework(String principal, String frameworkId) {
+    FrameworkRecord framework = m.state.frameworks.get(frameworkId);
+    return m.authz.allows(principal, io.meso.security.acl.AclAction.VIEW_FRAMEWORKS,
+        framework == null ? null : framework.info.getUser());
+  }
+
+  private List<io.meso.proto.HeldOffer> heldOffers(String principal) {
     List<OfferRecord> outstanding = new ArrayList<>(m.state.offers.values());
     outstanding.sort(java.util.Comparator.comparingDouble(OfferRecord::offeredAt));
     List<io.meso.proto.HeldOffer> out = new ArrayList<>();
     for (OfferRecord o : outstanding) {
+      if (!viewsFramework(principal, o.frameworkId())
+          || !m.authz.allowsAgent(principal, io.meso.security.acl.AclAction.VIEW_AGENTS, m.state.agents.get(o.agentId()),
+              o.agentId())) {
+        continue;
+      }
       FrameworkRecord framework = m.state.frameworks.get(o.frameworkId());
       String name = framework == null ? "" : framework.info.getName();
       AgentRecord agent = m.state.agents.get(o.agentId());

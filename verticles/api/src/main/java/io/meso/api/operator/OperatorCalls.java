@@ -33,7 +33,7 @@ import java.util.List;
  * Mesos's v1 operator API: JSON calls POSTed to {@code /api/v1} (or {@code /master/api/v1};
  * any other method is 405 with {@code Allow: POST}). GET_STATE, GET_AGENTS, GET_FRAMEWORKS,
  * GET_TASKS, GET_ROLES, GET_METRICS, GET_HEALTH, GET_VERSION, KILL_TASK, TEARDOWN,
- * MARK_AGENT_GONE, SUBSCRIBE as a RecordIO stream, and Meso's GET_OFFER_SKIPS (why agents were
+ * MARK_AGENT_GONE, UPDATE_WEIGHTS, UPDATE_QUOTA, DRAIN_AGENT, REACTIVATE_AGENT, SUBSCRIBE as a RecordIO stream, and Meso's GET_OFFER_SKIPS (why agents were
  * not offered to each framework). Content type, Accept, body and call type are checked before
  * the master is asked.
  */
@@ -43,14 +43,16 @@ final class OperatorCalls {
   private static final long HEARTBEAT_MILLIS = 15_000;
   private static final List<String> CALLS = List.of("GET_STATE", "GET_AGENTS", "GET_FRAMEWORKS", "GET_TASKS",
       "GET_ROLES", "GET_METRICS", "GET_HEALTH", "GET_VERSION", "KILL_TASK", "TEARDOWN", "SUBSCRIBE",
-      "GET_OFFER_SKIPS", "MARK_AGENT_GONE");
+      "GET_OFFER_SKIPS", "MARK_AGENT_GONE", "UPDATE_WEIGHTS", "UPDATE_QUOTA", "DRAIN_AGENT", "REACTIVATE_AGENT");
 
   private final Vertx vertx;
   private final MasterClient master;
+  private final io.meso.security.acl.Acls acls;
 
-  OperatorCalls(Vertx vertx, MasterClient master) {
+  OperatorCalls(Vertx vertx, MasterClient master, io.meso.security.acl.Acls acls) {
     this.vertx = vertx;
     this.master = master;
+    this.acls = acls;
   }
 
   void mount(Router router) {
@@ -112,7 +114,8 @@ final class OperatorCalls {
         Future<io.meso.proto.GetQuotaResponse> quotas = master.as(ctx).quotas();
         Future.all(state, roles, quotas)
             .onSuccess(x -> json(ctx, 200, new JsonObject().put("type", callType)
-                .put("get_roles", MesosJson.getRoles(state.result(), roles.result(), quotas.result()))))
+                .put("get_roles", viewableRoles(ctx, MesosJson.getRoles(state.result(), roles.result(),
+                    quotas.result())))))
             .onFailure(e -> failed(ctx, e));
       }
       case "GET_OFFER_SKIPS" -> master.as(ctx).offerSkips()
@@ -131,9 +134,25 @@ final class OperatorCalls {
       case "KILL_TASK" -> killTask(ctx, call);
       case "TEARDOWN" -> teardown(ctx, call);
       case "MARK_AGENT_GONE" -> markAgentGone(ctx, call);
+      case "UPDATE_WEIGHTS", "UPDATE_QUOTA", "DRAIN_AGENT", "REACTIVATE_AGENT" -> policyCall(ctx, callType, call);
       case "SUBSCRIBE" -> subscribe(ctx);
       default -> text(ctx, 400, "call type '" + callType + "' is not supported");
     }
+  }
+
+  /**
+   * GET_ROLES also names the roles of the frameworks the principal may view (and "*"); under ACLs
+   * only those it may view_roles are listed, as the master filters GetRoles and GetQuota.
+   */
+  private JsonObject viewableRoles(RoutingContext ctx, JsonObject getRoles) {
+    String principal = ctx.request().getHeader(Addresses.PRINCIPAL_HEADER);
+    JsonArray roles = getRoles.getJsonArray("roles");
+    if (roles != null) {
+      roles.getList().removeIf(r -> !acls.allows(principal == null || principal.isEmpty() ? null : principal,
+          io.meso.security.acl.AclAction.VIEW_ROLES, r instanceof JsonObject o ? o.getString("name")
+              : ((java.util.Map<?, ?>) r).get("name").toString()));
+    }
+    return getRoles;
   }
 
   private static JsonObject getState(GetStateResponse s, GetTasksResponse tasks) {
@@ -200,12 +219,126 @@ final class OperatorCalls {
         .onFailure(e -> failed(ctx, e));
   }
 
-  /** RecordIO: SUBSCRIBED with the full state, then one record per master event, HEARTBEAT every 15 s. */
+  /**
+   * Mesos's UPDATE_WEIGHTS, UPDATE_QUOTA, DRAIN_AGENT and REACTIVATE_AGENT: 200 with an empty body
+   * once the master applied them (it checks the values and the ACLs: update_weights,
+   * update_quotas, drain_agents); a malformed body is a 400 naming the field.
+   */
+  private void policyCall(RoutingContext ctx, String callType, JsonObject call) {
+    Object request;
+    String action;
+    try {
+      switch (callType) {
+        case "UPDATE_WEIGHTS" -> {
+          action = "SetWeights";
+          io.meso.proto.SetWeightsRequest.Builder weights = io.meso.proto.SetWeightsRequest.newBuilder();
+          JsonArray infos = array(call, "update_weights", "weight_infos");
+          for (int i = 0; i < infos.size(); i++) {
+            String at = "update_weights.weight_infos[" + i + "]";
+            JsonObject info = object(infos.getValue(i), at);
+            weights.addWeights(io.meso.proto.RoleWeight.newBuilder().setRole(role(info, at))
+                .setWeight(number(info.getValue("weight"), at + ".weight")));
+          }
+          request = weights.build();
+        }
+        case "UPDATE_QUOTA" -> {
+          action = "SetQuota";
+          io.meso.proto.SetQuotaRequest.Builder quotas = io.meso.proto.SetQuotaRequest.newBuilder();
+          JsonArray configs = array(call, "update_quota", "quota_configs");
+          for (int i = 0; i < configs.size(); i++) {
+            String at = "update_quota.quota_configs[" + i + "]";
+            JsonObject config = object(configs.getValue(i), at);
+            quotas.addQuotas(io.meso.proto.RoleQuota.newBuilder().setRole(role(config, at))
+                .addAllGuarantees(quantities(config.getValue("guarantees"), at + ".guarantees"))
+                .addAllLimits(quantities(config.getValue("limits"), at + ".limits")));
+          }
+          request = quotas.build();
+        }
+        default -> {
+          action = "DrainAgent";
+          String section = callType.toLowerCase();
+          String agentId = idValue(call, section, "agent_id");
+          if (agentId == null) {
+            throw new IllegalArgumentException(section + ".agent_id.value is missing or empty; expected {\"type\":\""
+                + callType + "\",\"" + section + "\":{\"agent_id\":{\"value\":\"...\"}}}");
+          }
+          request = io.meso.proto.DrainAgentRequest.newBuilder()
+              .setAgentId(io.meso.v1.AgentID.newBuilder().setValue(agentId)).setDrain(callType.equals("DRAIN_AGENT"))
+              .build();
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      text(ctx, 400, e.getMessage());
+      return;
+    }
+    master.as(ctx).call(action, request)
+        .onSuccess(r -> ctx.response().setStatusCode(200).end())
+        .onFailure(e -> failed(ctx, e));
+  }
+
+  private static JsonArray array(JsonObject call, String section, String field) {
+    Object body = call.getValue(section);
+    Object value = body instanceof JsonObject o ? o.getValue(field) : null;
+    if (!(value instanceof JsonArray a)) {
+      throw new IllegalArgumentException(section + "." + field + " is " + (value == null ? "missing" : value)
+          + "; expected an array");
+    }
+    return a;
+  }
+
+  private static JsonObject object(Object value, String at) {
+    if (!(value instanceof JsonObject o)) {
+      throw new IllegalArgumentException(at + " is " + (value == null ? "missing" : value) + "; expected an object");
+    }
+    return o;
+  }
+
+  private static String role(JsonObject o, String at) {
+    if (!(o.getValue("role") instanceof String s) || s.isEmpty()) {
+      throw new IllegalArgumentException(at + ".role is " + (o.getValue("role") == null ? "missing" : o.getValue("role"))
+          + "; expected a role name");
+    }
+    return s;
+  }
+
+  private static double number(Object value, String at) {
+    if (!(value instanceof Number n)) {
+      throw new IllegalArgumentException(at + " is " + (value == null ? "missing" : value) + "; expected a number");
+    }
+    return n.doubleValue();
+  }
+
+  /** Mesos's {"cpus": {"value": 1}}; absent is none. */
+  private static List<io.meso.proto.ResourceQuantity> quantities(Object value, String at) {
+    if (value == null) {
+      return List.of();
+    }
+    JsonObject byName = object(value, at);
+    java.util.ArrayList<io.meso.proto.ResourceQuantity> out = new java.util.ArrayList<>();
+    for (String name : byName.fieldNames()) {
+      JsonObject quantity = object(byName.getValue(name), at + "." + name);
+      out.add(io.meso.proto.ResourceQuantity.newBuilder().setName(name)
+          .setValue(number(quantity.getValue("value"), at + "." + name + ".value")).build());
+    }
+    return out;
+  }
+
+  /**
+   * RecordIO: SUBSCRIBED with the full state, then one record per master event, HEARTBEAT every
+   * 15 s. Under ACLs the state is the one the master lets the principal see, and each event is
+   * shown only if the principal may view it ({@link io.meso.security.acl.EventView}).
+   */
   private void subscribe(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
+    io.meso.security.acl.EventView view = new io.meso.security.acl.EventView(acls,
+        ctx.request().getHeader(Addresses.PRINCIPAL_HEADER));
     MessageConsumer<MasterEvent> consumer = vertx.eventBus().consumer(Addresses.MASTER_EVENTS);
     consumer.pause();
-    consumer.handler(m -> record(response, MesosJson.event(m.body())));
+    consumer.handler(m -> {
+      if (view.shows(m.body())) {
+        record(response, MesosJson.event(m.body()));
+      }
+    });
     consumer.completion()
         .compose(v -> master.as(ctx).state())
         .compose(s -> master.as(ctx).tasks().map(tasks -> getState(s, tasks)))

@@ -18,6 +18,7 @@ public final class OperatorHttpApi {
   private final Vertx vertx;
   private final MasterClient master;
   private final Supplier<Future<Boolean>> leading;
+  private io.meso.security.acl.Acls acls = io.meso.security.acl.Acls.allowAll();
 
   /**
    * @param leading answers whether this node's master leads (or knows the leader); the HA
@@ -38,10 +39,19 @@ public final class OperatorHttpApi {
     return master.metrics().map(m -> true).recover(e -> Future.succeededFuture(false));
   }
 
+  /**
+   * The master's ACLs, for the SUBSCRIBE stream: its initial state is filtered by the master, each
+   * later event here (see {@link io.meso.security.acl.EventView}). Set before {@link #mount}.
+   */
+  public OperatorHttpApi acls(io.meso.security.acl.Acls acls) {
+    this.acls = acls == null ? io.meso.security.acl.Acls.allowAll() : acls;
+    return this;
+  }
+
   /** Adds every operator route to the router. */
   public OperatorHttpApi mount(Router router) {
     new StateEndpoints(master).mount(router);
-    new OperatorCalls(vertx, master).mount(router);
+    new OperatorCalls(vertx, master, acls).mount(router);
     new SandboxFiles(master).mount(router);
     new TaskUsageEndpoint(master).mount(router);
     new HealthAndMetrics(vertx, master, leading).mount(router);

@@ -37,6 +37,8 @@ public class ApiServerOptions {
   private Authenticator authenticator;
   /** Host/Origin names allowed besides the bound host and the loopback names. */
   private List<String> allowedHosts = List.of();
+  /** The master's ACLs, for the doors that filter streams themselves (operator SUBSCRIBE, the UI's events). */
+  private io.meso.security.acl.Acls acls = io.meso.security.acl.Acls.allowAll();
 
   public ApiServerOptions() {}
 
@@ -48,6 +50,7 @@ public class ApiServerOptions {
     this.tls = other.tls;
     this.authenticator = other.authenticator;
     this.allowedHosts = other.allowedHosts;
+    this.acls = other.acls;
   }
 
   public ApiServerOptions(JsonObject json) {
@@ -152,6 +155,17 @@ public class ApiServerOptions {
 
   public ApiServerOptions setAuthenticator(Authenticator authenticator) {
     this.authenticator = authenticator;
+    return this;
+  }
+
+  /** The ACLs the event streams filter each event by (view_frameworks, view_tasks, view_agents). Not in the JSON form. */
+  public io.meso.security.acl.Acls getAcls() {
+    return acls;
+  }
+
+  /** The master's ACLs (the same as {@code MasterOptions#setAcls}); null means everything allowed. */
+  public ApiServerOptions setAcls(io.meso.security.acl.Acls acls) {
+    this.acls = acls == null ? io.meso.security.acl.Acls.allowAll() : acls;
     return this;
   }
 

@@ -26,6 +26,7 @@ public enum AclAction {
   VIEW_FRAMEWORKS("view_frameworks", "users", "user"),
   VIEW_TASKS("view_tasks", "users", "user"),
   VIEW_AGENTS("view_agents", "agents", "agent"),
+  VIEW_ROLES("view_roles", "roles", "role"),
   ACCESS_SANDBOXES("access_sandboxes", "users", "user"),
   UPDATE_APPS("update_apps", "apps", "app"),
   VIEW_APPS("view_apps", "apps", "app"),
