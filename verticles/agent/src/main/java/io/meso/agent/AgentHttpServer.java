@@ -3,6 +3,7 @@ package io.meso.agent;
 import io.meso.codecs.MesoCodecs;
 import io.meso.executor.TaskUsage;
 import io.meso.executor.UsageRequest;
+import io.meso.security.http.HttpGate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * 404 naming the endpoints there are. Task usage is asked of the executor
  * ({@link UsageRequest}), which reads it off the event loop; everything else is read from
  * {@link AgentTasks} on the agent's event loop, where the requests are handled.
+ *
+ * <p>Every request first passes the same gate as the master's port ({@link HttpGate}): a foreign
+ * Host or Origin is refused, and with credentials or JWT keys configured every path but
+ * {@code /health} needs them (401 otherwise), since {@code /state} tells anyone what runs where.
  */
 final class AgentHttpServer {
 
@@ -32,20 +38,26 @@ final class AgentHttpServer {
   static final String ENDPOINTS = "/state, /monitor/statistics, /metrics/snapshot, /health, /metrics";
   private static final long USAGE_TIMEOUT_MILLIS = 10_000;
 
+  /** Served without credentials, for probes. */
+  static final Set<String> PROBES = Set.of("/health", MESOS_PREFIX + "/health");
+
   private final Vertx vertx;
   private final AgentView agent;
+  private final HttpGate gate;
   private HttpServer server;
 
-  AgentHttpServer(Vertx vertx, AgentView agent) {
+  AgentHttpServer(Vertx vertx, AgentView agent, HttpGate gate) {
     this.vertx = vertx;
     this.agent = agent;
+    this.gate = gate;
   }
 
   /** Listens on {@code host:port} (port 0: any free one); completes with the bound port. */
   Future<Integer> listen(String host, int port) {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    return server.requestHandler(this::handle).listen().map(s -> {
-      LOG.info("agent http server listening agent_id={} host={} port={}", agent.agentId(), host, s.actualPort());
+    return server.requestHandler(request -> gate.handle(request, false, this::handle)).listen().map(s -> {
+      LOG.info("agent http server listening agent_id={} host={} port={} authentication={}", agent.agentId(), host,
+          s.actualPort(), gate.authenticates() ? "on" : "off");
       return s.actualPort();
     });
   }

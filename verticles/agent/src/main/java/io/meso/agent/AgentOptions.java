@@ -100,11 +100,38 @@ public class AgentOptions {
     return this;
   }
 
+  /** Null: the agent's HTTP port asks no credentials (only loopback, or {@code --insecure}). */
+  private io.meso.security.authn.Authenticator authenticator;
+  private java.util.List<String> allowedHosts = java.util.List.of();
+
+  /**
+   * Who checks callers of the agent's own HTTP port ({@code --credentials}, {@code --jwt-key}; in
+   * {@code meso local} the master's): every path but {@code /health} then needs credentials.
+   * Null (the default): none asked. Not in {@link #toJson}.
+   */
+  public io.meso.security.authn.Authenticator getAuthenticator() { return authenticator; }
+  public AgentOptions setAuthenticator(io.meso.security.authn.Authenticator authenticator) {
+    this.authenticator = authenticator;
+    return this;
+  }
+
+  /**
+   * Host/Origin names the agent's port answers to besides its hostname, localhost and loopback
+   * ({@code --allowed-hosts}); any other Host is refused (DNS rebinding). Not in {@link #toJson}.
+   */
+  public java.util.List<String> getAllowedHosts() { return allowedHosts; }
+  public AgentOptions setAllowedHosts(java.util.List<String> allowedHosts) {
+    this.allowedHosts = java.util.List.copyOf(allowedHosts);
+    return this;
+  }
+
   public AgentOptions() {}
 
   public AgentOptions(AgentOptions other) {
     this(other.toJson());
     this.clusterSecret = other.clusterSecret; // never in the JSON form
+    this.authenticator = other.authenticator;
+    this.allowedHosts = other.allowedHosts;
   }
 
   public AgentOptions(JsonObject json) {

@@ -28,8 +28,14 @@ final class AgentHttp {
   }
 
   Answer call(HttpMethod method, String uri) throws Exception {
-    return OnContext.run(vertx, () -> client.request(new RequestOptions().setMethod(method).setHost("127.0.0.1")
-            .setPort(port).setURI(uri))
+    return call(method, uri, java.util.Map.of());
+  }
+
+  /** A request with extra headers (Authorization, Host, Origin). */
+  Answer call(HttpMethod method, String uri, java.util.Map<String, String> headers) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
+    headers.forEach(options::putHeader);
+    return OnContext.run(vertx, () -> client.request(options)
         .compose(r -> r.send())
         .compose((HttpClientResponse r) -> r.body().map((Buffer b) -> new Answer(r.statusCode(),
             r.getHeader("Allow"), r.getHeader("Content-Type"), b.toString()))))

@@ -25,6 +25,10 @@ public final class AgentCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AgentFlags agent = new AgentFlags();
 
+  /** Who may call the agent's own HTTP port (the master's flags, the same rule for a non-loopback --host). */
+  @Mixin
+  SecurityFlags security = new SecurityFlags();
+
   @Option(names = "--kill-tasks-on-stop", negatable = false,
       description = "Kill the agent's tasks when it is stopped (SIGTERM). By default they keep running and an agent "
           + "restarted with the same --work-dir picks them up again, as after a crash.")
@@ -49,8 +53,15 @@ public final class AgentCommand implements Callable<Integer> {
           + DefaultPorts.CLUSTER);
       return 2;
     }
+    io.meso.security.authn.Authenticator authenticator = security.authenticator();
+    String insecure = security.agentRefusal("meso agent", node.host, authenticator);
+    if (insecure != null) {
+      System.err.println(insecure);
+      return 2;
+    }
     AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop)
-        .setClusterSecret(node.clusterSecret());
+        .setClusterSecret(node.clusterSecret()).setAuthenticator(authenticator)
+        .setAllowedHosts(security.allowedHosts);
     // Checked once, before joining: a bad --cluster-tls-* file is refused naming it.
     io.meso.cluster.ClusterOptions clusterOptions = node.toClusterOptions(true);
     Vertx vertx = null;

@@ -61,6 +61,8 @@ public final class LocalCommand implements Callable<Integer> {
       System.err.println(insecure);
       return 2;
     }
+    // The agent's own port asks the same credentials as the master's.
+    agentOptions.setAuthenticator(authenticator).setAllowedHosts(security.allowedHosts);
     io.meso.security.acl.Acls acls = MasterCommand.acls(aclsFile);
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;

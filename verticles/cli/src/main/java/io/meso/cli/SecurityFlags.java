@@ -60,16 +60,30 @@ final class SecurityFlags {
    * refusal to print (exit 2). With --insecure on a non-loopback host it logs a warning instead.
    */
   String refusal(String command, String host, Authenticator authenticator) {
+    return refusal(command, host, authenticator, "is trusted to run tasks, kill them and change the cluster",
+        "could run commands on every agent");
+  }
+
+  /**
+   * The same rule for an agent's own port ({@code meso agent}), whose endpoints show what runs on
+   * the machine (tasks, their commands, users and resources).
+   */
+  String agentRefusal(String command, String host, Authenticator authenticator) {
+    return refusal(command, host, authenticator, "may read what runs on this machine (/state, /metrics)",
+        "could read every task on this machine, its command and user");
+  }
+
+  private String refusal(String command, String host, Authenticator authenticator, String trusted, String could) {
     if (authenticator != null || loopback(host)) {
       return null;
     }
     if (insecure) {
       LoggerFactory.getLogger(SecurityFlags.class).warn("{} listens on {} without authentication (--insecure): anyone "
-          + "who reaches the port is trusted to run tasks, kill them and change the cluster", command, host);
+          + "who reaches the port {}", command, host, trusted);
       return null;
     }
     return command + ": --host " + host + " is not a loopback address, and no --credentials or --jwt-key is given: "
-        + "anyone who reaches the port could run commands on every agent. Configure --credentials FILE and/or "
+        + "anyone who reaches the port " + could + ". Configure --credentials FILE and/or "
         + "--jwt-key FILE, or pass --insecure to run open anyway.";
   }
 

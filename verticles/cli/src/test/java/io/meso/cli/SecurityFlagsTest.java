@@ -45,4 +45,28 @@ class SecurityFlagsTest {
         .hasMessageContaining("--jwt-clock-skew is -1");
     assertThat(List.of(parse("--jwt-key", key + "," + key).jwtKeys.size())).containsExactly(2);
   }
+
+  @Test
+  void anAgentOnANonLoopbackHostWithoutCredentialsRefusesToStart() {
+    AgentCommand agent = new AgentCommand();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.err;
+    int status;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      status = new CommandLine(agent).execute("--host", "10.1.2.3", "--join", "127.0.0.1:1", "--work-dir",
+          System.getProperty("java.io.tmpdir"));
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("meso agent: --host 10.1.2.3 is not a loopback address, and no --credentials or --jwt-key is given")
+        .contains("--insecure");
+    // The same flags as the master's, the same rule.
+    SecurityFlags flags = new SecurityFlags();
+    new CommandLine(flags).parseArgs("--insecure");
+    assertThat(flags.agentRefusal("meso agent", "10.1.2.3", null)).isNull();
+    assertThat(new SecurityFlags().agentRefusal("meso agent", "127.0.0.1", null)).isNull();
+  }
 }

@@ -37,7 +37,7 @@ public class ApiServerVerticle extends VerticleBase {
   private HttpServer server;
   private SchedulerEndpoint scheduler;
   private SchedulerHttpApi schedulerHttp;
-  private Gate gate;
+  private io.meso.security.http.HttpGate gate;
   private volatile LeaderLookup leaderLookup = LeaderLookup.SELF;
 
   public ApiServerVerticle(ApiServerOptions options) {
@@ -75,8 +75,9 @@ public class ApiServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    gate = new Gate(vertx, new io.meso.security.authn.HostCheck(options.getHost(), options.getAllowedHosts()),
-        options.getAuthenticator());
+    gate = new io.meso.security.http.HttpGate(vertx,
+        new io.meso.security.authn.HostCheck(options.getHost(), options.getAllowedHosts()), options.getAuthenticator(),
+        io.meso.security.http.HttpGate.MASTER_PROBES);
     grpc = GrpcServer.server(vertx);
     scheduler = new SchedulerEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis());
     scheduler.bind(grpc);

@@ -1,4 +1,4 @@
-package io.meso.api.server;
+package io.meso.security.http;
 
 import io.meso.security.authn.Authenticator;
 import io.meso.security.authn.AuthnResult;
@@ -16,31 +16,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every request to the master's port passes before gRPC or any route sees it: the
- * Host/Origin check ({@link HostCheck}: a foreign Host is 421, a foreign Origin 403), then, when
- * authentication is configured, the caller's credentials ({@link Authenticator}): HTTP gets 401
- * with {@code WWW-Authenticate} challenges, gRPC a trailers-only UNAUTHENTICATED. Only the probes
- * {@code /health}, {@code /livez} and {@code /readyz} need no credentials. The request handed on
- * carries the authenticated principal as {@code meso-principal} ({@link GatedRequest}).
+ * What every request to a Meso HTTP port (the master's, an agent's) passes before gRPC or any
+ * route sees it: the Host/Origin check ({@link HostCheck}: a foreign Host is 421, a foreign Origin
+ * 403), then, when authentication is configured, the caller's credentials ({@link Authenticator}):
+ * HTTP gets 401 with {@code WWW-Authenticate} challenges, gRPC a trailers-only UNAUTHENTICATED.
+ * Only the probe paths the port names need no credentials. The request handed on carries the
+ * authenticated principal as {@code meso-principal} ({@link GatedRequest}). One class for every
+ * port, so that each door refuses alike and none forgets a step. Refusals are logged with the
+ * path and the reason only: never the Authorization value, the query or other headers.
  */
-final class Gate {
+public final class HttpGate {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Gate.class);
-  /** Paths anyone who may reach the port may ask (load balancers and orchestrators probe them). */
-  static final Set<String> PROBES = Set.of("/health", "/livez", "/readyz");
+  private static final Logger LOG = LoggerFactory.getLogger(HttpGate.class);
+  /** The master's probes: paths anyone who may reach the port may ask (load balancers and orchestrators probe them). */
+  public static final Set<String> MASTER_PROBES = Set.of("/health", "/livez", "/readyz");
 
   private final Vertx vertx;
   private final HostCheck hosts;
   private final Authenticator authenticator;
+  private final Set<String> probes;
 
-  Gate(Vertx vertx, HostCheck hosts, Authenticator authenticator) {
+  /**
+   * {@code authenticator} null: authentication off (the Host/Origin check still runs);
+   * {@code probes}: the exact paths served without credentials.
+   */
+  public HttpGate(Vertx vertx, HostCheck hosts, Authenticator authenticator, Set<String> probes) {
     this.vertx = vertx;
     this.hosts = hosts;
     this.authenticator = authenticator;
+    this.probes = Set.copyOf(probes);
+  }
+
+  /** Whether callers must prove who they are (credentials or JWT keys configured). */
+  public boolean authenticates() {
+    return authenticator != null;
   }
 
   /** Checks {@code request}; hands it on to {@code next} (gRPC or HTTP as {@code grpc} says) only when it passes. */
-  void handle(HttpServerRequest request, boolean grpc, Handler<HttpServerRequest> next) {
+  public void handle(HttpServerRequest request, boolean grpc, Handler<HttpServerRequest> next) {
     String host = request.authority() == null ? null : request.authority().host();
     HostCheck.Refusal refusal = hosts.check(host, request.getHeader(HttpHeaders.ORIGIN));
     if (refusal != null) {
@@ -52,7 +65,7 @@ final class Gate {
       }
       return;
     }
-    if (authenticator == null || (!grpc && PROBES.contains(request.path()))) {
+    if (authenticator == null || (!grpc && probes.contains(request.path()))) {
       next.handle(GatedRequest.of(request, null));
       return;
     }

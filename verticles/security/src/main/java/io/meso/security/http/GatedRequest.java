@@ -1,4 +1,4 @@
-package io.meso.api.server;
+package io.meso.security.http;
 
 import io.meso.codecs.Addresses;
 import io.vertx.core.MultiMap;
@@ -16,7 +16,7 @@ import io.vertx.core.http.impl.headers.HeadersMultiMap;
  * {@link #resume}, {@link #fetch}): the gate pauses a request while it checks a password off the
  * event loop, and resumes it after handing it on only if the handler did not.
  */
-final class GatedRequest extends HttpServerRequestWrapper {
+public final class GatedRequest extends HttpServerRequestWrapper {
 
   private final MultiMap headers;
   private boolean flowTaken;
@@ -33,7 +33,7 @@ final class GatedRequest extends HttpServerRequestWrapper {
   }
 
   /** {@code request} with {@code principal} (null: none) as its only principal header. */
-  static GatedRequest of(HttpServerRequest request, String principal) {
+  public static GatedRequest of(HttpServerRequest request, String principal) {
     if (!(request instanceof HttpServerRequestInternal internal)) {
       throw new IllegalStateException("the HTTP server handed over a request of an unknown kind: " + request.getClass());
     }
