@@ -9,8 +9,22 @@ const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': 
 const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED',
   'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
 
+// Every request carries the browser's credentials for this origin: with authentication on, the
+// browser asked for them (HTTP Basic) when the page itself was refused, and sends them from then on.
+// A 401 later means they are gone or no longer accepted: say how to sign in again.
+async function api(url, init) {
+  const r = await fetch(url, Object.assign({ credentials: 'same-origin' }, init || {}));
+  if (r.status === 401) needLogin();
+  return r;
+}
+
+function needLogin() {
+  $('login').hidden = false;
+  $('live').textContent = 'not signed in';
+}
+
 async function call(type, body) {
-  const r = await fetch('/api/v1', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+  const r = await api('/api/v1', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(Object.assign({ type }, body || {})) });
   if (!r.ok) { throw new Error(r.status + ' ' + await r.text()); }
   const text = await r.text();
@@ -84,11 +98,18 @@ function connect() {
   const es = new EventSource('/ui/events');
   es.onopen = () => { $('live').textContent = 'live'; load().catch(showError); };
   es.onmessage = m => onEvent(JSON.parse(m.data));
-  es.onerror = () => { $('live').textContent = 'reconnecting…'; };
+  es.onerror = () => {
+    $('live').textContent = 'reconnecting…';
+    // A refused stream (401: credentials gone) is not retried by the browser: find out why, retry later.
+    if (es.readyState === EventSource.CLOSED) {
+      api('/metrics/snapshot').catch(() => {});
+      setTimeout(connect, 5000);
+    }
+  };
 }
 
 async function refreshMetrics() {
-  const r = await fetch('/metrics/snapshot');
+  const r = await api('/metrics/snapshot');
   if (!r.ok) return;
   S.metrics = await r.json();
   const now = Date.now();
@@ -258,7 +279,7 @@ async function refreshUsage() {
   if (!t || !location.hash.startsWith('#task/') || S.usageFetching) return;
   S.usageFetching = true;
   try {
-    const r = await fetch('/tasks/' + encodeURIComponent(t.id) + '/usage?framework_id=' + encodeURIComponent(t.framework));
+    const r = await api('/tasks/' + encodeURIComponent(t.id) + '/usage?framework_id=' + encodeURIComponent(t.framework));
     const d = await r.json().catch(() => ({ error: r.status + ' ' + r.statusText }));
     if (S.current !== key) return;
     if (!r.ok) { drawUsage([]); $('task-usage-msg').textContent = 'usage: ' + (d.error || r.status); return; }
@@ -302,7 +323,7 @@ function fileQuery(t, path) {
 }
 
 async function browse(t) {
-  const r = await fetch('/files/browse?' + fileQuery(t, ''));
+  const r = await api('/files/browse?' + fileQuery(t, ''));
   if (!r.ok) { $('task-files').innerHTML = '<tr><td>' + esc(await r.text()) + '</td></tr>'; return; }
   const files = await r.json();
   table($('task-files'), [['p', 'Path'], ['s', 'Size'], ['d', '']], files.map(f => '<tr><td>' + esc(f.path) + '</td><td>'
@@ -313,7 +334,7 @@ async function tail() {
   const key = S.current, t = key && S.tasks.get(key);
   if (!t || !location.hash.startsWith('#task/')) return;
   for (const f of ['stdout', 'stderr']) {
-    const r = await fetch('/files/read?' + fileQuery(t, f) + '&offset=' + S.tails[f] + '&length=65536');
+    const r = await api('/files/read?' + fileQuery(t, f) + '&offset=' + S.tails[f] + '&length=65536');
     if (!r.ok || S.current !== key) continue;
     const d = await r.json();
     if (d.data) { $('tail-' + f).textContent += d.data; S.tails[f] = d.offset + new TextEncoder().encode(d.data).length; }

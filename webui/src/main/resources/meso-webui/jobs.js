@@ -7,7 +7,7 @@ const JOBS = { route: null, loaded: null, list: [], summary: new Map(), job: nul
 const JOBS_API = '/v1/scheduler';
 
 async function jobsCall(method, path) {
-  const r = await fetch(JOBS_API + path, { method, headers: { Accept: 'application/json' } });
+  const r = await api(JOBS_API + path, { method, headers: { Accept: 'application/json' } });
   const text = await r.text();
   if (!r.ok) {
     let why = text;

@@ -23,7 +23,7 @@ const NO_MATCH = {
 };
 
 async function v2(path, init) {
-  const r = await fetch('/v2' + path, Object.assign({ headers: { Accept: 'application/json' } }, init || {}));
+  const r = await api('/v2' + path, Object.assign({ headers: { Accept: 'application/json' } }, init || {}));
   const text = await r.text();
   if (!r.ok) {
     let message;

@@ -104,8 +104,47 @@ final class Chromium implements AutoCloseable {
         .await(30, TimeUnit.SECONDS);
   }
 
+  private volatile String[] basicCredentials;
+  private final AtomicInteger authChallenges = new AtomicInteger();
+
+  /**
+   * From now on answers the browser's HTTP authentication prompts (Fetch.authRequired, what a
+   * user sees as the Basic login dialog) with {@code principal}/{@code secret}, or cancels them
+   * when {@code principal} is null (as a user pressing Cancel: the page shows the 401 answer).
+   * Counts the prompts ({@link #authChallenges()}).
+   */
+  void answerLogins(String principal, String secret) throws Exception {
+    basicCredentials = principal == null ? null : new String[] {principal, secret};
+    send("Fetch.enable", new JsonObject().put("handleAuthRequests", true)
+        .put("patterns", new JsonArray().add(new JsonObject().put("urlPattern", "*"))));
+  }
+
+  /** How many times the browser asked for credentials so far. */
+  int authChallenges() {
+    return authChallenges.get();
+  }
+
+  private void command(String method, JsonObject params) {
+    socket.writeTextMessage(new JsonObject().put("id", ids.incrementAndGet()).put("method", method)
+        .put("params", params).encode());
+  }
+
   private void onMessage(String text) {
     JsonObject msg = new JsonObject(text);
+    if ("Fetch.requestPaused".equals(msg.getString("method"))) {
+      command("Fetch.continueRequest", new JsonObject().put("requestId",
+          msg.getJsonObject("params").getString("requestId")));
+      return;
+    }
+    if ("Fetch.authRequired".equals(msg.getString("method"))) {
+      authChallenges.incrementAndGet();
+      String[] login = basicCredentials;
+      JsonObject response = login == null ? new JsonObject().put("response", "CancelAuth")
+          : new JsonObject().put("response", "ProvideCredentials").put("username", login[0]).put("password", login[1]);
+      command("Fetch.continueWithAuth", new JsonObject().put("requestId",
+          msg.getJsonObject("params").getString("requestId")).put("authChallengeResponse", response));
+      return;
+    }
     if ("Page.javascriptDialogOpening".equals(msg.getString("method")) && acceptDialogs) {
       // As a user pressing OK: the page's confirm() returns true.
       dialogs.add(msg.getJsonObject("params").getString("message"));
