@@ -160,8 +160,11 @@ public final class Authenticator {
       return new Parsed(jwt.verify(rest), null, null);
     }
     if (!scheme.equalsIgnoreCase("Basic")) {
-      return decided(Reason.MALFORMED, "unknown authorization scheme '" + (scheme.length() > 20 ? scheme.substring(0, 20)
-          + "..." : scheme).replaceAll("[^\\x20-\\x7e]", "?") + "'; expected Basic or Bearer");
+      // Name the scheme only when it is one (a short word before the credentials): a bare token or
+      // password sent without a scheme must not come back in the answer or the log.
+      boolean named = space > 0 && scheme.length() <= 20 && scheme.matches("[A-Za-z][A-Za-z0-9._-]*");
+      return decided(Reason.MALFORMED, (named ? "unknown authorization scheme '" + scheme + "'"
+          : "an Authorization value without a scheme") + "; expected Basic or Bearer");
     }
     if (credentials == null) {
       return decided(Reason.WRONG, "basic credentials are not accepted here (no credentials file configured); use Bearer");
