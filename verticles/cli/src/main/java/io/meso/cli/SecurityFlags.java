@@ -10,11 +10,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
- * The authentication flags of {@code meso master} and {@code meso local}: who may call the
- * master's port (a credentials file, JWT keys) and which Host/Origin names it answers to. A
- * master bound to a non-loopback address with neither credentials nor keys would let anyone who
- * reaches the port run commands on every agent, so it refuses to start unless told
- * {@code --insecure}.
+ * The authentication flags of {@code meso master}, {@code meso local} and {@code meso agent}: who
+ * may call the node's HTTP port (a credentials file, JWT keys) and which Host/Origin names it
+ * answers to. A master bound to a non-loopback address with neither credentials nor keys would
+ * let anyone who reaches the port run commands on every agent (an agent's, read what runs on its
+ * machine), so it refuses to start unless told {@code --insecure}.
  */
 final class SecurityFlags {
 
@@ -39,7 +39,7 @@ final class SecurityFlags {
   long jwtClockSkew;
 
   @Option(names = "--allowed-hosts", paramLabel = "NAME", split = ",",
-      description = "Host names (or addresses) requests and web pages may address the master by, besides --host, "
+      description = "Host names (or addresses) requests and web pages may address this node's port by, besides --host, "
           + "localhost, 127.0.0.1 and ::1; any other Host is refused (DNS rebinding), as is a foreign Origin.")
   List<String> allowedHosts = new ArrayList<>();
 
