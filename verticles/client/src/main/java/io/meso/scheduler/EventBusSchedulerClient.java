@@ -48,6 +48,7 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
    * such as the built-in services and jobs frameworks, so that ACLs can name them.
    */
   public EventBusSchedulerClient(Vertx vertx, String principal) {
+    super(vertx, 0, 0);
     this.bus = vertx.eventBus();
     this.principal = principal;
   }
@@ -66,6 +67,17 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
    */
   public EventBusSchedulerClient withCredentials(ClientCredentials credentials) {
     this.authorization = credentials == null ? null : credentials.authorization();
+    return this;
+  }
+
+  /**
+   * Turns on the heartbeat watchdog (off by default on the event bus, where a framework in the
+   * master's own JVM cannot be cut off from it): a subscription that heard no event for
+   * {@code intervals} heartbeat intervals, and at least {@code minimum}, ends and is reported to
+   * the disconnect handler. {@code intervals} 0 turns it off again.
+   */
+  public EventBusSchedulerClient withHeartbeatWatchdog(double intervals, java.time.Duration minimum) {
+    watchdog(intervals, minimum.toMillis());
     return this;
   }
 

@@ -16,8 +16,18 @@ import io.vertx.grpc.common.GrpcStatus;
  * Closing cancels the stream, which the master sees as the subscriber going away. Every Send
  * carries the {@code mesos-stream-id} metadata the Subscribe response's headers gave, which
  * proves the call comes from the framework's current subscription.
+ *
+ * <p>A master cut off the network (no FIN, no RST) leaves the stream open and silent. The
+ * heartbeat watchdog ends a subscription that carried no event for
+ * {@link SchedulerClient#DEFAULT_WATCHDOG_INTERVALS} heartbeat intervals (configurable with
+ * {@link #withHeartbeatWatchdog}): it closes the HTTP/2 connection the stream was on (so that
+ * neither the next subscription nor any call queues on it), moves on to the next master of the
+ * list, and reports the loss to the disconnect handler as a master's death is reported. Vert.x
+ * 5.0.7 sends no HTTP/2 keepalive PINGs of its own; the master's HEARTBEATs are that keepalive.
  */
 public final class GrpcSchedulerClient extends AbstractSchedulerClient {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GrpcSchedulerClient.class);
 
   /** gRPC metadata naming the subscription a call comes from, as Mesos's {@code Mesos-Stream-Id}. */
   public static final String STREAM_ID_METADATA = io.meso.codecs.Addresses.GRPC_STREAM_ID;
@@ -53,6 +63,7 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
    * cleartext).
    */
   public GrpcSchedulerClient(Vertx vertx, java.util.List<SocketAddress> masters, ClientTls tls) {
+    super(vertx, DEFAULT_WATCHDOG_INTERVALS, DEFAULT_WATCHDOG_MINIMUM_MILLIS);
     this.tls = tls;
     this.client = GrpcCalls.client(vertx, tls);
     this.masters = new MasterEndpoints(masters).onContext(vertx.getOrCreateContext());
@@ -65,6 +76,19 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
   public GrpcSchedulerClient(Vertx vertx, String host, int port) {
     this(vertx, SocketAddress.inetSocketAddress(port, host));
   }
+
+  /**
+   * Sets the heartbeat watchdog: a subscription that heard no event for {@code intervals}
+   * heartbeat intervals (at least 1; 0 turns the watchdog off), and never for less than
+   * {@code minimum}, is taken as lost. Applies to the next subscription.
+   */
+  public GrpcSchedulerClient withHeartbeatWatchdog(double intervals, java.time.Duration minimum) {
+    watchdog(intervals, minimum.toMillis());
+    return this;
+  }
+
+  /** What carries one subscription: its call, and the master it went to. */
+  private record Subscription(GrpcClientRequest<Call, ?> request, SocketAddress server) {}
 
   /** The stream id of the latest accepted subscription (sent with every call), or null before one. */
   public String streamId() {
@@ -84,7 +108,7 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
   private Future<Void> openStream(SocketAddress server, Call subscribe, Stream stream) {
     return client.request(server, SchedulerGrpcClient.Subscribe)
         .compose(req -> {
-          stream.transport = req;
+          stream.transport = new Subscription(req, server);
           String auth = authorization;
           if (auth != null) {
             req.headers().set(GrpcCalls.AUTHORIZATION_METADATA, auth);
@@ -118,9 +142,27 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
   protected void closeStream(Stream stream, boolean notifyMaster) {
     // Cancelling is how a gRPC subscriber says it is gone; after an ERROR the server ends the
     // stream itself, and a cancel then is harmless.
-    if (stream.transport instanceof GrpcClientRequest<?, ?> req) {
-      req.cancel();
+    if (stream.transport instanceof Subscription sub) {
+      sub.request().cancel();
     }
+  }
+
+  @Override
+  protected void streamSilent(Stream stream) {
+    if (!(stream.transport instanceof Subscription sub)) {
+      return;
+    }
+    // The connection is as silent as the stream: Vert.x would keep it in its pool and queue the
+    // next subscription and calls on it, forever. Closed, those calls fail and go elsewhere.
+    masters.moveOff(sub.server());
+    sub.request().cancel();
+    io.vertx.core.http.HttpConnection connection = sub.request().connection();
+    if (connection != null) {
+      connection.close().onFailure(err -> LOG.debug("closing the silent connection to {} failed: {}",
+          MasterAddress.format(sub.server()), err.getMessage()));
+    }
+    LOG.info("closed the connection to the silent master at {}; next subscription goes to {}",
+        MasterAddress.format(sub.server()), MasterAddress.format(masters.current()));
   }
 
   @Override

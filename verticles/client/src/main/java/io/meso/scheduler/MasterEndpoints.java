@@ -49,6 +49,17 @@ final class MasterEndpoints {
     return addresses.get(current);
   }
 
+  /**
+   * Moves past {@code lost}, if it is the current master: the next call starts at the one after
+   * it (and comes back round to it only if no other answers).
+   */
+  void moveOff(SocketAddress lost) {
+    int index = current;
+    if (addresses.get(index).equals(lost)) {
+      current = (index + 1) % addresses.size();
+    }
+  }
+
   /** Runs {@code attempt} against the current master, moving on to the next ones while they are unavailable. */
   <T> Future<T> call(Function<SocketAddress, Future<T>> attempt) {
     io.vertx.core.Context ctx = context;

@@ -29,6 +29,20 @@ import java.util.List;
 public interface SchedulerClient {
 
   /**
+   * Heartbeat intervals without any event after which the gRPC client takes its subscription as
+   * lost (see {@code GrpcSchedulerClient#withHeartbeatWatchdog}): 3, so one late or lost
+   * HEARTBEAT is not a disconnect, while a cut link is noticed within 45 s at the master's
+   * default 15 s interval.
+   */
+  double DEFAULT_WATCHDOG_INTERVALS = 3;
+
+  /**
+   * The least silence that ends a subscription, whatever the heartbeat interval: a master
+   * heartbeating every few hundred milliseconds (as in tests) on a busy machine is not lost.
+   */
+  long DEFAULT_WATCHDOG_MINIMUM_MILLIS = 5_000;
+
+  /**
    * Subscribes, completing with the framework id once SUBSCRIBED arrives. With
    * {@code info.id} set this is a failover: the new subscription replaces any other for that
    * id, which receives an ERROR event and ends. Subscribing again on the same client replaces
@@ -39,7 +53,12 @@ public interface SchedulerClient {
   /** Sends a call; fills in {@code framework_id} from the subscription when it is missing. */
   Future<Void> call(Call call);
 
-  /** Called once when the subscription ends other than by {@link #close()}: why it ended. */
+  /**
+   * Called once when the subscription ends other than by {@link #close()}: why it ended. A
+   * subscription that went silent (no event, not even a HEARTBEAT, for the heartbeat watchdog's
+   * bound) ends this way too, with an UNAVAILABLE {@link ApiException}; subscribing again with the
+   * framework id is the way back.
+   */
   SchedulerClient disconnectHandler(Handler<Throwable> handler);
 
   /** The framework id of the current or last subscription, or null before SUBSCRIBED. */
