@@ -4,12 +4,6 @@ import io.meso.proto.AgentSummary;
 import io.meso.proto.GetStateResponse;
 import io.meso.proto.TaskSummary;
 import io.meso.codecs.TaskStates;
-import io.meso.scheduler.GrpcOperatorClient;
-import io.meso.scheduler.MasterAddress;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.net.SocketAddress;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,11 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code meso agents}: the agents the master has admitted, one line each: id, hostname, state
@@ -37,30 +27,12 @@ public final class AgentsCommand implements Callable<Integer> {
 
   static final String[] HEADER = {"ID", "HOSTNAME", "STATE", "CPUS", "MEM", "TASKS", "AGE"};
 
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
-      description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
-          + "down) (default: ${DEFAULT-VALUE}).")
-  String master;
-
   @picocli.CommandLine.Mixin
-  CaCertOption ca = new CaCertOption();
-
-  @picocli.CommandLine.Mixin
-  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+  OperatorAccess access = new OperatorAccess();
 
   @Override
-  public Integer call() {
-    List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(AgentsCommand.class).debug("unhandled", t));
-    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address, RunCommand.clientTls(spec, ca, master))
-        .withCredentials(RunCommand.credentials(spec, auth));
-    try {
+  public Integer call() throws InterruptedException {
+    return access.call(AgentsCommand.class, (vertx, operator, out, err) -> {
       GetStateResponse state = operator.getState().await(TasksCommand.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<TaskSummary> tasks = operator.getTasks(false).await(TasksCommand.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)
           .getTasksList();
@@ -71,15 +43,7 @@ public final class AgentsCommand implements Callable<Integer> {
       }
       out.flush();
       return 0;
-    } catch (TimeoutException e) {
-      err.println("meso: the master at " + MasterAddress.format(address) + " did not answer within "
-          + TasksCommand.ANSWER_TIMEOUT_SECONDS + "s");
-      return RunCommand.EXIT_UNREACHABLE;
-    } catch (RuntimeException e) {
-      return RunCommand.report(err, e, MasterAddress.format(address));
-    } finally {
-      TasksCommand.closeQuietly(vertx);
-    }
+    });
   }
 
   /** One row per agent, by hostname then id. */

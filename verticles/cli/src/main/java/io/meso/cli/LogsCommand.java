@@ -3,14 +3,11 @@ package io.meso.cli;
 import io.meso.codecs.TaskStates;
 import io.meso.proto.TaskSummary;
 import io.meso.scheduler.GrpcOperatorClient;
-import io.meso.scheduler.MasterAddress;
 import io.meso.scheduler.SandboxTail;
 import io.meso.v1.FrameworkID;
 import io.meso.v1.TaskID;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.net.SocketAddress;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,20 +60,11 @@ public final class LogsCommand implements Callable<Integer> {
       description = "The task's framework, needed only when two frameworks use the same task id.")
   String framework;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = MasterAddress.DEFAULT,
-      description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
-          + "down) (default: ${DEFAULT-VALUE}).")
-  String master;
-
   @picocli.CommandLine.Mixin
-  CaCertOption ca = new CaCertOption();
-
-  @picocli.CommandLine.Mixin
-  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+  OperatorAccess access = new OperatorAccess();
 
   @Override
   public Integer call() throws InterruptedException {
-    List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
     if (taskId.isBlank()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "TASK_ID must not be empty");
     }
@@ -84,13 +72,7 @@ public final class LogsCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--stdout and --stderr together are the default (both); give one or neither");
     }
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(LogsCommand.class).debug("unhandled", t));
-    GrpcOperatorClient operator = new GrpcOperatorClient(vertx, address, RunCommand.clientTls(spec, ca, master))
-        .withCredentials(RunCommand.credentials(spec, auth));
-    try {
+    return access.call(LogsCommand.class, (vertx, operator, out, err) -> {
       Optional<TaskSummary> found = find(operator);
       if (found.isEmpty()) {
         err.println("meso: no task " + taskId + (framework == null ? "" : " of framework " + framework)
@@ -123,15 +105,7 @@ public final class LogsCommand implements Callable<Integer> {
         next.run();
       }
       return 0;
-    } catch (TimeoutException e) {
-      err.println("meso: the master at " + MasterAddress.format(address) + " did not answer within "
-          + TasksCommand.ANSWER_TIMEOUT_SECONDS + "s");
-      return RunCommand.EXIT_UNREACHABLE;
-    } catch (RuntimeException e) {
-      return RunCommand.report(err, e, MasterAddress.format(address));
-    } finally {
-      TasksCommand.closeQuietly(vertx);
-    }
+    });
   }
 
   private List<String> files() {

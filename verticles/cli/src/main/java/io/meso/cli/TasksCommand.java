@@ -3,13 +3,9 @@ package io.meso.cli;
 import io.meso.proto.GetTasksResponse;
 import io.meso.proto.TaskSummary;
 import io.meso.codecs.TaskStates;
-import io.meso.scheduler.MasterAddress;
 import io.meso.v1.Resource;
 import io.meso.v1.Value;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.net.SocketAddress;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,9 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code meso tasks}: the cluster's tasks as a table, from the master's Operator.GetTasks. */
 @Command(
@@ -34,34 +28,15 @@ public final class TasksCommand implements Callable<Integer> {
   /** The master answers operator calls within 30 s or fails them; wait a little longer. */
   static final long ANSWER_TIMEOUT_SECONDS = 35;
 
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = "--master", paramLabel = "[https://]HOST:PORT[,...]", defaultValue = MasterAddress.DEFAULT,
-      description = "The master's API port, or several masters' (any of them serves; the next is tried when one is "
-          + "down) (default: ${DEFAULT-VALUE}).")
-  String master;
-
   @picocli.CommandLine.Mixin
-  CaCertOption ca = new CaCertOption();
-
-  @picocli.CommandLine.Mixin
-  io.meso.cli.services.ClientAuth auth = new io.meso.cli.services.ClientAuth();
+  OperatorAccess access = new OperatorAccess();
 
   @Option(names = {"-a", "--all"}, description = "Include finished tasks.")
   boolean all;
 
   @Override
-  public Integer call() {
-    java.util.List<SocketAddress> address = RunCommand.masterAddresses(spec, master);
-    io.meso.security.tls.ClientTls tls = RunCommand.clientTls(spec, ca, master);
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    vertx.exceptionHandler(t -> org.slf4j.LoggerFactory.getLogger(TasksCommand.class).debug("unhandled", t));
-    io.meso.scheduler.GrpcOperatorClient operator = new io.meso.scheduler.GrpcOperatorClient(vertx, address, tls)
-        .withCredentials(RunCommand.credentials(spec, auth));
-    try {
+  public Integer call() throws InterruptedException {
+    return access.call(TasksCommand.class, (vertx, operator, out, err) -> {
       GetTasksResponse response = operator.getTasks(all).await(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<TaskSummary> shown = select(response.getTasksList(), all);
       if (shown.isEmpty()) {
@@ -71,15 +46,7 @@ public final class TasksCommand implements Callable<Integer> {
       }
       out.flush();
       return 0;
-    } catch (TimeoutException e) {
-      err.println("meso: the master at " + MasterAddress.format(address) + " did not answer within "
-          + ANSWER_TIMEOUT_SECONDS + "s");
-      return RunCommand.EXIT_UNREACHABLE;
-    } catch (RuntimeException e) {
-      return RunCommand.report(err, e, MasterAddress.format(address));
-    } finally {
-      closeQuietly(vertx);
-    }
+    });
   }
 
   static void closeQuietly(Vertx vertx) {
