@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,6 +40,13 @@ class DockerExecutorTest {
 
   @TempDir
   Path workDir;
+
+  /** Closes Vert.x (no more docker calls start), then ends the calls and containers still running. */
+  @AfterEach
+  void stopEveryDockerCall(Vertx vertx) throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    FakeDocker.killEverythingUnder(workDir);
+  }
 
   private ExecutorOptions options(FakeDocker docker) {
     return new ExecutorOptions().setIsolation(Isolation.POSIX).setCleanupDelayMillis(50)

@@ -142,6 +142,33 @@ public final class FakeDocker {
     return calls;
   }
 
+  /**
+   * After a test, once its Vert.x is closed: SIGKILLs every process still running a program under
+   * {@code dir} (fake docker calls still in flight, "containers" left running) and waits until none
+   * is left, so nothing writes into the test's temporary directory while JUnit deletes it.
+   */
+  public static void killEverythingUnder(Path dir) {
+    String prefix = dir.toAbsolutePath().toString();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(20))
+        .until(() -> {
+          List<ProcessHandle> left = ProcessHandle.allProcesses()
+              .filter(p -> p.pid() != ProcessHandle.current().pid())
+              .filter(p -> commandLine(p.pid()).contains(prefix)).toList();
+          left.forEach(ProcessHandle::destroyForcibly);
+          return left.isEmpty();
+        });
+  }
+
+  private static String commandLine(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return ""; // gone already, or not ours to read
+    }
+  }
+
   /** Marks an image as present. */
   public void hasImage(String image) throws IOException {
     Files.createDirectories(state.resolve("images"));
