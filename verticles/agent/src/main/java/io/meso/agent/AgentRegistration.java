@@ -88,14 +88,17 @@ final class AgentRegistration implements MasterLink.Listener {
   public Double registered(Object reply) {
     AgentID id;
     double interval;
+    double masterTimeout;
     List<TaskID> toKill = List.of();
     List<KillTaskMessage> killTasks = List.of();
     if (reply instanceof AgentRegisteredMessage r) {
       id = r.getAgentId();
       interval = r.getPingIntervalSeconds();
+      masterTimeout = r.getPingTimeoutSeconds();
     } else if (reply instanceof AgentReregisteredMessage r) {
       id = r.getAgentId();
       interval = r.getPingIntervalSeconds();
+      masterTimeout = r.getPingTimeoutSeconds();
       toKill = r.getKillTaskIdsList();
       killTasks = r.getKillTasksList();
     } else {
@@ -107,8 +110,8 @@ final class AgentRegistration implements MasterLink.Listener {
     }
     boolean first = !everRegistered;
     everRegistered = true;
-    LOG.info("{} with the master agent_id={} ping_interval_s={} tasks={} pending_updates={}",
-        reply instanceof AgentRegisteredMessage ? "registered" : "re-registered", agentId, interval,
+    LOG.info("{} with the master agent_id={} ping_interval_s={} master_ping_timeout_s={} tasks={} pending_updates={}",
+        reply instanceof AgentRegisteredMessage ? "registered" : "re-registered", agentId, interval, masterTimeout,
         tasks.all().size(), updates.pendingCount());
     if (first && !recovered) {
       checkpointId.run();
@@ -130,7 +133,8 @@ final class AgentRegistration implements MasterLink.Listener {
       }
     }
     registered.tryComplete(agentId);
-    return interval;
+    // Never give up on the master sooner than it gives up on us (an older master does not say: two intervals).
+    return Math.max(interval * 2, masterTimeout);
   }
 
   @Override

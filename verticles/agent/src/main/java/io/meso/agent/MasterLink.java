@@ -31,7 +31,10 @@ final class MasterLink {
     /** The message for the next attempt: RegisterAgentMessage or ReregisterAgentMessage. */
     Object registration();
 
-    /** The master answered; returns its ping interval in seconds, or null if the reply is unusable. */
+    /**
+     * The master answered; returns how many seconds without a ping mean the master lost us (its
+     * own unreachable window, at least two ping intervals), or null if the reply is unusable.
+     */
     Double registered(Object reply);
 
     /** The agent lost the master (ping timeout, or the master says it does not know the agent). */
@@ -162,12 +165,12 @@ final class MasterLink {
       if (closed || self != attempt || !registering) {
         return;
       }
-      Double interval = ar.succeeded() ? listener.registered(ar.result().body()) : null;
-      if (interval != null) {
+      Double silence = ar.succeeded() ? listener.registered(ar.result().body()) : null;
+      if (silence != null) {
         registering = false;
         connected = true;
-        // Never time out faster than two of the master's ping periods.
-        pingTimeoutMillis = Math.max(options.getPingTimeoutMillis(), (long) (interval * 2_000));
+        // Never time out faster than the master's own window for this agent.
+        pingTimeoutMillis = Math.max(options.getPingTimeoutMillis(), (long) (silence * 1_000));
         armWatchdog();
         return;
       }

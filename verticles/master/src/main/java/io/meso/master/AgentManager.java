@@ -184,6 +184,7 @@ final class AgentManager {
         .setAgentId(agent.info.getId())
         .setMasterInfo(s.masterInfo)
         .setPingIntervalSeconds(m.options.getAgentPingIntervalMillis() / 1000.0)
+        .setPingTimeoutSeconds(m.options.getAgentPingIntervalMillis() * m.options.getMaxAgentPingTimeouts() / 1000.0)
         .build());
   }
 
@@ -200,6 +201,7 @@ final class AgentManager {
         .setAgentId(info.getId())
         .setMasterInfo(s.masterInfo)
         .setPingIntervalSeconds(m.options.getAgentPingIntervalMillis() / 1000.0)
+        .setPingTimeoutSeconds(m.options.getAgentPingIntervalMillis() * m.options.getMaxAgentPingTimeouts() / 1000.0)
         .addAllKillTaskIds(done.kill())
         .addAllKillTasks(done.killTasks())
         .build());

@@ -160,36 +160,7 @@ public final class FailoverBenchmark {
       new ProcessBuilder("kill", "-KILL", Long.toString(masters.get(leader).pid())).inheritIO().start().waitFor();
       int next = awaitLeader(masters, leader, 120_000);
       double elected = (System.nanoTime() - kill) / 1e9;
-      // All agents re-registered: the new leader's log time of its summary line (same clock as ours).
-      double allAgents = -1;
-      Pattern reregistered = Pattern.compile(
-          "(?m)^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) .*all agents re-registered after the failover agents=(\\d+)");
-      long readFrom = 0;
-      while (System.nanoTime() - kill < 300e9) {
-        // Only what the log gained since the last look (the master shares this machine's CPU).
-        String gained;
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(masters.get(next).stderr.toFile(), "r")) {
-          long end = f.length();
-          long from = Math.max(0, readFrom - 4096); // a line may have been half written
-          byte[] bytes = new byte[(int) (end - from)];
-          f.seek(from);
-          f.readFully(bytes);
-          gained = new String(bytes, StandardCharsets.UTF_8);
-          readFrom = end;
-        }
-        Matcher m = reregistered.matcher(gained);
-        if (m.find()) {
-          if (Integer.parseInt(m.group(5)) != agents) {
-            throw new IllegalStateException("the new leader expected " + m.group(5) + " agents, not " + agents);
-          }
-          long last = ((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3)))
-              * 1000 + Long.parseLong(m.group(4));
-          long killMillisOfDay = killWall % 86_400_000L;
-          allAgents = (last - killMillisOfDay) / 1000.0;
-          break;
-        }
-        Thread.sleep(100);
-      }
+      double allAgents = awaitAllReregistered(masters.get(next), agents, kill, killWall, 300e9);
       while (firstOfferAfterKill.get() == 0 && System.nanoTime() - kill < 300e9) {
         Thread.sleep(20);
       }
@@ -210,6 +181,41 @@ public final class FailoverBenchmark {
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * Seconds from the kill to the new leader's log line "all agents re-registered after the failover
+   * agents=N" (its own log time, same clock as ours), or -1 if it did not come within {@code maxNanos}.
+   */
+  static double awaitAllReregistered(MesoProcess leader, int agents, long kill, long killWall, double maxNanos)
+      throws Exception {
+    Pattern reregistered = Pattern.compile(
+        "(?m)^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) .*all agents re-registered after the failover agents=(\\d+)");
+    long readFrom = 0;
+    while (System.nanoTime() - kill < maxNanos) {
+      // Only what the log gained since the last look (the master shares this machine's CPU).
+      String gained;
+      try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(leader.stderr.toFile(), "r")) {
+        long end = f.length();
+        long from = Math.max(0, readFrom - 4096); // a line may have been half written
+        byte[] bytes = new byte[(int) (end - from)];
+        f.seek(from);
+        f.readFully(bytes);
+        gained = new String(bytes, StandardCharsets.UTF_8);
+        readFrom = end;
+      }
+      Matcher m = reregistered.matcher(gained);
+      if (m.find()) {
+        if (Integer.parseInt(m.group(5)) != agents) {
+          throw new IllegalStateException("the new leader expected " + m.group(5) + " agents, not " + agents);
+        }
+        long last = ((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3)))
+            * 1000 + Long.parseLong(m.group(4));
+        return (last - killWall % 86_400_000L) / 1000.0;
+      }
+      Thread.sleep(100);
+    }
+    return -1;
   }
 
   static int awaitLeader(List<MesoProcess> masters, int not, long millis) throws Exception {

@@ -2,6 +2,7 @@ package io.meso.api.operator;
 
 import static io.meso.api.operator.Replies.failed;
 import static io.meso.api.operator.Replies.json;
+import static io.meso.api.operator.Replies.jsonOffLoop;
 import static io.meso.api.operator.Replies.text;
 
 import io.meso.codecs.Addresses;
@@ -28,6 +29,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Mesos's v1 operator API: JSON calls POSTed to {@code /api/v1} (or {@code /master/api/v1};
@@ -95,18 +97,21 @@ final class OperatorCalls {
       return;
     }
     switch (callType) {
-      case "GET_STATE" -> master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(tasks ->
-              new JsonObject().put("type", "GET_STATE").put("get_state", getState(s, tasks))))
-          .onSuccess(doc -> json(ctx, 200, doc)).onFailure(e -> failed(ctx, e));
+      case "GET_STATE" -> master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(tasks -> Map.entry(s, tasks)))
+          .onSuccess(st -> jsonOffLoop(ctx, 200, () -> new JsonObject().put("type", "GET_STATE")
+              .put("get_state", getState(st.getKey(), st.getValue()))))
+          .onFailure(e -> failed(ctx, e));
       case "GET_AGENTS" -> master.as(ctx).state()
-          .onSuccess(s -> json(ctx, 200, new JsonObject().put("type", callType).put("get_agents", MesosJson.getAgents(s))))
+          .onSuccess(s -> jsonOffLoop(ctx, 200, () -> new JsonObject().put("type", callType)
+              .put("get_agents", MesosJson.getAgents(s))))
           .onFailure(e -> failed(ctx, e));
       case "GET_FRAMEWORKS" -> master.as(ctx).state()
-          .onSuccess(s -> json(ctx, 200, new JsonObject().put("type", callType)
+          .onSuccess(s -> jsonOffLoop(ctx, 200, () -> new JsonObject().put("type", callType)
               .put("get_frameworks", MesosJson.getFrameworks(s))))
           .onFailure(e -> failed(ctx, e));
       case "GET_TASKS" -> master.as(ctx).tasks()
-          .onSuccess(ts -> json(ctx, 200, new JsonObject().put("type", callType).put("get_tasks", MesosJson.getTasks(ts))))
+          .onSuccess(ts -> jsonOffLoop(ctx, 200, () -> new JsonObject().put("type", callType)
+              .put("get_tasks", MesosJson.getTasks(ts))))
           .onFailure(e -> failed(ctx, e));
       case "GET_ROLES" -> {
         Future<GetStateResponse> state = master.as(ctx).state();

@@ -38,6 +38,30 @@ final class Replies {
         .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
   }
 
+  /**
+   * An application/json answer built and encoded on a worker thread: documents that grow with the
+   * cluster (GET_STATE, /state, GET_TASKS: tens of megabytes at 100,000 tasks) took seconds to
+   * build and encode, and on the event loop that stalled every other request the server handles
+   * (scheduler calls, gRPC, the UI's events) for as long. {@code build} must only read immutable
+   * input (the master's protobuf replies).
+   */
+  static void jsonOffLoop(RoutingContext ctx, int status, java.util.concurrent.Callable<Object> build) {
+    ctx.vertx().executeBlocking(() -> {
+      Object body = build.call();
+      return io.vertx.core.buffer.Buffer.buffer(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
+    }, false).onComplete(ar -> {
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("building the answer failed path={}", ctx.request().path(), ar.cause());
+        text(ctx, 500, "building the answer failed: " + ar.cause());
+        return;
+      }
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(ar.result());
+    });
+  }
+
   /** A master call that failed: {@link MasterClient#status} and {@link MasterClient#message}; 5xx are logged. */
   static void failed(RoutingContext ctx, Throwable err) {
     int status = MasterClient.status(err);

@@ -1,7 +1,7 @@
 package io.meso.api.operator;
 
 import static io.meso.api.operator.Replies.failed;
-import static io.meso.api.operator.Replies.json;
+import static io.meso.api.operator.Replies.jsonOffLoop;
 
 import io.meso.codecs.MesosJson;
 import io.vertx.core.http.HttpHeaders;
@@ -35,13 +35,15 @@ final class StateEndpoints {
   }
 
   private void state(RoutingContext ctx) {
-    master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(t -> MesosJson.state(s, t)))
-        .onSuccess(doc -> json(ctx, 200, doc)).onFailure(e -> failed(ctx, e));
+    master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(t -> java.util.Map.entry(s, t)))
+        .onSuccess(st -> jsonOffLoop(ctx, 200, () -> MesosJson.state(st.getKey(), st.getValue())))
+        .onFailure(e -> failed(ctx, e));
   }
 
   private void stateSummary(RoutingContext ctx) {
-    master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(t -> MesosJson.stateSummary(s, t)))
-        .onSuccess(doc -> json(ctx, 200, doc)).onFailure(e -> failed(ctx, e));
+    master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(t -> java.util.Map.entry(s, t)))
+        .onSuccess(st -> jsonOffLoop(ctx, 200, () -> MesosJson.stateSummary(st.getKey(), st.getValue())))
+        .onFailure(e -> failed(ctx, e));
   }
 
   private void redirect(RoutingContext ctx) {
