@@ -38,6 +38,11 @@ final class LaunchHelper {
   static final String RESOURCE = "/native/meso-launch";
   /** The helper's exit status when it failed before the command ran (its reason is on the task's stderr). */
   static final int LAUNCH_FAILED = 125;
+  /**
+   * The helper's version this executor needs ({@code meso-launch --version}): raised whenever its
+   * options change, so that an older helper is refused (and logged) rather than misused.
+   */
+  static final String VERSION = "2";
   /** How the helper's error lines on stderr start. */
   static final String ERROR_PREFIX = "meso-launch: ";
 
@@ -120,8 +125,9 @@ final class LaunchHelper {
         p.destroyForcibly();
         throw new IOException(executable + " --version did not answer");
       }
-      if (p.exitValue() != 0 || !out.startsWith("meso-launch ")) {
-        throw new IOException(executable + " --version exited " + p.exitValue() + " saying '" + out + "'");
+      if (p.exitValue() != 0 || !out.equals("meso-launch " + VERSION)) {
+        throw new IOException(executable + " --version exited " + p.exitValue() + " saying '" + out
+            + "', expected 'meso-launch " + VERSION + "'");
       }
       return out;
     } catch (InterruptedException e) {
@@ -133,9 +139,11 @@ final class LaunchHelper {
   /**
    * The helper's argv for the plan, up to and including {@code --}: the command line that
    * follows it is what the last program of the pipeline would have run. {@code user}: switched
-   * to (with every capability dropped), null to stay the agent's user.
+   * to (with every capability dropped), null to stay the agent's user. {@code waiting}: the
+   * helper's {@code --wait}/{@code --exit-status} options, or none (the helper execs the command
+   * itself).
    */
-  List<String> argv(boolean setsid, LaunchPlan plan, TaskUser user) {
+  List<String> argv(boolean setsid, LaunchPlan plan, TaskUser user, List<String> waiting) {
     List<String> argv = new ArrayList<>();
     argv.add(executable.toString());
     if (setsid) {
@@ -163,6 +171,7 @@ final class LaunchHelper {
     } else if (plan.dropsSysAdmin()) {
       argv.add("--drop-sys-admin");
     }
+    argv.addAll(waiting);
     argv.add("--");
     return argv;
   }
