@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code meso-launch}, the native launch helper (src/main/c/meso-launch.c, compiled by the
  * Maven build into the jar's {@code native/}): one exec that does what the launch's program
- * pipeline (setsid, the cgroup join shell, nsenter, unshare, setpriv) does in up to five, which
+ * pipeline (setsid, the cgroup join shell, nsenter, unshare, setpriv, and the exit-status wrapper
+ * or pid-namespace init shell) does in up to six, which
  * on a VM costs about a millisecond of CPU each (BENCHMARKS.md, issue 16). At start the executor
  * extracts it to its runtime directory under a name carrying its content's hash (agents of
  * different builds never overwrite each other's), makes it 0755 and runs it with

@@ -80,7 +80,8 @@ final class ProcessLauncher {
   record Spawned(Process process, long startTime) {}
 
   /**
-   * The wrapper of a recoverable task (see {@link LaunchTask}): it runs the task as its child,
+   * The wrapper of a recoverable task (see {@link LaunchTask}) with the program pipeline (the
+   * native helper does the same itself, {@code --exit-status}): it runs the task as its child,
    * then writes the task's exit status (128+N for signal N, as Java reports it) to
    * {@code exit_status} in its working directory, the sandbox, and exits with it. It waits out
    * SIGTERM/SIGINT/SIGHUP (the task gets them too, with the default action restored: a subshell
