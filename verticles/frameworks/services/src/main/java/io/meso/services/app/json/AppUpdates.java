@@ -44,7 +44,7 @@ public final class AppUpdates {
       "backoffSeconds", "backoffFactor", "maxLaunchDelaySeconds", "container", "healthChecks", "check",
       "readinessChecks", "dependencies", "upgradeStrategy", "labels", "acceptedResourceRoles", "ipAddress",
       "networks", "residency", "secrets", "taskKillGracePeriodSeconds", "unreachableStrategy",
-      "killSelection", "tty", "role", "executorResources", "resourceLimits");
+      "killSelection", "tty", "role", "executorResources", "resourceLimits", "autoscale");
 
   private AppUpdates() {}
 
