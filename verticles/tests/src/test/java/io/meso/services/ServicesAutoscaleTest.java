@@ -3,6 +3,8 @@ package io.meso.services;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meso.master.MasterOptions;
+import io.meso.security.acl.Acls;
 import io.meso.services.ServicesFixture.Response;
 import io.meso.services.store.ServicesStore;
 import io.meso.services.store.StoreCodec;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * 200 ms and the framework evaluates every second. A cpu-burning app scales up to its maximum (also
  * after a new leader's framework took the store over, the policy read back from it); an idle one
  * scales down to its minimum once its scale-down window passed, without replacing the instances it
- * keeps; a bad policy is a 422 naming the field.
+ * keeps; an app whose usage the master refuses (ACLs) is never scaled down; a bad policy is a 422
+ * naming the field.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ServicesAutoscaleTest {
@@ -147,5 +150,28 @@ class ServicesAutoscaleTest {
         .put("path", "/autoscale/maxInstances")
         .put("errors", new JsonArray().add("maxInstances: got 2, expected at least minInstances (3)")));
     assertThat(f.app("/autoscale/ok").getJsonObject("autoscale").getInteger("maxInstances")).isEqualTo(2);
+  }
+
+  @Test
+  void anAppWhoseUsageCannotBeReadIsNeverScaledDown() throws Exception {
+    // The master's ACLs let nobody read a sandbox or usage: every instance stays unmeasured.
+    f.close();
+    f = null;
+    f = ServicesFixture.start("meso-services-autoscale-denied", new MasterOptions().setAllocationIntervalMillis(100)
+        .setAcls(Acls.parse("""
+            {"permissive": true,
+             "access_sandboxes": [{"principals": {"type": "ANY"}, "users": {"type": "NONE"}}]}""", "test")),
+        Acls.allowAll(), QUICK);
+    JsonObject policy = new JsonObject().put("targetCpuUtilization", 0.5).put("minInstances", 1)
+        .put("maxInstances", 3).put("scaleDownStabilizationSeconds", 0);
+    assertThat(f.post("/v2/apps", app("/autoscale/blind", "sleep 600", 3, policy)).status()).isEqualTo(201);
+    waiting().until(() -> settled("/autoscale/blind", 3));
+
+    JsonObject decision = waiting().until(() -> lastDecision("/autoscale/blind"),
+        d -> d != null && d.getInteger("unmeasuredInstances") == 3);
+    assertThat(decision.getInteger("measuredInstances")).isZero();
+    assertThat(decision.getInteger("desiredInstances")).as(decision.encode()).isEqualTo(3);
+    assertThat(decision.getString("reason")).as(decision.encode()).contains("403").contains("access_sandboxes");
+    assertThat(f.app("/autoscale/blind").getInteger("instances")).isEqualTo(3);
   }
 }

@@ -185,7 +185,8 @@ final class ServicesFixture implements AutoCloseable {
     return start(name, new MasterOptions().setAllocationIntervalMillis(100), io.meso.security.acl.Acls.allowAll(), tuning);
   }
 
-  private static ServicesFixture start(String name, MasterOptions master, io.meso.security.acl.Acls acls,
+  /** The fixture with a master of these options, /v2 under {@code acls}, and {@link Tuning}. */
+  static ServicesFixture start(String name, MasterOptions master, io.meso.security.acl.Acls acls,
       Tuning tuning) throws Exception {
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
     HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(

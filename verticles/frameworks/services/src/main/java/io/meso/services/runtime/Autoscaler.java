@@ -1,5 +1,6 @@
 package io.meso.services.runtime;
 
+import io.meso.scheduler.ApiException;
 import io.meso.scheduler.SchedulerClient;
 import io.meso.services.app.App;
 import io.meso.services.app.AutoscalePolicy;
@@ -52,6 +53,8 @@ final class Autoscaler {
   private final Runnable changed;
   private final Map<PathId, Recommender> recommenders = new HashMap<>();
   private final Map<PathId, AutoscaleDecision> decisions = new HashMap<>();
+  /** Apps whose usage the master refused (403), warned about once until measured again. */
+  private final java.util.Set<PathId> forbidden = new java.util.HashSet<>();
   private long timer = -1;
   private boolean stopped;
 
@@ -96,7 +99,10 @@ final class Autoscaler {
   }
 
   /** What one round measures of one app: its running instances' task ids, asked about in parallel. */
-  private record Measuring(App app, List<Future<OptionalDouble>> utilizations) {}
+  private record Measuring(App app, List<Future<Measurement>> utilizations) {}
+
+  /** One instance's utilisation, or why there is none ({@code value} empty). */
+  private record Measurement(OptionalDouble value, String error) {}
 
   private void round() {
     timer = -1;
@@ -122,7 +128,7 @@ final class Autoscaler {
                 : "a deployment is changing the app: waiting for it to finish"));
       }
     }
-    List<Future<OptionalDouble>> all = measuring.stream().flatMap(m -> m.utilizations().stream()).toList();
+    List<Future<Measurement>> all = measuring.stream().flatMap(m -> m.utilizations().stream()).toList();
     Future.join(all).onComplete(ar -> context.runOnContext(v -> {
       try {
         if (!stopped && active.getAsBoolean()) {
@@ -138,14 +144,24 @@ final class Autoscaler {
   }
 
   /** The instance's utilisation; empty when it cannot be measured (never a failed future). */
-  private Future<OptionalDouble> utilization(App app, Instance instance) {
+  private Future<Measurement> utilization(App app, Instance instance) {
     double lookback = intervalMillis / 1000.0;
     return client.taskUsage(instance.taskId).map(usage -> {
       double stale = Math.max(60, 5 * usage.getIntervalSeconds()) + lookback;
-      return CpuUtilization.of(usage.getSamplesList(), app.cpus(), lookback, stale, System.currentTimeMillis() / 1000.0);
+      OptionalDouble u = CpuUtilization.of(usage.getSamplesList(), app.cpus(), lookback, stale,
+          System.currentTimeMillis() / 1000.0);
+      return new Measurement(u, u.isPresent() ? null : "too few usage samples yet");
     }).otherwise(err -> {
-      LOG.debug("autoscale: no usage for task={} app={}: {}", instance.taskId.getValue(), app.id(), err.getMessage());
-      return OptionalDouble.empty();
+      String why = err instanceof ApiException api ? api.code() + " " + api.getMessage() : String.valueOf(err.getMessage());
+      if (err instanceof ApiException api && api.code() == ApiException.FORBIDDEN) {
+        // The framework's principal lacks access_sandboxes for the task's user: a setup problem, said once per app.
+        if (forbidden.add(app.id())) {
+          LOG.warn("autoscale app={}: the master refuses the usage of its tasks: {}", app.id(), why);
+        }
+      } else {
+        LOG.debug("autoscale: no usage for task={} app={}: {}", instance.taskId.getValue(), app.id(), why);
+      }
+      return new Measurement(OptionalDouble.empty(), why);
     });
   }
 
@@ -162,11 +178,21 @@ final class Autoscaler {
       recommenders.put(app.id(), recommender);
     }
     List<Double> utilizations = new ArrayList<>();
-    for (Future<OptionalDouble> f : m.utilizations()) {
-      OptionalDouble u = f.succeeded() ? f.result() : OptionalDouble.empty();
-      u.ifPresent(utilizations::add);
+    String error = null;
+    for (Future<Measurement> f : m.utilizations()) {
+      Measurement u = f.succeeded() ? f.result() : new Measurement(OptionalDouble.empty(), String.valueOf(f.cause()));
+      u.value().ifPresent(utilizations::add);
+      if (u.error() != null && error == null) {
+        error = u.error();
+      }
+    }
+    if (!utilizations.isEmpty()) {
+      forbidden.remove(app.id());
     }
     AutoscaleDecision d = recommender.decide(app.instances(), utilizations, now);
+    if (error != null && d.missing() > 0) {
+      d = d.because(d.reason() + " (unmeasured: " + error + ")");
+    }
     if (d.scales()) {
       Change change = services.update(app.id(), new JsonObject().put("instances", d.desired()).encode(),
           true, false, false, now);
@@ -190,6 +216,7 @@ final class Autoscaler {
   private void forgetRemovedApps() {
     recommenders.keySet().removeIf(id -> services.app(id).map(a -> a.autoscale() == null).orElse(true));
     decisions.keySet().removeIf(id -> services.app(id).map(a -> a.autoscale() == null).orElse(true));
+    forbidden.removeIf(id -> services.app(id).isEmpty());
   }
 
   private static String format(double utilization) {
