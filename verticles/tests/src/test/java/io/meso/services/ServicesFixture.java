@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * framework subscribed over the event bus, its store in a Hazelcast member of the fixture's own
  * (loopback, a unique cluster name) under a real leader election, and its /v2 API on an HTTP
  * server on 127.0.0.1, with a small client for it. {@link #takeOver} plays a new leader: another
- * election, and a new framework on the same store. Client calls start on one Vert.x context
+ * election, and a new framework on the same store. {@link Tuning} makes the agents' usage sampling
+ * and the frameworks' autoscaling quick. Client calls start on one Vert.x context
  * ({@link OnContext}).
  */
 final class ServicesFixture implements AutoCloseable {

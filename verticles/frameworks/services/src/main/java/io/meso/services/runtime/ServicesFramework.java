@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * (a newer leader holds the store) stops the framework: it closes its subscription without
  * tearing the framework down and does nothing more ({@link #stopped}).
  *
+ * <p>Apps with an {@code autoscale} policy are measured and scaled by an {@link Autoscaler} every
+ * {@link #autoscaleInterval}, through the same client and the same scale path as the API.
+ *
  * <p>Everything runs on this verticle's event loop; other threads and contexts reach the state
  * with {@link #onLoop}.
  */
