@@ -119,4 +119,18 @@ class AutoscaleJsonTest {
     assertThat(retuned.app().autoscale().maxInstances()).isEqualTo(6);
     assertThat(AppChange.between(before, retuned.app())).isEqualTo(AppChange.SCALE_ONLY);
   }
+
+  @Test
+  void anExplicitNullRemovesThePolicyWhileOtherUpdatesKeepIt() {
+    Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
+    App before = parse("{'targetCpuUtilization':0.5,'maxInstances':4}").withVersion(t0,
+        io.meso.services.app.VersionInfo.forNewConfig(t0));
+    UpdateResult.Updated kept = (UpdateResult.Updated) AppUpdates.apply(before, PathId.absolute("/a"),
+        "{\"cmd\":\"sleep 2\"}", true, t0.plusSeconds(1));
+    assertThat(kept.app().autoscale()).isEqualTo(before.autoscale());
+    UpdateResult.Updated removed = (UpdateResult.Updated) AppUpdates.apply(before, PathId.absolute("/a"),
+        "{\"autoscale\":null}", true, t0.plusSeconds(2));
+    assertThat(removed.app().autoscale()).isNull();
+    assertThat(removed.change()).isEqualTo(AppChange.SCALE_ONLY);
+  }
 }
