@@ -74,7 +74,9 @@ class ServicesAutoscaleTest {
 
   @Test
   void aBusyAppScalesUpToItsMaximumAlsoUnderANewLeader() throws Exception {
-    JsonObject policy = new JsonObject().put("targetCpuUtilization", 0.5).put("minInstances", 1)
+    // A low target: under cgroups a task of 0.1 cpus gets little of a machine whose cores are all
+    // busy, yet a busy loop still uses far more than 5 % of its share.
+    JsonObject policy = new JsonObject().put("targetCpuUtilization", 0.05).put("minInstances", 1)
         .put("maxInstances", 3).put("scaleDownStabilizationSeconds", 3600);
     Response created = f.post("/v2/apps", app("/autoscale/burn", "while :; do :; done", 1, policy));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -91,7 +93,7 @@ class ServicesAutoscaleTest {
     // The first round that measured all three (one right after a deployment may still say it waited for it).
     JsonObject decision = waiting().until(() -> lastDecision("/autoscale/burn"),
         d -> d != null && d.getInteger("measuredInstances") == 3);
-    assertThat(decision.getDouble("cpuUtilization")).as(decision.encode()).isGreaterThan(0.55);
+    assertThat(decision.getDouble("cpuUtilization")).as(decision.encode()).isGreaterThan(0.055);
     assertThat(decision.getInteger("recommendedInstances")).as(decision.encode()).isEqualTo(3);
     assertThat(decision.getInteger("desiredInstances")).as(decision.encode()).isEqualTo(3);
     // Scaled as a PUT {"instances"} would: stored under the leader's fence, with the policy.
