@@ -129,6 +129,14 @@ class ServicesAutoscaleTest {
     String kept = f.tasks("/autoscale/idle").getJsonObject(0).getString("id");
     assertThat(first).contains(kept);
     assertThat(stored("/autoscale/idle").current().instances()).isEqualTo(1);
+
+    // The CLI shows the policy and the last decision.
+    try (io.meso.testkit.CliStreams streams = new io.meso.testkit.CliStreams()) {
+      int exit = io.meso.cli.Meso.run(new String[] {"app", "show", "/autoscale/idle", "--master", "127.0.0.1:" + f.port()});
+      assertThat(exit).as(streams.err()).isZero();
+      assertThat(streams.out()).contains("autoscale: cpu target 50% of its cpus, 1 to 3 instances "
+          + "(stabilisation up 0 s, down 3 s)").contains("autoscaled: at ").contains(" -> 1, ");
+    }
   }
 
   @Test
