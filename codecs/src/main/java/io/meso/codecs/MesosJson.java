@@ -150,6 +150,15 @@ public final class MesosJson {
     return by;
   }
 
+  /** Mesos's {@code /tasks} document: {@code {"tasks": [...]}}, each task as in {@code /state}. */
+  public static JsonObject taskPage(io.meso.proto.GetTaskPageResponse page) {
+    JsonArray tasks = new JsonArray();
+    for (TaskSummary t : page.getTasksList()) {
+      tasks.add(v0Task(t));
+    }
+    return new JsonObject().put("tasks", tasks);
+  }
+
   /** The v0 {@code /state} document. */
   public static JsonObject state(GetStateResponse state, GetTasksResponse tasks) {
     var info = state.getMasterInfo();

@@ -126,7 +126,11 @@ final class AgentLifecycle {
         TaskInfo taskInfo = TaskInfo.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
             .setAgentId(AgentID.newBuilder().setValue(id)).addAllResources(task.getResourcesList()).build();
         record = new TaskRecord(taskInfo, frameworkId, id, resources, Tasks.nowSeconds());
-        framework.tasks.put(record.id(), record);
+        TaskRecord replaced = framework.tasks.put(record.id(), record);
+        if (replaced != null) {
+          s.taskOrder.remove(replaced);
+        }
+        s.taskOrder.add(record);
       }
       boolean wasTerminal = record.terminal();
       TaskState reportedBefore = record.state;

@@ -28,6 +28,11 @@ final class Authorization {
     return p == null || p.isEmpty() ? null : p;
   }
 
+  /** Whether ACLs are configured at all: without them every view is allowed to everyone. */
+  boolean configured() {
+    return acls.configured();
+  }
+
   boolean allows(String principal, AclAction action, String object) {
     return acls.allows(principal, action, object);
   }

@@ -29,6 +29,10 @@ final class TaskRecord {
   final Deque<TaskStatus> statuses = new ArrayDeque<>();
   /** When the task moved into the completed history (seconds), for its age bound. */
   double completedAt;
+  /** Its neighbours in the master's {@link TaskOrder} (launch order), and whether it is linked there. */
+  TaskRecord older;
+  TaskRecord newer;
+  boolean ordered;
 
   TaskRecord(TaskInfo info, String frameworkId, String agentId, Resources resources, double createdAt) {
     this.info = info;
