@@ -37,7 +37,7 @@ final class OperatorCalls {
   OperatorCalls(MasterVerticle master) {
     this.m = master;
     this.roleCalls = new RoleCalls(master);
-    this.taskPages = new TaskPages(master);
+    this.taskPages = new TaskPages(master.state, master.authz);
   }
 
   void handle(Message<Object> message) {

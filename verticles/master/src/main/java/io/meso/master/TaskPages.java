@@ -15,17 +15,21 @@ import java.util.List;
  * (view_frameworks on the framework's user, view_tasks on the task's user, as {@code GetTasks}).
  *
  * <p>Runs on the master's event loop, so it never looks at more tasks than it must: it walks the
- * master's launch-order list ({@link TaskOrder}) from the requested end and builds messages only
- * for the page. It stops after the page when the total is known without counting (no ACLs, no
- * state or prefix filter); otherwise it walks on to count the matching tasks, one cheap check per
- * task and no allocation. An exact task id is looked up per framework instead of walked.
+ * master's launch-order list ({@link TaskOrder}) and builds messages only for the page, stopping
+ * at the first matching task past it (which says there is a next page). The total is given only
+ * when it costs nothing (no ACLs, no state or prefix filter): counting would mean walking every
+ * task, about 125 ms at a million on the event loop. With the total known, a page past the middle
+ * is walked from the other end, so no page walks more than half the tasks. An exact task id is
+ * looked up per framework instead of walked.
  */
 final class TaskPages {
 
-  private final MasterVerticle m;
+  private final MasterState state;
+  private final Authorization authz;
 
-  TaskPages(MasterVerticle master) {
-    this.m = master;
+  TaskPages(MasterState state, Authorization authz) {
+    this.state = state;
+    this.authz = authz;
   }
 
   GetTaskPageResponse page(GetTaskPageRequest request, String principal) {
@@ -35,7 +39,7 @@ final class TaskPages {
     if (request.getOffset() < 0) {
       throw CallException.invalid("offset is " + request.getOffset() + "; expected a number of tasks >= 0");
     }
-    boolean acls = m.authz.configured();
+    boolean acls = authz.configured();
     String frameworkId = request.getFrameworkId().isEmpty() ? null : request.getFrameworkId();
     if (!request.getTaskId().isEmpty()) {
       return byId(request, frameworkId, principal);
@@ -44,38 +48,72 @@ final class TaskPages {
     long knownTotal = -1;
     if (!acls && !scanFilter) {
       if (frameworkId == null) {
-        knownTotal = m.state.taskOrder.size();
+        knownTotal = state.taskOrder.size();
       } else {
         FrameworkRecord f = framework(frameworkId);
         knownTotal = f == null ? 0 : f.tasks.size() + f.completed.size();
       }
     }
-    GetTaskPageResponse.Builder page = GetTaskPageResponse.newBuilder();
-    long[] matched = {0};
-    int offset = request.getOffset();
+    long offset = request.getOffset();
     int limit = request.getLimit();
-    boolean stopAtPage = knownTotal >= 0;
-    m.state.taskOrder.walk(request.getAscending(), task -> {
-      if (frameworkId != null && !frameworkId.equals(task.frameworkId)) {
+    boolean ascending = request.getAscending();
+    boolean reversed = false;
+    if (knownTotal >= 0 && offset >= knownTotal) {
+      return GetTaskPageResponse.newBuilder().setTotal(knownTotal).setMore(false).build();
+    }
+    if (knownTotal >= 0 && offset > knownTotal / 2) {
+      // A deep page is nearer the other end: walk from there and turn the page round.
+      long end = Math.min(knownTotal, offset + limit);
+      limit = (int) (end - offset);
+      offset = knownTotal - end;
+      ascending = !ascending;
+      reversed = true;
+    }
+    List<TaskRecord> found = new ArrayList<>(Math.min(limit, 1024));
+    long[] matched = {0};
+    boolean[] more = {false};
+    long skip = offset;
+    int want = limit;
+    state.taskOrder.walk(ascending, task -> {
+      if (frameworkId != null && !frameworkId.equals(task.frameworkId)
+          || request.hasState() && task.state != request.getState()
+          || !request.getTaskIdPrefix().isEmpty() && !task.id().startsWith(request.getTaskIdPrefix())) {
         return true;
       }
-      if (request.hasState() && task.state != request.getState()) {
-        return true;
-      }
-      if (!request.getTaskIdPrefix().isEmpty() && !task.id().startsWith(request.getTaskIdPrefix())) {
-        return true;
-      }
-      FrameworkRecord framework = framework(task.frameworkId);
-      if (framework == null || acls && !visible(principal, framework, task)) {
-        return true;
+      if (acls) {
+        FrameworkRecord framework = framework(task.frameworkId);
+        if (framework == null || !visible(principal, framework, task)) {
+          return true;
+        }
       }
       long index = matched[0]++;
-      if (index >= offset && page.getTasksCount() < limit) {
+      if (index < skip) {
+        return true;
+      }
+      if (found.size() < want) {
+        found.add(task);
+        return true;
+      }
+      // One match past the page: there is a next page.
+      more[0] = true;
+      return false;
+    });
+    if (reversed) {
+      java.util.Collections.reverse(found);
+    }
+    GetTaskPageResponse.Builder page = GetTaskPageResponse.newBuilder();
+    for (TaskRecord task : found) {
+      FrameworkRecord framework = framework(task.frameworkId);
+      if (framework != null) {
         page.addTasks(summary(framework, task));
       }
-      return !(stopAtPage && page.getTasksCount() >= limit);
-    });
-    return page.setTotal(knownTotal >= 0 ? knownTotal : matched[0]).build();
+    }
+    if (knownTotal >= 0) {
+      page.setTotal(knownTotal).setMore(request.getOffset() + page.getTasksCount() < knownTotal);
+    } else {
+      page.setMore(more[0]);
+    }
+    return page.build();
   }
 
   /** Mesos's task_id: the task(s) with that id, in each framework's active tasks and completed history. */
@@ -87,8 +125,8 @@ final class TaskPages {
         frameworks.add(f);
       }
     } else {
-      frameworks.addAll(m.state.frameworks.values());
-      frameworks.addAll(m.state.completedFrameworks.values());
+      frameworks.addAll(state.frameworks.values());
+      frameworks.addAll(state.completedFrameworks.values());
     }
     String id = request.getTaskId();
     List<TaskRecord> found = new ArrayList<>();
@@ -116,7 +154,8 @@ final class TaskPages {
     }
     Comparator<Integer> byCreated = Comparator.comparingDouble(i -> found.get(i).createdAt);
     order.sort(request.getAscending() ? byCreated : byCreated.reversed());
-    GetTaskPageResponse.Builder page = GetTaskPageResponse.newBuilder().setTotal(order.size());
+    GetTaskPageResponse.Builder page = GetTaskPageResponse.newBuilder().setTotal(order.size())
+        .setMore(request.getOffset() + (long) request.getLimit() < order.size());
     for (int i = request.getOffset(); i < order.size() && page.getTasksCount() < request.getLimit(); i++) {
       int at = order.get(i);
       page.addTasks(summary(owners.get(at), found.get(at)));
@@ -125,17 +164,17 @@ final class TaskPages {
   }
 
   private boolean visible(String principal, FrameworkRecord framework, TaskRecord task) {
-    return m.authz.allows(principal, AclAction.VIEW_FRAMEWORKS, framework.info.getUser())
-        && m.authz.allows(principal, AclAction.VIEW_TASKS, Authorization.userOf(task.info, framework.info));
+    return authz.allows(principal, AclAction.VIEW_FRAMEWORKS, framework.info.getUser())
+        && authz.allows(principal, AclAction.VIEW_TASKS, Authorization.userOf(task.info, framework.info));
   }
 
   private FrameworkRecord framework(String id) {
-    FrameworkRecord f = m.state.frameworks.get(id);
-    return f != null ? f : m.state.completedFrameworks.get(id);
+    FrameworkRecord f = state.frameworks.get(id);
+    return f != null ? f : state.completedFrameworks.get(id);
   }
 
   TaskSummary summary(FrameworkRecord framework, TaskRecord task) {
-    AgentRecord agent = m.state.agents.get(task.agentId);
+    AgentRecord agent = state.agents.get(task.agentId);
     return TaskSummary.newBuilder()
         .setTask(task.toProto())
         .setHostname(agent == null ? "" : agent.hostname())

@@ -20,7 +20,8 @@ import java.util.List;
  * {@code order=asc}, {@code offset} matching tasks skipped and at most {@code limit} (default 100)
  * returned, optionally only of {@code framework_id} and {@code task_id}. Meso adds
  * {@code task_id_prefix} and {@code state} filters (for the web UI) and the number of matching
- * tasks in the {@value #TOTAL_HEADER} header.
+ * tasks in the {@value #TOTAL_HEADER} header when known (whether a next page exists in
+ * {@value #MORE_HEADER}).
  *
  * <p>The master builds only the page ({@code GetTaskPage}), so a page costs the same at a
  * million tasks as at a hundred, unlike {@code /state}. Unlike Mesos, which silently falls back
@@ -29,8 +30,13 @@ import java.util.List;
  */
 final class TasksEndpoint {
 
-  /** Response header: how many tasks match the query's filters (and the caller may see). */
+  /**
+   * Response header: how many tasks match the query's filters, when the master knows it without
+   * counting (no ACLs, no {@code state} or {@code task_id_prefix}); absent otherwise.
+   */
   static final String TOTAL_HEADER = "X-Total-Count";
+  /** Response header: whether more matching tasks follow this page ("true" or "false"). */
+  static final String MORE_HEADER = "X-Has-More";
   static final int DEFAULT_LIMIT = 100;
   private static final List<String> STATES = Arrays.stream(TaskState.values()).map(Enum::name).toList();
 
@@ -56,7 +62,10 @@ final class TasksEndpoint {
     }
     master.as(ctx).<GetTaskPageResponse>call("GetTaskPage", request)
         .onSuccess(page -> {
-          ctx.response().putHeader(TOTAL_HEADER, Long.toString(page.getTotal()));
+          if (page.hasTotal()) {
+            ctx.response().putHeader(TOTAL_HEADER, Long.toString(page.getTotal()));
+          }
+          ctx.response().putHeader(MORE_HEADER, Boolean.toString(page.getMore()));
           jsonOffLoop(ctx, 200, () -> MesosJson.taskPage(page));
         })
         .onFailure(e -> failed(ctx, e));
