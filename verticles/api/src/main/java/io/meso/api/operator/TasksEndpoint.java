@@ -32,7 +32,8 @@ final class TasksEndpoint {
 
   /**
    * Response header: how many tasks match the query's filters, when the master knows it without
-   * counting (no ACLs, no {@code state} or {@code task_id_prefix}); absent otherwise.
+   * counting (the caller may view every task; no {@code state} or {@code task_id_prefix}); absent
+   * otherwise.
    */
   static final String TOTAL_HEADER = "X-Total-Count";
   /** Response header: whether more matching tasks follow this page ("true" or "false"). */
