@@ -103,7 +103,12 @@ final class OperatorCalls {
       if (agent.notReadyReason != null) {
         summary.setNotReadyReason(agent.notReadyReason);
       }
+      int activeTasks = 0;
+      for (java.util.Map<String, TaskRecord> byId : agent.tasks.values()) {
+        activeTasks += byId.size();
+      }
       state.addAgents(summary
+          .setActiveTasks(activeTasks)
           .setAgentInfo(agent.info)
           .addAllTotal(agent.total.toProto())
           .addAllUsed(agent.used().toProto())
