@@ -111,6 +111,26 @@ class TaskPagesTest {
   }
 
   @Test
+  void aTaskAnAgentReportsAnewReplacesItsRecordInTheList() {
+    MasterStateHarness h = new MasterStateHarness();
+    AgentRecord a1 = h.agent("a1", "cpus:100;mem:100");
+    AgentRecord a2 = h.agent("a2", "cpus:100;mem:100");
+    FrameworkRecord web = h.framework("web", false);
+    launch(h, web, a1, "t", 3);
+    // a2 re-registers reporting t0 as its own: the master's record of t0 is replaced, not doubled.
+    h.state.agentLifecycle.reregister(io.meso.internal.ReregisterAgentMessage.newBuilder().setAgentInfo(a2.info)
+        .addTasks(io.meso.v1.Task.newBuilder().setName("t0").setTaskId(io.meso.v1.TaskID.newBuilder().setValue("t0"))
+            .setFrameworkId(web.info.getId()).setAgentId(io.meso.v1.AgentID.newBuilder().setValue(a2.id))
+            .setState(TaskState.TASK_RUNNING).addAllResources(io.meso.allocator.Resources.parse("cpus:1;mem:1").toProto()))
+        .build(), io.meso.allocator.Resources.parse("cpus:100;mem:100"));
+    TaskPages pages = new TaskPages(h.state, new Authorization(Acls.allowAll()));
+    GetTaskPageResponse all = pages.page(request().build(), null);
+    assertThat(ids(all)).containsExactly("t0", "t2", "t1");
+    assertThat(all.getTasks(0).getTask().getAgentId().getValue()).isEqualTo(a2.id);
+    assertThat(h.state.taskOrder.size()).isEqualTo(3);
+  }
+
+  @Test
   void aclsFilterThePageAndTheTotal() {
     MasterStateHarness h = new MasterStateHarness();
     AgentRecord agent = h.agent("a1", "cpus:100;mem:100");
