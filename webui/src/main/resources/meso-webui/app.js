@@ -111,15 +111,17 @@ function pageQuery() {
   return q.toString();
 }
 
-// Fetches the page now, or, within a second of the last fetch, once that second is over. A reply
-// to an older query than the latest is dropped.
+// Fetches the page now, or (soon: an event moved tasks) once a second has passed since the last
+// fetch; five seconds with a task id or state filter, which the master answers by walking tasks
+// until the page is full (all of them for a rare state). A reply to an older query is dropped.
 let pageSeq = 0, pageAt = 0, pageTimer = null;
 function fetchPage(soon) {
   if (pageTimer) {
     if (soon) return;
     clearTimeout(pageTimer); pageTimer = null;
   }
-  const wait = soon ? Math.max(0, 1000 - (Date.now() - pageAt)) : 0;
+  const every = $('f-text').value.trim() || $('f-state').value ? 5000 : 1000;
+  const wait = soon ? Math.max(0, every - (Date.now() - pageAt)) : 0;
   pageTimer = setTimeout(async () => {
     pageTimer = null; pageAt = Date.now();
     const seq = ++pageSeq;

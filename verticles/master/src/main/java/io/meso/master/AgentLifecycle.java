@@ -128,9 +128,9 @@ final class AgentLifecycle {
         record = new TaskRecord(taskInfo, frameworkId, id, resources, Tasks.nowSeconds());
         TaskRecord replaced = framework.tasks.put(record.id(), record);
         if (replaced != null) {
-          s.taskOrder.remove(replaced);
+          TaskOrder.remove(s.taskOrder, framework, replaced);
         }
-        s.taskOrder.add(record);
+        TaskOrder.add(s.taskOrder, framework, record);
       }
       boolean wasTerminal = record.terminal();
       TaskState reportedBefore = record.state;

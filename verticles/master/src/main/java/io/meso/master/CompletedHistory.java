@@ -80,7 +80,7 @@ final class CompletedHistory {
       if (f.removedAt < cutoff) {
         it.remove();
         f.completed.forEach(tasks::remove);
-        f.completed.forEach(order::remove);
+        f.completed.forEach(t -> TaskOrder.remove(order, f, t));
         forgotten++;
       }
     }
@@ -95,11 +95,11 @@ final class CompletedHistory {
 
   private void forget(TaskRecord task) {
     tasks.remove(task);
-    order.remove(task);
     FrameworkRecord framework = frameworks.get(task.frameworkId);
     if (framework == null) {
       framework = completedFrameworks.get(task.frameworkId);
     }
+    TaskOrder.remove(order, framework, task);
     if (framework != null) {
       framework.completed.removeFirstOccurrence(task);
     }
@@ -109,7 +109,7 @@ final class CompletedHistory {
     completedFrameworks.remove(framework.id);
     for (TaskRecord task : framework.completed) {
       tasks.remove(task);
-      order.remove(task);
+      TaskOrder.remove(order, framework, task);
     }
   }
 }

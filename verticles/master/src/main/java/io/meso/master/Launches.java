@@ -155,9 +155,9 @@ final class Launches {
     record.addStatus(staging);
     TaskRecord replaced = framework.tasks.put(record.id(), record);
     if (replaced != null) {
-      s.taskOrder.remove(replaced);
+      TaskOrder.remove(s.taskOrder, framework, replaced);
     }
-    s.taskOrder.add(record);
+    TaskOrder.add(s.taskOrder, framework, record);
     agent.addTask(record);
     s.metrics.tasksLaunched++;
     s.events.taskAdded(framework, record);

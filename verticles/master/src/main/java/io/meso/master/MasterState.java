@@ -49,7 +49,7 @@ final class MasterState {
   /** Completed tasks and removed frameworks, bounded by count and age across the master. */
   final CompletedHistory completedHistory;
   /** Every task above (active and completed) in launch order, for paged listings ({@link TaskPages}). */
-  final TaskOrder taskOrder = new TaskOrder();
+  final TaskOrder taskOrder = TaskOrder.master();
   final MasterMetrics metrics = new MasterMetrics();
   final Reservations reservations = new Reservations();
   /** Agents admitted before a failover that have not re-registered yet (reconciliation stays silent about them). */

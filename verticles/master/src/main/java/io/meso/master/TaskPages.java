@@ -51,7 +51,7 @@ final class TaskPages {
         knownTotal = state.taskOrder.size();
       } else {
         FrameworkRecord f = framework(frameworkId);
-        knownTotal = f == null ? 0 : f.tasks.size() + f.completed.size();
+        knownTotal = f == null ? 0 : f.taskOrder.size();
       }
     }
     long offset = request.getOffset();
@@ -74,7 +74,16 @@ final class TaskPages {
     boolean[] more = {false};
     long skip = offset;
     int want = limit;
-    state.taskOrder.walk(ascending, task -> {
+    // One framework's page walks only that framework's tasks.
+    TaskOrder order = state.taskOrder;
+    if (frameworkId != null) {
+      FrameworkRecord f = framework(frameworkId);
+      if (f == null) {
+        return GetTaskPageResponse.newBuilder().setTotal(0).setMore(false).build();
+      }
+      order = f.taskOrder;
+    }
+    order.walk(ascending, task -> {
       if (frameworkId != null && !frameworkId.equals(task.frameworkId)
           || request.hasState() && task.state != request.getState()
           || !request.getTaskIdPrefix().isEmpty() && !task.id().startsWith(request.getTaskIdPrefix())) {

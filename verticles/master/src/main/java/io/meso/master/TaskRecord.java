@@ -32,7 +32,11 @@ final class TaskRecord {
   /** Its neighbours in the master's {@link TaskOrder} (launch order), and whether it is linked there. */
   TaskRecord older;
   TaskRecord newer;
-  boolean ordered;
+  boolean inMasterOrder;
+  /** Its neighbours in its framework's {@link TaskOrder}, and whether it is linked there. */
+  TaskRecord frameworkOlder;
+  TaskRecord frameworkNewer;
+  boolean inFrameworkOrder;
 
   TaskRecord(TaskInfo info, String frameworkId, String agentId, Resources resources, double createdAt) {
     this.info = info;

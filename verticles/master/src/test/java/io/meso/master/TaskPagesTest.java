@@ -89,6 +89,9 @@ class TaskPagesTest {
     h.state.removeFramework(batch, "test");
     assertThat(ids(pages.page(request().setFrameworkId(batch.id).build(), null))).containsExactly("b2", "b1", "b0");
     assertThat(h.state.taskOrder.size()).isEqualTo(10);
+    assertThat(batch.taskOrder.size()).isEqualTo(3);
+    assertThat(web.taskOrder.size()).isEqualTo(7);
+    assertThat(ids(pages.page(request().setFrameworkId("no-such-framework").build(), null))).isEmpty();
   }
 
   @Test
@@ -105,6 +108,9 @@ class TaskPagesTest {
     // Two completed tasks are remembered (t3, t4) beside the running t5.
     assertThat(ids(pages.page(request().build(), null))).containsExactly("t5", "t4", "t3");
     assertThat(h.state.taskOrder.size()).isEqualTo(3);
+    assertThat(web.taskOrder.size()).isEqualTo(3);
+    assertThat(ids(pages.page(request().setFrameworkId(web.id).setAscending(true).build(), null)))
+        .containsExactly("t3", "t4", "t5");
     List<String> walked = new ArrayList<>();
     h.state.taskOrder.walk(true, t -> walked.add(t.id()));
     assertThat(walked).containsExactly("t3", "t4", "t5");
@@ -128,6 +134,7 @@ class TaskPagesTest {
     assertThat(ids(all)).containsExactly("t0", "t2", "t1");
     assertThat(all.getTasks(0).getTask().getAgentId().getValue()).isEqualTo(a2.id);
     assertThat(h.state.taskOrder.size()).isEqualTo(3);
+    assertThat(web.taskOrder.size()).isEqualTo(3);
   }
 
   @Test
@@ -142,9 +149,9 @@ class TaskPagesTest {
       TaskRecord asUser = new TaskRecord(task.info.toBuilder().setCommand(task.info.getCommand().toBuilder()
           .setUser(id.equals("t0") || id.equals("t2") ? "alice" : "bob")).build(), task.frameworkId, task.agentId,
           task.resources, task.createdAt);
-      h.state.taskOrder.remove(task);
+      TaskOrder.remove(h.state.taskOrder, web, task);
       web.tasks.put(id, asUser);
-      h.state.taskOrder.add(asUser);
+      TaskOrder.add(h.state.taskOrder, web, asUser);
     }
     Acls acls = Acls.parse("""
         {"permissive": true,
