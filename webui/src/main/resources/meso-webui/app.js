@@ -90,9 +90,11 @@ async function load() {
   if (viewName() === 'tasks') fetchPage();
 }
 
-// Agents' and frameworks' task counts change with every task: refreshed every 5 s at most while shown.
-function refreshListsSometimes() {
-  if (S.listsFetching || (S.listsAt && Date.now() - S.listsAt < 5000)) return;
+// Agents' and frameworks' task counts and allocations change with every task: refreshed when their
+// view is opened (if older than 5 s) and every 30 s while it stays open. Each is a GetState on the
+// master, which sums every active task's resources per framework (hundreds of ms at a million tasks).
+function refreshListsSometimes(maxAge) {
+  if (S.listsFetching || (S.listsAt && Date.now() - S.listsAt < (maxAge || 30000))) return;
   S.listsFetching = true;
   loadLists().catch(() => {}).finally(() => {
     S.listsFetching = false;
@@ -511,6 +513,7 @@ $('f-framework').onchange = () => { S.page = 0; fetchPage(); };
 window.addEventListener('hashchange', () => {
   const v = viewName();
   if (v !== 'task') { S.detail = null; S.current = null; rebuildTasks(); }
+  if (v === 'agents' || v === 'frameworks') refreshListsSometimes(5000);
   render();
   if (v === 'tasks') fetchPage();
 });
