@@ -17,7 +17,24 @@
  *      --uid N --gid N --user NAME
  *                           switch user: initgroups(NAME, gid) (setgroups), setgid, setuid; done
  *                           between the bounding-set drop and the rest of the drop
- *   6. -- COMMAND ARGS...   execvp (the task's PATH)
+ *   6. --wait               fork: the child goes on to step 7; this process (the task's init with
+ *                           --pid-ns) waits for it as the executor's wrapper shell did: it waits out
+ *                           TERM/INT/HUP (the executor signals every process of the task's session,
+ *                           the command gets them itself; they are not forwarded, which would deliver
+ *                           them twice), reaps any other child (orphans reparented to a pid
+ *                           namespace's init) and exits with the command's status, 128+N for signal
+ *                           N as a shell reports it
+ *      --exit-status        --wait, and record that status ("N\n") in exit_status in the working
+ *                           directory before exiting: written to a new temporary file (O_EXCL: never
+ *                           through a link the task left) that is then renamed over exit_status, so a
+ *                           reader sees the whole status or none, and a link at that name is replaced,
+ *                           not followed. The file is made with mode 0666 less the umask, as the
+ *                           user of step 5, as the wrapper shell's "echo > exit_status" did
+ *      --exit-status-temp DIR
+ *                           make the temporary file in DIR (mode 0600) and rename it from there: for
+ *                           a helper that stays root in a sandbox another user owns (a docker task's
+ *                           client), so that it never opens a path in that sandbox
+ *   7. -- COMMAND ARGS...   execvp (the task's PATH)
  *
  * Any failure before the command runs prints "meso-launch: <what>: <why>" to stderr (the task's
  * sandbox stderr) and exits with 125 (LAUNCH_FAILED), which the agent reports as TASK_FAILED with
@@ -37,12 +54,14 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define VERSION "1"
+#define VERSION "2"
 #define LAUNCH_FAILED 125
 #define MAX_CGROUPS 64
 
@@ -215,6 +234,109 @@ static void drop_rest(void) {
   }
 }
 
+static void wait_out(int sig) {
+  (void) sig; /* the command got the signal too: keep waiting for its end */
+}
+
+/* Writes "status\n" to exit_status in the working directory by renaming a new file over it. */
+static void record(int status, const char *temp_dir) {
+  char text[16];
+  int len = snprintf(text, sizeof text, "%d\n", status);
+  int dir = AT_FDCWD;
+  if (temp_dir != NULL) {
+    dir = open(temp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+      fprintf(stderr, "meso-launch could not record exit status %d: cannot open %s: %s\n", status, temp_dir,
+          strerror(errno));
+      return;
+    }
+  }
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  char name[64];
+  int fd = -1;
+  for (unsigned attempt = 0; fd < 0 && attempt < 100; attempt++) {
+    snprintf(name, sizeof name, "exit_status.%ld.%lx", (long) getpid(),
+        (unsigned long) now.tv_nsec * 2654435761u + attempt);
+    fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, temp_dir != NULL ? 0600 : 0666);
+    if (fd < 0 && errno != EEXIST) {
+      break;
+    }
+  }
+  const char *what = NULL;
+  int e = 0;
+  if (fd < 0) {
+    what = "cannot create a temporary file";
+    e = errno;
+  } else {
+    if (write(fd, text, (size_t) len) != len) {
+      what = "cannot write the temporary file";
+      e = errno;
+    }
+    if (close(fd) != 0 && what == NULL) {
+      what = "cannot write the temporary file";
+      e = errno;
+    }
+    if (what == NULL && renameat(dir, name, AT_FDCWD, "exit_status") != 0) {
+      what = "cannot rename the temporary file to exit_status";
+      e = errno;
+    }
+    if (what != NULL) {
+      unlinkat(dir, name, 0);
+    }
+  }
+  if (what != NULL) {
+    fprintf(stderr, "meso-launch could not record exit status %d: %s %s: %s\n", status, what, name, strerror(e));
+  }
+  if (dir != AT_FDCWD) {
+    close(dir);
+  }
+}
+
+/*
+ * Forks the command: returns in the child (which goes on to exec it); this process waits for it,
+ * records its status when asked, and exits with it.
+ */
+static void wait_for_command(int record_status, const char *temp_dir) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGHUP);
+  sigprocmask(SIG_BLOCK, &block, &old); /* no window where a TERM meant for the command ends this process */
+  pid_t child = fork();
+  if (child < 0) {
+    fail("cannot fork the task's command: %s", strerror(errno));
+  }
+  if (child == 0) {
+    sigprocmask(SIG_SETMASK, &old, NULL); /* the command starts with the dispositions this process had */
+    return;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = wait_out;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  int status;
+  for (;;) {
+    pid_t ended = waitpid(-1, &status, 0);
+    if (ended == child) {
+      break;
+    }
+    if (ended < 0 && errno != EINTR) {
+      fail("cannot wait for the task's command %ld: %s", (long) child, strerror(errno));
+    }
+  }
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (record_status) {
+    record(code, temp_dir);
+  }
+  exit(code);
+}
+
 static const char *value(int argc, char **argv, int *i) {
   if (*i + 1 >= argc) {
     fail("%s needs a value", argv[*i]);
@@ -223,7 +345,8 @@ static const char *value(int argc, char **argv, int *i) {
 }
 
 int main(int argc, char **argv) {
-  int setsid_ = 0, pid_ns = 0, drop_caps = 0, drop_sys_admin = 0;
+  int setsid_ = 0, pid_ns = 0, drop_caps = 0, drop_sys_admin = 0, wait_ = 0, exit_status = 0;
+  const char *exit_status_temp = NULL;
   const char *cgroups[MAX_CGROUPS];
   int ncgroups = 0;
   const char *mount_ns = NULL, *wd = NULL, *user = NULL;
@@ -254,6 +377,13 @@ int main(int argc, char **argv) {
       drop_caps = 1;
     } else if (strcmp(a, "--drop-sys-admin") == 0) {
       drop_sys_admin = 1;
+    } else if (strcmp(a, "--wait") == 0) {
+      wait_ = 1;
+    } else if (strcmp(a, "--exit-status") == 0) {
+      wait_ = 1;
+      exit_status = 1;
+    } else if (strcmp(a, "--exit-status-temp") == 0) {
+      exit_status_temp = value(argc, argv, &i);
     } else if (strcmp(a, "--uid") == 0) {
       uid = number(a, value(argc, argv, &i));
     } else if (strcmp(a, "--gid") == 0) {
@@ -262,7 +392,8 @@ int main(int argc, char **argv) {
       user = value(argc, argv, &i);
     } else {
       fail("unknown option '%s' (allowed: --version, --setsid, --cgroup FILE, --mount-ns FILE, --wd DIR, "
-          "--pid-ns, --drop-caps, --drop-sys-admin, --uid N, --gid N, --user NAME, -- COMMAND...)", a);
+          "--pid-ns, --drop-caps, --drop-sys-admin, --uid N, --gid N, --user NAME, --wait, --exit-status, "
+          "--exit-status-temp DIR, -- COMMAND...)", a);
     }
   }
   if (i >= argc) {
@@ -270,6 +401,9 @@ int main(int argc, char **argv) {
   }
   if ((uid >= 0 || gid >= 0 || user != NULL) && (uid < 0 || gid < 0 || user == NULL)) {
     fail("--uid, --gid and --user go together");
+  }
+  if (exit_status_temp != NULL && !exit_status) {
+    fail("--exit-status-temp needs --exit-status");
   }
   if (setsid_ && setsid() < 0) {
     fail("cannot start a new session: %s", strerror(errno));
@@ -295,6 +429,9 @@ int main(int argc, char **argv) {
   }
   if (drop_caps) {
     drop_rest();
+  }
+  if (wait_) {
+    wait_for_command(exit_status, exit_status_temp);
   }
   execvp(argv[i], &argv[i]);
   int e = errno;

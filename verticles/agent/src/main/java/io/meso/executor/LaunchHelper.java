@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code meso-launch}, the native launch helper (src/main/c/meso-launch.c, compiled by the
  * Maven build into the jar's {@code native/}): one exec that does what the launch's program
- * pipeline (setsid, the cgroup join shell, nsenter, unshare, setpriv) does in up to five, which
+ * pipeline (setsid, the cgroup join shell, nsenter, unshare, setpriv, and the exit-status wrapper
+ * or pid-namespace init shell) does in up to six, which
  * on a VM costs about a millisecond of CPU each (BENCHMARKS.md, issue 16). At start the executor
  * extracts it to its runtime directory under a name carrying its content's hash (agents of
  * different builds never overwrite each other's), makes it 0755 and runs it with
@@ -38,6 +39,11 @@ final class LaunchHelper {
   static final String RESOURCE = "/native/meso-launch";
   /** The helper's exit status when it failed before the command ran (its reason is on the task's stderr). */
   static final int LAUNCH_FAILED = 125;
+  /**
+   * The helper's version this executor needs ({@code meso-launch --version}): raised whenever its
+   * options change, so that an older helper is refused (and logged) rather than misused.
+   */
+  static final String VERSION = "2";
   /** How the helper's error lines on stderr start. */
   static final String ERROR_PREFIX = "meso-launch: ";
 
@@ -120,8 +126,9 @@ final class LaunchHelper {
         p.destroyForcibly();
         throw new IOException(executable + " --version did not answer");
       }
-      if (p.exitValue() != 0 || !out.startsWith("meso-launch ")) {
-        throw new IOException(executable + " --version exited " + p.exitValue() + " saying '" + out + "'");
+      if (p.exitValue() != 0 || !out.equals("meso-launch " + VERSION)) {
+        throw new IOException(executable + " --version exited " + p.exitValue() + " saying '" + out
+            + "', expected 'meso-launch " + VERSION + "'");
       }
       return out;
     } catch (InterruptedException e) {
@@ -133,9 +140,11 @@ final class LaunchHelper {
   /**
    * The helper's argv for the plan, up to and including {@code --}: the command line that
    * follows it is what the last program of the pipeline would have run. {@code user}: switched
-   * to (with every capability dropped), null to stay the agent's user.
+   * to (with every capability dropped), null to stay the agent's user. {@code waiting}: the
+   * helper's {@code --wait}/{@code --exit-status} options, or none (the helper execs the command
+   * itself).
    */
-  List<String> argv(boolean setsid, LaunchPlan plan, TaskUser user) {
+  List<String> argv(boolean setsid, LaunchPlan plan, TaskUser user, List<String> waiting) {
     List<String> argv = new ArrayList<>();
     argv.add(executable.toString());
     if (setsid) {
@@ -163,6 +172,7 @@ final class LaunchHelper {
     } else if (plan.dropsSysAdmin()) {
       argv.add("--drop-sys-admin");
     }
+    argv.addAll(waiting);
     argv.add("--");
     return argv;
   }

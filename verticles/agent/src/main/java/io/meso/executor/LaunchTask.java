@@ -11,8 +11,9 @@ import java.util.Objects;
  *
  * <p>With a {@code checkpointDir}, the task is recoverable (see {@link RecoverTasks}): in that
  * same step, before spawning, the executor writes {@link TaskCheckpoint#FRAMEWORK} and
- * {@link TaskCheckpoint#TASK} there, runs the task under a small shell that records its exit
- * status in {@code <sandbox>/exit_status} even when no agent is watching, and right after
+ * {@link TaskCheckpoint#TASK} there, runs the task under a small shell (with the native launch
+ * helper: under the helper itself) that records its exit status in
+ * {@code <sandbox>/exit_status} even when no agent is watching, and right after
  * spawning writes {@link TaskCheckpoint#PID} (pid and start time of the task's leader).
  *
  * @param framework the framework the task belongs to (its id is set)

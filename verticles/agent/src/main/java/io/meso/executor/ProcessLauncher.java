@@ -49,15 +49,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With the native {@link LaunchHelper} (the default when it was built and runs here), one
  * exec of {@code meso-launch} takes the place of setsid, the join shells, nsenter, unshare and
- * setpriv, doing the same steps in the same order; what follows it (the wrapper or init shell, or
- * the command) is unchanged.
+ * setpriv, doing the same steps in the same order, and of the wrapper and init shells too: after
+ * the last step it forks, the child execs the command (or {@code /bin/sh -c}) and the helper
+ * waits for it as the shell did (TERM/INT/HUP waited out, the status recorded in
+ * {@code exit_status}, 128+N for signal N), so a recoverable launch execs jspawnhelper, the
+ * helper and the command. With a pid namespace that waiting helper is the namespace's init (the
+ * fork the namespace needs anyway), the command its pid 2, as under the init shell.
  *
  * <p>When the task runs as another user, its sandbox, {@code stdout} and {@code stderr} become
- * that user's before it runs (the wrapper writes {@code exit_status} there as the task). A docker
+ * that user's before it runs (the wrapper, or the helper, writes {@code exit_status} there as the task). A docker
  * task's launch stays the agent's (the docker client must reach the engine; the container gets
  * {@code --user}), so its wrapper records the status by renaming a file it made in the task's
  * root-only checkpoint directory: it never opens a path in the task's sandbox, where the task
- * could have put a symlink.
+ * could have put a symlink (the helper does the same with {@code --exit-status-temp}).
  */
 final class ProcessLauncher {
 
@@ -76,7 +80,8 @@ final class ProcessLauncher {
   record Spawned(Process process, long startTime) {}
 
   /**
-   * The wrapper of a recoverable task (see {@link LaunchTask}): it runs the task as its child,
+   * The wrapper of a recoverable task (see {@link LaunchTask}) with the program pipeline (the
+   * native helper does the same itself, {@code --exit-status}): it runs the task as its child,
    * then writes the task's exit status (128+N for signal N, as Java reports it) to
    * {@code exit_status} in its working directory, the sandbox, and exits with it. It waits out
    * SIGTERM/SIGINT/SIGHUP (the task gets them too, with the default action restored: a subshell
@@ -175,10 +180,12 @@ final class ProcessLauncher {
       if (!drop.argv().isEmpty()) {
         plan.dropCapabilities(drop.argv(), true); // everything (and the user): covers what an isolator dropped
       }
-      String end = docker && drop.user() != null && checkpoint != null ? safeWrapEnd(checkpoint) : WRAP_END;
+      boolean rootInForeignSandbox = docker && drop.user() != null && checkpoint != null;
+      String end = rootInForeignSandbox ? safeWrapEnd(checkpoint) : WRAP_END;
       List<String> argv = helper != null && (sessionsAsked || !plan.cgroupDirs().isEmpty()
           || !plan.prefix().isEmpty())
-          ? helperArgv(command.getValue(), direct, plan, checkpoint != null, end, drop.user())
+          ? helperArgv(command.getValue(), direct, plan, checkpoint != null, rootInForeignSandbox ? checkpoint : null,
+              drop.user())
           : argv(command.getValue(), direct, plan, checkpoint != null, end, path, sandbox);
       ProcessBuilder builder = new ProcessBuilder(argv)
           .directory(sandbox.toFile())
@@ -234,20 +241,28 @@ final class ProcessLauncher {
     return words;
   }
 
-  /** The command line for the plan with the native helper: the helper, then what the pipeline's last program runs. */
-  private List<String> helperArgv(String script, List<String> direct, LaunchPlan plan, boolean wrapped, String end,
-      TaskUser user) {
-    List<String> argv = helper.argv(sessionsAsked, plan, user);
-    if (wrapped || plan.needsInit()) {
-      argv.addAll(List.of("/bin/sh", "-c", (direct == null ? WRAP_SCRIPT : WRAP_DIRECT) + (wrapped ? end : INIT_END),
-          "meso-task"));
-      if (direct == null) {
-        argv.add(script);
-      } else {
-        argv.addAll(direct);
+  /**
+   * The command line for the plan with the native helper: the helper, then the command. A
+   * recoverable task ({@code wrapped}) and a pid namespace's init need no wrapper shell: the
+   * helper forks the command and waits for it itself ({@code --wait}), recording its status in
+   * {@code exit_status} when {@code wrapped} ({@code --exit-status}, from a temporary file in
+   * {@code statusTemp} when that is not null: see the class comment).
+   */
+  private List<String> helperArgv(String script, List<String> direct, LaunchPlan plan, boolean wrapped,
+      Path statusTemp, TaskUser user) {
+    List<String> waiting = new ArrayList<>();
+    if (wrapped) {
+      waiting.add("--exit-status");
+      if (statusTemp != null) {
+        waiting.addAll(List.of("--exit-status-temp", statusTemp.toString()));
       }
-    } else if (direct == null) {
-      argv.addAll(List.of("/bin/sh", "-c", script));
+    } else if (plan.needsInit()) {
+      waiting.add("--wait");
+    }
+    List<String> argv = helper.argv(sessionsAsked, plan, user, waiting);
+    if (direct == null) {
+      // $0 as under the wrapper shell; the script sees no positional parameters, as under sh -c.
+      argv.addAll(waiting.isEmpty() ? List.of("/bin/sh", "-c", script) : List.of("/bin/sh", "-c", script, "meso-task"));
     } else {
       argv.addAll(direct); // the helper looks words[0] up in the task's PATH (execvp)
     }

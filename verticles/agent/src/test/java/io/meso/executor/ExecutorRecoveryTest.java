@@ -13,12 +13,15 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Recoverable tasks across an executor restart (what a restarted agent does): the executor is
@@ -121,6 +124,65 @@ class ExecutorRecoveryTest {
     assertThat(harness.statesOf("long")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
         TaskState.TASK_KILLING, TaskState.TASK_KILLED);
     await().atMost(Duration.ofSeconds(10)).until(() -> Procs.inSession(pid).isEmpty());
+  }
+
+  /**
+   * With the native helper a recoverable launch has no wrapper shell: the leader is meso-launch,
+   * its one child the command (here the task's shell), and the helper records how the command
+   * ended in exit_status, with nobody watching, for the restarted executor to report.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "exit 0          | 0   | TASK_FINISHED | Command exited with status 0",
+      "exit 3          | 3   | TASK_FAILED   | Command exited with status 3",
+      "kill -USR1 $$   | 138 | TASK_FAILED   | Command terminated by signal SIGUSR1 (exit status 138)"})
+  void theHelperRecordsHowTheCommandEndedForTheRestartedExecutor(String end, String recorded, TaskState state,
+      String message) throws Exception {
+    harness.assertLaunchHelper(true);
+    launchRunning("ends", "echo waiting; while [ ! -f go ]; do sleep 0.02; done; " + end);
+    long leader = checkpoint("ends").pid();
+    assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(leader), "exe")).getFileName().toString())
+        .as("the leader is the helper, not a wrapper shell").startsWith("meso-launch");
+    // Its one child is the command itself once exec'd (a forked child first shows the helper's command line).
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      List<ProcessHandle> children = ProcessHandle.of(leader).orElseThrow().children().toList();
+      assertThat(children).hasSize(1);
+      assertThat(Files.readString(Path.of("/proc", Long.toString(children.get(0).pid()), "cmdline")))
+          .startsWith("/bin/sh\0-c\0echo waiting;");
+    });
+
+    restartExecutor();
+    Files.writeString(harness.sandbox("ends").resolve("go"), "");
+    Path status = harness.sandbox("ends").resolve("exit_status");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(status) && !Procs.alive(leader));
+    assertThat(Files.readString(status)).isEqualTo(recorded + "\n");
+
+    harness.recover("ends");
+    TaskStatus terminal = harness.awaitTerminal("ends");
+    assertThat(terminal.getState()).isEqualTo(state);
+    assertThat(terminal.getMessage()).isEqualTo(message);
+  }
+
+  /**
+   * A graceful kill: the command gets SIGTERM (it handles it and exits 0) while the helper that
+   * waits for it stays, and records the command's own status; a helper ended by the SIGTERM
+   * would leave none, and the executor would record 143 from the leader's end.
+   */
+  @Test
+  void aGracefulKillReachesTheCommandAndTheHelperRecordsHowItEnded() throws Exception {
+    harness.assertLaunchHelper(true);
+    launchRunning("graceful", "trap 'echo TERM > saw-term; exit 0' TERM; echo ready > ready; "
+        + "while :; do sleep 0.05; done");
+    Path sandbox = harness.sandbox("graceful");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(sandbox.resolve("ready")));
+
+    harness.kill("graceful", 60_000, true);
+    TaskStatus end = harness.awaitTerminal("graceful");
+
+    assertThat(end.getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(Files.readString(sandbox.resolve("saw-term")).trim()).isEqualTo("TERM");
+    assertThat(Files.readString(sandbox.resolve("exit_status"))).isEqualTo("0\n");
+    assertThat(end.getMessage()).isEqualTo("Command exited with status 0");
   }
 
   @Test

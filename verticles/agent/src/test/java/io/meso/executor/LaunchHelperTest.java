@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The native launch helper itself: it is built into the classes (gcc at build time), extracted
@@ -148,5 +150,123 @@ class LaunchHelperTest {
     leader.destroyForcibly();
     await("the init (switched to another user) dies with its leader").atMost(Duration.ofSeconds(30))
         .until(() -> !child.isAlive());
+  }
+  /** Runs the helper to its end and returns its exit status. */
+  private static int endOf(Process p) throws Exception {
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
+  /**
+   * --exit-status: the helper runs the command as its child and ends as a shell would, with
+   * the same status written to exit_status (an exit code, or 128+N for signal N).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {"exit 0 | 0", "exit 3 | 3", "kill -TERM $$ | 143", "kill -USR1 $$ | 138",
+      "exec /nonexistent/command | 127"})
+  void theHelperRecordsTheCommandsStatusAndEndsWithIt(String script, int status) throws Exception {
+    Path sandbox = workDir.resolve("status");
+    Process p = helper(sandbox, "--setsid", "--exit-status", "--", "/bin/sh", "-c", "echo $PPID > parent; " + script);
+    assertThat(endOf(p)).isEqualTo(status);
+    assertThat(Files.readString(sandbox.resolve("exit_status"))).isEqualTo(status + "\n");
+    assertThat(Long.parseLong(Files.readString(sandbox.resolve("parent")).trim())).as("the helper waited for it")
+        .isEqualTo(p.pid());
+    try (var left = Files.list(sandbox)) {
+      assertThat(left.map(f -> f.getFileName().toString())).as("no temporary file left")
+          .containsExactlyInAnyOrder("stdout", "stderr", "parent", "exit_status");
+    }
+  }
+
+  @Test
+  void aCommandThatCannotRunIsRecordedAsAShellWould() throws Exception {
+    Path sandbox = workDir.resolve("missing");
+    assertThat(endOf(helper(sandbox, "--exit-status", "--", "meso-no-such-command"))).isEqualTo(127);
+    assertThat(Files.readString(sandbox.resolve("exit_status"))).isEqualTo("127\n");
+  }
+
+  @Test
+  void theStatusReplacesALinkTheTaskLeftInsteadOfWritingThroughIt() throws Exception {
+    Path sandbox = workDir.resolve("link");
+    Path target = Files.writeString(workDir.resolve("precious.txt"), "precious\n");
+    Files.createDirectories(sandbox);
+    Files.createSymbolicLink(sandbox.resolve("exit_status"), target);
+    assertThat(endOf(helper(sandbox, "--exit-status", "--", "/bin/sh", "-c", "exit 4"))).isEqualTo(4);
+    assertThat(Files.readString(target)).isEqualTo("precious\n");
+    assertThat(Files.isSymbolicLink(sandbox.resolve("exit_status"))).isFalse();
+    assertThat(Files.readString(sandbox.resolve("exit_status"))).isEqualTo("4\n");
+  }
+
+  @Test
+  void withATemporaryDirectoryTheStatusIsMadeThereAndRenamedIn() throws Exception {
+    Path sandbox = workDir.resolve("temp");
+    Path checkpoint = Files.createDirectories(workDir.resolve("checkpoint"));
+    assertThat(endOf(helper(sandbox, "--exit-status", "--exit-status-temp", checkpoint.toString(), "--",
+        "/bin/sh", "-c", "exit 5"))).isEqualTo(5);
+    assertThat(Files.readString(sandbox.resolve("exit_status"))).isEqualTo("5\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sandbox.resolve("exit_status"))))
+        .isEqualTo("rw-------");
+    try (var left = Files.list(checkpoint)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  /**
+   * The helper waits out SIGTERM, SIGINT and SIGHUP (they are meant for the command, which gets
+   * them from the executor itself) and still records how the command ended; --wait alone records
+   * nothing.
+   */
+  @Test
+  void theWaitingHelperOutlivesTermIntAndHupAndRecordsTheCommandsEnd() throws Exception {
+    Path sandbox = workDir.resolve("signals");
+    Process p = helper(sandbox, "--setsid", "--exit-status", "--", "/bin/sh", "-c",
+        "trap 'echo TERM >> seen' TERM; trap 'echo INT >> seen' INT; trap 'echo HUP >> seen' HUP; echo > ready; "
+            + "while [ \"$(wc -l < seen 2>/dev/null)\" != 3 ]; do sleep 0.02; done; exit 6");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(sandbox.resolve("ready")));
+    for (String signal : List.of("TERM", "INT", "HUP")) {
+      // The helper first, then the command, as the executor signals a session (oldest first).
+      assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor()).isZero();
+      long command = p.children().findFirst().orElseThrow().pid();
+      assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(command)).start().waitFor()).isZero();
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(sandbox.resolve("seen"))
+          && Files.readString(sandbox.resolve("seen")).contains(signal));
+    }
+    assertThat(endOf(p)).isEqualTo(6);
+    assertThat(Files.readString(sandbox.resolve("exit_status"))).isEqualTo("6\n");
+
+    Path quiet = workDir.resolve("quiet");
+    assertThat(endOf(helper(quiet, "--wait", "--", "/bin/sh", "-c", "kill -KILL $$"))).isEqualTo(137);
+    assertThat(Files.exists(quiet.resolve("exit_status"))).isFalse();
+  }
+
+  @Test
+  void aTemporaryDirectoryWithoutExitStatusIsRefused() throws Exception {
+    Path sandbox = workDir.resolve("refused");
+    assertThat(endOf(helper(sandbox, "--exit-status-temp", "/tmp", "--", "/bin/true")))
+        .isEqualTo(LaunchHelper.LAUNCH_FAILED);
+    assertThat(LaunchHelper.launchError(sandbox)).isEqualTo("meso-launch: --exit-status-temp needs --exit-status");
+  }
+
+  @Test
+  void theHelperAnswersTheVersionTheExecutorNeeds() throws Exception {
+    Path sandbox = workDir.resolve("version");
+    assertThat(endOf(helper(sandbox, "--version"))).isZero();
+    assertThat(Files.readString(sandbox.resolve("stdout")).trim()).isEqualTo("meso-launch " + LaunchHelper.VERSION);
+  }
+
+  /**
+   * With a pid namespace the waiting helper is the namespace's init (no third process): the
+   * command is its pid 2, and its status is recorded from inside the namespace.
+   */
+  @Test
+  void withAPidNamespaceTheInitWaitsForTheCommandAndRecordsItsStatus() throws Exception {
+    String why = HostSupport.probe(Path.of(ExecutorOptions.DEFAULT_CGROUP_BASE)).whyNot(IsolatorName.NAMESPACES_PID);
+    Assumptions.assumeTrue(why == null, "no pid namespaces here: " + why);
+    Path sandbox = workDir.resolve("ns");
+    Process p = helper(sandbox, "--setsid", "--pid-ns", "--exit-status", "--", "/bin/sh", "-c",
+        "echo $$ > pid; tr '\\0' ' ' < /proc/1/cmdline > init; exit 9");
+    assertThat(endOf(p)).isEqualTo(9);
+    assertThat(Files.readString(sandbox.resolve("pid")).trim()).isEqualTo("2");
+    assertThat(Files.readString(sandbox.resolve("init"))).contains("meso-launch").contains("--exit-status");
+    assertThat(Files.readString(sandbox.resolve("exit_status"))).isEqualTo("9\n");
   }
 }

@@ -192,6 +192,27 @@ class NamespacesTest {
   }
 
   /**
+   * A recoverable task in a pid namespace: a graceful kill reaches the command through the
+   * namespace while its init (the helper, or the init shell) waits it out and records the
+   * command's own status in exit_status from inside the namespace.
+   */
+  @Test
+  void aCheckpointedTaskInTheNamespaceRecordsItsOwnStatusWhenKilledGracefully(Vertx vertx) throws Exception {
+    deploy(vertx, "namespaces/pid");
+    harness.launchCheckpointed(task("graceful", shell("trap 'echo TERM > saw-term; exit 0' TERM; echo ready > ready; "
+        + "while :; do sleep 0.05; done")).build());
+    awaitFile("graceful", "ready");
+
+    harness.kill("graceful", 60_000, true);
+    TaskStatus end = harness.awaitTerminal("graceful");
+
+    assertThat(end.getState()).isEqualTo(TaskState.TASK_KILLED);
+    Path sandbox = harness.sandbox("graceful");
+    assertThat(Files.readString(sandbox.resolve("saw-term")).trim()).isEqualTo("TERM");
+    assertThat(Files.readString(sandbox.resolve("exit_status"))).isEqualTo("0\n");
+  }
+
+  /**
    * The checkpointed pid is the task's leader on the host (unshare or meso-launch, whose child
    * is the namespace's init); a restarted executor adopts it, and a kill still ends the whole namespace
    * and removes the task's cgroups.
@@ -231,7 +252,8 @@ class NamespacesTest {
 
   /**
    * A COMMAND check runs inside the task's namespaces: there, pid 1 is the task's own init (its
-   * command line has the wrapper's name); on the host, pid 1 is the machine's init.
+   * command line has the init shell's name, or it is the helper); on the host, pid 1 is the
+   * machine's init.
    */
   @ParameterizedTest(name = "{0}: healthy {1}")
   @CsvSource({"namespaces/pid, true", "posix, false"})
@@ -239,7 +261,7 @@ class NamespacesTest {
       throws Exception {
     deploy(vertx, isolation);
     HealthCheck check = HealthCheck.newBuilder().setType(HealthCheck.Type.COMMAND)
-        .setCommand(shell("grep -q meso-task /proc/1/cmdline")).setDelaySeconds(0).setIntervalSeconds(0.2)
+        .setCommand(shell("grep -qE 'meso-task|meso-launch' /proc/1/cmdline")).setDelaySeconds(0).setIntervalSeconds(0.2)
         .setConsecutiveFailures(1000).build();
     harness.launch(task("checked", shell("sleep 1000")).setHealthCheck(check).build());
 

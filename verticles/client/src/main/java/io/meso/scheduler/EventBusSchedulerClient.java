@@ -29,6 +29,9 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
   /** Prefix of the addresses subscribers consume their events on. */
   public static final String STREAM_ADDRESS_PREFIX = "meso.scheduler.stream.";
 
+  /** Longer than the master's 10 s wait for the agent, so its own 503 naming the agent arrives first. */
+  static final long OPERATOR_TIMEOUT_MILLIS = 15_000;
+
   private final EventBus bus;
   /** Events address of the latest subscription: sent with every call as proof that it comes from it. */
   private volatile String subscription;
@@ -133,6 +136,17 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
       options.addHeader(Addresses.SUBSCRIPTION_HEADER, from);
     }
     return bus.request(Addresses.SCHEDULER, call, options).<Void>mapEmpty().recover(err -> Future.failedFuture(toApiException(err)));
+  }
+
+  /** {@inheritDoc} On {@link Addresses#OPERATOR}, with this client's principal and credentials. */
+  @Override
+  public Future<io.meso.proto.GetTaskUsageResponse> taskUsage(io.meso.v1.TaskID taskId) {
+    DeliveryOptions options = authorized(deliveryOptions())
+        .addHeader(Addresses.ACTION_HEADER, "GetTaskUsage")
+        .setSendTimeout(OPERATOR_TIMEOUT_MILLIS);
+    return bus.<io.meso.proto.GetTaskUsageResponse>request(Addresses.OPERATOR, taskUsageRequest(taskId), options)
+        .map(reply -> reply.body())
+        .recover(err -> Future.failedFuture(toApiException(err)));
   }
 
   @Override

@@ -179,6 +179,19 @@ public final class GrpcSchedulerClient extends AbstractSchedulerClient {
     return masters.call(server -> GrpcCalls.unary(client, tls, server, SchedulerGrpcClient.Send, call, metadata)).mapEmpty();
   }
 
+  /** {@inheritDoc} As the Operator service's unary {@code GetTaskUsage}, to the master and with the credentials the calls use. */
+  @Override
+  public Future<io.meso.proto.GetTaskUsageResponse> taskUsage(io.meso.v1.TaskID taskId) {
+    java.util.Map<String, String> metadata = new java.util.HashMap<>();
+    String auth = authorization;
+    if (auth != null) {
+      metadata.put(GrpcCalls.AUTHORIZATION_METADATA, auth);
+    }
+    io.meso.proto.GetTaskUsageRequest request = taskUsageRequest(taskId);
+    return masters.call(server -> GrpcCalls.unary(client, tls, server,
+        io.meso.proto.OperatorGrpcClient.GetTaskUsage, request, metadata));
+  }
+
   @Override
   protected Future<Void> release() {
     return client.close();

@@ -127,6 +127,30 @@ public interface SchedulerClient {
         .setSuppress(Call.Suppress.newBuilder().addAllRoles(Arrays.asList(roles))).build());
   }
 
+  /**
+   * One of this framework's tasks' usage samples over the last minutes (cpu time, throttling,
+   * memory, disk; oldest first), as its agent keeps them: the operator call {@code GetTaskUsage},
+   * sent through the same transport, credentials and principal as the scheduler calls, so the
+   * master's ACLs ({@code access_sandboxes}) apply to the framework's principal as to any
+   * operator. Fails with an {@link ApiException}: 404 for a task the master does not know, 503
+   * when its agent cannot be reached. Transports that cannot carry operator calls fail with
+   * {@link ApiException#UNAVAILABLE}.
+   */
+  default Future<io.meso.proto.GetTaskUsageResponse> taskUsage(TaskID taskId) {
+    return Future.failedFuture(new ApiException(ApiException.UNAVAILABLE,
+        getClass().getSimpleName() + " does not carry operator calls (GetTaskUsage)"));
+  }
+
+  /** The request {@link #taskUsage} sends: the task, and this framework's id once subscribed. */
+  default io.meso.proto.GetTaskUsageRequest taskUsageRequest(TaskID taskId) {
+    io.meso.proto.GetTaskUsageRequest.Builder request = io.meso.proto.GetTaskUsageRequest.newBuilder().setTaskId(taskId);
+    FrameworkID id = frameworkId();
+    if (id != null) {
+      request.setFrameworkId(id);
+    }
+    return request.build();
+  }
+
   /** Removes the framework: its tasks are killed and its offers rescinded. */
   default Future<Void> teardown() {
     return call(Call.newBuilder().setType(Call.Type.TEARDOWN).build());

@@ -125,7 +125,9 @@ final class AgentLifecycle {
       if (record == null || !record.agentId.equals(id)) {
         TaskInfo taskInfo = TaskInfo.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
             .setAgentId(AgentID.newBuilder().setValue(id)).addAllResources(task.getResourcesList()).build();
-        record = new TaskRecord(taskInfo, frameworkId, id, resources, Tasks.nowSeconds());
+        AgentID shared = agent.info.getId().getValue().equals(id) ? agent.info.getId()
+            : AgentID.newBuilder().setValue(id).build();
+        record = new TaskRecord(taskInfo, frameworkId, shared, resources, Tasks.nowSeconds());
         TaskRecord replaced = framework.tasks.put(record.id(), record);
         if (replaced != null) {
           TaskOrder.remove(s.taskOrder, framework, replaced);

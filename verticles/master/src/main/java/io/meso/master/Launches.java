@@ -148,7 +148,7 @@ final class Launches {
   }
 
   private void launch(FrameworkRecord framework, AgentRecord agent, TaskInfo task, Resources resources, String role) {
-    TaskRecord record = new TaskRecord(task, framework.id, agent.id, resources, Tasks.nowSeconds());
+    TaskRecord record = new TaskRecord(task, framework.id, agent.info.getId(), resources, Tasks.nowSeconds());
     TaskStatus staging = TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_STAGING)
         .setSource(TaskStatus.Source.SOURCE_MASTER).setTimestamp(record.createdAt)
         .setAgentId(task.getAgentId()).build();

@@ -26,7 +26,8 @@ final class TaskRecord {
   /** State and uuid of the latest update forwarded to the framework and not acknowledged yet. */
   TaskState pendingUpdateState;
   ByteString pendingUpdateUuid;
-  final Deque<TaskStatus> statuses = new ArrayDeque<>();
+  /** Most tasks see three or four statuses (STAGING, STARTING, RUNNING, an end): a small first array. */
+  final Deque<TaskStatus> statuses = new ArrayDeque<>(4);
   /** When the task moved into the completed history (seconds), for its age bound. */
   double completedAt;
   /** Its neighbours in the master's {@link TaskOrder} (launch order), and whether it is linked there. */
@@ -38,12 +39,29 @@ final class TaskRecord {
   TaskRecord frameworkNewer;
   boolean inFrameworkOrder;
 
-  TaskRecord(TaskInfo info, String frameworkId, String agentId, Resources resources, double createdAt) {
-    this.info = info;
+  /**
+   * {@code agent}: the agent record's own AgentID, shared by every task on the agent and their
+   * statuses. The master keeps what it reads of the TaskInfo and drops the rest (its {@code data}
+   * and the command's value, arguments, environment and URIs, which only the agent needs): at a
+   * million tasks each copied id and command is tens of megabytes of master heap.
+   */
+  TaskRecord(TaskInfo info, String frameworkId, AgentID agent, Resources resources, double createdAt) {
+    this.info = kept(info, agent);
     this.frameworkId = frameworkId;
-    this.agentId = agentId;
+    this.agentId = agent.getValue();
     this.resources = resources;
     this.createdAt = createdAt;
+  }
+
+  private static TaskInfo kept(TaskInfo info, AgentID agent) {
+    TaskInfo.Builder kept = info.toBuilder().clearData().setAgentId(agent);
+    if (info.hasCommand()) {
+      kept.clearCommand();
+      if (info.getCommand().hasUser()) {
+        kept.setCommand(io.meso.v1.CommandInfo.newBuilder().setUser(info.getCommand().getUser()));
+      }
+    }
+    return kept.build();
   }
 
   String id() {
@@ -51,7 +69,15 @@ final class TaskRecord {
   }
 
   void addStatus(TaskStatus status) {
-    statuses.addLast(status.toBuilder().clearData().build());
+    TaskStatus.Builder kept = status.toBuilder().clearData();
+    // The task's own ids, not each status's copies of them.
+    if (status.getTaskId().equals(info.getTaskId())) {
+      kept.setTaskId(info.getTaskId());
+    }
+    if (status.hasAgentId() && status.getAgentId().equals(info.getAgentId())) {
+      kept.setAgentId(info.getAgentId());
+    }
+    statuses.addLast(kept.build());
     while (statuses.size() > MAX_STATUSES) {
       statuses.removeFirst();
     }
@@ -80,7 +106,7 @@ final class TaskRecord {
         .setName(info.getName())
         .setTaskId(info.getTaskId())
         .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
-        .setAgentId(AgentID.newBuilder().setValue(agentId))
+        .setAgentId(info.getAgentId())
         .setState(state)
         .addAllResources(info.getResourcesList())
         .addAllStatuses(statuses);

@@ -23,7 +23,7 @@ class CompletedHistoryTest {
 
   static TaskRecord task(String frameworkId, String id) {
     return new TaskRecord(TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id)).build(),
-        frameworkId, "agent", Resources.EMPTY, 0);
+        frameworkId, io.meso.v1.AgentID.newBuilder().setValue("agent").build(), Resources.EMPTY, 0);
   }
 
   static List<String> ids(FrameworkRecord f) {

@@ -147,8 +147,8 @@ class TaskPagesTest {
     for (String id : List.of("t0", "t1", "t2", "t3")) {
       TaskRecord task = web.tasks.get(id);
       TaskRecord asUser = new TaskRecord(task.info.toBuilder().setCommand(task.info.getCommand().toBuilder()
-          .setUser(id.equals("t0") || id.equals("t2") ? "alice" : "bob")).build(), task.frameworkId, task.agentId,
-          task.resources, task.createdAt);
+          .setUser(id.equals("t0") || id.equals("t2") ? "alice" : "bob")).build(), task.frameworkId,
+          task.info.getAgentId(), task.resources, task.createdAt);
       TaskOrder.remove(h.state.taskOrder, web, task);
       web.tasks.put(id, asUser);
       TaskOrder.add(h.state.taskOrder, web, asUser);

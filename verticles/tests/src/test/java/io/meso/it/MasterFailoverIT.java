@@ -177,6 +177,8 @@ class MasterFailoverIT {
         .until(() -> Files.readString(run.stderr).contains("RUNNING"));
 
     masters.get(leaderIndex).signal("KILL");
+    // Until the kernel has reaped it, the killed JVM still counts as alive and its log still says it leads.
+    assertThat(masters.get(leaderIndex).process.waitFor(30, TimeUnit.SECONDS)).as("the killed master exited").isTrue();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> leader() != null);
     long[] second = leader();
     assertThat(second[0]).isNotEqualTo(first[0]);

@@ -204,7 +204,18 @@ public final class ScaleBenchmark {
           tasks / launchSeconds, pct(latency, 0.50), pct(latency, 0.99), pct(latency, 0.999),
           latency[tasks - 1] / 1e9, otherStates.get(), ackFailures.get());
 
+      // Steady state: the updates, acknowledgements and events of the launch drain from the queues first.
       long heapTasks = liveHeapKb(leaderPid);
+      for (int i = 0; i < 12; i++) {
+        Thread.sleep(5_000);
+        long again = liveHeapKb(leaderPid);
+        boolean settled = Math.abs(again - heapTasks) < heapTasks / 50;
+        heapTasks = again;
+        if (settled) {
+          break;
+        }
+        print("  leader live heap still moving: %,d KB", again);
+      }
       print("leader live heap, %,d tasks running: %,d KB: %.0f bytes per task", tasks, heapTasks,
           (heapTasks - heapAgents) * 1024.0 / tasks);
       String histogram = System.getProperty("meso.bench.histogram");

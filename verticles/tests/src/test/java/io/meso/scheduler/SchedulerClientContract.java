@@ -1,6 +1,7 @@
 package io.meso.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.meso.agent.AgentOptions;
@@ -68,7 +69,7 @@ abstract class SchedulerClientContract {
     vertx.deployVerticle(master).await(30, TimeUnit.SECONDS);
     vertx.deployVerticle(new AgentVerticle(new AgentOptions()
             .setWorkDir(Files.createTempDirectory("meso-client-contract").toString())
-            .setResources("cpus:2;mem:1024;disk:1000")))
+            .setResources("cpus:2;mem:1024;disk:1000").setUsageIntervalMillis(200)))
         .await(30, TimeUnit.SECONDS);
     ApiServerVerticle api = new ApiServerVerticle(new ApiServerOptions().setHost("127.0.0.1").setPort(0));
     vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
@@ -285,5 +286,33 @@ abstract class SchedulerClientContract {
         s -> s.getReason() == TaskStatus.Reason.REASON_RECONCILIATION);
     assertThat(stays.getState()).isEqualTo(TaskState.TASK_RUNNING);
     assertThat(firstLost.get()).as("close() is not a disconnection to report").isNull();
+  }
+
+  @Test
+  void taskUsageGivesTheAgentsSamplesOfTheFrameworksOwnTask() throws Exception {
+    SchedulerClient client = client();
+    Recorder r = subscribed(client, info("contract-usage"));
+    runLongTask(client, r, "contract-usage");
+    TaskID id = TaskID.newBuilder().setValue("contract-usage").build();
+
+    io.meso.proto.GetTaskUsageResponse usage = await().atMost(TIMEOUT).until(() -> on(() -> client.taskUsage(id)),
+        u -> u.getSamplesCount() >= 2);
+    assertThat(usage.getTaskId()).isEqualTo(id);
+    assertThat(usage.getFrameworkId()).isEqualTo(client.frameworkId());
+    assertThat(usage.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(usage.getIntervalSeconds()).isEqualTo(0.2);
+    io.meso.v1.ResourceStatistics first = usage.getSamples(0);
+    io.meso.v1.ResourceStatistics last = usage.getSamples(usage.getSamplesCount() - 1);
+    assertThat(last.getTimestamp()).isGreaterThan(first.getTimestamp());
+    assertThat(last.getCpusLimit()).isEqualTo(0.1);
+    assertThat(last.hasCpusUserTimeSecs()).isTrue();
+
+    Throwable failure = catchThrowable(() -> on(() -> client.taskUsage(TaskID.newBuilder().setValue("no-such-task").build())));
+    Throwable api = failure;
+    while (api != null && !(api instanceof ApiException)) {
+      api = api.getCause();
+    }
+    assertThat(api).as(String.valueOf(failure)).isInstanceOf(ApiException.class);
+    assertThat(((ApiException) api).code()).as(api.getMessage()).isEqualTo(ApiException.NOT_FOUND);
   }
 }

@@ -362,4 +362,25 @@ class MarathonClientCompatTest {
     assertThat(info.getMarathon_config().getFailover_timeout()).isPositive();
     assertThat(info.getHttp_config().getHttp_port()).isEqualTo(String.valueOf(f.port()));
   }
+
+  @Test
+  void anAutoscalePolicyIsReadPastByTheClientAndSurvivesItsUpdates() {
+    // Marathon has no autoscale field: the client must read the app anyway, and its PUT (which
+    // cannot carry the field) leaves the policy as it was.
+    io.vertx.core.json.JsonObject policy = new io.vertx.core.json.JsonObject().put("targetCpuUtilization", 0.5)
+        .put("minInstances", 1).put("maxInstances", 4).put("scaleDownStabilizationSeconds", 3600);
+    ServicesFixture.Response created = f.post("/v2/apps", new io.vertx.core.json.JsonObject().put("id", "/compat/scaled")
+        .put("cmd", "sleep 600").put("cpus", 0.05).put("mem", 16).put("instances", 1).put("autoscale", policy));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    VersionedApp read = marathon.getApp("/compat/scaled").getApp();
+    assertThat(read.getId()).isEqualTo("/compat/scaled");
+    assertThat(read.getInstances()).isEqualTo(1);
+
+    App update = new App();
+    update.setInstances(2);
+    marathon.updateApp("/compat/scaled", update, true);
+    waiting().until(() -> settled("/compat/scaled", 2));
+    assertThat(f.app("/compat/scaled").getJsonObject("autoscale").getInteger("maxInstances")).isEqualTo(4);
+    marathon.deleteApp("/compat/scaled");
+  }
 }

@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * framework subscribed over the event bus, its store in a Hazelcast member of the fixture's own
  * (loopback, a unique cluster name) under a real leader election, and its /v2 API on an HTTP
  * server on 127.0.0.1, with a small client for it. {@link #takeOver} plays a new leader: another
- * election, and a new framework on the same store. Client calls start on one Vert.x context
+ * election, and a new framework on the same store. {@link Tuning} makes the agents' usage sampling
+ * and the frameworks' autoscaling quick. Client calls start on one Vert.x context
  * ({@link OnContext}).
  */
 final class ServicesFixture implements AutoCloseable {
@@ -73,12 +74,15 @@ final class ServicesFixture implements AutoCloseable {
   private HttpServer server;
   private final HttpClient client;
 
-  private ServicesFixture(Vertx vertx, HazelcastInstance hazelcast, String agentDeployment) throws Exception {
-    this(vertx, hazelcast, agentDeployment, io.meso.security.acl.Acls.allowAll());
-  }
+  /** The frameworks' autoscale interval; null: their default. */
+  private final java.time.Duration autoscaleInterval;
+  /** The agents' usage sampling interval. */
+  private final long usageIntervalMillis;
 
   private ServicesFixture(Vertx vertx, HazelcastInstance hazelcast, String agentDeployment,
-      io.meso.security.acl.Acls acls) throws Exception {
+      io.meso.security.acl.Acls acls, Tuning tuning) throws Exception {
+    this.autoscaleInterval = tuning.autoscaleInterval();
+    this.usageIntervalMillis = tuning.usageIntervalMillis();
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.registry = new Registry(hazelcast);
@@ -133,6 +137,9 @@ final class ServicesFixture implements AutoCloseable {
   ServicesFramework startFramework(long fence) throws Exception {
     ServicesFramework f = new ServicesFramework(new EventBusSchedulerClient(vertx), "",
         new ServicesStore(registry, fence));
+    if (autoscaleInterval != null) {
+      f.autoscaleInterval(autoscaleInterval);
+    }
     deployments.put(f, vertx.deployVerticle(f).await(60, TimeUnit.SECONDS));
     return f;
   }
@@ -163,13 +170,32 @@ final class ServicesFixture implements AutoCloseable {
 
   /** The fixture with a master of these options and /v2 under {@code acls}. */
   static ServicesFixture start(String name, MasterOptions master, io.meso.security.acl.Acls acls) throws Exception {
+    return start(name, master, acls, Tuning.DEFAULT);
+  }
+
+  /**
+   * How often the agents sample their tasks' usage and the frameworks evaluate their autoscale
+   * policies (null: the framework's default), for tests that need both to be quick.
+   */
+  record Tuning(long usageIntervalMillis, java.time.Duration autoscaleInterval) {
+    static final Tuning DEFAULT = new Tuning(AgentOptions.DEFAULT_USAGE_INTERVAL_MILLIS, null);
+  }
+
+  /** The fixture with quick usage sampling and autoscaling ({@link Tuning}). */
+  static ServicesFixture start(String name, Tuning tuning) throws Exception {
+    return start(name, new MasterOptions().setAllocationIntervalMillis(100), io.meso.security.acl.Acls.allowAll(), tuning);
+  }
+
+  /** The fixture with a master of these options, /v2 under {@code acls}, and {@link Tuning}. */
+  static ServicesFixture start(String name, MasterOptions master, io.meso.security.acl.Acls acls,
+      Tuning tuning) throws Exception {
     Vertx vertx = MesoCluster.startLocal(new VertxOptions());
     HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(
         MesoCluster.hazelcastConfig(ClusterOptions.loopbackForTest()));
     try {
       vertx.deployVerticle(new MasterVerticle(master)).await(30, TimeUnit.SECONDS);
-      String agent = deployAgent(vertx, name);
-      return new ServicesFixture(vertx, hazelcast, agent, acls);
+      String agent = deployAgent(vertx, name, tuning.usageIntervalMillis());
+      return new ServicesFixture(vertx, hazelcast, agent, acls, tuning);
     } catch (Exception | Error e) {
       vertx.close().await(30, TimeUnit.SECONDS);
       hazelcast.getLifecycleService().terminate();
@@ -184,12 +210,13 @@ final class ServicesFixture implements AutoCloseable {
 
   /** Deploys one more agent ({@link #RESOURCES}, hostname {@link #HOST}); returns its deployment id. */
   String deployAgent(String name) throws Exception {
-    return deployAgent(vertx, name);
+    return deployAgent(vertx, name, usageIntervalMillis);
   }
 
-  private static String deployAgent(Vertx vertx, String name) throws Exception {
+  private static String deployAgent(Vertx vertx, String name, long usageIntervalMillis) throws Exception {
     return vertx.deployVerticle(new AgentVerticle(new AgentOptions().setHostname(HOST)
-        .setWorkDir(Files.createTempDirectory(name).toString()).setResources(RESOURCES)))
+        .setWorkDir(Files.createTempDirectory(name).toString()).setResources(RESOURCES)
+        .setUsageIntervalMillis(usageIntervalMillis)))
         .await(30, TimeUnit.SECONDS);
   }
 

@@ -18,7 +18,8 @@ import java.util.List;
  *       user: the last privileged step);</li>
  *   <li>the task itself, under an init shell that waits for it and catches TERM/INT/HUP when it is
  *       a pid namespace's init ({@link #needsInit()}: the kernel drops signals an init has no
- *       handler for, so a bare command there would ignore a graceful kill).</li>
+ *       handler for, so a bare command there would ignore a graceful kill); with the native launch helper, the
+ *       helper itself is that init.</li>
  * </ol>
  * With the program pipeline each step costs an exec (the unshare of a pid namespace also a fork):
  * see the launcher. The same steps are also kept as facts ({@link #mountNamespace()},

@@ -114,8 +114,8 @@ public final class AppCommand implements Runnable {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, defaultValueProvider = io.meso.cli.MesoDefaults.class,
-      description = "Show an app: its definition's main fields, its instances and their health, its last failure, and "
-          + "why it waits when instances are not placed.")
+      description = "Show an app: its definition's main fields, its autoscale policy and last decision, its "
+          + "instances and their health, its last failure, and why it waits when instances are not placed.")
   static final class Show extends Request {
     @Parameters(paramLabel = "ID", description = "The app's id, such as /web.")
     String id;
@@ -137,6 +137,9 @@ public final class AppCommand implements Runnable {
       JsonArray deployments = app.getJsonArray("deployments", new JsonArray());
       if (!deployments.isEmpty()) {
         out.println("deploying: " + deployments.stream().map(d -> ((JsonObject) d).getString("id")).toList());
+      }
+      if (app.getValue("autoscale") instanceof JsonObject autoscale) {
+        autoscale(autoscale);
       }
       if (app.getValue("lastTaskFailure") instanceof JsonObject failure) {
         out.println("last failure: " + failure.getString("state") + " of " + failure.getString("taskId") + " on "
@@ -160,6 +163,23 @@ public final class AppCommand implements Runnable {
       }
       out.print(io.meso.cli.Columns.format(rows));
       return ServicesHttp.Exit.OK;
+    }
+
+    /** The app's autoscale policy, and its last decision when there is one. */
+    private void autoscale(JsonObject a) {
+      out.println("autoscale: cpu target " + percent(a.getValue("targetCpuUtilization")) + " of its cpus, "
+          + a.getValue("minInstances") + " to " + a.getValue("maxInstances") + " instances (stabilisation up "
+          + a.getValue("scaleUpStabilizationSeconds") + " s, down " + a.getValue("scaleDownStabilizationSeconds") + " s)");
+      if (a.getValue("lastDecision") instanceof JsonObject d) {
+        out.println("autoscaled: at " + d.getString("timestamp") + " cpu " + (d.containsKey("cpuUtilization")
+            ? percent(d.getValue("cpuUtilization")) : "n/a") + " over " + d.getValue("measuredInstances")
+            + " measured instance(s) (" + d.getValue("unmeasuredInstances") + " unmeasured): "
+            + d.getValue("instances") + " -> " + d.getValue("desiredInstances") + ", " + d.getString("reason"));
+      }
+    }
+
+    private static String percent(Object fraction) {
+      return fraction instanceof Number n ? AppsCommand.number(Math.round(n.doubleValue() * 1000) / 10.0) + "%" : "?";
     }
 
     /** Why the app's instances wait, from /v2/queue: the reasons offers were declined, most first. */

@@ -5,7 +5,8 @@
  * definition, its JSON and validation), {@code placement} (constraints, offer matching, queue
  * statistics, kill order, launch backoff), {@code deploy} (deployment plans, their progress from
  * instance facts to commands, locks and cancel), {@code group} (groups as the tree of app ids,
- * group updates as changes of the whole set of apps), {@code runtime} (the framework verticle that
+ * group updates as changes of the whole set of apps), {@code autoscale} (an app's instance count
+ * from its instances' cpu utilisation, Kubernetes HPA style), {@code runtime} (the framework verticle that
  * carries it all out over the client SDK, state in memory for now) and {@code api} (the /v2 HTTP
  * routes).
  */

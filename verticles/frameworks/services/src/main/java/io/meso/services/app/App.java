@@ -15,6 +15,7 @@ import java.util.Map;
  * the 1.8+ default {@code maxLaunchDelaySeconds} of 300.
  *
  * <p>{@code container} and {@code networks} are kept as the JSON given (copied in and out).
+ * {@code autoscale} is null for an app that is not scaled by load ({@link AutoscalePolicy}).
  * {@code version} is null until the app is stored; {@code versionInfo} is null for an app that has
  * only a version (as Marathon renders a freshly posted app).
  */
@@ -47,6 +48,7 @@ public record App(
     Integer taskKillGracePeriodSeconds,
     UnreachableStrategy unreachableStrategy,
     KillSelection killSelection,
+    AutoscalePolicy autoscale,
     Instant version,
     VersionInfo versionInfo) {
 
@@ -160,6 +162,7 @@ public record App(
     private Integer taskKillGracePeriodSeconds;
     private UnreachableStrategy unreachableStrategy = UnreachableStrategy.DEFAULT;
     private KillSelection killSelection = KillSelection.YOUNGEST_FIRST;
+    private AutoscalePolicy autoscale;
     private Instant version;
     private VersionInfo versionInfo;
 
@@ -176,7 +179,7 @@ public record App(
       healthChecks = a.healthChecks; readinessChecks = a.readinessChecks; dependencies = a.dependencies;
       upgradeStrategy = a.upgradeStrategy; labels = a.labels; networks = a.networks;
       taskKillGracePeriodSeconds = a.taskKillGracePeriodSeconds; unreachableStrategy = a.unreachableStrategy;
-      killSelection = a.killSelection; version = a.version; versionInfo = a.versionInfo;
+      killSelection = a.killSelection; autoscale = a.autoscale; version = a.version; versionInfo = a.versionInfo;
     }
 
     public Builder id(PathId v) { id = v; return this; }
@@ -207,6 +210,7 @@ public record App(
     public Builder taskKillGracePeriodSeconds(Integer v) { taskKillGracePeriodSeconds = v; return this; }
     public Builder unreachableStrategy(UnreachableStrategy v) { unreachableStrategy = v; return this; }
     public Builder killSelection(KillSelection v) { killSelection = v; return this; }
+    public Builder autoscale(AutoscalePolicy v) { autoscale = v; return this; }
     public Builder version(Instant v) { version = v; return this; }
     public Builder versionInfo(VersionInfo v) { versionInfo = v; return this; }
 
@@ -214,7 +218,7 @@ public record App(
       return new App(id, cmd, args, user, env, instances, cpus, mem, disk, gpus, executor, constraints,
           fetch, portDefinitions, requirePorts, backoffSeconds, backoffFactor, maxLaunchDelaySeconds,
           container, healthChecks, readinessChecks, dependencies, upgradeStrategy, labels, networks,
-          taskKillGracePeriodSeconds, unreachableStrategy, killSelection, version, versionInfo);
+          taskKillGracePeriodSeconds, unreachableStrategy, killSelection, autoscale, version, versionInfo);
     }
   }
 }

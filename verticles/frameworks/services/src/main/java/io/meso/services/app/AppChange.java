@@ -9,6 +9,8 @@ import java.time.temporal.ChronoUnit;
  *
  * <p>As in Marathon's {@code AppDefinition.isUpgrade}: a change of anything but {@code instances}
  * (and the version stamps) is a config change; a change of {@code instances} alone is scale-only.
+ * A change of the {@code autoscale} policy (with or without {@code instances}) is scale-only too:
+ * it says how many instances to run, not what they run, so no task is replaced for it.
  */
 public enum AppChange {
   /** Nothing but the version stamps differ. */
@@ -22,10 +24,10 @@ public enum AppChange {
   public static AppChange between(App before, App after) {
     App a = before.withVersion(null, null);
     App b = after.withVersion(null, null);
-    if (!a.withInstances(0).equals(b.withInstances(0))) {
+    if (!a.toBuilder().instances(0).autoscale(null).build().equals(b.toBuilder().instances(0).autoscale(null).build())) {
       return CONFIG;
     }
-    return a.instances() == b.instances() ? NONE : SCALE_ONLY;
+    return a.instances() == b.instances() && java.util.Objects.equals(a.autoscale(), b.autoscale()) ? NONE : SCALE_ONLY;
   }
 
   /**

@@ -15,14 +15,17 @@ import java.util.List;
 /**
  * The runtime's read-only JSON for the /v2 API: tasks (§4 of the Marathon facts, with
  * marathon-client's extra names {@code agentId} and health {@code taskId}), an app's status
- * fields, queue items (§5). Reads {@link Services}; call on the framework's event loop.
+ * fields (and the last autoscale decision under {@code autoscale.lastDecision}), queue items (§5). Reads {@link Services}; call on the framework's event loop.
  */
 public final class RuntimeJson {
 
   private final Services services;
+  private final java.util.function.Function<PathId, JsonObject> autoscaleDecisions;
 
-  RuntimeJson(Services services) {
+  /** @param autoscaleDecisions an app's last autoscale decision as JSON, or null */
+  RuntimeJson(Services services, java.util.function.Function<PathId, JsonObject> autoscaleDecisions) {
     this.services = services;
+    this.autoscaleDecisions = autoscaleDecisions;
   }
 
   /** The live tasks of {@code appId}, every app's if null. */
@@ -65,8 +68,14 @@ public final class RuntimeJson {
     }
     JsonObject failure = embedFailure
         ? services.lastFailure(app.id()).map(TaskFailure::toJson).orElse(null) : null;
-    return AppWriter.render(app, new AppStatus(staged, running, healthy, unhealthy,
+    JsonObject out = AppWriter.render(app, new AppStatus(staged, running, healthy, unhealthy,
         services.deployments().deploymentsOf(app.id()), embedTasks ? tasks(app.id()) : null, failure));
+    JsonObject decision = app.autoscale() == null ? null : autoscaleDecisions.apply(app.id());
+    if (decision != null) {
+      // Read-only, beside the policy; the app's reader ignores it when a client sends it back.
+      out.getJsonObject("autoscale").put("lastDecision", decision);
+    }
+    return out;
   }
 
   /** The queue items, {@code {"queue":[..]}}. */

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * (a newer leader holds the store) stops the framework: it closes its subscription without
  * tearing the framework down and does nothing more ({@link #stopped}).
  *
+ * <p>Apps with an {@code autoscale} policy are measured and scaled by an {@link Autoscaler} every
+ * {@link #autoscaleInterval}, through the same client and the same scale path as the API.
+ *
  * <p>Everything runs on this verticle's event loop; other threads and contexts reach the state
  * with {@link #onLoop}.
  */
@@ -59,8 +62,13 @@ public final class ServicesFramework extends VerticleBase {
   /** Pause before subscribing again after the subscription was lost. */
   public static final long RESUBSCRIBE_DELAY_MILLIS = 1000;
 
+  /** How often apps with an autoscale policy are measured and decided on: Kubernetes HPA's 15 s sync period. */
+  public static final java.time.Duration DEFAULT_AUTOSCALE_INTERVAL = java.time.Duration.ofSeconds(15);
+
   private final SchedulerClient client;
   private final String user;
+  private java.time.Duration autoscaleInterval = DEFAULT_AUTOSCALE_INTERVAL;
+  private Autoscaler autoscaler;
   private final ServicesStore store;
   private Context context;
   private Services services;
@@ -88,6 +96,19 @@ public final class ServicesFramework extends VerticleBase {
     this.store = store;
   }
 
+  /**
+   * How often the apps with an {@code autoscale} policy are measured and decided on (default
+   * {@link #DEFAULT_AUTOSCALE_INTERVAL}); it is also the span each instance's utilisation is
+   * averaged over. Set before deploying.
+   */
+  public ServicesFramework autoscaleInterval(java.time.Duration interval) {
+    if (interval.toMillis() < 1) {
+      throw new IllegalArgumentException("autoscaleInterval must be at least 1 ms, was " + interval);
+    }
+    this.autoscaleInterval = interval;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
@@ -96,7 +117,9 @@ public final class ServicesFramework extends VerticleBase {
     saved = new SavedEffects(context, persistence, store, () -> stopped);
     reconciler = new TaskReconciler(vertx, context, client, services, () -> subscribed && !stopped);
     readiness = new ReadinessProbe(vertx, vertx.createHttpClient());
-    json = new RuntimeJson(services);
+    autoscaler = new Autoscaler(vertx, context, client, services, autoscaleInterval.toMillis(),
+        () -> started && !stopped, this::scheduleSync);
+    json = new RuntimeJson(services, autoscaler::lastDecision);
     info = FrameworkInfo.newBuilder()
         .setName(NAME)
         .setUser(user)
@@ -117,6 +140,7 @@ public final class ServicesFramework extends VerticleBase {
           (System.nanoTime() - began) / 1_000_000);
       started = true;
       saved.save();
+      autoscaler.start();
       // Not waited for: the master may not take subscriptions yet right after a failover; the
       // framework serves its API meanwhile and subscribes again until it is in.
       subscribe().onFailure(this::disconnected);
@@ -129,6 +153,9 @@ public final class ServicesFramework extends VerticleBase {
     stopped = true;
     if (reconciler != null) {
       reconciler.stop();
+    }
+    if (autoscaler != null) {
+      autoscaler.stop();
     }
     ended.tryComplete();
     return client.close();
@@ -309,6 +336,7 @@ public final class ServicesFramework extends VerticleBase {
     stopped = true;
     LOG.error("the services framework stops: {}", why);
     reconciler.stop();
+    autoscaler.stop();
     saved.stop();
     // Not a teardown: the framework and its tasks carry on under the leader that holds the store.
     client.close();

@@ -48,6 +48,8 @@ class StoreCodecTest {
   static Stream<App> apps() {
     return Stream.of(
         app("{'id':'/web','cmd':'python3 -m http.server $PORT0','instances':3,'cpus':0.1,'mem':32}"),
+        app("{'id':'/scaled','cmd':'sleep 1000','instances':2,'cpus':0.2,'autoscale':{'targetCpuUtilization':0.6,"
+            + "'minInstances':2,'maxInstances':7,'scaleUpStabilizationSeconds':30,'scaleDownStabilizationSeconds':60,'tolerance':0.05}}"),
         app("{'id':'/prod/api','args':['/bin/api','--port','8080'],'user':'nobody','env':{'A':'1','DB':{'secret':'db'}},"
             + "'labels':{'owner':'ops'},'constraints':[['hostname','UNIQUE'],['rack','GROUP_BY','3'],['zone','LIKE','a.*']],"
             + "'portDefinitions':[{'port':0,'name':'http'},{'port':10005,'protocol':'udp'}],'requirePorts':false,"

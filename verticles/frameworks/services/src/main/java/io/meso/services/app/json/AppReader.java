@@ -77,6 +77,7 @@ final class AppReader {
     b.unreachableStrategy(PartReader.unreachableStrategy(json.getValue("unreachableStrategy"),
         f.path("unreachableStrategy"), out));
     b.killSelection(f.enumValue("killSelection", KillSelection.class, KillSelection.YOUNGEST_FIRST));
+    b.autoscale(AutoscaleReader.read(f.object(AutoscaleReader.FIELD), f.path(AutoscaleReader.FIELD), out));
 
     b.version(f.timestamp("version", null));
     JsonObject vi = f.object("versionInfo");

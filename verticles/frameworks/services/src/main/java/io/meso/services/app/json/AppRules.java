@@ -118,6 +118,10 @@ final class AppRules {
     if (app.instances() > 1) {
       out.add(new Violation("/", SINGLE_INSTANCE));
     }
+    if (app.autoscale() != null && app.autoscale().maxInstances() > 1) {
+      out.add(new Violation("/autoscale/maxInstances", "maxInstances: got " + app.autoscale().maxInstances()
+          + ", expected 1 for a single instance app (label " + SINGLE_INSTANCE_LABEL + ")"));
+    }
     UpgradeStrategy us = app.upgradeStrategy();
     if (us.minimumHealthCapacity() != 0.0) {
       out.add(new Violation("/upgradeStrategy/minimumHealthCapacity",

@@ -19,7 +19,8 @@ import java.util.Set;
  *   <li>PUT with {@code partialUpdate=true} (the default) and PATCH on an existing app: a shallow
  *       top-level merge. A field the body leaves out, or sends as null, keeps its old value; a
  *       field it gives replaces the old one whole ({@code container}, {@code env}, ... are not
- *       merged deeper, M#4868). The merged app is validated like a new one.</li>
+ *       merged deeper, M#4868). The merged app is validated like a new one. The one exception is
+ *       Meso's own {@code autoscale}: sent as null, it removes the app's policy.</li>
  *   <li>The same with a body {@code {"version": ts}} (the id may come too): a rollback to that
  *       stored version; any other field with it is a 422.</li>
  *   <li>PUT with {@code partialUpdate=false}, or PUT of an id no app has: the body is a whole
@@ -44,7 +45,7 @@ public final class AppUpdates {
       "backoffSeconds", "backoffFactor", "maxLaunchDelaySeconds", "container", "healthChecks", "check",
       "readinessChecks", "dependencies", "upgradeStrategy", "labels", "acceptedResourceRoles", "ipAddress",
       "networks", "residency", "secrets", "taskKillGracePeriodSeconds", "unreachableStrategy",
-      "killSelection", "tty", "role", "executorResources", "resourceLimits");
+      "killSelection", "tty", "role", "executorResources", "resourceLimits", "autoscale");
 
   private AppUpdates() {}
 
@@ -99,6 +100,10 @@ public final class AppUpdates {
     merged.remove("versionInfo");
     for (Map.Entry<String, Object> e : withoutIgnored(body)) {
       if (e.getValue() == null) {
+        if (e.getKey().equals("autoscale")) {
+          // Meso's own field, which no Marathon client sends: an explicit null removes the policy.
+          merged.remove("autoscale");
+        }
         continue;
       }
       // The deprecated fields stand for their successors, which they replace.

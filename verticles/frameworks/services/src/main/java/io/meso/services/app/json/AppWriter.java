@@ -24,7 +24,8 @@ import java.util.function.Function;
  * fields ({@code cmd}, {@code user}, {@code container}, ...) left out; the "omit empty" lists and
  * maps ({@code args}, {@code constraints}, {@code dependencies}, {@code env}, {@code fetch},
  * {@code healthChecks}, {@code readinessChecks}) left out when empty; never the deprecated
- * {@code ports}, {@code uris} or {@code ipAddress}. Timestamps are ISO-8601 UTC with milliseconds.
+ * {@code ports}, {@code uris} or {@code ipAddress}. Meso's own {@code autoscale} object comes last,
+ * only for an app that has one. Timestamps are ISO-8601 UTC with milliseconds.
  */
 public final class AppWriter {
 
@@ -86,6 +87,9 @@ public final class AppWriter {
     }
     o.put("killSelection", app.killSelection().name());
     o.put("unreachableStrategy", unreachable(app.unreachableStrategy()));
+    if (app.autoscale() != null) {
+      o.put(AutoscaleReader.FIELD, AutoscaleReader.render(app.autoscale()));
+    }
     return o;
   }
 
