@@ -1,13 +1,22 @@
 'use strict';
-// Meso web UI: one GET_STATE at load, then live master events over server-sent events
-// (/ui/events, fed by the master's event stream). No framework, no build step.
-const S = { agents: new Map(), frameworks: new Map(), tasks: new Map(), metrics: {}, history: [],
-  sort: { key: 'created', dir: -1 }, page: 0, pageSize: 100, current: null, tails: {} };
+// Meso web UI: agents and frameworks at load (GET_AGENTS, GET_FRAMEWORKS), then live master events
+// over server-sent events (/ui/events, fed by the master's event stream). Tasks are never all in the
+// browser: the tasks view shows one page from the master (GET /tasks, paged and filtered there),
+// refetched at most every second while events come; a task's page fetches that task; the overview
+// counts tasks from the master's metrics. No framework, no build step.
+// S.tasks holds only what is on screen: the visible page's tasks and the open task.
+const S = { agents: new Map(), frameworks: new Map(), tasks: new Map(), pageTasks: [], detail: null, metrics: {},
+  history: [], sort: { key: 'created', dir: -1 }, page: 0, pageSize: 100, total: null, more: false, current: null,
+  tails: {} };
 const $ = id => document.getElementById(id);
 const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 // Tasks listed as completed: a copy of io.meso.codecs.TaskStates.COMPLETED (TaskStatesInAppJsTest checks it).
 const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED',
   'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
+// Every task state (mesos.v1.TaskState), for the state filter and the overview's counts.
+const STATES = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_UNREACHABLE', 'TASK_FINISHED',
+  'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR',
+  'TASK_UNKNOWN'];
 
 // Every request carries the browser's credentials for this origin: with authentication on, the
 // browser asked for them (HTTP Basic) when the page itself was refused, and sends them from then on.
@@ -37,40 +46,115 @@ function scalars(resources) {
   return out;
 }
 
-function putTask(t) {
-  const key = t.framework_id.value + '/' + t.task_id.value;
-  const old = S.tasks.get(key);
-  S.tasks.set(key, { key, id: t.task_id.value, name: t.name || '', framework: t.framework_id.value,
-    agent: t.agent_id ? t.agent_id.value : '', state: t.state, statuses: t.statuses || [],
-    created: old ? old.created : ((t.statuses && t.statuses[0] && t.statuses[0].timestamp) || Date.now() / 1000),
-    cpus: scalars(t.resources).cpus, mem: scalars(t.resources).mem });
+// A task of GET /tasks (Mesos's v0 task object) as the views use it.
+function fromV0(t) {
+  const r = t.resources || {};
+  return { key: t.framework_id + '/' + t.id, id: t.id, name: t.name || '', framework: t.framework_id,
+    agent: t.agent_id || '', state: t.state, statuses: t.statuses || [],
+    created: t.created_at || ((t.statuses && t.statuses[0] && t.statuses[0].timestamp) || 0), cpus: r.cpus || 0,
+    mem: r.mem || 0 };
 }
 
-function putAgent(a) { S.agents.set(a.agent_info.id.value, a); }
-function putFramework(f) { S.frameworks.set(f.framework_info.id.value, f); }
+// The tasks on screen, by "framework/task": the visible page and the open task, nothing else.
+function taskByKey(key) { return S.detail && S.detail.key === key ? S.detail : S.tasks.get(key); }
+function rebuildTasks() {
+  S.tasks = new Map(S.pageTasks.map(t => [t.key, t]));
+  if (S.detail) S.tasks.set(S.detail.key, S.detail);
+}
+
+// Events carry no task counts: keep the ones the last GET_AGENTS / GET_FRAMEWORKS gave.
+function putAgent(a) {
+  const old = S.agents.get(a.agent_info.id.value);
+  if (old && a.active_tasks === undefined) a.active_tasks = old.active_tasks;
+  S.agents.set(a.agent_info.id.value, a);
+}
+function putFramework(f) {
+  const old = S.frameworks.get(f.framework_info.id.value);
+  if (old && f.active_tasks === undefined) f.active_tasks = old.active_tasks;
+  S.frameworks.set(f.framework_info.id.value, f);
+}
+
+async function loadLists() {
+  const [a, f] = await Promise.all([call('GET_AGENTS'), call('GET_FRAMEWORKS')]);
+  S.agents.clear(); S.frameworks.clear();
+  a.get_agents.agents.forEach(putAgent);
+  f.get_frameworks.frameworks.forEach(putFramework);
+  S.listsAt = Date.now();
+}
 
 async function load() {
-  const s = (await call('GET_STATE')).get_state;
-  S.agents.clear(); S.frameworks.clear(); S.tasks.clear();
-  s.get_agents.agents.forEach(putAgent);
-  s.get_frameworks.frameworks.forEach(putFramework);
-  (s.get_tasks.tasks || []).concat(s.get_tasks.completed_tasks || []).forEach(putTask);
+  await loadLists();
   await refreshMetrics();
+  S.detail = null;
   render();
+  if (viewName() === 'tasks') fetchPage();
+}
+
+// Agents' and frameworks' task counts and allocations change with every task: refreshed when their
+// view is opened (if older than 5 s) and every 30 s while it stays open. Each is a GetState on the
+// master, which sums every active task's resources per framework (hundreds of ms at a million tasks).
+function refreshListsSometimes(maxAge) {
+  if (S.listsFetching || (S.listsAt && Date.now() - S.listsAt < (maxAge || 30000))) return;
+  S.listsFetching = true;
+  loadLists().catch(() => {}).finally(() => {
+    S.listsFetching = false;
+    const v = viewName();
+    if (v === 'agents' || v === 'frameworks') render();
+  });
+}
+
+// ---- the tasks view: one page from the master ------------------------------------------------
+function pageQuery() {
+  const q = new URLSearchParams({ limit: S.pageSize, offset: S.page * S.pageSize, order: S.sort.dir > 0 ? 'asc' : 'desc' });
+  const text = $('f-text').value.trim(), state = $('f-state').value, fw = $('f-framework').value;
+  if (text) q.set('task_id_prefix', text);
+  if (state) q.set('state', state);
+  if (fw) q.set('framework_id', fw);
+  return q.toString();
+}
+
+// Fetches the page now, or (soon: an event moved tasks) once a second has passed since the last
+// fetch; five seconds with a task id or state filter, which the master answers by walking tasks
+// until the page is full (all of them for a rare state). A reply to an older query is dropped.
+let pageSeq = 0, pageAt = 0, pageTimer = null;
+function fetchPage(soon) {
+  if (pageTimer) {
+    if (soon) return;
+    clearTimeout(pageTimer); pageTimer = null;
+  }
+  const every = $('f-text').value.trim() || $('f-state').value ? 5000 : 1000;
+  const wait = soon ? Math.max(0, every - (Date.now() - pageAt)) : 0;
+  pageTimer = setTimeout(async () => {
+    pageTimer = null; pageAt = Date.now();
+    const seq = ++pageSeq;
+    try {
+      const r = await api('/tasks?' + pageQuery());
+      if (seq !== pageSeq) return;
+      if (!r.ok) { $('page').textContent = ' ' + r.status + ' ' + (await r.text()).trim() + ' '; return; }
+      const d = await r.json();
+      if (seq !== pageSeq) return;
+      S.pageTasks = (d.tasks || []).map(fromV0);
+      const total = r.headers.get('X-Total-Count');
+      S.total = total === null ? null : +total;
+      S.more = r.headers.get('X-Has-More') === 'true';
+      rebuildTasks();
+      if (viewName() === 'tasks') renderTasks();
+    } catch (e) { showError(e); }
+  }, wait);
 }
 
 function onEvent(e) {
   switch (e.type) {
-    case 'TASK_ADDED': putTask(e.task_added.task); break;
+    case 'TASK_ADDED':
+      if (viewName() === 'tasks') fetchPage(true);
+      break;
     case 'TASK_UPDATED': {
       const u = e.task_updated, st = u.status, fw = u.framework_id ? u.framework_id.value : null;
       const key = (fw || '') + '/' + st.task_id.value;
-      const t = S.tasks.get(key);
-      if (t) { t.state = u.state; t.statuses = t.statuses.concat([st]); }
-      else if (fw) {
-        S.tasks.set(key, { key, id: st.task_id.value, name: '', framework: fw, agent: st.agent_id ? st.agent_id.value : '',
-          state: u.state, statuses: [st], created: st.timestamp || Date.now() / 1000, cpus: 0, mem: 0 });
-      }
+      // Only tasks on screen are updated in place; the page is refetched for where tasks moved.
+      const seen = new Set([S.tasks.get(key), S.detail && S.detail.key === key ? S.detail : null]);
+      seen.forEach(t => { if (t) { t.state = u.state; t.statuses = t.statuses.concat([st]); } });
+      if (viewName() === 'tasks') fetchPage(true);
       break;
     }
     case 'AGENT_ADDED': putAgent(e.agent_added.agent); break;
@@ -135,6 +219,7 @@ function viewName() { return (location.hash || '#overview').slice(1).split('/')[
 
 function render() {
   const view = VIEWS[viewName()] ? viewName() : 'overview';
+  if (view === 'agents' || view === 'frameworks') refreshListsSometimes();
   document.querySelectorAll('.view').forEach(v => v.classList.toggle('active', v.id === 'view-' + view));
   VIEWS[view]();
 }
@@ -144,8 +229,9 @@ function renderOverview() {
   $('resources').innerHTML = ['cpus', 'mem', 'disk', 'gpus'].map(r => '<div class="card">' + r
     + '<b>' + fmt(m['master/' + r + '_used']) + ' / ' + fmt(m['master/' + r + '_total']) + '</b>used / total, '
     + fmt(m['master/' + r + '_offered']) + ' offered</div>').join('');
+  // How many tasks are in each state, from the master's metrics (ended states: all-time counts).
   const counts = {};
-  S.tasks.forEach(t => { counts[t.state] = (counts[t.state] || 0) + 1; });
+  STATES.forEach(s => { const v = m['master/' + s.toLowerCase().replace('task_', 'tasks_')]; if (v) counts[s] = v; });
   const active = [...S.agents.values()].filter(a => a.active).length;
   const connected = [...S.frameworks.values()].filter(f => f.connected).length;
   $('counts').innerHTML = '<div class="card">agents<b>' + active + ' active</b>' + (S.agents.size - active) + ' unreachable</div>'
@@ -176,7 +262,7 @@ function renderAgents() {
     ['used', 'Allocated'], ['tasks', 'Tasks'], ['active', 'Active'], ['gone', '']],
   [...S.agents.values()].map(a => {
     const id = a.agent_info.id.value, tot = scalars(a.total_resources), used = scalars(a.allocated_resources);
-    const tasks = [...S.tasks.values()].filter(t => t.agent === id && !TERMINAL.has(t.state)).length;
+    const tasks = a.active_tasks === undefined ? '-' : a.active_tasks;
     const attrs = (a.agent_info.attributes || []).map(x => x.name + ':' + (x.text ? x.text.value : x.scalar ? x.scalar.value : '')).join(', ');
     return '<tr><td>' + esc(id) + '</td><td>' + esc(a.agent_info.hostname) + '</td><td>' + esc(attrs) + '</td><td>'
       + res(tot) + '</td><td>' + res(used) + '</td><td>' + tasks + '</td><td>' + a.active + (a.deactivated ? ' (draining)' : '') + '</td><td><button data-gone="'
@@ -222,7 +308,7 @@ function renderFrameworks() {
   [...S.frameworks.values()].map(f => {
     const i = f.framework_info, id = i.id.value, used = scalars(f.allocated_resources);
     const share = Math.max(totalCpus ? used.cpus / totalCpus : 0, totalMem ? used.mem / totalMem : 0);
-    const tasks = [...S.tasks.values()].filter(t => t.framework === id && !TERMINAL.has(t.state)).length;
+    const tasks = f.active_tasks === undefined ? '-' : f.active_tasks;
     return '<tr><td>' + esc(id) + '</td><td>' + esc(i.name) + '</td><td>' + esc((i.roles || [i.role || '*']).join(', '))
       + '</td><td>' + fmt(share * 100) + '%</td><td>' + tasks + '</td><td>' + f.connected + '</td><td>' + esc(skipsOf(id))
       + '</td><td><button data-teardown="'
@@ -230,34 +316,53 @@ function renderFrameworks() {
   }));
 }
 
-function filteredTasks() {
-  const text = $('f-text').value.toLowerCase(), state = $('f-state').value;
-  let list = [...S.tasks.values()].filter(t => (!state || t.state === state)
-    && (!text || (t.id + ' ' + t.name + ' ' + t.framework + ' ' + t.agent).toLowerCase().includes(text)));
-  const k = S.sort.key, d = S.sort.dir;
-  list.sort((a, b) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0) * d);
-  return list;
-}
-
 function renderTasks() {
-  const states = new Set([...S.tasks.values()].map(t => t.state));
   const sel = $('f-state'), cur = sel.value;
-  sel.innerHTML = '<option value="">all states</option>' + [...states].sort().map(s => '<option' + (s === cur ? ' selected' : '') + '>' + s + '</option>').join('');
-  const list = filteredTasks(), pages = Math.max(1, Math.ceil(list.length / S.pageSize));
-  S.page = Math.min(S.page, pages - 1);
-  $('page').textContent = ' page ' + (S.page + 1) + ' of ' + pages + ' (' + list.length + ' tasks) ';
+  if (sel.options.length !== STATES.length + 1) {
+    sel.innerHTML = '<option value="">all states</option>' + STATES.map(s => '<option' + (s === cur ? ' selected' : '') + '>' + s + '</option>').join('');
+  }
+  const fsel = $('f-framework'), fcur = fsel.value;
+  const fopts = '<option value="">all frameworks</option>' + [...S.frameworks.values()].map(f => '<option value="'
+    + esc(f.framework_info.id.value) + '"' + (f.framework_info.id.value === fcur ? ' selected' : '') + '>'
+    + esc(f.framework_info.name + ' (' + f.framework_info.id.value + ')') + '</option>').join('');
+  if (fsel.dataset.opts !== fopts) { fsel.innerHTML = fopts; fsel.dataset.opts = fopts; }
+  const first = S.page * S.pageSize;
+  $('page').textContent = S.total === null
+    ? ' page ' + (S.page + 1) + (S.pageTasks.length ? ' (tasks ' + (first + 1) + '-' + (first + S.pageTasks.length) + ')' : ' (no tasks)') + ' '
+    : ' page ' + (S.page + 1) + ' of ' + Math.max(1, Math.ceil(S.total / S.pageSize)) + ' (' + S.total + ' tasks) ';
+  $('prev').disabled = S.page === 0;
+  $('next').disabled = !S.more;
+  // Only the launch time sorts (the master keeps tasks in launch order); the other columns do not.
   table($('tasks-table'), [['id', 'Id'], ['name', 'Name'], ['state', 'State'], ['framework', 'Framework'], ['agent', 'Agent'],
     ['cpus', 'cpus'], ['mem', 'mem'], ['created', 'Started']],
-  list.slice(S.page * S.pageSize, (S.page + 1) * S.pageSize).map(t => '<tr data-task="' + esc(t.key) + '"><td><a href="#task/'
+  S.pageTasks.map(t => '<tr data-task="' + esc(t.key) + '"><td><a href="#task/'
     + encodeURIComponent(t.key) + '">' + esc(t.id) + '</a></td><td>' + esc(t.name) + '</td><td class="state state-' + t.state + '">'
     + t.state + '</td><td>' + esc(t.framework) + '</td><td>' + esc(t.agent) + '</td><td>' + fmt(t.cpus) + '</td><td>'
     + fmt(t.mem) + '</td><td>' + new Date(t.created * 1000).toLocaleTimeString() + '</td></tr>'), true);
 }
 
+// A task's page: the task fetched by id (GET /tasks?framework_id=..&task_id=..), then kept current
+// from the events.
 function renderTask() {
   const key = decodeURIComponent(location.hash.slice('#task/'.length));
-  const t = S.tasks.get(key);
-  if (!t) { $('task-title').textContent = 'unknown task ' + key; return; }
+  const t = S.detail && S.detail.key === key ? S.detail : null;
+  if (!t) {
+    if (S.detailFetching !== key) {
+      S.detailFetching = key;
+      const slash = key.indexOf('/'), fw = key.slice(0, slash), id = key.slice(slash + 1);
+      $('task-title').textContent = 'loading task ' + key;
+      api('/tasks?' + new URLSearchParams({ framework_id: fw, task_id: id, limit: 1 })).then(async r => {
+        if (!r.ok) throw new Error(r.status + ' ' + (await r.text()).trim());
+        const d = await r.json();
+        if (S.detailFetching !== key) return;
+        if (!(d.tasks || []).length) { $('task-title').textContent = 'unknown task ' + key; return; }
+        S.detail = fromV0(d.tasks[0]); rebuildTasks();
+        if (location.hash.startsWith('#task/')) renderTask();
+      }).catch(e => { $('task-title').textContent = 'task ' + key + ': ' + e.message; })
+        .finally(() => { if (S.detailFetching === key) S.detailFetching = null; });
+    }
+    return;
+  }
   $('task-title').innerHTML = 'Task ' + esc(t.id) + ' <span id="task-state" class="state-' + t.state + '">' + t.state + '</span>';
   $('task-actions').innerHTML = TERMINAL.has(t.state) ? '' : '<button data-kill="' + esc(t.key) + '">Kill task</button>';
   table($('task-statuses'), [['s', 'State'], ['t', 'Time'], ['r', 'Reason'], ['src', 'Source'], ['m', 'Message']],
@@ -275,7 +380,7 @@ function renderTask() {
 // cpu use (cores) against the cpu limit, and memory rss against the memory limit. Fetched every 3 s
 // while a task page is open; a reply for a task no longer shown is dropped.
 async function refreshUsage() {
-  const key = S.current, t = key && S.tasks.get(key);
+  const key = S.current, t = key && taskByKey(key);
   if (!t || !location.hash.startsWith('#task/') || S.usageFetching) return;
   S.usageFetching = true;
   try {
@@ -331,7 +436,7 @@ async function browse(t) {
 }
 
 async function tail() {
-  const key = S.current, t = key && S.tasks.get(key);
+  const key = S.current, t = key && taskByKey(key);
   if (!t || !location.hash.startsWith('#task/')) return;
   for (const f of ['stdout', 'stderr']) {
     const r = await api('/files/read?' + fileQuery(t, f) + '&offset=' + S.tails[f] + '&length=65536');
@@ -382,7 +487,7 @@ document.addEventListener('click', async ev => {
   const el = ev.target;
   try {
     if (el.dataset.kill) {
-      const t = S.tasks.get(el.dataset.kill);
+      const t = taskByKey(el.dataset.kill);
       await call('KILL_TASK', { kill_task: { task_id: { value: t.id }, framework_id: { value: t.framework } } });
     } else if (el.dataset.teardown) {
       if (confirm('Tear down framework ' + el.dataset.teardown + '? Its tasks are killed.')) {
@@ -394,16 +499,24 @@ document.addEventListener('click', async ev => {
         await call('MARK_AGENT_GONE', { mark_agent_gone: { agent_id: { value: el.dataset.gone } } });
         S.agents.delete(el.dataset.gone); render();
       }
-    } else if (el.tagName === 'TH' && el.closest('#tasks-table')) {
-      const k = el.dataset.key; S.sort = { key: k, dir: S.sort.key === k ? -S.sort.dir : 1 }; render();
+    } else if (el.tagName === 'TH' && el.closest('#tasks-table') && el.dataset.key === 'created') {
+      S.sort = { key: 'created', dir: -S.sort.dir }; S.page = 0; fetchPage();
     }
   } catch (e) { alert(e.message); }
 });
-$('prev').onclick = () => { S.page = Math.max(0, S.page - 1); render(); };
-$('next').onclick = () => { S.page++; render(); };
-$('f-text').oninput = () => { S.page = 0; render(); };
-$('f-state').onchange = () => { S.page = 0; render(); };
-window.addEventListener('hashchange', render);
+$('prev').onclick = () => { S.page = Math.max(0, S.page - 1); fetchPage(); };
+$('next').onclick = () => { if (S.more) { S.page++; fetchPage(); } };
+let typing = null;
+$('f-text').oninput = () => { clearTimeout(typing); typing = setTimeout(() => { S.page = 0; fetchPage(); }, 250); };
+$('f-state').onchange = () => { S.page = 0; fetchPage(); };
+$('f-framework').onchange = () => { S.page = 0; fetchPage(); };
+window.addEventListener('hashchange', () => {
+  const v = viewName();
+  if (v !== 'task') { S.detail = null; S.current = null; rebuildTasks(); }
+  if (v === 'agents' || v === 'frameworks') refreshListsSometimes(5000);
+  render();
+  if (v === 'tasks') fetchPage();
+});
 setInterval(() => refreshMetrics().then(() => { if ((location.hash || '#overview') === '#overview') renderOverview(); }), 2000);
 setInterval(() => tail().catch(() => {}), 1000);
 setInterval(() => refreshUsage().catch(() => {}), 3000);

@@ -150,6 +150,15 @@ public final class MesosJson {
     return by;
   }
 
+  /** Mesos's {@code /tasks} document: {@code {"tasks": [...]}}, each task as in {@code /state}. */
+  public static JsonObject taskPage(io.meso.proto.GetTaskPageResponse page) {
+    JsonArray tasks = new JsonArray();
+    for (TaskSummary t : page.getTasksList()) {
+      tasks.add(v0Task(t));
+    }
+    return new JsonObject().put("tasks", tasks);
+  }
+
   /** The v0 {@code /state} document. */
   public static JsonObject state(GetStateResponse state, GetTasksResponse tasks) {
     var info = state.getMasterInfo();
@@ -239,7 +248,9 @@ public final class MesosJson {
           .put("registered_time", new JsonObject().put("nanoseconds", (long) (a.getRegisteredTime() * 1e9)))
           .put("total_resources", protos(a.getTotalList()))
           .put("allocated_resources", protos(a.getUsedList()))
-          .put("offered_resources", protos(a.getOfferedList())));
+          .put("offered_resources", protos(a.getOfferedList()))
+          // Meso's own: its non-terminal tasks, so a UI need not list tasks to count them.
+          .put("active_tasks", a.getActiveTasks()));
       if (a.hasNotReadyReason()) {
         // Meso's own: the agent answers pings but says it is not fully serving, and why.
         agents.getJsonObject(agents.size() - 1).put("not_ready_reason", a.getNotReadyReason());
@@ -260,6 +271,8 @@ public final class MesosJson {
           .put("active", f.getConnected())
           .put("connected", f.getConnected())
           .put("recovered", false)
+          // Meso's own: its non-terminal tasks, so a UI need not list tasks to count them.
+          .put("active_tasks", f.getActiveTasks())
           .put("allocated_resources", protos(f.getUsedList()))
           .put("offered_resources", protos(f.getOfferedList())));
     }

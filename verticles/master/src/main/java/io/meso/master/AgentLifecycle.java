@@ -128,7 +128,11 @@ final class AgentLifecycle {
         AgentID shared = agent.info.getId().getValue().equals(id) ? agent.info.getId()
             : AgentID.newBuilder().setValue(id).build();
         record = new TaskRecord(taskInfo, frameworkId, shared, resources, Tasks.nowSeconds());
-        framework.tasks.put(record.id(), record);
+        TaskRecord replaced = framework.tasks.put(record.id(), record);
+        if (replaced != null) {
+          TaskOrder.remove(s.taskOrder, framework, replaced);
+        }
+        TaskOrder.add(s.taskOrder, framework, record);
       }
       boolean wasTerminal = record.terminal();
       TaskState reportedBefore = record.state;

@@ -24,11 +24,14 @@ final class CompletedHistory {
   private final Map<String, FrameworkRecord> frameworks;
   private final Map<String, FrameworkRecord> completedFrameworks;
   private final MasterOptions options;
+  /** The master's launch-order list of tasks: a task forgotten here leaves it too. */
+  private final TaskOrder order;
   /** Every remembered completed task across the master, oldest first (identity: TaskRecord keeps Object.equals). */
   private final LinkedHashSet<TaskRecord> tasks = new LinkedHashSet<>();
 
   CompletedHistory(Map<String, FrameworkRecord> frameworks, Map<String, FrameworkRecord> completedFrameworks,
-      MasterOptions options) {
+      TaskOrder order, MasterOptions options) {
+    this.order = order;
     this.frameworks = frameworks;
     this.completedFrameworks = completedFrameworks;
     this.options = options;
@@ -77,6 +80,7 @@ final class CompletedHistory {
       if (f.removedAt < cutoff) {
         it.remove();
         f.completed.forEach(tasks::remove);
+        f.completed.forEach(t -> TaskOrder.remove(order, f, t));
         forgotten++;
       }
     }
@@ -95,6 +99,7 @@ final class CompletedHistory {
     if (framework == null) {
       framework = completedFrameworks.get(task.frameworkId);
     }
+    TaskOrder.remove(order, framework, task);
     if (framework != null) {
       framework.completed.removeFirstOccurrence(task);
     }
@@ -104,6 +109,7 @@ final class CompletedHistory {
     completedFrameworks.remove(framework.id);
     for (TaskRecord task : framework.completed) {
       tasks.remove(task);
+      TaskOrder.remove(order, framework, task);
     }
   }
 }

@@ -27,6 +27,8 @@ final class FrameworkRecord {
   final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
   /** This framework's part of the master's completed history, oldest first (see {@link CompletedHistory}). */
   final Deque<TaskRecord> completed = new ArrayDeque<>();
+  /** Its tasks (active and completed) in launch order, for paged listings of one framework. */
+  final TaskOrder taskOrder = TaskOrder.framework();
   final Set<String> offerIds = new HashSet<>();
 
   FrameworkRecord(String id, FrameworkInfo info, double registeredAt) {

@@ -153,7 +153,11 @@ final class Launches {
         .setSource(TaskStatus.Source.SOURCE_MASTER).setTimestamp(record.createdAt)
         .setAgentId(task.getAgentId()).build();
     record.addStatus(staging);
-    framework.tasks.put(record.id(), record);
+    TaskRecord replaced = framework.tasks.put(record.id(), record);
+    if (replaced != null) {
+      TaskOrder.remove(s.taskOrder, framework, replaced);
+    }
+    TaskOrder.add(s.taskOrder, framework, record);
     agent.addTask(record);
     s.metrics.tasksLaunched++;
     s.events.taskAdded(framework, record);

@@ -48,6 +48,8 @@ final class MasterState {
   final Map<String, OfferRecord> offers = new HashMap<>();
   /** Completed tasks and removed frameworks, bounded by count and age across the master. */
   final CompletedHistory completedHistory;
+  /** Every task above (active and completed) in launch order, for paged listings ({@link TaskPages}). */
+  final TaskOrder taskOrder = TaskOrder.master();
   final MasterMetrics metrics = new MasterMetrics();
   final Reservations reservations = new Reservations();
   /** Agents admitted before a failover that have not re-registered yet (reconciliation stays silent about them). */
@@ -82,7 +84,7 @@ final class MasterState {
     this.masterId = masterId;
     this.effects = effects;
     this.allocator = new AllocatorCommands(effects::toAllocator);
-    this.completedHistory = new CompletedHistory(frameworks, completedFrameworks, options);
+    this.completedHistory = new CompletedHistory(frameworks, completedFrameworks, taskOrder, options);
     this.events = new MasterEvents(agents, effects);
     this.launches = new Launches(this);
     this.agentLifecycle = new AgentLifecycle(this);

@@ -20,7 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Operator calls on {@link Addresses#OPERATOR}: cluster state, task listing, killing a task by
+ * Operator calls on {@link Addresses#OPERATOR}: cluster state, task listing (whole, or a page:
+ * {@link TaskPages}), killing a task by
  * id, reading a file of a task's sandbox and a task's usage over time (both proxied to the agent
  * that holds the task); "MarkAgentGone"
  * (Mesos MARK_AGENT_GONE) is handled by {@link GoneAgents}.
@@ -31,10 +32,12 @@ final class OperatorCalls {
   private final MasterVerticle m;
 
   private final RoleCalls roleCalls;
+  private final TaskPages taskPages;
 
   OperatorCalls(MasterVerticle master) {
     this.m = master;
     this.roleCalls = new RoleCalls(master);
+    this.taskPages = new TaskPages(master.state, master.authz);
   }
 
   void handle(Message<Object> message) {
@@ -49,6 +52,8 @@ final class OperatorCalls {
         case "GetState" -> message.reply(state(principal));
         case "GetTasks" -> message.reply(tasks(message.body() instanceof GetTasksRequest r ? r
             : GetTasksRequest.getDefaultInstance(), principal));
+        case "GetTaskPage" -> message.reply(taskPages.page(expect(message, io.meso.proto.GetTaskPageRequest.class),
+            principal));
         case "KillTask" -> message.reply(kill(expect(message, KillTaskRequest.class), principal));
         case "ReadFile" -> readFile(message, expect(message, io.meso.proto.ReadFileRequest.class), principal);
         case "ListFiles" -> listFiles(message, expect(message, io.meso.proto.ListFilesRequest.class), principal);
@@ -98,7 +103,12 @@ final class OperatorCalls {
       if (agent.notReadyReason != null) {
         summary.setNotReadyReason(agent.notReadyReason);
       }
+      int activeTasks = 0;
+      for (java.util.Map<String, TaskRecord> byId : agent.tasks.values()) {
+        activeTasks += byId.size();
+      }
       state.addAgents(summary
+          .setActiveTasks(activeTasks)
           .setAgentInfo(agent.info)
           .addAllTotal(agent.total.toProto())
           .addAllUsed(agent.used().toProto())
@@ -170,13 +180,7 @@ final class OperatorCalls {
   }
 
   private TaskSummary summary(FrameworkRecord framework, TaskRecord task) {
-    AgentRecord agent = m.state.agents.get(task.agentId);
-    return TaskSummary.newBuilder()
-        .setTask(task.toProto())
-        .setHostname(agent == null ? "" : agent.hostname())
-        .setFrameworkName(framework.info.getName())
-        .setCreatedAt(task.createdAt)
-        .build();
+    return taskPages.summary(framework, task);
   }
 
   /** The info of the framework a task belongs to (active or removed), or null. */

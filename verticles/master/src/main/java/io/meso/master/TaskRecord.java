@@ -30,6 +30,14 @@ final class TaskRecord {
   final Deque<TaskStatus> statuses = new ArrayDeque<>(4);
   /** When the task moved into the completed history (seconds), for its age bound. */
   double completedAt;
+  /** Its neighbours in the master's {@link TaskOrder} (launch order), and whether it is linked there. */
+  TaskRecord older;
+  TaskRecord newer;
+  boolean inMasterOrder;
+  /** Its neighbours in its framework's {@link TaskOrder}, and whether it is linked there. */
+  TaskRecord frameworkOlder;
+  TaskRecord frameworkNewer;
+  boolean inFrameworkOrder;
 
   /**
    * {@code agent}: the agent record's own AgentID, shared by every task on the agent and their

@@ -32,7 +32,7 @@ class CompletedHistoryTest {
 
   @Test
   void keepsTheNewestTasksAcrossFrameworks() {
-    CompletedHistory history = new CompletedHistory(frameworks, completedFrameworks,
+    CompletedHistory history = new CompletedHistory(frameworks, completedFrameworks, TaskOrder.master(),
         new MasterOptions().setMaxCompletedTasks(3));
     FrameworkRecord a = framework("a");
     FrameworkRecord b = framework("b");
@@ -51,7 +51,7 @@ class CompletedHistoryTest {
 
   @Test
   void emptyRemovedFrameworksGoFirst() {
-    CompletedHistory history = new CompletedHistory(frameworks, completedFrameworks,
+    CompletedHistory history = new CompletedHistory(frameworks, completedFrameworks, TaskOrder.master(),
         new MasterOptions().setMaxCompletedFrameworks(2));
     FrameworkRecord real = framework("real");
     history.addTask(real, task("real", "t1"), 1);
@@ -75,7 +75,7 @@ class CompletedHistoryTest {
 
   @Test
   void forgetsWhatIsOlderThanTheAgeLimit() {
-    CompletedHistory history = new CompletedHistory(frameworks, completedFrameworks,
+    CompletedHistory history = new CompletedHistory(frameworks, completedFrameworks, TaskOrder.master(),
         new MasterOptions().setMaxCompletedAgeMillis(60_000));
     FrameworkRecord live = framework("live");
     frameworks.put("live", live);

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * The master's operator HTTP API, mounted on the API server's router (beside the web UI, which
- * reads it): the v0 state documents ({@link StateEndpoints}), the v1 operator calls
+ * reads it): the v0 state documents ({@link StateEndpoints}), the paged task list ({@link TasksEndpoint}), the v1 operator calls
  * ({@link OperatorCalls}), the sandbox files ({@link SandboxFiles}), a task's usage over time
  * ({@link TaskUsageEndpoint}) and what monitoring reads
  * ({@link HealthAndMetrics}). Everything goes to the master over the event bus; nothing here
@@ -51,6 +51,7 @@ public final class OperatorHttpApi {
   /** Adds every operator route to the router. */
   public OperatorHttpApi mount(Router router) {
     new StateEndpoints(master).mount(router);
+    new TasksEndpoint(master).mount(router);
     new OperatorCalls(vertx, master, acls).mount(router);
     new SandboxFiles(master).mount(router);
     new TaskUsageEndpoint(master).mount(router);

@@ -1,6 +1,7 @@
 /**
  * The master's operator HTTP API, Mesos-shaped: the v0 documents ({@code /state},
- * {@code /state-summary}, {@code /metrics/snapshot}, {@code /redirect}, {@code /master/health}),
+ * {@code /state-summary}, the paged {@code /tasks}, {@code /metrics/snapshot}, {@code /redirect},
+ * {@code /master/health}),
  * the v1 operator calls ({@code POST /api/v1}, SUBSCRIBE as a RecordIO stream), the sandbox file
  * proxy ({@code /files/browse|read|download}), Prometheus {@code /metrics} and the probes
  * {@code /livez} and {@code /readyz}. {@link io.meso.api.operator.OperatorHttp} mounts them on

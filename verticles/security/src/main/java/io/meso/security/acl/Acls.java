@@ -215,6 +215,30 @@ public final class Acls {
     return permissive;
   }
 
+  /**
+   * Whether {@code principal} may do {@code action} on every object, whatever its name: what a
+   * listing needs to know to skip checking each object. Conservative: a rule naming some objects
+   * that applies to the principal before any rule for all objects answers false.
+   */
+  public boolean allowsAll(String principal, AclAction action) {
+    if (!configured) {
+      return true;
+    }
+    for (Rule rule : rules.getOrDefault(action, List.of())) {
+      boolean principalMatches = principal == null
+          ? rule.principals().kind() == Entity.Kind.ANY
+          : rule.principals().matches(principal, false);
+      if (!principalMatches) {
+        continue;
+      }
+      if (rule.objects().kind() == Entity.Kind.SOME) {
+        return false;
+      }
+      return rule.principals().kind() != Entity.Kind.NONE && rule.objects().kind() != Entity.Kind.NONE;
+    }
+    return permissive;
+  }
+
   /** {@link #allows}, or an {@link AccessDenied} naming the principal, the action and the object. */
   public void check(String principal, AclAction action, String object) {
     if (!allows(principal, action, object)) {

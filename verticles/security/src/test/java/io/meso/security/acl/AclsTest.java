@@ -31,6 +31,22 @@ class AclsTest {
   }
 
   @Test
+  void allowsAllIsTrueOnlyWhenNoObjectCanBeDenied() {
+    assertThat(Acls.allowAll().allowsAll("ops", AclAction.VIEW_TASKS)).isTrue();
+    Acls acls = parse("""
+        {"permissive": true,
+         "view_tasks": [{"principals": {"values": ["viewer"]}, "users": {"values": ["alice"]}},
+                        {"principals": {"values": ["ops"]}, "users": {"type": "ANY"}},
+                        {"principals": {"values": ["dev"]}, "users": {"type": "NONE"}}]}""");
+    assertThat(acls.allowsAll("viewer", AclAction.VIEW_TASKS)).isFalse();
+    assertThat(acls.allowsAll("ops", AclAction.VIEW_TASKS)).isTrue();
+    assertThat(acls.allowsAll("dev", AclAction.VIEW_TASKS)).isFalse();
+    assertThat(acls.allowsAll("admin", AclAction.VIEW_TASKS)).as("no rule: permissive").isTrue();
+    assertThat(acls.allowsAll(null, AclAction.VIEW_TASKS)).isTrue();
+    assertThat(parse("{}").allowsAll("admin", AclAction.VIEW_TASKS)).as("default deny").isFalse();
+  }
+
+  @Test
   void everyActionIsAllowedForItsPrincipalAndObjectAndDeniedOtherwise() {
     for (AclAction action : AclAction.values()) {
       Acls acls = parse("{\"" + action.jsonName() + "\": [{\"principals\": {\"values\": [\"ops\"]}, \""
