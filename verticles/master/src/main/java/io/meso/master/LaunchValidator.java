@@ -75,6 +75,10 @@ final class LaunchValidator {
         return invalid(error + " (task '" + taskId + "')");
       }
     }
+    String container = io.meso.codecs.ContainerChecks.problem(task);
+    if (container != null) {
+      return invalid(field + "." + container + " (task '" + taskId + "')");
+    }
     if (task.getResourcesCount() == 0) {
       return invalid(field + ".resources is empty for task '" + taskId + "'; a task needs some resources, "
           + "e.g. cpus:0.1;mem:32");

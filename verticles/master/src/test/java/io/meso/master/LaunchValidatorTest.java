@@ -105,4 +105,68 @@ class LaunchValidatorTest {
     assertThat(rejection.reason()).isEqualTo(TaskStatus.Reason.REASON_TASK_INVALID);
     assertThat(rejection.message()).contains(expected);
   }
+
+  private static io.meso.v1.ContainerInfo.Builder docker(io.meso.v1.ContainerInfo.DockerInfo.Builder docker) {
+    return io.meso.v1.ContainerInfo.newBuilder().setType(io.meso.v1.ContainerInfo.Type.DOCKER).setDocker(docker);
+  }
+
+  private static Resource ports(long begin, long end) {
+    return Resource.newBuilder().setName("ports").setType(Value.Type.RANGES).setRanges(Value.Ranges.newBuilder()
+        .addRange(Value.Range.newBuilder().setBegin(begin).setEnd(end))).build();
+  }
+
+  @Test
+  void aDockerTaskIsCheckedByTheMasterNamingTheField() {
+    var image = io.meso.v1.ContainerInfo.DockerInfo.newBuilder().setImage("nginx:1.27");
+    TaskInfo good = valid().addResources(ports(31000, 31001)).setContainer(docker(image.clone()
+        .setNetwork(io.meso.v1.ContainerInfo.DockerInfo.Network.BRIDGE)
+        .addPortMappings(io.meso.v1.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31001)
+            .setContainerPort(80).setProtocol("TCP")))).build();
+    assertThat(LaunchValidator.validate("t[0]", good, AGENT, Set.of(), OFFERED)).isNull();
+
+    TaskInfo noImage = valid().setContainer(docker(io.meso.v1.ContainerInfo.DockerInfo.newBuilder())).build();
+    assertThat(LaunchValidator.validate("t[0]", noImage, AGENT, Set.of(), OFFERED).message())
+        .contains("t[0].container.docker.image: is required (was '')").contains("task 'task-1'");
+
+    TaskInfo noDocker = valid().setContainer(io.meso.v1.ContainerInfo.newBuilder()
+        .setType(io.meso.v1.ContainerInfo.Type.DOCKER)).build();
+    assertThat(LaunchValidator.validate("t[0]", noDocker, AGENT, Set.of(), OFFERED).message())
+        .contains("t[0].container.docker: is required when container.type is DOCKER");
+
+    TaskInfo portOutside = valid().addResources(ports(31000, 31001)).setContainer(docker(image.clone()
+        .setNetwork(io.meso.v1.ContainerInfo.DockerInfo.Network.BRIDGE)
+        .addPortMappings(io.meso.v1.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31999)
+            .setContainerPort(80)))).build();
+    var rejected = LaunchValidator.validate("t[0]", portOutside, AGENT, Set.of(), OFFERED);
+    assertThat(rejected.reason()).isEqualTo(TaskStatus.Reason.REASON_TASK_INVALID);
+    assertThat(rejected.message()).contains("container.docker.port_mappings[0].host_port: 31999 is not among the "
+        + "task's ports resources");
+
+    TaskInfo hostNetworkMapping = valid().addResources(ports(31000, 31001)).setContainer(docker(image.clone()
+        .addPortMappings(io.meso.v1.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31000)
+            .setContainerPort(80)))).build();
+    assertThat(LaunchValidator.validate("t[0]", hostNetworkMapping, AGENT, Set.of(), OFFERED).message())
+        .contains("port_mappings: only supported with BRIDGE or USER networks, not container.docker.network HOST");
+
+    TaskInfo badProtocol = valid().addResources(ports(31000, 31001)).setContainer(docker(image.clone()
+        .setNetwork(io.meso.v1.ContainerInfo.DockerInfo.Network.BRIDGE)
+        .addPortMappings(io.meso.v1.ContainerInfo.DockerInfo.PortMapping.newBuilder().setHostPort(31000)
+            .setContainerPort(80).setProtocol("http")))).build();
+    assertThat(LaunchValidator.validate("t[0]", badProtocol, AGENT, Set.of(), OFFERED).message())
+        .contains("port_mappings[0].protocol: 'http' is not one of tcp, udp, sctp");
+
+    TaskInfo relativeVolume = valid().setContainer(docker(image.clone()).addVolumes(io.meso.v1.Volume.newBuilder()
+        .setHostPath("data").setContainerPath("data").setMode(io.meso.v1.Volume.Mode.RW))).build();
+    assertThat(LaunchValidator.validate("t[0]", relativeVolume, AGENT, Set.of(), OFFERED).message())
+        .contains("container.volumes[0]: both host_path 'data' and container_path 'data' are relative");
+
+    TaskInfo userNetworkWithoutName = valid().setContainer(docker(image.clone()
+        .setNetwork(io.meso.v1.ContainerInfo.DockerInfo.Network.USER))).build();
+    assertThat(LaunchValidator.validate("t[0]", userNetworkWithoutName, AGENT, Set.of(), OFFERED).message())
+        .contains("container.network_infos: a USER network needs exactly one, got 0");
+
+    TaskInfo mesosContainer = valid().setContainer(io.meso.v1.ContainerInfo.newBuilder()
+        .setType(io.meso.v1.ContainerInfo.Type.MESOS)).build();
+    assertThat(LaunchValidator.validate("t[0]", mesosContainer, AGENT, Set.of(), OFFERED)).isNull();
+  }
 }

@@ -13,7 +13,6 @@ import io.meso.v1.Value;
 import io.meso.v1.Volume;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -66,14 +65,12 @@ public final class DockerRunCommand {
       String user)
       throws InvalidContainerException {
     TaskInfo task = launch.task();
+    String problem = io.meso.codecs.ContainerChecks.problem(task); // the master's rules, checked again here
+    if (problem != null) {
+      throw new InvalidContainerException(problem);
+    }
     ContainerInfo container = task.getContainer();
-    if (!container.hasDocker()) {
-      throw new InvalidContainerException("container.docker: is required when container.type is DOCKER");
-    }
     DockerInfo docker = container.getDocker();
-    if (docker.getImage().isBlank()) {
-      throw new InvalidContainerException("container.docker.image: is required (was '" + docker.getImage() + "')");
-    }
     String name = DockerNames.of(agentId, launch.frameworkId(), launch.taskId());
     List<String> argv = new ArrayList<>();
     argv.add("run");
@@ -100,7 +97,7 @@ public final class DockerRunCommand {
     }
     for (int i = 0; i < container.getVolumesCount(); i++) {
       argv.add("-v");
-      argv.add(volume(container.getVolumes(i), i, launch.sandbox()));
+      argv.add(volume(container.getVolumes(i), launch.sandbox()));
     }
     argv.add("-v");
     argv.add(launch.sandbox() + ":" + MAPPED_SANDBOX);
@@ -114,14 +111,10 @@ public final class DockerRunCommand {
     argv.add("--net");
     argv.add(parameterNetwork != null ? parameterNetwork : network);
     if (container.hasHostname()) {
-      if (network.equals("host")) {
-        throw new InvalidContainerException("container.hostname: cannot be set ('" + container.getHostname()
-            + "') with container.docker.network HOST");
-      }
       argv.add("--hostname");
       argv.add(container.getHostname());
     }
-    argv.addAll(portMappings(docker, network, task));
+    argv.addAll(portMappings(docker));
     CommandInfo command = task.getCommand();
     boolean shell = command.getShell();
     if (shell && command.hasValue()) {
@@ -184,87 +177,32 @@ public final class DockerRunCommand {
     return env;
   }
 
-  private static String volume(Volume volume, int i, String sandbox) throws InvalidContainerException {
-    String field = "container.volumes[" + i + "]";
-    if (volume.getContainerPath().isEmpty()) {
-      throw new InvalidContainerException(field + ".container_path: is required");
-    }
-    if (volume.getHostPath().isEmpty()) {
-      throw new InvalidContainerException(field + ".host_path: is required (docker volumes by source are not "
-          + "supported)");
-    }
-    if (!volume.hasMode()) {
-      throw new InvalidContainerException(field + ".mode: is required (RW or RO)");
-    }
+  /** {@code volume} passed {@link io.meso.codecs.ContainerChecks}: paths and mode are there, one path is absolute. */
+  private static String volume(Volume volume, String sandbox) {
     boolean hostAbsolute = volume.getHostPath().startsWith("/");
     boolean containerAbsolute = volume.getContainerPath().startsWith("/");
-    if (!hostAbsolute && !containerAbsolute) {
-      throw new InvalidContainerException(field + ": both host_path '" + volume.getHostPath()
-          + "' and container_path '" + volume.getContainerPath() + "' are relative; one must be absolute");
-    }
     String target = containerAbsolute ? volume.getContainerPath() : MAPPED_SANDBOX + "/" + volume.getContainerPath();
     String source = hostAbsolute ? volume.getHostPath() : sandbox + "/" + volume.getHostPath();
     return source + ":" + target + (volume.getMode() == Volume.Mode.RO ? ":ro" : ":rw");
   }
 
-  private static String network(ContainerInfo container) throws InvalidContainerException {
+  /** The {@code --net} value ({@link io.meso.codecs.ContainerChecks} made sure a USER network has its one name). */
+  private static String network(ContainerInfo container) {
     return switch (container.getDocker().getNetwork()) {
       case HOST -> "host";
       case BRIDGE -> "bridge";
       case NONE -> "none";
-      case USER -> {
-        if (container.getNetworkInfosCount() != 1) {
-          throw new InvalidContainerException("container.network_infos: a USER network needs exactly one, got "
-              + container.getNetworkInfosCount());
-        }
-        String name = container.getNetworkInfos(0).getName();
-        if (name.isBlank()) {
-          throw new InvalidContainerException("container.network_infos[0].name: is required for a USER network");
-        }
-        yield name;
-      }
+      case USER -> container.getNetworkInfos(0).getName();
     };
   }
 
-  private static List<String> portMappings(DockerInfo docker, String network, TaskInfo task)
-      throws InvalidContainerException {
+  /** {@code -p} arguments ({@link io.meso.codecs.ContainerChecks} checked network, ports and protocols). */
+  private static List<String> portMappings(DockerInfo docker) {
     List<String> argv = new ArrayList<>();
-    if (docker.getPortMappingsCount() == 0) {
-      return argv;
-    }
-    if (network.equals("host") || network.equals("none")) {
-      throw new InvalidContainerException("container.docker.port_mappings: only supported with BRIDGE or USER "
-          + "networks, not container.docker.network " + docker.getNetwork());
-    }
-    List<Value.Range> ports = new ArrayList<>();
-    for (Resource r : task.getResourcesList()) {
-      if (r.getName().equals("ports") && r.getType() == Value.Type.RANGES) {
-        ports.addAll(r.getRanges().getRangeList());
-      }
-    }
-    for (int i = 0; i < docker.getPortMappingsCount(); i++) {
-      DockerInfo.PortMapping m = docker.getPortMappings(i);
-      String field = "container.docker.port_mappings[" + i + "]";
-      if (m.getHostPort() < 1 || m.getHostPort() > 65_535) {
-        throw new InvalidContainerException(field + ".host_port: " + m.getHostPort() + " is not a port (1-65535)");
-      }
-      if (m.getContainerPort() < 1 || m.getContainerPort() > 65_535) {
-        throw new InvalidContainerException(field + ".container_port: " + m.getContainerPort()
-            + " is not a port (1-65535)");
-      }
-      long host = m.getHostPort();
-      if (ports.stream().noneMatch(r -> host >= r.getBegin() && host <= r.getEnd())) {
-        throw new InvalidContainerException(field + ".host_port: " + host + " is not among the task's ports "
-            + "resources");
-      }
+    for (DockerInfo.PortMapping m : docker.getPortMappingsList()) {
       String mapping = m.getHostPort() + ":" + m.getContainerPort();
       if (m.hasProtocol()) {
-        String protocol = m.getProtocol().toLowerCase(Locale.ROOT);
-        if (!protocol.equals("tcp") && !protocol.equals("udp") && !protocol.equals("sctp")) {
-          throw new InvalidContainerException(field + ".protocol: '" + m.getProtocol()
-              + "' is not one of tcp, udp, sctp");
-        }
-        mapping += "/" + protocol;
+        mapping += "/" + io.meso.codecs.ContainerChecks.protocol(m);
       }
       argv.add("-p");
       argv.add(mapping);
