@@ -242,7 +242,9 @@ final class LaunchServer implements AutoCloseable {
   private void died(String why) {
     List<CompletableFuture<ServedProcess>> inFlight;
     synchronized (lock) {
-      dead = closing ? "the launch server was closed" : "the launch server died (" + why + ")";
+      if (dead == null) {
+        dead = "the launch server died (" + why + ")";
+      }
       inFlight = new ArrayList<>(pending.values());
       pending.clear();
     }
@@ -265,7 +267,12 @@ final class LaunchServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    closing = true;
+    synchronized (lock) {
+      closing = true;
+      if (dead == null) {
+        dead = "the launch server was closed";
+      }
+    }
     try {
       requests.close();
     } catch (IOException e) {
