@@ -519,6 +519,26 @@ static void reap(void) {
   }
 }
 
+/* The server's own argv strings, [title, title_end): its children write theirs over it. */
+static char *title, *title_end;
+
+/*
+ * Makes this process's /proc/PID/cmdline (what ps shows) the helper argv it runs, [start, end) in
+ * the request, as a per-launch helper's is, rather than the server's: written over the server's
+ * argv area (the executor pads it, see LaunchServer), cut at its size, the rest zeroed.
+ */
+static void show_argv(const char *start, const char *end) {
+  if (title == NULL || title_end <= title) {
+    return;
+  }
+  size_t room = (size_t) (title_end - title) - 1, n = (size_t) (end - start);
+  if (n > room) {
+    n = room;
+  }
+  memcpy(title, start, n);
+  memset(title + n, 0, (size_t) (title_end - title) - n);
+}
+
 /*
  * One launch request: NUL-terminated strings ID, CWD, STDIN, STDOUT, STDERR, NENV, NENV times
  * NAME=VALUE, then the argv of a helper run (meso-launch OPTIONS -- COMMAND...). Opens the task's
@@ -594,6 +614,7 @@ static void launch_request(char *buf, size_t len, int sfd, const sigset_t *mask)
       e = errno;
     } else if (pid == 0) {
       close(sfd);
+      show_argv(argv[0], buf + len + 1);
       if (fchdir(dir) != 0 || dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0) {
         _exit(LAUNCH_FAILED);
       }
@@ -621,7 +642,8 @@ static void launch_request(char *buf, size_t len, int sfd, const sigset_t *mask)
 }
 
 /*
- * The launch server (--server): requests on stdin (a 4-byte big-endian length, then the request,
+ * The launch server (--server [PADDING]; PADDING only makes room for its children's argv, see
+ * show_argv): requests on stdin (a 4-byte big-endian length, then the request,
  * see launch_request), replies and exits on stdout ("R meso-launch VERSION" once ready, then
  * "S ID PID", "F ID WHY", "X PID STATUS"). Each launch is a fork of this small process instead of
  * an exec of jspawnhelper and of a helper. Ends at the end of its input (the executor closed it or
@@ -681,7 +703,9 @@ int main(int argc, char **argv) {
     printf("meso-launch %s\n", VERSION);
     return 0;
   }
-  if (argc == 2 && strcmp(argv[1], "--server") == 0) {
+  if ((argc == 2 || argc == 3) && strcmp(argv[1], "--server") == 0) {
+    title = argv[0];
+    title_end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
     return serve();
   }
   return run(argc, argv);

@@ -47,6 +47,8 @@ final class LaunchServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LaunchServer.class);
   /** How long a launch waits for the server's answer before the server is taken for hung (and killed). */
   static final long REPLY_TIMEOUT_MILLIS = 60_000;
+  /** Room for a task leader's argv (longer ones are cut there: ps only). */
+  private static final int TITLE_ROOM = 8192;
 
   /** The server cannot take launches (it died or was closed): launch another way. Nothing was forked. */
   static final class Unavailable extends Exception {
@@ -81,7 +83,9 @@ final class LaunchServer implements AutoCloseable {
   static LaunchServer start(LaunchHelper helper, String agentId) {
     Process p = null;
     try {
-      p = new ProcessBuilder(helper.executable().toString(), "--server")
+      // The padding argument only makes room in its argv area, which each child overwrites with its own
+      // argv (what ps shows for a task leader, as with a per-launch helper).
+      p = new ProcessBuilder(helper.executable().toString(), "--server", " ".repeat(TITLE_ROOM))
           .redirectError(ProcessBuilder.Redirect.INHERIT)
           .directory(new File("/"))
           .start();
