@@ -40,6 +40,10 @@
  * sandbox stderr) and exits with 125 (LAUNCH_FAILED), which the agent reports as TASK_FAILED with
  * REASON_CONTAINER_LAUNCH_FAILED and that line. A command that cannot be exec'd exits 127 (not
  * found) or 126 (not executable), as a shell does. --version prints "meso-launch VERSION".
+ *
+ * --server (alone) runs the long-lived launch server instead (see serve() at the end): one per
+ * executor, which forks a child per task that does exactly the above for the options of a request,
+ * so a launch execs only the command (no jspawnhelper, no helper), and reports its children's ends.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,8 +56,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <stdint.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -61,7 +68,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define VERSION "2"
+#define VERSION "3"
 #define LAUNCH_FAILED 125
 #define MAX_CGROUPS 64
 
@@ -344,7 +351,8 @@ static const char *value(int argc, char **argv, int *i) {
   return argv[++*i];
 }
 
-int main(int argc, char **argv) {
+/* Does what the options ask (steps 1-6) and execs the command (7); see the top of the file. */
+static int run(int argc, char **argv) {
   int setsid_ = 0, pid_ns = 0, drop_caps = 0, drop_sys_admin = 0, wait_ = 0, exit_status = 0;
   const char *exit_status_temp = NULL;
   const char *cgroups[MAX_CGROUPS];
@@ -437,4 +445,268 @@ int main(int argc, char **argv) {
   int e = errno;
   fprintf(stderr, "meso-launch: cannot execute %s: %s\n", argv[i], strerror(e));
   return e == ENOENT ? 127 : 126;
+}
+
+/* ---- --server: the long-lived launch server ---- */
+
+extern char **environ;
+
+/* Largest request accepted (env and argv of one task). */
+#define MAX_REQUEST (16 * 1024 * 1024)
+
+static void write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      _exit(0); /* the executor is gone: so is the server (tasks run on in their own sessions) */
+    }
+    buf += n;
+    len -= (size_t) n;
+  }
+}
+
+/* 1: read all, 0: end of input before any byte, -1: error or end of input midway. */
+static int read_all(int fd, void *buf, size_t len) {
+  char *p = buf;
+  size_t got = 0;
+  while (got < len) {
+    ssize_t n = read(fd, p + got, len - got);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return got == 0 && n == 0 ? 0 : -1;
+    }
+    got += (size_t) n;
+  }
+  return 1;
+}
+
+/* One reply line to the executor (stdout); newlines in the text become spaces. */
+static void reply(const char *fmt, ...) {
+  char buf[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  int len = vsnprintf(buf, sizeof buf - 1, fmt, ap);
+  va_end(ap);
+  if (len < 0) {
+    return;
+  }
+  if ((size_t) len > sizeof buf - 2) {
+    len = (int) sizeof buf - 2;
+  }
+  for (int k = 0; k < len; k++) {
+    if (buf[k] == '\n') {
+      buf[k] = ' ';
+    }
+  }
+  buf[len++] = '\n';
+  write_all(STDOUT_FILENO, buf, (size_t) len);
+}
+
+/* Reports every child (waiter) that ended: "X PID STATUS", STATUS as Java's Process reports it. */
+static void reap(void) {
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) {
+      return;
+    }
+    reply("X %ld %d", (long) pid, WIFEXITED(status) ? WEXITSTATUS(status) : 0x80 + WTERMSIG(status));
+  }
+}
+
+/* The server's own argv strings, [title, title_end): its children write theirs over it. */
+static char *title, *title_end;
+
+/*
+ * Makes this process's /proc/PID/cmdline (what ps shows) the helper argv it runs, [start, end) in
+ * the request, as a per-launch helper's is, rather than the server's: written over the server's
+ * argv area (the executor pads it, see LaunchServer), cut at its size, the rest zeroed.
+ */
+static void show_argv(const char *start, const char *end) {
+  if (title == NULL || title_end <= title) {
+    return;
+  }
+  size_t room = (size_t) (title_end - title) - 1, n = (size_t) (end - start);
+  if (n > room) {
+    n = room;
+  }
+  memcpy(title, start, n);
+  memset(title + n, 0, (size_t) (title_end - title) - n);
+}
+
+/*
+ * One launch request: NUL-terminated strings ID, CWD, STDIN, STDOUT, STDERR, NENV, NENV times
+ * NAME=VALUE, then the argv of a helper run (meso-launch OPTIONS -- COMMAND...). Opens the task's
+ * working directory and files (as ProcessBuilder would: stdout/stderr created or truncated), forks
+ * a child that takes them as its directory and stdin/stdout/stderr, the environment as its own,
+ * and runs the options as a helper run would; replies "S ID PID", or "F ID WHY" when nothing was
+ * forked.
+ */
+static void launch_request(char *buf, size_t len, int sfd, const sigset_t *mask) {
+  char *fields[8];
+  size_t nfields = 0, pos = 0;
+  while (nfields < 6 && pos < len) {
+    fields[nfields++] = buf + pos;
+    pos += strlen(buf + pos) + 1;
+  }
+  const char *id = nfields > 0 ? fields[0] : "?";
+  if (nfields < 6) {
+    reply("F %s malformed request (%zu fields)", id, nfields);
+    return;
+  }
+  char *end;
+  long nenv = strtol(fields[5], &end, 10);
+  if (*end != '\0' || nenv < 0 || (size_t) nenv > len) {
+    reply("F %s malformed request (environment size '%s')", id, fields[5]);
+    return;
+  }
+  size_t total = 0;
+  for (size_t p = pos; p < len; p += strlen(buf + p) + 1) {
+    total++;
+  }
+  if (total < (size_t) nenv + 2) {
+    reply("F %s malformed request (no command)", id);
+    return;
+  }
+  char **strings = calloc(total + 2, sizeof(char *));
+  if (strings == NULL) {
+    reply("F %s out of memory", id);
+    return;
+  }
+  size_t k = 0;
+  for (size_t p = pos; p < len; p += strlen(buf + p) + 1) {
+    strings[k++] = buf + p;
+  }
+  char **env = strings; /* env[nenv] is overwritten below: copy the argv pointers one up first */
+  char **argv = strings + nenv + 1;
+  int argc = (int) (total - (size_t) nenv);
+  memmove(argv, strings + nenv, (size_t) argc * sizeof(char *));
+  argv[argc] = NULL;
+  env[nenv] = NULL;
+
+  int dir = open(fields[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) {
+    reply("F %s cannot open the working directory %s: %s", id, fields[1], strerror(errno));
+    free(strings);
+    return;
+  }
+  int fds[3] = {-1, -1, -1};
+  const char *what = NULL;
+  int e = 0;
+  for (int f = 0; f < 3 && what == NULL; f++) {
+    fds[f] = f == 0 ? open(fields[2], O_RDONLY | O_CLOEXEC)
+        : open(fields[2 + f], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fds[f] < 0) {
+      what = fields[2 + f];
+      e = errno;
+    }
+  }
+  pid_t pid = -1;
+  if (what == NULL) {
+    pid = fork();
+    if (pid < 0) {
+      what = "fork";
+      e = errno;
+    } else if (pid == 0) {
+      close(sfd);
+      show_argv(argv[0], buf + len + 1);
+      if (fchdir(dir) != 0 || dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0) {
+        _exit(LAUNCH_FAILED);
+      }
+      close(dir);
+      for (int f = 0; f < 3; f++) {
+        close(fds[f]);
+      }
+      sigprocmask(SIG_SETMASK, mask, NULL);
+      environ = env;
+      exit(run(argc, argv));
+    }
+  }
+  close(dir);
+  for (int f = 0; f < 3; f++) {
+    if (fds[f] >= 0) {
+      close(fds[f]);
+    }
+  }
+  if (what != NULL) {
+    reply("F %s cannot open %s: %s", id, what, strerror(e));
+  } else {
+    reply("S %s %ld", id, (long) pid);
+  }
+  free(strings);
+}
+
+/*
+ * The launch server (--server [PADDING]; PADDING only makes room for its children's argv, see
+ * show_argv): requests on stdin (a 4-byte big-endian length, then the request,
+ * see launch_request), replies and exits on stdout ("R meso-launch VERSION" once ready, then
+ * "S ID PID", "F ID WHY", "X PID STATUS"). Each launch is a fork of this small process instead of
+ * an exec of jspawnhelper and of a helper. Ends at the end of its input (the executor closed it or
+ * died); the tasks run on, and whoever inherits them (init, a subreaper) reaps them.
+ */
+static int serve(void) {
+  sigset_t chld, mask;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &mask);
+  sigdelset(&mask, SIGCHLD); /* what the children start with */
+  int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0) {
+    fprintf(stderr, "meso-launch --server: cannot watch SIGCHLD: %s\n", strerror(errno));
+    return LAUNCH_FAILED;
+  }
+  reply("R meso-launch %s", VERSION);
+  for (;;) {
+    struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {sfd, POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      fprintf(stderr, "meso-launch --server: poll: %s\n", strerror(errno));
+      return 1;
+    }
+    if (fds[1].revents & POLLIN) {
+      struct signalfd_siginfo info;
+      while (read(sfd, &info, sizeof info) > 0) {
+      }
+      reap();
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      unsigned char head[4];
+      int r = read_all(STDIN_FILENO, head, sizeof head);
+      if (r <= 0) {
+        return r == 0 ? 0 : 1;
+      }
+      uint32_t len = (uint32_t) head[0] << 24 | (uint32_t) head[1] << 16 | (uint32_t) head[2] << 8 | head[3];
+      if (len > MAX_REQUEST) {
+        fprintf(stderr, "meso-launch --server: request of %u bytes (at most %d)\n", len, MAX_REQUEST);
+        return 1;
+      }
+      char *buf = malloc((size_t) len + 1);
+      if (buf == NULL || read_all(STDIN_FILENO, buf, len) != 1) {
+        return 1;
+      }
+      buf[len] = '\0';
+      launch_request(buf, len, sfd, &mask);
+      free(buf);
+    }
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+    printf("meso-launch %s\n", VERSION);
+    return 0;
+  }
+  if ((argc == 2 || argc == 3) && strcmp(argv[1], "--server") == 0) {
+    title = argv[0];
+    title_end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+    return serve();
+  }
+  return run(argc, argv);
 }

@@ -85,6 +85,7 @@ public class AgentOptions {
   private boolean switchUser = ExecutorOptions.DEFAULT_SWITCH_USER;
   private String taskUser = ExecutorOptions.DEFAULT_TASK_USER;
   private boolean launchHelper = ExecutorOptions.DEFAULT_LAUNCH_HELPER;
+  private boolean launchServer = ExecutorOptions.DEFAULT_LAUNCH_SERVER;
   private long usageIntervalMillis = DEFAULT_USAGE_INTERVAL_MILLIS;
   private int usageHistorySamples = DEFAULT_USAGE_HISTORY_SAMPLES;
   private io.meso.security.cluster.ClusterSecret clusterSecret;
@@ -164,6 +165,7 @@ public class AgentOptions {
     switchUser = json.getBoolean("switchUser", ExecutorOptions.DEFAULT_SWITCH_USER);
     setTaskUser(json.getString("taskUser", ExecutorOptions.DEFAULT_TASK_USER));
     launchHelper = json.getBoolean("launchHelper", ExecutorOptions.DEFAULT_LAUNCH_HELPER);
+    launchServer = json.getBoolean("launchServer", ExecutorOptions.DEFAULT_LAUNCH_SERVER);
     usageIntervalMillis = json.getLong("usageIntervalMillis", DEFAULT_USAGE_INTERVAL_MILLIS);
     usageHistorySamples = json.getInteger("usageHistorySamples", DEFAULT_USAGE_HISTORY_SAMPLES);
   }
@@ -193,6 +195,7 @@ public class AgentOptions {
         .put("switchUser", switchUser)
         .put("taskUser", taskUser)
         .put("launchHelper", launchHelper)
+        .put("launchServer", launchServer)
         .put("usageIntervalMillis", usageIntervalMillis)
         .put("usageHistorySamples", usageHistorySamples);
     putIfSet(json, "hostname", hostname);
@@ -216,7 +219,8 @@ public class AgentOptions {
         .setNvidiaSmi(nvidiaSmi)
         .setSwitchUser(switchUser)
         .setTaskUser(taskUser)
-        .setLaunchHelper(launchHelper);
+        .setLaunchHelper(launchHelper)
+        .setLaunchServer(launchServer);
   }
 
   /** The host name the agent advertises; null until set (the agent then uses the local host name). */
@@ -451,6 +455,14 @@ public class AgentOptions {
 
   public AgentOptions setLaunchHelper(boolean launchHelper) {
     this.launchHelper = launchHelper;
+    return this;
+  }
+
+  /** Whether launches go through the launch server; see {@link ExecutorOptions#isLaunchServer()}. */
+  public boolean isLaunchServer() { return launchServer; }
+
+  public AgentOptions setLaunchServer(boolean launchServer) {
+    this.launchServer = launchServer;
     return this;
   }
 

@@ -54,6 +54,8 @@ public class ExecutorOptions {
   public static final String DEFAULT_TASK_USER = "nobody";
   /** Whether tasks launch with the native helper meso-launch when it is available; see {@link LaunchHelper}. */
   public static final boolean DEFAULT_LAUNCH_HELPER = true;
+  /** Whether launches go through the long-lived launch server (needs the helper); see {@link LaunchServer}. */
+  public static final boolean DEFAULT_LAUNCH_SERVER = true;
 
   private Isolation isolation = DEFAULT_ISOLATION;
   private long killGracePeriodMillis = DEFAULT_KILL_GRACE_PERIOD_MILLIS;
@@ -76,6 +78,7 @@ public class ExecutorOptions {
   private boolean switchUser = DEFAULT_SWITCH_USER;
   private String taskUser = DEFAULT_TASK_USER;
   private boolean launchHelper = DEFAULT_LAUNCH_HELPER;
+  private boolean launchServer = DEFAULT_LAUNCH_SERVER;
 
   public ExecutorOptions() {}
 
@@ -105,6 +108,7 @@ public class ExecutorOptions {
     switchUser = json.getBoolean("switchUser", DEFAULT_SWITCH_USER);
     setTaskUser(json.getString("taskUser", DEFAULT_TASK_USER));
     launchHelper = json.getBoolean("launchHelper", DEFAULT_LAUNCH_HELPER);
+    launchServer = json.getBoolean("launchServer", DEFAULT_LAUNCH_SERVER);
   }
 
   public JsonObject toJson() {
@@ -129,7 +133,8 @@ public class ExecutorOptions {
         .put("nvidiaSmi", nvidiaSmi)
         .put("switchUser", switchUser)
         .put("taskUser", taskUser)
-        .put("launchHelper", launchHelper);
+        .put("launchHelper", launchHelper)
+        .put("launchServer", launchServer);
   }
 
   public Isolation getIsolation() { return isolation; }
@@ -338,6 +343,19 @@ public class ExecutorOptions {
 
   public ExecutorOptions setLaunchHelper(boolean launchHelper) {
     this.launchHelper = launchHelper;
+    return this;
+  }
+
+  /**
+   * Whether the native helper's launches go through one long-lived {@code meso-launch --server}
+   * per executor, which forks each task instead of the JVM spawning the helper (default
+   * {@value #DEFAULT_LAUNCH_SERVER}): a launch then execs only the command. Only with the helper;
+   * when the server cannot start, or dies, launches spawn the helper (logged).
+   */
+  public boolean isLaunchServer() { return launchServer; }
+
+  public ExecutorOptions setLaunchServer(boolean launchServer) {
+    this.launchServer = launchServer;
     return this;
   }
 

@@ -71,6 +71,8 @@ public class ExecutorVerticle extends VerticleBase {
   private TaskPrivileges privileges;
   /** The native launch helper, null when tasks launch with the program pipeline. */
   private LaunchHelper helper;
+  /** The long-lived launch server, null without one (then every launch spawns its helper). */
+  private LaunchServer server;
 
   public ExecutorVerticle(String agentId, ExecutorOptions options) {
     this.agentId = agentId;
@@ -80,6 +82,16 @@ public class ExecutorVerticle extends VerticleBase {
   /** Whether tasks launch with the native helper meso-launch (else the program pipeline); known once started. */
   public boolean launchesWithHelper() {
     return launcher != null && launcher.helper();
+  }
+
+  /** Whether launches go through the launch server now (false without one, or once it died). */
+  public boolean launchesWithServer() {
+    return launcher != null && launcher.served();
+  }
+
+  /** The launch server's pid, or -1 without one. */
+  long launchServerPid() {
+    return server == null ? -1 : server.pid();
   }
 
   /** The isolators in effect, as an explicit list (never auto once started). */
@@ -97,6 +109,9 @@ public class ExecutorVerticle extends VerticleBase {
           privileges = TaskPrivileges.open(agentId, options);
           if (options.isLaunchHelper()) {
             helper = LaunchHelper.open(Path.of(options.getRuntimeDir()), agentId);
+            if (helper != null && options.isLaunchServer()) {
+              server = LaunchServer.start(helper, agentId);
+            }
           } else {
             LOG.info("launch_helper=false: tasks launch with the program pipeline agent_id={}", agentId);
           }
@@ -106,7 +121,7 @@ public class ExecutorVerticle extends VerticleBase {
           isolators = opened;
           isolation = Isolation.of(opened.names());
           reaper = new LeftoverReaper(vertx, options.getCleanupDelayMillis(), opened::cleanup);
-          launcher = new ProcessLauncher(agentId, opened, options.isSessions(), privileges, helper);
+          launcher = new ProcessLauncher(agentId, opened, options.isSessions(), privileges, helper, server);
           usage = new TaskUsageSampler(vertx, opened);
           health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId, opened,
               privileges),
@@ -119,6 +134,7 @@ public class ExecutorVerticle extends VerticleBase {
           return consumer.completion();
         })
         .recover(failure -> {
+          closeServer();
           exitWatcher.close();
           return worker.close().transform(ar -> Future.failedFuture(failure));
         });
@@ -178,10 +194,20 @@ public class ExecutorVerticle extends VerticleBase {
           return null;
         }, false))
         .transform(ar -> health == null ? Future.succeededFuture() : health.close())
+        .transform(ar -> worker.executeBlocking(() -> {
+          closeServer(); // the tasks it launched run on (killTasksOnStop=false): init reaps them
+          return null;
+        }, false))
         .transform(ar -> {
           exitWatcher.close();
           return worker.close();
         });
+  }
+
+  private void closeServer() {
+    if (server != null) {
+      server.close();
+    }
   }
 
   private void onMessage(Message<Object> msg) {
@@ -251,7 +277,7 @@ public class ExecutorVerticle extends VerticleBase {
     task.leader = task.process.pid();
     task.startTime = ar.result().startTime();
     LOG.debug("task spawned task_id={} pid={}", task.taskId(), task.leader);
-    exitWatcher.watch(task.process, () -> ExitFacts.ofExited(task, isolators), context, facts -> exited(task, facts));
+    watch(task);
     if (task.killRequested) {
       task.killedDuringLaunch = true;
       forceKill(task);
@@ -259,6 +285,34 @@ public class ExecutorVerticle extends VerticleBase {
       report(task, TaskState.TASK_RUNNING, null, null);
       health.start(task);
     }
+  }
+
+  /** Watches a task this JVM launched until it exits. */
+  private void watch(ProcessTask task) {
+    Process process = task.process;
+    if (process instanceof ServedProcess served) {
+      served.exit().exceptionally(orphaned -> {
+        context.runOnContext(v -> orphaned(task, served));
+        return null;
+      });
+    }
+    exitWatcher.watch(process, () -> ExitFacts.ofExited(task, isolators), context, facts -> exited(task, facts));
+  }
+
+  /**
+   * The launch server died while the task ran: its leader lives on, reparented to init (or a
+   * subreaper) which reaps it, so it is watched as an adopted task from now on (its pid and
+   * start time polled, its status read from {@code exit_status}, which only a checkpointed
+   * task's leader writes: an uncheckpointed one ends with its status unknown).
+   */
+  private void orphaned(ProcessTask task, ServedProcess served) {
+    if (task.process != served || task.terminal || task.exitStatus != null) {
+      return;
+    }
+    LOG.info("the launch server died: watching the task as adopted task_id={} pid={}", task.taskId(), task.leader);
+    task.process = null;
+    task.adopted = true;
+    pollAdopted();
   }
 
   private void exited(ProcessTask task, AsyncResult<ExitFacts> ar) {

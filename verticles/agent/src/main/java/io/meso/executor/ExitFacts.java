@@ -64,7 +64,8 @@ record ExitFacts(Integer status, List<Limitation> limitations, String launchErro
 
   /** Blocking, on stop: records the SIGKILL status of a task this JVM spawned, for the restarted agent. */
   static void recordKilledOnStop(ProcessTask t) throws InterruptedException {
-    if (t.process == null || t.launch.checkpointDir() == null || !t.process.waitFor(1, TimeUnit.SECONDS)) {
+    if (t.process == null || t.launch.checkpointDir() == null || !t.process.waitFor(1, TimeUnit.SECONDS)
+        || t.process instanceof ServedProcess served && served.orphaned()) {
       return;
     }
     Path file = Path.of(t.launch.sandbox(), "exit_status");

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * running process, reused across short tasks (the JDK's own reaper does the same). Not
  * {@link Process#onExit()}: it hands every exit to {@code CompletableFuture}'s default async
  * pool, which on machines with fewer than three cores is a new thread per call, and that
- * thread churn was the largest JVM-side cost of launching short tasks.
+ * thread churn was the largest JVM-side cost of launching short tasks. A leader the launch
+ * server forked ({@link ServedProcess}) needs no waiting thread: the server reports its end.
  */
 final class ExitWatcher {
 
@@ -37,6 +38,18 @@ final class ExitWatcher {
    * delivered once {@link #close()} was called.
    */
   <T> void watch(Process process, Callable<T> after, Context context, Handler<AsyncResult<T>> handler) {
+    if (process instanceof ServedProcess served) {
+      // The launch server reports its end: no thread waits. Orphaned (the server died): nothing
+      // is delivered here, the executor watches it as an adopted task.
+      served.exit().thenRun(() -> {
+        try {
+          threads.execute(() -> deliver(after, context, handler));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // closed
+        }
+      });
+      return;
+    }
     threads.execute(() -> {
       try {
         process.waitFor();
@@ -44,15 +57,19 @@ final class ExitWatcher {
         Thread.currentThread().interrupt();
         return; // closing
       }
-      AsyncResult<T> result;
-      try {
-        result = Future.succeededFuture(after.call());
-      } catch (Exception e) {
-        result = Future.failedFuture(e);
-      }
-      AsyncResult<T> outcome = result;
-      context.runOnContext(v -> handler.handle(outcome));
+      deliver(after, context, handler);
     });
+  }
+
+  private static <T> void deliver(Callable<T> after, Context context, Handler<AsyncResult<T>> handler) {
+    AsyncResult<T> result;
+    try {
+      result = Future.succeededFuture(after.call());
+    } catch (Exception e) {
+      result = Future.failedFuture(e);
+    }
+    AsyncResult<T> outcome = result;
+    context.runOnContext(v -> handler.handle(outcome));
   }
 
   void close() {

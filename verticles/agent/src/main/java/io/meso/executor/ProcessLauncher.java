@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * helper and the command. With a pid namespace that waiting helper is the namespace's init (the
  * fork the namespace needs anyway), the command its pid 2, as under the init shell.
  *
+ * <p>With the {@link LaunchServer} as well (option {@code launchServer}), the helper's steps run
+ * in a fork of the long-lived server instead of a spawn of the helper: a launch execs only the
+ * command. While the server is down (it died), launches spawn the helper as above.
+ *
  * <p>When the task runs as another user, its sandbox, {@code stdout} and {@code stderr} become
  * that user's before it runs (the wrapper, or the helper, writes {@code exit_status} there as the task). A docker
  * task's launch stays the agent's (the docker client must reach the engine; the container gets
@@ -111,9 +115,16 @@ final class ProcessLauncher {
   /** The native launch helper, or null: the program pipeline. */
   private final LaunchHelper helper;
   private final boolean sessionsAsked;
+  /** The launch server that runs the helper's steps in a fork instead of a spawn, or null. */
+  private final LaunchServer server;
 
   ProcessLauncher(String agentId, Isolators isolators, boolean sessions, TaskPrivileges privileges,
       LaunchHelper helper) {
+    this(agentId, isolators, sessions, privileges, helper, null);
+  }
+
+  ProcessLauncher(String agentId, Isolators isolators, boolean sessions, TaskPrivileges privileges,
+      LaunchHelper helper, LaunchServer server) {
     this.agentId = agentId;
     this.isolators = isolators;
     this.inherited = TaskEnvironment.inherited();
@@ -121,6 +132,12 @@ final class ProcessLauncher {
     this.sessionsAsked = sessions;
     this.privileges = privileges;
     this.helper = helper;
+    this.server = helper == null ? null : server;
+  }
+
+  /** Whether launches go to the launch server now (false without one, or once it died). */
+  boolean served() {
+    return server != null && server.alive();
   }
 
   /** Whether tasks launch with the native helper (else with the program pipeline). */
@@ -182,20 +199,23 @@ final class ProcessLauncher {
       }
       boolean rootInForeignSandbox = docker && drop.user() != null && checkpoint != null;
       String end = rootInForeignSandbox ? safeWrapEnd(checkpoint) : WRAP_END;
-      List<String> argv = helper != null && (sessionsAsked || !plan.cgroupDirs().isEmpty()
-          || !plan.prefix().isEmpty())
+      boolean helped = helper != null && (sessionsAsked || !plan.cgroupDirs().isEmpty() || !plan.prefix().isEmpty());
+      List<String> argv = helped
           ? helperArgv(command.getValue(), direct, plan, checkpoint != null, rootInForeignSandbox ? checkpoint : null,
               drop.user())
           : argv(command.getValue(), direct, plan, checkpoint != null, end, path, sandbox);
-      ProcessBuilder builder = new ProcessBuilder(argv)
-          .directory(sandbox.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-          .redirectOutput(sandbox.resolve("stdout").toFile())
-          .redirectError(sandbox.resolve("stderr").toFile());
-      Map<String, String> environment = builder.environment();
-      environment.clear();
-      environment.putAll(env);
-      Process process = builder.start();
+      Process process = helped ? served(argv, sandbox, env) : null;
+      if (process == null) {
+        ProcessBuilder builder = new ProcessBuilder(argv)
+            .directory(sandbox.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+            .redirectOutput(sandbox.resolve("stdout").toFile())
+            .redirectError(sandbox.resolve("stderr").toFile());
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.putAll(env);
+        process = builder.start();
+      }
       long startTime = ProcessTree.startTime(process.pid());
       container.leader(process.pid());
       if (checkpoint != null) {
@@ -213,6 +233,22 @@ final class ProcessLauncher {
         isolators.cleanup(container);
       }
       throw new LaunchException("Failed to launch task " + launch.taskId() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Blocking: the helper's {@code argv} run by a child of the launch server, or null when there is
+   * no server or it can no longer take launches (the caller spawns the helper then).
+   */
+  private Process served(List<String> argv, Path sandbox, Map<String, String> env) throws IOException {
+    LaunchServer s = server;
+    if (s == null || !s.alive()) {
+      return null;
+    }
+    try {
+      return s.launch(argv, sandbox, sandbox.resolve("stdout"), sandbox.resolve("stderr"), env);
+    } catch (LaunchServer.Unavailable e) {
+      return null;
     }
   }
 

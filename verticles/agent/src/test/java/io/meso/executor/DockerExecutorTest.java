@@ -197,6 +197,13 @@ class DockerExecutorTest {
     h.launchCheckpointed(dockerTask("waited", DockerInfo.newBuilder().setImage("fake/sleep:600")).build());
     h.awaitState("adopted", TaskState.TASK_RUNNING);
     h.awaitState("waited", TaskState.TASK_RUNNING);
+    // TASK_RUNNING comes once `docker run` is spawned, not once it made its container: wait for
+    // both containers, or killing the "waited" client below could come before it made one.
+    for (String task : List.of("adopted", "waited")) {
+      Path pidFile = docker.state().resolve("containers")
+          .resolve(DockerNames.of(h.agentId, ExecutorHarness.FRAMEWORK_ID, task) + ".pid");
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile));
+    }
     String orphan = DockerNames.prefix(h.agentId) + "orphan";
     Files.writeString(docker.state().resolve("containers").resolve(orphan + ".pid"), "999999999");
 

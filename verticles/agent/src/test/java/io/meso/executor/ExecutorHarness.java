@@ -69,6 +69,11 @@ final class ExecutorHarness {
     }
   }
 
+  /** The executor deployed last. */
+  ExecutorVerticle executor() {
+    return (ExecutorVerticle) executor;
+  }
+
   /** Undeploys the executor and deploys a new one for the same agent, as a restarted agent does. */
   void restart(Function<String, VerticleBase> executorOf) throws Exception {
     vertx.undeploy(deploymentId).await(20, TimeUnit.SECONDS);

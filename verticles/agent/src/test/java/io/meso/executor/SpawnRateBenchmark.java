@@ -25,11 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Not a test: the executor's launch rate of short real processes ({@code /bin/true}) beside a
  * bare ProcessBuilder loop in the same JVM: one thread per spawn-pool thread, each spawning
  * {@code /bin/true} with stdin from /dev/null and output to files and waiting for it (as
- * {@code meso bench}'s raw loop does). One executor per launcher (the native helper, the
- * program pipeline), each given all tasks at once and timed until every terminal status, in turn
+ * {@code meso bench}'s raw loop does). One executor per launcher (the launch server, the native
+ * helper spawned per launch, the program pipeline), each given all tasks at once and timed until every terminal status, in turn
  * after the bare loop in every round. With the test classpath: {@code java
  * [-Dmeso.bench.isolation=POSIX|CGROUPS|AUTO] [-Dmeso.bench.sessions=true|false]
- * [-Dmeso.bench.checkpoint=true] [-Dmeso.bench.launchers=helper,programs] [-Dmeso.bench.threads=true]
+ * [-Dmeso.bench.checkpoint=true] [-Dmeso.bench.launchers=server,helper,programs] [-Dmeso.bench.threads=true]
  * -cp <classpath> io.meso.executor.SpawnRateBenchmark [tasks] [rounds]}.
  */
 public final class SpawnRateBenchmark {
@@ -49,8 +49,8 @@ public final class SpawnRateBenchmark {
     MesoCodecs.register(vertx);
     CountDownLatch[] done = new CountDownLatch[1];
     AtomicInteger failed = new AtomicInteger();
-    // One executor per launcher (meso.bench.launchers: helper, programs or both), measured in turn each round.
-    List<String> launchers = List.of(System.getProperty("meso.bench.launchers", "helper,programs").split(","));
+    // One executor per launcher (meso.bench.launchers: any of server, helper, programs), measured in turn each round.
+    List<String> launchers = List.of(System.getProperty("meso.bench.launchers", "server,helper,programs").split(","));
     List<String> agents = new ArrayList<>();
     for (String launcher : launchers) {
       String agentId = "bench-" + launcher + "-" + ProcessHandle.current().pid();
@@ -64,12 +64,14 @@ public final class SpawnRateBenchmark {
           done[0].countDown();
         }
       }).completion().await(10, TimeUnit.SECONDS);
+      boolean server = launcher.equals("server");
+      boolean helper = server || launcher.equals("helper");
       ExecutorVerticle executor = new ExecutorVerticle(agentId,
-          new ExecutorOptions(options).setLaunchHelper(launcher.equals("helper")));
+          new ExecutorOptions(options).setLaunchHelper(helper).setLaunchServer(server));
       vertx.deployVerticle(executor).await(60, TimeUnit.SECONDS);
-      if (executor.launchesWithHelper() != launcher.equals("helper")) {
+      if (executor.launchesWithHelper() != helper || executor.launchesWithServer() != server) {
         throw new IllegalStateException("executor " + launcher + ": launch helper in use = "
-            + executor.launchesWithHelper());
+            + executor.launchesWithHelper() + ", launch server in use = " + executor.launchesWithServer());
       }
       agents.add(agentId);
     }

@@ -58,6 +58,12 @@ final class AgentFlags {
       + "it: the slower pipeline of setsid, sh, nsenter, unshare and setpriv).")
   Boolean launchHelper;
 
+  @Option(names = "--launch-server", paramLabel = "BOOL", arity = "1", description = "With the launch helper, "
+      + "launch tasks through one long-lived meso-launch server that forks each task, so a launch execs only the "
+      + "command (default: " + io.meso.executor.ExecutorOptions.DEFAULT_LAUNCH_SERVER + "; if the server dies, "
+      + "launches spawn the helper).")
+  Boolean launchServer;
+
   /**
    * Options for an agent advertising {@code host:port}, with these flags applied; it serves its
    * HTTP endpoints (/state, /monitor/statistics, /metrics/snapshot, /health, /metrics) there.
@@ -99,6 +105,9 @@ final class AgentFlags {
     }
     if (launchHelper != null) {
       options.setLaunchHelper(launchHelper);
+    }
+    if (launchServer != null) {
+      options.setLaunchServer(launchServer);
     }
     if (taskUser != null) {
       try {
