@@ -68,7 +68,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define VERSION "3"
+#define VERSION "4"
 #define LAUNCH_FAILED 125
 #define MAX_CGROUPS 64
 
@@ -301,6 +301,22 @@ static void record(int status, const char *temp_dir) {
 }
 
 /*
+ * The command starts with every signal at its default and none blocked, however the agent was
+ * started: an agent run under nohup, or from a shell in the background, ignores SIGHUP or SIGINT,
+ * ignored signals survive exec, and a task's shell could then not even trap them.
+ */
+static void reset_signals(void) {
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig != SIGKILL && sig != SIGSTOP) {
+      signal(sig, SIG_DFL);
+    }
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
  * Forks the command: returns in the child (which goes on to exec it); this process waits for it,
  * records its status when asked, and exits with it.
  */
@@ -316,7 +332,7 @@ static void wait_for_command(int record_status, const char *temp_dir) {
     fail("cannot fork the task's command: %s", strerror(errno));
   }
   if (child == 0) {
-    sigprocmask(SIG_SETMASK, &old, NULL); /* the command starts with the dispositions this process had */
+    sigprocmask(SIG_SETMASK, &old, NULL); /* reset_signals() clears the rest before the exec */
     return;
   }
   struct sigaction sa;
@@ -441,6 +457,7 @@ static int run(int argc, char **argv) {
   if (wait_) {
     wait_for_command(exit_status, exit_status_temp);
   }
+  reset_signals();
   execvp(argv[i], &argv[i]);
   int e = errno;
   fprintf(stderr, "meso-launch: cannot execute %s: %s\n", argv[i], strerror(e));

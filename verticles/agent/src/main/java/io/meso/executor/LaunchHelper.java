@@ -43,7 +43,7 @@ final class LaunchHelper {
    * The helper's version this executor needs ({@code meso-launch --version}): raised whenever its
    * options change, so that an older helper is refused (and logged) rather than misused.
    */
-  static final String VERSION = "3";
+  static final String VERSION = "4";
   /** How the helper's error lines on stderr start. */
   static final String ERROR_PREFIX = "meso-launch: ";
 

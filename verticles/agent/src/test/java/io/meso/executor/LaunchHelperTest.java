@@ -238,6 +238,33 @@ class LaunchHelperTest {
     assertThat(Files.exists(quiet.resolve("exit_status"))).isFalse();
   }
 
+  /**
+   * An agent started under nohup or in a shell's background ignores SIGHUP or SIGINT, and ignored
+   * signals survive exec: the helper resets every disposition before it runs the command.
+   */
+  @Test
+  void theCommandStartsWithNoSignalIgnoredOrBlockedHoweverTheAgentWasStarted() throws Exception {
+    Path sandbox = workDir.resolve("dispositions");
+    LaunchHelper helper = LaunchHelper.open(runtimeDir, "test");
+    assertThat(helper).isNotNull();
+    Files.createDirectories(sandbox);
+    for (String mode : List.of("--exit-status", "--wait")) {
+      Files.deleteIfExists(sandbox.resolve("status"));
+      // `trap '' SIG` makes sh ignore the signal, and exec keeps it ignored for the helper.
+      Process p = new ProcessBuilder("/bin/sh", "-c", "trap '' INT HUP QUIT TERM; exec \"$0\" \"$@\"",
+          helper.executable().toString(), "--setsid", mode, "--", "/bin/sh", "-c",
+          "grep -E '^Sig(Ign|Blk):' /proc/self/status > status")
+          .directory(sandbox.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(sandbox.resolve("stdout").toFile()).redirectError(sandbox.resolve("stderr").toFile()).start();
+      assertThat(endOf(p)).as(mode + ": " + Files.readString(sandbox.resolve("stderr"))).isZero();
+      String status = Files.readString(sandbox.resolve("status"));
+      assertThat(status).as(mode).contains("SigBlk:\t0000000000000000");
+      long ignored = Long.parseLong(status.replaceAll("(?s).*SigIgn:\t([0-9a-f]+).*", "$1"), 16);
+      long hupIntQuitTerm = 1L << (1 - 1) | 1L << (2 - 1) | 1L << (3 - 1) | 1L << (15 - 1);
+      assertThat(ignored & hupIntQuitTerm).as(mode + ": " + status).isZero();
+    }
+  }
+
   @Test
   void aTemporaryDirectoryWithoutExitStatusIsRefused() throws Exception {
     Path sandbox = workDir.resolve("refused");
