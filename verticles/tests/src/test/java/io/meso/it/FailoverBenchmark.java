@@ -91,14 +91,7 @@ public final class FailoverBenchmark {
       }
       int leader = awaitLeader(masters, -1, 120_000);
       System.out.printf("leader: master %d%n", leader);
-      List<Future<Vertx>> joining = new ArrayList<>();
-      for (int n = 0; n < Math.max(1, agentNodes); n++) {
-        joining.add(MesoCluster.start(ClusterOptions.loopbackForTest().setClusterName(cluster).setLiteMember(true)
-            .setJoin(List.of(join.split(","))), new VertxOptions()));
-      }
-      for (Future<Vertx> f : joining) {
-        nodes.add(f.await(120, TimeUnit.SECONDS));
-      }
+      nodes.addAll(joinLiteMembers(cluster, join, agentNodes));
       vertx = nodes.get(0);
       long t = System.nanoTime();
       List<Future<String>> registered = new ArrayList<>();
@@ -170,15 +163,7 @@ public final class FailoverBenchmark {
       System.out.printf("FAILOVER_SECONDS=%.2f%n", Math.max(allAgents, offer));
       operator.close();
     } finally {
-      for (MesoProcess m : masters) {
-        m.close();
-      }
-      for (Vertx node : nodes) {
-        node.close().await(60, TimeUnit.SECONDS);
-      }
-      try (var paths = Files.walk(root)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      stopAll(masters, nodes, root);
     }
     System.exit(0);
   }
@@ -216,6 +201,33 @@ public final class FailoverBenchmark {
       Thread.sleep(100);
     }
     return -1;
+  }
+
+  /** {@code count} (at least one) clustered Vert.x instances joining {@code join} as Hazelcast lite members. */
+  static List<Vertx> joinLiteMembers(String cluster, String join, int count) throws Exception {
+    List<Future<Vertx>> joining = new ArrayList<>();
+    for (int n = 0; n < Math.max(1, count); n++) {
+      joining.add(MesoCluster.start(ClusterOptions.loopbackForTest().setClusterName(cluster).setLiteMember(true)
+          .setJoin(List.of(join.split(","))), new VertxOptions()));
+    }
+    List<Vertx> nodes = new ArrayList<>();
+    for (Future<Vertx> f : joining) {
+      nodes.add(f.await(180, TimeUnit.SECONDS));
+    }
+    return nodes;
+  }
+
+  /** Stops the masters (SIGTERM, then SIGKILL), closes the lite members and deletes the agents' work dirs. */
+  static void stopAll(List<MesoProcess> masters, List<Vertx> nodes, Path root) throws Exception {
+    for (MesoProcess m : masters) {
+      m.close();
+    }
+    for (Vertx node : nodes) {
+      node.close().await(120, TimeUnit.SECONDS);
+    }
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   static int awaitLeader(List<MesoProcess> masters, int not, long millis) throws Exception {

@@ -3,8 +3,6 @@ package io.meso.it;
 import io.meso.agent.AgentOptions;
 import io.meso.agent.AgentVerticle;
 import io.meso.agent.ExecutorMode;
-import io.meso.cluster.ClusterOptions;
-import io.meso.cluster.MesoCluster;
 import io.meso.scheduler.EventBusSchedulerClient;
 import io.meso.v1.FrameworkInfo;
 import io.meso.v1.Offer;
@@ -13,7 +11,6 @@ import io.meso.v1.TaskState;
 import io.meso.v1.scheduler.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,14 +102,7 @@ public final class ScaleBenchmark {
       long heapEmpty = liveHeapKb(leaderPid);
       print("leader live heap, no agents: %,d KB", heapEmpty);
 
-      List<Future<Vertx>> joining = new ArrayList<>();
-      for (int n = 0; n < Math.max(1, agentNodes); n++) {
-        joining.add(MesoCluster.start(ClusterOptions.loopbackForTest().setClusterName(cluster).setLiteMember(true)
-            .setJoin(List.of(join.split(","))), new VertxOptions()));
-      }
-      for (Future<Vertx> f : joining) {
-        nodes.add(f.await(180, TimeUnit.SECONDS));
-      }
+      nodes.addAll(FailoverBenchmark.joinLiteMembers(cluster, join, agentNodes));
       Vertx vertx = nodes.get(0);
       long t = System.nanoTime();
       List<Future<String>> registered = new ArrayList<>();
@@ -296,15 +286,7 @@ public final class ScaleBenchmark {
       print("new leader live heap: %,d KB", liveHeapKb(masters.get(next).pid()));
       timeGet(httpClient, "http://127.0.0.1:" + http.get(next) + "/state-summary", null);
     } finally {
-      for (MesoProcess m : masters) {
-        m.close();
-      }
-      for (Vertx node : nodes) {
-        node.close().await(120, TimeUnit.SECONDS);
-      }
-      try (var paths = Files.walk(root)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      FailoverBenchmark.stopAll(masters, nodes, root);
     }
     System.exit(0);
   }
