@@ -23,6 +23,12 @@ public final class BenchOptions {
   public static final String DEFAULT_SIMULATED_AGENT_RESOURCES = "cpus:24;mem:4096;disk:4096;ports:[31000-32000]";
   /** Two cpus at 0.01 per task: up to 200 processes at once, more than the spawn pool keeps busy. */
   public static final String DEFAULT_PROCESS_AGENT_RESOURCES = "cpus:2;mem:4096";
+  /**
+   * Real processes' memory: the launch helper that waits for each command (1-2 MB resident) is
+   * charged to its task, as Mesos charges a task's executor, and 1 MB tasks were killed over their
+   * limit now and then (posix/mem polling, 1 in ~500 launches).
+   */
+  public static final double DEFAULT_PROCESS_TASK_MEM_MB = 8;
   public static final double DEFAULT_TASK_CPUS = 0.01;
   public static final double DEFAULT_TASK_MEM_MB = 1;
   public static final double DEFAULT_ALLOCATION_INTERVAL_SECONDS =
@@ -75,6 +81,7 @@ public final class BenchOptions {
       options.agents = DEFAULT_PROCESS_AGENTS;
       options.tasks = DEFAULT_PROCESS_TASKS;
       options.agentResources = DEFAULT_PROCESS_AGENT_RESOURCES;
+      options.taskMemMb = DEFAULT_PROCESS_TASK_MEM_MB;
     } else if (mode == BenchMode.SERVICES) {
       options.agentResources = DEFAULT_SERVICES_AGENT_RESOURCES;
       options.taskCpus = DEFAULT_SERVICES_TASK_CPUS;

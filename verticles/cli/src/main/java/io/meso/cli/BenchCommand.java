@@ -72,7 +72,8 @@ public final class BenchCommand implements Callable<Integer> {
   Double taskCpus;
 
   @Option(names = "--task-mem", paramLabel = "MB",
-      description = "Memory per task in MB (default: 1, services 32).")
+      description = "Memory per task in MB (default: " + BenchOptions.DEFAULT_TASK_MEM_MB + ", process "
+          + BenchOptions.DEFAULT_PROCESS_TASK_MEM_MB + ", services " + BenchOptions.DEFAULT_SERVICES_TASK_MEM_MB + ").")
   Double taskMem;
 
   @Option(names = "--allocation-interval", paramLabel = "SECONDS", defaultValue = "1",
