@@ -34,6 +34,11 @@ public final class MesoCodecs {
 
   private MesoCodecs() {}
 
+  /** The protobuf message types that travel on the bus (each with its {@link ProtoCodec}, named by its full proto name). */
+  public static List<Class<? extends Message>> wireTypes() {
+    return TYPES;
+  }
+
   private static List<Class<? extends Message>> types() {
     List<Class<? extends Message>> types = new ArrayList<>(List.of(Call.class, Event.class, TaskStatus.class));
     for (Descriptors.FileDescriptor file : List.of(io.meso.proto.Api.getDescriptor(), io.meso.internal.Internal.getDescriptor())) {

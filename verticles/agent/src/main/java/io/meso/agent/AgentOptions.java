@@ -126,6 +126,41 @@ public class AgentOptions {
     return this;
   }
 
+  private java.util.List<String> gateways = java.util.List.of();
+  private long gatewayKeepaliveMillis = io.meso.codecs.gateway.GatewayWire.DEFAULT_KEEPALIVE_MILLIS;
+  private io.meso.security.tls.MutualTls gatewayTls;
+
+  /**
+   * The masters' agent gateways ({@code --master-gateway HOST:PORT,...}): empty (the default), the
+   * agent is a member of the cluster and talks on its event bus; given, the agent's Vert.x is its
+   * own and a {@link io.meso.agent.GatewayLink} carries its traffic through one of them.
+   */
+  public java.util.List<String> getGateways() { return gateways; }
+  public AgentOptions setGateways(java.util.List<String> gateways) {
+    for (String g : gateways) {
+      io.meso.agent.GatewayLink.Endpoint.parse("--master-gateway", g);
+    }
+    this.gateways = java.util.List.copyOf(gateways);
+    return this;
+  }
+
+  /** How often the gateway connection's ends show they are alive (a connection silent three times as long is dropped). */
+  public long getGatewayKeepaliveMillis() { return gatewayKeepaliveMillis; }
+  public AgentOptions setGatewayKeepaliveMillis(long millis) {
+    if (millis < 10) {
+      throw new IllegalArgumentException("gatewayKeepaliveMillis is " + millis + "; expected >= 10");
+    }
+    this.gatewayKeepaliveMillis = millis;
+    return this;
+  }
+
+  /** Mutual TLS to the gateways ({@code --cluster-tls-*}); null: plain TCP. Not in {@link #toJson}. */
+  public io.meso.security.tls.MutualTls getGatewayTls() { return gatewayTls; }
+  public AgentOptions setGatewayTls(io.meso.security.tls.MutualTls tls) {
+    this.gatewayTls = tls;
+    return this;
+  }
+
   public AgentOptions() {}
 
   public AgentOptions(AgentOptions other) {
@@ -133,6 +168,7 @@ public class AgentOptions {
     this.clusterSecret = other.clusterSecret; // never in the JSON form
     this.authenticator = other.authenticator;
     this.allowedHosts = other.allowedHosts;
+    this.gatewayTls = other.gatewayTls;
   }
 
   public AgentOptions(JsonObject json) {
@@ -168,6 +204,14 @@ public class AgentOptions {
     launchServer = json.getBoolean("launchServer", ExecutorOptions.DEFAULT_LAUNCH_SERVER);
     usageIntervalMillis = json.getLong("usageIntervalMillis", DEFAULT_USAGE_INTERVAL_MILLIS);
     usageHistorySamples = json.getInteger("usageHistorySamples", DEFAULT_USAGE_HISTORY_SAMPLES);
+    io.vertx.core.json.JsonArray gatewayList = json.getJsonArray("gateways");
+    if (gatewayList != null) {
+      java.util.List<String> list = new java.util.ArrayList<>();
+      gatewayList.forEach(g -> list.add(String.valueOf(g)));
+      setGateways(list);
+    }
+    gatewayKeepaliveMillis = json.getLong("gatewayKeepaliveMillis",
+        io.meso.codecs.gateway.GatewayWire.DEFAULT_KEEPALIVE_MILLIS);
   }
 
   public JsonObject toJson() {
@@ -197,7 +241,9 @@ public class AgentOptions {
         .put("launchHelper", launchHelper)
         .put("launchServer", launchServer)
         .put("usageIntervalMillis", usageIntervalMillis)
-        .put("usageHistorySamples", usageHistorySamples);
+        .put("usageHistorySamples", usageHistorySamples)
+        .put("gateways", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(gateways)))
+        .put("gatewayKeepaliveMillis", gatewayKeepaliveMillis);
     putIfSet(json, "hostname", hostname);
     putIfSet(json, "workDir", workDir);
     putIfSet(json, "resources", resources);

@@ -67,6 +67,7 @@ public class AgentVerticle extends VerticleBase {
   private GoneShutdown goneShutdown;
   private AgentHttpServer http;
   private UsageRecorder usage;
+  private io.meso.agent.GatewayLink link;
   private final long startMillis = System.currentTimeMillis();
 
   public AgentVerticle(AgentOptions options) {
@@ -177,8 +178,9 @@ public class AgentVerticle extends VerticleBase {
 
   /** Deploys the executor, subscribes to the agent's inbox, recovers tasks and registers with the master. */
   private Future<Void> deploy(AgentIdentity identity, Path workDir, String executorAddress) {
-    return vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId),
-        msg -> tasks.statusChanged(msg.body())).completion()
+    return gatewayLink()
+        .compose(v -> vertx.eventBus().<TaskStatusChanged>localConsumer(Addresses.executorStatus(agentId),
+            msg -> tasks.statusChanged(msg.body())).completion())
         .compose(v -> vertx.deployVerticle(options.getExecutorMode() == ExecutorMode.SIMULATED
             ? new SimulatedExecutorVerticle(agentId, options.toExecutorOptions())
             : new ExecutorVerticle(agentId, options.toExecutorOptions())))
@@ -193,6 +195,29 @@ public class AgentVerticle extends VerticleBase {
           master.connect();
           usage.start();
         }).mapEmpty();
+  }
+
+  /**
+   * With gateways given, deploys the link that carries this agent's traffic through one of them
+   * (the agent's Vert.x is then its own, not a cluster member). Registration starts once the
+   * link is first admitted (it announces the leader it hears of), or on the agent's own retries.
+   */
+  private Future<Void> gatewayLink() {
+    if (options.getGateways().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    java.util.List<io.meso.agent.GatewayLink.Endpoint> endpoints = new java.util.ArrayList<>();
+    for (String g : options.getGateways()) {
+      endpoints.add(io.meso.agent.GatewayLink.Endpoint.parse("--master-gateway", g));
+    }
+    link = new io.meso.agent.GatewayLink(agentId, endpoints, options.getClusterSecret(),
+        options.getGatewayTls(), options.getGatewayKeepaliveMillis());
+    return vertx.deployVerticle(link).mapEmpty();
+  }
+
+  /** The gateway link (null when the agent is a cluster member). */
+  public io.meso.agent.GatewayLink gateway() {
+    return link;
   }
 
   @Override

@@ -29,6 +29,12 @@ public final class AgentCommand implements Callable<Integer> {
   @Mixin
   SecurityFlags security = new SecurityFlags();
 
+  @Option(names = "--master-gateway", split = ",", paramLabel = "HOST:PORT",
+      description = "Reach the masters through their agent gateways (meso master --agent-gateway-port) instead of "
+          + "joining the cluster as a member: comma-separated, one per master; the agent moves to the next when one "
+          + "fails. Use instead of --join for thousands of agents.")
+  java.util.List<String> gateways = new java.util.ArrayList<>();
+
   @Option(names = "--kill-tasks-on-stop", negatable = false,
       description = "Kill the agent's tasks when it is stopped (SIGTERM). By default they keep running and an agent "
           + "restarted with the same --work-dir picks them up again, as after a crash.")
@@ -48,9 +54,14 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (node.join.isEmpty()) {
+    if (node.join.isEmpty() && gateways.isEmpty()) {
       System.err.println("meso agent: --join is required: name a master's cluster address, e.g. --join 127.0.0.1:"
-          + DefaultPorts.CLUSTER);
+          + DefaultPorts.CLUSTER + " (or reach the masters' agent gateways with --master-gateway HOST:PORT)");
+      return 2;
+    }
+    if (!node.join.isEmpty() && !gateways.isEmpty()) {
+      System.err.println("meso agent: give --join (be a member of the cluster) or --master-gateway (reach it through "
+          + "the masters' gateways), not both");
       return 2;
     }
     io.meso.security.authn.Authenticator authenticator = security.authenticator();
@@ -64,6 +75,10 @@ public final class AgentCommand implements Callable<Integer> {
         .setAllowedHosts(security.allowedHosts);
     // Checked once, before joining: a bad --cluster-tls-* file is refused naming it.
     io.meso.cluster.ClusterOptions clusterOptions = node.toClusterOptions(true);
+    if (!gateways.isEmpty()) {
+      options.setGateways(gateways).setGatewayTls(clusterOptions.getEventBusTls());
+      return runOutsideTheCluster(options);
+    }
     Vertx vertx = null;
     boolean told = false;
     // Vert.x logs a failed cluster start with its stack trace; our one line below says it all.
@@ -105,6 +120,24 @@ public final class AgentCommand implements Callable<Integer> {
     }
     System.out.println("meso agent is running on " + node.host + ":" + deployed.agentInfo().getPort() + ", work dir "
         + options.getWorkDir());
+    System.out.flush();
+    return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture(),
+        deployed.refused().toCompletionStage().toCompletableFuture());
+  }
+
+  /** Runs the agent on a Vert.x of its own, reaching the masters through their gateways. */
+  private int runOutsideTheCluster(AgentOptions options) throws Exception {
+    Vertx vertx = MesoCluster.startLocal(new io.vertx.core.VertxOptions());
+    io.meso.agent.AgentVerticle deployed;
+    try {
+      deployed = Nodes.deployAgent(vertx, options).toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      vertx.close();
+      System.err.println("meso agent: could not start: " + e.getCause().getMessage());
+      return 2;
+    }
+    System.out.println("meso agent is running on " + node.host + ":" + deployed.agentInfo().getPort() + ", work dir "
+        + options.getWorkDir() + ", through the agent gateways " + String.join(",", gateways));
     System.out.flush();
     return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture(),
         deployed.refused().toCompletionStage().toCompletableFuture());

@@ -100,6 +100,11 @@ public final class MasterCommand implements Callable<Integer> {
       + "request to the leading master over TLS (default: its own --tls-cert, for masters sharing one certificate).")
   java.nio.file.Path tlsCa;
 
+  @Option(names = "--agent-gateway-port", paramLabel = "PORT", description = "Also admit agents that are not "
+      + "members of the cluster (meso agent --master-gateway HOST:PORT) on this port; 0: any free port. Off when not "
+      + "given. Agents prove --cluster-secret-file when set, and talk mutual TLS with --cluster-tls-* when set.")
+  Integer agentGatewayPort;
+
   /** The HTTP/gRPC port's TLS from --tls-cert/--tls-key, or null (cleartext) when neither is given. */
   static io.meso.security.tls.ServerTls serverTls(java.nio.file.Path cert, java.nio.file.Path key) {
     return cert == null && key == null ? null : io.meso.security.tls.ServerTls.load(cert, key);
@@ -230,11 +235,32 @@ public final class MasterCommand implements Callable<Integer> {
       System.err.println("meso master: could not start: " + e.getCause().getMessage());
       return 2;
     }
+    int gatewayPort = -1;
+    if (agentGatewayPort != null) {
+      io.meso.cluster.gateway.AgentGateway gateway;
+      try {
+        gateway = new io.meso.cluster.gateway.AgentGateway(node.host, agentGatewayPort, node.clusterSecret(),
+            options.getAgentProofWindowMillis(), clusterOptions.getEventBusTls(),
+            io.meso.cluster.gateway.AgentGateway.DEFAULT_KEEPALIVE_MILLIS);
+        vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get();
+      } catch (IllegalArgumentException | java.util.concurrent.ExecutionException e) {
+        vertx.close();
+        System.err.println("meso master: --agent-gateway-port " + agentGatewayPort + ": could not listen on " + node.host
+            + ": " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage())
+            + "; give a free port, or 0 for any");
+        return 2;
+      }
+      gatewayPort = gateway.port();
+    }
     int clusterPort = io.meso.cluster.MesoCluster.memberPort(vertx);
     System.out.println("meso master is running");
     System.out.println("  master   " + (tls == null ? "http" : "https") + "://" + node.host + ":" + master.port() + "  (gRPC and HTTP)");
     System.out.println("  cluster  " + node.host + ":" + clusterPort + "  (agents: meso agent --join " + node.host + ":"
         + clusterPort + ")");
+    if (gatewayPort >= 0) {
+      System.out.println("  gateway  " + node.host + ":" + gatewayPort + "  (agents outside the cluster: meso agent "
+          + "--master-gateway " + node.host + ":" + gatewayPort + ")");
+    }
     System.out.flush();
     return LocalCommand.waitForShutdown(vertx);
   }

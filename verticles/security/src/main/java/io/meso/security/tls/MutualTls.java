@@ -77,6 +77,11 @@ public final class MutualTls {
     return false;
   }
 
+  /** This node's certificate and key as Vert.x options. */
+  public io.vertx.core.net.PemKeyCertOptions keyCertOptions() {
+    return own.keyCertOptions();
+  }
+
   /** The CA as Vert.x trust options. */
   public PemTrustOptions trustOptions() {
     return new PemTrustOptions().addCertValue(Buffer.buffer(caPem));

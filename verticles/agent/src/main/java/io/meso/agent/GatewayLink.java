@@ -1,0 +1,273 @@
+package io.meso.agent;
+
+import io.meso.codecs.gateway.GatewayChannel;
+import io.meso.codecs.gateway.GatewayWire;
+import io.meso.codecs.gateway.GatewayWire.Frame;
+import io.meso.codecs.Addresses;
+import io.meso.security.cluster.AgentProof;
+import io.meso.security.cluster.ClusterSecret;
+import io.meso.security.tls.MutualTls;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent's end of the agent gateway ({@code io.meso.cluster.gateway.AgentGateway}, on the masters): deployed on the agent's own (not clustered)
+ * Vert.x, it makes that Vert.x's event bus behave, for the agent, like the cluster's. While
+ * connected and admitted it consumes {@code Addresses.MASTER} locally and carries what the agent
+ * sends there to the gateway; what the gateway forwards for {@code Addresses.agent(id)} and the
+ * leader's announcements it delivers locally. While not connected nothing consumes
+ * {@code Addresses.MASTER}, so the agent's requests fail at once with NO_HANDLERS, as on a cluster
+ * without a leader, and the agent's own retries (registration backoff, status update retries)
+ * carry on as they would there.
+ *
+ * <p>It keeps one connection, to one of the gateways given (the first tried is picked from the
+ * agent id, spreading agents over the masters), and moves to the next one when the connection
+ * fails or goes silent, with exponential backoff between full rounds. A new connection's WELCOME
+ * names the last leader its gateway heard elected: if that is not the leader this agent last
+ * heard of, the agent missed an announcement while it was cut off, and the link replays one
+ * locally so that the agent re-registers at once. A gateway that refuses the agent's proof of the
+ * cluster secret (401) ends the link: every later registration is answered with that refusal,
+ * which stops the agent as a member agent is stopped.
+ */
+public final class GatewayLink extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayLink.class);
+  static final long INITIAL_BACKOFF_MILLIS = 100;
+  static final long MAX_BACKOFF_MILLIS = 5_000;
+
+  /** A gateway's address. */
+  public record Endpoint(String host, int port) {
+    /** Parses {@code HOST:PORT}, naming the flag in the error. */
+    public static Endpoint parse(String flag, String value) {
+      int colon = value == null ? -1 : value.lastIndexOf(':');
+      if (colon <= 0 || colon == value.length() - 1) {
+        throw new IllegalArgumentException(flag + " '" + value + "' is not HOST:PORT; e.g. " + flag + " 10.0.0.1:5052");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(value.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException(flag + " '" + value + "' has port " + value.substring(colon + 1)
+            + "; expected 1 to 65535");
+      }
+      return new Endpoint(value.substring(0, colon), port);
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  private final String agentId;
+  private final List<Endpoint> endpoints;
+  private final ClusterSecret secret;
+  private final MutualTls tls;
+  private final long keepaliveMillis;
+  private NetClient client;
+  private GatewayChannel channel;
+  private MessageConsumer<Object> masterInbox;
+  private int next;
+  private int failuresInRound;
+  private long backoffMillis = INITIAL_BACKOFF_MILLIS;
+  private long retryTimer = -1;
+  private boolean stopped;
+  private boolean refused;
+  private String lastLeader;
+  private boolean everWelcomed;
+  private volatile Endpoint connectedTo;
+  private volatile int welcomes;
+
+  public GatewayLink(String agentId, List<Endpoint> endpoints, ClusterSecret secret, MutualTls tls,
+      long keepaliveMillis) {
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException("no agent gateway given: name at least one master's HOST:GATEWAY_PORT");
+    }
+    this.agentId = agentId;
+    this.endpoints = List.copyOf(endpoints);
+    this.secret = secret;
+    this.tls = tls;
+    this.keepaliveMillis = keepaliveMillis;
+    this.next = Math.floorMod(agentId.hashCode(), endpoints.size());
+  }
+
+  /** The gateway this agent is admitted through right now, or null. */
+  public Endpoint connectedTo() {
+    return connectedTo;
+  }
+
+  /** How many times a gateway admitted this agent (1 after the first connection; each move adds one). */
+  public int welcomes() {
+    return welcomes;
+  }
+
+  @Override
+  public Future<?> start() {
+    NetClientOptions options = new NetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true)
+        .setTcpKeepAlive(true);
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls.keyCertOptions()).setTrustOptions(tls.trustOptions());
+    }
+    client = vertx.createNetClient(options);
+    connect();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+    }
+    if (channel != null) {
+      channel.close();
+    }
+    return client.close();
+  }
+
+  private void connect() {
+    retryTimer = -1;
+    if (stopped || refused) {
+      return;
+    }
+    Endpoint endpoint = endpoints.get(next % endpoints.size());
+    client.connect(endpoint.port(), endpoint.host()).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.debug("agent gateway {} not reachable: {}", endpoint, ar.cause().toString());
+        moveOn(endpoint, "not reachable: " + ar.cause().getMessage());
+        return;
+      }
+      attach(ar.result(), endpoint);
+    });
+  }
+
+  private void attach(NetSocket socket, Endpoint endpoint) {
+    if (stopped) {
+      socket.close();
+      return;
+    }
+    GatewayChannel ch = new GatewayChannel(vertx, socket, endpoint.toString(), keepaliveMillis,
+        address -> address.equals(Addresses.agent(agentId)), frame -> control(endpoint, frame));
+    channel = ch;
+    ch.onClose(() -> closed(ch, endpoint));
+    String proof = secret == null ? "" : AgentProof.create(secret, GatewayWire.HELLO_KIND,
+        agentId.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
+    ch.write(Frame.hello(agentId, proof));
+  }
+
+  private void control(Endpoint endpoint, Frame f) {
+    switch (f.kind()) {
+      case WELCOME -> welcomed(endpoint, f.address());
+      case PUBLISH -> {
+        if (Addresses.MASTER_ELECTED.equals(f.address())) {
+          lastLeader = String.valueOf(f.body());
+          vertx.eventBus().publish(f.address(), f.body(),
+              new io.vertx.core.eventbus.DeliveryOptions().setHeaders(GatewayChannel.trusted(f.headers())));
+        }
+      }
+      case REFUSED -> {
+        if (f.code() == 401) {
+          LOG.error("agent gateway {} refused agent_id={}: {}. The agent's cluster secret is not the masters' (or it "
+              + "has none): start the agent with --cluster-secret-file naming a copy of the masters' secret file",
+              endpoint, agentId, f.text());
+          refused = true;
+          refuseEverything(f.text());
+        } else {
+          LOG.error("agent gateway {} refused agent_id={} ({}): {}", endpoint, agentId, f.code(), f.text());
+        }
+      }
+      default -> {
+        LOG.warn("agent gateway {} sent an unexpected {} frame; reconnecting", endpoint, f.kind());
+        if (channel != null) {
+          channel.close();
+        }
+      }
+    }
+  }
+
+  private void welcomed(Endpoint endpoint, String leader) {
+    connectedTo = endpoint;
+    welcomes++;
+    failuresInRound = 0;
+    backoffMillis = INITIAL_BACKOFF_MILLIS;
+    LOG.info("connected to the cluster through agent gateway {} agent_id={} leader={}", endpoint, agentId, leader);
+    if (masterInbox == null) {
+      masterInbox = vertx.eventBus().localConsumer(Addresses.MASTER, msg -> {
+        if (channel != null && connectedTo != null) {
+          channel.forward(Addresses.MASTER, msg);
+        } else if (msg.replyAddress() != null) {
+          msg.reply(new ReplyException(ReplyFailure.NO_HANDLERS, "not connected to an agent gateway"));
+        }
+      });
+    }
+    // First contact, or an election missed while cut off: the agent (re-)registers now.
+    boolean missed = leader != null && lastLeader != null && !leader.equals(lastLeader);
+    if (!everWelcomed || missed) {
+      vertx.eventBus().publish(Addresses.MASTER_ELECTED, leader == null ? "gateway " + endpoint : leader);
+    }
+    everWelcomed = true;
+    if (leader != null) {
+      lastLeader = leader;
+    }
+  }
+
+  private void closed(GatewayChannel ch, Endpoint endpoint) {
+    if (channel != ch) {
+      return;
+    }
+    boolean wasAdmitted = connectedTo != null;
+    channel = null;
+    connectedTo = null;
+    if (masterInbox != null && !refused) {
+      // Until connected again, the agent's requests to the master fail at once (no handler).
+      masterInbox.unregister();
+      masterInbox = null;
+    }
+    if (wasAdmitted) {
+      LOG.info("lost agent gateway {} agent_id={}; trying the next one", endpoint, agentId);
+    }
+    moveOn(endpoint, "connection closed");
+  }
+
+  private void moveOn(Endpoint endpoint, String why) {
+    if (stopped || refused) {
+      return;
+    }
+    next++;
+    long delay = 0;
+    if (++failuresInRound >= endpoints.size()) {
+      // Every gateway tried: wait before the next round.
+      failuresInRound = 0;
+      delay = backoffMillis + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+      backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+      LOG.debug("no agent gateway admitted agent_id={} (last: {} {}); retrying in {} ms", agentId, endpoint, why,
+          delay);
+    }
+    retryTimer = vertx.setTimer(Math.max(1, delay), id -> connect());
+  }
+
+  private void refuseEverything(String why) {
+    if (masterInbox != null) {
+      masterInbox.unregister();
+    }
+    masterInbox = vertx.eventBus().localConsumer(Addresses.MASTER, msg -> {
+      if (msg.replyAddress() != null) {
+        msg.fail(401, why);
+      }
+    });
+  }
+}

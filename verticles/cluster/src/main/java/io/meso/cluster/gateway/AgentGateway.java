@@ -1,0 +1,242 @@
+package io.meso.cluster.gateway;
+
+import io.meso.codecs.gateway.GatewayChannel;
+import io.meso.codecs.gateway.GatewayWire;
+import io.meso.codecs.gateway.GatewayWire.Frame;
+import io.meso.codecs.gateway.GatewayWire.Kind;
+import io.meso.codecs.Addresses;
+import io.meso.security.cluster.AgentProof;
+import io.meso.security.cluster.ClusterSecret;
+import io.meso.security.tls.MutualTls;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's door for agents that are not Hazelcast members: each agent holds one connection
+ * to one gateway (every master runs one), and the gateway stands in for it on the clustered
+ * event bus. For a connected agent it consumes {@code Addresses.agent(id)} and carries what
+ * arrives there down the connection; what the agent sends to {@code Addresses.MASTER} (the only
+ * address it may reach) it puts on the bus; it relays the leader's announcements
+ * ({@code Addresses.MASTER_ELECTED}). The masters see the same messages as from a member agent,
+ * so registration, pings, status updates and their acknowledgements, failover and recovery work
+ * unchanged; only the gateway's node is in the Hazelcast membership, and an agent joining or
+ * leaving is one subscription, not a member joining or leaving every member's view.
+ *
+ * <p>Admission: the first frame must be a HELLO naming the agent; with a cluster secret it must
+ * carry a fresh {@link AgentProof} over the agent id (kind {@value GatewayWire#HELLO_KIND}), so nobody
+ * without the secret can take an agent's messages; with {@code --cluster-tls-*} the connection
+ * is mutual TLS with the event bus's certificates. An agent that connects again (here or through
+ * another gateway: a claim is published on {@value #CLAIMS}) supersedes its older connection,
+ * which is closed. Event-loop confined.
+ */
+public final class AgentGateway extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
+  /** Published by a gateway that admitted an agent: {@code <agentId> <connection nonce>}. */
+  public static final String CLAIMS = "meso.gateway.claims";
+  public static final long DEFAULT_KEEPALIVE_MILLIS = GatewayWire.DEFAULT_KEEPALIVE_MILLIS;
+  /** How long a new connection has to say HELLO. */
+  static final long HELLO_TIMEOUT_MILLIS = 10_000;
+  static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+
+  private final String host;
+  private final int port;
+  private final ClusterSecret secret;
+  private final long proofWindowMillis;
+  private final MutualTls tls;
+  private final long keepaliveMillis;
+  private final String node = UUID.randomUUID().toString();
+  private final Map<String, Connection> byAgent = new HashMap<>();
+  private final Set<Connection> connections = new LinkedHashSet<>();
+  private AgentProof.Verifier verifier;
+  private NetServer server;
+  private String lastElected;
+  private volatile int boundPort;
+  private volatile int admitted;
+
+  /** One agent's connection. */
+  private final class Connection {
+    final String nonce = UUID.randomUUID().toString();
+    GatewayChannel channel;
+    String agentId;
+    MessageConsumer<Object> inbox;
+    boolean welcomed;
+    long helloTimer = -1;
+  }
+
+  /**
+   * @param secret the cluster secret agents must prove (null: none asked)
+   * @param tls mutual TLS with the event bus's certificates (null: plain TCP)
+   */
+  public AgentGateway(String host, int port, ClusterSecret secret, long proofWindowMillis, MutualTls tls,
+      long keepaliveMillis) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("agent gateway port is " + port + "; expected 0 (any free port) to 65535");
+    }
+    if (keepaliveMillis < 10) {
+      throw new IllegalArgumentException("agent gateway keepalive is " + keepaliveMillis + " ms; expected >= 10");
+    }
+    this.host = host;
+    this.port = port;
+    this.secret = secret;
+    this.proofWindowMillis = proofWindowMillis;
+    this.tls = tls;
+    this.keepaliveMillis = keepaliveMillis;
+  }
+
+  /** The port the gateway listens on (once started). */
+  public int port() {
+    return boundPort;
+  }
+
+  /** Agents admitted and connected right now. */
+  public int admitted() {
+    return admitted;
+  }
+
+  @Override
+  public Future<?> start() {
+    verifier = secret == null ? null : new AgentProof.Verifier(secret, proofWindowMillis, System::currentTimeMillis);
+    NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
+        .setTcpKeepAlive(true);
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls.keyCertOptions()).setTrustOptions(tls.trustOptions())
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
+    MessageConsumer<Object> elected = vertx.eventBus().consumer(Addresses.MASTER_ELECTED, msg -> {
+      lastElected = String.valueOf(msg.body());
+      for (Connection c : connections) {
+        if (c.welcomed) {
+          c.channel.write(Frame.publish(Addresses.MASTER_ELECTED, msg.headers(), msg.body()));
+        }
+      }
+    });
+    MessageConsumer<String> claims = vertx.eventBus().consumer(CLAIMS, msg -> claimed(msg.body()));
+    server = vertx.createNetServer(options).connectHandler(this::connected);
+    return Future.all(elected.completion(), claims.completion())
+        .compose(v -> server.listen())
+        .onSuccess(s -> {
+          boundPort = s.actualPort();
+          LOG.info("agent gateway listening on {}:{} tls={} proof={}", host, boundPort, tls != null, secret != null);
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    for (Connection c : java.util.List.copyOf(connections)) {
+      c.channel.close();
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void connected(NetSocket socket) {
+    Connection c = new Connection();
+    connections.add(c);
+    c.channel = new GatewayChannel(vertx, socket, String.valueOf(socket.remoteAddress()), keepaliveMillis,
+        address -> c.welcomed && Addresses.MASTER.equals(address), frame -> control(c, frame))
+        .onClose(() -> closed(c));
+    c.helloTimer = vertx.setTimer(HELLO_TIMEOUT_MILLIS, id -> {
+      c.helloTimer = -1;
+      if (c.agentId == null) {
+        refuse(c, 400, "no HELLO within " + HELLO_TIMEOUT_MILLIS + " ms");
+      }
+    });
+  }
+
+  private void control(Connection c, Frame f) {
+    if (f.kind() != Kind.HELLO || c.agentId != null) {
+      refuse(c, 400, "unexpected " + f.kind() + " frame" + (c.agentId == null ? " before HELLO" : ""));
+      return;
+    }
+    vertx.cancelTimer(c.helloTimer);
+    if (f.version() != GatewayWire.VERSION) {
+      refuse(c, 409, "gateway protocol version " + f.version() + " is not supported; this gateway speaks "
+          + GatewayWire.VERSION);
+      return;
+    }
+    String agentId = f.address();
+    if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
+      refuse(c, 400, "agent id '" + agentId + "' is not 1 to 255 letters, digits, '.', '_' or '-'");
+      return;
+    }
+    if (verifier != null) {
+      try {
+        verifier.verify(f.text(), GatewayWire.HELLO_KIND, agentId.getBytes(StandardCharsets.UTF_8));
+      } catch (AgentProof.Refused e) {
+        LOG.warn("agent gateway refused agent_id={} from {}: {}", agentId, c.channel.peer(), e.getMessage());
+        refuse(c, 401, e.getMessage());
+        return;
+      }
+    }
+    c.agentId = agentId;
+    Connection older = byAgent.put(agentId, c);
+    if (older != null) {
+      LOG.info("agent_id={} connected again from {}; closing its older connection from {}", agentId,
+          c.channel.peer(), older.channel.peer());
+      older.channel.close();
+    }
+    // Other gateways drop a connection they still hold for this agent (it moved here).
+    vertx.eventBus().publish(CLAIMS, agentId + " " + c.nonce);
+    String inboxAddress = Addresses.agent(agentId);
+    c.inbox = vertx.eventBus().consumer(inboxAddress, msg -> c.channel.forward(inboxAddress, msg));
+    c.inbox.completion().onComplete(ar -> {
+      if (c.channel.isClosed()) {
+        return;
+      }
+      if (ar.failed()) {
+        refuse(c, 503, "could not subscribe " + inboxAddress + " on the cluster: " + ar.cause().getMessage());
+        return;
+      }
+      c.welcomed = true;
+      admitted++;
+      c.channel.write(Frame.welcome(node, lastElected));
+      LOG.debug("agent gateway admitted agent_id={} from {}", agentId, c.channel.peer());
+    });
+  }
+
+  private void claimed(String claim) {
+    int space = claim == null ? -1 : claim.indexOf(' ');
+    if (space < 0) {
+      return;
+    }
+    Connection c = byAgent.get(claim.substring(0, space));
+    if (c != null && !c.nonce.equals(claim.substring(space + 1))) {
+      LOG.info("agent_id={} connected through another gateway; closing its connection here from {}", c.agentId,
+          c.channel.peer());
+      c.channel.close();
+    }
+  }
+
+  private void refuse(Connection c, int code, String why) {
+    c.channel.write(Frame.refused(code, why));
+    c.channel.close();
+  }
+
+  private void closed(Connection c) {
+    connections.remove(c);
+    vertx.cancelTimer(c.helloTimer);
+    if (c.welcomed) {
+      admitted--;
+    }
+    if (c.agentId != null && byAgent.get(c.agentId) == c) {
+      byAgent.remove(c.agentId);
+    }
+    if (c.inbox != null) {
+      c.inbox.unregister();
+    }
+  }
+}
