@@ -77,6 +77,9 @@ public final class GatewayChannel {
 
       @Override
       public void accept(Buffer chunk) {
+        if (closed) {
+          return; // the rest of a read after a protocol error
+        }
         if (expected < 0) {
           expected = chunk.getInt(0);
           if (expected < 1 || expected > GatewayWire.MAX_FRAME_BYTES) {

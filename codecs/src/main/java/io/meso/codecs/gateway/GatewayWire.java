@@ -25,7 +25,7 @@ public final class GatewayWire {
 
   /** How often each end of a connection shows it is alive, by default. */
   public static final long DEFAULT_KEEPALIVE_MILLIS = 2_000;
-  /** The kind an agent's proof of the cluster secret covers in its HELLO (over the agent id's UTF-8 bytes). */
+  /** The kind an agent's proof of the cluster secret covers in its HELLO (over {@link #helloBytes}). */
   public static final String HELLO_KIND = "GatewayHello";
   /** The version a HELLO carries; a gateway refuses another. */
   public static final int VERSION = 1;
@@ -36,7 +36,10 @@ public final class GatewayWire {
 
   /** What a frame is. */
   public enum Kind {
-    /** agent -> gateway, first: agent id, proof of the cluster secret ("" without one), version. */
+    /**
+     * agent -> gateway, first: version, agent id, proof of the cluster secret ("" without one), and
+     * the connection's sequence number (increasing per agent: the newest connection of an agent wins).
+     */
     HELLO,
     /** gateway -> agent: admitted; text: the gateway's node, address: the last leader it heard elected (or null). */
     WELCOME,
@@ -62,8 +65,8 @@ public final class GatewayWire {
   public record Frame(Kind kind, long id, long timeoutMillis, String address, MultiMap headers, Object body,
       ReplyFailure failure, int code, String text) {
 
-    public static Frame hello(String agentId, String proof) {
-      return new Frame(Kind.HELLO, VERSION, 0, agentId, null, null, null, 0, proof);
+    public static Frame hello(String agentId, String proof, long sequence) {
+      return new Frame(Kind.HELLO, VERSION, sequence, agentId, null, null, null, 0, proof);
     }
 
     public static Frame welcome(String node, String leader) {
@@ -102,6 +105,11 @@ public final class GatewayWire {
     public int version() {
       return (int) id;
     }
+
+    /** The HELLO's connection sequence number (carried in timeoutMillis). */
+    public long sequence() {
+      return timeoutMillis;
+    }
   }
 
   /** A frame that could not be decoded or encoded; the connection carrying it is closed. */
@@ -133,6 +141,11 @@ public final class GatewayWire {
     return Map.copyOf(names);
   }
 
+  /** What an agent's proof in its HELLO covers: its id and the connection's sequence number. */
+  public static byte[] helloBytes(String agentId, long sequence) {
+    return (agentId + "\n" + sequence).getBytes(StandardCharsets.UTF_8);
+  }
+
   /** The frame as bytes, length prefix included. */
   public static Buffer encode(Frame f) {
     Buffer b = Buffer.buffer(64);
@@ -143,6 +156,7 @@ public final class GatewayWire {
         b.appendInt(f.version());
         string(b, f.address());
         string(b, f.text());
+        b.appendLong(f.sequence());
       }
       case WELCOME -> {
         string(b, f.text());
@@ -199,7 +213,8 @@ public final class GatewayWire {
       case HELLO -> {
         int version = r.i32();
         String agent = r.string();
-        yield new Frame(Kind.HELLO, version, 0, agent, null, null, null, 0, r.string());
+        String proof = r.string();
+        yield new Frame(Kind.HELLO, version, r.i64(), agent, null, null, null, 0, proof);
       }
       case WELCOME -> {
         String node = r.string();

@@ -192,15 +192,20 @@ public class AgentVerticle extends VerticleBase {
           LOG.info("agent started agent_id={} hostname={} port={} work_dir={} recovered={} resources={}", agentId,
               agentInfo.getHostname(), agentInfo.getPort(), workDir, identity.recovered(),
               Resources.fromProto(agentInfo.getResourcesList()));
-          master.connect();
+          if (link == null) {
+            master.connect();
+          } else {
+            // Through a gateway: register once one admits the agent (until then there is no master to ask).
+            link.admitted().onSuccess(x -> master.connect());
+          }
           usage.start();
         }).mapEmpty();
   }
 
   /**
    * With gateways given, deploys the link that carries this agent's traffic through one of them
-   * (the agent's Vert.x is then its own, not a cluster member). Registration starts once the
-   * link is first admitted (it announces the leader it hears of), or on the agent's own retries.
+   * (the agent's Vert.x is then its own, not a cluster member). Registration starts once a gateway
+   * first admits the agent.
    */
   private Future<Void> gatewayLink() {
     if (options.getGateways().isEmpty()) {

@@ -15,7 +15,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -26,10 +25,13 @@ import org.slf4j.LoggerFactory;
  * Vert.x, it makes that Vert.x's event bus behave, for the agent, like the cluster's. While
  * connected and admitted it consumes {@code Addresses.MASTER} locally and carries what the agent
  * sends there to the gateway; what the gateway forwards for {@code Addresses.agent(id)} and the
- * leader's announcements it delivers locally. While not connected nothing consumes
- * {@code Addresses.MASTER}, so the agent's requests fail at once with NO_HANDLERS, as on a cluster
- * without a leader, and the agent's own retries (registration backoff, status update retries)
- * carry on as they would there.
+ * leader's announcements it delivers locally. While not connected the agent's requests to
+ * {@code Addresses.MASTER} fail at once with NO_HANDLERS, as on a cluster without a leader, and
+ * its registration backoff carries on as it would there; one-way messages (status updates) are
+ * kept, up to {@value #MAX_HELD} (the oldest dropped first: the agent resends every update until
+ * acknowledged), and sent as soon as a gateway admits the agent again, so that a gateway's loss
+ * does not delay them by the agent's status-update retry interval. {@link #admitted()} completes
+ * on the first admission: the agent registers then.
  *
  * <p>It keeps one connection, to one of the gateways given (the first tried is picked from the
  * agent id, spreading agents over the masters), and moves to the next one when the connection
@@ -45,6 +47,8 @@ public final class GatewayLink extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayLink.class);
   static final long INITIAL_BACKOFF_MILLIS = 100;
   static final long MAX_BACKOFF_MILLIS = 5_000;
+  /** One-way messages to the master kept while no gateway admits the agent. */
+  static final int MAX_HELD = 10_000;
 
   /** A gateway's address. */
   public record Endpoint(String host, int port) {
@@ -88,7 +92,10 @@ public final class GatewayLink extends VerticleBase {
   private boolean stopped;
   private boolean refused;
   private String lastLeader;
-  private boolean everWelcomed;
+  private boolean loggedWaiting;
+  private long sequence;
+  private final java.util.ArrayDeque<io.vertx.core.eventbus.Message<Object>> held = new java.util.ArrayDeque<>();
+  private final io.vertx.core.Promise<Void> admitted = io.vertx.core.Promise.promise();
   private volatile Endpoint connectedTo;
   private volatile int welcomes;
 
@@ -108,6 +115,11 @@ public final class GatewayLink extends VerticleBase {
   /** The gateway this agent is admitted through right now, or null. */
   public Endpoint connectedTo() {
     return connectedTo;
+  }
+
+  /** Completes when a gateway first admits the agent. */
+  public Future<Void> admitted() {
+    return admitted.future();
   }
 
   /** How many times a gateway admitted this agent (1 after the first connection; each move adds one). */
@@ -164,9 +176,11 @@ public final class GatewayLink extends VerticleBase {
         address -> address.equals(Addresses.agent(agentId)), frame -> control(endpoint, frame));
     channel = ch;
     ch.onClose(() -> closed(ch, endpoint));
+    // Increasing across connections and restarts of this agent (from the clock, in microseconds).
+    sequence = Math.max(sequence + 1, System.currentTimeMillis() * 1_000);
     String proof = secret == null ? "" : AgentProof.create(secret, GatewayWire.HELLO_KIND,
-        agentId.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
-    ch.write(Frame.hello(agentId, proof));
+        GatewayWire.helloBytes(agentId, sequence), System.currentTimeMillis());
+    ch.write(Frame.hello(agentId, proof, sequence));
   }
 
   private void control(Endpoint endpoint, Frame f) {
@@ -186,6 +200,8 @@ public final class GatewayLink extends VerticleBase {
               endpoint, agentId, f.text());
           refused = true;
           refuseEverything(f.text());
+          // The agent asks now, and hears the refusal as from a master: it stops as a refused member agent does.
+          admitted.tryComplete();
         } else {
           LOG.error("agent gateway {} refused agent_id={} ({}): {}", endpoint, agentId, f.code(), f.text());
         }
@@ -204,24 +220,34 @@ public final class GatewayLink extends VerticleBase {
     welcomes++;
     failuresInRound = 0;
     backoffMillis = INITIAL_BACKOFF_MILLIS;
+    loggedWaiting = false;
     LOG.info("connected to the cluster through agent gateway {} agent_id={} leader={}", endpoint, agentId, leader);
     if (masterInbox == null) {
-      masterInbox = vertx.eventBus().localConsumer(Addresses.MASTER, msg -> {
-        if (channel != null && connectedTo != null) {
-          channel.forward(Addresses.MASTER, msg);
-        } else if (msg.replyAddress() != null) {
-          msg.reply(new ReplyException(ReplyFailure.NO_HANDLERS, "not connected to an agent gateway"));
-        }
-      });
+      masterInbox = vertx.eventBus().localConsumer(Addresses.MASTER, this::toMaster);
     }
-    // First contact, or an election missed while cut off: the agent (re-)registers now.
-    boolean missed = leader != null && lastLeader != null && !leader.equals(lastLeader);
-    if (!everWelcomed || missed) {
-      vertx.eventBus().publish(Addresses.MASTER_ELECTED, leader == null ? "gateway " + endpoint : leader);
+    while (!held.isEmpty() && channel != null) {
+      channel.forward(Addresses.MASTER, held.poll());
     }
-    everWelcomed = true;
+    // An election missed while cut off: the agent re-registers now rather than at its ping timeout.
+    if (leader != null && lastLeader != null && !leader.equals(lastLeader)) {
+      vertx.eventBus().publish(Addresses.MASTER_ELECTED, leader);
+    }
     if (leader != null) {
       lastLeader = leader;
+    }
+    admitted.tryComplete();
+  }
+
+  private void toMaster(io.vertx.core.eventbus.Message<Object> msg) {
+    if (channel != null && connectedTo != null) {
+      channel.forward(Addresses.MASTER, msg);
+    } else if (msg.replyAddress() != null) {
+      msg.reply(new ReplyException(ReplyFailure.NO_HANDLERS, "not connected to an agent gateway"));
+    } else {
+      if (held.size() >= MAX_HELD) {
+        held.poll();
+      }
+      held.add(msg);
     }
   }
 
@@ -232,11 +258,6 @@ public final class GatewayLink extends VerticleBase {
     boolean wasAdmitted = connectedTo != null;
     channel = null;
     connectedTo = null;
-    if (masterInbox != null && !refused) {
-      // Until connected again, the agent's requests to the master fail at once (no handler).
-      masterInbox.unregister();
-      masterInbox = null;
-    }
     if (wasAdmitted) {
       LOG.info("lost agent gateway {} agent_id={}; trying the next one", endpoint, agentId);
     }
@@ -252,6 +273,12 @@ public final class GatewayLink extends VerticleBase {
     if (++failuresInRound >= endpoints.size()) {
       // Every gateway tried: wait before the next round.
       failuresInRound = 0;
+      if (!loggedWaiting) {
+        loggedWaiting = true;
+        LOG.info("no agent gateway admits agent_id={} yet (tried {}; last: {} {}); retrying with backoff (logged at "
+            + "DEBUG from now on). Check that the masters run with --agent-gateway-port and that the addresses are "
+            + "theirs", agentId, endpoints, endpoint, why);
+      }
       delay = backoffMillis + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
       backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
       LOG.debug("no agent gateway admitted agent_id={} (last: {} {}); retrying in {} ms", agentId, endpoint, why,

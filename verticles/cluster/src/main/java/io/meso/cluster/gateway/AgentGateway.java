@@ -15,7 +15,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -41,12 +40,13 @@ import org.slf4j.LoggerFactory;
  * without the secret can take an agent's messages; with {@code --cluster-tls-*} the connection
  * is mutual TLS with the event bus's certificates. An agent that connects again (here or through
  * another gateway: a claim is published on {@value #CLAIMS}) supersedes its older connection,
- * which is closed. Event-loop confined.
+ * which is closed; which is newer is told by the sequence number the agent gives each connection
+ * (claims travel asynchronously, and one may arrive after a later one). Event-loop confined.
  */
 public final class AgentGateway extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
-  /** Published by a gateway that admitted an agent: {@code <agentId> <connection nonce>}. */
+  /** Published by a gateway that admitted an agent: {@code <agentId> <connection sequence>}. */
   public static final String CLAIMS = "meso.gateway.claims";
   public static final long DEFAULT_KEEPALIVE_MILLIS = GatewayWire.DEFAULT_KEEPALIVE_MILLIS;
   /** How long a new connection has to say HELLO. */
@@ -70,7 +70,7 @@ public final class AgentGateway extends VerticleBase {
 
   /** One agent's connection. */
   private final class Connection {
-    final String nonce = UUID.randomUUID().toString();
+    long sequence;
     GatewayChannel channel;
     String agentId;
     MessageConsumer<Object> inbox;
@@ -147,7 +147,13 @@ public final class AgentGateway extends VerticleBase {
     Connection c = new Connection();
     connections.add(c);
     c.channel = new GatewayChannel(vertx, socket, String.valueOf(socket.remoteAddress()), keepaliveMillis,
-        address -> c.welcomed && Addresses.MASTER.equals(address), frame -> control(c, frame))
+        address -> {
+          if (!c.welcomed) {
+            refuse(c, 400, "a message to " + address + " before the gateway admitted the agent (HELLO first)");
+            return false;
+          }
+          return Addresses.MASTER.equals(address);
+        }, frame -> control(c, frame))
         .onClose(() -> closed(c));
     c.helloTimer = vertx.setTimer(HELLO_TIMEOUT_MILLIS, id -> {
       c.helloTimer = -1;
@@ -175,22 +181,29 @@ public final class AgentGateway extends VerticleBase {
     }
     if (verifier != null) {
       try {
-        verifier.verify(f.text(), GatewayWire.HELLO_KIND, agentId.getBytes(StandardCharsets.UTF_8));
+        verifier.verify(f.text(), GatewayWire.HELLO_KIND, GatewayWire.helloBytes(agentId, f.sequence()));
       } catch (AgentProof.Refused e) {
         LOG.warn("agent gateway refused agent_id={} from {}: {}", agentId, c.channel.peer(), e.getMessage());
         refuse(c, 401, e.getMessage());
         return;
       }
     }
+    Connection older = byAgent.get(agentId);
+    if (older != null && older.sequence >= f.sequence()) {
+      refuse(c, 409, "a newer connection of agent " + agentId + " is open here (sequence " + older.sequence
+          + " >= " + f.sequence() + ")");
+      return;
+    }
     c.agentId = agentId;
-    Connection older = byAgent.put(agentId, c);
+    c.sequence = f.sequence();
+    byAgent.put(agentId, c);
     if (older != null) {
       LOG.info("agent_id={} connected again from {}; closing its older connection from {}", agentId,
           c.channel.peer(), older.channel.peer());
       older.channel.close();
     }
-    // Other gateways drop a connection they still hold for this agent (it moved here).
-    vertx.eventBus().publish(CLAIMS, agentId + " " + c.nonce);
+    // Other gateways drop an older connection they still hold for this agent (it moved here).
+    vertx.eventBus().publish(CLAIMS, agentId + " " + c.sequence);
     String inboxAddress = Addresses.agent(agentId);
     c.inbox = vertx.eventBus().consumer(inboxAddress, msg -> c.channel.forward(inboxAddress, msg));
     c.inbox.completion().onComplete(ar -> {
@@ -213,8 +226,15 @@ public final class AgentGateway extends VerticleBase {
     if (space < 0) {
       return;
     }
+    long sequence;
+    try {
+      sequence = Long.parseLong(claim.substring(space + 1));
+    } catch (NumberFormatException e) {
+      return;
+    }
     Connection c = byAgent.get(claim.substring(0, space));
-    if (c != null && !c.nonce.equals(claim.substring(space + 1))) {
+    // Only a newer connection of the agent supersedes one: a claim can arrive after a later one.
+    if (c != null && c.sequence < sequence) {
       LOG.info("agent_id={} connected through another gateway; closing its connection here from {}", c.agentId,
           c.channel.peer());
       c.channel.close();

@@ -1,0 +1,373 @@
+package io.meso.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meso.agent.AgentOptions;
+import io.meso.agent.AgentVerticle;
+import io.meso.agent.GatewayLink;
+import io.meso.cluster.ClusterOptions;
+import io.meso.cluster.MesoCluster;
+import io.meso.cluster.gateway.AgentGateway;
+import io.meso.codecs.Addresses;
+import io.meso.codecs.gateway.GatewayChannel;
+import io.meso.codecs.gateway.GatewayWire.Frame;
+import io.meso.codecs.gateway.GatewayWire.Kind;
+import io.meso.master.MasterOptions;
+import io.meso.master.MasterVerticle;
+import io.meso.scheduler.EventBusSchedulerClient;
+import io.meso.security.cluster.ClusterSecret;
+import io.meso.v1.FrameworkInfo;
+import io.meso.v1.Offer;
+import io.meso.v1.TaskID;
+import io.meso.v1.TaskState;
+import io.meso.v1.TaskStatus;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.net.NetSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Agents outside the cluster, through the agent gateway: a master and gateway A on one clustered
+ * node, gateway B on a second member (as on a second master), and agents on Vert.x instances of
+ * their own (not members), real processes as tasks. Each test starts its own agents and
+ * framework; gateways a test stops are started again after it.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class AgentGatewayTest {
+
+  static final Duration WAIT = Duration.ofSeconds(60);
+  static final long KEEPALIVE_MILLIS = 200;
+  static Vertx masterNode;
+  static Vertx secondNode;
+  static MasterVerticle master;
+  static String clusterName;
+
+  final List<Vertx> agentNodes = new ArrayList<>();
+  final List<Path> workDirs = new ArrayList<>();
+  final List<Raw> raws = new ArrayList<>();
+  final List<EventBusSchedulerClient> clients = new ArrayList<>();
+  AgentGateway gatewayA;
+  EventBusSchedulerClient client;
+  AgentGateway gatewayB;
+  String deploymentA;
+  String deploymentB;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    ClusterOptions cluster = ClusterOptions.loopbackForTest();
+    clusterName = cluster.getClusterName();
+    masterNode = MesoCluster.start(cluster).await(60, TimeUnit.SECONDS);
+    secondNode = MesoCluster.start(ClusterOptions.loopbackForTest().setClusterName(clusterName)
+        .setJoin(List.of("127.0.0.1:" + MesoCluster.memberPort(masterNode))).setLiteMember(true))
+        .await(60, TimeUnit.SECONDS);
+    master = new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100).setAgentPingIntervalMillis(500));
+    masterNode.deployVerticle(master).await(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    for (Vertx v : new Vertx[] {secondNode, masterNode}) {
+      if (v != null) {
+        v.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void startGateways() throws Exception {
+    gatewayA = new AgentGateway("127.0.0.1", 0, null, 60_000, null, KEEPALIVE_MILLIS);
+    deploymentA = masterNode.deployVerticle(gatewayA).await(30, TimeUnit.SECONDS);
+    gatewayB = new AgentGateway("127.0.0.1", 0, null, 60_000, null, KEEPALIVE_MILLIS);
+    deploymentB = secondNode.deployVerticle(gatewayB).await(30, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stopAgentsAndGateways() throws Exception {
+    for (Raw raw : raws) {
+      if (raw.channel != null) {
+        raw.channel.close();
+      }
+      raw.netClient.close().await(30, TimeUnit.SECONDS);
+    }
+    for (EventBusSchedulerClient c : clients) {
+      c.teardown().await(30, TimeUnit.SECONDS);
+      c.close();
+    }
+    for (Vertx v : agentNodes) {
+      v.close().await(30, TimeUnit.SECONDS);
+    }
+    for (String d : new String[] {deploymentA, deploymentB}) {
+      if (d != null) {
+        try {
+          (d == deploymentA ? masterNode : secondNode).undeploy(d).await(30, TimeUnit.SECONDS);
+        } catch (Exception alreadyUndeployed) {
+          // the test stopped it
+        }
+      }
+    }
+  }
+
+  /** An agent on a Vert.x of its own that reaches the cluster through these gateways. */
+  AgentVerticle startAgent(ClusterSecret secret, AgentGateway... gateways) throws Exception {
+    Vertx node = MesoCluster.startLocal(new VertxOptions());
+    agentNodes.add(node);
+    Path workDir = Files.createTempDirectory("meso-gateway-agent");
+    workDirs.add(workDir);
+    List<String> endpoints = new ArrayList<>();
+    for (AgentGateway g : gateways) {
+      endpoints.add("127.0.0.1:" + g.port());
+    }
+    AgentVerticle agent = new AgentVerticle(new AgentOptions().setWorkDir(workDir.toString())
+        .setResources("cpus:2;mem:1024;disk:1000;ports:[31000-31100]").setServeHttp(false)
+        .setGateways(endpoints).setGatewayKeepaliveMillis(KEEPALIVE_MILLIS).setClusterSecret(secret));
+    node.deployVerticle(agent).await(30, TimeUnit.SECONDS);
+    return agent;
+  }
+
+  FrameworkRecorder subscribe() throws Exception {
+    client = new EventBusSchedulerClient(masterNode);
+    clients.add(client);
+    FrameworkRecorder framework = new FrameworkRecorder(client);
+    client.subscribe(FrameworkInfo.newBuilder().setName("gateway-test").setUser("").setFailoverTimeout(0).build(),
+        framework::onEvent).await(30, TimeUnit.SECONDS);
+    return framework;
+  }
+
+  /** The first offer of this agent. */
+  static Offer offerOf(FrameworkRecorder framework, String agentId) {
+    return await().atMost(WAIT).until(() -> framework.offers().stream()
+        .filter(o -> o.getAgentId().getValue().equals(agentId)).findFirst(), java.util.Optional::isPresent).get();
+  }
+
+  @Test
+  void anAgentOutsideTheClusterRunsTasks() throws Exception {
+    AgentVerticle agent = startAgent(null, gatewayA, gatewayB);
+    String agentId = agent.registered().await(60, TimeUnit.SECONDS);
+    // Only the two cluster nodes are Hazelcast members: the agent is not one.
+    assertThat(MesoCluster.hazelcast(masterNode).getCluster().getMembers()).hasSize(2);
+    assertThat(agent.gateway().connectedTo()).isNotNull();
+
+    FrameworkRecorder framework = subscribe();
+    Offer offer = offerOf(framework, agentId);
+    client.accept(List.of(offer.getId()),
+        List.of(Launches.launch(Launches.task("hello", offer, "echo hello through the gateway", 0.1, 32))), null)
+        .await(30, TimeUnit.SECONDS);
+    framework.awaitUpdate("hello", TaskState.TASK_FINISHED);
+    assertThat(framework.updates("hello")).extracting(TaskStatus::getState)
+        .containsSubsequence(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    // Every update was acknowledged through the gateway: the agent holds none for resending.
+    Path stdout;
+    try (var files = Files.walk(workDirs.get(0))) {
+      stdout = files.filter(p -> p.endsWith("stdout") && p.toString().contains("/hello/")).findFirst().orElseThrow();
+    }
+    assertThat(Files.readString(stdout)).contains("hello through the gateway");
+  }
+
+  @Test
+  void anAgentMovesToAnotherGatewayWithoutLosingItsTask() throws Exception {
+    AgentVerticle agent = startAgent(null, gatewayA, gatewayB);
+    String agentId = agent.registered().await(60, TimeUnit.SECONDS);
+    FrameworkRecorder framework = subscribe();
+    Offer offer = offerOf(framework, agentId);
+    client.accept(List.of(offer.getId()),
+        List.of(Launches.launch(Launches.task("sleeper", offer, "sleep 1000", 0.1, 32))), null)
+        .await(30, TimeUnit.SECONDS);
+    TaskStatus running = framework.awaitUpdate("sleeper", TaskState.TASK_RUNNING);
+
+    // The gateway the agent is connected through goes away (as its master would).
+    GatewayLink link = agent.gateway();
+    boolean onA = link.connectedTo().port() == gatewayA.port();
+    if (onA) {
+      masterNode.undeploy(deploymentA).await(30, TimeUnit.SECONDS);
+      deploymentA = null;
+    } else {
+      secondNode.undeploy(deploymentB).await(30, TimeUnit.SECONDS);
+      deploymentB = null;
+    }
+    AgentGateway other = onA ? gatewayB : gatewayA;
+    await().atMost(WAIT).until(() -> link.welcomes() >= 2 && link.connectedTo() != null);
+    assertThat(link.connectedTo().port()).isEqualTo(other.port());
+
+    // Master -> agent (a kill) and agent -> master (its update) both cross the new gateway.
+    client.kill(TaskID.newBuilder().setValue("sleeper").build(), running.getAgentId());
+    framework.awaitUpdate("sleeper", TaskState.TASK_KILLED);
+    assertThat(framework.updates("sleeper")).extracting(TaskStatus::getState)
+        .as("the task was never taken for lost while the agent moved")
+        .doesNotContain(TaskState.TASK_LOST, TaskState.TASK_UNREACHABLE);
+    assertThat(agent.isConnected()).isTrue();
+  }
+
+  @Test
+  void oneWayMessagesSentWhileNoGatewayAdmitsAreSentOnceOneDoes() throws Exception {
+    // A cluster of its own, where a consumer of meso.master on the real bus watches what arrives.
+    Vertx node = MesoCluster.start(ClusterOptions.loopbackForTest()).await(60, TimeUnit.SECONDS);
+    agentNodes.add(node);
+    List<Object> arrived = new CopyOnWriteArrayList<>();
+    node.eventBus().consumer(Addresses.MASTER, msg -> arrived.add(msg.body())).completion().await(30, TimeUnit.SECONDS);
+    AgentGateway gateway = new AgentGateway("127.0.0.1", 0, null, 60_000, null, KEEPALIVE_MILLIS);
+    String deployment = node.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
+    int port = gateway.port();
+
+    Vertx agentNode = MesoCluster.startLocal(new VertxOptions());
+    agentNodes.add(agentNode);
+    GatewayLink link = new GatewayLink("held-S0", List.of(new GatewayLink.Endpoint("127.0.0.1", port)), null, null,
+        KEEPALIVE_MILLIS);
+    agentNode.deployVerticle(link).await(30, TimeUnit.SECONDS);
+    link.admitted().await(60, TimeUnit.SECONDS);
+    agentNode.eventBus().send(Addresses.MASTER, "before");
+    await().atMost(WAIT).until(() -> arrived.contains("before"));
+
+    node.undeploy(deployment).await(30, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> link.connectedTo() == null);
+    // While no gateway admits the agent: a request fails at once, as on a cluster without a leader...
+    Throwable failure = agentNode.eventBus().request(Addresses.MASTER, "a request",
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000))
+        .map(m -> (Throwable) null).otherwise(t -> t).await(30, TimeUnit.SECONDS);
+    assertThat(failure).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
+    assertThat(((io.vertx.core.eventbus.ReplyException) failure).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
+    // ... and one-way messages (status updates) are held,
+    for (int i = 0; i < 5; i++) {
+      agentNode.eventBus().send(Addresses.MASTER, "held " + i);
+    }
+    assertThat(arrived).containsExactly("before");
+    // then sent, in order, once a gateway (here: a new one on the same port) admits the agent again.
+    node.deployVerticle(new AgentGateway("127.0.0.1", port, null, 60_000, null, KEEPALIVE_MILLIS))
+        .await(30, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> arrived.size() == 6);
+    assertThat(arrived).containsExactly("before", "held 0", "held 1", "held 2", "held 3", "held 4");
+    assertThat(link.welcomes()).isEqualTo(2);
+  }
+
+  @Test
+  void anAgentWithoutTheClusterSecretIsRefused() throws Exception {
+    ClusterSecret secret = ClusterSecret.of("the masters' secret, 32 bytes or more".getBytes(), "test");
+    ClusterSecret other = ClusterSecret.of("another secret of at least 32 bytes!!".getBytes(), "test");
+    AgentGateway guarded = new AgentGateway("127.0.0.1", 0, secret, 60_000, null, KEEPALIVE_MILLIS);
+    String deployment = secondNode.deployVerticle(guarded).await(30, TimeUnit.SECONDS);
+    try {
+      AgentVerticle agent = startAgent(other, guarded);
+      String why = agent.refused().await(60, TimeUnit.SECONDS);
+      assertThat(why).contains("does not match");
+      assertThat(guarded.admitted()).isZero();
+    } finally {
+      secondNode.undeploy(deployment).await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A raw connection to a gateway: what a stranger (or a broken agent) can do. */
+  final class Raw {
+    final List<Frame> frames = new CopyOnWriteArrayList<>();
+    final GatewayChannel channel;
+    final NetSocket socket;
+
+    Raw(Vertx vertx, AgentGateway gateway) throws Exception {
+      this(vertx, gateway, address -> false);
+    }
+
+    final io.vertx.core.net.NetClient netClient;
+
+    Raw(Vertx vertx, AgentGateway gateway, java.util.function.Predicate<String> inbound) throws Exception {
+      netClient = vertx.createNetClient();
+      raws.add(this);
+      socket = netClient.connect(gateway.port(), "127.0.0.1").await(30, TimeUnit.SECONDS);
+      // Test-thread writes and a CopyOnWriteArrayList: enough for a peer that only writes frames and records replies.
+      channel = new GatewayChannel(vertx, socket, "test", KEEPALIVE_MILLIS, inbound, frames::add);
+    }
+
+    Frame await(Kind kind) {
+      return org.awaitility.Awaitility.await().atMost(WAIT).until(() -> frames.stream()
+          .filter(f -> f.kind() == kind).findFirst(), java.util.Optional::isPresent).get();
+    }
+  }
+
+  @Test
+  void badInputIsRefusedAndTheGatewayServesOn() throws Exception {
+    Vertx client = MesoCluster.startLocal(new VertxOptions());
+    agentNodes.add(client);
+
+    // An agent id that is not one.
+    Raw badId = new Raw(client, gatewayA);
+    badId.channel.write(Frame.hello("../../etc", "", 1));
+    Frame refused = badId.await(Kind.REFUSED);
+    assertThat(refused.code()).isEqualTo(400);
+    assertThat(refused.text()).contains("'../../etc'").contains("letters, digits");
+    await().atMost(WAIT).until(badId.channel::isClosed);
+
+    // Traffic before HELLO.
+    Raw early = new Raw(client, gatewayA);
+    early.channel.write(Frame.send(Addresses.MASTER, null, "x"));
+    assertThat(early.await(Kind.REFUSED).text()).contains("HELLO first");
+
+    // A version this gateway does not speak.
+    Raw future = new Raw(client, gatewayA);
+    future.channel.write(new Frame(Kind.HELLO, 99, 1, "agent-1", null, null, null, 0, ""));
+    assertThat(future.await(Kind.REFUSED).code()).isEqualTo(409);
+
+    // A frame length no frame has: the connection is dropped.
+    NetSocket garbage = client.createNetClient().connect(gatewayA.port(), "127.0.0.1").await(30, TimeUnit.SECONDS);
+    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    garbage.closeHandler(v -> closed.set(true));
+    garbage.write(Buffer.buffer().appendInt(Integer.MAX_VALUE).appendBytes(new byte[16]));
+    await().atMost(WAIT).untilTrue(closed);
+
+    // An admitted peer may reach the master's inbox only.
+    Raw admitted = new Raw(client, gatewayA);
+    admitted.channel.write(Frame.hello("raw-agent-S0", "", 1));
+    admitted.await(Kind.WELCOME);
+    // A request across the connection (as an agent's own would go) to the operator inbox: refused.
+    client.eventBus().<Object>localConsumer("raw.out", msg -> admitted.channel.forward(Addresses.OPERATOR, msg))
+        .completion().await(30, TimeUnit.SECONDS);
+    Throwable denied = client.eventBus().request("raw.out", "state please").map(m -> (Throwable) null)
+        .otherwise(t -> t).await(30, TimeUnit.SECONDS);
+    assertThat(denied).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
+    assertThat(((io.vertx.core.eventbus.ReplyException) denied).failureCode()).isEqualTo(403);
+    assertThat(denied.getMessage()).contains(Addresses.OPERATOR);
+    assertThat(admitted.channel.isClosed()).isFalse();
+
+    // The gateway still admits a real agent, which registers and gets offers.
+    AgentVerticle agent = startAgent(null, gatewayA);
+    String agentId = agent.registered().await(60, TimeUnit.SECONDS);
+    FrameworkRecorder framework = subscribe();
+    assertThat(offerOf(framework, agentId).getAgentId().getValue()).isEqualTo(agentId);
+  }
+
+  @Test
+  void anAgentConnectingThroughAnotherGatewayClosesItsOlderConnection() throws Exception {
+    Vertx client = MesoCluster.startLocal(new VertxOptions());
+    agentNodes.add(client);
+    String inbox = Addresses.agent("twice-S0");
+    List<Object> delivered = new CopyOnWriteArrayList<>();
+    client.eventBus().consumer(inbox, msg -> delivered.add(msg.body())).completion().await(30, TimeUnit.SECONDS);
+    Raw first = new Raw(client, gatewayA, inbox::equals);
+    first.channel.write(Frame.hello("twice-S0", "", 2));
+    first.await(Kind.WELCOME);
+    Raw second = new Raw(client, gatewayB, inbox::equals);
+    second.channel.write(Frame.hello("twice-S0", "", 3));
+    second.await(Kind.WELCOME);
+    // An older connection of the agent (sequence 1) is refused where a newer one is open.
+    Raw stale = new Raw(client, gatewayB, inbox::equals);
+    stale.channel.write(Frame.hello("twice-S0", "", 1));
+    assertThat(stale.await(Kind.REFUSED).code()).isEqualTo(409);
+    await().atMost(WAIT).until(first.channel::isClosed);
+    assertThat(second.channel.isClosed()).isFalse();
+    // Messages for the agent now reach the second connection only.
+    // Messages for the agent now reach it through the second connection.
+    masterNode.eventBus().send(inbox, "for you");
+    await().atMost(WAIT).until(() -> delivered.contains("for you"));
+    assertThat(delivered).containsExactly("for you");
+  }
+}
