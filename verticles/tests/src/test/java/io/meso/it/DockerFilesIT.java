@@ -34,7 +34,10 @@ class DockerFilesIT {
     }
     // Every master knows how many masters there are and joins all three; agents join them too.
     assertEquals(3, count(config, "MESO_MASTERS: '3'"), config);
-    assertEquals(6, count(config, "MESO_JOIN: master1:5701,master2:5701,master3:5701"), config);
+    // Three masters and two member agents join the cluster; the third agent uses the masters' gateways.
+    assertEquals(5, count(config, "MESO_JOIN: master1:5701,master2:5701,master3:5701"), config);
+    assertEquals(3, count(config, "MESO_AGENT_GATEWAY_PORT: '5052'"), config);
+    assertEquals(1, count(config, "MESO_MASTER_GATEWAY: master1:5052,master2:5052,master3:5052"), config);
     // Each agent keeps its work directory in a volume of its own and sees the host's cgroups.
     for (int i = 1; i <= 3; i++) {
       assertTrue(config.contains("- agent" + i + "-work:/var/lib/meso/work"), "agent" + i + " work volume:\n" + config);
