@@ -192,15 +192,47 @@ public final class MesosJson {
         .put("unregistered_frameworks", new JsonArray());
   }
 
+  /**
+   * A task as in {@code /state} and {@code /tasks}, for documents written a page at a time.
+   */
+  public static JsonObject v0TaskJson(TaskSummary summary) {
+    return v0Task(summary);
+  }
+
+  /** A framework as in {@code /state}, without its {@code tasks} and {@code completed_tasks}. */
+  public static JsonObject v0FrameworkWithoutTasks(FrameworkSummary f) {
+    JsonObject fw = v0Framework(f, List.of());
+    fw.remove("tasks");
+    fw.remove("completed_tasks");
+    return fw;
+  }
+
+  /** Whether a task goes in a framework's {@code completed_tasks} (else in its {@code tasks}). */
+  public static boolean completed(TaskSummary summary) {
+    return TaskStates.COMPLETED.contains(summary.getTask().getState());
+  }
+
   /** The v0 {@code /state-summary} document: agents and frameworks with task counts by state. */
   public static JsonObject stateSummary(GetStateResponse state, GetTasksResponse tasks) {
     Map<String, Map<String, Integer>> byAgent = new TreeMap<>();
     Map<String, Map<String, Integer>> byFramework = new TreeMap<>();
-    for (TaskSummary t : tasks.getTasksList()) {
+    countTasks(tasks.getTasksList(), byAgent, byFramework);
+    return stateSummary(state, byAgent, byFramework);
+  }
+
+  /** Adds these tasks to the per-agent and per-framework counts by state (for {@code /state-summary} a page at a time). */
+  public static void countTasks(List<TaskSummary> tasks, Map<String, Map<String, Integer>> byAgent,
+      Map<String, Map<String, Integer>> byFramework) {
+    for (TaskSummary t : tasks) {
       String s = t.getTask().getState().name();
       byAgent.computeIfAbsent(t.getTask().getAgentId().getValue(), k -> new TreeMap<>()).merge(s, 1, Integer::sum);
       byFramework.computeIfAbsent(t.getTask().getFrameworkId().getValue(), k -> new TreeMap<>()).merge(s, 1, Integer::sum);
     }
+  }
+
+  /** The v0 {@code /state-summary} document from task counts by state per agent and per framework. */
+  public static JsonObject stateSummary(GetStateResponse state, Map<String, Map<String, Integer>> byAgent,
+      Map<String, Map<String, Integer>> byFramework) {
     JsonArray agents = new JsonArray();
     for (AgentSummary a : state.getAgentsList()) {
       JsonObject agent = v0Agent(a);

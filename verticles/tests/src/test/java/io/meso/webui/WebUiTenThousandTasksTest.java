@@ -46,6 +46,7 @@ class WebUiTenThousandTasksTest {
   private static final Logger LOG = LoggerFactory.getLogger(WebUiTenThousandTasksTest.class);
   private static final int TASKS = 10_000;
   private static final int PER_ACCEPT = 1_000;
+  private static final int KILLED = 5;
   private static final Duration WAIT = Duration.ofSeconds(120);
 
   Vertx vertx;
@@ -95,6 +96,14 @@ class WebUiTenThousandTasksTest {
     }
     framework.awaitUpdate("t" + (TASKS - 1), TaskState.TASK_RUNNING);
     long launchMillis = (System.nanoTime() - launchStart) / 1_000_000;
+    // A few tasks end, so that /state has completed tasks beside the active ones.
+    for (int i = 0; i < KILLED; i++) {
+      client.kill(io.meso.v1.TaskID.newBuilder().setValue("t" + i).build(),
+          framework.awaitUpdate("t" + i, TaskState.TASK_RUNNING).getAgentId());
+    }
+    for (int i = 0; i < KILLED; i++) {
+      framework.awaitUpdate("t" + i, TaskState.TASK_KILLED);
+    }
 
     HttpClient http = vertx.createHttpClient();
     long t0 = System.nanoTime();
@@ -102,7 +111,24 @@ class WebUiTenThousandTasksTest {
         .setHost("127.0.0.1").setPort(port).setURI("/state")).compose(r -> r.send()).compose(r -> r.body()))
         .await(60, TimeUnit.SECONDS).toString();
     long stateMillis = (System.nanoTime() - t0) / 1_000_000;
-    assertThat(new JsonObject(state).getJsonArray("frameworks").getJsonObject(0).getJsonArray("tasks")).hasSize(TASKS);
+    // /state is written a page of tasks (5,000) at a time: every task once, none lost at a page's edge.
+    JsonObject stateJson = new JsonObject(state);
+    JsonObject fw = stateJson.getJsonArray("frameworks").stream().map(JsonObject.class::cast)
+        .filter(f -> "ten-thousand".equals(f.getString("name"))).findFirst().orElseThrow();
+    java.util.Set<String> active = new java.util.HashSet<>();
+    fw.getJsonArray("tasks").forEach(t -> active.add(((JsonObject) t).getString("id")));
+    assertThat(fw.getJsonArray("tasks")).hasSize(TASKS - KILLED);
+    assertThat(active).hasSize(TASKS - KILLED).contains("t" + KILLED, "t4999", "t5000", "t" + (TASKS - 1))
+        .doesNotContain("t0");
+    assertThat(fw.getJsonArray("completed_tasks").stream().map(t -> ((JsonObject) t).getString("state")))
+        .hasSize(KILLED).containsOnly("TASK_KILLED");
+    assertThat(stateJson.getJsonArray("slaves")).hasSize(1);
+    String summary = io.meso.testkit.OnContext.run(vertx, () -> http.request(new RequestOptions()
+        .setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI("/state-summary"))
+        .compose(r -> r.send()).compose(r -> r.body())).await(60, TimeUnit.SECONDS).toString();
+    JsonObject agentCounts = new JsonObject(summary).getJsonArray("slaves").getJsonObject(0);
+    assertThat(agentCounts.getInteger("TASK_RUNNING")).isEqualTo(TASKS - KILLED);
+    assertThat(agentCounts.getInteger("TASK_KILLED")).isEqualTo(KILLED);
     long p0 = System.nanoTime();
     String page = io.meso.testkit.OnContext.run(vertx, () -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
         .setHost("127.0.0.1").setPort(port).setURI("/tasks?offset=5000")).compose(r -> r.send()).compose(r -> r.body()))

@@ -1,9 +1,7 @@
 package io.meso.api.operator;
 
 import static io.meso.api.operator.Replies.failed;
-import static io.meso.api.operator.Replies.jsonOffLoop;
 
-import io.meso.codecs.MesosJson;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,16 +32,13 @@ final class StateEndpoints {
     }
   }
 
+  /** Streamed a page of tasks at a time ({@link StateStream}): at a million tasks it is over a gigabyte. */
   private void state(RoutingContext ctx) {
-    master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(t -> java.util.Map.entry(s, t)))
-        .onSuccess(st -> jsonOffLoop(ctx, 200, () -> MesosJson.state(st.getKey(), st.getValue())))
-        .onFailure(e -> failed(ctx, e));
+    StateStream.state(ctx, master.as(ctx), StateStream.PAGE);
   }
 
   private void stateSummary(RoutingContext ctx) {
-    master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(t -> java.util.Map.entry(s, t)))
-        .onSuccess(st -> jsonOffLoop(ctx, 200, () -> MesosJson.stateSummary(st.getKey(), st.getValue())))
-        .onFailure(e -> failed(ctx, e));
+    StateStream.stateSummary(ctx, master.as(ctx), StateStream.PAGE);
   }
 
   private void redirect(RoutingContext ctx) {

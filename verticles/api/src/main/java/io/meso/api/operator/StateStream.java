@@ -1,0 +1,200 @@
+package io.meso.api.operator;
+
+import io.meso.codecs.MesosJson;
+import io.meso.proto.FrameworkSummary;
+import io.meso.proto.GetStateResponse;
+import io.meso.proto.GetTaskPageRequest;
+import io.meso.proto.GetTaskPageResponse;
+import io.meso.proto.TaskSummary;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /state} and {@code /state-summary} written a page of tasks at a time, so that their size
+ * never sits in a master's memory: at a million tasks the whole {@code /state} is over a gigabyte
+ * of JSON, and building it in one piece filled the leader's heap until the cluster took it for
+ * dead. The agents and frameworks come from one {@code GetState}; the tasks from
+ * {@code GetTaskPage}, {@value #PAGE} at a time, per framework in launch order, each page asked
+ * for only once the response has taken the previous one (the client's pace bounds the memory:
+ * one page, encoded off the event loop). A framework's completed tasks, which the master keeps
+ * only so many of ({@code --max-completed-tasks}), are held until its active ones are written.
+ *
+ * <p>The document is the same as when built whole, except that it is not one instant's: tasks
+ * launched or ended while it is written may be in it or not. A failure after the first byte
+ * cannot change the status any more: the connection is reset, so that a client sees a broken
+ * response rather than a short valid one.
+ */
+final class StateStream {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StateStream.class);
+  static final int PAGE = 5_000;
+
+  private final RoutingContext ctx;
+  private final MasterClient master;
+  private final HttpServerResponse response;
+  private final int pageSize;
+  private boolean gone;
+
+  private StateStream(RoutingContext ctx, MasterClient master, int pageSize) {
+    this.ctx = ctx;
+    this.master = master;
+    this.response = ctx.response();
+    this.pageSize = pageSize;
+    response.closeHandler(v -> gone = true);
+  }
+
+  /** Writes {@code /state}. */
+  static void state(RoutingContext ctx, MasterClient master, int pageSize) {
+    StateStream stream = new StateStream(ctx, master, pageSize);
+    master.state().onSuccess(stream::writeState).onFailure(e -> Replies.failed(ctx, e));
+  }
+
+  /** Writes {@code /state-summary}: counts tasks page by page, then answers in one piece (its size is per agent). */
+  static void stateSummary(RoutingContext ctx, MasterClient master, int pageSize) {
+    StateStream stream = new StateStream(ctx, master, pageSize);
+    master.state().onSuccess(stream::countThenSummarize).onFailure(e -> Replies.failed(ctx, e));
+  }
+
+  private void writeState(GetStateResponse state) {
+    List<FrameworkSummary> frameworks = state.getFrameworksList();
+    offLoop(() -> {
+      JsonObject head = MesosJson.state(state.toBuilder().clearFrameworks().build(),
+          io.meso.proto.GetTasksResponse.getDefaultInstance());
+      head.remove("frameworks");
+      String encoded = head.encode();
+      return Buffer.buffer(encoded.substring(0, encoded.length() - 1) + ",\"frameworks\":[");
+    }).onSuccess(head -> {
+      response.setChunked(true).setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      write(head);
+      framework(frameworks, 0);
+    }).onFailure(e -> Replies.failed(ctx, e));
+  }
+
+  /** Writes frameworks[index] and its tasks, then the next. */
+  private void framework(List<FrameworkSummary> frameworks, int index) {
+    if (gone) {
+      return;
+    }
+    if (index == frameworks.size()) {
+      response.end("]}");
+      return;
+    }
+    FrameworkSummary f = frameworks.get(index);
+    String id = f.getFrameworkInfo().getId().getValue();
+    offLoop(() -> {
+      String encoded = MesosJson.v0FrameworkWithoutTasks(f).encode();
+      return Buffer.buffer((index == 0 ? "" : ",") + encoded.substring(0, encoded.length() - 1) + ",\"tasks\":[");
+    }).onSuccess(head -> {
+      write(head);
+      tasks(frameworks, index, id, 0, new JsonArray(), true);
+    }).onFailure(this::broken);
+  }
+
+  /** Writes the framework's active tasks from offset on, keeping its completed ones for after them. */
+  private void tasks(List<FrameworkSummary> frameworks, int index, String frameworkId, int offset,
+      JsonArray completed, boolean first) {
+    if (gone) {
+      return;
+    }
+    page(frameworkId, offset).compose(page -> offLoop(() -> {
+      Buffer out = Buffer.buffer(page.getTasksCount() * 600);
+      boolean firstHere = first;
+      for (TaskSummary t : page.getTasksList()) {
+        if (MesosJson.completed(t)) {
+          completed.add(MesosJson.v0TaskJson(t));
+        } else {
+          out.appendString(firstHere ? "" : ",").appendString(MesosJson.v0TaskJson(t).encode());
+          firstHere = false;
+        }
+      }
+      return new Written(out, firstHere, page);
+    })).onSuccess(w -> {
+      write(w.bytes());
+      int next = offset + w.page().getTasksCount();
+      if (w.page().getMore() && w.page().getTasksCount() > 0) {
+        afterDrain(() -> tasks(frameworks, index, frameworkId, next, completed, w.first()));
+      } else {
+        write(Buffer.buffer("],\"completed_tasks\":" + completed.encode() + "}"));
+        afterDrain(() -> framework(frameworks, index + 1));
+      }
+    }).onFailure(this::broken);
+  }
+
+  private record Written(Buffer bytes, boolean first, GetTaskPageResponse page) {}
+
+  private void countThenSummarize(GetStateResponse state) {
+    Map<String, Map<String, Integer>> byAgent = new HashMap<>();
+    Map<String, Map<String, Integer>> byFramework = new HashMap<>();
+    count(state, new ArrayList<>(state.getFrameworksList()), 0, 0, byAgent, byFramework);
+  }
+
+  private void count(GetStateResponse state, List<FrameworkSummary> frameworks, int index, int offset,
+      Map<String, Map<String, Integer>> byAgent, Map<String, Map<String, Integer>> byFramework) {
+    if (gone) {
+      return;
+    }
+    if (index == frameworks.size()) {
+      Replies.jsonOffLoop(ctx, 200, () -> MesosJson.stateSummary(state, byAgent, byFramework));
+      return;
+    }
+    String id = frameworks.get(index).getFrameworkInfo().getId().getValue();
+    page(id, offset).onSuccess(page -> {
+      // A page is a few thousand tasks: counting them is quick enough for the event loop.
+      MesosJson.countTasks(page.getTasksList(), byAgent, byFramework);
+      if (page.getMore() && page.getTasksCount() > 0) {
+        count(state, frameworks, index, offset + page.getTasksCount(), byAgent, byFramework);
+      } else {
+        count(state, frameworks, index + 1, 0, byAgent, byFramework);
+      }
+    }).onFailure(e -> Replies.failed(ctx, e));
+  }
+
+  private Future<GetTaskPageResponse> page(String frameworkId, int offset) {
+    return master.<GetTaskPageResponse>call("GetTaskPage", GetTaskPageRequest.newBuilder().setFrameworkId(frameworkId)
+        .setOffset(offset).setLimit(pageSize).setAscending(true).build());
+  }
+
+  private void write(Buffer bytes) {
+    if (!gone && bytes.length() > 0) {
+      response.write(bytes);
+    }
+  }
+
+  /** Runs next once the response has taken what was written (the client reads at its pace). */
+  private void afterDrain(Runnable next) {
+    if (response.writeQueueFull()) {
+      response.drainHandler(v -> {
+        response.drainHandler(null);
+        next.run();
+      });
+    } else {
+      next.run();
+    }
+  }
+
+  private <T> Future<T> offLoop(Callable<T> work) {
+    return ctx.vertx().executeBlocking(work, false);
+  }
+
+  private void broken(Throwable e) {
+    if (gone) {
+      return;
+    }
+    LOG.warn("writing {} failed after it started; resetting the connection: {}", ctx.request().path(),
+        MasterClient.message(e));
+    gone = true;
+    response.reset();
+  }
+}
