@@ -126,6 +126,26 @@ class WebUiTenThousandTasksTest {
     String summary = io.meso.testkit.OnContext.run(vertx, () -> http.request(new RequestOptions()
         .setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI("/state-summary"))
         .compose(r -> r.send()).compose(r -> r.body())).await(60, TimeUnit.SECONDS).toString();
+    // The v1 operator API's GET_TASKS and GET_STATE are written a page at a time too.
+    for (String type : List.of("GET_TASKS", "GET_STATE")) {
+      String body = io.meso.testkit.OnContext.run(vertx, () -> http.request(new RequestOptions()
+              .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/api/v1")
+              .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json"))
+          .compose(r -> r.send(new JsonObject().put("type", type).encode())).compose(r -> r.body()))
+          .await(60, TimeUnit.SECONDS).toString();
+      JsonObject reply = new JsonObject(body);
+      assertThat(reply.getString("type")).isEqualTo(type);
+      JsonObject getTasks = type.equals("GET_TASKS") ? reply.getJsonObject("get_tasks")
+          : reply.getJsonObject("get_state").getJsonObject("get_tasks");
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      getTasks.getJsonArray("tasks").forEach(t -> ids.add(((JsonObject) t).getJsonObject("task_id").getString("value")));
+      assertThat(getTasks.getJsonArray("tasks")).as(type).hasSize(TASKS - KILLED);
+      assertThat(ids).as(type).hasSize(TASKS - KILLED);
+      assertThat(getTasks.getJsonArray("completed_tasks")).as(type).hasSize(KILLED);
+      if (type.equals("GET_STATE")) {
+        assertThat(reply.getJsonObject("get_state").getJsonObject("get_agents").getJsonArray("agents")).hasSize(1);
+      }
+    }
     JsonObject agentCounts = new JsonObject(summary).getJsonArray("slaves").getJsonObject(0);
     assertThat(agentCounts.getInteger("TASK_RUNNING")).isEqualTo(TASKS - KILLED);
     assertThat(agentCounts.getInteger("TASK_KILLED")).isEqualTo(KILLED);

@@ -97,9 +97,12 @@ final class OperatorCalls {
       return;
     }
     switch (callType) {
-      case "GET_STATE" -> master.as(ctx).state().compose(s -> master.as(ctx).tasks().map(tasks -> Map.entry(s, tasks)))
-          .onSuccess(st -> jsonOffLoop(ctx, 200, () -> new JsonObject().put("type", "GET_STATE")
-              .put("get_state", getState(st.getKey(), st.getValue()))))
+      // GET_STATE and GET_TASKS are written a page of tasks at a time (StateStream): at a million
+      // tasks either is over a gigabyte of JSON, which no master should build in one piece.
+      case "GET_STATE" -> master.as(ctx).state()
+          .compose(s -> ctx.vertx().executeBlocking(() -> Map.entry(MesosJson.getFrameworks(s), MesosJson.getAgents(s)),
+              false))
+          .onSuccess(fa -> StateStream.getState(ctx, master.as(ctx), StateStream.PAGE, fa.getKey(), fa.getValue()))
           .onFailure(e -> failed(ctx, e));
       case "GET_AGENTS" -> master.as(ctx).state()
           .onSuccess(s -> jsonOffLoop(ctx, 200, () -> new JsonObject().put("type", callType)
@@ -109,10 +112,7 @@ final class OperatorCalls {
           .onSuccess(s -> jsonOffLoop(ctx, 200, () -> new JsonObject().put("type", callType)
               .put("get_frameworks", MesosJson.getFrameworks(s))))
           .onFailure(e -> failed(ctx, e));
-      case "GET_TASKS" -> master.as(ctx).tasks()
-          .onSuccess(ts -> jsonOffLoop(ctx, 200, () -> new JsonObject().put("type", callType)
-              .put("get_tasks", MesosJson.getTasks(ts))))
-          .onFailure(e -> failed(ctx, e));
+      case "GET_TASKS" -> StateStream.getTasks(ctx, master.as(ctx), StateStream.PAGE);
       case "GET_ROLES" -> {
         Future<GetStateResponse> state = master.as(ctx).state();
         Future<io.meso.proto.GetRolesResponse> roles = master.as(ctx).roles();

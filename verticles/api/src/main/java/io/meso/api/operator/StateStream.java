@@ -46,6 +46,7 @@ final class StateStream {
   private final HttpServerResponse response;
   private final int pageSize;
   private boolean gone;
+  private Buffer pendingHead;
 
   private StateStream(RoutingContext ctx, MasterClient master, int pageSize) {
     this.ctx = ctx;
@@ -76,8 +77,7 @@ final class StateStream {
       String encoded = head.encode();
       return Buffer.buffer(encoded.substring(0, encoded.length() - 1) + ",\"frameworks\":[");
     }).onSuccess(head -> {
-      response.setChunked(true).setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      write(head);
+      start(head);
       framework(frameworks, 0);
     }).onFailure(e -> Replies.failed(ctx, e));
   }
@@ -88,7 +88,7 @@ final class StateStream {
       return;
     }
     if (index == frameworks.size()) {
-      response.end("]}");
+      end("]}");
       return;
     }
     FrameworkSummary f = frameworks.get(index);
@@ -98,14 +98,32 @@ final class StateStream {
       return Buffer.buffer((index == 0 ? "" : ",") + encoded.substring(0, encoded.length() - 1) + ",\"tasks\":[");
     }).onSuccess(head -> {
       write(head);
-      tasks(frameworks, index, id, 0, new JsonArray(), true);
+      tasks(frameworks, index, id);
     }).onFailure(this::broken);
   }
 
-  /** Writes the framework's active tasks from offset on, keeping its completed ones for after them. */
-  private void tasks(List<FrameworkSummary> frameworks, int index, String frameworkId, int offset,
-      JsonArray completed, boolean first) {
+  /** Writes the framework's active tasks, then its completed ones, then the next framework. */
+  private void tasks(List<FrameworkSummary> frameworks, int index, String frameworkId) {
+    walk(frameworkId, MesosJson::v0TaskJson).onSuccess(done -> {
+      write(Buffer.buffer("],\"completed_tasks\":" + done.encode() + "}"));
+      afterDrain(() -> framework(frameworks, index + 1));
+    }).onFailure(this::broken);
+  }
+
+  /**
+   * Writes the active tasks of one framework (or of all, with null) as comma-separated JSON, a
+   * page at a time in launch order; completes with their completed tasks, which it keeps.
+   */
+  private Future<JsonArray> walk(String frameworkId, java.util.function.Function<TaskSummary, JsonObject> json) {
+    io.vertx.core.Promise<JsonArray> done = io.vertx.core.Promise.promise();
+    walk(frameworkId, json, 0, new JsonArray(), true, done);
+    return done.future();
+  }
+
+  private void walk(String frameworkId, java.util.function.Function<TaskSummary, JsonObject> json, int offset,
+      JsonArray completed, boolean first, io.vertx.core.Promise<JsonArray> done) {
     if (gone) {
+      done.tryFail("the client went away");
       return;
     }
     page(frameworkId, offset).compose(page -> offLoop(() -> {
@@ -113,9 +131,9 @@ final class StateStream {
       boolean firstHere = first;
       for (TaskSummary t : page.getTasksList()) {
         if (MesosJson.completed(t)) {
-          completed.add(MesosJson.v0TaskJson(t));
+          completed.add(json.apply(t));
         } else {
-          out.appendString(firstHere ? "" : ",").appendString(MesosJson.v0TaskJson(t).encode());
+          out.appendString(firstHere ? "" : ",").appendString(json.apply(t).encode());
           firstHere = false;
         }
       }
@@ -124,12 +142,52 @@ final class StateStream {
       write(w.bytes());
       int next = offset + w.page().getTasksCount();
       if (w.page().getMore() && w.page().getTasksCount() > 0) {
-        afterDrain(() -> tasks(frameworks, index, frameworkId, next, completed, w.first()));
+        afterDrain(() -> walk(frameworkId, json, next, completed, w.first(), done));
       } else {
-        write(Buffer.buffer("],\"completed_tasks\":" + completed.encode() + "}"));
-        afterDrain(() -> framework(frameworks, index + 1));
+        done.tryComplete(completed);
       }
-    }).onFailure(this::broken);
+    }).onFailure(done::tryFail);
+  }
+
+  /**
+   * The v1 operator API's {@code GET_TASKS} (JSON), written a page at a time:
+   * {@code {"type":"GET_TASKS","get_tasks":{"tasks":[...],"completed_tasks":[...]}}}.
+   */
+  static void getTasks(RoutingContext ctx, MasterClient master, int pageSize) {
+    StateStream stream = new StateStream(ctx, master, pageSize);
+    stream.start(Buffer.buffer("{\"type\":\"GET_TASKS\",\"get_tasks\":{\"tasks\":["));
+    stream.walk(null, t -> MesosJson.proto(t.getTask())).onSuccess(completed ->
+        stream.end("],\"completed_tasks\":" + completed.encode() + "}}")).onFailure(stream::broken);
+  }
+
+  /**
+   * The v1 operator API's {@code GET_STATE} (JSON), written a page of tasks at a time; its
+   * frameworks and agents come first, its tasks last.
+   */
+  static void getState(RoutingContext ctx, MasterClient master, int pageSize, JsonObject frameworks,
+      JsonObject agents) {
+    StateStream stream = new StateStream(ctx, master, pageSize);
+    JsonObject head = new JsonObject()
+        .put("get_executors", new JsonObject().put("executors", new JsonArray()))
+        .put("get_frameworks", frameworks)
+        .put("get_agents", agents);
+    String encoded = head.encode();
+    stream.start(Buffer.buffer("{\"type\":\"GET_STATE\",\"get_state\":" + encoded.substring(0, encoded.length() - 1)
+        + ",\"get_tasks\":{\"tasks\":["));
+    stream.walk(null, t -> MesosJson.proto(t.getTask())).onSuccess(completed ->
+        stream.end("],\"completed_tasks\":" + completed.encode() + "}}}")).onFailure(stream::broken);
+  }
+
+  /** The document's first bytes, sent with the first page: until then a failure can still be a plain error status. */
+  private void start(Buffer head) {
+    pendingHead = head;
+  }
+
+  private void end(String tail) {
+    if (!gone) {
+      write(Buffer.buffer());
+      response.end(tail);
+    }
   }
 
   private record Written(Buffer bytes, boolean first, GetTaskPageResponse page) {}
@@ -162,12 +220,25 @@ final class StateStream {
   }
 
   private Future<GetTaskPageResponse> page(String frameworkId, int offset) {
-    return master.<GetTaskPageResponse>call("GetTaskPage", GetTaskPageRequest.newBuilder().setFrameworkId(frameworkId)
-        .setOffset(offset).setLimit(pageSize).setAscending(true).build());
+    GetTaskPageRequest.Builder request = GetTaskPageRequest.newBuilder().setOffset(offset).setLimit(pageSize)
+        .setAscending(true);
+    if (frameworkId != null) {
+      request.setFrameworkId(frameworkId);
+    }
+    return master.<GetTaskPageResponse>call("GetTaskPage", request.build());
   }
 
   private void write(Buffer bytes) {
-    if (!gone && bytes.length() > 0) {
+    if (gone) {
+      return;
+    }
+    if (pendingHead != null) {
+      Buffer head = pendingHead;
+      pendingHead = null;
+      response.setChunked(true).setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      write(head);
+    }
+    if (bytes.length() > 0) {
       response.write(bytes);
     }
   }
@@ -190,6 +261,10 @@ final class StateStream {
 
   private void broken(Throwable e) {
     if (gone) {
+      return;
+    }
+    if (!response.headWritten()) {
+      Replies.failed(ctx, e);
       return;
     }
     LOG.warn("writing {} failed after it started; resetting the connection: {}", ctx.request().path(),
