@@ -55,14 +55,15 @@ public final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (node.join.isEmpty() && gateways.isEmpty()) {
-      System.err.println("meso agent: --join is required: name a master's cluster address, e.g. --join 127.0.0.1:"
+      throw new IllegalArgumentException("--join is required: name a master's cluster address, e.g. --join 127.0.0.1:"
           + DefaultPorts.CLUSTER + " (or reach the masters' agent gateways with --master-gateway HOST:PORT)");
-      return 2;
     }
     if (!node.join.isEmpty() && !gateways.isEmpty()) {
-      System.err.println("meso agent: give --join (be a member of the cluster) or --master-gateway (reach it through "
-          + "the masters' gateways), not both");
-      return 2;
+      throw new IllegalArgumentException("give --join (be a member of the cluster) or --master-gateway (reach it "
+          + "through the masters' gateways), not both");
+    }
+    for (String g : gateways) {
+      io.meso.agent.GatewayLink.Endpoint.parse("--master-gateway", g);
     }
     io.meso.security.authn.Authenticator authenticator = security.authenticator();
     String insecure = security.agentRefusal("meso agent", node.host, authenticator);

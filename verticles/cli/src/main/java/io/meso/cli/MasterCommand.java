@@ -110,6 +110,25 @@ public final class MasterCommand implements Callable<Integer> {
     return cert == null && key == null ? null : io.meso.security.tls.ServerTls.load(cert, key);
   }
 
+  /** Refuses an --agent-gateway-port out of range or busy before anything starts. */
+  static void checkGatewayPort(String host, Integer port) {
+    if (port == null) {
+      return;
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("--agent-gateway-port is " + port + "; expected 0 (any free port) to 65535");
+    }
+    if (port == 0) {
+      return;
+    }
+    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+      socket.bind(new java.net.InetSocketAddress(host, port));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("--agent-gateway-port " + port + " is in use on " + host + " ("
+          + e.getMessage() + "); give a free port, or 0 for any");
+    }
+  }
+
   static int cpMemberCount(int masters) {
     if (masters == 1) {
       return 0;
@@ -166,6 +185,7 @@ public final class MasterCommand implements Callable<Integer> {
           + "is the CA of the masters' own TLS certificates");
     }
     io.meso.cluster.ClusterOptions clusterOptions = node.toClusterOptions(false);
+    checkGatewayPort(node.host, agentGatewayPort);
     io.meso.security.authn.Authenticator authenticator = security.authenticator();
     String insecure = security.refusal("meso master", node.host, authenticator);
     if (insecure != null) {
