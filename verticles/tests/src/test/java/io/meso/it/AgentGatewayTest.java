@@ -268,6 +268,45 @@ class AgentGatewayTest {
     }
   }
 
+  @Test
+  void withClusterTlsOnlyAnAgentWithACertificateOfTheClusterCaGetsIn(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    io.meso.testkit.TestCerts ca = io.meso.testkit.TestCerts.authority(dir.resolve("ca"), "cluster");
+    io.meso.testkit.TestCerts other = io.meso.testkit.TestCerts.authority(dir.resolve("other"), "other");
+    io.meso.testkit.TestCerts.Issued master = ca.issue("master");
+    io.meso.testkit.TestCerts.Issued agentCert = ca.issue("agent");
+    io.meso.testkit.TestCerts.Issued stranger = other.issue("stranger");
+    io.meso.security.tls.MutualTls masterTls = io.meso.security.tls.MutualTls.load(master.cert(), master.key(),
+        ca.caCert());
+    AgentGateway guarded = new AgentGateway("127.0.0.1", 0, null, 60_000, masterTls, KEEPALIVE_MILLIS);
+    String deployment = masterNode.deployVerticle(guarded).await(30, TimeUnit.SECONDS);
+    try {
+      // A stranger's certificate: the TLS handshake fails, nothing is admitted.
+      Vertx strangerNode = MesoCluster.startLocal(new VertxOptions());
+      agentNodes.add(strangerNode);
+      GatewayLink strangerLink = new GatewayLink("stranger-S0", List.of(new GatewayLink.Endpoint("127.0.0.1",
+          guarded.port())), null, io.meso.security.tls.MutualTls.load(stranger.cert(), stranger.key(), other.caCert()),
+          KEEPALIVE_MILLIS);
+      strangerNode.deployVerticle(strangerLink).await(30, TimeUnit.SECONDS);
+
+      Vertx agentNode = MesoCluster.startLocal(new VertxOptions());
+      agentNodes.add(agentNode);
+      Path workDir = Files.createTempDirectory("meso-gateway-tls-agent");
+      AgentVerticle agent = new AgentVerticle(new AgentOptions().setWorkDir(workDir.toString())
+          .setResources("cpus:1;mem:256;disk:100").setServeHttp(false)
+          .setGateways(List.of("127.0.0.1:" + guarded.port())).setGatewayKeepaliveMillis(KEEPALIVE_MILLIS)
+          .setGatewayTls(io.meso.security.tls.MutualTls.load(agentCert.cert(), agentCert.key(), ca.caCert())));
+      agentNode.deployVerticle(agent).await(30, TimeUnit.SECONDS);
+      String agentId = agent.registered().await(60, TimeUnit.SECONDS);
+      assertThat(agentId).isNotBlank();
+      assertThat(guarded.admitted()).isEqualTo(1);
+      assertThat(strangerLink.welcomes()).isZero();
+      assertThat(strangerLink.connectedTo()).isNull();
+    } finally {
+      masterNode.undeploy(deployment).await(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** A raw connection to a gateway: what a stranger (or a broken agent) can do. */
   final class Raw {
     final List<Frame> frames = new CopyOnWriteArrayList<>();
