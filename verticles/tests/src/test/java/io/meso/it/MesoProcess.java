@@ -53,6 +53,12 @@ final class MesoProcess implements AutoCloseable {
 
   /** Starts a node with JVM flags added after {@link #JVM_FLAGS} (a later -Xmx wins). */
   static MesoProcess start(String name, List<String> extraJvmFlags, String... args) throws IOException {
+    return start(name, java.util.Map.of(), extraJvmFlags, args);
+  }
+
+  /** Starts a node with environment variables added (e.g. MESO_HAZELCAST_LOG_LEVEL) and JVM flags as above. */
+  static MesoProcess start(String name, java.util.Map<String, String> env, List<String> extraJvmFlags,
+      String... args) throws IOException {
     Path logs = Path.of("target", "it-logs");
     Files.createDirectories(logs);
     Path out = logs.resolve(name + ".out");
@@ -66,6 +72,7 @@ final class MesoProcess implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().remove("MESO_CONFIG");
+    pb.environment().putAll(env);
     return new MesoProcess(name, pb.start(), out, err);
   }
 

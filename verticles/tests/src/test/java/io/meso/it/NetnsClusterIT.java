@@ -39,12 +39,16 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Three masters and three agents from the built jar, each in its own network namespace with its
  * own address on a bridge ({@code scripts/netns-cluster}), so that nothing can reach another node
- * over loopback. A framework in this JVM (root namespace, over the bridge, partition-aware) runs
- * long-lived tasks on every agent. The leading master's link is cut: a standby takes over, the cut
- * one steps down and exits, and the framework launches again. An agent's link is cut past the
- * master's ping timeout: its tasks go TASK_UNREACHABLE, and once healed TASK_RUNNING again. At the
- * end every task runs, once, on the agent it was launched on, and each transition reached the
- * framework once. Needs root (CI runs as root); without it the test fails saying so.
+ * over loopback. Two agents are members of the cluster ({@code --join}); the third reaches the
+ * masters through their agent gateways ({@code --master-gateway}, every master runs one), and the
+ * masters' member lists show it is no member. A framework in this JVM (root namespace, over the
+ * bridge, partition-aware) runs long-lived tasks on every agent. The leading master's link is cut:
+ * a standby takes over, the cut one steps down and exits (a gateway agent connected through it
+ * moves to another gateway), and the framework launches again. The gateway agent's link is cut
+ * past the master's ping timeout: its tasks go TASK_UNREACHABLE, and once healed (it connects to a
+ * gateway again) TASK_RUNNING again. At the end every task runs, once, on the agent it was
+ * launched on, and each transition reached the framework once. Needs root (CI runs as root);
+ * without it the test fails saying so.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class NetnsClusterIT {
@@ -57,6 +61,9 @@ class NetnsClusterIT {
   static final List<String> AGENTS = List.of("a1", "a2", "a3");
   static final int HTTP_PORT = 5050;
   static final int CLUSTER_PORT = 5701;
+  static final int GATEWAY_PORT = 5052;
+  /** The agent that reaches the masters through their gateways; the others join the cluster. */
+  static final String GATEWAY_AGENT = "a3";
 
   static final String ID = Long.toString(System.nanoTime() % 60_466_176L, 36); // at most 5 characters
   static final Path STATE_DIR = Path.of("target", "netns").toAbsolutePath();
@@ -92,6 +99,8 @@ class NetnsClusterIT {
     env.put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
     // Masters bind the bridge's addresses, not loopback.
     env.put("MESO_INSECURE", "true");
+    // Hazelcast's member lists at INFO: the test reads from the masters' who is a member of the cluster.
+    env.put("MESO_HAZELCAST_LOG_LEVEL", "INFO");
     env.remove("MESO_CONFIG");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -197,13 +206,18 @@ class NetnsClusterIT {
       script("start", m, "master", "--masters", "3", "--port", Integer.toString(HTTP_PORT),
           "--cluster-name", cluster, "--cluster-port", Integer.toString(CLUSTER_PORT), "--join", join,
           "--leader-session-timeout", "3", "--agent-ping-interval", "0.5", "--agent-ping-timeouts", "6",
-          "--agent-reregister-timeout", "20", "--allocation-interval", "0.2", "--rehearse-agents", "0");
+          "--agent-reregister-timeout", "20", "--allocation-interval", "0.2", "--rehearse-agents", "0",
+          "--agent-gateway-port", Integer.toString(GATEWAY_PORT));
     }
+    String gateways = MASTERS.stream().map(m -> address(m) + ":" + GATEWAY_PORT).collect(Collectors.joining(","));
     for (String a : AGENTS) {
       Files.createDirectories(workDir(a));
-      script("start", a, "agent", "--port", "5051", "--cluster-name", cluster,
-          "--cluster-port", Integer.toString(CLUSTER_PORT), "--join", join, "--work-dir", workDir(a).toString(),
-          "--resources", "cpus:1;mem:512;disk:100");
+      List<String> reach = a.equals(GATEWAY_AGENT) ? List.of("--master-gateway", gateways)
+          : List.of("--cluster-name", cluster, "--cluster-port", Integer.toString(CLUSTER_PORT), "--join", join);
+      List<String> args = new ArrayList<>(List.of("start", a, "agent", "--port", "5051"));
+      args.addAll(reach);
+      args.addAll(List.of("--work-dir", workDir(a).toString(), "--resources", "cpus:1;mem:512;disk:100"));
+      script(args.toArray(String[]::new));
     }
     await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).until(() -> leader(MASTERS) != null);
     String firstLeader = leader(MASTERS);
@@ -256,6 +270,20 @@ class NetnsClusterIT {
       assertThat(agentOfHost).as("agents by the address they advertise").containsKey(address(a));
       assertThat(tasks.values().stream().map(AgentID::getValue)).as("tasks on " + a).contains(agentOfHost.get(address(a)));
     }
+    // The member agents are in every master's Hazelcast member list; the gateway agent is in none
+    // (it runs no Hazelcast: it is admitted through a gateway, which its log names).
+    Path gatewayAgentLog = runDir().resolve("logs").resolve(GATEWAY_AGENT + ".err");
+    assertThat(Files.readString(gatewayAgentLog)).as("the gateway agent's log")
+        .contains("connected to the cluster through agent gateway " + SUBNET + ".");
+    for (String m : MASTERS) {
+      await("the members " + m + " lists").atMost(CHANGE).pollInterval(Duration.ofMillis(500)).until(() -> {
+        String members = lastMemberList(m);
+        return members != null && AGENTS.stream().filter(a -> !a.equals(GATEWAY_AGENT))
+            .allMatch(a -> members.contains("Member [" + address(a) + "]:" + CLUSTER_PORT));
+      });
+      assertThat(memberLists(m)).as("Hazelcast member lists logged by " + m)
+          .allSatisfy(list -> assertThat(list).doesNotContain("[" + address(GATEWAY_AGENT) + "]"));
+    }
 
     // 1. Cut the leading master off. A standby takes over; the cut one steps down and exits.
     long cutLeaderPid = pid(firstLeader);
@@ -285,9 +313,10 @@ class NetnsClusterIT {
             + sleepArg.get(afterId), 0.1, 16))), null).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     await().atMost(CHANGE).until(() -> framework.updates(afterId).stream().anyMatch(s -> s.getState() == TaskState.TASK_RUNNING));
 
-    // 2. Cut an agent off past the master's ping timeout and past Hazelcast's failure detection
-    // (the agent sees itself alone), then heal: its tasks go TASK_UNREACHABLE, then TASK_RUNNING.
-    String cutAgent = AGENTS.get(1);
+    // 2. Cut the gateway agent off past the master's ping timeout and past the gateway's keepalive
+    // (both ends drop the silent connection), then heal: its tasks go TASK_UNREACHABLE, then
+    // TASK_RUNNING once it is admitted through a gateway again and re-registered.
+    String cutAgent = GATEWAY_AGENT;
     AgentID cutAgentId = AgentID.newBuilder().setValue(agentOfHost.get(address(cutAgent))).build();
     List<String> cutTasks = tasks.entrySet().stream().filter(e -> e.getValue().equals(cutAgentId))
         .map(Map.Entry::getKey).toList();
@@ -298,16 +327,17 @@ class NetnsClusterIT {
           .anyMatch(s -> s.getState() == TaskState.TASK_UNREACHABLE));
     }
     Path cutAgentLog = runDir().resolve("logs").resolve(cutAgent + ".err");
-    await().atMost(CHANGE).pollInterval(Duration.ofMillis(200))
-        .until(() -> Files.readString(cutAgentLog).contains("is suspected to be dead"));
+    long admittedBefore = count(cutAgentLog, "connected to the cluster through agent gateway");
+    await("the cut agent drops its silent gateway connection").atMost(CHANGE).pollInterval(Duration.ofMillis(200))
+        .until(() -> Files.readString(cutAgentLog).contains("lost agent gateway"));
     script("heal", cutAgent);
-    // Healed, the agent (a Hazelcast lite member that found itself alone) merges back into the
-    // masters' cluster; only then can the master's pings reach it. A re-registration over the event
-    // bus shortly before the merge is answered, but if its pings fail for the ping timeout it is
-    // unreachable again and re-registers once more. So after the merge, the end state must hold
-    // for twice the master's ping timeout (6 s) before it is judged: a stability check, not a wait.
-    await("the cut agent merged back into the masters' cluster").atMost(CHANGE)
-        .pollInterval(Duration.ofMillis(200)).until(() -> Files.readString(cutAgentLog).contains("is merging to"));
+    // Healed, the agent connects to a gateway again (after its backoff) and re-registers. If the
+    // gateway it left had not yet noticed the silence, the master's pings could still go there for
+    // a while and the agent be unreachable once more before it re-registers again. So after it is
+    // admitted, the end state must hold for twice the master's ping timeout (6 s) before it is
+    // judged: a stability check, not a wait.
+    await("the cut agent admitted through a gateway again").atMost(CHANGE).pollInterval(Duration.ofMillis(200))
+        .until(() -> count(cutAgentLog, "connected to the cluster through agent gateway") > admittedBefore);
     await("every agent active and every task running, steadily").atMost(CHANGE).during(Duration.ofSeconds(6))
         .pollInterval(Duration.ofMillis(500)).until(() -> {
           for (String id : cutTasks) {
@@ -354,6 +384,30 @@ class NetnsClusterIT {
     }
     client.teardown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     client.close();
+  }
+
+  static long count(Path log, String text) throws IOException {
+    return Files.readString(log).lines().filter(l -> l.contains(text)).count();
+  }
+
+  /** A member list as Hazelcast logs it at INFO: "Members {size:N, ver:V} [", a line per member, "]". */
+  static final java.util.regex.Pattern MEMBER_LIST =
+      java.util.regex.Pattern.compile("(?m)^Members \\{size:\\d+, ver:\\d+\\} \\[\\n(?:\\s+Member \\[.*\\n)*\\]$");
+
+  /** The Hazelcast member lists a master logged, each as logged. */
+  static List<String> memberLists(String master) throws IOException {
+    String log = Files.readString(runDir().resolve("logs").resolve(master + ".err"));
+    List<String> lists = new ArrayList<>();
+    java.util.regex.Matcher m = MEMBER_LIST.matcher(log);
+    while (m.find()) {
+      lists.add(m.group());
+    }
+    return lists;
+  }
+
+  static String lastMemberList(String master) throws IOException {
+    List<String> lists = memberLists(master);
+    return lists.isEmpty() ? null : lists.get(lists.size() - 1);
   }
 
   static TaskStatus last(List<TaskStatus> updates) {
