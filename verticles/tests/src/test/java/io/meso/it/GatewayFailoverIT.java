@@ -55,11 +55,11 @@ import org.junit.jupiter.api.Timeout;
  * At the end every task launched ran once, on its agent, and finished or was killed once; no task
  * was lost, and each transition reached the framework once.
  */
-@Timeout(value = 200, unit = TimeUnit.SECONDS)
+@Timeout(value = 400, unit = TimeUnit.SECONDS)
 class GatewayFailoverIT {
 
-  static final Duration STARTUP = Duration.ofSeconds(90);
-  static final Duration CHANGE = Duration.ofSeconds(60);
+  static final Duration STARTUP = Duration.ofSeconds(150);
+  static final Duration CHANGE = Duration.ofSeconds(90);
   static final Pattern LEADING = Pattern.compile("leading\\s+fence (\\d+)");
   static final Pattern CONNECTED = Pattern.compile("connected to the cluster through agent gateway (\\S+) agent_id=(\\S+)");
   static final Pattern MEMBERS = Pattern.compile("Members \\{size:(\\d+), ver:\\d+\\}");
@@ -153,7 +153,7 @@ class GatewayFailoverIT {
 
   static long checkpointedPid(Path workDir, FrameworkID framework, String taskId) throws Exception {
     Path file = workDir.resolve("meta").resolve("tasks").resolve(framework.getValue()).resolve(taskId).resolve("pid");
-    await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(file));
+    await().atMost(CHANGE).until(() -> Files.isRegularFile(file));
     return Long.parseLong(Files.readString(file).trim().split("\\s+")[0]);
   }
 
@@ -175,34 +175,30 @@ class GatewayFailoverIT {
   @Test
   void killingAGatewayAgentAndTheLeaderWhoseGatewayItUsesLosesNoTask() throws Exception {
     String cluster = "meso-gw-" + UUID.randomUUID();
-    List<Integer> ports = new ArrayList<>();
-    while (ports.size() < 6) {
-      int port = MesoProcess.freePort();
-      if (!ports.contains(port)) {
-        ports.add(port);
+    List<Integer> clusterPorts = new ArrayList<>();
+    while (clusterPorts.size() < 3) {
+      int port = MesoProcess.freeFixedPort();
+      if (!clusterPorts.contains(port)) {
+        clusterPorts.add(port);
       }
     }
-    List<Integer> clusterPorts = ports.subList(0, 3);
-    List<Integer> gatewayPorts = ports.subList(3, 6);
     String join = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     for (int i = 0; i < 3; i++) {
-      gateways.add("127.0.0.1:" + gatewayPorts.get(i));
       // Hazelcast's member list at INFO: the test reads from it who is a member of the cluster.
       masters.add(MesoProcess.start("gw-master" + i, Map.of("MESO_HAZELCAST_LOG_LEVEL", "INFO"), List.of(),
           "master", "--masters", "3", "--host", "127.0.0.1", "--port", "0", "--cluster-name", cluster,
-          "--cluster-port", Integer.toString(clusterPorts.get(i)), "--join", join,
-          "--agent-gateway-port", Integer.toString(gatewayPorts.get(i)), "--rehearse-agents", "0",
-          "--agent-ping-interval", "0.5", "--agent-ping-timeouts", "10", "--allocation-interval", "0.2"));
+          "--cluster-port", Integer.toString(clusterPorts.get(i)), "--join", join, "--agent-gateway-port", "0",
+          "--rehearse-agents", "0", "--agent-ping-interval", "0.5", "--agent-ping-timeouts", "10",
+          "--allocation-interval", "0.2"));
     }
-    // Gateway agents need no master to start: they keep trying the gateways until one admits them.
+    // Each master's HTTP and gateway ports are chosen by the system and read from its output.
+    for (MesoProcess m : masters) {
+      httpPorts.add(Integer.parseInt(m.awaitOutput("master\\s+http://127\\.0\\.0\\.1:(\\d+)", STARTUP)));
+      gateways.add(m.awaitOutput("gateway\\s+(127\\.0\\.0\\.1:\\d+)", STARTUP));
+    }
     for (int i = 0; i < AGENTS; i++) {
       workDirs.add(Files.createTempDirectory("meso-gw-agent" + i));
       agents.add(startAgent(i, "gw-agent" + i, gateways));
-    }
-    for (int i = 0; i < 3; i++) {
-      MesoProcess m = masters.get(i);
-      httpPorts.add(Integer.parseInt(m.awaitOutput("master\\s+http://127\\.0\\.0\\.1:(\\d+)", STARTUP)));
-      assertThat(m.awaitOutput("gateway\\s+(127\\.0\\.0\\.1:\\d+)", STARTUP)).isEqualTo(gateways.get(i));
     }
     await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> leader() != null);
     long[] first = leader();
@@ -223,7 +219,7 @@ class GatewayFailoverIT {
 
     // The gateway agents are not members of the cluster: each master's member list holds the masters only.
     for (MesoProcess m : masters) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> lastMemberCount(m) == 3);
+      await().atMost(CHANGE).until(() -> lastMemberCount(m) == 3);
     }
 
     // The framework reaches a standby first, so the leader's death does not cut its connection.
@@ -255,7 +251,9 @@ class GatewayFailoverIT {
     java.util.Set<String> agentsUsed = new java.util.HashSet<>();
     int seen = 0;
     while (agentsUsed.size() < AGENTS) {
-      Offer offer = framework.awaitOffer(seen++);
+      int before = seen++;
+      await().atMost(CHANGE).until(() -> framework.offers().size() > before);
+      Offer offer = framework.offers().get(before);
       String agent = offer.getAgentId().getValue();
       if (!agentsUsed.add(agent)) {
         client.decline(List.of(offer.getId()), 0);
@@ -293,7 +291,7 @@ class GatewayFailoverIT {
     Path sandbox = workDir.resolve("frameworks").resolve(frameworkId.getValue()).resolve("tasks")
         .resolve("ends-while-down");
     Files.writeString(sandbox.resolve("go"), "");
-    await().atMost(Duration.ofSeconds(20)).until(() -> !alive(downPid)
+    await().atMost(CHANGE).until(() -> !alive(downPid)
         && Files.isRegularFile(sandbox.resolve("exit_status")));
 
     // Restarted on the same work dir (so with the same id) with its gateways reordered so that
@@ -302,7 +300,7 @@ class GatewayFailoverIT {
     Collections.swap(reordered, gateways.indexOf(connections(killedAgent).get(0)), leaderIndex);
     MesoProcess again = startAgent(restarted, "gw-agent" + restarted + "-restarted", reordered);
     agents.set(restarted, again);
-    TaskStatus failed = framework.awaitUpdate("ends-while-down", s -> s.getState() == TaskState.TASK_FAILED);
+    TaskStatus failed = awaitUpdate(framework, "ends-while-down", TaskState.TASK_FAILED, STARTUP);
     assertThat(failed.getMessage()).isEqualTo("Command exited with status 7");
     assertThat(connections(again)).as("the restarted agent's gateways (it picks its first from its id: "
         + "restarted with the leader's gateway in that place)").first().isEqualTo(leaderGateway);
@@ -344,12 +342,12 @@ class GatewayFailoverIT {
     });
     for (int i : standbys) {
       MesoProcess m = masters.get(i);
-      await().atMost(Duration.ofSeconds(30)).until(() -> lastMemberCount(m) == 2);
+      await().atMost(CHANGE).until(() -> lastMemberCount(m) == 2);
     }
 
     // The short tasks' ends reach the framework; the long tasks are killed through the new leader.
     for (int n = 0; n < AGENTS; n++) {
-      framework.awaitUpdate("short-" + n, s -> s.getState() == TaskState.TASK_FINISHED);
+      awaitUpdate(framework, "short-" + n, TaskState.TASK_FINISHED, CHANGE);
     }
     for (int n = 0; n < AGENTS; n++) {
       assertThat(processesSleeping(sleepArg.get("long-" + n))).as("processes of long-" + n).isEqualTo(1);
@@ -357,11 +355,11 @@ class GatewayFailoverIT {
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     for (int n = 0; n < AGENTS; n++) {
-      framework.awaitUpdate("long-" + n, TaskState.TASK_KILLED);
+      awaitUpdate(framework, "long-" + n, TaskState.TASK_KILLED, CHANGE);
       assertThat(masterState(operator, "long-" + n)).as("the new leader's state of long-" + n)
           .isEqualTo(TaskState.TASK_KILLED);
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> !alive(longPid));
+    await().atMost(CHANGE).until(() -> !alive(longPid));
 
     // Invariants: every task ran once, on its agent, and every transition reached the framework once.
     for (Map.Entry<String, AgentID> t : tasks.entrySet()) {
@@ -381,6 +379,12 @@ class GatewayFailoverIT {
     }
     client.teardown().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     client.close();
+  }
+
+  /** As FrameworkRecorder.awaitUpdate, with a timeout for a busy machine. */
+  static TaskStatus awaitUpdate(FrameworkRecorder framework, String taskId, TaskState state, Duration timeout) {
+    await().atMost(timeout).until(() -> framework.updates(taskId).stream().anyMatch(s -> s.getState() == state));
+    return framework.updates(taskId).stream().filter(s -> s.getState() == state).findFirst().orElseThrow();
   }
 
   static TaskState masterState(GrpcOperatorClient operator, String taskId) throws Exception {

@@ -123,6 +123,37 @@ final class MesoProcess implements AutoCloseable {
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
+  /**
+   * A free port below the kernel's ephemeral range, for a node that must be told its port before
+   * it starts (a master's cluster port, which the others are given to join). A port the system
+   * picks ({@link #freePort()}) is in the ephemeral range, where any outgoing connection on the
+   * machine may take it before the node binds it: on a busy machine a master's JVM took over a
+   * minute to bind, and by then its port had gone.
+   */
+  static int freeFixedPort() throws IOException {
+    int low = 32_768;
+    try {
+      // One line read, not the whole file: a read to the end of this /proc file never ended (Files.readString spun).
+      try (java.io.BufferedReader range = new java.io.BufferedReader(
+          new java.io.FileReader("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        low = Integer.parseInt(range.readLine().trim().split("\\s+")[0]);
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: below the usual start of the range
+    }
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = random.nextInt(10_000, Math.max(10_001, low));
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no free port between 10000 and " + low);
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress("127.0.0.1", 0));
