@@ -42,6 +42,8 @@ final class BenchAgentHosts {
   final AtomicInteger registrations = new AtomicInteger();
   final AtomicInteger reregistrations = new AtomicInteger();
   final List<AgentVerticle> agents = new ArrayList<>();
+  static final boolean DEBUG_SENT = Boolean.getBoolean("meso.bench.debugSent");
+  final java.util.Map<String, AtomicInteger> sent = new java.util.concurrent.ConcurrentHashMap<>();
 
   BenchAgentHosts(int masters) throws IOException {
     if (GATEWAY) {
@@ -79,7 +81,11 @@ final class BenchAgentHosts {
     }
     for (Vertx host : agentHosts) {
       host.eventBus().addOutboundInterceptor(ctx -> {
-        Object body = ctx.message().body();
+        Object body = ctx.body();
+        if (DEBUG_SENT) {
+          sent.computeIfAbsent(ctx.message().address() + " " + (body == null ? "null" : body.getClass().getSimpleName()),
+              k -> new AtomicInteger()).incrementAndGet();
+        }
         if (body instanceof RegisterAgentMessage) {
           registrations.incrementAndGet();
         } else if (body instanceof ReregisterAgentMessage) {

@@ -178,6 +178,9 @@ public final class FailoverBenchmark {
           + "than STARTING/RUNNING%n", hosts.mode(), throughLeader, hosts.movesSince(welcomesBefore),
           hosts.reregistrations.get() - reregistrationsBefore, hosts.registrations.get() - registrationsBefore, agents,
           running.get(), agents * perAgent, notRunning.get());
+      if (BenchAgentHosts.DEBUG_SENT) {
+        System.out.println("sent by the agents' hosts: " + new java.util.TreeMap<>(hosts.sent));
+      }
       System.out.printf("new leader's tasks: %s%n", BenchAgentHosts.leaderTasks(http.get(next), (long) agents * perAgent,
           60));
       operator.close();

@@ -1,0 +1,73 @@
+package io.meso.cluster;
+
+import com.hazelcast.config.Config;
+import io.vertx.core.Completable;
+import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Vert.x's Hazelcast cluster manager, except that an event-bus lookup never returns a consumer
+ * of a node that is no longer a member of the cluster.
+ *
+ * <p>When a member dies, every other member removes the dead member's subscriptions from the
+ * shared subscription map one synchronous remove at a time (vertx-hazelcast's
+ * {@code SubsMapHelper.removeAllForNodes}), and until its turn comes each of them is still handed
+ * out: a request to an address that the dead node and a live node both consumed went, turn
+ * about, to the dead node, was dropped ("Connecting to server ... failed") and timed out. A dead
+ * master holding a few addresses cleared them in milliseconds; a dead master whose agent gateway
+ * held one subscription per connected agent (hundreds to thousands) kept its
+ * {@code meso.master} and {@code meso.master.scheduler} subscriptions in the map for seconds after
+ * a new leader had taken over: half the agents' re-registrations were lost (recorded
+ * unreachable), and the new leader's own jobs framework timed out subscribing and stepped down.
+ * Hazelcast's member list knows of the death before the clean-up starts, so lookups are filtered
+ * by it.
+ */
+final class LiveNodesClusterManager extends HazelcastClusterManager {
+
+  /** Vert.x node ids of the members, as of the last lookup that met an unknown one. */
+  private volatile Set<String> live = Set.of();
+
+  LiveNodesClusterManager(Config config) {
+    super(config);
+  }
+
+  @Override
+  public void getRegistrations(String address, Completable<List<RegistrationInfo>> promise) {
+    super.getRegistrations(address, (registrations, failure) -> {
+      if (failure != null) {
+        promise.fail(failure);
+      } else {
+        promise.succeed(liveOnly(registrations));
+      }
+    });
+  }
+
+  /** The registrations whose node is a member now (the list itself when all are: the usual case). */
+  List<RegistrationInfo> liveOnly(List<RegistrationInfo> registrations) {
+    Set<String> known = live;
+    boolean allKnown = true;
+    for (RegistrationInfo r : registrations) {
+      if (!known.contains(r.nodeId())) {
+        allKnown = false;
+        break;
+      }
+    }
+    if (allKnown) {
+      return registrations;
+    }
+    // A node joined or left since the last look: read the member list again (cheap next to the lookup).
+    known = new HashSet<>(getNodes());
+    live = known;
+    List<RegistrationInfo> alive = new ArrayList<>(registrations.size());
+    for (RegistrationInfo r : registrations) {
+      if (known.contains(r.nodeId())) {
+        alive.add(r);
+      }
+    }
+    return alive;
+  }
+}
