@@ -1,8 +1,11 @@
 package io.meso.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
 import io.vertx.core.Completable;
 import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.core.spi.cluster.RegistrationListener;
+import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,13 +26,16 @@ import java.util.Set;
  * {@code meso.master} and {@code meso.master.scheduler} subscriptions in the map for seconds after
  * a new leader had taken over: half the agents' re-registrations were lost (recorded
  * unreachable), and the new leader's own jobs framework timed out subscribing and stepped down.
- * Hazelcast's member list knows of the death before the clean-up starts, so lookups are filtered
- * by it.
+ * Hazelcast's member list knows of the death before the clean-up starts, so what the event bus
+ * learns of an address's consumers (a lookup, or an update of the addresses it has cached) is
+ * filtered by it, and when a member leaves the event bus forgets what it cached at once rather
+ * than after the clean-up.
  */
 final class LiveNodesClusterManager extends HazelcastClusterManager {
 
   /** Vert.x node ids of the members, as of the last lookup that met an unknown one. */
   private volatile Set<String> live = Set.of();
+  private volatile RegistrationListener listener;
 
   LiveNodesClusterManager(Config config) {
     super(config);
@@ -44,6 +50,38 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
         promise.succeed(liveOnly(registrations));
       }
     });
+  }
+
+  @Override
+  public void registrationListener(RegistrationListener listener) {
+    this.listener = listener;
+    super.registrationListener(new RegistrationListener() {
+      @Override
+      public void registrationsUpdated(RegistrationUpdateEvent event) {
+        listener.registrationsUpdated(new RegistrationUpdateEvent(event.address(), liveOnly(event.registrations())));
+      }
+
+      @Override
+      public void registrationsLost() {
+        listener.registrationsLost();
+      }
+
+      @Override
+      public boolean wantsUpdatesFor(String address) {
+        return listener.wantsUpdatesFor(address);
+      }
+    });
+  }
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    // Before the (slow) clean-up: the event bus drops the consumers it cached and looks them up again, filtered.
+    live = new HashSet<>(getNodes());
+    RegistrationListener l = listener;
+    if (l != null) {
+      l.registrationsLost();
+    }
+    super.memberRemoved(event);
   }
 
   /** The registrations whose node is a member now (the list itself when all are: the usual case). */
