@@ -33,8 +33,11 @@ import java.util.Set;
  */
 final class LiveNodesClusterManager extends HazelcastClusterManager {
 
-  /** Vert.x node ids of the members, as of the last lookup that met an unknown one. */
-  private volatile Set<String> live = Set.of();
+  /** Vert.x node ids of the members, and the Hazelcast member set they were read from. */
+  private volatile LiveView view;
+  /** What {@link #watchMembers} saw last (event-loop confined). */
+  private LiveView watched;
+  static final long WATCH_MILLIS = 100;
   private volatile RegistrationListener listener;
 
   LiveNodesClusterManager(Config config) {
@@ -74,9 +77,36 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
   }
 
   @Override
+  public void init(io.vertx.core.Vertx vertx) {
+    super.init(vertx);
+    vertx.setPeriodic(WATCH_MILLIS, id -> watchMembers());
+  }
+
+  /**
+   * Drops the event bus's cached consumers as soon as Hazelcast's member set has lost a node,
+   * without waiting for the membership event (a reference comparison every {@value #WATCH_MILLIS} ms).
+   */
+  private void watchMembers() {
+    com.hazelcast.core.HazelcastInstance hz = getHazelcastInstance();
+    RegistrationListener l = listener;
+    if (hz == null || l == null || !hz.getLifecycleService().isRunning()) {
+      return;
+    }
+    Set<com.hazelcast.cluster.Member> members = hz.getCluster().getMembers();
+    LiveView before = watched;
+    if (before != null && before.members == members) {
+      return;
+    }
+    LiveView now = new LiveView(members, new HashSet<>(getNodes()));
+    watched = now;
+    if (before != null && !now.ids.containsAll(before.ids)) {
+      l.registrationsLost();
+    }
+  }
+
+  @Override
   public void memberRemoved(MembershipEvent event) {
     // Before the (slow) clean-up: the event bus drops the consumers it cached and looks them up again, filtered.
-    live = new HashSet<>(getNodes());
     RegistrationListener l = listener;
     if (l != null) {
       l.registrationsLost();
@@ -86,7 +116,7 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
 
   /** The registrations whose node is a member now (the list itself when all are: the usual case). */
   List<RegistrationInfo> liveOnly(List<RegistrationInfo> registrations) {
-    Set<String> known = live;
+    Set<String> known = liveNodes();
     boolean allKnown = true;
     for (RegistrationInfo r : registrations) {
       if (!known.contains(r.nodeId())) {
@@ -97,9 +127,6 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
     if (allKnown) {
       return registrations;
     }
-    // A node joined or left since the last look: read the member list again (cheap next to the lookup).
-    known = new HashSet<>(getNodes());
-    live = known;
     List<RegistrationInfo> alive = new ArrayList<>(registrations.size());
     for (RegistrationInfo r : registrations) {
       if (known.contains(r.nodeId())) {
@@ -108,4 +135,22 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
     }
     return alive;
   }
+
+  /**
+   * The Vert.x node ids of Hazelcast's current members. Hazelcast replaces its member set when the
+   * membership changes (it is not updated in place), so the ids are read again only then; this
+   * does not wait for the membership event, which reaches listeners late when Hazelcast's event
+   * threads are busy with the subscription map's own events, as they are after a member died.
+   */
+  private Set<String> liveNodes() {
+    Set<com.hazelcast.cluster.Member> members = getHazelcastInstance().getCluster().getMembers();
+    LiveView view = this.view;
+    if (view == null || view.members != members) {
+      view = new LiveView(members, new HashSet<>(getNodes()));
+      this.view = view;
+    }
+    return view.ids;
+  }
+
+  private record LiveView(Set<com.hazelcast.cluster.Member> members, Set<String> ids) {}
 }
