@@ -40,7 +40,7 @@ public final class MesoCluster {
     } catch (PortInUseException e) {
       return Future.failedFuture(e);
     }
-    HazelcastClusterManager manager = new HazelcastClusterManager(config);
+    HazelcastClusterManager manager = new LiveNodesClusterManager(config);
     EventBusOptions eventBus = new EventBusOptions()
         .setHost(options.getHost())
         .setPort(0)

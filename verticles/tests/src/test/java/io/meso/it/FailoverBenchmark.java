@@ -38,7 +38,9 @@ import java.util.stream.Collectors;
  * {@code mvn -o -pl verticles/tests -am package -DskipTests}:
  * {@code java -cp target/test-classes:../cli/target/meso.jar io.meso.it.FailoverBenchmark [agents] [tasksPerAgent]
  * [sessionTimeoutSeconds] [agentNodes]}; {@code -Dmeso.bench.masterJvmFlags="..."} adds JVM flags to the masters
- * ({@code {i}} is replaced by the master's index, e.g. for one flight recording each).
+ * ({@code {i}} is replaced by the master's index, e.g. for one flight recording each);
+ * {@code -Dmeso.bench.gateway=true} puts the agents on {@code agentNodes} non-clustered Vert.x
+ * instances that reach the masters through their agent gateways ({@link BenchAgentHosts}).
  */
 public final class FailoverBenchmark {
 
@@ -63,7 +65,7 @@ public final class FailoverBenchmark {
     }
     String join = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     Vertx vertx = null;
-    List<Vertx> nodes = new ArrayList<>();
+    BenchAgentHosts hosts = new BenchAgentHosts(3);
     Path root = Files.createTempDirectory("meso-failover-bench");
     try {
       // Extra JVM flags for the masters, e.g. -Dmeso.bench.masterJvmFlags=-XX:StartFlightRecording=filename=m.jfr
@@ -86,20 +88,21 @@ public final class FailoverBenchmark {
             Integer.toString(ports.get(i)), "--join", join, "--agent-ping-interval", "2", "--agent-ping-timeouts", "10",
             "--allocation-interval", "0.5", "--leader-session-timeout", sessionTimeout));
         args0.addAll(extraArgs);
+        args0.addAll(hosts.masterArgs(i));
         masters.add(MesoProcess.start("bench-master" + i, masterJvm.stream().map(f -> f.replace("{i}",
             Integer.toString(masters.size()))).toList(), args0.toArray(new String[0])));
       }
       int leader = awaitLeader(masters, -1, 120_000);
-      System.out.printf("leader: master %d%n", leader);
-      nodes.addAll(joinLiteMembers(cluster, join, agentNodes));
-      vertx = nodes.get(0);
+      System.out.printf("leader: master %d; agents as %s, on %d Vert.x instances%n", leader, hosts.mode(), agentNodes);
+      hosts.start(cluster, join, agentNodes);
+      vertx = hosts.frameworkNode;
       long t = System.nanoTime();
       List<Future<String>> registered = new ArrayList<>();
       for (int i = 0; i < agents; i++) {
-        AgentVerticle agent = new AgentVerticle(new AgentOptions().setHostname("sim-" + i)
+        AgentVerticle agent = new AgentVerticle(hosts.configure(new AgentOptions().setHostname("sim-" + i)
             .setWorkDir(root.resolve("a" + i).toString()).setResources("cpus:" + (perAgent + 1) + ";mem:4096")
-            .setExecutorMode(ExecutorMode.SIMULATED));
-        registered.add(nodes.get(i % nodes.size()).deployVerticle(agent).compose(id -> agent.registered()));
+            .setExecutorMode(ExecutorMode.SIMULATED)));
+        registered.add(hosts.deploy(i, agent));
       }
       Future.all(registered).await(600, TimeUnit.SECONDS);
       System.out.printf("%d agents registered in %.1f s%n", agents, (System.nanoTime() - t) / 1e9);
@@ -109,12 +112,15 @@ public final class FailoverBenchmark {
       AtomicLong firstOfferAfterKill = new AtomicLong();
       AtomicLong killedAt = new AtomicLong();
       AtomicInteger launchedOn = new AtomicInteger();
+      AtomicInteger notRunning = new AtomicInteger();
       java.util.Set<String> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
       client.subscribe(FrameworkInfo.newBuilder().setName("failover-bench").setUser("").setFailoverTimeout(600).build(),
           event -> {
             if (event.getType() == Event.Type.UPDATE) {
               if (event.getUpdate().getStatus().getState() == TaskState.TASK_RUNNING) {
                 running.incrementAndGet();
+              } else if (event.getUpdate().getStatus().getState() != TaskState.TASK_STARTING) {
+                notRunning.incrementAndGet();
               }
               client.acknowledge(event.getUpdate().getStatus());
             } else if (event.getType() == Event.Type.OFFERS) {
@@ -149,6 +155,10 @@ public final class FailoverBenchmark {
       GrpcOperatorClient operator = new GrpcOperatorClient(vertx, "127.0.0.1", http.get(survivor));
       long kill = System.nanoTime();
       long killWall = System.currentTimeMillis() + java.util.TimeZone.getDefault().getOffset(System.currentTimeMillis());
+      int[] welcomesBefore = hosts.welcomes();
+      int throughLeader = hosts.connectedThrough(leader);
+      int registrationsBefore = hosts.registrations.get();
+      int reregistrationsBefore = hosts.reregistrations.get();
       killedAt.set(kill);
       new ProcessBuilder("kill", "-KILL", Long.toString(masters.get(leader).pid())).inheritIO().start().waitFor();
       int next = awaitLeader(masters, leader, 120_000);
@@ -161,9 +171,21 @@ public final class FailoverBenchmark {
       System.out.printf("failover: %d agents x %d tasks; new leader (master %d) elected %.2f s, all agents "
           + "re-registered %.2f s, first offer %.2f s after kill -9%n", agents, perAgent, next, elected, allAgents, offer);
       System.out.printf("FAILOVER_SECONDS=%.2f%n", Math.max(allAgents, offer));
+      // What the failover cost the agents: gateway moves, registration attempts, tasks that ended.
+      Thread.sleep(5_000);
+      System.out.printf("after the failover (+5 s, %s mode): %d agents were through the killed leader's gateway; %s; "
+          + "%d ReregisterAgent and %d RegisterAgent sent for %d agents; %d tasks running (of %d), %d updates other "
+          + "than STARTING/RUNNING%n", hosts.mode(), throughLeader, hosts.movesSince(welcomesBefore),
+          hosts.reregistrations.get() - reregistrationsBefore, hosts.registrations.get() - registrationsBefore, agents,
+          running.get(), agents * perAgent, notRunning.get());
+      if (BenchAgentHosts.DEBUG_SENT) {
+        System.out.println("sent by the agents' hosts: " + new java.util.TreeMap<>(hosts.sent));
+      }
+      System.out.printf("new leader's tasks: %s%n", BenchAgentHosts.leaderTasks(http.get(next), (long) agents * perAgent,
+          60));
       operator.close();
     } finally {
-      stopAll(masters, nodes, root);
+      hosts.stopAll(masters, root);
     }
     System.exit(0);
   }

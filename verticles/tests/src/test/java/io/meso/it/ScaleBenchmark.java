@@ -53,7 +53,9 @@ import java.util.stream.Collectors;
  * </ol>
  * From {@code verticles/tests/}, after {@code mvn -o -pl verticles/tests -am package -DskipTests}:
  * {@code java -Xmx8g ... -cp target/test-classes:../cli/target/meso.jar io.meso.it.ScaleBenchmark
- * [agents] [perAgent] [masterHeap] [agentNodes]} (BENCHMARKS.md has the exact command).
+ * [agents] [perAgent] [masterHeap] [agentNodes]} (BENCHMARKS.md has the exact command);
+ * {@code -Dmeso.bench.gateway=true} puts the agents on {@code agentNodes} non-clustered Vert.x
+ * instances that reach the masters through their agent gateways ({@link BenchAgentHosts}).
  */
 public final class ScaleBenchmark {
 
@@ -77,7 +79,7 @@ public final class ScaleBenchmark {
       ports.add(MesoProcess.freePort());
     }
     String join = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-    List<Vertx> nodes = new ArrayList<>();
+    BenchAgentHosts hosts = new BenchAgentHosts(3);
     Path root = Files.createTempDirectory("meso-scale-bench");
     HttpClient httpClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     try {
@@ -90,11 +92,14 @@ public final class ScaleBenchmark {
       }
       for (int i = 0; i < 3; i++) {
         String index = Integer.toString(i);
-        masters.add(MesoProcess.start("scale-master" + i, masterJvm.stream().map(f -> f.replace("{i}", index)).toList(),
+        List<String> masterArgs = new ArrayList<>(List.of(
             "master", "--masters", "3", "--host", "127.0.0.1", "--port", Integer.toString(http.get(i)),
             "--cluster-name", cluster, "--cluster-port", Integer.toString(ports.get(i)), "--join", join,
             "--agent-ping-interval", "5", "--agent-ping-timeouts", "10", "--allocation-interval", "0.5",
             "--leader-session-timeout", "10"));
+        masterArgs.addAll(hosts.masterArgs(i));
+        masters.add(MesoProcess.start("scale-master" + i, masterJvm.stream().map(f -> f.replace("{i}", index)).toList(),
+            masterArgs.toArray(new String[0])));
       }
       int leader = FailoverBenchmark.awaitLeader(masters, -1, 180_000);
       long leaderPid = masters.get(leader).pid();
@@ -102,21 +107,26 @@ public final class ScaleBenchmark {
       long heapEmpty = liveHeapKb(leaderPid);
       print("leader live heap, no agents: %,d KB", heapEmpty);
 
-      nodes.addAll(FailoverBenchmark.joinLiteMembers(cluster, join, agentNodes));
-      Vertx vertx = nodes.get(0);
+      print("agents as %s, on %d Vert.x instances", hosts.mode(), agentNodes);
+      hosts.start(cluster, join, agentNodes);
+      Vertx vertx = hosts.frameworkNode;
       long t = System.nanoTime();
       List<Future<String>> registered = new ArrayList<>();
       for (int i = 0; i < agents; i++) {
-        AgentVerticle agent = new AgentVerticle(new AgentOptions().setHostname("sim-" + i)
+        AgentVerticle agent = new AgentVerticle(hosts.configure(new AgentOptions().setHostname("sim-" + i)
             .setWorkDir(root.resolve("a" + i).toString()).setResources("cpus:" + (perAgent + 1) + ";mem:" + (perAgent * 16 + 64))
-            .setExecutorMode(ExecutorMode.SIMULATED).setCheckpoint(false));
-        registered.add(nodes.get(i % nodes.size()).deployVerticle(agent).compose(id -> agent.registered()));
+            .setExecutorMode(ExecutorMode.SIMULATED).setCheckpoint(false)));
+        registered.add(hosts.deploy(i, agent));
       }
       Future.all(registered).await(900, TimeUnit.SECONDS);
       print("%,d agents registered in %.1f s", agents, (System.nanoTime() - t) / 1e9);
       long heapAgents = liveHeapKb(leaderPid);
       print("leader live heap, %,d agents: %,d KB: %.1f KB per agent", agents, heapAgents,
           (heapAgents - heapEmpty) / (double) agents);
+      print("registration messages sent: %,d RegisterAgent, %,d ReregisterAgent; through each master's gateway: %d, %d, %d",
+          hosts.registrations.get(), hosts.reregistrations.get(), hosts.connectedThrough(0), hosts.connectedThrough(1),
+          hosts.connectedThrough(2));
+      idleCpu(masters, leader, agents, Integer.getInteger("meso.bench.idleSeconds", 30));
 
       // Per task: when its offer arrived and when its TASK_RUNNING did (nanoTime), by index agent * perAgent + k.
       AtomicLongArray offered = new AtomicLongArray(tasks);
@@ -270,6 +280,11 @@ public final class ScaleBenchmark {
       }
       timeGet(httpClient, base + "/ui/", null);
 
+      int[] welcomesBefore = hosts.welcomes();
+      int throughLeader = hosts.connectedThrough(leader);
+      int registrationsBefore = hosts.registrations.get();
+      int reregistrationsBefore = hosts.reregistrations.get();
+      int otherBefore = otherStates.get();
       long kill = System.nanoTime();
       long killWall = System.currentTimeMillis() + java.util.TimeZone.getDefault().getOffset(System.currentTimeMillis());
       killedAt.set(kill);
@@ -283,12 +298,46 @@ public final class ScaleBenchmark {
       double offer = firstOfferAfterKill.get() == 0 ? -1 : (firstOfferAfterKill.get() - kill) / 1e9;
       print("failover at %,d agents x %,d tasks: new leader (master %d) elected %.2f s, all agents re-registered "
           + "%.2f s, first offer %.2f s after kill -9", agents, tasks, next, elected, allAgents, offer);
+      Thread.sleep(5_000);
+      print("after the failover (+5 s, %s mode): %d agents were through the killed leader's gateway; %s; %,d "
+          + "ReregisterAgent and %,d RegisterAgent sent for %,d agents; %d updates other than STARTING/RUNNING since "
+          + "the kill", hosts.mode(), throughLeader, hosts.movesSince(welcomesBefore),
+          hosts.reregistrations.get() - reregistrationsBefore, hosts.registrations.get() - registrationsBefore, agents,
+          otherStates.get() - otherBefore);
+      print("new leader's tasks: %s", BenchAgentHosts.leaderTasks(http.get(next), tasks, 120));
       print("new leader live heap: %,d KB", liveHeapKb(masters.get(next).pid()));
       timeGet(httpClient, "http://127.0.0.1:" + http.get(next) + "/state-summary", null);
     } finally {
-      FailoverBenchmark.stopAll(masters, nodes, root);
+      hosts.stopAll(masters, root);
     }
     System.exit(0);
+  }
+
+  /**
+   * The masters' and this JVM's cpu over {@code seconds} with every agent registered and idle (pings,
+   * heartbeats, and in gateway mode the connections' keepalives), from /proc.
+   */
+  private static void idleCpu(List<MesoProcess> masters, int leader, int agents, int seconds) throws Exception {
+    if (seconds <= 0) {
+      return;
+    }
+    double[] before = new double[masters.size() + 1];
+    for (int i = 0; i < masters.size(); i++) {
+      before[i] = BenchAgentHosts.cpuSeconds(masters.get(i).pid());
+    }
+    before[masters.size()] = BenchAgentHosts.cpuSeconds(ProcessHandle.current().pid());
+    long t = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    double wall = (System.nanoTime() - t) / 1e9;
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i <= masters.size(); i++) {
+      long pid = i < masters.size() ? masters.get(i).pid() : ProcessHandle.current().pid();
+      double used = BenchAgentHosts.cpuSeconds(pid) - before[i];
+      line.append(String.format(Locale.ROOT, "%s%s %.2f cpu-s (%.1f %% of a core)", line.length() == 0 ? "" : "; ",
+          i == masters.size() ? "benchmark JVM (agents)" : "master " + i + (i == leader ? " (leader)" : ""), used,
+          100 * used / wall));
+    }
+    print("idle cpu over %.1f s with %,d agents registered: %s", wall, agents, line);
   }
 
   private static int index(String taskId, int perAgent) {

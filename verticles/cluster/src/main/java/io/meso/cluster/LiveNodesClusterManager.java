@@ -1,0 +1,156 @@
+package io.meso.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.config.Config;
+import io.vertx.core.Completable;
+import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.core.spi.cluster.RegistrationListener;
+import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Vert.x's Hazelcast cluster manager, except that an event-bus lookup never returns a consumer
+ * of a node that is no longer a member of the cluster.
+ *
+ * <p>When a member dies, every other member removes the dead member's subscriptions from the
+ * shared subscription map one synchronous remove at a time (vertx-hazelcast's
+ * {@code SubsMapHelper.removeAllForNodes}), and until its turn comes each of them is still handed
+ * out: a request to an address that the dead node and a live node both consumed went, turn
+ * about, to the dead node, was dropped ("Connecting to server ... failed") and timed out. A dead
+ * master holding a few addresses cleared them in milliseconds; a dead master whose agent gateway
+ * held one subscription per connected agent (hundreds to thousands) kept its
+ * {@code meso.master} and {@code meso.master.scheduler} subscriptions in the map for seconds after
+ * a new leader had taken over: half the agents' re-registrations were lost (recorded
+ * unreachable), and the new leader's own jobs framework timed out subscribing and stepped down.
+ * Hazelcast's member list knows of the death before the clean-up starts, so what the event bus
+ * learns of an address's consumers (a lookup, or an update of the addresses it has cached) is
+ * filtered by it, and when a member leaves the event bus forgets what it cached at once rather
+ * than after the clean-up.
+ */
+final class LiveNodesClusterManager extends HazelcastClusterManager {
+
+  /** Vert.x node ids of the members, and the Hazelcast member set they were read from. */
+  private volatile LiveView view;
+  /** What {@link #watchMembers} saw last (event-loop confined). */
+  private LiveView watched;
+  static final long WATCH_MILLIS = 100;
+  private volatile RegistrationListener listener;
+
+  LiveNodesClusterManager(Config config) {
+    super(config);
+  }
+
+  @Override
+  public void getRegistrations(String address, Completable<List<RegistrationInfo>> promise) {
+    super.getRegistrations(address, (registrations, failure) -> {
+      if (failure != null) {
+        promise.fail(failure);
+      } else {
+        promise.succeed(liveOnly(registrations));
+      }
+    });
+  }
+
+  @Override
+  public void registrationListener(RegistrationListener listener) {
+    this.listener = listener;
+    super.registrationListener(new RegistrationListener() {
+      @Override
+      public void registrationsUpdated(RegistrationUpdateEvent event) {
+        listener.registrationsUpdated(new RegistrationUpdateEvent(event.address(), liveOnly(event.registrations())));
+      }
+
+      @Override
+      public void registrationsLost() {
+        listener.registrationsLost();
+      }
+
+      @Override
+      public boolean wantsUpdatesFor(String address) {
+        return listener.wantsUpdatesFor(address);
+      }
+    });
+  }
+
+  @Override
+  public void init(io.vertx.core.Vertx vertx) {
+    super.init(vertx);
+    vertx.setPeriodic(WATCH_MILLIS, id -> watchMembers());
+  }
+
+  /**
+   * Drops the event bus's cached consumers as soon as Hazelcast's member set has lost a node,
+   * without waiting for the membership event (a reference comparison every {@value #WATCH_MILLIS} ms).
+   */
+  private void watchMembers() {
+    com.hazelcast.core.HazelcastInstance hz = getHazelcastInstance();
+    RegistrationListener l = listener;
+    if (hz == null || l == null || !hz.getLifecycleService().isRunning()) {
+      return;
+    }
+    Set<com.hazelcast.cluster.Member> members = hz.getCluster().getMembers();
+    LiveView before = watched;
+    if (before != null && before.members == members) {
+      return;
+    }
+    LiveView now = new LiveView(members, new HashSet<>(getNodes()));
+    watched = now;
+    if (before != null && !now.ids.containsAll(before.ids)) {
+      l.registrationsLost();
+    }
+  }
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    // Before the (slow) clean-up: the event bus drops the consumers it cached and looks them up again, filtered.
+    RegistrationListener l = listener;
+    if (l != null) {
+      l.registrationsLost();
+    }
+    super.memberRemoved(event);
+  }
+
+  /** The registrations whose node is a member now (the list itself when all are: the usual case). */
+  List<RegistrationInfo> liveOnly(List<RegistrationInfo> registrations) {
+    Set<String> known = liveNodes();
+    boolean allKnown = true;
+    for (RegistrationInfo r : registrations) {
+      if (!known.contains(r.nodeId())) {
+        allKnown = false;
+        break;
+      }
+    }
+    if (allKnown) {
+      return registrations;
+    }
+    List<RegistrationInfo> alive = new ArrayList<>(registrations.size());
+    for (RegistrationInfo r : registrations) {
+      if (known.contains(r.nodeId())) {
+        alive.add(r);
+      }
+    }
+    return alive;
+  }
+
+  /**
+   * The Vert.x node ids of Hazelcast's current members. Hazelcast replaces its member set when the
+   * membership changes (it is not updated in place), so the ids are read again only then; this
+   * does not wait for the membership event, which reaches listeners late when Hazelcast's event
+   * threads are busy with the subscription map's own events, as they are after a member died.
+   */
+  private Set<String> liveNodes() {
+    Set<com.hazelcast.cluster.Member> members = getHazelcastInstance().getCluster().getMembers();
+    LiveView view = this.view;
+    if (view == null || view.members != members) {
+      view = new LiveView(members, new HashSet<>(getNodes()));
+      this.view = view;
+    }
+    return view.ids;
+  }
+
+  private record LiveView(Set<com.hazelcast.cluster.Member> members, Set<String> ids) {}
+}
