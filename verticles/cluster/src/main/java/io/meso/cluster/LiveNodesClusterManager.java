@@ -28,17 +28,14 @@ import java.util.Set;
  * unreachable), and the new leader's own jobs framework timed out subscribing and stepped down.
  * Hazelcast's member list knows of the death before the clean-up starts, so what the event bus
  * learns of an address's consumers (a lookup, or an update of the addresses it has cached) is
- * filtered by it, and when a member leaves the event bus forgets what it cached at once rather
- * than after the clean-up.
+ * filtered by it. (Vert.x 5.0.7's node selector ignores {@code registrationsLost}, so an
+ * address whose cached consumers get no update keeps the dead node until the clean-up reaches
+ * it: a selection can still go to it for a moment, BENCHMARKS.md issue 17, gateway section.)
  */
 final class LiveNodesClusterManager extends HazelcastClusterManager {
 
   /** Vert.x node ids of the members, and the Hazelcast member set they were read from. */
   private volatile LiveView view;
-  /** What {@link #watchMembers} saw last (event-loop confined). */
-  private LiveView watched;
-  static final long WATCH_MILLIS = 100;
-  private volatile RegistrationListener listener;
 
   LiveNodesClusterManager(Config config) {
     super(config);
@@ -57,7 +54,6 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
 
   @Override
   public void registrationListener(RegistrationListener listener) {
-    this.listener = listener;
     super.registrationListener(new RegistrationListener() {
       @Override
       public void registrationsUpdated(RegistrationUpdateEvent event) {
@@ -74,44 +70,6 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
         return listener.wantsUpdatesFor(address);
       }
     });
-  }
-
-  @Override
-  public void init(io.vertx.core.Vertx vertx) {
-    super.init(vertx);
-    vertx.setPeriodic(WATCH_MILLIS, id -> watchMembers());
-  }
-
-  /**
-   * Drops the event bus's cached consumers as soon as Hazelcast's member set has lost a node,
-   * without waiting for the membership event (a reference comparison every {@value #WATCH_MILLIS} ms).
-   */
-  private void watchMembers() {
-    com.hazelcast.core.HazelcastInstance hz = getHazelcastInstance();
-    RegistrationListener l = listener;
-    if (hz == null || l == null || !hz.getLifecycleService().isRunning()) {
-      return;
-    }
-    Set<com.hazelcast.cluster.Member> members = hz.getCluster().getMembers();
-    LiveView before = watched;
-    if (before != null && before.members == members) {
-      return;
-    }
-    LiveView now = new LiveView(members, new HashSet<>(getNodes()));
-    watched = now;
-    if (before != null && !now.ids.containsAll(before.ids)) {
-      l.registrationsLost();
-    }
-  }
-
-  @Override
-  public void memberRemoved(MembershipEvent event) {
-    // Before the (slow) clean-up: the event bus drops the consumers it cached and looks them up again, filtered.
-    RegistrationListener l = listener;
-    if (l != null) {
-      l.registrationsLost();
-    }
-    super.memberRemoved(event);
   }
 
   /** The registrations whose node is a member now (the list itself when all are: the usual case). */
