@@ -307,6 +307,31 @@ class AgentGatewayTest {
     }
   }
 
+  @Test
+  void aGatewayStartedAfterTheElectionNamesThePublishedLeader() throws Exception {
+    // As a restarted master's gateway: it never heard the announcement, but the election's record says who leads.
+    MesoCluster.hazelcast(masterNode).getMap(io.meso.ha.LeaderElection.LEADER_MAP).set(io.meso.ha.LeaderElection.LEADER_KEY,
+        new io.meso.ha.LeaderElection.LeaderRecord("10.9.8.7:5050", "m-test", 42));
+    try {
+      AgentGateway late = new AgentGateway("127.0.0.1", 0, null, 60_000, null, KEEPALIVE_MILLIS);
+      String deployment = secondNode.deployVerticle(late).await(30, TimeUnit.SECONDS);
+      try {
+        Vertx client = MesoCluster.startLocal(new VertxOptions());
+        agentNodes.add(client);
+        await().atMost(WAIT).until(() -> {
+          Raw raw = new Raw(client, late);
+          raw.channel.write(Frame.hello("late-S0-" + System.nanoTime(), "", 1));
+          return "10.9.8.7:5050".equals(raw.await(Kind.WELCOME).address());
+        });
+      } finally {
+        secondNode.undeploy(deployment).await(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      MesoCluster.hazelcast(masterNode).getMap(io.meso.ha.LeaderElection.LEADER_MAP)
+          .remove(io.meso.ha.LeaderElection.LEADER_KEY);
+    }
+  }
+
   /** A raw connection to a gateway: what a stranger (or a broken agent) can do. */
   final class Raw {
     final List<Frame> frames = new CopyOnWriteArrayList<>();

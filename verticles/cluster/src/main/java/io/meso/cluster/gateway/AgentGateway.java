@@ -126,6 +126,7 @@ public final class AgentGateway extends VerticleBase {
       }
     });
     MessageConsumer<String> claims = vertx.eventBus().consumer(CLAIMS, msg -> claimed(msg.body()));
+    knowTheLeader();
     server = vertx.createNetServer(options).connectHandler(this::connected);
     return Future.all(elected.completion(), claims.completion())
         .compose(v -> server.listen())
@@ -133,6 +134,26 @@ public final class AgentGateway extends VerticleBase {
           boundPort = s.actualPort();
           LOG.info("agent gateway listening on {}:{} tls={} proof={}", host, boundPort, tls != null, secret != null);
         });
+  }
+
+  /**
+   * Reads the published leader (the election's record in the registry), so that a gateway started
+   * after the election (a restarted master) still tells the agents it admits which leader it
+   * knows: an agent that moves here after missing an election then re-registers at once.
+   */
+  private void knowTheLeader() {
+    com.hazelcast.core.HazelcastInstance hz = io.meso.cluster.MesoCluster.hazelcast(vertx);
+    if (hz == null) {
+      return;
+    }
+    Future.fromCompletionStage(hz.getMap(io.meso.ha.LeaderElection.LEADER_MAP)
+            .getAsync(io.meso.ha.LeaderElection.LEADER_KEY), context)
+        .onSuccess(r -> {
+          if (lastElected == null && r instanceof io.meso.ha.LeaderElection.LeaderRecord record) {
+            lastElected = record.address();
+          }
+        })
+        .onFailure(e -> LOG.debug("agent gateway could not read the published leader: {}", e.toString()));
   }
 
   @Override
