@@ -111,24 +111,17 @@ public final class AgentCommand implements Callable<Integer> {
       }
     }
     vertxLog.setLevel(null); // back to the configured level
-    io.meso.agent.AgentVerticle deployed;
-    try {
-      deployed = Nodes.deployAgent(vertx, options).toCompletionStage().toCompletableFuture().get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      vertx.close();
-      System.err.println("meso agent: could not start: " + e.getCause().getMessage());
-      return 2;
-    }
-    System.out.println("meso agent is running on " + node.host + ":" + deployed.agentInfo().getPort() + ", work dir "
-        + options.getWorkDir());
-    System.out.flush();
-    return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture(),
-        deployed.refused().toCompletionStage().toCompletableFuture());
+    return runAgent(vertx, options, "");
   }
 
   /** Runs the agent on a Vert.x of its own, reaching the masters through their gateways. */
   private int runOutsideTheCluster(AgentOptions options) throws Exception {
-    Vertx vertx = MesoCluster.startLocal(new io.vertx.core.VertxOptions());
+    return runAgent(MesoCluster.startLocal(new io.vertx.core.VertxOptions()), options,
+        ", through the agent gateways " + String.join(",", gateways));
+  }
+
+  /** Deploys the agent on this Vert.x, says where it runs ({@code how}: how it reaches the masters), and waits. */
+  private int runAgent(Vertx vertx, AgentOptions options, String how) throws Exception {
     io.meso.agent.AgentVerticle deployed;
     try {
       deployed = Nodes.deployAgent(vertx, options).toCompletionStage().toCompletableFuture().get();
@@ -138,7 +131,7 @@ public final class AgentCommand implements Callable<Integer> {
       return 2;
     }
     System.out.println("meso agent is running on " + node.host + ":" + deployed.agentInfo().getPort() + ", work dir "
-        + options.getWorkDir() + ", through the agent gateways " + String.join(",", gateways));
+        + options.getWorkDir() + how);
     System.out.flush();
     return waitForShutdownOrGone(vertx, deployed.gone().toCompletionStage().toCompletableFuture(),
         deployed.refused().toCompletionStage().toCompletableFuture());
