@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * started back to back could land in either order.
  *
  * <p>The first write that is refused (a newer leader holds the data) or fails stops everything:
- * the stop handler is told once why, and every later write completes with false without being
- * tried. {@link #barrier} tells when everything submitted so far is written. Thread-safe; plain
+ * the stop handler is told once why (before the refused write's future, or any barrier waiting
+ * on it, completes), and every later write completes with false without being tried. {@link #barrier} tells when everything submitted so far is written. Thread-safe; plain
  * Java.
  */
 final class OrderedWrites {
@@ -147,15 +147,17 @@ final class OrderedWrites {
         slots.remove(k);
       }
     }
+    // The stop handlers run before any future completes: whoever sees a write or a barrier
+    // complete false may rely on the stop having been handled.
+    for (Consumer<String> handler : tell) {
+      handler.accept(why);
+    }
     if (nextDone != null) {
       start(k, nextDone, nextValue);
     }
     done.complete(written);
     if (dropped != null) {
       dropped.complete(false);
-    }
-    for (Consumer<String> handler : tell) {
-      handler.accept(why);
     }
   }
 }
