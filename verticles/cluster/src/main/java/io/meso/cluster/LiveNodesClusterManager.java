@@ -8,8 +8,11 @@ import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,14 +31,31 @@ import java.util.Set;
  * unreachable), and the new leader's own jobs framework timed out subscribing and stepped down.
  * Hazelcast's member list knows of the death before the clean-up starts, so what the event bus
  * learns of an address's consumers (a lookup, or an update of the addresses it has cached) is
- * filtered by it. (Vert.x 5.0.7's node selector ignores {@code registrationsLost}, so an
- * address whose cached consumers get no update keeps the dead node until the clean-up reaches
- * it: a selection can still go to it for a moment, BENCHMARKS.md issue 17, gateway section.)
+ * filtered by it.
+ *
+ * <p>What the event bus has already cached needs more: Vert.x 5.0.7's node selector keeps each
+ * address's consumers until an update for that address arrives, and ignores
+ * {@code registrationsLost}, so a cached round robin that included the dead node went on picking
+ * it until the clean-up reached that address's entry (seconds, at a thousand gateway agents: half
+ * the moved agents' first re-registrations went to the dead master and missed their window). So
+ * this manager remembers the consumers it last told the selector of, per address, and when the
+ * member set changes (seen first of: Hazelcast's membership event, or any lookup or update, which
+ * the clean-up itself produces) it sends every cached address that names a node no longer a member
+ * an update without it (an empty one drops the cache: the next send looks up again, and fails at
+ * once with no handlers if nobody is left), before the clean-up starts.
  */
 final class LiveNodesClusterManager extends HazelcastClusterManager {
 
   /** Vert.x node ids of the members, and the Hazelcast member set they were read from. */
   private volatile LiveView view;
+  /** The member set the cached addresses were last checked against. */
+  private volatile Set<com.hazelcast.cluster.Member> checkedFor;
+  /** The event bus's node selector. */
+  private volatile RegistrationListener selector;
+  /** Guards {@link #told}, and orders what the selector is told per address. */
+  private final Object updates = new Object();
+  /** Per address, the consumers (unfiltered) the selector was last told of or looked up. */
+  private final Map<String, List<RegistrationInfo>> told = new HashMap<>();
 
   LiveNodesClusterManager(Config config) {
     super(config);
@@ -46,18 +66,34 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
     super.getRegistrations(address, (registrations, failure) -> {
       if (failure != null) {
         promise.fail(failure);
-      } else {
-        promise.succeed(liveOnly(registrations));
+        return;
       }
+      dropDeadNodesFromCache();
+      if (!registrations.isEmpty()) {
+        synchronized (updates) {
+          // An update that came in while this lookup ran is newer: keep it.
+          told.putIfAbsent(address, registrations);
+        }
+      }
+      promise.succeed(liveOnly(registrations));
     });
   }
 
   @Override
   public void registrationListener(RegistrationListener listener) {
+    selector = listener;
     super.registrationListener(new RegistrationListener() {
       @Override
       public void registrationsUpdated(RegistrationUpdateEvent event) {
-        listener.registrationsUpdated(new RegistrationUpdateEvent(event.address(), liveOnly(event.registrations())));
+        dropDeadNodesFromCache();
+        synchronized (updates) {
+          if (event.registrations().isEmpty()) {
+            told.remove(event.address());
+          } else {
+            told.put(event.address(), event.registrations());
+          }
+          listener.registrationsUpdated(new RegistrationUpdateEvent(event.address(), liveOnly(event.registrations())));
+        }
       }
 
       @Override
@@ -70,6 +106,46 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
         return listener.wantsUpdatesFor(address);
       }
     });
+  }
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    // Before vertx-hazelcast's own handling, which cleans the dead node's entries one by one.
+    dropDeadNodesFromCache();
+    super.memberRemoved(event);
+  }
+
+  /**
+   * If the member set changed since the last check: every cached address naming a node that is
+   * no longer a member is updated without it; addresses the selector no longer caches are
+   * forgotten.
+   */
+  void dropDeadNodesFromCache() {
+    Set<com.hazelcast.cluster.Member> members = getHazelcastInstance().getCluster().getMembers();
+    RegistrationListener listener = selector;
+    if (members == checkedFor || listener == null) {
+      return;
+    }
+    synchronized (updates) {
+      if (members == checkedFor) {
+        return;
+      }
+      checkedFor = members;
+      for (Iterator<Map.Entry<String, List<RegistrationInfo>>> it = told.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, List<RegistrationInfo>> e = it.next();
+        if (!listener.wantsUpdatesFor(e.getKey())) {
+          it.remove();
+          continue;
+        }
+        List<RegistrationInfo> alive = liveOnly(e.getValue());
+        if (alive != e.getValue()) {
+          if (alive.isEmpty()) {
+            it.remove();
+          }
+          listener.registrationsUpdated(new RegistrationUpdateEvent(e.getKey(), alive));
+        }
+      }
+    }
   }
 
   /** The registrations whose node is a member now (the list itself when all are: the usual case). */
