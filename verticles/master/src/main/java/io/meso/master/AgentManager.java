@@ -30,6 +30,9 @@ final class AgentManager {
   private final java.util.Set<String> awaited = new java.util.HashSet<>();
   private int awaitedTotal;
   private long awaitedSinceNanos;
+  /** When the last awaited agent re-registered (0: none yet), and whether the window was extended for it. */
+  private long lastArrivalNanos;
+  private boolean windowExtended;
 
   /** Checks agents' proofs of the cluster secret; null when no secret is configured (every agent is admitted). */
   private final io.meso.security.cluster.AgentProof.Verifier proofs;
@@ -73,10 +76,12 @@ final class AgentManager {
    * A new leader expects the agents admitted before the failover ({@code entries}: the registry's
    * agents section; those recorded UNREACHABLE are not expected) to re-register all at once.
    * Their re-registrations are logged at DEBUG, one line per agent being too much at thousands of
-   * agents, and summed up in one INFO line when the last of them re-registered (or when
-   * {@code timeoutMillis} passed).
+   * agents, and summed up in one INFO line when the last of them re-registered. The window closes
+   * {@code timeoutMillis} after this call, or later while they are still coming (none for a fifth
+   * of the timeout closes it: at thousands of agents their re-registrations queue up behind the
+   * election, and one read after the timeout was sent well within it); then {@code closed} runs.
    */
-  void expectReregistrations(Map<String, byte[]> entries, long timeoutMillis) {
+  void expectReregistrations(Map<String, byte[]> entries, long timeoutMillis, Runnable closed) {
     entries.forEach((id, value) -> {
       String status;
       try {
@@ -90,15 +95,41 @@ final class AgentManager {
     });
     awaitedTotal = awaited.size();
     awaitedSinceNanos = System.nanoTime();
-    if (awaitedTotal == 0) {
-      return;
-    }
-    m.vertx().setTimer(timeoutMillis, t -> {
+    lastArrivalNanos = 0;
+    long quietMillis = Math.max(1, timeoutMillis / 5);
+    closeWindow(timeoutMillis, timeoutMillis, quietMillis, closed);
+  }
+
+  /**
+   * At {@code delayMillis} from now: if an awaited agent re-registered within the last {@code
+   * quietMillis} (the master is still working through re-registrations that queued up behind
+   * the election), looks again once that much has passed since it; else closes the window: the
+   * agents not back are no longer awaited and {@code closed} runs. Bounded: each extension needs
+   * another awaited agent back, so the window is at most the timeout plus one quiet period per
+   * awaited agent.
+   */
+  private void closeWindow(long delayMillis, long timeoutMillis, long quietMillis, Runnable closed) {
+    m.vertx().setTimer(Math.max(1, delayMillis), t -> {
+      long now = System.nanoTime();
+      long sinceArrivalMillis = (now - lastArrivalNanos) / 1_000_000;
+      if (!awaited.isEmpty() && lastArrivalNanos != 0 && sinceArrivalMillis < quietMillis) {
+        if (!windowExtended) {
+          windowExtended = true;
+          LOG.info("agents still re-registering {} ms after the failover ({} of {} back): the re-register window "
+              + "stays open until none has come for {} ms", (now - awaitedSinceNanos) / 1_000_000,
+              awaitedTotal - awaited.size(), awaitedTotal, quietMillis);
+        }
+        closeWindow(quietMillis - sinceArrivalMillis, timeoutMillis, quietMillis, closed);
+        return;
+      }
+      windowExtended = false;
+      long elapsedMillis = (now - awaitedSinceNanos) / 1_000_000;
       if (!awaited.isEmpty()) {
-        LOG.warn("agents re-registered after the failover: {} of {} within {} ms", awaitedTotal - awaited.size(),
-            awaitedTotal, timeoutMillis);
+        LOG.warn("agents re-registered after the failover: {} of {} within {} ms (timeout {} ms)",
+            awaitedTotal - awaited.size(), awaitedTotal, elapsedMillis, timeoutMillis);
         awaited.clear();
       }
+      closed.run();
     });
   }
 
@@ -126,6 +157,7 @@ final class AgentManager {
       s.log("agent re-registered agent={} hostname={} tasks={}", id, hostname, tasks);
       return;
     }
+    lastArrivalNanos = System.nanoTime();
     LOG.debug("agent re-registered agent={} hostname={} tasks={}", id, hostname, tasks);
     if (awaited.isEmpty()) {
       LOG.info("all agents re-registered after the failover agents={} in {} ms", awaitedTotal,

@@ -162,16 +162,21 @@ final class Leadership {
     });
   }
 
-  /** Agents admitted before the failover: those not re-registered within the timeout are recorded unreachable. */
+  /**
+   * Agents admitted before the failover: those not re-registered within the timeout (extended
+   * while re-registrations are still arriving, see {@link AgentManager#expectReregistrations})
+   * are recorded unreachable.
+   */
   private void awaitAgents(Map<String, byte[]> entries) {
     if (entries.isEmpty()) {
       return;
     }
     state.agentLifecycle.awaitAfterFailover(entries);
-    m.agentManager.expectReregistrations(entries, reregisterTimeoutMillis);
-    m.vertx().setTimer(reregisterTimeoutMillis, t -> {
+    long since = System.nanoTime();
+    m.agentManager.expectReregistrations(entries, reregisterTimeoutMillis, () -> {
+      long waited = (System.nanoTime() - since) / 1_000_000;
       for (String id : entries.keySet()) {
-        state.agentLifecycle.reregistrationTimedOut(id, entries.get(id), reregisterTimeoutMillis);
+        state.agentLifecycle.reregistrationTimedOut(id, entries.get(id), waited);
       }
     });
   }

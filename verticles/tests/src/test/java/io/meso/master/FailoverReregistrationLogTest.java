@@ -90,4 +90,50 @@ class FailoverReregistrationLogTest {
     assertThat(lines(Level.INFO, "all agents re-registered")).hasSize(1);
     assertThat(lines(Level.INFO, "agent re-registered agent=a2")).isEmpty();
   }
+
+  /**
+   * Re-registrations still arriving when the timeout passes (as at thousands of agents, queued
+   * behind the election) keep the window open: none of those agents is ever recorded unreachable,
+   * while one that never comes is, once they stop.
+   */
+  @Test
+  void theWindowStaysOpenWhileAgentsAreStillComingBack() throws Exception {
+    logs.start();
+    agentManagerLog.addAppender(logs);
+    failover.start();
+    node = failover.node;
+    int coming = 60;
+    for (int i = 0; i < coming; i++) {
+      failover.leftByPreviousLeader(agent("slow" + i), "ACTIVE");
+    }
+    failover.leftByPreviousLeader(agent("never"), "ACTIVE");
+    // Every label the registry gives each agent, in order.
+    java.util.Map<String, List<String>> labels = new java.util.concurrent.ConcurrentHashMap<>();
+    io.meso.cluster.MesoCluster.hazelcast(node).<String, io.meso.ha.Registry.Fenced>getMap(
+        "meso.registry." + io.meso.ha.Registry.AGENTS).addEntryListener(
+        (com.hazelcast.map.listener.EntryUpdatedListener<String, io.meso.ha.Registry.Fenced>) e ->
+            labels.computeIfAbsent(e.getKey(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(RegistryEntries.decode(e.getValue().value()).label()), true);
+    long timeoutMillis = 5_000;
+    failover.elect(new MasterOptions(), timeoutMillis);
+    long elected = System.nanoTime();
+
+    // One agent back every 100 ms or so (each well within the quiet period of a fifth of the
+    // timeout, 1 s, after the last), so the last comes a second after the timeout.
+    for (int i = 0; i < coming; i++) {
+      int n = i;
+      await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(5))
+          .until(() -> System.nanoTime() - elected >= (n + 1) * 100_000_000L);
+      reregister("slow" + n);
+    }
+    assertThat((System.nanoTime() - elected) / 1_000_000).as("the last came after the timeout")
+        .isGreaterThan(timeoutMillis);
+    await().atMost(java.time.Duration.ofSeconds(30)).until(() -> labels.getOrDefault("never", List.of())
+        .contains("UNREACHABLE"));
+    for (int i = 0; i < coming; i++) {
+      assertThat(labels.getOrDefault("slow" + i, List.of())).as("labels of slow" + i).doesNotContain("UNREACHABLE");
+    }
+    assertThat(lines(Level.INFO, "agents still re-registering")).hasSize(1);
+    assertThat(lines(Level.WARN, "agents re-registered after the failover: 60 of 61")).hasSize(1);
+  }
 }
