@@ -71,8 +71,9 @@ public final class MasterCommand implements Callable<Integer> {
   int masters;
 
   @Option(names = "--agent-reregister-timeout", defaultValue = "10",
-      description = "Seconds a new leader waits for the agents admitted before a failover to re-register "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Seconds a new leader waits for the agents admitted before a failover to re-register; "
+          + "longer while they are still coming back (until none has for a fifth of it); those not back are "
+          + "recorded unreachable (default: ${DEFAULT-VALUE}).")
   double reregisterTimeout;
 
   @Option(names = "--leader-session-timeout", defaultValue = "10",
