@@ -138,8 +138,10 @@ public class AgentVerticle extends VerticleBase {
       agentInfo = identity.info();
       checkpoints = new TaskCheckpoints(vertx, agentId, workDir, checkpointing);
       String executorAddress = Addresses.executor(agentId);
+      // Through a gateway, to this agent's own link: agents sharing a Vert.x (a benchmark's) each use theirs.
+      String masterAddress = options.getGateways().isEmpty() ? Addresses.MASTER : GatewayLink.masterAddress(agentId);
       updates = new StatusUpdateManager(vertx, options.getStatusUpdateRetryInitialMillis(),
-          options.getStatusUpdateRetryMaxMillis(), update -> vertx.eventBus().send(Addresses.MASTER, update));
+          options.getStatusUpdateRetryMaxMillis(), update -> vertx.eventBus().send(masterAddress, update));
       sandboxIo = new SandboxIo(vertx, agentId, SandboxIo.DEFAULT_THREADS, SandboxIo.DEFAULT_QUEUE,
           options.getSandboxReadTimeoutMillis());
       files = new SandboxRequests(sandboxIo, agentId, (frameworkId, taskId) -> {
@@ -152,7 +154,7 @@ public class AgentVerticle extends VerticleBase {
           options.getExecutorMode() == ExecutorMode.SIMULATED ? 0 : options.getUsageIntervalMillis(),
           options.getUsageHistorySamples());
       return listen().compose(v -> {
-        master = new MasterLink(vertx, agentId, options, new AgentRegistration(agentInfo, recovered, tasks, updates,
+        master = new MasterLink(vertx, agentId, options, masterAddress, new AgentRegistration(agentInfo, recovered, tasks, updates,
             () -> AgentIdentity.checkpointId(vertx, workDir, agentId), registered, why -> goneShutdown.start(why), refused::tryComplete));
         goneShutdown = new GoneShutdown(vertx, options, agentId, workDir, master, updates, tasks, checkpoints,
             () -> vertx.undeploy(context.deploymentID()), gone);

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An agent's end of the agent gateway ({@code io.meso.cluster.gateway.AgentGateway}, on the masters): deployed on the agent's own (not clustered)
  * Vert.x, it makes that Vert.x's event bus behave, for the agent, like the cluster's. While
- * connected and admitted it consumes {@code Addresses.MASTER} locally and carries what the agent
- * sends there to the gateway; what the gateway forwards for {@code Addresses.agent(id)} and the
- * leader's announcements it delivers locally. While not connected the agent's requests to
- * {@code Addresses.MASTER} fail at once with NO_HANDLERS, as on a cluster without a leader, and
+ * connected and admitted it consumes the agent's {@link #masterAddress} locally and carries what
+ * the agent sends there to the gateway (as sent to {@code Addresses.MASTER}); what the gateway
+ * forwards for {@code Addresses.agent(id)} and the leader's announcements it delivers locally.
+ * While not connected the agent's requests for the master fail at once with NO_HANDLERS, as on a cluster without a leader, and
  * its registration backoff carries on as it would there; one-way messages (status updates) are
  * kept, up to {@value #MAX_HELD} (the oldest dropped first: the agent resends every update until
  * acknowledged), and sent as soon as a gateway admits the agent again, so that a gateway's loss
@@ -127,6 +127,14 @@ public final class GatewayLink extends VerticleBase {
     return welcomes;
   }
 
+  /**
+   * How many one-way messages for the master this link holds until a gateway admits the agent
+   * again (read on the link's context; a test's view otherwise).
+   */
+  public int held() {
+    return held.size();
+  }
+
   @Override
   public Future<?> start() {
     NetClientOptions options = new NetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true)
@@ -225,7 +233,7 @@ public final class GatewayLink extends VerticleBase {
     loggedWaiting = false;
     LOG.info("connected to the cluster through agent gateway {} agent_id={} leader={}", endpoint, agentId, leader);
     if (masterInbox == null) {
-      masterInbox = vertx.eventBus().localConsumer(Addresses.MASTER, this::toMaster);
+      masterInbox = vertx.eventBus().localConsumer(masterAddress(agentId), this::toMaster);
     }
     while (!held.isEmpty() && channel != null) {
       channel.forward(Addresses.MASTER, held.poll());
@@ -257,6 +265,15 @@ public final class GatewayLink extends VerticleBase {
       ANNOUNCED.put(vertx, new Announced(leader, now));
     }
     vertx.eventBus().publish(Addresses.MASTER_ELECTED, leader);
+  }
+
+  /**
+   * The local address the agent {@code agentId} sends its messages for the master to; its link
+   * carries them to the gateway as sent to {@link Addresses#MASTER}. One per agent, so that agents
+   * sharing a Vert.x never send through each other's links.
+   */
+  public static String masterAddress(String agentId) {
+    return Addresses.MASTER + ".via-gateway." + agentId;
   }
 
   static final long ANNOUNCE_ONCE_MILLIS = 5_000;
@@ -316,7 +333,7 @@ public final class GatewayLink extends VerticleBase {
     if (masterInbox != null) {
       masterInbox.unregister();
     }
-    masterInbox = vertx.eventBus().localConsumer(Addresses.MASTER, msg -> {
+    masterInbox = vertx.eventBus().localConsumer(masterAddress(agentId), msg -> {
       if (msg.replyAddress() != null) {
         msg.fail(401, why);
       }

@@ -62,6 +62,7 @@ final class MasterLink {
   static final int GONE_CODE = 410;
 
   private final Vertx vertx;
+  private final String masterAddress;
   private final String agentId;
   private final AgentOptions options;
   private final Listener listener;
@@ -79,6 +80,15 @@ final class MasterLink {
   private int timeouts;
 
   MasterLink(Vertx vertx, String agentId, AgentOptions options, Listener listener) {
+    this(vertx, agentId, options, Addresses.MASTER, listener);
+  }
+
+  /**
+   * {@code masterAddress}: where this agent's messages for the master go ({@link Addresses#MASTER}
+   * for a cluster member; its gateway link's own address through a gateway).
+   */
+  MasterLink(Vertx vertx, String agentId, AgentOptions options, String masterAddress, Listener listener) {
+    this.masterAddress = masterAddress;
     this.vertx = vertx;
     this.agentId = agentId;
     this.options = options;
@@ -161,7 +171,7 @@ final class MasterLink {
       delivery.addHeader(io.meso.security.cluster.AgentProof.HEADER, io.meso.security.cluster.AgentProof.create(
           options.getClusterSecret(), kind, registration.toByteArray(), System.currentTimeMillis()));
     }
-    vertx.eventBus().request(Addresses.MASTER, message, delivery).onComplete(ar -> {
+    vertx.eventBus().request(masterAddress, message, delivery).onComplete(ar -> {
       if (closed || self != attempt || !registering) {
         return;
       }

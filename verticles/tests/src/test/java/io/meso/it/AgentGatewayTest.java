@@ -125,6 +125,11 @@ class AgentGatewayTest {
   AgentVerticle startAgent(ClusterSecret secret, AgentGateway... gateways) throws Exception {
     Vertx node = MesoCluster.startLocal(new VertxOptions());
     agentNodes.add(node);
+    return startAgent(node, secret, gateways);
+  }
+
+  /** An agent on {@code node} (several may share one, as a benchmark's simulated agents do). */
+  AgentVerticle startAgent(Vertx node, ClusterSecret secret, AgentGateway... gateways) throws Exception {
     Path workDir = Files.createTempDirectory("meso-gateway-agent");
     workDirs.add(workDir);
     List<String> endpoints = new ArrayList<>();
@@ -211,6 +216,33 @@ class AgentGatewayTest {
     assertThat(agent.isConnected()).isTrue();
   }
 
+  /**
+   * Two agents on one Vert.x, each through its own gateway: once one's gateway is gone, the other's
+   * messages for the master still all go through its own link, none held by its neighbour's (with
+   * one address for both links, every second one was: the links took turns).
+   */
+  @Test
+  void agentsSharingAVertxSendThroughTheirOwnLinks() throws Exception {
+    Vertx node = MesoCluster.startLocal(new VertxOptions());
+    agentNodes.add(node);
+    AgentVerticle onA = startAgent(node, null, gatewayA);
+    AgentVerticle onB = startAgent(node, null, gatewayB);
+    String agentId = onA.registered().await(60, TimeUnit.SECONDS);
+    onB.registered().await(60, TimeUnit.SECONDS);
+    secondNode.undeploy(deploymentB).await(30, TimeUnit.SECONDS);
+    deploymentB = null;
+    await().atMost(WAIT).until(() -> onB.gateway().connectedTo() == null);
+
+    FrameworkRecorder framework = subscribe();
+    Offer offer = offerOf(framework, agentId);
+    client.accept(List.of(offer.getId()), List.of(Launches.launch(Launches.task("own-link", offer, "true", 0.1, 32))),
+        null).await(30, TimeUnit.SECONDS);
+    framework.awaitUpdate("own-link", TaskState.TASK_FINISHED);
+    assertThat(framework.updates("own-link")).extracting(TaskStatus::getState)
+        .containsSubsequence(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    assertThat(onB.gateway().held()).as("messages held by the other agent's link").isZero();
+  }
+
   @Test
   void oneWayMessagesSentWhileNoGatewayAdmitsAreSentOnceOneDoes() throws Exception {
     // A cluster of its own, where a consumer of meso.master on the real bus watches what arrives.
@@ -227,21 +259,22 @@ class AgentGatewayTest {
     GatewayLink link = new GatewayLink("held-S0", List.of(new GatewayLink.Endpoint("127.0.0.1", port)), null, null,
         KEEPALIVE_MILLIS);
     agentNode.deployVerticle(link).await(30, TimeUnit.SECONDS);
+    String toMaster = GatewayLink.masterAddress("held-S0");
     link.admitted().await(60, TimeUnit.SECONDS);
-    agentNode.eventBus().send(Addresses.MASTER, "before");
+    agentNode.eventBus().send(toMaster, "before");
     await().atMost(WAIT).until(() -> arrived.contains("before"));
 
     node.undeploy(deployment).await(30, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> link.connectedTo() == null);
     // While no gateway admits the agent: a request fails at once, as on a cluster without a leader...
-    Throwable failure = agentNode.eventBus().request(Addresses.MASTER, "a request",
+    Throwable failure = agentNode.eventBus().request(toMaster, "a request",
             new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000))
         .map(m -> (Throwable) null).otherwise(t -> t).await(30, TimeUnit.SECONDS);
     assertThat(failure).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
     assertThat(((io.vertx.core.eventbus.ReplyException) failure).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
     // ... and one-way messages (status updates) are held,
     for (int i = 0; i < 5; i++) {
-      agentNode.eventBus().send(Addresses.MASTER, "held " + i);
+      agentNode.eventBus().send(toMaster, "held " + i);
     }
     assertThat(arrived).containsExactly("before");
     // then sent, in order, once a gateway (here: a new one on the same port) admits the agent again.
