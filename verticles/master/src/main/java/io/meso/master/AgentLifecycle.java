@@ -155,6 +155,8 @@ final class AgentLifecycle {
         } else {
           // The framework was told TASK_LOST and may have replaced the task: don't leave a twin running.
           kill.add(task.getTaskId());
+          s.log("agent reported a task its framework was told was lost, asking it to kill task={} framework={}",
+              task.getTaskId().getValue(), frameworkId);
           s.effects.toAgent(id, KillTaskMessage.newBuilder()
               .setFrameworkId(task.getFrameworkId()).setTaskId(task.getTaskId()).build());
         }
@@ -179,8 +181,9 @@ final class AgentLifecycle {
     }
     s.allocator.addAgent(id, s.agentSpec(agent), agent.usedByFramework());
     s.registryAgent(agent, "ACTIVE");
-    for (TaskID taskId : kill) {
-      s.log("agent reported a task of a removed framework, asking it to kill task={}", taskId.getValue());
+    for (KillTaskMessage k : killTasks) {
+      s.log("agent reported a task of a removed framework, asking it to kill task={} framework={}",
+          k.getTaskId().getValue(), k.getFrameworkId().getValue());
     }
     s.events.agentAdded(agent);
     return new Reregistered(agent, kill, killTasks);
