@@ -277,6 +277,7 @@ public final class ScaleBenchmark {
         // At a million tasks these whole-cluster documents are gigabytes to build: they may take the leader down.
         timeGet(httpClient, base + "/state", null);
         timeGet(httpClient, base + "/api/v1", "{\"type\":\"GET_STATE\"}");
+        print("leader live heap after /state and GET_STATE: %,d KB", liveHeapKb(leaderPid));
       }
       timeGet(httpClient, base + "/ui/", null);
 
