@@ -115,6 +115,11 @@ final class LiveNodesClusterManager extends HazelcastClusterManager {
     super.memberRemoved(event);
   }
 
+  /** The member set the cached addresses were last checked against (null before the first check). */
+  Set<com.hazelcast.cluster.Member> checkedMembers() {
+    return checkedFor;
+  }
+
   /**
    * If the member set changed since the last check: every cached address naming a node that is
    * no longer a member is updated without it; addresses the selector no longer caches are

@@ -99,9 +99,13 @@ class DeadNodeRegistrationsTest {
 
     dead.set(true);
     MesoCluster.hazelcast(other).getLifecycleService().terminate();
+    // Once the survivor's cluster manager has taken note of the death (at its membership event at
+    // the latest, before the clean-up of the dead node's subscriptions starts):
+    LiveNodesClusterManager manager = (LiveNodesClusterManager) ((io.vertx.core.internal.VertxInternal) node)
+        .clusterManager();
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
         .pollInterval(java.time.Duration.ofMillis(1))
-        .until(() -> MesoCluster.hazelcast(node).getCluster().getMembers().size() == 1);
+        .until(() -> manager.checkedMembers() != null && manager.checkedMembers().size() == 1);
     int staleAtDetection = MesoCluster.hazelcast(node).getMultiMap("__vertx.subs").size();
 
     // Two requests to every shared address at once: a round robin over both consumers would send
