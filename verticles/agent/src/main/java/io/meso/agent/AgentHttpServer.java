@@ -1,8 +1,10 @@
 package io.meso.agent;
 
+import io.meso.codecs.Addresses;
 import io.meso.codecs.MesoCodecs;
 import io.meso.executor.TaskUsage;
 import io.meso.executor.UsageRequest;
+import io.meso.security.acl.Acls;
 import io.meso.security.http.HttpGate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,7 +14,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every request first passes the same gate as the master's port ({@link HttpGate}): a foreign
  * Host or Origin is refused, and with credentials or JWT keys configured every path but
  * {@code /health} needs them (401 otherwise), since {@code /state} tells anyone what runs where.
+ * With ACLs ({@link AgentOptions#getAcls()}), {@code /state} and {@code /monitor/statistics} show
+ * the authenticated principal only the frameworks and tasks it may view ({@link AgentVisibility});
+ * {@code /metrics} and {@code /metrics/snapshot} are node-wide counts and need authentication only.
  */
 final class AgentHttpServer {
 
@@ -44,12 +51,14 @@ final class AgentHttpServer {
   private final Vertx vertx;
   private final AgentView agent;
   private final HttpGate gate;
+  private final Acls acls;
   private HttpServer server;
 
-  AgentHttpServer(Vertx vertx, AgentView agent, HttpGate gate) {
+  AgentHttpServer(Vertx vertx, AgentView agent, HttpGate gate, Acls acls) {
     this.vertx = vertx;
     this.agent = agent;
     this.gate = gate;
+    this.acls = acls;
   }
 
   /** Listens on {@code host:port} (port 0: any free one); completes with the bound port. */
@@ -87,17 +96,34 @@ final class AgentHttpServer {
       text(request, 405, "Method " + request.method() + " is not allowed on " + path + "; use GET\n");
       return;
     }
+    AgentVisibility visible = new AgentVisibility(acls, request.getHeader(Addresses.PRINCIPAL_HEADER));
     switch (path) {
       case "/health" -> request.response().setStatusCode(200).end();
-      case "/state" -> json(request, AgentStateJson.state(agent).encode());
+      case "/state" -> json(request, AgentStateJson.state(agent, visible).encode());
       case "/metrics/snapshot" -> json(request, AgentMetrics.snapshot(agent).encode());
-      case "/monitor/statistics" -> usage().onSuccess(usage -> json(request, AgentStateJson.statistics(usage).encode()))
+      case "/monitor/statistics" -> usage().onSuccess(usage -> json(request,
+              AgentStateJson.statistics(visibleUsage(usage, visible)).encode()))
           .onFailure(e -> failed(request, e));
       default -> usage().onSuccess(usage -> request.response()
               .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
               .end(AgentMetrics.prometheus(agent, usage)))
           .onFailure(e -> failed(request, e));
     }
+  }
+
+  /** The usage of the tasks the caller may view (all of them without ACLs). */
+  private List<TaskUsage> visibleUsage(List<TaskUsage> usage, AgentVisibility visible) {
+    if (!acls.configured()) {
+      return usage;
+    }
+    Map<TaskKey, AgentTask> tasks = new HashMap<>();
+    for (AgentTask task : agent.tasks()) {
+      tasks.put(task.key, task);
+    }
+    return usage.stream().filter(u -> {
+      AgentTask task = tasks.get(new TaskKey(u.frameworkId(), u.task().getTaskId().getValue()));
+      return task != null && visible.task(task);
+    }).toList();
   }
 
   private Future<List<TaskUsage>> usage() {

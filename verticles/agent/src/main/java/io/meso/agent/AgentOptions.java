@@ -126,6 +126,20 @@ public class AgentOptions {
     return this;
   }
 
+  private io.meso.security.acl.Acls acls = io.meso.security.acl.Acls.allowAll();
+
+  /**
+   * ACLs for what the agent's own HTTP port shows ({@code --acls}; in {@code meso local} the
+   * master's): {@code /state} and {@code /monitor/statistics} list only the frameworks the caller
+   * may view_frameworks and the tasks it may view_tasks, as the master's views do. Default: allow
+   * all. Not in {@link #toJson}.
+   */
+  public io.meso.security.acl.Acls getAcls() { return acls; }
+  public AgentOptions setAcls(io.meso.security.acl.Acls acls) {
+    this.acls = java.util.Objects.requireNonNull(acls, "acls");
+    return this;
+  }
+
   private java.util.List<String> gateways = java.util.List.of();
   private long gatewayKeepaliveMillis = io.meso.codecs.gateway.GatewayWire.DEFAULT_KEEPALIVE_MILLIS;
   private io.meso.security.tls.MutualTls gatewayTls;
@@ -168,6 +182,7 @@ public class AgentOptions {
     this.clusterSecret = other.clusterSecret; // never in the JSON form
     this.authenticator = other.authenticator;
     this.allowedHosts = other.allowedHosts;
+    this.acls = other.acls;
     this.gatewayTls = other.gatewayTls;
   }
 

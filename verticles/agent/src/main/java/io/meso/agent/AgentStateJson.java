@@ -30,8 +30,16 @@ final class AgentStateJson {
 
   private AgentStateJson() {}
 
-  /** {@code GET /state}. */
+  /** {@code GET /state}, everything shown. */
   static JsonObject state(AgentView agent) {
+    return state(agent, new AgentVisibility(io.meso.security.acl.Acls.allowAll(), null));
+  }
+
+  /**
+   * {@code GET /state} as {@code visible} allows: a framework the caller may not view is left out,
+   * and so is a task (with its executor and sandbox path) it may not view.
+   */
+  static JsonObject state(AgentView agent, AgentVisibility visible) {
     JsonObject state = new JsonObject()
         .put("version", AgentVerticle.VERSION)
         .put("start_time", agent.startMillis() / 1000.0)
@@ -44,8 +52,13 @@ final class AgentStateJson {
         .put("registered", agent.registered());
     Map<String, JsonObject> frameworks = new LinkedHashMap<>();
     for (AgentTask task : agent.tasks()) {
+      if (!visible.framework(task.framework)) {
+        continue;
+      }
       JsonObject framework = frameworks.computeIfAbsent(task.key.frameworkId(), id -> framework(task.framework));
-      framework.getJsonArray("executors").add(executor(agent.agentId(), task));
+      if (visible.task(task)) {
+        framework.getJsonArray("executors").add(executor(agent.agentId(), task));
+      }
     }
     return state.put("frameworks", new JsonArray(List.copyOf(frameworks.values())))
         .put("completed_frameworks", new JsonArray());

@@ -171,7 +171,7 @@ public class AgentVerticle extends VerticleBase {
     String host = options.getHostname() == null || options.getHostname().isBlank() ? "0.0.0.0" : options.getHostname();
     http = new AgentHttpServer(vertx, new View(), new io.meso.security.http.HttpGate(vertx,
         new io.meso.security.authn.HostCheck(host, options.getAllowedHosts()), options.getAuthenticator(),
-        AgentHttpServer.PROBES));
+        AgentHttpServer.PROBES), options.getAcls());
     return http.listen(host, options.getPort()).map(port -> {
       agentInfo = agentInfo.toBuilder().setPort(port).build();
       return null;

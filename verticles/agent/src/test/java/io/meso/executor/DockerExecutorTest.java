@@ -88,7 +88,7 @@ class DockerExecutorTest {
         List.of("version"),
         List.of("image", "inspect", "fake/exit:3"),
         List.of("pull", "fake/exit:3"),
-        List.of("run", "--cpu-shares", "512", "--cpu-quota", "50000", "--memory", Long.toString(64L << 20),
+        List.of("run", "--cap-drop=ALL", "--security-opt=no-new-privileges", "--cpu-shares", "512", "--cpu-quota", "50000", "--memory", Long.toString(64L << 20),
             "-e", "FOO=bar", "-e", "MESOS_AGENT_ID=" + h.agentId, "-e", "MESOS_CONTAINER_NAME=" + name,
             "-e", "MESOS_FRAMEWORK_ID=fw-1", "-e", "MESOS_SANDBOX=/mnt/mesos/sandbox", "-e", "MESOS_TASK_ID=web",
             "-v", "/data:/in:ro", "-v", sandbox + "/cache:/cache:rw", "-v", sandbox + ":/mnt/mesos/sandbox",
@@ -117,6 +117,25 @@ class DockerExecutorTest {
     Path status = sandbox.resolve("exit_status");
     assertThat(Files.isSymbolicLink(status)).isFalse();
     assertThat(Files.readString(status).trim()).isEqualTo("5");
+  }
+
+  @Test
+  void onlyAPrivilegedContainerKeepsCapabilities(Vertx vertx) throws Exception {
+    FakeDocker docker = FakeDocker.create(workDir);
+    docker.hasImage("fake/exit:0");
+    ExecutorHarness h = new ExecutorHarness(vertx, workDir, id -> new ExecutorVerticle(id, options(docker)));
+
+    h.launch(dockerTask("plain", DockerInfo.newBuilder().setImage("fake/exit:0")).build());
+    h.launch(dockerTask("privileged", DockerInfo.newBuilder().setImage("fake/exit:0").setPrivileged(true)).build());
+    h.awaitTerminal("plain");
+    h.awaitTerminal("privileged");
+
+    String plain = DockerNames.of(h.agentId, ExecutorHarness.FRAMEWORK_ID, "plain");
+    String privileged = DockerNames.of(h.agentId, ExecutorHarness.FRAMEWORK_ID, "privileged");
+    assertThat(docker.calls()).anySatisfy(call -> assertThat(call).startsWith("run", "--cap-drop=ALL",
+        "--security-opt=no-new-privileges").contains(plain).doesNotContain("--privileged"));
+    assertThat(docker.calls()).anySatisfy(call -> assertThat(call).startsWith("run", "--privileged")
+        .contains(privileged).doesNotContain("--cap-drop=ALL", "--security-opt=no-new-privileges"));
   }
 
   @Test

@@ -40,6 +40,11 @@ public final class AgentCommand implements Callable<Integer> {
           + "restarted with the same --work-dir picks them up again, as after a crash.")
   boolean killTasksOnStop;
 
+  @Option(names = "--acls", paramLabel = "FILE", description = "ACLs in Mesos's JSON format, as the master's: the "
+      + "agent's /state and /monitor/statistics show a caller only the frameworks and tasks its view_frameworks and "
+      + "view_tasks rules allow (with a file, what no rule allows is hidden). Default: everything shown.")
+  java.nio.file.Path aclsFile;
+
   static final long NO_MASTER_RETRY_MILLIS = 2_000;
 
   /** Whether joining failed only because no master (no data member) is in the cluster yet. */
@@ -73,7 +78,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
     AgentOptions options = agent.toAgentOptions(node.host, port).setKillTasksOnStop(killTasksOnStop)
         .setClusterSecret(node.clusterSecret()).setAuthenticator(authenticator)
-        .setAllowedHosts(security.allowedHosts);
+        .setAllowedHosts(security.allowedHosts).setAcls(MasterCommand.acls(aclsFile));
     // Checked once, before joining: a bad --cluster-tls-* file is refused naming it.
     io.meso.cluster.ClusterOptions clusterOptions = node.toClusterOptions(true);
     if (!gateways.isEmpty()) {

@@ -62,8 +62,8 @@ public final class LocalCommand implements Callable<Integer> {
       return 2;
     }
     // The agent's own port asks the same credentials as the master's.
-    agentOptions.setAuthenticator(authenticator).setAllowedHosts(security.allowedHosts);
     io.meso.security.acl.Acls acls = MasterCommand.acls(aclsFile);
+    agentOptions.setAuthenticator(authenticator).setAllowedHosts(security.allowedHosts).setAcls(acls);
     Vertx vertx = MesoCluster.startLocal(new VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()));
     Nodes.Master master;
     try {

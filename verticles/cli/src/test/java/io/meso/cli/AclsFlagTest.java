@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --acls FILE} on master and local: a bad or missing file stops the start with the parse error (exit 2). */
+/** {@code --acls FILE} on master, local and agent: a bad or missing file stops the start with the parse error (exit 2). */
 class AclsFlagTest {
 
   private static String run(String... args) {
@@ -33,6 +33,8 @@ class AclsFlagTest {
         .contains("meso: ACL file " + bad + ": $.run_task is not an action").contains("run_tasks");
     assertThat(run("local", "--acls", bad.toString(), "--port", "0"))
         .contains("$.run_task is not an action");
+    assertThat(run("agent", "--acls", bad.toString(), "--join", "127.0.0.1:1", "--port", "0"))
+        .contains("meso: ACL file " + bad + ": $.run_task is not an action");
     assertThat(run("master", "--acls", dir.resolve("missing.json").toString(), "--port", "0"))
         .contains("missing.json cannot be read");
   }

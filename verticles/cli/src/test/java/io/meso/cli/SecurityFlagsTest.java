@@ -32,6 +32,30 @@ class SecurityFlagsTest {
   }
 
   @Test
+  void insecureOnANonLoopbackHostStartsButSaysSoInTheLog() {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        SecurityFlags.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      SecurityFlags insecure = parse("--insecure");
+      assertThat(insecure.refusal("meso master", "0.0.0.0", null)).isNull();
+      assertThat(insecure.agentRefusal("meso agent", "10.1.2.3", null)).isNull();
+      // On loopback there is nothing to warn about.
+      assertThat(insecure.refusal("meso local", "127.0.0.1", null)).isNull();
+    } finally {
+      logger.detachAppender(captured);
+    }
+    assertThat(captured.list).extracting(e -> e.getLevel().toString() + " " + e.getFormattedMessage()).containsExactly(
+        "WARN meso master listens on 0.0.0.0 without authentication (--insecure): anyone who reaches the port is "
+            + "trusted to run tasks, kill them and change the cluster",
+        "WARN meso agent listens on 10.1.2.3 without authentication (--insecure): anyone who reaches the port may "
+            + "read what runs on this machine (/state, /metrics)");
+  }
+
+  @Test
   void flagsBuildTheAuthenticator(@TempDir Path dir) throws Exception {
     Path key = Files.writeString(dir.resolve("hs"), "0123456789abcdef0123456789abcdef\n");
     SecurityFlags flags = parse("--jwt-key", key.toString(), "--jwt-issuer", "idp", "--jwt-clock-skew", "5",

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A node started with host 127.0.0.1 listens on its Hazelcast member port on 127.0.0.1 only, not
- * on every interface (Hazelcast's default binds 0.0.0.0 whatever interface it is told to use).
+ * on every interface (Hazelcast's default binds 0.0.0.0 whatever interface it is told to use), and
+ * so does its event-bus server.
  * Read from the kernel's socket tables, /proc/net/tcp and tcp6.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -28,6 +29,11 @@ class BindTest {
       List<String> listening = listeningAddresses(port);
       assertThat(listening).as("addresses listening on the Hazelcast port %d", port).isNotEmpty()
           .allMatch(a -> a.equals("127.0.0.1"), "127.0.0.1");
+      // The event bus's own TCP server (what members send messages to) listens on the host only too.
+      int eventBusPort = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeInfo().port();
+      assertThat(eventBusPort).isNotEqualTo(port).isPositive();
+      assertThat(listeningAddresses(eventBusPort)).as("addresses listening on the event-bus port %d", eventBusPort)
+          .isNotEmpty().allMatch(a -> a.equals("127.0.0.1"), "127.0.0.1");
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }

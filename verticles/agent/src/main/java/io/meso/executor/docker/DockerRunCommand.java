@@ -19,13 +19,15 @@ import java.util.TreeMap;
 /**
  * The {@code docker run} invocation of a DOCKER task, built as Mesos's docker containerizer
  * builds it ({@code Docker::RunOptions::create} and {@code Docker::run}), in this order:
- * {@code run [--privileged] --cpu-shares <1024 x cpus, at least 2> [--cpu-quota <cpus x 100000
+ * {@code run [--privileged | --cap-drop=ALL --security-opt=no-new-privileges] --cpu-shares <1024 x cpus, at least 2> [--cpu-quota <cpus x 100000
  * us, at least 1000>] --memory <mem MB in bytes, at least 32 MB> -e K=V... (sorted by name) -v
  * host:container:rw|ro... -v <sandbox>:/mnt/mesos/sandbox --net host|bridge|none|<name>
  * [--hostname h] -p host:container[/proto]... [--entrypoint /bin/sh] --name <name> --label k=v...
  * [--user u] --key=value... <image> [-c value | value arguments...]}.
  *
- * <p>Differences from Mesos: no {@code -H <socket>} (the docker binary's default daemon is used);
+ * <p>Differences from Mesos: a container that is not privileged drops every capability and runs
+ * with no_new_privs, as Meso's process tasks do (Mesos leaves Docker's default capabilities); no
+ * {@code -H <socket>} (the docker binary's default daemon is used);
  * the task's labels become {@code --label} and its {@code command.user} {@code --user} (Mesos
  * passes neither); the environment is the command's variables plus what Meso tells every task
  * (MESOS_TASK_ID, MESOS_FRAMEWORK_ID, MESOS_AGENT_ID, MESOS_SANDBOX as mapped in the container,
@@ -45,6 +47,13 @@ public final class DockerRunCommand {
 
   /** A DOCKER task's container: its name, image, pull policy and the arguments after the docker binary. */
   public record Run(String name, String image, boolean forcePull, List<String> arguments) {}
+
+  /**
+   * What a container that does not ask for {@code privileged} gives up, as the agent's process
+   * tasks do: every capability (root in the container included) and, by no_new_privs, any a
+   * setuid or file-capability binary would grant.
+   */
+  static final List<String> UNPRIVILEGED = List.of("--cap-drop=ALL", "--security-opt=no-new-privileges");
 
   private DockerRunCommand() {}
 
@@ -76,6 +85,9 @@ public final class DockerRunCommand {
     argv.add("run");
     if (docker.getPrivileged()) {
       argv.add("--privileged");
+    } else {
+      // As every process task (TaskPrivileges): no capabilities, none regained through setuid files.
+      argv.addAll(UNPRIVILEGED);
     }
     double cpus = scalar(task, "cpus");
     if (cpus > 0) {
