@@ -81,6 +81,7 @@ public class AgentOptions {
   private long pidsMax = DEFAULT_PIDS_MAX;
   private long diskWatchIntervalMillis = DEFAULT_DISK_WATCH_INTERVAL_MILLIS;
   private String dockerBinary = ExecutorOptions.DEFAULT_DOCKER_BINARY;
+  private boolean dockerAllowPrivileged = ExecutorOptions.DEFAULT_DOCKER_ALLOW_PRIVILEGED;
   private String nvidiaSmi = ExecutorOptions.DEFAULT_NVIDIA_SMI;
   private boolean switchUser = ExecutorOptions.DEFAULT_SWITCH_USER;
   private String taskUser = ExecutorOptions.DEFAULT_TASK_USER;
@@ -212,6 +213,7 @@ public class AgentOptions {
     pidsMax = json.getLong("pidsMax", DEFAULT_PIDS_MAX);
     diskWatchIntervalMillis = json.getLong("diskWatchIntervalMillis", DEFAULT_DISK_WATCH_INTERVAL_MILLIS);
     dockerBinary = json.getString("dockerBinary", ExecutorOptions.DEFAULT_DOCKER_BINARY);
+    dockerAllowPrivileged = json.getBoolean("dockerAllowPrivileged", ExecutorOptions.DEFAULT_DOCKER_ALLOW_PRIVILEGED);
     nvidiaSmi = json.getString("nvidiaSmi", ExecutorOptions.DEFAULT_NVIDIA_SMI);
     switchUser = json.getBoolean("switchUser", ExecutorOptions.DEFAULT_SWITCH_USER);
     setTaskUser(json.getString("taskUser", ExecutorOptions.DEFAULT_TASK_USER));
@@ -250,6 +252,7 @@ public class AgentOptions {
         .put("pidsMax", pidsMax)
         .put("diskWatchIntervalMillis", diskWatchIntervalMillis)
         .put("dockerBinary", dockerBinary)
+        .put("dockerAllowPrivileged", dockerAllowPrivileged)
         .put("nvidiaSmi", nvidiaSmi)
         .put("switchUser", switchUser)
         .put("taskUser", taskUser)
@@ -277,6 +280,7 @@ public class AgentOptions {
         .setPidsMax(pidsMax)
         .setDiskWatchIntervalMillis(diskWatchIntervalMillis)
         .setDockerBinary(dockerBinary)
+        .setDockerAllowPrivileged(dockerAllowPrivileged)
         .setNvidiaSmi(nvidiaSmi)
         .setSwitchUser(switchUser)
         .setTaskUser(taskUser)
@@ -485,6 +489,14 @@ public class AgentOptions {
   }
 
   /** How old a sandbox's measured disk usage may get before a usage sample measures it again. */
+  /** Whether DOCKER tasks may ask for host privileges (see ExecutorOptions; default false). */
+  public boolean isDockerAllowPrivileged() { return dockerAllowPrivileged; }
+
+  public AgentOptions setDockerAllowPrivileged(boolean allow) {
+    this.dockerAllowPrivileged = allow;
+    return this;
+  }
+
   /** The docker binary of the docker containerizer (default {@code docker} on PATH; see ExecutorOptions). */
   public String getDockerBinary() { return dockerBinary; }
 

@@ -103,7 +103,8 @@ final class Containerizers {
     }
     DockerRunCommand.Run run;
     try {
-      run = DockerRunCommand.build(agentId, launch, options.isCgroupsEnableCfs(), env, user);
+      run = DockerRunCommand.build(agentId, launch, options.isCgroupsEnableCfs(), options.isDockerAllowPrivileged(), env,
+          user);
     } catch (InvalidContainerException e) {
       release(task);
       throw new Refused(io.meso.v1.TaskState.TASK_ERROR, io.meso.v1.TaskStatus.Reason.REASON_TASK_INVALID,

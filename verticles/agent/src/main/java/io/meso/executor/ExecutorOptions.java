@@ -46,6 +46,8 @@ public class ExecutorOptions {
 
   /** The docker CLI of the docker containerizer: a path, or a name looked up on PATH. */
   public static final String DEFAULT_DOCKER_BINARY = "docker";
+  /** Whether DOCKER tasks may ask for host privileges (privileged, added capabilities, host namespaces...). */
+  public static final boolean DEFAULT_DOCKER_ALLOW_PRIVILEGED = false;
   /** How GPUs are found: a path, or a name looked up on PATH. */
   public static final String DEFAULT_NVIDIA_SMI = "nvidia-smi";
   /** Whether a root agent runs each task as its user (Mesos's --switch_user); see {@link TaskPrivileges}. */
@@ -74,6 +76,7 @@ public class ExecutorOptions {
   private long portsWatchIntervalMillis = DEFAULT_PORTS_WATCH_INTERVAL_MILLIS;
   private String runtimeDir = DEFAULT_RUNTIME_DIR;
   private String dockerBinary = DEFAULT_DOCKER_BINARY;
+  private boolean dockerAllowPrivileged = DEFAULT_DOCKER_ALLOW_PRIVILEGED;
   private String nvidiaSmi = DEFAULT_NVIDIA_SMI;
   private boolean switchUser = DEFAULT_SWITCH_USER;
   private String taskUser = DEFAULT_TASK_USER;
@@ -104,6 +107,7 @@ public class ExecutorOptions {
     portsWatchIntervalMillis = json.getLong("portsWatchIntervalMillis", DEFAULT_PORTS_WATCH_INTERVAL_MILLIS);
     runtimeDir = json.getString("runtimeDir", DEFAULT_RUNTIME_DIR);
     dockerBinary = json.getString("dockerBinary", DEFAULT_DOCKER_BINARY);
+    dockerAllowPrivileged = json.getBoolean("dockerAllowPrivileged", DEFAULT_DOCKER_ALLOW_PRIVILEGED);
     nvidiaSmi = json.getString("nvidiaSmi", DEFAULT_NVIDIA_SMI);
     switchUser = json.getBoolean("switchUser", DEFAULT_SWITCH_USER);
     setTaskUser(json.getString("taskUser", DEFAULT_TASK_USER));
@@ -130,6 +134,7 @@ public class ExecutorOptions {
         .put("portsWatchIntervalMillis", portsWatchIntervalMillis)
         .put("runtimeDir", runtimeDir)
         .put("dockerBinary", dockerBinary)
+        .put("dockerAllowPrivileged", dockerAllowPrivileged)
         .put("nvidiaSmi", nvidiaSmi)
         .put("switchUser", switchUser)
         .put("taskUser", taskUser)
@@ -285,6 +290,14 @@ public class ExecutorOptions {
       throw new IllegalArgumentException("runtimeDir must be an absolute path, was '" + runtimeDir + "'");
     }
     this.runtimeDir = runtimeDir;
+    return this;
+  }
+
+  /** Whether DOCKER tasks may ask for host privileges (default false: such a task fails naming the field). */
+  public boolean isDockerAllowPrivileged() { return dockerAllowPrivileged; }
+
+  public ExecutorOptions setDockerAllowPrivileged(boolean allow) {
+    this.dockerAllowPrivileged = allow;
     return this;
   }
 

@@ -123,7 +123,8 @@ class DockerExecutorTest {
   void onlyAPrivilegedContainerKeepsCapabilities(Vertx vertx) throws Exception {
     FakeDocker docker = FakeDocker.create(workDir);
     docker.hasImage("fake/exit:0");
-    ExecutorHarness h = new ExecutorHarness(vertx, workDir, id -> new ExecutorVerticle(id, options(docker)));
+    ExecutorHarness h = new ExecutorHarness(vertx, workDir,
+        id -> new ExecutorVerticle(id, options(docker).setDockerAllowPrivileged(true)));
 
     h.launch(dockerTask("plain", DockerInfo.newBuilder().setImage("fake/exit:0")).build());
     h.launch(dockerTask("privileged", DockerInfo.newBuilder().setImage("fake/exit:0").setPrivileged(true)).build());
@@ -136,6 +137,43 @@ class DockerExecutorTest {
         "--security-opt=no-new-privileges").contains(plain).doesNotContain("--privileged"));
     assertThat(docker.calls()).anySatisfy(call -> assertThat(call).startsWith("run", "--privileged")
         .contains(privileged).doesNotContain("--cap-drop=ALL", "--security-opt=no-new-privileges"));
+  }
+
+  /**
+   * By default an agent refuses a container that asks for host privileges: TASK_ERROR naming the
+   * field and the flag, and docker is never asked to run it; a plain one beside it runs.
+   */
+  @Test
+  void containersAskingForHostPrivilegesAreRefusedUnlessTheAgentAllowsThem(Vertx vertx) throws Exception {
+    FakeDocker docker = FakeDocker.create(workDir);
+    docker.hasImage("fake/exit:0");
+    ExecutorHarness h = new ExecutorHarness(vertx, workDir, id -> new ExecutorVerticle(id, options(docker)));
+    java.util.Map<String, DockerInfo.Builder> asks = new java.util.LinkedHashMap<>();
+    asks.put("privileged", DockerInfo.newBuilder().setImage("fake/exit:0").setPrivileged(true));
+    asks.put("cap-add", DockerInfo.newBuilder().setImage("fake/exit:0")
+        .addParameters(io.meso.v1.Parameter.newBuilder().setKey("cap-add").setValue("SYS_ADMIN")));
+    asks.put("pid-host", DockerInfo.newBuilder().setImage("fake/exit:0")
+        .addParameters(io.meso.v1.Parameter.newBuilder().setKey("label").setValue("a=b"))
+        .addParameters(io.meso.v1.Parameter.newBuilder().setKey("pid").setValue("host")));
+    for (var e : asks.entrySet()) {
+      h.launch(dockerTask(e.getKey(), e.getValue()).build());
+    }
+    h.launch(dockerTask("plain", DockerInfo.newBuilder().setImage("fake/exit:0")).build());
+
+    assertThat(h.awaitTerminal("privileged").getMessage()).isEqualTo("Invalid ContainerInfo: "
+        + "container.docker.privileged: true asks for host privileges, which this agent does not give (start it with "
+        + "--docker-allow-privileged to allow them)");
+    assertThat(h.awaitTerminal("cap-add").getMessage()).contains("container.docker.parameters[0] (cap-add=SYS_ADMIN)");
+    assertThat(h.awaitTerminal("pid-host").getMessage()).contains("container.docker.parameters[1] (pid=host)");
+    for (String id : asks.keySet()) {
+      assertThat(h.statusesOf(id)).last().satisfies(s -> {
+        assertThat(s.getState()).isEqualTo(io.meso.v1.TaskState.TASK_ERROR);
+        assertThat(s.getReason()).isEqualTo(io.meso.v1.TaskStatus.Reason.REASON_TASK_INVALID);
+      });
+      String name = DockerNames.of(h.agentId, ExecutorHarness.FRAMEWORK_ID, id);
+      assertThat(docker.calls()).noneSatisfy(call -> assertThat(call).startsWith("run").contains(name));
+    }
+    assertThat(h.awaitTerminal("plain").getState()).isEqualTo(io.meso.v1.TaskState.TASK_FINISHED);
   }
 
   @Test

@@ -34,6 +34,11 @@ final class AgentFlags {
       + "ContainerInfo; offered only when `PATH version` answers at start (default: docker on PATH).")
   String dockerBinary;
 
+  @Option(names = "--docker-allow-privileged", description = "Let DOCKER tasks ask for host privileges: "
+      + "docker.privileged, or parameters that add capabilities, devices or security options or share the host's "
+      + "pid, ipc, uts, user or cgroup namespace (default: refused; such a task fails, naming the field).")
+  Boolean dockerAllowPrivileged;
+
   @Option(names = "--nvidia-smi", paramLabel = "PATH", description = "The nvidia-smi that lists this host's GPUs; "
       + "the agent offers gpus = their count unless --resources sets gpus (default: nvidia-smi on PATH; absent: no "
       + "GPUs).")
@@ -115,6 +120,9 @@ final class AgentFlags {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--task-user: " + e.getMessage(), e);
       }
+    }
+    if (dockerAllowPrivileged != null) {
+      options.setDockerAllowPrivileged(dockerAllowPrivileged);
     }
     if (dockerBinary != null) {
       try {

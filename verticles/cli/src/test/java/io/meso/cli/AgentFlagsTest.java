@@ -29,4 +29,13 @@ class AgentFlagsTest {
     blankSmi.nvidiaSmi = "";
     assertThatThrownBy(() -> blankSmi.toAgentOptions("127.0.0.1", 5051)).hasMessageStartingWith("--nvidia-smi: ");
   }
+
+  @Test
+  void privilegedContainersAreRefusedUnlessTheFlagAllowsThem() {
+    assertThat(new AgentFlags().toAgentOptions("127.0.0.1", 5051).toExecutorOptions().isDockerAllowPrivileged())
+        .isFalse();
+    AgentFlags allow = new AgentFlags();
+    new picocli.CommandLine(allow).parseArgs("--docker-allow-privileged");
+    assertThat(allow.toAgentOptions("127.0.0.1", 5051).toExecutorOptions().isDockerAllowPrivileged()).isTrue();
+  }
 }

@@ -57,6 +57,35 @@ public final class DockerRunCommand {
 
   private DockerRunCommand() {}
 
+  /** {@code docker run} options (as parameter keys) that give a container more than its own namespaces and no capabilities. */
+  static final java.util.Set<String> PRIVILEGE_PARAMETERS = java.util.Set.of("privileged", "cap-add", "security-opt",
+      "device", "device-cgroup-rule", "cgroup-parent");
+  /** {@code docker run} options that join another namespace when given {@code host} (or another container's). */
+  static final java.util.Set<String> NAMESPACE_PARAMETERS = java.util.Set.of("pid", "ipc", "uts", "userns", "cgroupns");
+
+  /**
+   * The field of {@code docker} that asks for host privileges (privileged; a parameter adding
+   * capabilities, devices, security options or a cgroup parent; one sharing the host's or another
+   * container's pid, ipc, uts, user or cgroup namespace), or null. The network is not among them:
+   * HOST networking is an ordinary Mesos choice.
+   */
+  static String hostPrivilege(DockerInfo docker) {
+    if (docker.getPrivileged()) {
+      return "container.docker.privileged: true";
+    }
+    for (int i = 0; i < docker.getParametersCount(); i++) {
+      Parameter p = docker.getParameters(i);
+      String key = p.getKey().startsWith("--") ? p.getKey().substring(2) : p.getKey();
+      String value = p.getValue();
+      boolean sharesNamespace = NAMESPACE_PARAMETERS.contains(key) && value != null
+          && (value.equals("host") || value.startsWith("container:"));
+      if (PRIVILEGE_PARAMETERS.contains(key) || sharesNamespace) {
+        return "container.docker.parameters[" + i + "] (" + key + "=" + value + ")";
+      }
+    }
+    return null;
+  }
+
   /** Whether the task asks for the docker containerizer. */
   public static boolean isDocker(TaskInfo task) {
     return task.hasContainer() && task.getContainer().getType() == ContainerInfo.Type.DOCKER;
@@ -65,13 +94,16 @@ public final class DockerRunCommand {
   /**
    * The run of a DOCKER task.
    *
+   * @param allowPrivileged whether this agent lets a container ask for host privileges
+   *     ({@link #hostPrivilege}); if not, such a container is refused
    * @param extraEnv variables the executor adds (they win over the command's)
    * @param user the user the container runs as ({@code --user}, as Mesos when it switches users),
    *     null to pass {@code command.user} only when it is set
-   * @throws InvalidContainerException naming the field when the ContainerInfo cannot be run
+   * @throws InvalidContainerException naming the field when the ContainerInfo cannot be run, or asks
+   *     for host privileges that this agent does not give
    */
-  public static Run build(String agentId, LaunchTask launch, boolean enableCfs, Map<String, String> extraEnv,
-      String user)
+  public static Run build(String agentId, LaunchTask launch, boolean enableCfs, boolean allowPrivileged,
+      Map<String, String> extraEnv, String user)
       throws InvalidContainerException {
     TaskInfo task = launch.task();
     String problem = io.meso.codecs.ContainerChecks.problem(task); // the master's rules, checked again here
@@ -80,6 +112,13 @@ public final class DockerRunCommand {
     }
     ContainerInfo container = task.getContainer();
     DockerInfo docker = container.getDocker();
+    if (!allowPrivileged) {
+      String privilege = hostPrivilege(docker);
+      if (privilege != null) {
+        throw new InvalidContainerException(privilege + " asks for host privileges, which this agent does not give "
+            + "(start it with --docker-allow-privileged to allow them)");
+      }
+    }
     String name = DockerNames.of(agentId, launch.frameworkId(), launch.taskId());
     List<String> argv = new ArrayList<>();
     argv.add("run");
