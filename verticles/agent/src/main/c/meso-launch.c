@@ -677,6 +677,15 @@ static int serve(void) {
     fprintf(stderr, "meso-launch --server: cannot watch SIGCHLD: %s\n", strerror(errno));
     return LAUNCH_FAILED;
   }
+  /*
+   * Each child's initgroups (step 5) would otherwise load the group database's NSS modules again
+   * (a dlopen of libnss_systemd and its relocation per task, with "group: files systemd"): look a
+   * user's groups up once here, so that every child inherits the modules loaded. Only the loading
+   * is shared: each child still asks the databases for its own user's groups.
+   */
+  gid_t warm[64];
+  int nwarm = 64;
+  getgrouplist("root", 0, warm, &nwarm);
   reply("R meso-launch %s", VERSION);
   for (;;) {
     struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {sfd, POLLIN, 0}};

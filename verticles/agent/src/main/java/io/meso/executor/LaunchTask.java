@@ -10,11 +10,11 @@ import java.util.Objects;
  * spawns the process, answers with {@link TaskStatusChanged} messages, and never replies.
  *
  * <p>With a {@code checkpointDir}, the task is recoverable (see {@link RecoverTasks}): in that
- * same step, before spawning, the executor writes {@link TaskCheckpoint#FRAMEWORK} and
- * {@link TaskCheckpoint#TASK} there, runs the task under a small shell (with the native launch
+ * same step, before spawning, the executor logs the framework and the task there
+ * ({@link TaskCheckpoint}), runs the task under a small shell (with the native launch
  * helper: under the helper itself) that records its exit status in
  * {@code <sandbox>/exit_status} even when no agent is watching, and right after
- * spawning writes {@link TaskCheckpoint#PID} (pid and start time of the task's leader).
+ * spawning logs the pid and start time of the task's leader.
  *
  * @param framework the framework the task belongs to (its id is set)
  * @param task the task as the framework described it

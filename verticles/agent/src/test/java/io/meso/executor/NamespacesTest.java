@@ -97,7 +97,10 @@ class NamespacesTest {
 
   private long leaderOf(String taskId) throws Exception {
     Path checkpoint = harness.checkpointDir(taskId);
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(checkpoint.resolve(TaskCheckpoint.PID)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      TaskCheckpoint.Recovered r = TaskCheckpoint.read(checkpoint);
+      return r != null && r.pid() > 0;
+    });
     return TaskCheckpoint.read(checkpoint).pid();
   }
 

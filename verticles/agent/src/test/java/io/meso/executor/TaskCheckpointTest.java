@@ -67,12 +67,58 @@ class TaskCheckpointTest {
     TaskCheckpoint.appendUpdate(dir, update("t2", TaskState.TASK_FINISHED, 6));
     byte[] log = Files.readAllBytes(dir.resolve(TaskCheckpoint.UPDATES));
     Files.write(dir.resolve(TaskCheckpoint.UPDATES), java.util.Arrays.copyOf(log, log.length - 3));
-    Files.writeString(dir.resolve(TaskCheckpoint.PID), "12", StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.CREATE);
 
     TaskCheckpoint.Recovered r = TaskCheckpoint.read(dir);
     assertThat(r.updates()).containsExactly(running);
-    assertThat(r.pid()).as("a pid file without a start time counts as not written").isEqualTo(-1);
+    assertThat(r.pid()).isEqualTo(-1);
+
+    Path spawned = TaskCheckpoint.dir(workDir, "fw/1", "t3");
+    TaskCheckpoint.writeLaunch(spawned, FRAMEWORK, task("t3"));
+    TaskCheckpoint.writePid(spawned, 4242, 99);
+    TaskCheckpoint.writePid(spawned, 4343, 100);
+    log = Files.readAllBytes(spawned.resolve(TaskCheckpoint.UPDATES));
+    Files.write(spawned.resolve(TaskCheckpoint.UPDATES), java.util.Arrays.copyOf(log, log.length - 3));
+    assertThat(TaskCheckpoint.read(spawned).pid()).as("the last pid record, cut short, does not count").isEqualTo(4242);
+  }
+
+  @Test
+  void theLaunchIsFoundWhereverItStandsInTheLog() throws Exception {
+    Path dir = TaskCheckpoint.dir(workDir, "fw/1", "late");
+    StatusUpdate starting = update("late", TaskState.TASK_STARTING, 8);
+    TaskCheckpoint.appendUpdate(dir, starting); // the agent logged the first update before the executor's launch record
+    TaskCheckpoint.writeLaunch(dir, FRAMEWORK, task("late"));
+    TaskCheckpoint.writePid(dir, 77, 5);
+
+    TaskCheckpoint.Recovered r = TaskCheckpoint.read(dir);
+    assertThat(r.task()).isEqualTo(task("late"));
+    assertThat(r.pid()).isEqualTo(77);
+    assertThat(r.startTime()).isEqualTo(5);
+    assertThat(r.unacknowledged()).containsExactly(starting);
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly(TaskCheckpoint.UPDATES);
+  }
+
+  @Test
+  void aCheckpointInTheLegacyLayoutIsStillRead() throws Exception {
+    Path dir = TaskCheckpoint.dir(workDir, "fw/1", "old");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(TaskCheckpoint.FRAMEWORK), FRAMEWORK.toByteArray());
+    Files.write(dir.resolve(TaskCheckpoint.TASK), task("old").toByteArray());
+    Files.writeString(dir.resolve(TaskCheckpoint.PID), "4242 99\n");
+    StatusUpdate running = update("old", TaskState.TASK_RUNNING, 9);
+    TaskCheckpoint.appendUpdate(dir, running);
+
+    TaskCheckpoint.Recovered r = TaskCheckpoint.read(dir);
+    assertThat(r.framework()).isEqualTo(FRAMEWORK);
+    assertThat(r.task()).isEqualTo(task("old"));
+    assertThat(r.pid()).isEqualTo(4242);
+    assertThat(r.startTime()).isEqualTo(99);
+    assertThat(r.unacknowledged()).containsExactly(running);
+
+    Files.writeString(dir.resolve(TaskCheckpoint.PID), "12", StandardOpenOption.TRUNCATE_EXISTING);
+    assertThat(TaskCheckpoint.read(dir).pid()).as("a pid file without a start time counts as not written").isEqualTo(-1);
+
+    TaskCheckpoint.remove(dir);
+    assertThat(Files.exists(dir)).isFalse();
   }
 
   @Test

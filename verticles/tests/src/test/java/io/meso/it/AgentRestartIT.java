@@ -3,6 +3,7 @@ package io.meso.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meso.executor.TaskCheckpoint;
 import io.meso.proto.AgentSummary;
 import io.meso.proto.TaskSummary;
 import io.meso.scheduler.GrpcOperatorClient;
@@ -109,9 +110,12 @@ class AgentRestartIT {
 
   /** The task leader's pid as the agent checkpointed it. */
   static long checkpointedPid(FrameworkID framework, String taskId) throws Exception {
-    Path file = workDir.resolve("meta").resolve("tasks").resolve(framework.getValue()).resolve(taskId).resolve("pid");
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.isRegularFile(file));
-    return Long.parseLong(Files.readString(file).trim().split("\\s+")[0]);
+    Path dir = TaskCheckpoint.dir(workDir, framework.getValue(), taskId);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      TaskCheckpoint.Recovered r = TaskCheckpoint.read(dir);
+      return r != null && r.pid() > 0;
+    });
+    return TaskCheckpoint.read(dir).pid();
   }
 
   static boolean alive(long pid) {

@@ -3,6 +3,7 @@ package io.meso.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meso.executor.TaskCheckpoint;
 import io.meso.proto.AgentSummary;
 import io.meso.proto.TaskSummary;
 import io.meso.scheduler.GrpcOperatorClient;
@@ -152,9 +153,12 @@ class GatewayFailoverIT {
   }
 
   static long checkpointedPid(Path workDir, FrameworkID framework, String taskId) throws Exception {
-    Path file = workDir.resolve("meta").resolve("tasks").resolve(framework.getValue()).resolve(taskId).resolve("pid");
-    await().atMost(CHANGE).until(() -> Files.isRegularFile(file));
-    return Long.parseLong(Files.readString(file).trim().split("\\s+")[0]);
+    Path dir = TaskCheckpoint.dir(workDir, framework.getValue(), taskId);
+    await().atMost(CHANGE).until(() -> {
+      TaskCheckpoint.Recovered r = TaskCheckpoint.read(dir);
+      return r != null && r.pid() > 0;
+    });
+    return TaskCheckpoint.read(dir).pid();
   }
 
   static boolean alive(long pid) {
