@@ -59,6 +59,7 @@ public final class BenchOptions {
   private BenchMode mode = BenchMode.SIMULATED;
   private int agents = DEFAULT_SIMULATED_AGENTS;
   private int tasks = DEFAULT_SIMULATED_TASKS;
+  private int warmupTasks;
   private int instances = DEFAULT_SERVICES_INSTANCES;
   private String agentResources = DEFAULT_SIMULATED_AGENT_RESOURCES;
   private double taskCpus = DEFAULT_TASK_CPUS;
@@ -103,6 +104,14 @@ public final class BenchOptions {
     }
     if (tasks < 1 || tasks > MAX_TASKS) {
       throw new IllegalArgumentException("--tasks is " + tasks + "; expected a number of tasks from 1 to " + MAX_TASKS);
+    }
+    if (warmupTasks < 0 || warmupTasks > MAX_TASKS) {
+      throw new IllegalArgumentException("--warmup-tasks is " + warmupTasks + "; expected a number of tasks from 0 to "
+          + MAX_TASKS);
+    }
+    if (warmupTasks > 0 && mode != BenchMode.PROCESS) {
+      throw new IllegalArgumentException("--warmup-tasks is for --mode process; --mode " + mode.flag()
+          + " measures its own steady state with more --tasks");
     }
     if (mode == BenchMode.SERVICES && (instances < 1 || instances > MAX_INSTANCES)) {
       throw new IllegalArgumentException("--instances is " + instances + "; expected a number of instances from 1 to "
@@ -256,6 +265,17 @@ public final class BenchOptions {
     return this;
   }
 
+  /**
+   * Process mode: tasks run (and raw spawns looped) untimed before the measured phases, in the
+   * same JVM, so that they measure a warm JVM as a long-running agent is (0: none, the default).
+   */
+  public int getWarmupTasks() { return warmupTasks; }
+
+  public BenchOptions setWarmupTasks(int warmupTasks) {
+    this.warmupTasks = warmupTasks;
+    return this;
+  }
+
   /** Process mode: whether agents checkpoint their tasks (as real agents do by default). */
   public boolean isCheckpoint() { return checkpoint; }
 
@@ -295,7 +315,8 @@ public final class BenchOptions {
         + tasks + " " + task + " of cpus:" + trim(taskCpus) + ";mem:" + trim(taskMemMb) + ", allocation interval "
         + trim(allocationIntervalSeconds) + " s"
         + (mode == BenchMode.PROCESS ? ", isolation " + resolvedIsolation().name().toLowerCase(java.util.Locale.ROOT)
-            + (checkpoint ? "" : ", no checkpoint") : "");
+            + (checkpoint ? "" : ", no checkpoint")
+            + (warmupTasks > 0 ? ", after an untimed warm-up of " + warmupTasks + " tasks" : "") : "");
   }
 
   static String trim(double v) {

@@ -8,7 +8,7 @@ import java.io.IOException;
  * The process benchmark: the agent's run ({@link LaunchBench}) between raw spawn loops of the
  * same size and parallelism (the agent's spawn pool size times the number of agents), bare and
  * executor-like, once before and once after, so a load that drifts during the runs biases
- * neither side. Blocking.
+ * neither side. With {@link BenchOptions#getWarmupTasks} the same phases run untimed first. Blocking.
  */
 public final class ProcessBench {
 
@@ -34,6 +34,18 @@ public final class ProcessBench {
     options.validate();
     int tasks = options.getTasks();
     int threads = parallelism(options);
+    int warmup = options.getWarmupTasks();
+    if (warmup > 0) {
+      // Untimed: the same phases on a cluster of their own, so the timed ones run on a warm JVM.
+      RawSpawnBench.run(warmup, threads, Style.BARE);
+      RawSpawnBench.run(warmup, threads, Style.EXECUTOR_LIKE);
+      options.setTasks(warmup);
+      try {
+        LaunchBench.run(options); // what it found wrong, the timed run finds again and reports
+      } finally {
+        options.setTasks(tasks);
+      }
+    }
     RawSpawnBench.Result bareBefore = RawSpawnBench.run(tasks, threads, Style.BARE);
     RawSpawnBench.Result likeBefore = RawSpawnBench.run(tasks, threads, Style.EXECUTOR_LIKE);
     LaunchResult agent = LaunchBench.run(options);

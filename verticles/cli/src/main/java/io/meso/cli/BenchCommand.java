@@ -90,6 +90,11 @@ public final class BenchCommand implements Callable<Integer> {
           + "tasks run without the exit-status wrapper), to measure what checkpointing costs.")
   boolean noCheckpoint;
 
+  @Option(names = "--warmup-tasks", paramLabel = "W",
+      description = "Process mode: run W tasks (and W raw spawns) untimed first, in this JVM, so that the measured "
+          + "phases run on a warm JVM as a long-running agent does (default: 0).")
+  Integer warmupTasks;
+
   @Option(names = "--max-seconds", paramLabel = "S",
       description = "Give up after this long, start-up included (default: 120, services 300).")
   Double maxSeconds;
@@ -168,6 +173,9 @@ public final class BenchCommand implements Callable<Integer> {
       }
       if (maxSeconds != null) {
         options.setMaxSeconds(maxSeconds);
+      }
+      if (warmupTasks != null) {
+        options.setWarmupTasks(warmupTasks);
       }
       if (agentResources != null) {
         options.setAgentResources(agentResources);

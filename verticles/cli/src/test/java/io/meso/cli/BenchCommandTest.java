@@ -45,13 +45,14 @@ class BenchCommandTest {
     String out;
     String err;
     try (CliStreams streams = new CliStreams()) {
-      exit = Meso.run("bench", "--mode", "process", "--tasks", "5", "--max-seconds", "100");
+      exit = Meso.run("bench", "--mode", "process", "--tasks", "5", "--warmup-tasks", "3", "--max-seconds", "100");
       out = streams.out();
       err = streams.err();
     }
     assertThat(exit).as("exit code; stderr: %s", err).isZero();
     assertThat(out)
         .contains("meso bench process: 1 agent (cpus:2;mem:4096), 5 /bin/true tasks")
+        .contains("after an untimed warm-up of 3 tasks")
         .contains("5 launched, 5 running, 5 finished, 0 failed, of 5")
         .containsPattern("agent launches: +\\d+ processes/s \\(first offer to terminal update #5 in ")
         .containsPattern("raw spawns: +\\d+ processes/s \\(\\d+ threads")
@@ -102,6 +103,8 @@ class BenchCommandTest {
       "--task-cpus 0.005                   | are both below the allocator's smallest offer",
       "--isolation docker                  | --isolation 'docker': 'docker' is not an isolator; allowed: auto,",
       "--isolation auto,posix              | --isolation 'auto,posix': 'auto' stands alone",
+      "--mode process --warmup-tasks -1    | --warmup-tasks is -1; expected a number of tasks from 0",
+      "--warmup-tasks 5                    | --warmup-tasks is for --mode process; --mode simulated measures",
       "--agents many                       | --agents"})
   void badFlagsAreUsageErrorsNamingFlagAndValue(String flags, String message) {
     int exit;
