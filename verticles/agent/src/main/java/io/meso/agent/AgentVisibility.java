@@ -2,8 +2,8 @@ package io.meso.agent;
 
 import io.meso.security.acl.AclAction;
 import io.meso.security.acl.Acls;
+import io.meso.security.acl.TaskUser;
 import io.meso.v1.FrameworkInfo;
-import io.meso.v1.TaskInfo;
 
 /**
  * What one caller of the agent's HTTP port may see, by the agent's ACLs, with the same objects as
@@ -29,13 +29,7 @@ final class AgentVisibility {
 
   /** Whether the caller may see this task (and its executor, sandbox path and usage). */
   boolean task(AgentTask task) {
-    return framework(task.framework) && acls.allows(principal, AclAction.VIEW_TASKS, userOf(task.info, task.framework));
-  }
-
-  private static String userOf(TaskInfo task, FrameworkInfo framework) {
-    if (task.hasCommand() && task.getCommand().hasUser() && !task.getCommand().getUser().isEmpty()) {
-      return task.getCommand().getUser();
-    }
-    return framework == null ? null : framework.getUser();
+    return framework(task.framework)
+        && acls.allows(principal, AclAction.VIEW_TASKS, TaskUser.of(task.info, task.framework));
   }
 }

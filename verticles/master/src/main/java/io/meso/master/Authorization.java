@@ -65,9 +65,6 @@ final class Authorization {
 
   /** The OS user a task runs as: its command's user, else its framework's (as Mesos). */
   static String userOf(TaskInfo task, FrameworkInfo framework) {
-    if (task.hasCommand() && task.getCommand().hasUser() && !task.getCommand().getUser().isEmpty()) {
-      return task.getCommand().getUser();
-    }
-    return framework == null ? null : framework.getUser();
+    return io.meso.security.acl.TaskUser.of(task, framework);
   }
 }
