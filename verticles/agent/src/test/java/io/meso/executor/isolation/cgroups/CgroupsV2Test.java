@@ -30,7 +30,11 @@ import org.junit.jupiter.api.Timeout;
  * v1 (a "hybrid" host, as the machines these tests run on) the unified hierarchy has none, so
  * the controller files (memory.max, cpu.weight, cpu.max, pids.max, memory.events) cannot be
  * exercised here: their formats are covered by CgroupUsageTest, and an isolator that needs a
- * missing controller is refused at start, which this test checks.
+ * missing controller is refused at start, which this test checks. Handing the childless cpu or
+ * pids v1 hierarchy over to v2 for a test does not work on these machines either: their init
+ * process (pid 1, whose files root cannot inspect) keeps every v1 mount busy, so {@code umount}
+ * fails with EBUSY, and a lazy {@code umount -l} leaves the hierarchy alive (same hierarchy id and
+ * device after remounting) without the controller ever appearing in {@code cgroup.controllers}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CgroupsV2Test {
