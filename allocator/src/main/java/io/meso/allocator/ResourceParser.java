@@ -1,5 +1,6 @@
 package io.meso.allocator;
 
+import com.google.protobuf.ByteString;
 import io.meso.v1.Resource;
 import io.meso.v1.Value;
 import java.util.ArrayList;
@@ -173,12 +174,23 @@ final class ResourceParser {
     return out;
   }
 
-  private static ResourceEntry fromProto(int index, Resource r) {
-    String at = "resources[" + index + "]";
-    if (r.getName().isEmpty()) {
-      throw new IllegalArgumentException(at + ": name is empty; expected a resource name like cpus");
+  /**
+   * Where a resource sits in its list, for error messages only: the text is built when a message
+   * needs it, never on the accepted path (every launch and every re-registration parses resources).
+   */
+  private record At(int index, String name) {
+    @Override
+    public String toString() {
+      return "resources[" + index + "]" + (name == null ? "" : " '" + name + "'");
     }
-    at += " '" + r.getName() + "'";
+  }
+
+  private static ResourceEntry fromProto(int index, Resource r) {
+    String name = name(r);
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException(new At(index, null) + ": name is empty; expected a resource name like cpus");
+    }
+    At at = new At(index, name);
     if (!r.hasType()) {
       throw new IllegalArgumentException(at + ": type is missing; expected SCALAR, RANGES or SET");
     }
@@ -186,16 +198,39 @@ final class ResourceParser {
     Value.Type type = r.getType();
     requirePayload(at, r, type);
     return switch (type) {
-      case SCALAR -> ResourceEntry.scalar(r.getName(), role, scalarFromProto(at, r.getScalar().getValue()));
-      case RANGES -> ResourceEntry.ranges(r.getName(), role, rangesFromProto(at, r.getRanges()));
-      case SET -> ResourceEntry.set(r.getName(), role, setFromProto(at, r.getSet()));
+      case SCALAR -> ResourceEntry.scalar(name, role, scalarFromProto(at, r.getScalar().getValue()));
+      case RANGES -> ResourceEntry.ranges(name, role, rangesFromProto(at, r.getRanges()));
+      case SET -> ResourceEntry.set(name, role, setFromProto(at, r.getSet()));
       default -> throw new IllegalArgumentException(at + ": type " + type + " is not a resource type;"
           + " expected SCALAR, RANGES or SET");
     };
   }
 
+  private static final String[] COMMON_NAMES = {"cpus", "mem", "disk", "ports", "gpus"};
+  private static final ByteString[] COMMON_NAME_BYTES = new ByteString[COMMON_NAMES.length];
+
+  static {
+    for (int i = 0; i < COMMON_NAMES.length; i++) {
+      COMMON_NAME_BYTES[i] = ByteString.copyFromUtf8(COMMON_NAMES[i]);
+    }
+  }
+
+  /**
+   * The resource's name; the common ones as shared constants, without decoding the wire bytes of
+   * each resource of each task into a new String (a re-registering agent brings a million).
+   */
+  static String name(Resource r) {
+    ByteString bytes = r.getNameBytes();
+    for (int i = 0; i < COMMON_NAME_BYTES.length; i++) {
+      if (COMMON_NAME_BYTES[i].equals(bytes)) {
+        return COMMON_NAMES[i];
+      }
+    }
+    return r.getName();
+  }
+
   /** The last entry of {@code reservations}, else {@code role} unless "*"; null when unreserved. */
-  private static String role(String at, Resource r) {
+  private static String role(At at, Resource r) {
     int n = r.getReservationsCount();
     if (n > 0) {
       String role = r.getReservations(n - 1).getRole();
@@ -209,7 +244,7 @@ final class ResourceParser {
     return role.isEmpty() || role.equals("*") ? null : role;
   }
 
-  private static void requirePayload(String at, Resource r, Value.Type type) {
+  private static void requirePayload(At at, Resource r, Value.Type type) {
     boolean ok = switch (type) {
       case SCALAR -> r.hasScalar() && !r.hasRanges() && !r.hasSet();
       case RANGES -> r.hasRanges() && !r.hasScalar() && !r.hasSet();
@@ -224,7 +259,7 @@ final class ResourceParser {
     }
   }
 
-  private static long scalarFromProto(String at, double v) {
+  private static long scalarFromProto(At at, double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       throw new IllegalArgumentException(at + ": scalar value " + v + " is not finite; expected a finite number >= 0");
     }
@@ -237,20 +272,19 @@ final class ResourceParser {
     return toMillis(v);
   }
 
-  private static long[] rangesFromProto(String at, Value.Ranges ranges) {
+  private static long[] rangesFromProto(At at, Value.Ranges ranges) {
     long[] pairs = new long[ranges.getRangeCount() * 2];
     for (int i = 0; i < ranges.getRangeCount(); i++) {
       Value.Range range = ranges.getRange(i);
       long b = range.getBegin();
       long e = range.getEnd();
-      String path = at + ": ranges.range[" + i + "]";
       // uint64 arrives as a signed long: values at or above 2^63 look negative.
       if (b < 0 || e < 0) {
-        throw new IllegalArgumentException(path + " [" + Long.toUnsignedString(b) + "-" + Long.toUnsignedString(e)
+        throw new IllegalArgumentException(at + ": ranges.range[" + i + "] [" + Long.toUnsignedString(b) + "-" + Long.toUnsignedString(e)
             + "] is out of bounds; expected begin and end below 2^63");
       }
       if (b > e) {
-        throw new IllegalArgumentException(path + " [" + b + "-" + e + "] has begin > end; expected begin <= end");
+        throw new IllegalArgumentException(at + ": ranges.range[" + i + "] [" + b + "-" + e + "] has begin > end; expected begin <= end");
       }
       pairs[2 * i] = b;
       pairs[2 * i + 1] = e;
@@ -258,7 +292,7 @@ final class ResourceParser {
     return ResourceEntry.normalizeRanges(pairs);
   }
 
-  private static String[] setFromProto(String at, Value.Set set) {
+  private static String[] setFromProto(At at, Value.Set set) {
     TreeSet<String> items = new TreeSet<>();
     for (int i = 0; i < set.getItemCount(); i++) {
       String item = set.getItem(i);

@@ -1,5 +1,6 @@
 package io.meso.master;
 
+import com.google.protobuf.ByteString;
 import io.meso.allocator.Resources;
 import io.meso.codecs.TaskEnd;
 import io.meso.ha.Registry;
@@ -11,11 +12,11 @@ import io.meso.v1.AgentInfo;
 import io.meso.v1.FrameworkInfo;
 import io.meso.v1.Task;
 import io.meso.v1.TaskID;
-import io.meso.v1.TaskInfo;
 import io.meso.v1.TaskState;
 import io.meso.v1.TaskStatus;
 import io.meso.v1.TimeInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,12 +93,25 @@ final class AgentLifecycle {
       agent = new AgentRecord(id, info, total, Tasks.nowSeconds());
       s.agents.put(id, agent);
     }
-    Set<String> reported = new HashSet<>();
+    // What the agent reported, per framework: task ids.
+    Map<String, Set<String>> reported = new HashMap<>();
     List<TaskID> kill = new ArrayList<>();
     List<KillTaskMessage> killTasks = new ArrayList<>();
+    AgentID shared = agent.info.getId().getValue().equals(id) ? agent.info.getId()
+        : AgentID.newBuilder().setValue(id).build();
+    // An agent's tasks mostly belong to a few frameworks: their ids are decoded once, not per task.
+    ByteString lastFrameworkBytes = null;
+    String frameworkId = null;
+    Set<String> reportedOfFramework = null;
     for (Task task : reregister.getTasksList()) {
-      String frameworkId = task.getFrameworkId().getValue();
-      reported.add(frameworkId + "/" + task.getTaskId().getValue());
+      ByteString frameworkBytes = task.getFrameworkId().getValueBytes();
+      if (!frameworkBytes.equals(lastFrameworkBytes)) {
+        lastFrameworkBytes = frameworkBytes;
+        frameworkId = task.getFrameworkId().getValue();
+        reportedOfFramework = reported.computeIfAbsent(frameworkId, f -> new HashSet<>());
+      }
+      String taskId = task.getTaskId().getValue();
+      reportedOfFramework.add(taskId);
       FrameworkRecord framework = s.frameworks.get(frameworkId);
       if (framework == null) {
         if (s.completedFrameworks.containsKey(frameworkId)) {
@@ -107,27 +121,24 @@ final class AgentLifecycle {
           continue;
         }
         // A framework the master has not seen (yet): it may re-subscribe after a master failover.
+        String wanted = frameworkId;
         FrameworkInfo placeholder = reregister.getFrameworksList().stream()
-            .filter(f -> f.getId().getValue().equals(frameworkId)).findFirst()
+            .filter(f -> f.getId().getValue().equals(wanted)).findFirst()
             .orElse(FrameworkInfo.newBuilder().setName("unknown").setUser("")
                 .setId(task.getFrameworkId()).build());
         framework = new FrameworkRecord(frameworkId, placeholder, Tasks.nowSeconds());
         s.frameworks.put(frameworkId, framework);
         s.allocator.addFramework(frameworkId, s.frameworkSpec(framework, Set.of()), Map.of(), false);
       }
-      TaskRecord record = framework.tasks.get(task.getTaskId().getValue());
-      Resources resources;
-      try {
-        resources = Resources.fromProto(task.getResourcesList());
-      } catch (IllegalArgumentException e) {
-        resources = Resources.EMPTY;
-      }
+      TaskRecord record = framework.tasks.get(taskId);
       if (record == null || !record.agentId.equals(id)) {
-        TaskInfo taskInfo = TaskInfo.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
-            .setAgentId(AgentID.newBuilder().setValue(id)).addAllResources(task.getResourcesList()).build();
-        AgentID shared = agent.info.getId().getValue().equals(id) ? agent.info.getId()
-            : AgentID.newBuilder().setValue(id).build();
-        record = new TaskRecord(taskInfo, frameworkId, shared, resources, Tasks.nowSeconds());
+        Resources resources;
+        try {
+          resources = Resources.fromProto(task.getResourcesList());
+        } catch (IllegalArgumentException e) {
+          resources = Resources.EMPTY;
+        }
+        record = TaskRecord.reported(task, frameworkId, shared, resources, Tasks.nowSeconds());
         TaskRecord replaced = framework.tasks.put(record.id(), record);
         if (replaced != null) {
           TaskOrder.remove(s.taskOrder, framework, replaced);
@@ -165,7 +176,8 @@ final class AgentLifecycle {
     // Tasks the master believed were on this agent but the agent does not report are gone.
     for (Map<String, TaskRecord> byId : List.copyOf(agent.tasks.values())) {
       for (TaskRecord task : List.copyOf(byId.values())) {
-        if (!reported.contains(task.frameworkId + "/" + task.id()) && !task.terminal()) {
+        Set<String> ofFramework = reported.get(task.frameworkId);
+        if ((ofFramework == null || !ofFramework.contains(task.id())) && !task.terminal()) {
           FrameworkRecord framework = s.frameworks.get(task.frameworkId);
           agent.removeTask(task);
           TaskStatus status = Tasks.endStatus(TaskEnd.AGENT_REREGISTERED_WITHOUT_TASK, framework,

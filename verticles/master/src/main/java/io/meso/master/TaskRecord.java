@@ -46,11 +46,33 @@ final class TaskRecord {
    * million tasks each copied id and command is tens of megabytes of master heap.
    */
   TaskRecord(TaskInfo info, String frameworkId, AgentID agent, Resources resources, double createdAt) {
-    this.info = kept(info, agent);
+    this(kept(info, agent), frameworkId, agent, resources, createdAt, true);
+  }
+
+  /** {@code info} already holds only what the master keeps, with {@code agent} as its agent id. */
+  private TaskRecord(TaskInfo info, String frameworkId, AgentID agent, Resources resources, double createdAt,
+      boolean keptAlready) {
+    this.info = info;
     this.frameworkId = frameworkId;
     this.agentId = agent.getValue();
     this.resources = resources;
     this.createdAt = createdAt;
+  }
+
+  /**
+   * A task an agent reported when it re-registered: what the master keeps of it, built once (a
+   * new leader builds a million of these in a failover).
+   */
+  static TaskRecord reported(Task task, String frameworkId, AgentID agent, Resources resources, double createdAt) {
+    TaskInfo.Builder info = TaskInfo.newBuilder().setName(task.getName()).setTaskId(task.getTaskId())
+        .setAgentId(agent).addAllResources(task.getResourcesList());
+    if (task.hasLabels()) {
+      info.setLabels(task.getLabels());
+    }
+    if (task.hasUser()) {
+      info.setCommand(io.meso.v1.CommandInfo.newBuilder().setUser(task.getUser()));
+    }
+    return new TaskRecord(info.build(), frameworkId, agent, resources, createdAt, true);
   }
 
   private static TaskInfo kept(TaskInfo info, AgentID agent) {
