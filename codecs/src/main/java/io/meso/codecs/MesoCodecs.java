@@ -55,6 +55,14 @@ public final class MesoCodecs {
     return List.copyOf(types);
   }
 
+  /**
+   * The types a receiver gets from the wire as {@link Undecoded} bytes ({@link DeferredProtoCodec}):
+   * an agent's re-registration, which carries every task of the agent and which a new leader
+   * receives from thousands of agents at once.
+   */
+  public static final java.util.Set<Class<? extends Message>> DEFERRED =
+      java.util.Set.of(io.meso.internal.ReregisterAgentMessage.class);
+
   /** Registers every codec on this Vert.x instance's event bus. Idempotent per instance. */
   public static synchronized void register(Vertx vertx) {
     EventBus bus = vertx.eventBus();
@@ -72,8 +80,10 @@ public final class MesoCodecs {
     T prototype = com.google.protobuf.Internal.getDefaultInstance(type);
     @SuppressWarnings("unchecked")
     Parser<T> parser = (Parser<T>) prototype.getParserForType();
+    String name = prototype.getDescriptorForType().getFullName();
     try {
-      bus.registerDefaultCodec(type, new ProtoCodec<>(prototype.getDescriptorForType().getFullName(), parser));
+      bus.registerDefaultCodec(type, DEFERRED.contains(type) ? new DeferredProtoCodec<>(name, parser)
+          : new ProtoCodec<>(name, parser));
     } catch (IllegalStateException alreadyRegistered) {
       // registered by an earlier call on this instance
     }

@@ -49,6 +49,9 @@ final class RecordingMaster {
 
   private void onMessage(Message<Object> msg) {
     Object body = msg.body();
+    if (body instanceof io.meso.codecs.Undecoded<?> undecoded) {
+      body = undecoded.decode(); // a re-registration read from the clustered bus
+    }
     if (body instanceof RegisterAgentMessage register) {
       registrations.add(register);
       String agentId = register.getAgentInfo().getId().getValue();

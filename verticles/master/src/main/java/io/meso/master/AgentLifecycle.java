@@ -73,6 +73,56 @@ final class AgentLifecycle {
    * {@link TaskEnd#AGENT_REREGISTERED_WITHOUT_TASK}.
    */
   Reregistered reregister(ReregisterAgentMessage reregister, Resources total) {
+    return reregister(reregister, total, prepare(reregister));
+  }
+
+  /**
+   * What a re-registration's tasks become, worked out from the message alone (no master state is
+   * read, so it may run on any thread): per task its framework id, its id, and a fresh record
+   * holding its resources, reported state and statuses, taken when the master has no record of
+   * the task on this agent (after a failover: every task). A new leader prepares the
+   * re-registrations of thousands of agents on worker threads and only files them on its event
+   * loop ({@link AgentManager}).
+   */
+  record PreparedTasks(String[] frameworkIds, String[] taskIds, TaskRecord[] fresh) {}
+
+  static PreparedTasks prepare(ReregisterAgentMessage reregister) {
+    AgentID shared = reregister.getAgentInfo().getId();
+    int n = reregister.getTasksCount();
+    String[] frameworkIds = new String[n];
+    String[] taskIds = new String[n];
+    TaskRecord[] fresh = new TaskRecord[n];
+    double now = Tasks.nowSeconds();
+    // An agent's tasks mostly belong to a few frameworks: their ids are decoded once, not per task.
+    ByteString lastFrameworkBytes = null;
+    String frameworkId = null;
+    for (int i = 0; i < n; i++) {
+      Task task = reregister.getTasks(i);
+      ByteString frameworkBytes = task.getFrameworkId().getValueBytes();
+      if (!frameworkBytes.equals(lastFrameworkBytes)) {
+        lastFrameworkBytes = frameworkBytes;
+        frameworkId = task.getFrameworkId().getValue();
+      }
+      frameworkIds[i] = frameworkId;
+      taskIds[i] = task.getTaskId().getValue();
+      Resources resources;
+      try {
+        resources = Resources.fromProto(task.getResourcesList());
+      } catch (IllegalArgumentException e) {
+        resources = Resources.EMPTY;
+      }
+      TaskRecord record = TaskRecord.reported(task, frameworkId, shared, resources, now);
+      record.state = task.getState();
+      for (TaskStatus status : task.getStatusesList()) {
+        record.addStatus(status);
+      }
+      fresh[i] = record;
+    }
+    return new PreparedTasks(frameworkIds, taskIds, fresh);
+  }
+
+  /** {@link #reregister(ReregisterAgentMessage, Resources)} with its tasks already {@link #prepare prepared}. */
+  Reregistered reregister(ReregisterAgentMessage reregister, Resources total, PreparedTasks prepared) {
     AgentInfo info = reregister.getAgentInfo();
     String id = info.getId().getValue();
     total = s.reservations.applyTo(id, total);
@@ -97,20 +147,16 @@ final class AgentLifecycle {
     Map<String, Set<String>> reported = new HashMap<>();
     List<TaskID> kill = new ArrayList<>();
     List<KillTaskMessage> killTasks = new ArrayList<>();
-    AgentID shared = agent.info.getId().getValue().equals(id) ? agent.info.getId()
-        : AgentID.newBuilder().setValue(id).build();
-    // An agent's tasks mostly belong to a few frameworks: their ids are decoded once, not per task.
-    ByteString lastFrameworkBytes = null;
-    String frameworkId = null;
+    String lastFrameworkId = null;
     Set<String> reportedOfFramework = null;
-    for (Task task : reregister.getTasksList()) {
-      ByteString frameworkBytes = task.getFrameworkId().getValueBytes();
-      if (!frameworkBytes.equals(lastFrameworkBytes)) {
-        lastFrameworkBytes = frameworkBytes;
-        frameworkId = task.getFrameworkId().getValue();
+    for (int i = 0; i < prepared.taskIds().length; i++) {
+      Task task = reregister.getTasks(i);
+      String frameworkId = prepared.frameworkIds()[i];
+      String taskId = prepared.taskIds()[i];
+      if (frameworkId != lastFrameworkId) {
+        lastFrameworkId = frameworkId;
         reportedOfFramework = reported.computeIfAbsent(frameworkId, f -> new HashSet<>());
       }
-      String taskId = task.getTaskId().getValue();
       reportedOfFramework.add(taskId);
       FrameworkRecord framework = s.frameworks.get(frameworkId);
       if (framework == null) {
@@ -131,25 +177,25 @@ final class AgentLifecycle {
         s.allocator.addFramework(frameworkId, s.frameworkSpec(framework, Set.of()), Map.of(), false);
       }
       TaskRecord record = framework.tasks.get(taskId);
+      boolean wasTerminal;
+      TaskState reportedBefore;
       if (record == null || !record.agentId.equals(id)) {
-        Resources resources;
-        try {
-          resources = Resources.fromProto(task.getResourcesList());
-        } catch (IllegalArgumentException e) {
-          resources = Resources.EMPTY;
-        }
-        record = TaskRecord.reported(task, frameworkId, shared, resources, Tasks.nowSeconds());
-        TaskRecord replaced = framework.tasks.put(record.id(), record);
+        // New to this master (after a failover, every task): the record prepared with its statuses.
+        record = prepared.fresh()[i];
+        TaskRecord replaced = framework.tasks.put(taskId, record);
         if (replaced != null) {
           TaskOrder.remove(s.taskOrder, framework, replaced);
         }
         TaskOrder.add(s.taskOrder, framework, record);
-      }
-      boolean wasTerminal = record.terminal();
-      TaskState reportedBefore = record.state;
-      record.state = task.getState();
-      for (TaskStatus status : task.getStatusesList()) {
-        record.addStatus(status);
+        wasTerminal = false;
+        reportedBefore = TaskState.TASK_STAGING;
+      } else {
+        wasTerminal = record.terminal();
+        reportedBefore = record.state;
+        record.state = task.getState();
+        for (TaskStatus status : task.getStatusesList()) {
+          record.addStatus(status);
+        }
       }
       if (!wasTerminal || !record.terminal()) {
         agent.addTask(record);

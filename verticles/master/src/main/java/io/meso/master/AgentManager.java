@@ -59,13 +59,18 @@ final class AgentManager {
           registration.getClass().getSimpleName(), registration.toByteArray());
       return true;
     } catch (io.meso.security.cluster.AgentProof.Refused e) {
-      LOG.warn("refused agent admission hostname={} agent_id={} message={}: {}", info.getHostname(),
-          info.hasId() ? info.getId().getValue() : "(new)", registration.getClass().getSimpleName(), e.getMessage());
-      if (message.replyAddress() != null) {
-        message.fail(UNAUTHENTICATED, "agent admission refused: " + e.getMessage()
-            + "; the agent's --cluster-secret-file must hold the same secret as the masters'");
-      }
+      refused(message, registration, info, e.getMessage());
       return false;
+    }
+  }
+
+  private static void refused(Message<Object> message, com.google.protobuf.Message registration, AgentInfo info,
+      String why) {
+    LOG.warn("refused agent admission hostname={} agent_id={} message={}: {}", info.getHostname(),
+        info.hasId() ? info.getId().getValue() : "(new)", registration.getClass().getSimpleName(), why);
+    if (message.replyAddress() != null) {
+      message.fail(UNAUTHENTICATED, "agent admission refused: " + why
+          + "; the agent's --cluster-secret-file must hold the same secret as the masters'");
     }
   }
 
@@ -165,8 +170,98 @@ final class AgentManager {
     }
   }
 
+  /**
+   * Messages on {@link Addresses#MASTER} in arrival order while a re-registration ahead of them is
+   * still being decoded and prepared on a worker thread: they are handled in that order once it is
+   * done (an agent's status update must never overtake its re-registration). Empty in steady state.
+   */
+  private final java.util.ArrayDeque<Turn> turns = new java.util.ArrayDeque<>();
+
+  /** One message waiting its turn; {@code prepared} is null for a message that needs no preparation. */
+  private record Turn(Message<Object> message, io.vertx.core.Future<PreparedReregistration> prepared) {}
+
+  /** A re-registration decoded off the event loop, its proof checked and its tasks prepared. */
+  private record PreparedReregistration(ReregisterAgentMessage message, String refusal,
+      AgentLifecycle.PreparedTasks tasks) {}
+
   void handle(Message<Object> message) {
-    Object body = message.body();
+    if (message.body() instanceof io.meso.codecs.Undecoded<?> undecoded) {
+      // A re-registration from the wire, still bytes: decoded, checked and prepared on a worker
+      // (after a failover thousands arrive at once, a million tasks between them).
+      String proof = message.headers().get(io.meso.security.cluster.AgentProof.HEADER);
+      io.vertx.core.Future<PreparedReregistration> prepared = m.vertx().executeBlocking(
+          () -> prepare(undecoded, proof), false);
+      turns.add(new Turn(message, prepared));
+      prepared.onComplete(done -> takeTurns());
+      return;
+    }
+    if (!turns.isEmpty()) {
+      turns.add(new Turn(message, null));
+      return;
+    }
+    dispatch(message, message.body());
+  }
+
+  private PreparedReregistration prepare(io.meso.codecs.Undecoded<?> undecoded, String proof) {
+    if (!undecoded.name().equals(ReregisterAgentMessage.getDescriptor().getFullName())) {
+      throw new IllegalArgumentException("unexpected message type " + undecoded.name() + " on " + Addresses.MASTER);
+    }
+    ReregisterAgentMessage reregister = (ReregisterAgentMessage) undecoded.decode();
+    if (proofs != null) {
+      try {
+        // The bytes the agent signed, as it sent them.
+        proofs.verify(proof, ReregisterAgentMessage.class.getSimpleName(), undecoded.bytes());
+      } catch (io.meso.security.cluster.AgentProof.Refused e) {
+        return new PreparedReregistration(reregister, e.getMessage(), null);
+      }
+    }
+    return new PreparedReregistration(reregister, null, AgentLifecycle.prepare(reregister));
+  }
+
+  /** Handles the waiting messages in arrival order, up to the first one still being prepared. */
+  private void takeTurns() {
+    while (!turns.isEmpty()) {
+      Turn turn = turns.peek();
+      if (turn.prepared() != null && !turn.prepared().isComplete()) {
+        return;
+      }
+      turns.poll();
+      if (!m.isLeading()) {
+        // Deposed while it waited: another master answers the agent's next attempt.
+        if (turn.message().replyAddress() != null) {
+          turn.message().fail(503, "this master is no longer the leader; the agent retries with the new one");
+        }
+      } else if (turn.prepared() == null) {
+        dispatch(turn.message(), turn.message().body());
+      } else if (turn.prepared().failed()) {
+        String why = String.valueOf(turn.prepared().cause().getMessage());
+        s.log("refused agent message: {}", why);
+        if (turn.message().replyAddress() != null) {
+          turn.message().fail(400, why);
+        }
+      } else {
+        reregisterPrepared(turn.message(), turn.prepared().result());
+      }
+    }
+  }
+
+  private void reregisterPrepared(Message<Object> message, PreparedReregistration prepared) {
+    ReregisterAgentMessage reregister = prepared.message();
+    if (prepared.refusal() != null) {
+      refused(message, reregister, reregister.getAgentInfo(), prepared.refusal());
+      return;
+    }
+    try {
+      reregister(message, reregister, prepared.tasks());
+    } catch (CallException e) {
+      if (message.replyAddress() != null) {
+        MasterVerticle.fail(message, e);
+      }
+      s.log("refused agent message: {}", e.getMessage());
+    }
+  }
+
+  private void dispatch(Message<Object> message, Object body) {
     try {
       if (body instanceof RegisterAgentMessage register) {
         if (admitted(message, register, register.getAgentInfo())) {
@@ -174,7 +269,7 @@ final class AgentManager {
         }
       } else if (body instanceof ReregisterAgentMessage reregister) {
         if (admitted(message, reregister, reregister.getAgentInfo())) {
-          reregister(message, reregister);
+          reregister(message, reregister, null);
         }
       } else if (body instanceof StatusUpdate update) {
         s.launches.statusUpdate(update);
@@ -220,14 +315,18 @@ final class AgentManager {
         .build());
   }
 
-  private void reregister(Message<Object> message, ReregisterAgentMessage reregister) {
+  /** {@code prepared}: its tasks {@link AgentLifecycle#prepare prepared} already, or null. */
+  private void reregister(Message<Object> message, ReregisterAgentMessage reregister,
+      AgentLifecycle.PreparedTasks prepared) {
     AgentInfo info = reregister.getAgentInfo();
     if (!info.hasId() || info.getId().getValue().isEmpty()) {
       throw CallException.invalid("agent_info.id is missing; an agent re-registers with the id it was given");
     }
     String id = info.getId().getValue();
     m.goneAgents.refuseIfGone(id);
-    AgentLifecycle.Reregistered done = s.agentLifecycle.reregister(reregister, validateAgentInfo(info));
+    Resources total = validateAgentInfo(info);
+    AgentLifecycle.Reregistered done = prepared == null ? s.agentLifecycle.reregister(reregister, total)
+        : s.agentLifecycle.reregister(reregister, total, prepared);
     reregistered(id, info.getHostname(), reregister.getTasksCount());
     message.reply(AgentReregisteredMessage.newBuilder()
         .setAgentId(info.getId())
