@@ -98,10 +98,37 @@ public final class Cgroups {
       Set<String> enabled = new TreeSet<>(List.of(Files.readString(control).trim().split("\\s+")));
       for (String controller : wanted) {
         if (!enabled.contains(controller)) {
-          CgroupFiles.write(control, "+" + controller);
+          try {
+            CgroupFiles.write(control, "+" + controller);
+          } catch (IOException e) {
+            throw withProcessesHint(dir, controller, e);
+          }
         }
       }
     }
+  }
+
+  /**
+   * v2 refuses to enable a controller for the children of a cgroup (other than the root) that
+   * holds processes itself ("no internal processes"), with a bare EBUSY. The usual cause: the agent
+   * runs in a container whose own cgroup is the base (a private cgroup namespace), with the agent
+   * in it. Says so, and what to do.
+   */
+  static IOException withProcessesHint(Path dir, String controller, IOException e) {
+    String procs = "";
+    try {
+      procs = Files.readString(dir.resolve("cgroup.procs")).trim().replace('\n', ' ');
+    } catch (IOException | RuntimeException unreadable) {
+      // no hint then
+    }
+    if (procs.isEmpty() || dir.getParent() == null) {
+      return e;
+    }
+    return new IOException("cannot enable the " + controller + " controller below " + dir + ": that cgroup holds "
+        + "processes (" + (procs.length() > 60 ? procs.substring(0, 60) + "..." : procs) + "), and cgroups v2 "
+        + "enables controllers for children only in a cgroup without processes of its own. Move them to a child "
+        + "cgroup first (as container init scripts do: mkdir " + dir.resolve("init") + " and write each pid to its "
+        + "cgroup.procs), or mount the host's cgroup2 file system for the agent. (" + e.getMessage() + ")", e);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.meso.executor.isolation.cgroups;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,24 @@ class CgroupsLayoutTest {
     assertThat(host.has(Controller.PIDS)).isFalse();
     assertThat(host.has(Controller.CPUACCT)).as("v2 counts cpu time without a controller").isTrue();
     assertThat(host.describe()).contains("v2").contains("memory").doesNotContain("pids");
+  }
+
+  @Test
+  void aV2CgroupHoldingProcessesIsNamedWhenAControllerCannotBeEnabledBelowIt() throws Exception {
+    Files.writeString(base.resolve("cgroup.controllers"), "cpu memory\n");
+    // The kernel's EBUSY for a non-root cgroup with processes of its own, played by a file that
+    // refuses writes (as an agent in a container whose own cgroup is the base sees it).
+    Files.createSymbolicLink(base.resolve("cgroup.subtree_control"), Path.of("/proc/version"));
+    Files.writeString(base.resolve("cgroup.procs"), "1\n57\n");
+    Cgroups cgroups = new Cgroups(CgroupsHost.detect(base), "meso", "agent-1",
+        EnumSet.of(Controller.CPU, Controller.MEMORY));
+
+    assertThatThrownBy(() -> cgroups.create("fw", "t1")).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("cannot enable the cpu controller below " + base)
+        .hasMessageContaining("holds processes (1 57)")
+        .hasMessageContaining("Move them to a child cgroup first");
+    assertThat(base.resolve("meso")).as("nothing of the task's left behind").satisfiesAnyOf(
+        p -> assertThat(p).doesNotExist(), p -> assertThat(p.resolve("agent-1").resolve("fw+t1")).doesNotExist());
   }
 
   @Test
