@@ -172,13 +172,37 @@ final class AgentManager {
 
   /**
    * Messages on {@link Addresses#MASTER} in arrival order while a re-registration ahead of them is
-   * still being decoded and prepared on a worker thread: they are handled in that order once it is
-   * done (an agent's status update must never overtake its re-registration). Empty in steady state.
+   * still waiting to be, or being, decoded and prepared on a worker thread: they are handled in
+   * that order (an agent's status update must never overtake its re-registration). Empty in
+   * steady state.
    */
   private final java.util.ArrayDeque<Turn> turns = new java.util.ArrayDeque<>();
+  /** The re-registrations among {@link #turns} whose preparation has not started, in order. */
+  private final java.util.ArrayDeque<Turn> unprepared = new java.util.ArrayDeque<>();
+  /** Preparations started and not yet filed: at most {@link #PREPARING}. */
+  private int preparing;
+  /**
+   * How many re-registrations are decoded ahead of the one being filed. Bounded so that a new
+   * leader which receives thousands at once keeps the rest as their wire bytes (a few hundred bytes
+   * a task) rather than all decoded at once (a few kilobytes a task: a million tasks filled a 6 GB
+   * heap and the young collections took half a second each); enough to keep every core busy.
+   */
+  static final int PREPARING = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+  /** Turns taken in one go before the event loop sees to its other work. */
+  static final int TURNS_AT_ONCE = 256;
+  private boolean takeScheduled;
 
-  /** One message waiting its turn; {@code prepared} is null for a message that needs no preparation. */
-  private record Turn(Message<Object> message, io.vertx.core.Future<PreparedReregistration> prepared) {}
+  /** One message waiting its turn; {@code undecoded} (then {@code prepared}) only for a re-registration from the wire. */
+  private static final class Turn {
+    final Message<Object> message;
+    final io.meso.codecs.Undecoded<?> undecoded;
+    io.vertx.core.Future<PreparedReregistration> prepared;
+
+    Turn(Message<Object> message, io.meso.codecs.Undecoded<?> undecoded) {
+      this.message = message;
+      this.undecoded = undecoded;
+    }
+  }
 
   /** A re-registration decoded off the event loop, its proof checked and its tasks prepared. */
   private record PreparedReregistration(ReregisterAgentMessage message, String refusal,
@@ -188,11 +212,10 @@ final class AgentManager {
     if (message.body() instanceof io.meso.codecs.Undecoded<?> undecoded) {
       // A re-registration from the wire, still bytes: decoded, checked and prepared on a worker
       // (after a failover thousands arrive at once, a million tasks between them).
-      String proof = message.headers().get(io.meso.security.cluster.AgentProof.HEADER);
-      io.vertx.core.Future<PreparedReregistration> prepared = m.vertx().executeBlocking(
-          () -> prepare(undecoded, proof), false);
-      turns.add(new Turn(message, prepared));
-      prepared.onComplete(done -> takeTurns());
+      Turn turn = new Turn(message, undecoded);
+      turns.add(turn);
+      unprepared.add(turn);
+      startPreparations();
       return;
     }
     if (!turns.isEmpty()) {
@@ -200,6 +223,16 @@ final class AgentManager {
       return;
     }
     dispatch(message, message.body());
+  }
+
+  private void startPreparations() {
+    while (preparing < PREPARING && !unprepared.isEmpty()) {
+      Turn turn = unprepared.poll();
+      String proof = turn.message.headers().get(io.meso.security.cluster.AgentProof.HEADER);
+      preparing++;
+      turn.prepared = m.vertx().executeBlocking(() -> prepare(turn.undecoded, proof), false);
+      turn.prepared.onComplete(done -> takeTurns());
+    }
   }
 
   private PreparedReregistration prepare(io.meso.codecs.Undecoded<?> undecoded, String proof) {
@@ -218,31 +251,49 @@ final class AgentManager {
     return new PreparedReregistration(reregister, null, AgentLifecycle.prepare(reregister));
   }
 
-  /** Handles the waiting messages in arrival order, up to the first one still being prepared. */
+  /**
+   * Handles the waiting messages in arrival order, up to the first re-registration not prepared
+   * yet; after {@value #TURNS_AT_ONCE} it lets the event loop see to its other work first.
+   */
   private void takeTurns() {
+    int taken = 0;
     while (!turns.isEmpty()) {
       Turn turn = turns.peek();
-      if (turn.prepared() != null && !turn.prepared().isComplete()) {
-        return;
+      if (turn.undecoded != null && (turn.prepared == null || !turn.prepared.isComplete())) {
+        break;
+      }
+      if (taken++ == TURNS_AT_ONCE) {
+        if (!takeScheduled) {
+          takeScheduled = true;
+          m.vertx().runOnContext(v -> {
+            takeScheduled = false;
+            takeTurns();
+          });
+        }
+        break;
       }
       turns.poll();
+      if (turn.undecoded != null) {
+        preparing--;
+      }
       if (!m.isLeading()) {
         // Deposed while it waited: another master answers the agent's next attempt.
-        if (turn.message().replyAddress() != null) {
-          turn.message().fail(503, "this master is no longer the leader; the agent retries with the new one");
+        if (turn.message.replyAddress() != null) {
+          turn.message.fail(503, "this master is no longer the leader; the agent retries with the new one");
         }
-      } else if (turn.prepared() == null) {
-        dispatch(turn.message(), turn.message().body());
-      } else if (turn.prepared().failed()) {
-        String why = String.valueOf(turn.prepared().cause().getMessage());
+      } else if (turn.undecoded == null) {
+        dispatch(turn.message, turn.message.body());
+      } else if (turn.prepared.failed()) {
+        String why = String.valueOf(turn.prepared.cause().getMessage());
         s.log("refused agent message: {}", why);
-        if (turn.message().replyAddress() != null) {
-          turn.message().fail(400, why);
+        if (turn.message.replyAddress() != null) {
+          turn.message.fail(400, why);
         }
       } else {
-        reregisterPrepared(turn.message(), turn.prepared().result());
+        reregisterPrepared(turn.message, turn.prepared.result());
       }
     }
+    startPreparations();
   }
 
   private void reregisterPrepared(Message<Object> message, PreparedReregistration prepared) {

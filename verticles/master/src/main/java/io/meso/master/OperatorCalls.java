@@ -54,6 +54,7 @@ final class OperatorCalls {
             : GetTasksRequest.getDefaultInstance(), principal));
         case "GetTaskPage" -> message.reply(taskPages.page(expect(message, io.meso.proto.GetTaskPageRequest.class),
             principal));
+        case "GetTaskCounts" -> message.reply(taskPages.counts(principal));
         case "KillTask" -> message.reply(kill(expect(message, KillTaskRequest.class), principal));
         case "ReadFile" -> readFile(message, expect(message, io.meso.proto.ReadFileRequest.class), principal);
         case "ListFiles" -> listFiles(message, expect(message, io.meso.proto.ListFilesRequest.class), principal);

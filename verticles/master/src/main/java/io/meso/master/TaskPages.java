@@ -125,6 +125,56 @@ final class TaskPages {
     return page.build();
   }
 
+  /**
+   * How many tasks the principal may see are in each state, per agent and per framework: one walk
+   * of the launch-order list (about a tenth of a second at a million tasks on the event loop, where
+   * paging through them all to count took seconds). The agent and framework of consecutive tasks
+   * are mostly the same, so their counters are looked up once per run.
+   */
+  io.meso.proto.GetTaskCountsResponse counts(String principal) {
+    boolean acls = !authz.seesAllTasks(principal);
+    int states = 0;
+    for (io.meso.v1.TaskState s : io.meso.v1.TaskState.values()) {
+      states = Math.max(states, s.getNumber() + 1);
+    }
+    int width = states;
+    java.util.Map<String, long[]> byAgent = new java.util.LinkedHashMap<>();
+    java.util.Map<String, long[]> byFramework = new java.util.LinkedHashMap<>();
+    Object[] last = {null, null, null, null}; // agent id, its counters, framework id, its counters
+    state.taskOrder.walk(true, task -> {
+      if (acls) {
+        FrameworkRecord framework = framework(task.frameworkId);
+        if (framework == null || !visible(principal, framework, task)) {
+          return true;
+        }
+      }
+      if (last[0] != task.agentId) {
+        last[0] = task.agentId;
+        last[1] = byAgent.computeIfAbsent(task.agentId, k -> new long[width]);
+      }
+      if (last[2] != task.frameworkId) {
+        last[2] = task.frameworkId;
+        last[3] = byFramework.computeIfAbsent(task.frameworkId, k -> new long[width]);
+      }
+      ((long[]) last[1])[task.state.getNumber()]++;
+      ((long[]) last[3])[task.state.getNumber()]++;
+      return true;
+    });
+    io.meso.proto.GetTaskCountsResponse.Builder counts = io.meso.proto.GetTaskCountsResponse.newBuilder();
+    byAgent.forEach((id, n) -> addCounts(id, n, counts::addByAgent));
+    byFramework.forEach((id, n) -> addCounts(id, n, counts::addByFramework));
+    return counts.build();
+  }
+
+  private static void addCounts(String id, long[] n, java.util.function.Consumer<io.meso.proto.TaskCount> add) {
+    for (int state = 0; state < n.length; state++) {
+      if (n[state] > 0) {
+        add.accept(io.meso.proto.TaskCount.newBuilder().setId(id)
+            .setState(io.meso.v1.TaskState.forNumber(state)).setCount(n[state]).build());
+      }
+    }
+  }
+
   /** Mesos's task_id: the task(s) with that id, in each framework's active tasks and completed history. */
   private GetTaskPageResponse byId(GetTaskPageRequest request, String frameworkId, String principal) {
     List<FrameworkRecord> frameworks = new ArrayList<>();

@@ -166,6 +166,55 @@ class TaskPagesTest {
     assertThat(ids(pages.page(request().build(), "admin"))).containsExactly("t3", "t2", "t1", "t0");
   }
 
+  private static java.util.Map<String, Long> counts(List<io.meso.proto.TaskCount> counts) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (io.meso.proto.TaskCount c : counts) {
+      assertThat(out.put(c.getId() + " " + c.getState(), c.getCount())).as("one entry per id and state").isNull();
+    }
+    return out;
+  }
+
+  @Test
+  void countsPerAgentAndFrameworkByStateIncludeRememberedEndsAndFollowTheAcls() {
+    MasterStateHarness h = new MasterStateHarness();
+    AgentRecord a1 = h.agent("a1", "cpus:100;mem:100");
+    AgentRecord a2 = h.agent("a2", "cpus:100;mem:100");
+    FrameworkRecord web = h.framework("web", false);
+    FrameworkRecord batch = h.framework("batch", false);
+    launch(h, web, a1, "w", 3);
+    launch(h, batch, a1, "b", 2);
+    launch(h, web, a2, "v", 2);
+    h.statusUpdate(a1.id, web, "w0", TaskState.TASK_RUNNING);
+    h.statusUpdate(a1.id, web, "w1", TaskState.TASK_RUNNING);
+    var uuid = h.statusUpdate(a2.id, web, "v0", TaskState.TASK_FINISHED);
+    h.acknowledge(web, a2.id, "v0", uuid);
+    h.statusUpdate(a1.id, batch, "b0", TaskState.TASK_FAILED);
+    TaskPages pages = new TaskPages(h.state, new Authorization(Acls.allowAll()));
+
+    var all = pages.counts(null);
+    assertThat(counts(all.getByAgentList())).containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of(
+        "a1 TASK_RUNNING", 2L, "a1 TASK_STAGING", 2L, "a1 TASK_FAILED", 1L,
+        "a2 TASK_FINISHED", 1L, "a2 TASK_STAGING", 1L)));
+    assertThat(counts(all.getByFrameworkList())).containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of(
+        web.id + " TASK_RUNNING", 2L, web.id + " TASK_STAGING", 2L, web.id + " TASK_FINISHED", 1L,
+        batch.id + " TASK_STAGING", 1L, batch.id + " TASK_FAILED", 1L)));
+    // The same as counting every task of every page.
+    long paged = pages.page(request().setLimit(1000).build(), null).getTasksCount();
+    assertThat(all.getByAgentList().stream().mapToLong(io.meso.proto.TaskCount::getCount).sum()).isEqualTo(paged)
+        .isEqualTo(7);
+
+    // A principal who may see only the batch framework counts only its tasks.
+    Acls acls = Acls.parse("""
+        {"permissive": false,
+         "view_frameworks": [{"principals": {"values": ["viewer"]}, "users": {"values": ["batch-user"]}}],
+         "view_tasks": [{"principals": {"values": ["viewer"]}, "users": {"type": "ANY"}}]}""", "test");
+    batch.info = batch.info.toBuilder().setUser("batch-user").build();
+    var viewer = new TaskPages(h.state, new Authorization(acls)).counts("viewer");
+    assertThat(counts(viewer.getByFrameworkList())).containsOnlyKeys(batch.id + " TASK_STAGING", batch.id + " TASK_FAILED");
+    assertThat(counts(viewer.getByAgentList())).containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of(
+        "a1 TASK_STAGING", 1L, "a1 TASK_FAILED", 1L)));
+  }
+
   @Test
   void negativeLimitOrOffsetIsRefusedNamingIt() {
     MasterStateHarness h = new MasterStateHarness();

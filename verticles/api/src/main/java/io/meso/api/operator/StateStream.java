@@ -65,7 +65,36 @@ final class StateStream {
   /** Writes {@code /state-summary}: counts tasks page by page, then answers in one piece (its size is per agent). */
   static void stateSummary(RoutingContext ctx, MasterClient master, int pageSize) {
     StateStream stream = new StateStream(ctx, master, pageSize);
-    master.state().onSuccess(stream::countThenSummarize).onFailure(e -> Replies.failed(ctx, e));
+    master.state().onSuccess(stream::summarize).onFailure(e -> Replies.failed(ctx, e));
+  }
+
+  /**
+   * The summary from the master's own counts ({@code GetTaskCounts}: one pass over the tasks on
+   * the master, a tenth of a second at a million); from a master that predates that action, by
+   * paging through every task and counting here (seconds at a million).
+   */
+  private void summarize(GetStateResponse state) {
+    master.<io.meso.proto.GetTaskCountsResponse>call("GetTaskCounts",
+        io.meso.proto.GetTaskCountsRequest.getDefaultInstance()).onSuccess(counts -> {
+          Map<String, Map<String, Integer>> byAgent = new HashMap<>();
+          Map<String, Map<String, Integer>> byFramework = new HashMap<>();
+          for (io.meso.proto.TaskCount c : counts.getByAgentList()) {
+            byAgent.computeIfAbsent(c.getId(), k -> new java.util.TreeMap<>())
+                .merge(c.getState().name(), (int) c.getCount(), Integer::sum);
+          }
+          for (io.meso.proto.TaskCount c : counts.getByFrameworkList()) {
+            byFramework.computeIfAbsent(c.getId(), k -> new java.util.TreeMap<>())
+                .merge(c.getState().name(), (int) c.getCount(), Integer::sum);
+          }
+          Replies.jsonOffLoop(ctx, 200, () -> MesosJson.stateSummary(state, byAgent, byFramework));
+        }).onFailure(e -> {
+          if (e instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() == 400
+              && String.valueOf(re.getMessage()).contains("'GetTaskCounts' is unknown")) {
+            countThenSummarize(state);
+          } else {
+            Replies.failed(ctx, e);
+          }
+        });
   }
 
   private void writeState(GetStateResponse state) {
