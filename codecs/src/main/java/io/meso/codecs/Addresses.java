@@ -93,4 +93,11 @@ public final class Addresses {
   public static String framework(String frameworkId) {
     return "meso.framework." + frameworkId;
   }
+
+  /**
+   * Header an agent puts on its (re-)registration requests: its id, readable without decoding the
+   * message. A master that still holds an older re-registration of the same agent, not yet filed,
+   * drops it (the agent gave up waiting for it and sent this one).
+   */
+  public static final String AGENT_ID_HEADER = "meso-agent-id";
 }

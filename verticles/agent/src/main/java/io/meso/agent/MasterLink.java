@@ -167,6 +167,9 @@ final class MasterLink {
     String kind = message.getClass().getSimpleName();
     long self = ++attempt;
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis());
+    if (agentId != null) {
+      delivery.addHeader(io.meso.codecs.Addresses.AGENT_ID_HEADER, agentId);
+    }
     if (options.getClusterSecret() != null && message instanceof com.google.protobuf.Message registration) {
       delivery.addHeader(io.meso.security.cluster.AgentProof.HEADER, io.meso.security.cluster.AgentProof.create(
           options.getClusterSecret(), kind, registration.toByteArray(), System.currentTimeMillis()));

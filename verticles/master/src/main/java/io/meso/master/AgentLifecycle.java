@@ -194,7 +194,7 @@ final class AgentLifecycle {
         reportedBefore = record.state;
         record.state = task.getState();
         for (TaskStatus status : task.getStatusesList()) {
-          record.addStatus(status);
+          record.addReportedStatus(status);
         }
       }
       if (!wasTerminal || !record.terminal()) {

@@ -165,8 +165,8 @@ final class AgentManager {
     lastArrivalNanos = System.nanoTime();
     LOG.debug("agent re-registered agent={} hostname={} tasks={}", id, hostname, tasks);
     if (awaited.isEmpty()) {
-      LOG.info("all agents re-registered after the failover agents={} in {} ms", awaitedTotal,
-          (System.nanoTime() - awaitedSinceNanos) / 1_000_000);
+      LOG.info("all agents re-registered after the failover agents={} in {} ms (older attempts dropped unfiled: {})",
+          awaitedTotal, (System.nanoTime() - awaitedSinceNanos) / 1_000_000, supersededReregistrations);
     }
   }
 
@@ -177,6 +177,8 @@ final class AgentManager {
    * steady state.
    */
   private final java.util.ArrayDeque<Turn> turns = new java.util.ArrayDeque<>();
+  /** Per agent (its {@link Addresses#AGENT_ID_HEADER}): its re-registration among {@link #turns}. */
+  private final Map<String, Turn> queuedByAgent = new java.util.HashMap<>();
   /** The re-registrations among {@link #turns} whose preparation has not started, in order. */
   private final java.util.ArrayDeque<Turn> unprepared = new java.util.ArrayDeque<>();
   /** Preparations started and not yet filed: at most {@link #PREPARING}. */
@@ -191,16 +193,22 @@ final class AgentManager {
   /** Turns taken in one go before the event loop sees to its other work. */
   static final int TURNS_AT_ONCE = 256;
   private boolean takeScheduled;
+  /** Re-registrations dropped because the same agent sent a newer one before they were filed. */
+  long supersededReregistrations;
 
   /** One message waiting its turn; {@code undecoded} (then {@code prepared}) only for a re-registration from the wire. */
   private static final class Turn {
     final Message<Object> message;
     final io.meso.codecs.Undecoded<?> undecoded;
+    final String agentId;
     io.vertx.core.Future<PreparedReregistration> prepared;
+    /** The same agent sent a newer re-registration: this one is dropped, never filed. */
+    boolean superseded;
 
-    Turn(Message<Object> message, io.meso.codecs.Undecoded<?> undecoded) {
+    Turn(Message<Object> message, io.meso.codecs.Undecoded<?> undecoded, String agentId) {
       this.message = message;
       this.undecoded = undecoded;
+      this.agentId = agentId;
     }
   }
 
@@ -212,14 +220,23 @@ final class AgentManager {
     if (message.body() instanceof io.meso.codecs.Undecoded<?> undecoded) {
       // A re-registration from the wire, still bytes: decoded, checked and prepared on a worker
       // (after a failover thousands arrive at once, a million tasks between them).
-      Turn turn = new Turn(message, undecoded);
+      String agentId = message.headers().get(Addresses.AGENT_ID_HEADER);
+      Turn turn = new Turn(message, undecoded, agentId);
+      if (agentId != null) {
+        Turn older = queuedByAgent.put(agentId, turn);
+        if (older != null) {
+          // The agent gave up waiting for that one (its request timed out behind the others) and
+          // sent this: filing both would re-admit it twice.
+          older.superseded = true;
+        }
+      }
       turns.add(turn);
       unprepared.add(turn);
       startPreparations();
       return;
     }
     if (!turns.isEmpty()) {
-      turns.add(new Turn(message, null));
+      turns.add(new Turn(message, null, null));
       return;
     }
     dispatch(message, message.body());
@@ -228,6 +245,9 @@ final class AgentManager {
   private void startPreparations() {
     while (preparing < PREPARING && !unprepared.isEmpty()) {
       Turn turn = unprepared.poll();
+      if (turn.superseded) {
+        continue;
+      }
       String proof = turn.message.headers().get(io.meso.security.cluster.AgentProof.HEADER);
       preparing++;
       turn.prepared = m.vertx().executeBlocking(() -> prepare(turn.undecoded, proof), false);
@@ -259,7 +279,7 @@ final class AgentManager {
     int taken = 0;
     while (!turns.isEmpty()) {
       Turn turn = turns.peek();
-      if (turn.undecoded != null && (turn.prepared == null || !turn.prepared.isComplete())) {
+      if (turn.undecoded != null && (turn.prepared == null ? !turn.superseded : !turn.prepared.isComplete())) {
         break;
       }
       if (taken++ == TURNS_AT_ONCE) {
@@ -273,10 +293,18 @@ final class AgentManager {
         break;
       }
       turns.poll();
-      if (turn.undecoded != null) {
+      if (turn.prepared != null) {
         preparing--;
       }
-      if (!m.isLeading()) {
+      if (turn.agentId != null) {
+        queuedByAgent.remove(turn.agentId, turn);
+      }
+      if (turn.superseded) {
+        supersededReregistrations++;
+        if (turn.message.replyAddress() != null) {
+          turn.message.fail(409, "superseded by a newer re-registration of agent " + turn.agentId);
+        }
+      } else if (!m.isLeading()) {
         // Deposed while it waited: another master answers the agent's next attempt.
         if (turn.message.replyAddress() != null) {
           turn.message.fail(503, "this master is no longer the leader; the agent retries with the new one");

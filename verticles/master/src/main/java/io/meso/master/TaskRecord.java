@@ -106,6 +106,24 @@ final class TaskRecord {
   }
 
   /**
+   * Adds a status an agent reports again when it re-registers, unless the record has it already
+   * (the same uuid, or without one the same state, source and time): an agent that re-registers
+   * twice, or whose first attempt timed out, must not double the task's history.
+   */
+  void addReportedStatus(TaskStatus status) {
+    for (TaskStatus known : statuses) {
+      boolean same = status.hasUuid() && !status.getUuid().isEmpty()
+          ? status.getUuid().equals(known.getUuid())
+          : !known.hasUuid() && known.getState() == status.getState() && known.getSource() == status.getSource()
+              && known.getTimestamp() == status.getTimestamp();
+      if (same) {
+        return;
+      }
+    }
+    addStatus(status);
+  }
+
+  /**
    * Records a status the master generated for this task and sends its framework: the task's
    * state becomes the status's, so what the master records is what the framework is told.
    */

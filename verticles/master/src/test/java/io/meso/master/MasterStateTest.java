@@ -162,6 +162,30 @@ class MasterStateTest {
   }
 
   @Test
+  void anAgentReportingTheSameStatusesAgainDoesNotDoubleTheHistory() {
+    AgentRecord agent = h.agent("a1", "cpus:4;mem:1024");
+    FrameworkRecord plain = h.framework("plain", false);
+    io.meso.v1.TaskStatus started = io.meso.v1.TaskStatus.newBuilder()
+        .setTaskId(io.meso.v1.TaskID.newBuilder().setValue("t1")).setState(TaskState.TASK_STARTING)
+        .setSource(io.meso.v1.TaskStatus.Source.SOURCE_EXECUTOR).setTimestamp(1.5).build();
+    io.meso.v1.TaskStatus running = started.toBuilder().setState(TaskState.TASK_RUNNING).setTimestamp(2.5)
+        .setUuid(com.google.protobuf.ByteString.copyFromUtf8("u-running")).build();
+    ReregisterAgentMessage report = ReregisterAgentMessage.newBuilder().setAgentInfo(agent.info)
+        .addTasks(running(plain, "t1").toBuilder().addStatuses(started).addStatuses(running)).build();
+
+    h.state.agentLifecycle.reregister(report, Resources.parse("cpus:4;mem:1024"));
+    h.state.agentLifecycle.reregister(report, Resources.parse("cpus:4;mem:1024"));
+    // A later status is still added.
+    h.state.agentLifecycle.reregister(report.toBuilder().setTasks(0, report.getTasks(0).toBuilder()
+        .addStatuses(running.toBuilder().setState(TaskState.TASK_KILLING).setTimestamp(3.5)
+            .setUuid(com.google.protobuf.ByteString.copyFromUtf8("u-killing")))).build(),
+        Resources.parse("cpus:4;mem:1024"));
+
+    assertThat(plain.tasks.get("t1").statuses).extracting(io.meso.v1.TaskStatus::getState)
+        .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLING);
+  }
+
+  @Test
   void anAgentRegisteringAgainUnderItsIdLostItsTasks() {
     AgentRecord agent = h.agent("a1", "cpus:4;mem:1024");
     FrameworkRecord aware = h.framework("aware", true);

@@ -98,8 +98,16 @@ class ReregistrationOffTheEventLoopTest {
 
   /** Sends {@code body} to the master as the wire codec hands it over (no copy, no decoding). */
   private Future<io.vertx.core.eventbus.Message<Object>> requestAsFromTheWire(Object body) {
-    return vertx.eventBus().request(Addresses.MASTER, body,
-        new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(30_000));
+    return requestAsFromTheWire(body, null);
+  }
+
+  /** {@code agentId}: the agent's id header, as an agent sends it (null: none, as an older agent). */
+  private Future<io.vertx.core.eventbus.Message<Object>> requestAsFromTheWire(Object body, String agentId) {
+    DeliveryOptions delivery = new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(30_000);
+    if (agentId != null) {
+      delivery.addHeader(Addresses.AGENT_ID_HEADER, agentId);
+    }
+    return vertx.eventBus().request(Addresses.MASTER, body, delivery);
   }
 
   private TaskState recordedState(String taskId) throws Exception {
@@ -133,6 +141,38 @@ class ReregistrationOffTheEventLoopTest {
     assertThat(told.getSource()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
     assertThat(recordedState("t7")).isEqualTo(TaskState.TASK_FINISHED);
     assertThat(recordedState("t" + (TASKS - 1))).isEqualTo(TaskState.TASK_RUNNING);
+  }
+
+  @Test
+  void anOlderAttemptOfTheSameAgentStillWaitingIsDroppedUnfiled() throws Exception {
+    client = new EventBusSchedulerClient(vertx);
+    FrameworkRecorder framework = new FrameworkRecorder(client);
+    FrameworkID frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("returning").setUser("").build(),
+        framework::onEvent).await(30, TimeUnit.SECONDS);
+    // Another agent's big re-registration ahead keeps the next two waiting.
+    ReregisterAgentMessage big = reregistration(frameworkId, TASKS).toBuilder()
+        .setAgentInfo(agentInfo().toBuilder().setId(AgentID.newBuilder().setValue("agent-ahead"))).build();
+    Future<io.vertx.core.eventbus.Message<Object>> ahead = requestAsFromTheWire(Undecoded.of(big), "agent-ahead");
+    // The agent's first attempt (its request timed out, say), then its second.
+    Future<io.vertx.core.eventbus.Message<Object>> first =
+        requestAsFromTheWire(Undecoded.of(reregistration(frameworkId, 3)), AGENT);
+    Future<io.vertx.core.eventbus.Message<Object>> second =
+        requestAsFromTheWire(Undecoded.of(reregistration(frameworkId, 3)), AGENT);
+
+    assertThat(ahead.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
+    assertThat(second.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
+    assertThatThrownBy(() -> first.await(30, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(ReplyException.class, e -> {
+          assertThat(e.failureCode()).isEqualTo(409);
+          assertThat(e.getMessage()).contains("superseded by a newer re-registration of agent " + AGENT);
+        });
+    // Filed once: each task's reported status once in its history.
+    GetTasksResponse tasks = (GetTasksResponse) vertx.eventBus().request(Addresses.OPERATOR,
+            GetTasksRequest.getDefaultInstance(), new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "GetTasks"))
+        .await(30, TimeUnit.SECONDS).body();
+    assertThat(tasks.getTasksList()).map(TaskSummary::getTask)
+        .filteredOn(t -> t.getAgentId().getValue().equals(AGENT)).hasSize(3)
+        .allSatisfy(t -> assertThat(t.getStatusesList()).hasSize(1));
   }
 
   @Test
