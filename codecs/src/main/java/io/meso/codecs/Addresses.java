@@ -96,8 +96,8 @@ public final class Addresses {
 
   /**
    * Header an agent puts on its (re-)registration requests: its id, readable without decoding the
-   * message. A master that still holds an older re-registration of the same agent, not yet filed,
-   * drops it (the agent gave up waiting for it and sent this one).
+   * message. A master that still holds an earlier re-registration of the same agent, not yet filed
+   * (the agent gave up waiting for it and sent this one), files that one only and answers both.
    */
   public static final String AGENT_ID_HEADER = "meso-agent-id";
 }

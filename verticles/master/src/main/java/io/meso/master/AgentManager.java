@@ -165,8 +165,8 @@ final class AgentManager {
     lastArrivalNanos = System.nanoTime();
     LOG.debug("agent re-registered agent={} hostname={} tasks={}", id, hostname, tasks);
     if (awaited.isEmpty()) {
-      LOG.info("all agents re-registered after the failover agents={} in {} ms (older attempts dropped unfiled: {})",
-          awaitedTotal, (System.nanoTime() - awaitedSinceNanos) / 1_000_000, supersededReregistrations);
+      LOG.info("all agents re-registered after the failover agents={} in {} ms (later attempts answered with an "
+          + "earlier one's: {})", awaitedTotal, (System.nanoTime() - awaitedSinceNanos) / 1_000_000, laterAttemptsAnswered);
     }
   }
 
@@ -193,8 +193,8 @@ final class AgentManager {
   /** Turns taken in one go before the event loop sees to its other work. */
   static final int TURNS_AT_ONCE = 256;
   private boolean takeScheduled;
-  /** Re-registrations dropped because the same agent sent a newer one before they were filed. */
-  long supersededReregistrations;
+  /** Re-registration requests answered with an earlier attempt's filing (the agent's earlier request timed out). */
+  long laterAttemptsAnswered;
 
   /** One message waiting its turn; {@code undecoded} (then {@code prepared}) only for a re-registration from the wire. */
   private static final class Turn {
@@ -202,8 +202,19 @@ final class AgentManager {
     final io.meso.codecs.Undecoded<?> undecoded;
     final String agentId;
     io.vertx.core.Future<PreparedReregistration> prepared;
-    /** The same agent sent a newer re-registration: this one is dropped, never filed. */
-    boolean superseded;
+    /** The same agent's later re-registration requests, answered with this one's answer. */
+    final List<Message<Object>> laterAttempts = new java.util.ArrayList<>(0);
+
+    /** This message and the later attempts: every request waiting for this turn's answer. */
+    List<Message<Object>> requests() {
+      if (laterAttempts.isEmpty()) {
+        return List.of(message);
+      }
+      List<Message<Object>> all = new java.util.ArrayList<>(laterAttempts.size() + 1);
+      all.add(message);
+      all.addAll(laterAttempts);
+      return all;
+    }
 
     Turn(Message<Object> message, io.meso.codecs.Undecoded<?> undecoded, String agentId) {
       this.message = message;
@@ -221,14 +232,20 @@ final class AgentManager {
       // A re-registration from the wire, still bytes: decoded, checked and prepared on a worker
       // (after a failover thousands arrive at once, a million tasks between them).
       String agentId = message.headers().get(Addresses.AGENT_ID_HEADER);
+      Turn earlier = agentId == null ? null : queuedByAgent.get(agentId);
+      if (earlier != null) {
+        // The agent gave up waiting for that one (its request timed out behind the others) and
+        // sent this. Filing both would re-admit it twice, and queueing this one last make it wait
+        // twice: the earlier one is filed in its place, and its answer goes to this request too.
+        // Nothing is lost: until the master files an agent, only the agent's status updates can
+        // change what it reports, and those are queued after the earlier attempt.
+        earlier.laterAttempts.add(message);
+        laterAttemptsAnswered++;
+        return;
+      }
       Turn turn = new Turn(message, undecoded, agentId);
       if (agentId != null) {
-        Turn older = queuedByAgent.put(agentId, turn);
-        if (older != null) {
-          // The agent gave up waiting for that one (its request timed out behind the others) and
-          // sent this: filing both would re-admit it twice.
-          older.superseded = true;
-        }
+        queuedByAgent.put(agentId, turn);
       }
       turns.add(turn);
       unprepared.add(turn);
@@ -245,9 +262,6 @@ final class AgentManager {
   private void startPreparations() {
     while (preparing < PREPARING && !unprepared.isEmpty()) {
       Turn turn = unprepared.poll();
-      if (turn.superseded) {
-        continue;
-      }
       String proof = turn.message.headers().get(io.meso.security.cluster.AgentProof.HEADER);
       preparing++;
       turn.prepared = m.vertx().executeBlocking(() -> prepare(turn.undecoded, proof), false);
@@ -279,7 +293,7 @@ final class AgentManager {
     int taken = 0;
     while (!turns.isEmpty()) {
       Turn turn = turns.peek();
-      if (turn.undecoded != null && (turn.prepared == null ? !turn.superseded : !turn.prepared.isComplete())) {
+      if (turn.undecoded != null && (turn.prepared == null || !turn.prepared.isComplete())) {
         break;
       }
       if (taken++ == TURNS_AT_ONCE) {
@@ -299,42 +313,48 @@ final class AgentManager {
       if (turn.agentId != null) {
         queuedByAgent.remove(turn.agentId, turn);
       }
-      if (turn.superseded) {
-        supersededReregistrations++;
-        if (turn.message.replyAddress() != null) {
-          turn.message.fail(409, "superseded by a newer re-registration of agent " + turn.agentId);
-        }
-      } else if (!m.isLeading()) {
+      if (!m.isLeading()) {
         // Deposed while it waited: another master answers the agent's next attempt.
-        if (turn.message.replyAddress() != null) {
-          turn.message.fail(503, "this master is no longer the leader; the agent retries with the new one");
+        for (Message<Object> request : turn.requests()) {
+          if (request.replyAddress() != null) {
+            request.fail(503, "this master is no longer the leader; the agent retries with the new one");
+          }
         }
       } else if (turn.undecoded == null) {
         dispatch(turn.message, turn.message.body());
       } else if (turn.prepared.failed()) {
         String why = String.valueOf(turn.prepared.cause().getMessage());
         s.log("refused agent message: {}", why);
-        if (turn.message.replyAddress() != null) {
-          turn.message.fail(400, why);
+        for (Message<Object> request : turn.requests()) {
+          if (request.replyAddress() != null) {
+            request.fail(400, why);
+          }
         }
       } else {
-        reregisterPrepared(turn.message, turn.prepared.result());
+        reregisterPrepared(turn.requests(), turn.prepared.result());
       }
     }
     startPreparations();
   }
 
-  private void reregisterPrepared(Message<Object> message, PreparedReregistration prepared) {
+  private void reregisterPrepared(List<Message<Object>> requests, PreparedReregistration prepared) {
     ReregisterAgentMessage reregister = prepared.message();
     if (prepared.refusal() != null) {
-      refused(message, reregister, reregister.getAgentInfo(), prepared.refusal());
+      for (Message<Object> request : requests) {
+        refused(request, reregister, reregister.getAgentInfo(), prepared.refusal());
+      }
       return;
     }
     try {
-      reregister(message, reregister, prepared.tasks());
+      AgentReregisteredMessage answer = reregister(reregister, prepared.tasks());
+      for (Message<Object> request : requests) {
+        request.reply(answer);
+      }
     } catch (CallException e) {
-      if (message.replyAddress() != null) {
-        MasterVerticle.fail(message, e);
+      for (Message<Object> request : requests) {
+        if (request.replyAddress() != null) {
+          MasterVerticle.fail(request, e);
+        }
       }
       s.log("refused agent message: {}", e.getMessage());
     }
@@ -348,7 +368,7 @@ final class AgentManager {
         }
       } else if (body instanceof ReregisterAgentMessage reregister) {
         if (admitted(message, reregister, reregister.getAgentInfo())) {
-          reregister(message, reregister, null);
+          message.reply(reregister(reregister, null));
         }
       } else if (body instanceof StatusUpdate update) {
         s.launches.statusUpdate(update);
@@ -395,7 +415,7 @@ final class AgentManager {
   }
 
   /** {@code prepared}: its tasks {@link AgentLifecycle#prepare prepared} already, or null. */
-  private void reregister(Message<Object> message, ReregisterAgentMessage reregister,
+  private AgentReregisteredMessage reregister(ReregisterAgentMessage reregister,
       AgentLifecycle.PreparedTasks prepared) {
     AgentInfo info = reregister.getAgentInfo();
     if (!info.hasId() || info.getId().getValue().isEmpty()) {
@@ -407,14 +427,14 @@ final class AgentManager {
     AgentLifecycle.Reregistered done = prepared == null ? s.agentLifecycle.reregister(reregister, total)
         : s.agentLifecycle.reregister(reregister, total, prepared);
     reregistered(id, info.getHostname(), reregister.getTasksCount());
-    message.reply(AgentReregisteredMessage.newBuilder()
+    return AgentReregisteredMessage.newBuilder()
         .setAgentId(info.getId())
         .setMasterInfo(s.masterInfo)
         .setPingIntervalSeconds(m.options.getAgentPingIntervalMillis() / 1000.0)
         .setPingTimeoutSeconds(m.options.getAgentPingIntervalMillis() * m.options.getMaxAgentPingTimeouts() / 1000.0)
         .addAllKillTaskIds(done.kill())
         .addAllKillTasks(done.killTasks())
-        .build());
+        .build();
   }
 
   // ---- health --------------------------------------------------------------------------

@@ -144,7 +144,7 @@ class ReregistrationOffTheEventLoopTest {
   }
 
   @Test
-  void anOlderAttemptOfTheSameAgentStillWaitingIsDroppedUnfiled() throws Exception {
+  void aLaterAttemptOfTheSameAgentIsAnsweredWhenTheEarlierOneIsFiledInItsPlace() throws Exception {
     client = new EventBusSchedulerClient(vertx);
     FrameworkRecorder framework = new FrameworkRecorder(client);
     FrameworkID frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("returning").setUser("").build(),
@@ -153,20 +153,18 @@ class ReregistrationOffTheEventLoopTest {
     ReregisterAgentMessage big = reregistration(frameworkId, TASKS).toBuilder()
         .setAgentInfo(agentInfo().toBuilder().setId(AgentID.newBuilder().setValue("agent-ahead"))).build();
     Future<io.vertx.core.eventbus.Message<Object>> ahead = requestAsFromTheWire(Undecoded.of(big), "agent-ahead");
-    // The agent's first attempt (its request timed out, say), then its second.
+    // The agent's first attempt (its request timed out, say), then its second. What the second
+    // says beyond the first (a fourth task here) cannot happen in practice: until the master files
+    // the agent nothing is launched on it, and what ends is told by status updates.
     Future<io.vertx.core.eventbus.Message<Object>> first =
         requestAsFromTheWire(Undecoded.of(reregistration(frameworkId, 3)), AGENT);
     Future<io.vertx.core.eventbus.Message<Object>> second =
-        requestAsFromTheWire(Undecoded.of(reregistration(frameworkId, 3)), AGENT);
+        requestAsFromTheWire(Undecoded.of(reregistration(frameworkId, 4)), AGENT);
 
     assertThat(ahead.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
     assertThat(second.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
-    assertThatThrownBy(() -> first.await(30, TimeUnit.SECONDS))
-        .isInstanceOfSatisfying(ReplyException.class, e -> {
-          assertThat(e.failureCode()).isEqualTo(409);
-          assertThat(e.getMessage()).contains("superseded by a newer re-registration of agent " + AGENT);
-        });
-    // Filed once: each task's reported status once in its history.
+    assertThat(first.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
+    // Filed once, the first attempt's report: three tasks, each reported status once.
     GetTasksResponse tasks = (GetTasksResponse) vertx.eventBus().request(Addresses.OPERATOR,
             GetTasksRequest.getDefaultInstance(), new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "GetTasks"))
         .await(30, TimeUnit.SECONDS).body();
