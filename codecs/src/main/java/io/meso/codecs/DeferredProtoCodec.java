@@ -25,15 +25,12 @@ public final class DeferredProtoCodec<T extends Message> implements MessageCodec
 
   @Override
   public void encodeToWire(Buffer buffer, T message) {
-    byte[] bytes = message.toByteArray();
-    buffer.appendInt(bytes.length);
-    buffer.appendBytes(bytes);
+    ProtoCodec.encode(buffer, message);
   }
 
   @Override
   public Object decodeFromWire(int pos, Buffer buffer) {
-    int length = buffer.getInt(pos);
-    return new Undecoded<>(name, parser, buffer.getBytes(pos + 4, pos + 4 + length));
+    return new Undecoded<>(name, parser, ProtoCodec.bytes(pos, buffer));
   }
 
   @Override

@@ -24,17 +24,26 @@ public final class ProtoCodec<T extends Message> implements MessageCodec<T, T> {
 
   @Override
   public void encodeToWire(Buffer buffer, T message) {
+    encode(buffer, message);
+  }
+
+  /** The wire format of every protobuf message on the bus: its length (4 bytes), then its bytes. */
+  static void encode(Buffer buffer, Message message) {
     byte[] bytes = message.toByteArray();
     buffer.appendInt(bytes.length);
     buffer.appendBytes(bytes);
   }
 
+  /** The message bytes of what {@link #encode} wrote at {@code pos}. */
+  static byte[] bytes(int pos, Buffer buffer) {
+    int length = buffer.getInt(pos);
+    return buffer.getBytes(pos + 4, pos + 4 + length);
+  }
+
   @Override
   public T decodeFromWire(int pos, Buffer buffer) {
-    int length = buffer.getInt(pos);
-    byte[] bytes = buffer.getBytes(pos + 4, pos + 4 + length);
     try {
-      return parser.parseFrom(bytes);
+      return parser.parseFrom(bytes(pos, buffer));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("cannot decode " + name + " from the event bus: " + e.getMessage(), e);
     }

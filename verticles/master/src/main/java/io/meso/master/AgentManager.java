@@ -238,7 +238,8 @@ final class AgentManager {
         // sent this. Filing both would re-admit it twice, and queueing this one last make it wait
         // twice: the earlier one is filed in its place, and its answer goes to this request too.
         // Nothing is lost: until the master files an agent, only the agent's status updates can
-        // change what it reports, and those are queued after the earlier attempt.
+        // change what it reports, and those are queued after the earlier attempt. Should the
+        // earlier one not be filed (refused, unreadable), this one gets a turn of its own.
         earlier.laterAttempts.add(message);
         laterAttemptsAnswered++;
         return;
@@ -325,39 +326,54 @@ final class AgentManager {
       } else if (turn.prepared.failed()) {
         String why = String.valueOf(turn.prepared.cause().getMessage());
         s.log("refused agent message: {}", why);
-        for (Message<Object> request : turn.requests()) {
-          if (request.replyAddress() != null) {
-            request.fail(400, why);
-          }
+        if (turn.message.replyAddress() != null) {
+          turn.message.fail(400, why);
         }
-      } else {
-        reregisterPrepared(turn.requests(), turn.prepared.result());
+        laterAttemptsInTurn(turn);
+      } else if (!reregisterPrepared(turn, turn.prepared.result())) {
+        laterAttemptsInTurn(turn);
       }
     }
     startPreparations();
   }
 
-  private void reregisterPrepared(List<Message<Object>> requests, PreparedReregistration prepared) {
+  /**
+   * Files a prepared re-registration and answers it, and the same agent's later attempts when it
+   * was filed. Returns whether it was: an attempt that was refused answers only itself (a forged
+   * or broken one must not take a genuine later one down with it).
+   */
+  private boolean reregisterPrepared(Turn turn, PreparedReregistration prepared) {
     ReregisterAgentMessage reregister = prepared.message();
     if (prepared.refusal() != null) {
-      for (Message<Object> request : requests) {
-        refused(request, reregister, reregister.getAgentInfo(), prepared.refusal());
-      }
-      return;
+      refused(turn.message, reregister, reregister.getAgentInfo(), prepared.refusal());
+      return false;
     }
     try {
       AgentReregisteredMessage answer = reregister(reregister, prepared.tasks());
-      for (Message<Object> request : requests) {
+      for (Message<Object> request : turn.requests()) {
         request.reply(answer);
       }
+      return true;
     } catch (CallException e) {
-      for (Message<Object> request : requests) {
-        if (request.replyAddress() != null) {
-          MasterVerticle.fail(request, e);
-        }
+      if (turn.message.replyAddress() != null) {
+        MasterVerticle.fail(turn.message, e);
       }
       s.log("refused agent message: {}", e.getMessage());
+      return false;
     }
+  }
+
+  /** The later attempts of a turn that was not filed: the next of them takes the head of the line. */
+  private void laterAttemptsInTurn(Turn refused) {
+    if (refused.laterAttempts.isEmpty()) {
+      return;
+    }
+    Message<Object> next = refused.laterAttempts.get(0);
+    Turn turn = new Turn(next, (io.meso.codecs.Undecoded<?>) next.body(), refused.agentId);
+    turn.laterAttempts.addAll(refused.laterAttempts.subList(1, refused.laterAttempts.size()));
+    turns.addFirst(turn);
+    unprepared.addFirst(turn);
+    queuedByAgent.put(refused.agentId, turn);
   }
 
   private void dispatch(Message<Object> message, Object body) {

@@ -174,6 +174,33 @@ class ReregistrationOffTheEventLoopTest {
   }
 
   @Test
+  void aLaterAttemptIsFiledOnItsOwnWhenTheEarlierOneCannotBe() throws Exception {
+    client = new EventBusSchedulerClient(vertx);
+    FrameworkRecorder framework = new FrameworkRecorder(client);
+    FrameworkID frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("returning").setUser("").build(),
+        framework::onEvent).await(30, TimeUnit.SECONDS);
+    ReregisterAgentMessage big = reregistration(frameworkId, TASKS).toBuilder()
+        .setAgentInfo(agentInfo().toBuilder().setId(AgentID.newBuilder().setValue("agent-ahead"))).build();
+    Future<io.vertx.core.eventbus.Message<Object>> ahead = requestAsFromTheWire(Undecoded.of(big), "agent-ahead");
+    // Unreadable bytes under the agent's id (broken, or forged by someone else), then its genuine attempt.
+    Future<io.vertx.core.eventbus.Message<Object>> broken = requestAsFromTheWire(
+        new Undecoded<>(ReregisterAgentMessage.getDescriptor().getFullName(), ReregisterAgentMessage.parser(),
+            new byte[] {0x0a, (byte) 0xff, 0x01}), AGENT);
+    Future<io.vertx.core.eventbus.Message<Object>> genuine =
+        requestAsFromTheWire(Undecoded.of(reregistration(frameworkId, 3)), AGENT);
+
+    assertThat(ahead.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
+    assertThatThrownBy(() -> broken.await(30, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
+    assertThat(genuine.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
+    GetTasksResponse tasks = (GetTasksResponse) vertx.eventBus().request(Addresses.OPERATOR,
+            GetTasksRequest.getDefaultInstance(), new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "GetTasks"))
+        .await(30, TimeUnit.SECONDS).body();
+    assertThat(tasks.getTasksList()).map(TaskSummary::getTask)
+        .filteredOn(t -> t.getAgentId().getValue().equals(AGENT)).hasSize(3);
+  }
+
+  @Test
   void bytesThatAreNoReregistrationAreRefusedAndWhatFollowsIsStillHandled() throws Exception {
     Undecoded<ReregisterAgentMessage> garbage = new Undecoded<>(ReregisterAgentMessage.getDescriptor().getFullName(),
         ReregisterAgentMessage.parser(), new byte[] {0x0a, (byte) 0xff, 0x01, 0x02});
