@@ -153,6 +153,40 @@ public class ExecutorVerticle extends VerticleBase {
         options.getDiskWatchIntervalMillis(), options.getPortsWatchIntervalMillis()));
   }
 
+  /** Blocking jobs this executor started on Vert.x's shared pool and not finished yet. */
+  private int blockingInFlight;
+  /** Completed once none is left, while stopping. */
+  private io.vertx.core.Promise<Void> blockingDrained;
+  /** How long stopping waits for them (a hung `docker` must not hold an agent's stop for ever). */
+  static final long STOP_WAITS_FOR_BLOCKING_MILLIS = 15_000;
+
+  /**
+   * {@code vertx.executeBlocking}, counted: {@link #stop} waits for what is still running (a kill,
+   * a container's removal) instead of leaving it to finish after the executor, and maybe its
+   * Vert.x, are gone.
+   */
+  private <T> Future<T> blocking(java.util.concurrent.Callable<T> job, boolean ordered) {
+    blockingInFlight++;
+    return vertx.<T>executeBlocking(job, ordered).andThen(ar -> {
+      if (--blockingInFlight == 0 && blockingDrained != null) {
+        blockingDrained.tryComplete();
+      }
+    });
+  }
+
+  private Future<Void> blockingDone() {
+    if (blockingInFlight == 0) {
+      return Future.succeededFuture();
+    }
+    blockingDrained = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(STOP_WAITS_FOR_BLOCKING_MILLIS, id -> {
+      if (blockingDrained.tryComplete()) {
+        LOG.warn("executor stopping with {} blocking jobs still running agent_id={}", blockingInFlight, agentId);
+      }
+    });
+    return blockingDrained.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
   @Override
   public Future<?> stop() {
     if (isolators == null) {
@@ -187,7 +221,8 @@ public class ExecutorVerticle extends VerticleBase {
         return null;
       }, false);
     }
-    return killed.transform(ar -> reaper.flush())
+    Future<?> killedOnStop = killed;
+    return blockingDone().transform(ar -> killedOnStop).transform(ar -> reaper.flush())
         .transform(ar -> worker.executeBlocking(() -> {
           containerizers.close();
           isolators.close();
@@ -256,7 +291,7 @@ public class ExecutorVerticle extends VerticleBase {
     }
     // A docker image pull may take long: on Vert.x's worker pool, not the spawn pool.
     (prepared.run() == null ? Future.succeededFuture(prepared)
-        : vertx.executeBlocking(() -> containerizers.beforeSpawn(task, prepared), false))
+        : blocking(() -> containerizers.beforeSpawn(task, prepared), false))
         .compose(ready -> worker.executeBlocking(() -> {
           Containerizers.Prepared p = prepared.run() == null ? containerizers.beforeSpawn(task, ready) : ready;
           return launcher.spawn(launch, task.container, p.command(), p.env(), p.cgroups(), p.run() != null);
@@ -323,7 +358,7 @@ public class ExecutorVerticle extends VerticleBase {
       return; // already reported (executor stopping)
     }
     if (task.killRequested) {
-      vertx.executeBlocking(() -> task.members().isEmpty(), false).onComplete(empty -> {
+      blocking(() -> task.members().isEmpty(), false).onComplete(empty -> {
         if (empty.succeeded() && empty.result()) {
           task.treeGone = true;
         }
@@ -461,7 +496,7 @@ public class ExecutorVerticle extends VerticleBase {
         polling = false;
         return;
       }
-      vertx.executeBlocking(() -> {
+      blocking(() -> {
         Map<ProcessTask, ExitFacts> ended = new HashMap<>();
         for (ProcessTask t : watched) {
           if (!ProcessTree.alive(t.leader, t.startTime)) {
@@ -501,7 +536,7 @@ public class ExecutorVerticle extends VerticleBase {
     if (task.process == null && !task.adopted) {
       return; // still spawning: spawned() kills it at once
     }
-    vertx.executeBlocking(() -> {
+    blocking(() -> {
       if (task.dockerName != null) {
         containerizers.stop(task, kill.gracePeriodMillis()); // the engine stops it; `docker run` then exits
       } else {
@@ -516,7 +551,7 @@ public class ExecutorVerticle extends VerticleBase {
   }
 
   private void forceKill(ProcessTask task) {
-    vertx.executeBlocking(() -> {
+    blocking(() -> {
       if (task.dockerName != null) {
         containerizers.kill(task);
       }
@@ -564,7 +599,7 @@ public class ExecutorVerticle extends VerticleBase {
     if (task.dockerName != null || !task.gpus.isEmpty() || ProcessLauncher.scalar(task.launch.task(), "gpus") > 0) {
       String frameworkId = task.launch.frameworkId();
       String dockerName = task.dockerName;
-      vertx.executeBlocking(() -> {
+      blocking(() -> {
         containerizers.cleanup(frameworkId, task.taskId(), dockerName);
         return null;
       }, false);
