@@ -58,6 +58,7 @@ public class ExecutorVerticle extends VerticleBase {
   private final Map<String, ProcessTask> tasks = new HashMap<>();
   private Isolation isolation;
   private WorkerExecutor worker;
+  private BlockingJobs blockingJobs;
   private ProcessLauncher launcher;
   private LeftoverReaper reaper;
   private ExitWatcher exitWatcher;
@@ -102,6 +103,7 @@ public class ExecutorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     worker = vertx.createSharedWorkerExecutor("meso-executor-" + agentId, options.getSpawnPoolSize());
+    blockingJobs = new BlockingJobs(vertx, agentId);
     exitWatcher = new ExitWatcher("meso-exit-" + agentId);
     return worker.executeBlocking(this::openIsolators, false)
         .compose(opened -> worker.executeBlocking(() -> {
@@ -153,38 +155,9 @@ public class ExecutorVerticle extends VerticleBase {
         options.getDiskWatchIntervalMillis(), options.getPortsWatchIntervalMillis()));
   }
 
-  /** Blocking jobs this executor started on Vert.x's shared pool and not finished yet. */
-  private int blockingInFlight;
-  /** Completed once none is left, while stopping. */
-  private io.vertx.core.Promise<Void> blockingDrained;
-  /** How long stopping waits for them (a hung `docker` must not hold an agent's stop for ever). */
-  static final long STOP_WAITS_FOR_BLOCKING_MILLIS = 15_000;
-
-  /**
-   * {@code vertx.executeBlocking}, counted: {@link #stop} waits for what is still running (a kill,
-   * a container's removal) instead of leaving it to finish after the executor, and maybe its
-   * Vert.x, are gone.
-   */
+  /** {@code vertx.executeBlocking}, counted, so that {@link #stop} waits for what is still running. */
   private <T> Future<T> blocking(java.util.concurrent.Callable<T> job, boolean ordered) {
-    blockingInFlight++;
-    return vertx.<T>executeBlocking(job, ordered).andThen(ar -> {
-      if (--blockingInFlight == 0 && blockingDrained != null) {
-        blockingDrained.tryComplete();
-      }
-    });
-  }
-
-  private Future<Void> blockingDone() {
-    if (blockingInFlight == 0) {
-      return Future.succeededFuture();
-    }
-    blockingDrained = io.vertx.core.Promise.promise();
-    long timer = vertx.setTimer(STOP_WAITS_FOR_BLOCKING_MILLIS, id -> {
-      if (blockingDrained.tryComplete()) {
-        LOG.warn("executor stopping with {} blocking jobs still running agent_id={}", blockingInFlight, agentId);
-      }
-    });
-    return blockingDrained.future().andThen(ar -> vertx.cancelTimer(timer));
+    return blockingJobs.run(job, ordered);
   }
 
   @Override
@@ -222,7 +195,7 @@ public class ExecutorVerticle extends VerticleBase {
       }, false);
     }
     Future<?> killedOnStop = killed;
-    return blockingDone().transform(ar -> killedOnStop).transform(ar -> reaper.flush())
+    return blockingJobs.done().transform(ar -> killedOnStop).transform(ar -> reaper.flush())
         .transform(ar -> worker.executeBlocking(() -> {
           containerizers.close();
           isolators.close();
