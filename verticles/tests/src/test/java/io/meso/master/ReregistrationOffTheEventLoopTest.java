@@ -110,20 +110,43 @@ class ReregistrationOffTheEventLoopTest {
     return vertx.eventBus().request(Addresses.MASTER, body, delivery);
   }
 
-  private TaskState recordedState(String taskId) throws Exception {
+  /** Every task the master records (GET_TASKS). */
+  private java.util.List<Task> recordedTasks() throws Exception {
     GetTasksResponse tasks = (GetTasksResponse) vertx.eventBus().request(Addresses.OPERATOR,
             GetTasksRequest.getDefaultInstance(), new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "GetTasks"))
         .await(30, TimeUnit.SECONDS).body();
-    return tasks.getTasksList().stream().map(TaskSummary::getTask)
-        .filter(t -> t.getTaskId().getValue().equals(taskId)).findFirst().orElseThrow().getState();
+    return tasks.getTasksList().stream().map(TaskSummary::getTask).toList();
+  }
+
+  private TaskState recordedState(String taskId) throws Exception {
+    return recordedTasks().stream().filter(t -> t.getTaskId().getValue().equals(taskId)).findFirst().orElseThrow()
+        .getState();
+  }
+
+  private java.util.List<Task> tasksOf(String agentId) throws Exception {
+    return recordedTasks().stream().filter(t -> t.getAgentId().getValue().equals(agentId)).toList();
+  }
+
+  /** A framework subscribed on the event bus, recording its events. */
+  private FrameworkRecorder subscribe() throws Exception {
+    client = new EventBusSchedulerClient(vertx);
+    FrameworkRecorder framework = new FrameworkRecorder(client);
+    client.subscribe(FrameworkInfo.newBuilder().setName("returning").setUser("").build(), framework::onEvent)
+        .await(30, TimeUnit.SECONDS);
+    return framework;
+  }
+
+  /** Another agent's big re-registration, sent first: it keeps what follows it waiting a while. */
+  private Future<io.vertx.core.eventbus.Message<Object>> bigReregistrationAhead(FrameworkID frameworkId) {
+    ReregisterAgentMessage big = reregistration(frameworkId, TASKS).toBuilder()
+        .setAgentInfo(agentInfo().toBuilder().setId(AgentID.newBuilder().setValue("agent-ahead"))).build();
+    return requestAsFromTheWire(Undecoded.of(big), "agent-ahead");
   }
 
   @Test
   void anUpdateSentAfterTheReregistrationIsHandledAfterIt() throws Exception {
-    client = new EventBusSchedulerClient(vertx);
-    FrameworkRecorder framework = new FrameworkRecorder(client);
-    FrameworkID frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("returning").setUser("").build(),
-        framework::onEvent).await(30, TimeUnit.SECONDS);
+    FrameworkRecorder framework = subscribe();
+    FrameworkID frameworkId = client.frameworkId();
 
     Future<io.vertx.core.eventbus.Message<Object>> reregistered =
         requestAsFromTheWire(Undecoded.of(reregistration(frameworkId, TASKS)));
@@ -145,14 +168,10 @@ class ReregistrationOffTheEventLoopTest {
 
   @Test
   void aLaterAttemptOfTheSameAgentIsAnsweredWhenTheEarlierOneIsFiledInItsPlace() throws Exception {
-    client = new EventBusSchedulerClient(vertx);
-    FrameworkRecorder framework = new FrameworkRecorder(client);
-    FrameworkID frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("returning").setUser("").build(),
-        framework::onEvent).await(30, TimeUnit.SECONDS);
+    FrameworkRecorder framework = subscribe();
+    FrameworkID frameworkId = client.frameworkId();
     // Another agent's big re-registration ahead keeps the next two waiting.
-    ReregisterAgentMessage big = reregistration(frameworkId, TASKS).toBuilder()
-        .setAgentInfo(agentInfo().toBuilder().setId(AgentID.newBuilder().setValue("agent-ahead"))).build();
-    Future<io.vertx.core.eventbus.Message<Object>> ahead = requestAsFromTheWire(Undecoded.of(big), "agent-ahead");
+    Future<io.vertx.core.eventbus.Message<Object>> ahead = bigReregistrationAhead(frameworkId);
     // The agent's first attempt (its request timed out, say), then its second. What the second
     // says beyond the first (a fourth task here) cannot happen in practice: until the master files
     // the agent nothing is launched on it, and what ends is told by status updates.
@@ -165,23 +184,15 @@ class ReregistrationOffTheEventLoopTest {
     assertThat(second.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
     assertThat(first.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
     // Filed once, the first attempt's report: three tasks, each reported status once.
-    GetTasksResponse tasks = (GetTasksResponse) vertx.eventBus().request(Addresses.OPERATOR,
-            GetTasksRequest.getDefaultInstance(), new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "GetTasks"))
-        .await(30, TimeUnit.SECONDS).body();
-    assertThat(tasks.getTasksList()).map(TaskSummary::getTask)
-        .filteredOn(t -> t.getAgentId().getValue().equals(AGENT)).hasSize(3)
+    assertThat(tasksOf(AGENT)).hasSize(3)
         .allSatisfy(t -> assertThat(t.getStatusesList()).hasSize(1));
   }
 
   @Test
   void aLaterAttemptIsFiledOnItsOwnWhenTheEarlierOneCannotBe() throws Exception {
-    client = new EventBusSchedulerClient(vertx);
-    FrameworkRecorder framework = new FrameworkRecorder(client);
-    FrameworkID frameworkId = client.subscribe(FrameworkInfo.newBuilder().setName("returning").setUser("").build(),
-        framework::onEvent).await(30, TimeUnit.SECONDS);
-    ReregisterAgentMessage big = reregistration(frameworkId, TASKS).toBuilder()
-        .setAgentInfo(agentInfo().toBuilder().setId(AgentID.newBuilder().setValue("agent-ahead"))).build();
-    Future<io.vertx.core.eventbus.Message<Object>> ahead = requestAsFromTheWire(Undecoded.of(big), "agent-ahead");
+    FrameworkRecorder framework = subscribe();
+    FrameworkID frameworkId = client.frameworkId();
+    Future<io.vertx.core.eventbus.Message<Object>> ahead = bigReregistrationAhead(frameworkId);
     // Unreadable bytes under the agent's id (broken, or forged by someone else), then its genuine attempt.
     Future<io.vertx.core.eventbus.Message<Object>> broken = requestAsFromTheWire(
         new Undecoded<>(ReregisterAgentMessage.getDescriptor().getFullName(), ReregisterAgentMessage.parser(),
@@ -193,11 +204,7 @@ class ReregistrationOffTheEventLoopTest {
     assertThatThrownBy(() -> broken.await(30, TimeUnit.SECONDS))
         .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
     assertThat(genuine.await(30, TimeUnit.SECONDS).body()).isInstanceOf(AgentReregisteredMessage.class);
-    GetTasksResponse tasks = (GetTasksResponse) vertx.eventBus().request(Addresses.OPERATOR,
-            GetTasksRequest.getDefaultInstance(), new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "GetTasks"))
-        .await(30, TimeUnit.SECONDS).body();
-    assertThat(tasks.getTasksList()).map(TaskSummary::getTask)
-        .filteredOn(t -> t.getAgentId().getValue().equals(AGENT)).hasSize(3);
+    assertThat(tasksOf(AGENT)).hasSize(3);
   }
 
   @Test
