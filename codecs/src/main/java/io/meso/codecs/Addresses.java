@@ -37,6 +37,19 @@ public final class Addresses {
    * added, updated or removed. The operator API's SUBSCRIBE and the web UI consume it.
    */
   public static final String MASTER_EVENTS = "meso.master.events";
+  /**
+   * An agent's re-registration without its tasks, only their {@code TaskDigest} (request/reply,
+   * consumed by the leader like {@link #MASTER}): answered as on {@link #MASTER} when the leader's
+   * copy of the agent's tasks matches the digest, failed with 409 when it does not (the agent
+   * then re-registers on {@link #MASTER} with its tasks). A master without this consumer (older,
+   * or none leading yet) fails it with NO_HANDLERS, and the agent re-registers in full.
+   */
+  public static final String MASTER_DIGEST = "meso.master.digest";
+  /**
+   * Published by the leading master a few times a second: a {@code meso.internal.ReplicaBatch}
+   * with the changes to its tasks, from which every standby keeps a copy of every agent's tasks.
+   */
+  public static final String MASTER_REPLICA = "meso.master.replica";
   public static final String ALLOCATOR = "meso.allocator";
   public static final String ALLOCATIONS = "meso.allocator.allocations";
 

@@ -1,5 +1,7 @@
 package io.meso.agent;
 
+import com.google.protobuf.ByteString;
+import io.meso.codecs.TaskDigests;
 import io.meso.internal.AgentRegisteredMessage;
 import io.meso.internal.AgentReregisteredMessage;
 import io.meso.internal.KillTaskMessage;
@@ -68,16 +70,26 @@ final class AgentRegistration implements MasterLink.Listener {
   }
 
   @Override
-  public Object registration() {
+  public Object registration(boolean digest) {
     if (!everRegistered && !recovered) {
       return RegisterAgentMessage.newBuilder().setAgentInfo(info).setVersion(AgentVerticle.VERSION).build();
     }
     ReregisterAgentMessage.Builder msg = ReregisterAgentMessage.newBuilder().setAgentInfo(info)
         .setVersion(AgentVerticle.VERSION);
     Map<String, FrameworkInfo> frameworks = new HashMap<>();
+    TaskDigests.Builder sum = TaskDigests.builder();
     for (AgentTask task : tasks.all()) {
-      msg.addTasks(task.toProto(agentIdProto, updates.head(task.key)));
+      if (digest) {
+        // What toProto would report: the task's state and its latest status.
+        sum.add(task.key.frameworkId(), task.info.getTaskId().getValue(), task.state,
+            task.latestStatus == null ? ByteString.EMPTY : task.latestStatus.getUuid());
+      } else {
+        msg.addTasks(task.toProto(agentIdProto, updates.head(task.key)));
+      }
       frameworks.put(task.key.frameworkId(), task.framework);
+    }
+    if (digest) {
+      msg.setDigest(sum.build());
     }
     msg.addAllFrameworks(frameworks.values());
     msg.addAllUpdates(updates.heads());

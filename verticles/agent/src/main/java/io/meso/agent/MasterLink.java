@@ -28,8 +28,12 @@ final class MasterLink {
 
   /** What the agent provides and hears. */
   interface Listener {
-    /** The message for the next attempt: RegisterAgentMessage or ReregisterAgentMessage. */
-    Object registration();
+    /**
+     * The message for the next attempt: RegisterAgentMessage or ReregisterAgentMessage; with
+     * {@code digest}, a re-registration carries the digest of the agent's tasks instead of them
+     * (sent to {@link Addresses#MASTER_DIGEST}).
+     */
+    Object registration(boolean digest);
 
     /**
      * The master answered; returns how many seconds without a ping mean the master lost us (its
@@ -61,6 +65,9 @@ final class MasterLink {
   /** The failure code with which a master refuses an agent an operator marked gone (as HTTP 410 Gone). */
   static final int GONE_CODE = 410;
 
+  /** The failure code with which a master refuses a re-registration by digest its copy does not match (as HTTP 409). */
+  static final int DIGEST_MISMATCH_CODE = 409;
+
   private final Vertx vertx;
   private final String masterAddress;
   private final String agentId;
@@ -76,6 +83,14 @@ final class MasterLink {
   private long pingTimeoutMillis;
   /** The current attempt; completions of earlier (superseded) attempts are ignored. */
   private long attempt;
+  /**
+   * Whether the next re-registration goes by digest: set when the agent loses its master or
+   * hears of a new leader (which may hold a copy of the agent's tasks from its time as a
+   * standby), cleared when a master answers (or cannot take one: none holds a copy, or it
+   * differs), so that the agent then re-registers with its tasks at once. Only for an agent that
+   * reaches the masters as a cluster member (a gateway carries only {@link Addresses#MASTER}).
+   */
+  private boolean byDigest;
   /** Attempts of this registration that timed out in a row. */
   private int timeouts;
 
@@ -148,6 +163,7 @@ final class MasterLink {
       retryTimer = -1;
       backoff.reset();
       timeouts = 0;
+      byDigest = digestPossible();
       attempt();
     }
   }
@@ -163,8 +179,11 @@ final class MasterLink {
     if (closed) {
       return;
     }
-    Object message = listener.registration();
+    boolean digest = byDigest;
+    Object message = listener.registration(digest);
     String kind = message.getClass().getSimpleName();
+    String address = digest && message instanceof io.meso.internal.ReregisterAgentMessage ? Addresses.MASTER_DIGEST
+        : masterAddress;
     long self = ++attempt;
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis());
     if (agentId != null) {
@@ -174,9 +193,24 @@ final class MasterLink {
       delivery.addHeader(io.meso.security.cluster.AgentProof.HEADER, io.meso.security.cluster.AgentProof.create(
           options.getClusterSecret(), kind, registration.toByteArray(), System.currentTimeMillis()));
     }
-    vertx.eventBus().request(masterAddress, message, delivery).onComplete(ar -> {
+    vertx.eventBus().request(address, message, delivery).onComplete(ar -> {
       if (closed || self != attempt || !registering) {
         return;
+      }
+      if (address.equals(Addresses.MASTER_DIGEST) && ar.failed() && ar.cause() instanceof ReplyException re
+          && (re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+              || re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+                  && re.failureCode() == DIGEST_MISMATCH_CODE)) {
+        // No master holds a copy of our tasks, or its copy differs: send them, now.
+        LOG.debug("re-registration by digest not taken agent_id={}: {}; re-registering with the tasks", agentId,
+            describe(re));
+        byDigest = false;
+        attempt();
+        return;
+      }
+      if (!(ar.failed() && ar.cause() instanceof ReplyException re
+          && re.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT)) {
+        byDigest = false; // (a timed-out digest is sent again: it costs the master little)
       }
       Double silence = ar.succeeded() ? listener.registered(ar.result().body()) : null;
       if (silence != null) {
@@ -244,7 +278,12 @@ final class MasterLink {
     watchdog = -1;
     LOG.info("lost the master agent_id={} reason={}; re-registering", agentId, why);
     listener.disconnected(why);
+    byDigest = digestPossible();
     connect();
+  }
+
+  private boolean digestPossible() {
+    return Addresses.MASTER.equals(masterAddress);
   }
 
   private void cancel(long timer) {

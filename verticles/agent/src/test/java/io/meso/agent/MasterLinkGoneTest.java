@@ -45,7 +45,7 @@ class MasterLinkGoneTest {
     AtomicInteger registered = new AtomicInteger();
     MasterLink.Listener listener = new MasterLink.Listener() {
       @Override
-      public Object registration() {
+      public Object registration(boolean digest) {
         return "reregister";
       }
 

@@ -43,7 +43,7 @@ class MasterLinkTest {
     final AtomicInteger registered = new AtomicInteger();
 
     @Override
-    public Object registration() {
+    public Object registration(boolean digest) {
       return "register";
     }
 
@@ -105,5 +105,115 @@ class MasterLinkTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> afterwards.get() >= 0);
     assertThat(afterwards).hasValue(1);
     assertThat(held).hasSize(2);
+  }
+
+  /** Re-registrations by digest: what each attempt asked for, and where it went. */
+  static final class DigestRecorder implements MasterLink.Listener {
+    final List<String> attempts = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Object registration(boolean digest) {
+      io.meso.internal.ReregisterAgentMessage.Builder m = io.meso.internal.ReregisterAgentMessage.newBuilder()
+          .setAgentInfo(io.meso.v1.AgentInfo.newBuilder().setHostname("h").setId(io.meso.v1.AgentID.newBuilder()
+              .setValue("a1")));
+      if (digest) {
+        m.setDigest(io.meso.internal.TaskDigest.newBuilder().setTasks(1).setHash(7));
+      } else {
+        m.addTasks(io.meso.v1.Task.newBuilder().setName("t").setTaskId(io.meso.v1.TaskID.newBuilder().setValue("t"))
+            .setFrameworkId(io.meso.v1.FrameworkID.newBuilder().setValue("f"))
+            .setAgentId(io.meso.v1.AgentID.newBuilder().setValue("a1")).setState(io.meso.v1.TaskState.TASK_RUNNING));
+      }
+      return m.build();
+    }
+
+    @Override
+    public Double registered(Object reply) {
+      return 1.0;
+    }
+
+    @Override
+    public void disconnected(String why) {}
+  }
+
+  /** What arrived at {@code address}: "digest" or "tasks" per message, in order. */
+  void record(String address, List<String> into, java.util.function.Consumer<Message<Object>> answer) {
+    vertx.eventBus().consumer(address, (Message<Object> m) -> {
+      io.meso.internal.ReregisterAgentMessage r = (io.meso.internal.ReregisterAgentMessage) m.body();
+      into.add(address + ":" + (r.hasDigest() ? "digest" : "tasks"));
+      answer.accept(m);
+    });
+  }
+
+  @Test
+  void afterANewLeaderTheAgentReregistersByDigestAndWithItsTasksAtOnceWhenTheCopyDiffers() {
+    DigestRecorder recorder = new DigestRecorder();
+    MasterLink link = new MasterLink(vertx, "a1", options(600_000), recorder);
+    List<String> arrived = new CopyOnWriteArrayList<>();
+    record(Addresses.MASTER, arrived, m -> m.reply("registered"));
+    AtomicInteger digests = new AtomicInteger();
+    // The first digest is refused (the master's copy differs), the second taken.
+    record(Addresses.MASTER_DIGEST, arrived, m -> {
+      if (digests.incrementAndGet() == 1) {
+        m.fail(MasterLink.DIGEST_MISMATCH_CODE, "what this master holds differs");
+      } else {
+        m.reply("registered");
+      }
+    });
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> link.connect());
+    await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+    // A first (re-)registration carries the tasks: no master was announced.
+    assertThat(arrived).containsExactly(Addresses.MASTER + ":tasks");
+
+    context.runOnContext(v -> link.masterElected("127.0.0.1:5050"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == 3 && link.isConnected());
+    assertThat(arrived).containsExactly(Addresses.MASTER + ":tasks", Addresses.MASTER_DIGEST + ":digest",
+        Addresses.MASTER + ":tasks");
+
+    context.runOnContext(v -> link.masterElected("127.0.0.1:5051"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == 4 && link.isConnected());
+    assertThat(arrived.get(3)).isEqualTo(Addresses.MASTER_DIGEST + ":digest");
+  }
+
+  @Test
+  void withoutAMasterTakingDigestsTheAgentReregistersWithItsTasksAndATimedOutDigestIsSentAgain() {
+    DigestRecorder recorder = new DigestRecorder();
+    MasterLink link = new MasterLink(vertx, "a1", options(50), recorder);
+    List<String> arrived = new CopyOnWriteArrayList<>();
+    record(Addresses.MASTER, arrived, m -> m.reply("registered"));
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> link.connect());
+    await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+    // No consumer of digests (an older master, or a single one): NO_HANDLERS, then the tasks.
+    context.runOnContext(v -> link.masterElected("127.0.0.1:5050"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == 2 && link.isConnected());
+    assertThat(arrived).containsExactly(Addresses.MASTER + ":tasks", Addresses.MASTER + ":tasks");
+
+    // A master taking digests that is slow: the timed-out digest is sent again, not the tasks.
+    AtomicInteger digests = new AtomicInteger();
+    record(Addresses.MASTER_DIGEST, arrived, m -> {
+      if (digests.incrementAndGet() == 2) {
+        m.reply("registered");
+      }
+    });
+    context.runOnContext(v -> link.masterElected("127.0.0.1:5051"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> digests.get() == 2 && link.isConnected());
+    assertThat(arrived.subList(2, arrived.size())).containsExactly(Addresses.MASTER_DIGEST + ":digest",
+        Addresses.MASTER_DIGEST + ":digest");
+  }
+
+  @Test
+  void anAgentReachingTheMastersThroughAGatewayNeverSendsADigest() {
+    DigestRecorder recorder = new DigestRecorder();
+    String viaGateway = GatewayLink.masterAddress("a1");
+    MasterLink link = new MasterLink(vertx, "a1", options(600_000), viaGateway, recorder);
+    List<String> arrived = new CopyOnWriteArrayList<>();
+    record(viaGateway, arrived, m -> m.reply("registered"));
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> link.connect());
+    await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
+    context.runOnContext(v -> link.masterElected("127.0.0.1:5050"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == 2 && link.isConnected());
+    assertThat(arrived).containsExactly(viaGateway + ":tasks", viaGateway + ":tasks");
   }
 }

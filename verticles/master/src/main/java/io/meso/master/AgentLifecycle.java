@@ -9,6 +9,7 @@ import io.meso.internal.ReregisterAgentMessage;
 import io.meso.internal.ShutdownAgentMessage;
 import io.meso.v1.AgentID;
 import io.meso.v1.AgentInfo;
+import io.meso.v1.FrameworkID;
 import io.meso.v1.FrameworkInfo;
 import io.meso.v1.Task;
 import io.meso.v1.TaskID;
@@ -60,6 +61,7 @@ final class AgentLifecycle {
     s.allocator.addAgent(id, s.agentSpec(agent), Map.of());
     s.log("agent registered agent={} hostname={} resources={}", id, info.getHostname(), total);
     s.registryAgent(agent, "ACTIVE");
+    s.replicaFeed.agent(agent, agent.tasks);
     s.events.agentAdded(agent);
     return agent;
   }
@@ -105,24 +107,74 @@ final class AgentLifecycle {
       }
       frameworkIds[i] = frameworkId;
       taskIds[i] = task.getTaskId().getValue();
-      Resources resources;
-      try {
-        resources = Resources.fromProto(task.getResourcesList());
-      } catch (IllegalArgumentException e) {
-        resources = Resources.EMPTY;
-      }
-      TaskRecord record = TaskRecord.reported(task, frameworkId, shared, resources, now);
-      record.state = task.getState();
-      for (TaskStatus status : task.getStatusesList()) {
-        record.addStatus(status);
-      }
-      fresh[i] = record;
+      fresh[i] = recordOf(task, frameworkId, shared, now);
     }
     return new PreparedTasks(frameworkIds, taskIds, fresh);
   }
 
+  /**
+   * The tasks this master holds on agent {@code id} as prepared tasks, when they match {@code
+   * digest} (the agent says it runs exactly those): an agent admitted already re-registering by
+   * digest again (its earlier attempt timed out before the answer reached it). Otherwise null.
+   */
+  PreparedTasks tasksIfSame(String id, io.meso.internal.TaskDigest digest) {
+    AgentRecord agent = s.agents.get(id);
+    if (agent == null || !io.meso.codecs.TaskDigests.same(digest(id), digest)) {
+      return null;
+    }
+    List<TaskRecord> records = new ArrayList<>();
+    agent.tasks.values().forEach(byId -> records.addAll(byId.values()));
+    int n = records.size();
+    String[] frameworkIds = new String[n];
+    String[] taskIds = new String[n];
+    for (int i = 0; i < n; i++) {
+      frameworkIds[i] = records.get(i).frameworkId;
+      taskIds[i] = records.get(i).id();
+    }
+    return new PreparedTasks(frameworkIds, taskIds, records.toArray(new TaskRecord[0]));
+  }
+
+  /** The digest of the tasks this master holds on agent {@code id} (of none, when it has no such agent). */
+  io.meso.internal.TaskDigest digest(String id) {
+    io.meso.codecs.TaskDigests.Builder own = io.meso.codecs.TaskDigests.builder();
+    AgentRecord agent = s.agents.get(id);
+    if (agent != null) {
+      agent.tasks.forEach((frameworkId, byId) -> byId.values().forEach(t -> {
+        TaskStatus latest = t.latestStatus();
+        own.add(frameworkId, t.id(), t.state, latest == null ? ByteString.EMPTY : latest.getUuid());
+      }));
+    }
+    return own.build();
+  }
+
+  /** A record of a task as reported (by an agent, or a leader to its standbys): its state and statuses with it. */
+  static TaskRecord recordOf(Task task, String frameworkId, AgentID shared, double createdAt) {
+    Resources resources;
+    try {
+      resources = Resources.fromProto(task.getResourcesList());
+    } catch (IllegalArgumentException e) {
+      resources = Resources.EMPTY;
+    }
+    TaskRecord record = TaskRecord.reported(task, frameworkId, shared, resources, createdAt);
+    record.state = task.getState();
+    for (TaskStatus status : task.getStatusesList()) {
+      record.addStatus(status);
+    }
+    return record;
+  }
+
   /** {@link #reregister(ReregisterAgentMessage, Resources)} with its tasks already {@link #prepare prepared}. */
   Reregistered reregister(ReregisterAgentMessage reregister, Resources total, PreparedTasks prepared) {
+    return reregister(reregister, total, prepared, false);
+  }
+
+  /**
+   * {@code fromCopy}: the tasks are the new leader's copy of the agent's ({@link Replica}), which
+   * matched the digest the agent sent instead of its tasks; the standbys have the same copy, so
+   * nothing about the agent's tasks goes to them. Otherwise they hear the agent's tasks as filed.
+   */
+  Reregistered reregister(ReregisterAgentMessage reregister, Resources total, PreparedTasks prepared,
+      boolean fromCopy) {
     AgentInfo info = reregister.getAgentInfo();
     String id = info.getId().getValue();
     total = s.reservations.applyTo(id, total);
@@ -149,21 +201,24 @@ final class AgentLifecycle {
     List<KillTaskMessage> killTasks = new ArrayList<>();
     String lastFrameworkId = null;
     Set<String> reportedOfFramework = null;
+    FrameworkID frameworkIdProto = null;
     for (int i = 0; i < prepared.taskIds().length; i++) {
-      Task task = reregister.getTasks(i);
+      // As reported: the record a master without one of this task files.
+      TaskRecord reportedTask = prepared.fresh()[i];
+      TaskID taskIdProto = reportedTask.info.getTaskId();
       String frameworkId = prepared.frameworkIds()[i];
       String taskId = prepared.taskIds()[i];
       if (frameworkId != lastFrameworkId) {
         lastFrameworkId = frameworkId;
         reportedOfFramework = reported.computeIfAbsent(frameworkId, f -> new HashSet<>());
+        frameworkIdProto = FrameworkID.newBuilder().setValue(frameworkId).build();
       }
       reportedOfFramework.add(taskId);
       FrameworkRecord framework = s.frameworks.get(frameworkId);
       if (framework == null) {
         if (s.completedFrameworks.containsKey(frameworkId)) {
-          kill.add(task.getTaskId());
-          killTasks.add(KillTaskMessage.newBuilder().setFrameworkId(task.getFrameworkId())
-              .setTaskId(task.getTaskId()).build());
+          kill.add(taskIdProto);
+          killTasks.add(KillTaskMessage.newBuilder().setFrameworkId(frameworkIdProto).setTaskId(taskIdProto).build());
           continue;
         }
         // A framework the master has not seen (yet): it may re-subscribe after a master failover.
@@ -171,7 +226,7 @@ final class AgentLifecycle {
         FrameworkInfo placeholder = reregister.getFrameworksList().stream()
             .filter(f -> f.getId().getValue().equals(wanted)).findFirst()
             .orElse(FrameworkInfo.newBuilder().setName("unknown").setUser("")
-                .setId(task.getFrameworkId()).build());
+                .setId(frameworkIdProto).build());
         framework = new FrameworkRecord(frameworkId, placeholder, Tasks.nowSeconds());
         s.frameworks.put(frameworkId, framework);
         s.allocator.addFramework(frameworkId, s.frameworkSpec(framework, Set.of()), Map.of(), false);
@@ -181,7 +236,7 @@ final class AgentLifecycle {
       TaskState reportedBefore;
       if (record == null || !record.agentId.equals(id)) {
         // New to this master (after a failover, every task): the record prepared with its statuses.
-        record = prepared.fresh()[i];
+        record = reportedTask;
         TaskRecord replaced = framework.tasks.put(taskId, record);
         if (replaced != null) {
           TaskOrder.remove(s.taskOrder, framework, replaced);
@@ -192,9 +247,11 @@ final class AgentLifecycle {
       } else {
         wasTerminal = record.terminal();
         reportedBefore = record.state;
-        record.state = task.getState();
-        for (TaskStatus status : task.getStatusesList()) {
-          record.addReportedStatus(status);
+        if (reportedTask != record) { // (the same record: re-admitted by digest from what this master holds)
+          record.state = reportedTask.state;
+          for (TaskStatus status : reportedTask.statuses) {
+            record.addReportedStatus(status);
+          }
         }
       }
       if (!wasTerminal || !record.terminal()) {
@@ -204,18 +261,18 @@ final class AgentLifecycle {
           && (reportedBefore == TaskState.TASK_LOST || reportedBefore == TaskState.TASK_UNREACHABLE)) {
         if (framework.partitionAware()) {
           // Partition-aware frameworks manage returning tasks themselves: tell them it runs again.
-          TaskStatus back = Tasks.masterStatus(task.getTaskId(), id, record.state,
+          TaskStatus back = Tasks.masterStatus(taskIdProto, id, record.state,
               TaskStatus.Reason.REASON_AGENT_REREGISTERED, "Agent " + id + " re-registered; the task is "
                   + record.state);
           record.addStatus(back);
           s.sendUpdate(framework, back);
         } else {
           // The framework was told TASK_LOST and may have replaced the task: don't leave a twin running.
-          kill.add(task.getTaskId());
+          kill.add(taskIdProto);
           s.log("agent reported a task its framework was told was lost, asking it to kill task={} framework={}",
-              task.getTaskId().getValue(), frameworkId);
+              taskId, frameworkId);
           s.effects.toAgent(id, KillTaskMessage.newBuilder()
-              .setFrameworkId(task.getFrameworkId()).setTaskId(task.getTaskId()).build());
+              .setFrameworkId(frameworkIdProto).setTaskId(taskIdProto).build());
         }
       }
     }
@@ -239,6 +296,9 @@ final class AgentLifecycle {
     }
     s.allocator.addAgent(id, s.agentSpec(agent), agent.usedByFramework());
     s.registryAgent(agent, "ACTIVE");
+    if (!fromCopy) {
+      s.replicaFeed.agent(agent, agent.tasks);
+    }
     for (KillTaskMessage k : killTasks) {
       s.log("agent reported a task of a removed framework, asking it to kill task={} framework={}",
           k.getTaskId().getValue(), k.getFrameworkId().getValue());
@@ -274,6 +334,7 @@ final class AgentLifecycle {
             "Agent " + agent.id + " (" + agent.hostname() + ") is unreachable: " + why).toBuilder()
             .setUnreachableTime(TimeInfo.newBuilder().setNanoseconds(nanos)).build();
         task.recordOwn(status);
+        s.replicaFeed.status(task, status);
         s.metrics.taskEnded(status.getState());
         if (framework != null) {
           s.sendUpdate(framework, status);
@@ -314,6 +375,7 @@ final class AgentLifecycle {
     s.recoveringAgents.remove(id);
     s.unreachableAgents.remove(id);
     s.effects.toRegistry(Registry.AGENTS, id, null);
+    s.replicaFeed.agentRemoved(id);
     if (!s.reservations.of(id).isEmpty()) {
       // Its dynamic reservations went with it.
       s.reservations.set(id, Resources.EMPTY);

@@ -160,6 +160,7 @@ final class Launches {
     TaskOrder.add(s.taskOrder, framework, record);
     agent.addTask(record);
     s.metrics.tasksLaunched++;
+    s.replicaFeed.launched(record);
     s.events.taskAdded(framework, record);
     s.effects.toAgent(agent.id, RunTaskMessage.newBuilder().setFramework(framework.info).setTask(task).build());
   }
@@ -218,6 +219,7 @@ final class Launches {
       TaskState latest = update.hasLatestState() ? update.getLatestState() : status.getState();
       task.state = latest;
       task.addStatus(status);
+      s.replicaFeed.status(task, status);
       if (!wasTerminal && task.terminal()) {
         s.releaseTask(task);
         s.metrics.taskEnded(task.state);

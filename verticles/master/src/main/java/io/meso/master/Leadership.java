@@ -86,6 +86,7 @@ final class Leadership {
     Promise<Void> led = Promise.promise();
     context.runOnContext(v -> {
       this.fence = fence;
+      m.startReplicaFeed(fence);
       // What the registry holds now: a re-registering agent whose entry is unchanged is not written again.
       registryValues.clear();
       frameworkEntries.forEach((id, value) -> registryValues.put(Registry.FRAMEWORKS + "/" + id, value));
@@ -147,6 +148,7 @@ final class Leadership {
     LOG.error("master id={} is no longer the leader (or cannot stand for election): {}", state.masterId, why);
     leading = false;
     fence = -1;
+    m.state.replicaFeed.stop();
     m.unregisterLeaderConsumers();
     onDeposed.accept(why);
   }
@@ -169,11 +171,14 @@ final class Leadership {
    */
   private void awaitAgents(Map<String, byte[]> entries) {
     if (entries.isEmpty()) {
+      m.replica.clear();
       return;
     }
     state.agentLifecycle.awaitAfterFailover(entries);
     long since = System.nanoTime();
     m.agentManager.expectReregistrations(entries, reregisterTimeoutMillis, () -> {
+      // What is left of the copy is of agents that did not come back in time: they re-register in full.
+      m.replica.clear();
       long waited = (System.nanoTime() - since) / 1_000_000;
       for (String id : entries.keySet()) {
         state.agentLifecycle.reregistrationTimedOut(id, entries.get(id), waited);

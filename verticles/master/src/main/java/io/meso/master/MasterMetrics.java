@@ -13,6 +13,10 @@ public final class MasterMetrics {
   /** Status updates an agent sent again because the framework had not acknowledged them yet. */
   public long statusUpdateRetries;
   public long agentsMarkedUnreachable;
+  /** Agents re-admitted after a failover from this master's copy of their tasks (their digest matched it). */
+  public long agentsReregisteredFromCopy;
+  /** Re-registrations by digest refused because the copy differed (the agent then sent its tasks). */
+  public long reregistrationDigestMismatches;
   public long invalidCalls;
   /** Tasks that reached each terminal (or lost) state since the master started, as Mesos counts them. */
   public final java.util.Map<io.meso.v1.TaskState, Long> ended = new java.util.EnumMap<>(io.meso.v1.TaskState.class);

@@ -60,6 +60,8 @@ final class MasterState {
   final Map<String, Double> goneAgents = new LinkedHashMap<>();
   /** Builds the changes published for the operator API and the web UI. */
   final MasterEvents events;
+  /** The changes to the tasks for the standbys' copy of them (on while leading with standbys). */
+  final ReplicaFeed replicaFeed = new ReplicaFeed();
   final Effects effects;
   final Logger logger;
   /** The allocator's mutators, as commands handed to {@link Effects#toAllocator}. */
@@ -450,6 +452,7 @@ final class MasterState {
     frameworks.remove(framework.id);
     completedHistory.addFramework(framework, now);
     allocator.removeFramework(framework.id);
+    replicaFeed.frameworkRemoved(framework.id);
     events.frameworkRemoved(framework);
   }
 
@@ -463,6 +466,7 @@ final class MasterState {
   void completeTask(FrameworkRecord framework, TaskRecord task) {
     framework.tasks.remove(task.id());
     completedHistory.addTask(framework, task, Tasks.nowSeconds());
+    replicaFeed.forgotten(task);
   }
 
   /** Frees a task's resources once it is terminal (exactly once per task). */

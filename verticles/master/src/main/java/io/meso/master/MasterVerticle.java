@@ -58,6 +58,14 @@ public class MasterVerticle extends VerticleBase {
   private AllocatorVerticle allocatorVerticle;
   private boolean standby;
   private final List<MessageConsumer<?>> leaderConsumers = new ArrayList<>();
+  /**
+   * A standby's copy of the leader's tasks ({@link Replica}), from {@link Addresses#MASTER_REPLICA}
+   * until it is elected; then what re-admits agents by digest.
+   */
+  final Replica replica = new Replica();
+  private MessageConsumer<io.meso.internal.ReplicaBatch> replicaConsumer;
+  /** How often a leader with standbys publishes the changes to its tasks ({@link ReplicaFeed}). */
+  static final long REPLICA_INTERVAL_MILLIS = 100;
 
   public MasterVerticle(MasterOptions options) {
     this.options = options;
@@ -90,12 +98,18 @@ public class MasterVerticle extends VerticleBase {
     consumers.add(allocations);
     vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> agentManager.pingAgents());
     vertx.setPeriodic(options.getHeartbeatIntervalMillis(), id -> heartbeat());
+    if (standby) {
+      replicaConsumer = bus.consumer(Addresses.MASTER_REPLICA, msg -> replica.apply(msg.body()));
+      consumers.add(replicaConsumer);
+      vertx.setPeriodic(REPLICA_INTERVAL_MILLIS, id -> publishReplica());
+    }
     if (options.getMaxCompletedAgeMillis() > 0) {
       vertx.setPeriodic(Math.min(60_000, options.getMaxCompletedAgeMillis()),
           id -> state.completedHistory.expire(Tasks.nowSeconds()));
     }
     return vertx.deployVerticle(allocatorVerticle)
         .compose(id -> allocations.completion())
+        .compose(v -> replicaConsumer == null ? Future.succeededFuture() : replicaConsumer.completion())
         .compose(v -> standby ? Future.succeededFuture() : registerLeaderConsumers())
         .onSuccess(v -> state.log("master started id={} address={}:{}{}", state.masterId, options.getHostname(),
             options.getPort(), standby ? " (standby until elected)" : ""));
@@ -136,8 +150,16 @@ public class MasterVerticle extends VerticleBase {
     MessageConsumer<Object> operatorInbox = bus.consumer(Addresses.OPERATOR,
         BusAuthentication.wrap(vertx, options.getAuthenticator(), operatorCalls::handle));
     leaderConsumers.addAll(List.of(agentInbox, schedulerInbox, operatorInbox));
+    List<Future<?>> registered = new ArrayList<>(List.of(agentInbox.completion(), schedulerInbox.completion(),
+        operatorInbox.completion()));
+    if (standby) {
+      // Re-registrations by digest: only a master that may hold a copy of the agents' tasks takes them.
+      MessageConsumer<Object> digestInbox = bus.consumer(Addresses.MASTER_DIGEST, agentManager::handle);
+      leaderConsumers.add(digestInbox);
+      registered.add(digestInbox.completion());
+    }
     leadership.setLeading(true);
-    return Future.all(agentInbox.completion(), schedulerInbox.completion(), operatorInbox.completion()).mapEmpty();
+    return Future.all(registered).mapEmpty();
   }
 
   void unregisterLeaderConsumers() {
@@ -167,6 +189,28 @@ public class MasterVerticle extends VerticleBase {
   public MasterVerticle setReregisterTimeoutMillis(long millis) {
     leadership.setReregisterTimeoutMillis(millis);
     return this;
+  }
+
+  /**
+   * Elected: the copy of the old leader's tasks is no longer fed (it is what agents re-register
+   * against now), and this master feeds its own standbys from now on, under {@code fence}.
+   */
+  void startReplicaFeed(long fence) {
+    if (replicaConsumer != null) {
+      replicaConsumer.unregister();
+      consumers.remove(replicaConsumer);
+      replicaConsumer = null;
+    }
+    LOG.info("copy of the previous leader's tasks: {} agents, {} tasks ({} batches applied, {} dropped for a gap)",
+        replica.agentCount(), replica.taskCount(), replica.batchesApplied, replica.gaps);
+    state.replicaFeed.start(state.masterId, fence);
+  }
+
+  private void publishReplica() {
+    io.meso.internal.ReplicaBatch batch = state.replicaFeed.take();
+    if (batch != null) {
+      bus.publish(Addresses.MASTER_REPLICA, batch);
+    }
   }
 
   /** See {@link Leadership#persist}. */
