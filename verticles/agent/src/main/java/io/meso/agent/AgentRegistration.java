@@ -43,6 +43,8 @@ final class AgentRegistration implements MasterLink.Listener {
   private final Consumer<String> gone;
   private final Consumer<String> refused;
   private boolean everRegistered;
+  /** Whether the last re-registration sent was by digest (for the log). */
+  private boolean lastByDigest;
 
   /**
    * @param recovered whether the agent recovered its id (then even its first attempt re-registers)
@@ -91,6 +93,7 @@ final class AgentRegistration implements MasterLink.Listener {
     if (digest) {
       msg.setDigest(sum.build());
     }
+    lastByDigest = digest;
     msg.addAllFrameworks(frameworks.values());
     msg.addAllUpdates(updates.heads());
     return msg.build();
@@ -122,9 +125,10 @@ final class AgentRegistration implements MasterLink.Listener {
     }
     boolean first = !everRegistered;
     everRegistered = true;
-    LOG.info("{} with the master agent_id={} ping_interval_s={} master_ping_timeout_s={} tasks={} pending_updates={}",
+    LOG.info("{} with the master agent_id={} ping_interval_s={} master_ping_timeout_s={} tasks={} pending_updates={}{}",
         reply instanceof AgentRegisteredMessage ? "registered" : "re-registered", agentId, interval, masterTimeout,
-        tasks.all().size(), updates.pendingCount());
+        tasks.all().size(), updates.pendingCount(),
+        lastByDigest ? " by_digest=true (the master's copy of the tasks matched)" : "");
     if (first && !recovered) {
       checkpointId.run();
     }

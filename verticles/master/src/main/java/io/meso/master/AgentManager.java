@@ -171,8 +171,10 @@ final class AgentManager {
     lastArrivalNanos = System.nanoTime();
     LOG.debug("agent re-registered agent={} hostname={} tasks={}", id, hostname, tasks);
     if (awaited.isEmpty()) {
-      LOG.info("all agents re-registered after the failover agents={} in {} ms (later attempts answered with an "
-          + "earlier one's: {})", awaitedTotal, (System.nanoTime() - awaitedSinceNanos) / 1_000_000, laterAttemptsAnswered);
+      LOG.info("all agents re-registered after the failover agents={} in {} ms (from this master's copy of their "
+          + "tasks: {}; later attempts answered with an earlier one's: {})", awaitedTotal,
+          (System.nanoTime() - awaitedSinceNanos) / 1_000_000, s.metrics.agentsReregisteredFromCopy,
+          laterAttemptsAnswered);
     }
   }
 
