@@ -50,6 +50,13 @@ public final class Addresses {
    * with the changes to its tasks, from which every standby keeps a copy of every agent's tasks.
    */
   public static final String MASTER_REPLICA = "meso.master.replica";
+  /**
+   * A standby whose copy of the leader's tasks is empty (it just started) or was dropped asks the
+   * leader here for all of it (request/reply; body: the address on which the standby takes the
+   * copy, {@link #MASTER_REPLICA} + "." + its master id). The leader answers with how many agents
+   * it will send, then sends their tasks there, a few agents per {@code ReplicaBatch}.
+   */
+  public static final String MASTER_REPLICA_SNAPSHOT = "meso.master.replica.snapshot";
   public static final String ALLOCATOR = "meso.allocator";
   public static final String ALLOCATIONS = "meso.allocator.allocations";
 

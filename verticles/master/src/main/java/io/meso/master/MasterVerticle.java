@@ -101,6 +101,19 @@ public class MasterVerticle extends VerticleBase {
     if (standby) {
       replicaConsumer = bus.consumer(Addresses.MASTER_REPLICA, msg -> replica.apply(msg.body()));
       consumers.add(replicaConsumer);
+      // The parts of a copy of everything this standby asked the leader for.
+      consumers.add(bus.<io.meso.internal.ReplicaBatch>consumer(snapshotAddress(), msg -> {
+        if (replicaConsumer != null) {
+          replica.apply(msg.body());
+        }
+      }));
+      // A leader elected while this standby's copy is empty (it started before any): ask it.
+      consumers.add(bus.consumer(Addresses.MASTER_ELECTED, msg -> {
+        if (replica.isEmpty()) {
+          requestReplicaSnapshot("a new leader was elected at " + msg.body());
+        }
+      }));
+      replica.onDropped(() -> requestReplicaSnapshot("a batch of the leader's changes never arrived"));
       vertx.setPeriodic(REPLICA_INTERVAL_MILLIS, id -> publishReplica());
     }
     if (options.getMaxCompletedAgeMillis() > 0) {
@@ -110,6 +123,7 @@ public class MasterVerticle extends VerticleBase {
     return vertx.deployVerticle(allocatorVerticle)
         .compose(id -> allocations.completion())
         .compose(v -> replicaConsumer == null ? Future.succeededFuture() : replicaConsumer.completion())
+        .onSuccess(v -> requestReplicaSnapshot("this master started"))
         .compose(v -> standby ? Future.succeededFuture() : registerLeaderConsumers())
         .onSuccess(v -> state.log("master started id={} address={}:{}{}", state.masterId, options.getHostname(),
             options.getPort(), standby ? " (standby until elected)" : ""));
@@ -155,8 +169,9 @@ public class MasterVerticle extends VerticleBase {
     if (standby) {
       // Re-registrations by digest: only a master that may hold a copy of the agents' tasks takes them.
       MessageConsumer<Object> digestInbox = bus.consumer(Addresses.MASTER_DIGEST, agentManager::handle);
-      leaderConsumers.add(digestInbox);
-      registered.add(digestInbox.completion());
+      MessageConsumer<String> snapshots = bus.consumer(Addresses.MASTER_REPLICA_SNAPSHOT, this::sendReplicaSnapshot);
+      leaderConsumers.addAll(List.of(digestInbox, snapshots));
+      registered.addAll(List.of(digestInbox.completion(), snapshots.completion()));
     }
     leadership.setLeading(true);
     return Future.all(registered).mapEmpty();
@@ -204,6 +219,60 @@ public class MasterVerticle extends VerticleBase {
     LOG.info("copy of the previous leader's tasks: {} agents, {} tasks ({} batches applied, {} dropped for a gap)",
         replica.agentCount(), replica.taskCount(), replica.batchesApplied, replica.gaps);
     state.replicaFeed.start(state.masterId, fence);
+  }
+
+  private String snapshotAddress() {
+    return Addresses.MASTER_REPLICA + "." + state.masterId;
+  }
+
+  /** A standby asks the leader for all of its tasks (when there is a leader; otherwise when one is elected). */
+  private void requestReplicaSnapshot(String why) {
+    if (replicaConsumer == null || isLeading()) {
+      return;
+    }
+    bus.request(Addresses.MASTER_REPLICA_SNAPSHOT, snapshotAddress(), new DeliveryOptions().setSendTimeout(30_000))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            LOG.info("copying the leader's tasks ({}): {} agents to come", why, ar.result().body());
+          } else {
+            LOG.debug("could not ask for a copy of the leader's tasks ({}): {}", why, ar.cause().getMessage());
+          }
+        });
+  }
+
+  /** Agents per part of a copy of everything: a few hundred kilobytes at 200 tasks an agent. */
+  static final int SNAPSHOT_AGENTS_AT_ONCE = 20;
+
+  /** The leader sends a standby that asked ({@code request}'s body: where to) all of its agents' tasks, a part per turn. */
+  private void sendReplicaSnapshot(Message<String> request) {
+    String to = request.body();
+    if (to == null || !to.startsWith(Addresses.MASTER_REPLICA + ".")) {
+      request.fail(400, "body: " + to + " is not a standby's copy address (" + Addresses.MASTER_REPLICA + ".<master id>)");
+      return;
+    }
+    List<String> ids = List.copyOf(state.agents.keySet());
+    request.reply(ids.size());
+    sendSnapshotPart(to, ids, 0);
+  }
+
+  private void sendSnapshotPart(String to, List<String> ids, int from) {
+    if (!isLeading() || !state.replicaFeed.isOn()) {
+      return;
+    }
+    // The changes made before this part reach the standby before it (same connection, same order).
+    publishReplica();
+    int end = Math.min(ids.size(), from + SNAPSHOT_AGENTS_AT_ONCE);
+    List<AgentRecord> part = new ArrayList<>();
+    for (String id : ids.subList(from, end)) {
+      AgentRecord agent = state.agents.get(id);
+      if (agent != null) {
+        part.add(agent);
+      }
+    }
+    bus.send(to, state.replicaFeed.snapshot(part));
+    if (end < ids.size()) {
+      vertx.runOnContext(v -> sendSnapshotPart(to, ids, end));
+    }
   }
 
   private void publishReplica() {

@@ -42,10 +42,24 @@ final class Replica {
   private long tasks;
   long batchesApplied;
   long gaps;
+  long snapshotParts;
+  /** Runs when the copy was dropped for a missing batch (the standby then asks the leader for all of it). */
+  private Runnable onDropped = () -> { };
+
+  void onDropped(Runnable action) {
+    this.onDropped = action;
+  }
 
   /** Applies a leader's batch: in order, skipping one from an older term than the last seen. */
   void apply(ReplicaBatch batch) {
     if (batch.getFence() < fence) {
+      return;
+    }
+    if (batch.getSeq() < 0) {
+      // A part of a copy of everything, sent to this standby alone, between two batches of the
+      // leader's sequence (which it neither starts nor continues).
+      snapshotParts++;
+      applyChanges(batch);
       return;
     }
     if (batch.getFence() != fence || !batch.getMasterId().equals(masterId)) {
@@ -61,9 +75,18 @@ final class Replica {
           + "whose tasks the copy does not have re-register with their tasks", nextSeq, batch.getSeq() - 1, masterId,
           fence);
       clear();
+      nextSeq = batch.getSeq() + 1;
+      batchesApplied++;
+      applyChanges(batch);
+      onDropped.run();
+      return;
     }
     nextSeq = batch.getSeq() + 1;
     batchesApplied++;
+    applyChanges(batch);
+  }
+
+  private void applyChanges(ReplicaBatch batch) {
     double now = Tasks.nowSeconds();
     for (ReplicaChange change : batch.getChangesList()) {
       switch (change.getChangeCase()) {

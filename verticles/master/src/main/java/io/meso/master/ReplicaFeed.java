@@ -94,10 +94,28 @@ final class ReplicaFeed {
   /** The agent's tasks as filed after it re-registered with all of them. */
   void agent(AgentRecord agent, Map<String, ? extends Map<String, TaskRecord>> tasksByFramework) {
     if (on) {
-      ReplicaAgent.Builder entry = ReplicaAgent.newBuilder().setAgentId(agent.id);
-      tasksByFramework.values().forEach(byId -> byId.values().forEach(t -> entry.addTasks(t.toProto())));
-      batch().addChanges(ReplicaChange.newBuilder().setAgent(entry));
+      batch().addChanges(agentChange(agent.id, tasksByFramework));
     }
+  }
+
+  private static ReplicaChange agentChange(String agentId, Map<String, ? extends Map<String, TaskRecord>> tasks) {
+    ReplicaAgent.Builder entry = ReplicaAgent.newBuilder().setAgentId(agentId);
+    tasks.values().forEach(byId -> byId.values().forEach(t -> entry.addTasks(t.toProto())));
+    return ReplicaChange.newBuilder().setAgent(entry).build();
+  }
+
+  /**
+   * A part of a copy of everything for one standby (see {@link
+   * io.meso.codecs.Addresses#MASTER_REPLICA_SNAPSHOT}): the whole set of tasks of each of {@code
+   * agents}, numbered -1 (outside the sequence of batches). Take the pending batch first, so that
+   * the standby applies the changes before this part and none twice.
+   */
+  ReplicaBatch snapshot(Iterable<AgentRecord> agents) {
+    ReplicaBatch.Builder part = ReplicaBatch.newBuilder().setMasterId(masterId).setFence(fence).setSeq(-1);
+    for (AgentRecord agent : agents) {
+      part.addChanges(agentChange(agent.id, agent.tasks));
+    }
+    return part.build();
   }
 
   void agentRemoved(String agentId) {

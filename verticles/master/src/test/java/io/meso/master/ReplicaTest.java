@@ -178,6 +178,31 @@ class ReplicaTest {
   }
 
   @Test
+  void aStandbyThatStartsLateGetsACopyOfEverythingOutsideTheSequence() {
+    AgentRecord a1 = h.agent("a1", "cpus:4;mem:1024");
+    FrameworkRecord f = h.framework("f", false);
+    h.launch(f, h.offer(f, a1, "cpus:4;mem:1024"), "t1", "cpus:1;mem:128");
+    ByteString r1 = h.statusUpdate("a1", f, "t1", TaskState.TASK_RUNNING);
+    publish();
+    publish();
+    Replica late = new Replica();
+    // What the leader sends a standby that asks: first the pending batch, then the parts.
+    h.launch(f, h.offer(f, a1, "cpus:3;mem:896"), "t2", "cpus:1;mem:128");
+    ReplicaBatch pending = h.state.replicaFeed.take();
+    ReplicaBatch part = h.state.replicaFeed.snapshot(List.of(a1));
+    assertThat(part.getSeq()).isEqualTo(-1);
+    late.apply(pending);
+    late.apply(part);
+    ByteString r2 = h.statusUpdate("a1", f, "t2", TaskState.TASK_RUNNING);
+    late.apply(h.state.replicaFeed.take());
+
+    assertThat(late.digest("a1")).isEqualTo(agentSays(f.id, "t1", TaskState.TASK_RUNNING, r1, "t2",
+        TaskState.TASK_RUNNING, r2));
+    assertThat(late.gaps).isZero();
+    assertThat(late.snapshotParts).isEqualTo(1);
+  }
+
+  @Test
   void aMasterThatIsNotFeedingGathersNothing() {
     h.state.replicaFeed.stop();
     AgentRecord a1 = h.agent("a1", "cpus:4;mem:1024");

@@ -134,6 +134,11 @@ class ReregistrationByDigestTest {
         .add(frameworkId, "t3", TaskState.TASK_RUNNING, running.get("t3").getUuid()).build();
     await().atMost(ThreeMasters.WAIT).until(() -> TaskDigests.same(onContext(standby,
         () -> standby.replica.digest(agentId)), afterKill));
+    // A master that joins now (as the killed one would, restarted) asks the leader for a copy of everything.
+    MasterVerticle joiner = cluster.addStandby();
+    await().atMost(ThreeMasters.WAIT).until(() -> TaskDigests.same(onContext(joiner,
+        () -> joiner.replica.digest(agentId)), afterKill));
+    assertThat(joiner.replica.snapshotParts).isPositive();
 
     // A digest that does not match what the master holds is refused with 409, naming both, and
     // changes nothing; one for an agent it has no copy of likewise.

@@ -26,15 +26,17 @@ final class ThreeMasters implements AutoCloseable {
   final List<Vertx> nodes = new ArrayList<>();
   final List<MasterVerticle> masters = new ArrayList<>();
   final List<LeaderElection> elections = new ArrayList<>();
+  private String cluster;
+  private List<String> join;
 
   /** Starts the cluster; {@code name} goes into the cluster name, {@code addressBase} numbers the advertised HTTP ports. */
   ThreeMasters start(String name, int addressBase) throws Exception {
-    String cluster = "meso-test-" + name + "-" + java.util.UUID.randomUUID();
+    cluster = "meso-test-" + name + "-" + java.util.UUID.randomUUID();
     List<ClusterOptions> options = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       options.add(ClusterOptions.loopbackForTest().setClusterName(cluster).setCpMemberCount(3).setPort(freePort()));
     }
-    List<String> join = options.stream().map(o -> "127.0.0.1:" + o.getPort()).toList();
+    join = options.stream().map(o -> "127.0.0.1:" + o.getPort()).toList();
     List<Future<Vertx>> starting = new ArrayList<>();
     for (ClusterOptions o : options) {
       starting.add(MesoCluster.start(o.setJoin(join)));
@@ -53,6 +55,22 @@ final class ThreeMasters implements AutoCloseable {
       elections.add(OneNodeFailover.standForElection(node, master, "127.0.0.1:" + (addressBase + i)));
     }
     return this;
+  }
+
+  /**
+   * A master that joins later (as one restarted after a failover): on a node of its own (a plain
+   * member, not a CP member), a standby that does not stand for election.
+   */
+  MasterVerticle addStandby() throws Exception {
+    Vertx node = MesoCluster.start(ClusterOptions.loopbackForTest().setClusterName(cluster).setCpMemberCount(3)
+        .setPort(freePort())
+        .setJoin(join)).await(120, TimeUnit.SECONDS);
+    nodes.add(node);
+    MasterVerticle master = new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)
+        .setAgentPingIntervalMillis(3_600_000)).standby(new Registry(MesoCluster.hazelcast(node)), why -> { });
+    node.deployVerticle(master).await(30, TimeUnit.SECONDS);
+    masters.add(master);
+    return master;
   }
 
   /** The index of the one master leading, once there is exactly one. */
