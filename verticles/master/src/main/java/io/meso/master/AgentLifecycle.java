@@ -112,41 +112,6 @@ final class AgentLifecycle {
     return new PreparedTasks(frameworkIds, taskIds, fresh);
   }
 
-  /**
-   * The tasks this master holds on agent {@code id} as prepared tasks, when they match {@code
-   * digest} (the agent says it runs exactly those): an agent admitted already re-registering by
-   * digest again (its earlier attempt timed out before the answer reached it). Otherwise null.
-   */
-  PreparedTasks tasksIfSame(String id, io.meso.internal.TaskDigest digest) {
-    AgentRecord agent = s.agents.get(id);
-    if (agent == null || !io.meso.codecs.TaskDigests.same(digest(id), digest)) {
-      return null;
-    }
-    List<TaskRecord> records = new ArrayList<>();
-    agent.tasks.values().forEach(byId -> records.addAll(byId.values()));
-    int n = records.size();
-    String[] frameworkIds = new String[n];
-    String[] taskIds = new String[n];
-    for (int i = 0; i < n; i++) {
-      frameworkIds[i] = records.get(i).frameworkId;
-      taskIds[i] = records.get(i).id();
-    }
-    return new PreparedTasks(frameworkIds, taskIds, records.toArray(new TaskRecord[0]));
-  }
-
-  /** The digest of the tasks this master holds on agent {@code id} (of none, when it has no such agent). */
-  io.meso.internal.TaskDigest digest(String id) {
-    io.meso.codecs.TaskDigests.Builder own = io.meso.codecs.TaskDigests.builder();
-    AgentRecord agent = s.agents.get(id);
-    if (agent != null) {
-      agent.tasks.forEach((frameworkId, byId) -> byId.values().forEach(t -> {
-        TaskStatus latest = t.latestStatus();
-        own.add(frameworkId, t.id(), t.state, latest == null ? ByteString.EMPTY : latest.getUuid());
-      }));
-    }
-    return own.build();
-  }
-
   /** A record of a task as reported (by an agent, or a leader to its standbys): its state and statuses with it. */
   static TaskRecord recordOf(Task task, String frameworkId, AgentID shared, double createdAt) {
     Resources resources;

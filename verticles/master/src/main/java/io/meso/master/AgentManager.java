@@ -76,12 +76,6 @@ final class AgentManager {
 
   /** The failure code of a registration without a valid proof of the cluster secret (as HTTP 401). */
   static final int UNAUTHENTICATED = 401;
-  /**
-   * The failure code of a re-registration by digest ({@link Addresses#MASTER_DIGEST}) that this
-   * master's copy of the agent's tasks does not match (as HTTP 409 Conflict): the agent re-registers
-   * with its tasks.
-   */
-  static final int DIGEST_MISMATCH = 409;
 
   /**
    * A new leader expects the agents admitted before the failover ({@code entries}: the registry's
@@ -448,30 +442,8 @@ final class AgentManager {
     String id = info.getId().getValue();
     m.goneAgents.refuseIfGone(id);
     Resources total = validateAgentInfo(info);
-    boolean fromCopy = reregister.hasDigest();
-    if (fromCopy) {
-      if (reregister.getTasksCount() > 0) {
-        throw CallException.invalid("tasks: " + reregister.getTasksCount() + " given with a digest; a re-registration "
-            + "carries either its tasks or their digest, not both");
-      }
-      // Only the digest: the tasks are this master's copy of the agent's, if it matches.
-      prepared = m.replica.take(id, reregister.getDigest());
-      if (prepared == null) {
-        // Admitted already (an earlier attempt of this agent was filed): what this master holds.
-        prepared = s.agentLifecycle.tasksIfSame(id, reregister.getDigest());
-      }
-      if (prepared == null) {
-        s.metrics.reregistrationDigestMismatches++;
-        // What this master holds of the agent: its copy, or what it filed when it admitted the agent.
-        io.meso.internal.TaskDigest held = s.agents.containsKey(id) ? s.agentLifecycle.digest(id) : m.replica.digest(id);
-        String why = "what this master holds of agent " + id + "'s tasks (" + io.meso.codecs.TaskDigests.describe(held)
-            + ") does not match the agent's digest (" + io.meso.codecs.TaskDigests.describe(reregister.getDigest())
-            + "); re-register with the tasks";
-        LOG.debug("re-registration by digest refused: {}", why);
-        throw new CallException(DIGEST_MISMATCH, why);
-      }
-      s.metrics.agentsReregisteredFromCopy++;
-    }
+    boolean fromCopy = reregister.hasDigest(); // (then the tasks are what this master holds, if they match)
+    prepared = fromCopy ? DigestReadmission.tasks(s, m.replica, reregister) : prepared;
     AgentLifecycle.Reregistered done = prepared == null ? s.agentLifecycle.reregister(reregister, total)
         : s.agentLifecycle.reregister(reregister, total, prepared, fromCopy);
     reregistered(id, info.getHostname(), prepared == null ? reregister.getTasksCount() : prepared.taskIds().length);

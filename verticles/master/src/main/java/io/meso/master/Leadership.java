@@ -86,7 +86,7 @@ final class Leadership {
     Promise<Void> led = Promise.promise();
     context.runOnContext(v -> {
       this.fence = fence;
-      m.startReplicaFeed(fence);
+      m.replication.lead(fence);
       // What the registry holds now: a re-registering agent whose entry is unchanged is not written again.
       registryValues.clear();
       frameworkEntries.forEach((id, value) -> registryValues.put(Registry.FRAMEWORKS + "/" + id, value));

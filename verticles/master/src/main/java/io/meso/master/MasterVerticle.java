@@ -58,14 +58,9 @@ public class MasterVerticle extends VerticleBase {
   private AllocatorVerticle allocatorVerticle;
   private boolean standby;
   private final List<MessageConsumer<?>> leaderConsumers = new ArrayList<>();
-  /**
-   * A standby's copy of the leader's tasks ({@link Replica}), from {@link Addresses#MASTER_REPLICA}
-   * until it is elected; then what re-admits agents by digest.
-   */
+  /** A standby's copy of the leader's tasks, and a leader's feed of its standbys ({@link Replication}). */
   final Replica replica = new Replica();
-  private MessageConsumer<io.meso.internal.ReplicaBatch> replicaConsumer;
-  /** How often a leader with standbys publishes the changes to its tasks ({@link ReplicaFeed}). */
-  static final long REPLICA_INTERVAL_MILLIS = 100;
+  final Replication replication = new Replication(this);
 
   public MasterVerticle(MasterOptions options) {
     this.options = options;
@@ -99,22 +94,7 @@ public class MasterVerticle extends VerticleBase {
     vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> agentManager.pingAgents());
     vertx.setPeriodic(options.getHeartbeatIntervalMillis(), id -> heartbeat());
     if (standby) {
-      replicaConsumer = bus.consumer(Addresses.MASTER_REPLICA, msg -> replica.apply(msg.body()));
-      consumers.add(replicaConsumer);
-      // The parts of a copy of everything this standby asked the leader for.
-      consumers.add(bus.<io.meso.internal.ReplicaBatch>consumer(snapshotAddress(), msg -> {
-        if (replicaConsumer != null) {
-          replica.apply(msg.body());
-        }
-      }));
-      // A leader elected while this standby's copy is empty (it started before any): ask it.
-      consumers.add(bus.consumer(Addresses.MASTER_ELECTED, msg -> {
-        if (replica.isEmpty()) {
-          requestReplicaSnapshot("a new leader was elected at " + msg.body());
-        }
-      }));
-      replica.onDropped(() -> requestReplicaSnapshot("a batch of the leader's changes never arrived"));
-      vertx.setPeriodic(REPLICA_INTERVAL_MILLIS, id -> publishReplica());
+      replication.standby(consumers);
     }
     if (options.getMaxCompletedAgeMillis() > 0) {
       vertx.setPeriodic(Math.min(60_000, options.getMaxCompletedAgeMillis()),
@@ -122,8 +102,7 @@ public class MasterVerticle extends VerticleBase {
     }
     return vertx.deployVerticle(allocatorVerticle)
         .compose(id -> allocations.completion())
-        .compose(v -> replicaConsumer == null ? Future.succeededFuture() : replicaConsumer.completion())
-        .onSuccess(v -> requestReplicaSnapshot("this master started"))
+        .compose(v -> standby ? replication.started() : Future.succeededFuture())
         .compose(v -> standby ? Future.succeededFuture() : registerLeaderConsumers())
         .onSuccess(v -> state.log("master started id={} address={}:{}{}", state.masterId, options.getHostname(),
             options.getPort(), standby ? " (standby until elected)" : ""));
@@ -169,7 +148,7 @@ public class MasterVerticle extends VerticleBase {
     if (standby) {
       // Re-registrations by digest: only a master that may hold a copy of the agents' tasks takes them.
       MessageConsumer<Object> digestInbox = bus.consumer(Addresses.MASTER_DIGEST, agentManager::handle);
-      MessageConsumer<String> snapshots = bus.consumer(Addresses.MASTER_REPLICA_SNAPSHOT, this::sendReplicaSnapshot);
+      MessageConsumer<String> snapshots = bus.consumer(Addresses.MASTER_REPLICA_SNAPSHOT, replication::sendSnapshot);
       leaderConsumers.addAll(List.of(digestInbox, snapshots));
       registered.addAll(List.of(digestInbox.completion(), snapshots.completion()));
     }
@@ -204,82 +183,6 @@ public class MasterVerticle extends VerticleBase {
   public MasterVerticle setReregisterTimeoutMillis(long millis) {
     leadership.setReregisterTimeoutMillis(millis);
     return this;
-  }
-
-  /**
-   * Elected: the copy of the old leader's tasks is no longer fed (it is what agents re-register
-   * against now), and this master feeds its own standbys from now on, under {@code fence}.
-   */
-  void startReplicaFeed(long fence) {
-    if (replicaConsumer != null) {
-      replicaConsumer.unregister();
-      consumers.remove(replicaConsumer);
-      replicaConsumer = null;
-    }
-    LOG.info("copy of the previous leader's tasks: {} agents, {} tasks ({} batches applied, {} dropped for a gap)",
-        replica.agentCount(), replica.taskCount(), replica.batchesApplied, replica.gaps);
-    state.replicaFeed.start(state.masterId, fence);
-  }
-
-  private String snapshotAddress() {
-    return Addresses.MASTER_REPLICA + "." + state.masterId;
-  }
-
-  /** A standby asks the leader for all of its tasks (when there is a leader; otherwise when one is elected). */
-  private void requestReplicaSnapshot(String why) {
-    if (replicaConsumer == null || isLeading()) {
-      return;
-    }
-    bus.request(Addresses.MASTER_REPLICA_SNAPSHOT, snapshotAddress(), new DeliveryOptions().setSendTimeout(30_000))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            LOG.info("copying the leader's tasks ({}): {} agents to come", why, ar.result().body());
-          } else {
-            LOG.debug("could not ask for a copy of the leader's tasks ({}): {}", why, ar.cause().getMessage());
-          }
-        });
-  }
-
-  /** Agents per part of a copy of everything: a few hundred kilobytes at 200 tasks an agent. */
-  static final int SNAPSHOT_AGENTS_AT_ONCE = 20;
-
-  /** The leader sends a standby that asked ({@code request}'s body: where to) all of its agents' tasks, a part per turn. */
-  private void sendReplicaSnapshot(Message<String> request) {
-    String to = request.body();
-    if (to == null || !to.startsWith(Addresses.MASTER_REPLICA + ".")) {
-      request.fail(400, "body: " + to + " is not a standby's copy address (" + Addresses.MASTER_REPLICA + ".<master id>)");
-      return;
-    }
-    List<String> ids = List.copyOf(state.agents.keySet());
-    request.reply(ids.size());
-    sendSnapshotPart(to, ids, 0);
-  }
-
-  private void sendSnapshotPart(String to, List<String> ids, int from) {
-    if (!isLeading() || !state.replicaFeed.isOn()) {
-      return;
-    }
-    // The changes made before this part reach the standby before it (same connection, same order).
-    publishReplica();
-    int end = Math.min(ids.size(), from + SNAPSHOT_AGENTS_AT_ONCE);
-    List<AgentRecord> part = new ArrayList<>();
-    for (String id : ids.subList(from, end)) {
-      AgentRecord agent = state.agents.get(id);
-      if (agent != null) {
-        part.add(agent);
-      }
-    }
-    bus.send(to, state.replicaFeed.snapshot(part));
-    if (end < ids.size()) {
-      vertx.runOnContext(v -> sendSnapshotPart(to, ids, end));
-    }
-  }
-
-  private void publishReplica() {
-    io.meso.internal.ReplicaBatch batch = state.replicaFeed.take();
-    if (batch != null) {
-      bus.publish(Addresses.MASTER_REPLICA, batch);
-    }
   }
 
   /** See {@link Leadership#persist}. */

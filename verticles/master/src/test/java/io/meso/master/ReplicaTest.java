@@ -75,7 +75,7 @@ class ReplicaTest {
     assertThat(copy.digest("a1")).isEqualTo(a1Says);
     assertThat(copy.digest("a2")).isEqualTo(agentSays(f.id, "t3", TaskState.TASK_RUNNING, r3));
     // The leader's own view gives the same digests.
-    assertThat(h.state.agentLifecycle.digest("a1")).isEqualTo(a1Says);
+    assertThat(DigestReadmission.held(h.state, "a1")).isEqualTo(a1Says);
 
     // A digest that differs (the agent's t1 finished while no master heard it) hands nothing over.
     assertThat(copy.take("a1", agentSays(f.id, "t1", TaskState.TASK_RUNNING, r2))).isNull();
@@ -161,12 +161,12 @@ class ReplicaTest {
     publish();
     assertThat(copy.digest("a1")).isEqualTo(agentSays(f.id, "t9", TaskState.TASK_RUNNING,
         ByteString.copyFromUtf8("u9")));
-    assertThat(copy.digest("a1")).isEqualTo(h.state.agentLifecycle.digest("a1"));
+    assertThat(copy.digest("a1")).isEqualTo(DigestReadmission.held(h.state, "a1"));
 
     // Framework g removed: its task goes from a2's copy.
     h.state.removeFramework(g, "test");
     publish();
-    assertThat(copy.digest("a2")).isEqualTo(h.state.agentLifecycle.digest("a2"));
+    assertThat(copy.digest("a2")).isEqualTo(DigestReadmission.held(h.state, "a2"));
     assertThat(copy.digest("a2").getTasks()).isEqualTo(1);
 
     // a2 marked gone: nothing of it is left. a1 registers anew (it lost its state): nothing of it either.
