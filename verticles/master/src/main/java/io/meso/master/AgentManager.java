@@ -4,12 +4,10 @@ import io.meso.allocator.Resources;
 import io.meso.codecs.Addresses;
 import io.meso.internal.AgentRegisteredMessage;
 import io.meso.internal.AgentReregisteredMessage;
-import io.meso.internal.PingAgentMessage;
 import io.meso.internal.RegisterAgentMessage;
 import io.meso.internal.ReregisterAgentMessage;
 import io.meso.internal.StatusUpdate;
 import io.meso.v1.AgentInfo;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import java.util.List;
 import java.util.Map;
@@ -262,6 +260,37 @@ final class AgentManager {
     dispatch(message, message.body());
   }
 
+  /**
+   * A re-registration by digest ({@link Addresses#MASTER_DIGEST}): a few hundred bytes, so decoded,
+   * checked and filed at once on the event loop, ahead of full re-registrations still being
+   * prepared (an agent's own later messages follow its answer). One from this JVM (not bytes) goes
+   * the way of {@link #handle}.
+   */
+  void handleDigest(Message<Object> message) {
+    if (!(message.body() instanceof io.meso.codecs.Undecoded<?> undecoded)) {
+      handle(message);
+      return;
+    }
+    Turn turn = new Turn(message, undecoded, message.headers().get(Addresses.AGENT_ID_HEADER));
+    PreparedReregistration prepared;
+    try {
+      prepared = prepare(undecoded, message.headers().get(io.meso.security.cluster.AgentProof.HEADER));
+      if (!prepared.message().hasDigest()) {
+        throw new IllegalArgumentException("digest: missing; " + Addresses.MASTER_DIGEST + " takes re-registrations "
+            + "by digest only (send one with the tasks to " + Addresses.MASTER + ")");
+      }
+    } catch (RuntimeException e) {
+      s.log("refused agent message: {}", e.getMessage());
+      message.fail(400, String.valueOf(e.getMessage()));
+      return;
+    }
+    if (!m.isLeading()) {
+      message.fail(503, "this master is no longer the leader; the agent retries with the new one");
+      return;
+    }
+    reregisterPrepared(turn, prepared);
+  }
+
   private void startPreparations() {
     while (preparing < PREPARING && !unprepared.isEmpty()) {
       Turn turn = unprepared.poll();
@@ -455,46 +484,5 @@ final class AgentManager {
         .addAllKillTaskIds(done.kill())
         .addAllKillTasks(done.killTasks())
         .build();
-  }
-
-  // ---- health --------------------------------------------------------------------------
-
-  /** Pings every active agent; after too many missed pongs an agent is marked unreachable. */
-  void pingAgents() {
-    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(m.options.getAgentPingIntervalMillis());
-    PingAgentMessage ping = PingAgentMessage.newBuilder().setConnected(true).build();
-    for (AgentRecord agent : List.copyOf(s.agents.values())) {
-      if (agent.status != AgentRecord.Status.ACTIVE || agent.pingInFlight) {
-        continue;
-      }
-      agent.pingInFlight = true;
-      m.bus.request(Addresses.agent(agent.id), ping, opts).onComplete(ar -> {
-        agent.pingInFlight = false;
-        if (s.agents.get(agent.id) != agent || agent.status != AgentRecord.Status.ACTIVE) {
-          return;
-        }
-        if (ar.succeeded()) {
-          agent.missedPings = 0;
-          notReady(agent, ar.result().body() instanceof io.meso.internal.PongAgentMessage pong
-              && pong.hasNotReadyReason() ? pong.getNotReadyReason() : null);
-        } else if (++agent.missedPings >= m.options.getMaxAgentPingTimeouts()) {
-          s.agentLifecycle.markUnreachable(agent, "it did not answer " + agent.missedPings + " pings in a row ("
-              + ar.cause().getMessage() + ")");
-        }
-      });
-    }
-  }
-
-  /** Records (and logs when it changes) what an agent says about its readiness in its pongs. */
-  private static void notReady(AgentRecord agent, String reason) {
-    if (java.util.Objects.equals(reason, agent.notReadyReason)) {
-      return;
-    }
-    if (reason != null) {
-      LOG.warn("agent reports it is not ready agent_id={} reason={}", agent.id, reason);
-    } else {
-      LOG.info("agent reports it is ready again agent_id={}", agent.id);
-    }
-    agent.notReadyReason = reason;
   }
 }

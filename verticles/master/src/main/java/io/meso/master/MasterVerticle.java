@@ -91,7 +91,8 @@ public class MasterVerticle extends VerticleBase {
         .setRoleSorter(options.getRoleSorter()));
     MessageConsumer<AllocationBatch> allocations = bus.localConsumer(Addresses.ALLOCATIONS, m -> state.offer(m.body()));
     consumers.add(allocations);
-    vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> agentManager.pingAgents());
+    AgentPings pings = new AgentPings(this);
+    vertx.setPeriodic(options.getAgentPingIntervalMillis(), id -> pings.pingAgents());
     vertx.setPeriodic(options.getHeartbeatIntervalMillis(), id -> heartbeat());
     if (standby) {
       replication.standby(consumers);
@@ -147,7 +148,7 @@ public class MasterVerticle extends VerticleBase {
         operatorInbox.completion()));
     if (standby) {
       // Re-registrations by digest: only a master that may hold a copy of the agents' tasks takes them.
-      MessageConsumer<Object> digestInbox = bus.consumer(Addresses.MASTER_DIGEST, agentManager::handle);
+      MessageConsumer<Object> digestInbox = bus.consumer(Addresses.MASTER_DIGEST, agentManager::handleDigest);
       MessageConsumer<String> snapshots = bus.consumer(Addresses.MASTER_REPLICA_SNAPSHOT, replication::sendSnapshot);
       leaderConsumers.addAll(List.of(digestInbox, snapshots));
       registered.addAll(List.of(digestInbox.completion(), snapshots.completion()));

@@ -141,7 +141,9 @@ class ReregistrationByDigestTest {
     assertThat(joiner.replica.snapshotParts).isPositive();
 
     // A digest that does not match what the master holds is refused with 409, naming both, and
-    // changes nothing; one for an agent it has no copy of likewise.
+    // changes nothing; one for an agent it has no copy of likewise. Sent from the standby's node:
+    // over the wire, as an agent's.
+    node = cluster.nodes.get(cluster.masters.indexOf(standby));
     AgentInfo info = AgentInfo.newBuilder().setHostname("liar.test").setId(AgentID.newBuilder().setValue(agentId))
         .addAllResources(io.meso.allocator.Resources.parse("cpus:4;mem:1024").toProto()).build();
     ReplyException refused = refused(node, ReregisterAgentMessage.newBuilder().setAgentInfo(info)
@@ -162,6 +164,10 @@ class ReregistrationByDigestTest {
     assertThat(both.failureCode()).isEqualTo(400);
     assertThat(both.getMessage()).contains("tasks: 1 given with a digest");
     assertThat(leader.metrics().reregistrationDigestMismatches).isEqualTo(2);
+    // A re-registration without a digest has no place there.
+    ReplyException noDigest = refused(node, ReregisterAgentMessage.newBuilder().setAgentInfo(info).build());
+    assertThat(noDigest.failureCode()).isEqualTo(400);
+    assertThat(noDigest.getMessage()).contains("digest: missing").contains(Addresses.MASTER_DIGEST);
     // The agent's tasks are untouched: t1 and t3 still run.
     assertThat(onContext(leader, () -> leader.state.agents.get(agentId).tasks.get(frameworkId).keySet()))
         .containsExactlyInAnyOrder("t1", "t3");
