@@ -145,7 +145,10 @@ final class AgentLifecycle {
     total = s.reservations.applyTo(id, total);
     AgentRecord agent = s.agents.get(id);
     boolean wasUnreachable = agent != null && agent.status == AgentRecord.Status.UNREACHABLE;
-    if (agent != null) {
+    // An agent this master knew may have had tasks it no longer reports; a new one (after a
+    // failover, every one) has only those it reports: nothing to compare them with.
+    boolean known = agent != null;
+    if (known) {
       for (String offerId : List.copyOf(agent.offerIds)) {
         s.rescindOffer(offerId);
       }
@@ -175,10 +178,12 @@ final class AgentLifecycle {
       String taskId = prepared.taskIds()[i];
       if (frameworkId != lastFrameworkId) {
         lastFrameworkId = frameworkId;
-        reportedOfFramework = reported.computeIfAbsent(frameworkId, f -> new HashSet<>());
+        reportedOfFramework = known ? reported.computeIfAbsent(frameworkId, f -> new HashSet<>()) : null;
         frameworkIdProto = FrameworkID.newBuilder().setValue(frameworkId).build();
       }
-      reportedOfFramework.add(taskId);
+      if (known) {
+        reportedOfFramework.add(taskId);
+      }
       FrameworkRecord framework = s.frameworks.get(frameworkId);
       if (framework == null) {
         if (s.completedFrameworks.containsKey(frameworkId)) {
@@ -242,7 +247,7 @@ final class AgentLifecycle {
       }
     }
     // Tasks the master believed were on this agent but the agent does not report are gone.
-    for (Map<String, TaskRecord> byId : List.copyOf(agent.tasks.values())) {
+    for (Map<String, TaskRecord> byId : known ? List.copyOf(agent.tasks.values()) : List.<Map<String, TaskRecord>>of()) {
       for (TaskRecord task : List.copyOf(byId.values())) {
         Set<String> ofFramework = reported.get(task.frameworkId);
         if ((ofFramework == null || !ofFramework.contains(task.id())) && !task.terminal()) {
@@ -259,7 +264,8 @@ final class AgentLifecycle {
         }
       }
     }
-    s.allocator.addAgent(id, s.agentSpec(agent), agent.usedByFramework());
+    Map<String, Resources> used = agent.usedByFramework();
+    s.allocator.addAgent(id, s.agentSpec(agent), used);
     s.registryAgent(agent, "ACTIVE");
     if (!fromCopy) {
       s.replicaFeed.agent(agent, agent.tasks);
@@ -268,7 +274,11 @@ final class AgentLifecycle {
       s.log("agent reported a task of a removed framework, asking it to kill task={} framework={}",
           k.getTaskId().getValue(), k.getFrameworkId().getValue());
     }
-    s.events.agentAdded(agent);
+    Resources usedInAll = Resources.EMPTY;
+    for (Resources r : used.values()) {
+      usedInAll = usedInAll.plus(r);
+    }
+    s.events.agentAdded(agent, usedInAll);
     return new Reregistered(agent, kill, killTasks);
   }
 

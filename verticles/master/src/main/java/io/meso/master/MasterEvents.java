@@ -42,9 +42,14 @@ final class MasterEvents {
   }
 
   void agentAdded(AgentRecord agent) {
+    agentAdded(agent, agent.used());
+  }
+
+  /** {@code used}: what the agent's tasks use, summed already. */
+  void agentAdded(AgentRecord agent, io.meso.allocator.Resources used) {
     publish(MasterEvent.newBuilder().setType(MasterEvent.Type.AGENT_ADDED)
         .setAgent(io.meso.proto.AgentSummary.newBuilder().setAgentInfo(agent.info)
-            .addAllTotal(agent.total.toProto()).addAllUsed(agent.used().toProto())
+            .addAllTotal(agent.total.toProto()).addAllUsed(used.toProto())
             .setActive(agent.status == AgentRecord.Status.ACTIVE).setRegisteredTime(agent.registeredAt)));
   }
 

@@ -31,6 +31,7 @@ final class Replication {
 
   private final MasterVerticle m;
   private MessageConsumer<ReplicaBatch> batches;
+  private MessageConsumer<ReplicaBatch> parts;
 
   Replication(MasterVerticle master) {
     this.m = master;
@@ -41,11 +42,13 @@ final class Replication {
     batches = m.bus.consumer(Addresses.MASTER_REPLICA, msg -> m.replica.apply(msg.body()));
     consumers.add(batches);
     // The parts of a copy of everything this standby asked the leader for.
-    consumers.add(m.bus.<ReplicaBatch>consumer(snapshotAddress(), msg -> {
+    parts = m.bus.consumer(snapshotAddress(), msg -> {
       if (batches != null) {
         m.replica.apply(msg.body());
       }
-    }));
+      msg.reply(Boolean.TRUE); // the leader sends the next part then
+    });
+    consumers.add(parts);
     // A leader elected while this standby's copy is empty (it started before any): ask it.
     consumers.add(m.bus.consumer(Addresses.MASTER_ELECTED, msg -> {
       if (m.replica.isEmpty()) {
@@ -56,9 +59,13 @@ final class Replication {
     m.vertx().setPeriodic(INTERVAL_MILLIS, id -> publish());
   }
 
-  /** Once listening: asks the leader (if any) for the copy of everything. */
+  /**
+   * Once listening (the leader's batches and the parts of a copy: a part sent before the cluster
+   * knows where to would be lost), asks the leader (if any) for the copy of everything.
+   */
   Future<Void> started() {
-    return batches.completion().onSuccess(v -> requestSnapshot("this master started"));
+    return Future.all(batches.completion(), parts.completion()).<Void>mapEmpty()
+        .onSuccess(v -> requestSnapshot("this master started"));
   }
 
   /**
@@ -105,10 +112,14 @@ final class Replication {
     }
     List<String> ids = List.copyOf(m.state.agents.keySet());
     request.reply(ids.size());
-    sendSnapshotPart(to, ids, 0);
+    sendSnapshotPart(to, ids, 0, 0);
   }
 
-  private void sendSnapshotPart(String to, List<String> ids, int from) {
+  /** Times a part is sent again while the standby's address is not known on this node yet (five seconds in all). */
+  static final int PART_ATTEMPTS = 100;
+
+  /** Sends the part from agent {@code from} on; the next one once the standby took it. */
+  private void sendSnapshotPart(String to, List<String> ids, int from, int attempt) {
     if (!m.isLeading() || !m.state.replicaFeed.isOn()) {
       return;
     }
@@ -122,10 +133,21 @@ final class Replication {
         part.add(agent);
       }
     }
-    m.bus.send(to, m.state.replicaFeed.snapshot(part));
-    if (end < ids.size()) {
-      m.vertx().runOnContext(v -> sendSnapshotPart(to, ids, end));
-    }
+    m.bus.request(to, m.state.replicaFeed.snapshot(part), new DeliveryOptions().setSendTimeout(30_000))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            if (end < ids.size()) {
+              sendSnapshotPart(to, ids, end, 0);
+            }
+          } else if (ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
+              && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS && attempt < PART_ATTEMPTS) {
+            // The standby's consumer is registered, but the cluster has not told this node yet.
+            m.vertx().setTimer(50, t -> sendSnapshotPart(to, ids, from, attempt + 1));
+          } else {
+            LOG.warn("stopped sending a copy of the tasks to {} at agent {} of {}: {}", to, from, ids.size(),
+                ar.cause().getMessage());
+          }
+        });
   }
 
   private void publish() {
