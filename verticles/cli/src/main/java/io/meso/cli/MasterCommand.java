@@ -83,6 +83,17 @@ public final class MasterCommand implements Callable<Integer> {
           + "machine) then deposes a live one (integer, 2 to 300; default: ${DEFAULT-VALUE}).")
   int leaderSessionTimeout;
 
+  @Option(names = "--master-removal-timeout", paramLabel = "SECONDS",
+      description = "Seconds after which a master that left the cluster (dead, or cut off) is removed from the "
+          + "leader election's quorum (Hazelcast's CP subsystem). Until then it still counts in the majority: of "
+          + "5 masters, losing a third before the first two are removed leaves no leader. Shorter lets the others "
+          + "survive a further loss sooner; longer keeps the vote of a standby cut off for a while (removed, it is "
+          + "back without one when the link heals) "
+          + "(integer, from --leader-session-timeout to " + io.meso.cluster.ClusterOptions.MAX_CP_MEMBER_REMOVAL_SECONDS
+          + "; default: " + io.meso.cluster.ClusterOptions.DEFAULT_CP_MEMBER_REMOVAL_SECONDS
+          + ", or --leader-session-timeout when longer).")
+  Integer masterRemovalTimeout;
+
   @Option(names = "--rehearse-agents", defaultValue = "1000",
       description = "A standby (with --masters 3 or more) rehearses re-admitting this many agents, 10 tasks each, on a "
           + "private master a few seconds after it starts, so that when it takes over it runs compiled code; 0 turns "
@@ -130,6 +141,21 @@ public final class MasterCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Refuses a --master-removal-timeout out of range: Hazelcast removes a missing CP member no
+   * sooner than its session time-to-live (--leader-session-timeout) allows.
+   */
+  static void checkMasterRemovalTimeout(Integer seconds, int leaderSessionTimeout) {
+    if (seconds == null) {
+      return;
+    }
+    int max = io.meso.cluster.ClusterOptions.MAX_CP_MEMBER_REMOVAL_SECONDS;
+    if (seconds < leaderSessionTimeout || seconds > max) {
+      throw new IllegalArgumentException("--master-removal-timeout is " + seconds + "; expected whole seconds from "
+          + "--leader-session-timeout (" + leaderSessionTimeout + ") to " + max);
+    }
+  }
+
   static int cpMemberCount(int masters) {
     if (masters == 1) {
       return 0;
@@ -159,6 +185,7 @@ public final class MasterCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--leader-session-timeout is " + leaderSessionTimeout
           + "; expected whole seconds from 2 to 300");
     }
+    checkMasterRemovalTimeout(masterRemovalTimeout, leaderSessionTimeout);
     long reregisterMillis = millis("--agent-reregister-timeout", reregisterTimeout);
     MasterOptions options = new MasterOptions()
         .setAgentPingIntervalMillis(millis("--agent-ping-interval", pingInterval))
@@ -196,8 +223,11 @@ public final class MasterCommand implements Callable<Integer> {
     options.setAuthenticator(authenticator);
     Vertx vertx;
     try {
-      vertx = MesoCluster.start(clusterOptions.setCpMemberCount(cpMembers)
-              .setCpSessionTtlSeconds(leaderSessionTimeout),
+      clusterOptions.setCpMemberCount(cpMembers).setCpSessionTtlSeconds(leaderSessionTimeout);
+      if (masterRemovalTimeout != null) {
+        clusterOptions.setCpMemberRemovalSeconds(masterRemovalTimeout);
+      }
+      vertx = MesoCluster.start(clusterOptions,
               new io.vertx.core.VertxOptions().setMetricsOptions(PrometheusMetrics.vertxMetricsOptions()))
           .toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {

@@ -18,6 +18,16 @@ public class ClusterOptions {
   public static final int DEFAULT_PORT = DefaultPorts.CLUSTER;
   public static final int DEFAULT_HEARTBEAT_SECONDS = 1;
   public static final int DEFAULT_MAX_NO_HEARTBEAT_SECONDS = 5;
+  /** The shortest CP session time-to-live Hazelcast is given (its session heartbeat is every second). */
+  public static final int MIN_CP_SESSION_TTL_SECONDS = 2;
+  /**
+   * How long a CP member (a master) that left the cluster stays in the CP subsystem when
+   * {@link #setCpMemberRemovalSeconds} is not given: 30 s, or the CP session time-to-live when
+   * that is longer (Hazelcast refuses a removal shorter than the session time-to-live).
+   */
+  public static final int DEFAULT_CP_MEMBER_REMOVAL_SECONDS = 30;
+  /** The longest CP member removal delay accepted (a day; Hazelcast's own default is four hours). */
+  public static final int MAX_CP_MEMBER_REMOVAL_SECONDS = 86_400;
 
   private String clusterName = DEFAULT_CLUSTER_NAME;
   private String host = DEFAULT_HOST;
@@ -29,6 +39,8 @@ public class ClusterOptions {
   private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
   private int cpMemberCount;
   private int cpSessionTtlSeconds = 10;
+  /** Seconds, or 0 while not given: then {@link #DEFAULT_CP_MEMBER_REMOVAL_SECONDS} or the session time-to-live. */
+  private int cpMemberRemovalSeconds;
   private io.meso.security.cluster.ClusterSecret clusterSecret;
   private io.meso.security.tls.MutualTls eventBusTls;
 
@@ -74,6 +86,32 @@ public class ClusterOptions {
   /** How long a dead leader's lock session lives before another master may lead (seconds). */
   public int getCpSessionTtlSeconds() { return cpSessionTtlSeconds; }
   public ClusterOptions setCpSessionTtlSeconds(int s) { this.cpSessionTtlSeconds = s; return this; }
+  /**
+   * How long a CP member (a master) that left the cluster, dead or cut off, keeps its place in the
+   * CP subsystem before the others remove it (seconds). Until then it counts in every CP group's
+   * majority: of five masters, a third one lost before the first two are removed leaves no
+   * majority and no leader. Shorter lets the survivors take a further loss sooner; longer keeps
+   * the vote of a member cut off for a while (removed, it is back without one when the link
+   * heals: Hazelcast does not make it a CP member again by itself). Not given:
+   * {@link #DEFAULT_CP_MEMBER_REMOVAL_SECONDS}, or the session time-to-live when that is longer;
+   * given, it must be at least the session time-to-live (checked when the Hazelcast configuration
+   * is made, {@link MesoCluster#hazelcastConfig}).
+   */
+  public int getCpMemberRemovalSeconds() {
+    return cpMemberRemovalSeconds > 0 ? cpMemberRemovalSeconds
+        : Math.max(DEFAULT_CP_MEMBER_REMOVAL_SECONDS, effectiveCpSessionTtlSeconds());
+  }
+  public ClusterOptions setCpMemberRemovalSeconds(int s) {
+    if (s < MIN_CP_SESSION_TTL_SECONDS || s > MAX_CP_MEMBER_REMOVAL_SECONDS) {
+      throw new IllegalArgumentException("CP member removal is " + s + " s; expected whole seconds from "
+          + MIN_CP_SESSION_TTL_SECONDS + " to " + MAX_CP_MEMBER_REMOVAL_SECONDS
+          + ", and at least the CP session time-to-live");
+    }
+    this.cpMemberRemovalSeconds = s;
+    return this;
+  }
+  /** The CP session time-to-live Hazelcast is given: the one set, at least {@link #MIN_CP_SESSION_TTL_SECONDS}. */
+  public int effectiveCpSessionTtlSeconds() { return Math.max(MIN_CP_SESSION_TTL_SECONDS, cpSessionTtlSeconds); }
   /**
    * The cluster secret ({@code --cluster-secret-file}), or null: with one, the Hazelcast cluster
    * name is derived from it and the cluster name given, and the registry's values are sealed.

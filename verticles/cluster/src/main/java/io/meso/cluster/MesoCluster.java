@@ -145,12 +145,21 @@ public final class MesoCluster {
     }
 
     // Leader election (io.meso.ha): CP members are the masters; a dead leader's lock session
-    // expires after a few seconds, and Raft notices a dead CP leader in about two.
+    // expires after a few seconds, and Raft notices a dead CP leader in about two. A member that
+    // left is removed from the CP subsystem after getCpMemberRemovalSeconds, which Hazelcast
+    // requires to be at least the session time-to-live (its configuration check says so only as
+    // "Session TTL must be smaller than or equal to missing CP member auto-removal seconds!").
+    int sessionTtl = options.effectiveCpSessionTtlSeconds();
+    int removal = options.getCpMemberRemovalSeconds();
+    if (removal < sessionTtl) {
+      throw new IllegalArgumentException("CP member removal is " + removal + " s, shorter than the CP session "
+          + "time-to-live " + sessionTtl + " s; expected at least the session time-to-live");
+    }
     config.getCPSubsystemConfig()
         .setCPMemberCount(options.isLiteMember() ? 0 : options.getCpMemberCount())
         .setSessionHeartbeatIntervalSeconds(1)
-        .setSessionTimeToLiveSeconds(Math.max(2, options.getCpSessionTtlSeconds()))
-        .setMissingCPMemberAutoRemovalSeconds(Math.max(30, options.getCpSessionTtlSeconds()))
+        .setSessionTimeToLiveSeconds(sessionTtl)
+        .setMissingCPMemberAutoRemovalSeconds(removal)
         .getRaftAlgorithmConfig()
         .setLeaderElectionTimeoutInMillis(1000)
         .setLeaderHeartbeatPeriodInMillis(500)

@@ -41,6 +41,14 @@ class MasterHaFlagsTest {
   }
 
   @Test
+  void aMasterRemovalTimeoutShorterThanTheSessionTimeoutOrTooLongIsRefused() {
+    assertThat(run(2, "master", "--leader-session-timeout", "10", "--master-removal-timeout", "5", "--port", "0"))
+        .contains("--master-removal-timeout is 5").contains("from --leader-session-timeout (10) to 86400");
+    assertThat(run(2, "master", "--master-removal-timeout", "100000", "--port", "0"))
+        .contains("--master-removal-timeout is 100000");
+  }
+
+  @Test
   void aBadReregisterTimeoutIsRefused() {
     assertThat(run(2, "master", "--agent-reregister-timeout", "0", "--port", "0"))
         .contains("--agent-reregister-timeout is 0.0");

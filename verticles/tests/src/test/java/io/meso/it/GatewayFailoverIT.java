@@ -86,12 +86,9 @@ class GatewayFailoverIT {
 
   @AfterEach
   void stop() throws Exception {
-    for (MesoProcess p : Stream.concat(agents.stream(), stopped.stream()).toList()) {
-      p.close();
-    }
-    for (MesoProcess p : masters) {
-      p.close();
-    }
+    // Agents with SIGTERM (they clean up their tasks' cgroups), masters with SIGKILL (MesoProcess.killAll).
+    MesoProcess.killAll(masters);
+    MesoProcess.closeAll(Stream.concat(agents.stream(), stopped.stream()).toList());
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -149,7 +146,7 @@ class GatewayFailoverIT {
     String[] args = {"agent", "--master-gateway", String.join(",", gatewayList), "--host", "127.0.0.1",
         "--port", Integer.toString(MesoProcess.freePort()), "--work-dir", workDirs.get(i).toString(),
         "--resources", "cpus:2;mem:1024;disk:100"};
-    return MesoProcess.start(name, args);
+    return MesoProcess.start(name, MesoProcess.SHORT_LIVED, args);
   }
 
   static long checkpointedPid(Path workDir, FrameworkID framework, String taskId) throws Exception {
@@ -194,7 +191,8 @@ class GatewayFailoverIT {
     // the framework is not partition-aware. Cutting an agent off past it is NetnsClusterIT's case.)
     for (int i = 0; i < 3; i++) {
       // Hazelcast's member list at INFO: the test reads from it who is a member of the cluster.
-      masters.add(MesoProcess.start("gw-master" + i, Map.of("MESO_HAZELCAST_LOG_LEVEL", "INFO"), List.of(),
+      masters.add(MesoProcess.start("gw-master" + i, Map.of("MESO_HAZELCAST_LOG_LEVEL", "INFO"),
+          MesoProcess.SHORT_LIVED,
           "master", "--masters", "3", "--host", "127.0.0.1", "--port", "0", "--cluster-name", cluster,
           "--cluster-port", Integer.toString(clusterPorts.get(i)), "--join", join, "--agent-gateway-port", "0",
           "--rehearse-agents", "0", "--agent-ping-interval", "1", "--agent-ping-timeouts", "60",

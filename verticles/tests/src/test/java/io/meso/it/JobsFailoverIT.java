@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * of the schedule (that only added time: it is sized for a machine at load 18).
  *
  * <p>Why five masters and no restarts: a killed master's CP member is only removed from Hazelcast's
- * CP subsystem after {@code missingCPMemberAutoRemovalSeconds} (30 s) and a restarted master joins
+ * CP subsystem after {@code --master-removal-timeout} ({@value #MASTER_REMOVAL_SECONDS} s here, the
+ * least the leader session timeout of 10 s allows; 30 s by default) and a restarted master joins
  * as a plain member (CP members are not promoted automatically), so with three masters the second
  * kill would leave one of three CP members and no majority. Five CP members survive two kills
  * outright; the third kill waits until the CP subsystem has removed the first two killed members
@@ -74,6 +75,8 @@ class JobsFailoverIT {
   /** Where each kill lands relative to the instant it aims at: just before, at, just after. */
   static final long[] KILL_OFFSETS_MILLIS = {-300, 0, 300};
   static final String P = "/v1/scheduler";
+  /** Seconds before a killed master leaves the CP subsystem: what the third kill waits for. */
+  static final int MASTER_REMOVAL_SECONDS = 10;
 
   final List<MesoProcess> masters = new ArrayList<>();
   final List<MesoProcess> agents = new ArrayList<>();
@@ -82,8 +85,9 @@ class JobsFailoverIT {
 
   @AfterEach
   void stop() {
-    agents.forEach(MesoProcess::close);
-    masters.forEach(MesoProcess::close);
+    // Agents with SIGTERM (they clean up their tasks' cgroups), masters with SIGKILL (MesoProcess.killAll).
+    MesoProcess.killAll(masters);
+    MesoProcess.closeAll(agents);
   }
 
   record Reply(int status, String body) {
@@ -234,18 +238,23 @@ class JobsFailoverIT {
       }
     }
     String join = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    // No standby rehearsal (MasterFailoverIT keeps it): four standbys rehearsing at once on two
+    // cores held the agent's start back by about ten seconds.
     for (int i = 0; i < MASTERS; i++) {
-      masters.add(MesoProcess.start("jobs-ha-master" + i, "master", "--masters", Integer.toString(MASTERS),
+      masters.add(MesoProcess.start("jobs-ha-master" + i, MesoProcess.SHORT_LIVED, "master",
+          "--masters", Integer.toString(MASTERS),
           "--host", "127.0.0.1", "--port", "0", "--cluster-name", cluster,
           "--cluster-port", Integer.toString(clusterPorts.get(i)), "--join", join, "--agent-ping-interval", "0.5",
-          "--agent-ping-timeouts", "10", "--allocation-interval", "0.2"));
+          "--agent-ping-timeouts", "10", "--allocation-interval", "0.2",
+          "--master-removal-timeout", Integer.toString(MASTER_REMOVAL_SECONDS), "--rehearse-agents", "0"));
     }
     for (MesoProcess m : masters) {
       m.awaitOutput("cluster\\s+(127\\.0\\.0\\.1:\\d+)", STARTUP);
       httpPorts.add(Integer.parseInt(m.awaitOutput("master\\s+http://127\\.0\\.0\\.1:(\\d+)", STARTUP)));
     }
     Path workDir = Files.createTempDirectory("meso-jobs-ha-agent");
-    agents.add(MesoProcess.start("jobs-ha-agent", "agent", "--join", join, "--host", "127.0.0.1",
+    agents.add(MesoProcess.start("jobs-ha-agent", MesoProcess.SHORT_LIVED, "agent", "--join", join,
+        "--host", "127.0.0.1",
         "--cluster-name", cluster, "--cluster-port", Integer.toString(MesoProcess.freePort()),
         "--port", Integer.toString(MesoProcess.freePort()), "--work-dir", workDir.toString(),
         "--resources", "cpus:4;mem:2048;disk:1024"));

@@ -26,6 +26,15 @@ final class MesoProcess implements AutoCloseable {
       "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
       "-Xmx256m", "-XX:+UseSerialGC");
 
+  /**
+   * Flags added for nodes that live a minute or two, as in the failover ITs: C1 only, whose
+   * compilations cost far less CPU than C2's, which such a node does not live long enough to
+   * repay. Five masters started at once on two cores elected a leader 12 s after their start
+   * with it, 18 s without (17 and 29 CPU-seconds). Benchmarks do not use it: they measure compiled
+   * code. (NetnsClusterIT's nodes get the same flag through JAVA_OPTS.)
+   */
+  static final List<String> SHORT_LIVED = List.of("-XX:TieredStopAtLevel=1");
+
   final String name;
   final Process process;
   final Path stdout;
@@ -112,14 +121,43 @@ final class MesoProcess implements AutoCloseable {
   /** Stops the node like an operator would (SIGTERM, so it cleans up), and SIGKILLs what is left after 20 s. */
   @Override
   public void close() {
-    List<ProcessHandle> descendants = process.descendants().toList();
-    process.destroy();
+    closeAll(List.of(this));
+  }
+
+  /**
+   * Ends masters at the end of a test with SIGKILL: a master keeps nothing outside its JVM (no
+   * work dir, no cgroups), and stopped with SIGTERM, one whose CP groups lost their majority (as a
+   * failover test's kills leave them) spends the whole 10 s the CLI gives Vert.x to close.
+   */
+  static void killAll(java.util.Collection<MesoProcess> masters) {
+    masters.forEach(m -> m.process.destroyForcibly());
     try {
-      process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+      for (MesoProcess m : masters) {
+        m.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    process.destroyForcibly();
+  }
+
+  /**
+   * Stops nodes as {@link #close} does, all at once: SIGTERM to every one, up to 20 s for all of
+   * them, then SIGKILL to what is left and to their descendants (tasks). Closed one after the
+   * other, a test's nodes took the sum of their shutdowns (18 s for JobsFailoverIT's: a master
+   * whose CP group lost its majority spends 10 s on its own).
+   */
+  static void closeAll(java.util.Collection<MesoProcess> nodes) {
+    List<ProcessHandle> descendants = nodes.stream().flatMap(n -> n.process.descendants()).toList();
+    nodes.forEach(n -> n.process.destroy());
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    try {
+      for (MesoProcess n : nodes) {
+        n.process.waitFor(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    nodes.forEach(n -> n.process.destroyForcibly());
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 

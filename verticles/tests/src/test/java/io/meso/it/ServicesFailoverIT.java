@@ -53,8 +53,9 @@ class ServicesFailoverIT {
 
   @AfterEach
   void stop() {
-    agents.forEach(MesoProcess::close);
-    masters.forEach(MesoProcess::close);
+    // Agents with SIGTERM (they clean up their tasks' cgroups), masters with SIGKILL (MesoProcess.killAll).
+    MesoProcess.killAll(masters);
+    MesoProcess.closeAll(agents);
   }
 
   /** One HTTP answer. */
@@ -130,18 +131,22 @@ class ServicesFailoverIT {
       }
     }
     String join = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    // No standby rehearsal (MasterFailoverIT keeps it): two standbys rehearsing on two cores held
+    // the agent's start back by about ten seconds.
     for (int i = 0; i < 3; i++) {
-      masters.add(MesoProcess.start("services-ha-master" + i, "master", "--masters", "3", "--host", "127.0.0.1",
+      masters.add(MesoProcess.start("services-ha-master" + i, MesoProcess.SHORT_LIVED, "master", "--masters", "3",
+          "--host", "127.0.0.1",
           "--port", "0", "--cluster-name", cluster, "--cluster-port", Integer.toString(clusterPorts.get(i)),
           "--join", join, "--agent-ping-interval", "0.5", "--agent-ping-timeouts", "10",
-          "--allocation-interval", "0.2"));
+          "--allocation-interval", "0.2", "--rehearse-agents", "0"));
     }
     for (MesoProcess m : masters) {
       m.awaitOutput("cluster\\s+(127\\.0\\.0\\.1:\\d+)", STARTUP);
       httpPorts.add(Integer.parseInt(m.awaitOutput("master\\s+http://127\\.0\\.0\\.1:(\\d+)", STARTUP)));
     }
     Path workDir = Files.createTempDirectory("meso-services-ha-agent");
-    agents.add(MesoProcess.start("services-ha-agent", "agent", "--join", join, "--host", "127.0.0.1",
+    agents.add(MesoProcess.start("services-ha-agent", MesoProcess.SHORT_LIVED, "agent", "--join", join,
+        "--host", "127.0.0.1",
         "--cluster-name", cluster, "--cluster-port", Integer.toString(MesoProcess.freePort()),
         "--port", Integer.toString(MesoProcess.freePort()), "--work-dir", workDir.toString(),
         "--resources", "cpus:2;mem:1024;disk:100"));
