@@ -160,8 +160,10 @@ final class Launches {
     TaskOrder.add(s.taskOrder, framework, record);
     agent.addTask(record);
     s.metrics.tasksLaunched++;
-    s.replicaFeed.launched(record);
-    s.events.taskAdded(framework, record);
+    // One Task for the standbys' copy and the operators' event.
+    io.meso.v1.Task proto = record.toProto();
+    s.replicaFeed.launched(proto);
+    s.events.taskAdded(framework, record, proto);
     s.effects.toAgent(agent.id, RunTaskMessage.newBuilder().setFramework(framework.info).setTask(task).build());
   }
 

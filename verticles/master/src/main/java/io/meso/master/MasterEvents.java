@@ -26,7 +26,12 @@ final class MasterEvents {
   }
 
   void taskAdded(FrameworkRecord framework, TaskRecord task) {
-    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.TASK_ADDED).setTask(summary(framework, task))
+    taskAdded(framework, task, task.toProto());
+  }
+
+  /** {@code proto}: the task's {@link TaskRecord#toProto}, built already. */
+  void taskAdded(FrameworkRecord framework, TaskRecord task, io.meso.v1.Task proto) {
+    publish(MasterEvent.newBuilder().setType(MasterEvent.Type.TASK_ADDED).setTask(summary(framework, task, proto))
         .setFrameworkUser(framework.info.getUser()).setTaskUser(orEmpty(Authorization.userOf(task.info, framework.info))));
   }
 
@@ -91,9 +96,13 @@ final class MasterEvents {
   }
 
   private TaskSummary summary(FrameworkRecord framework, TaskRecord task) {
+    return summary(framework, task, task.toProto());
+  }
+
+  private TaskSummary summary(FrameworkRecord framework, TaskRecord task, io.meso.v1.Task proto) {
     AgentRecord agent = agents.get(task.agentId);
     return TaskSummary.newBuilder()
-        .setTask(task.toProto())
+        .setTask(proto)
         .setHostname(agent == null ? "" : agent.hostname())
         .setFrameworkName(framework.info.getName())
         .setCreatedAt(task.createdAt)

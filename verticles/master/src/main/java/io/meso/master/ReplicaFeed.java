@@ -70,9 +70,10 @@ final class ReplicaFeed {
     return batch;
   }
 
-  void launched(TaskRecord task) {
+  /** {@code proto}: the task's {@link TaskRecord#toProto}, built already. */
+  void launched(io.meso.v1.Task proto) {
     if (on) {
-      batch().addChanges(ReplicaChange.newBuilder().setLaunched(task.toProto()));
+      batch().addChanges(ReplicaChange.newBuilder().setLaunched(proto));
     }
   }
 
