@@ -78,6 +78,11 @@ final class AgentRegistration implements MasterLink.Listener {
     }
     ReregisterAgentMessage.Builder msg = ReregisterAgentMessage.newBuilder().setAgentInfo(info)
         .setVersion(AgentVerticle.VERSION);
+    // A task that ended and whose end is not acknowledged yet is in no digest (which counts live
+    // tasks only) and may be in no copy (the old leader may have died before publishing its
+    // launch): a new leader that took the digest would not know it, and would answer its
+    // framework's reconciliation that it is unknown. Such an agent reports its tasks.
+    digest = digest && tasks.all().stream().noneMatch(t -> io.meso.codecs.TaskStates.isTerminal(t.state));
     Map<String, FrameworkInfo> frameworks = new HashMap<>();
     TaskDigests.Builder sum = TaskDigests.builder();
     for (AgentTask task : tasks.all()) {

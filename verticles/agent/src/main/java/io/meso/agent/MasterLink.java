@@ -182,8 +182,9 @@ final class MasterLink {
     boolean digest = byDigest;
     Object message = listener.registration(digest);
     String kind = message.getClass().getSimpleName();
-    String address = digest && message instanceof io.meso.internal.ReregisterAgentMessage ? Addresses.MASTER_DIGEST
-        : masterAddress;
+    // (the listener may send its tasks after all: then to the master's usual address)
+    String address = digest && message instanceof io.meso.internal.ReregisterAgentMessage r && r.hasDigest()
+        ? Addresses.MASTER_DIGEST : masterAddress;
     long self = ++attempt;
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis());
     if (agentId != null) {

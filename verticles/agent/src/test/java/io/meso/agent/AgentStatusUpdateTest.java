@@ -143,6 +143,40 @@ class AgentStatusUpdateTest {
         .anyMatch(u -> u.getUuid().equals(starting.getUuid())));
   }
 
+  /**
+   * After a new leader's announcement an agent re-registers by digest only while none of its
+   * tasks has ended unacknowledged: such a task is in no digest and maybe in no copy, so the new
+   * leader would not know it (JobsFailoverIT once saw a run recorded failed this way).
+   */
+  @Test
+  void anAgentHoldingAnUnacknowledgedEndReportsItsTasksInsteadOfADigest() throws Exception {
+    master.acceptDigests().await(10, TimeUnit.SECONDS);
+    AgentVerticle agent = deploy(fastRetries());
+    master.autoAck = true;
+    vertx.eventBus().send(Addresses.agent(agent.agentId()), Tasks.simulated("long", 600_000));
+    awaitUpdate("long", TaskState.TASK_RUNNING);
+
+    vertx.eventBus().publish(Addresses.MASTER_ELECTED, "127.0.0.1:5050");
+    await().atMost(Duration.ofSeconds(10)).until(() -> master.digests.size() == 1);
+    assertThat(master.digests.get(0).getTasksCount()).isZero();
+    assertThat(master.digests.get(0).getDigest().getTasks()).isEqualTo(1);
+
+    // Now a task ends and its end is not acknowledged.
+    master.autoAck = false;
+    vertx.eventBus().send(Addresses.agent(agent.agentId()), Tasks.simulated("short", 1));
+    // Its first update, resent unacknowledged, says its latest state: it ended.
+    await().atMost(Duration.ofSeconds(10)).until(() -> master.updatesOf("short").stream()
+        .anyMatch(u -> u.getLatestState() == TaskState.TASK_FINISHED));
+    int reregistrations = master.registrationsOf(ReregisterAgentMessage.class).size();
+    vertx.eventBus().publish(Addresses.MASTER_ELECTED, "127.0.0.1:5051");
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> master.registrationsOf(ReregisterAgentMessage.class).size() > reregistrations);
+    ReregisterAgentMessage full = master.registrationsOf(ReregisterAgentMessage.class).get(reregistrations);
+    assertThat(full.hasDigest()).isFalse();
+    assertThat(full.getTasksList()).extracting(t -> t.getTaskId().getValue()).contains("long", "short");
+    assertThat(master.digests).hasSize(1);
+  }
+
   @Test
   void acknowledgementsForUnknownUpdatesAreIgnored() throws Exception {
     AgentVerticle agent = deploy(fastRetries());

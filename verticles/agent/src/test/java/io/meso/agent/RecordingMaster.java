@@ -33,6 +33,9 @@ final class RecordingMaster {
   volatile boolean autoAck;
   private final Vertx vertx;
   private MessageConsumer<Object> consumer;
+  /** Re-registrations by digest (on Addresses.MASTER_DIGEST), each answered as re-registered. */
+  final java.util.List<ReregisterAgentMessage> digests = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private MessageConsumer<Object> digestConsumer;
 
   RecordingMaster(Vertx vertx) {
     this.vertx = vertx;
@@ -43,8 +46,20 @@ final class RecordingMaster {
     return consumer.completion();
   }
 
+  /** Also takes re-registrations by digest (a master with a copy of the agents' tasks). */
+  Future<Void> acceptDigests() {
+    digestConsumer = vertx.eventBus().consumer(Addresses.MASTER_DIGEST, msg -> {
+      Object body = msg.body() instanceof io.meso.codecs.Undecoded<?> u ? u.decode() : msg.body();
+      ReregisterAgentMessage reregister = (ReregisterAgentMessage) body;
+      digests.add(reregister);
+      msg.reply(AgentReregisteredMessage.newBuilder().setAgentId(reregister.getAgentInfo().getId()).build());
+    });
+    return digestConsumer.completion();
+  }
+
   Future<Void> stop() {
-    return consumer.unregister();
+    return digestConsumer == null ? consumer.unregister()
+        : Future.all(consumer.unregister(), digestConsumer.unregister()).mapEmpty();
   }
 
   private void onMessage(Message<Object> msg) {
