@@ -9,7 +9,7 @@ import io.meso.v1.scheduler.Call;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
+import io.meso.codecs.MasterRequests;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -47,27 +47,27 @@ public final class SchedulerHttpApi {
   /** Mesos frameworks send small calls; 8 MiB leaves room for an ACCEPT launching thousands of tasks. */
   public static final long DEFAULT_BODY_LIMIT_BYTES = 8L * 1024 * 1024;
 
-  private final EventBus bus;
+  private final MasterRequests master;
   private final long timeoutMillis;
   private final LeaderLookup leader;
   private final long bodyLimitBytes;
   private final SubscriptionRegistry streams = new SubscriptionRegistry();
 
-  public SchedulerHttpApi(EventBus bus, long timeoutMillis, LeaderLookup leader, long bodyLimitBytes) {
+  public SchedulerHttpApi(MasterRequests master, long timeoutMillis, LeaderLookup leader, long bodyLimitBytes) {
     if (timeoutMillis <= 0) {
       throw new IllegalArgumentException("timeoutMillis must be positive, got " + timeoutMillis);
     }
     if (bodyLimitBytes <= 0) {
       throw new IllegalArgumentException("bodyLimitBytes must be positive, got " + bodyLimitBytes);
     }
-    this.bus = bus;
+    this.master = master;
     this.timeoutMillis = timeoutMillis;
     this.leader = leader == null ? LeaderLookup.SELF : leader;
     this.bodyLimitBytes = bodyLimitBytes;
   }
 
-  public SchedulerHttpApi(EventBus bus, long timeoutMillis) {
-    this(bus, timeoutMillis, LeaderLookup.SELF, DEFAULT_BODY_LIMIT_BYTES);
+  public SchedulerHttpApi(MasterRequests master, long timeoutMillis) {
+    this(master, timeoutMillis, LeaderLookup.SELF, DEFAULT_BODY_LIMIT_BYTES);
   }
 
   /** Adds the scheduler routes to {@code router} (all methods, so that a non-POST gets Mesos's 405). */
@@ -192,7 +192,7 @@ public final class SchedulerHttpApi {
           + MediaTypes.ACCEPTED + "\n");
       return;
     }
-    new SchedulerSubscription(bus, HttpEventFramer.ADDRESS_PREFIX, new HttpEventFramer(ctx.response(), type.get()),
+    new SchedulerSubscription(master, HttpEventFramer.ADDRESS_PREFIX, new HttpEventFramer(ctx.response(), type.get()),
         timeoutMillis, streams).principal(ctx.request().getHeader(Addresses.PRINCIPAL_HEADER)).start(call);
   }
 
@@ -240,7 +240,7 @@ public final class SchedulerHttpApi {
   }
 
   private void forward(HttpServerResponse response, Call call, DeliveryOptions options) {
-    bus.request(Addresses.SCHEDULER, call, options).onComplete(ar -> {
+    master.request(Addresses.SCHEDULER, call, options).onComplete(ar -> {
       if (ar.succeeded()) {
         if (!response.ended()) {
           response.setStatusCode(202).end();

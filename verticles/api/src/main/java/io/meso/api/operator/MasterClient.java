@@ -9,7 +9,7 @@ import io.meso.proto.GetTasksResponse;
 import io.meso.codecs.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
+import io.meso.codecs.MasterRequests;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,17 +19,17 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class MasterClient {
 
-  private final EventBus bus;
+  private final MasterRequests master;
   private final long timeoutMillis;
   /** Who the calls are made for (the gate's authenticated principal), or null. */
   private final String principal;
 
-  public MasterClient(EventBus bus, long timeoutMillis) {
-    this(bus, timeoutMillis, null);
+  public MasterClient(MasterRequests master, long timeoutMillis) {
+    this(master, timeoutMillis, null);
   }
 
-  private MasterClient(EventBus bus, long timeoutMillis, String principal) {
-    this.bus = bus;
+  private MasterClient(MasterRequests master, long timeoutMillis, String principal) {
+    this.master = master;
     this.timeoutMillis = timeoutMillis;
     this.principal = principal;
   }
@@ -40,7 +40,7 @@ final class MasterClient {
    * authorizes them as that principal.
    */
   public MasterClient as(RoutingContext ctx) {
-    return new MasterClient(bus, timeoutMillis, ctx.request().getHeader(Addresses.PRINCIPAL_HEADER));
+    return new MasterClient(master, timeoutMillis, ctx.request().getHeader(Addresses.PRINCIPAL_HEADER));
   }
 
   public <T> Future<T> call(String action, Object body) {
@@ -49,7 +49,7 @@ final class MasterClient {
     if (principal != null) {
       options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
     }
-    return bus.<T>request(Addresses.OPERATOR, body, options).map(reply -> reply.body());
+    return master.<T>request(Addresses.OPERATOR, body, options).map(reply -> reply.body());
   }
 
   public Future<GetStateResponse> state() {

@@ -26,7 +26,7 @@ public final class OperatorHttpApi {
    */
   public OperatorHttpApi(Vertx vertx, long timeoutMillis, Supplier<Future<Boolean>> leading) {
     this.vertx = vertx;
-    this.master = new MasterClient(vertx.eventBus(), timeoutMillis);
+    this.master = new MasterClient(new io.meso.codecs.MasterRequests(vertx), timeoutMillis);
     this.leading = leading == null ? this::masterAnswers : leading;
   }
 

@@ -37,6 +37,7 @@ public class ApiServerVerticle extends VerticleBase {
   private HttpServer server;
   private SchedulerEndpoint scheduler;
   private SchedulerHttpApi schedulerHttp;
+  private io.meso.codecs.MasterRequests masterRequests;
   private io.meso.security.http.HttpGate gate;
   private volatile LeaderLookup leaderLookup = LeaderLookup.SELF;
 
@@ -79,13 +80,14 @@ public class ApiServerVerticle extends VerticleBase {
         new io.meso.security.authn.HostCheck(options.getHost(), options.getAllowedHosts()), options.getAuthenticator(),
         io.meso.security.http.HttpGate.MASTER_PROBES);
     grpc = GrpcServer.server(vertx);
-    scheduler = new SchedulerEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis());
+    masterRequests = new io.meso.codecs.MasterRequests(vertx);
+    scheduler = new SchedulerEndpoint(masterRequests, options.getMasterTimeoutMillis());
     scheduler.bind(grpc);
     // Mesos's v1 scheduler HTTP API: the third door to the same scheduler session model.
-    schedulerHttp = new SchedulerHttpApi(vertx.eventBus(), options.getMasterTimeoutMillis(), leaderLookup,
+    schedulerHttp = new SchedulerHttpApi(masterRequests, options.getMasterTimeoutMillis(), leaderLookup,
         SchedulerHttpApi.DEFAULT_BODY_LIMIT_BYTES);
     schedulerHttp.mount(router);
-    new OperatorEndpoint(vertx.eventBus(), options.getMasterTimeoutMillis()).bind(grpc);
+    new OperatorEndpoint(masterRequests, options.getMasterTimeoutMillis()).bind(grpc);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.getHost())
         .setPort(options.getPort())

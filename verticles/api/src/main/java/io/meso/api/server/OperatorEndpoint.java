@@ -4,7 +4,7 @@ import io.meso.proto.OperatorGrpcService;
 import io.meso.codecs.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
+import io.meso.codecs.MasterRequests;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
 
@@ -14,11 +14,11 @@ import io.vertx.grpc.server.GrpcServer;
  */
 final class OperatorEndpoint {
 
-  private final EventBus bus;
+  private final MasterRequests master;
   private final long timeoutMillis;
 
-  OperatorEndpoint(EventBus bus, long timeoutMillis) {
-    this.bus = bus;
+  OperatorEndpoint(MasterRequests master, long timeoutMillis) {
+    this.master = master;
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -40,7 +40,7 @@ final class OperatorEndpoint {
         options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
       }
       UnaryCalls.handle(request, method, Addresses.OPERATOR,
-          (Req msg) -> bus.<Resp>request(Addresses.OPERATOR, msg, options).compose(reply -> Future.succeededFuture(reply.body())));
+          (Req msg) -> master.<Resp>request(Addresses.OPERATOR, msg, options).compose(reply -> Future.succeededFuture(reply.body())));
     });
   }
 }

@@ -8,7 +8,7 @@ import io.meso.codecs.Addresses;
 import io.meso.v1.scheduler.Call;
 import io.meso.v1.scheduler.Event;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
+import io.meso.codecs.MasterRequests;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -20,13 +20,13 @@ import io.vertx.grpc.server.GrpcServerRequest;
  */
 final class SchedulerEndpoint {
 
-  private final EventBus bus;
+  private final MasterRequests master;
   private final long timeoutMillis;
   /** Open subscriptions, so that stopping the server can end them. */
   private final SubscriptionRegistry streams = new SubscriptionRegistry();
 
-  SchedulerEndpoint(EventBus bus, long timeoutMillis) {
-    this.bus = bus;
+  SchedulerEndpoint(MasterRequests master, long timeoutMillis) {
+    this.master = master;
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -42,7 +42,7 @@ final class SchedulerEndpoint {
             "Subscribe takes a call of type SUBSCRIBE, got type " + call.getType() + "; send other calls with Send");
         return;
       }
-      new SchedulerSubscription(bus, GrpcEventFramer.ADDRESS_PREFIX, new GrpcEventFramer(request), timeoutMillis,
+      new SchedulerSubscription(master, GrpcEventFramer.ADDRESS_PREFIX, new GrpcEventFramer(request), timeoutMillis,
           streams).principal(request.headers().get(Addresses.PRINCIPAL_HEADER)).start(call);
     });
   }
@@ -70,7 +70,7 @@ final class SchedulerEndpoint {
         options.addHeader(Addresses.SUBSCRIPTION_HEADER,
             SchedulerSubscription.addressOf(GrpcEventFramer.ADDRESS_PREFIX, streamId.trim()));
       }
-      bus.request(Addresses.SCHEDULER, call, options).onComplete(ar -> {
+      master.request(Addresses.SCHEDULER, call, options).onComplete(ar -> {
         if (ar.succeeded()) {
           try {
             request.response().end(CallAccepted.getDefaultInstance());

@@ -8,6 +8,7 @@ import io.meso.v1.scheduler.Event;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.meso.codecs.MasterRequests;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
@@ -42,6 +43,7 @@ public final class SchedulerSubscription {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerSubscription.class);
 
   private final EventBus bus;
+  private final MasterRequests master;
   private final EventFramer framer;
   private final long timeoutMillis;
   private final SubscriptionRegistry registry;
@@ -55,9 +57,10 @@ public final class SchedulerSubscription {
   /** The principal the door authenticated, forwarded with SUBSCRIBE; null when authentication is off. */
   private String principal;
 
-  public SchedulerSubscription(EventBus bus, String addressPrefix, EventFramer framer, long timeoutMillis,
+  public SchedulerSubscription(MasterRequests master, String addressPrefix, EventFramer framer, long timeoutMillis,
       SubscriptionRegistry registry) {
-    this.bus = bus;
+    this.master = master;
+    this.bus = master.bus();
     this.framer = framer;
     this.timeoutMillis = timeoutMillis;
     this.registry = registry;
@@ -111,7 +114,7 @@ public final class SchedulerSubscription {
       options.addHeader(Addresses.PRINCIPAL_HEADER, principal);
     }
     consumer.completion()
-        .compose(v -> closed ? Future.succeededFuture() : bus.request(Addresses.SCHEDULER, subscribe, options))
+        .compose(v -> closed ? Future.succeededFuture() : master.request(Addresses.SCHEDULER, subscribe, options))
         .onSuccess(v -> accepted())
         .onFailure(this::refused);
     LOG.debug("subscription opened door={} stream={} framework={}", framer.door(), streamId, id());

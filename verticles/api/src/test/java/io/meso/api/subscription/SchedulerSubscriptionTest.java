@@ -83,7 +83,7 @@ class SchedulerSubscriptionTest {
   }
 
   private SchedulerSubscription subscribe() {
-    SchedulerSubscription s = new SchedulerSubscription(bus, "test.events.", framer, 5_000, registry);
+    SchedulerSubscription s = new SchedulerSubscription(new io.meso.codecs.MasterRequests(vertx), "test.events.", framer, 5_000, registry);
     context.runOnContext(v -> s.start(SUBSCRIBE));
     return s;
   }
