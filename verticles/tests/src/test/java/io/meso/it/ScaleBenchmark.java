@@ -308,6 +308,20 @@ public final class ScaleBenchmark {
       print("new leader's tasks: %s", BenchAgentHosts.leaderTasks(http.get(next), tasks, 120));
       print("new leader live heap: %,d KB", liveHeapKb(masters.get(next).pid()));
       timeGet(httpClient, "http://127.0.0.1:" + http.get(next) + "/state-summary", null);
+      // Does the new leader keep leading? (It once lost its CP session some 10-20 s after the failover.)
+      long stable = Long.getLong("meso.bench.stableSeconds", 30);
+      int third = -1;
+      long stableEnd = System.nanoTime() + stable * 1_000_000_000L;
+      while (third < 0 && System.nanoTime() < stableEnd) {
+        for (int i = 0; i < masters.size(); i++) {
+          if (i != leader && i != next && FailoverBenchmark.LEADING.matcher(Files.readString(masters.get(i).stdout)).find()) {
+            third = i;
+          }
+        }
+        Thread.sleep(100);
+      }
+      print(third < 0 ? "the new leader still leads %.1f s after the kill" : "LEADERSHIP MOVED AGAIN: master %2$d leads "
+          + "%1$.1f s after the kill", (System.nanoTime() - kill) / 1e9, third);
     } finally {
       hosts.stopAll(masters, root);
     }
