@@ -43,6 +43,16 @@ class ReplicaTest {
     }
   }
 
+  /** Agent a1 (cpus:4;mem:1024), framework f, and task t1 (cpus:1;mem:128) of f launched on a1. */
+  record Start(AgentRecord a1, FrameworkRecord f) {}
+
+  Start t1OnA1() {
+    AgentRecord a1 = h.agent("a1", "cpus:4;mem:1024");
+    FrameworkRecord f = h.framework("f", false);
+    h.launch(f, h.offer(f, a1, "cpus:4;mem:1024"), "t1", "cpus:1;mem:128");
+    return new Start(a1, f);
+  }
+
   /** What an agent that runs {@code tasks} (id, state, latest uuid) of framework {@code f} sends instead of them. */
   static TaskDigest agentSays(String f, Object... tasks) {
     TaskDigests.Builder b = TaskDigests.builder();
@@ -98,9 +108,9 @@ class ReplicaTest {
 
   @Test
   void whatTheLeaderDidNotPublishBeforeItDiedMakesTheDigestDiffer() {
-    AgentRecord a1 = h.agent("a1", "cpus:4;mem:1024");
-    FrameworkRecord f = h.framework("f", false);
-    h.launch(f, h.offer(f, a1, "cpus:4;mem:1024"), "t1", "cpus:1;mem:128");
+    Start start = t1OnA1();
+    AgentRecord a1 = start.a1();
+    FrameworkRecord f = start.f();
     ByteString starting = h.statusUpdate("a1", f, "t1", TaskState.TASK_STARTING);
     publish();
     ByteString running = h.statusUpdate("a1", f, "t1", TaskState.TASK_RUNNING);
@@ -112,9 +122,9 @@ class ReplicaTest {
 
   @Test
   void aMissingBatchDropsTheCopyAndAnOlderLeadersBatchIsIgnored() {
-    AgentRecord a1 = h.agent("a1", "cpus:4;mem:1024");
-    FrameworkRecord f = h.framework("f", false);
-    h.launch(f, h.offer(f, a1, "cpus:4;mem:1024"), "t1", "cpus:1;mem:128");
+    Start start = t1OnA1();
+    AgentRecord a1 = start.a1();
+    FrameworkRecord f = start.f();
     publish();
     h.launch(f, h.offer(f, a1, "cpus:3;mem:896"), "t2", "cpus:1;mem:128");
     h.state.replicaFeed.take(); // lost on the way
@@ -179,9 +189,9 @@ class ReplicaTest {
 
   @Test
   void aStandbyThatStartsLateGetsACopyOfEverythingOutsideTheSequence() {
-    AgentRecord a1 = h.agent("a1", "cpus:4;mem:1024");
-    FrameworkRecord f = h.framework("f", false);
-    h.launch(f, h.offer(f, a1, "cpus:4;mem:1024"), "t1", "cpus:1;mem:128");
+    Start start = t1OnA1();
+    AgentRecord a1 = start.a1();
+    FrameworkRecord f = start.f();
     ByteString r1 = h.statusUpdate("a1", f, "t1", TaskState.TASK_RUNNING);
     publish();
     publish();
@@ -205,9 +215,9 @@ class ReplicaTest {
   @Test
   void aMasterThatIsNotFeedingGathersNothing() {
     h.state.replicaFeed.stop();
-    AgentRecord a1 = h.agent("a1", "cpus:4;mem:1024");
-    FrameworkRecord f = h.framework("f", false);
-    h.launch(f, h.offer(f, a1, "cpus:4;mem:1024"), "t1", "cpus:1;mem:128");
+    Start start = t1OnA1();
+    AgentRecord a1 = start.a1();
+    FrameworkRecord f = start.f();
     assertThat(h.state.replicaFeed.take()).isNull();
   }
 }
