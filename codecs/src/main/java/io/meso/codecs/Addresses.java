@@ -79,6 +79,12 @@ public final class Addresses {
   public static final String SUBSCRIPTION_HEADER = "meso-subscription";
   /** Header on a {@link #SCHEDULER} message from a transport that lost its subscriber. */
   public static final String DISCONNECTED_HEADER = "meso-disconnected";
+  /**
+   * Header on a message the master sends to a subscriber's events address when it dropped that
+   * subscription (its heartbeat went unanswered): the value says why. Not an event for the
+   * framework: the transport ends the stream, without ERROR, so the framework subscribes again.
+   */
+  public static final String DROPPED_HEADER = "meso-dropped";
   /** Header on an {@link #OPERATOR} message: which operator call the body is. */
   public static final String ACTION_HEADER = "meso-action";
   /**

@@ -103,6 +103,27 @@ abstract class AbstractSchedulerClient implements SchedulerClient {
       }
     }
 
+    /**
+     * The master dropped this subscription (it took the subscriber for gone, e.g. a heartbeat went
+     * unanswered while the framework was busy): the transport is closed quietly, then the
+     * framework hears of it as a lost connection, so that it subscribes again.
+     */
+    void dropped(String why) {
+      Boolean notify = markEnded();
+      if (notify == null) {
+        return;
+      }
+      LOG.info("scheduler subscription dropped by the master framework={} reason={}",
+          frameworkId == null ? null : frameworkId.getValue(), why);
+      try {
+        closeStream(this, false);
+      } catch (RuntimeException e) {
+        LOG.warn("closing a dropped scheduler stream failed", e);
+      }
+      finishEnd(new ApiException(ApiException.UNAVAILABLE, "the master dropped this subscription (" + why
+          + "); subscribe again"), notify);
+    }
+
     /** The transport lost the stream (or the master refused it); idempotent. */
     void ended(Throwable cause) {
       end(cause);

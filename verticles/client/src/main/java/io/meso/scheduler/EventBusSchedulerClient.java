@@ -102,6 +102,11 @@ public final class EventBusSchedulerClient extends AbstractSchedulerClient {
   protected Future<Void> openStream(Call subscribe, Stream stream) {
     String address = STREAM_ADDRESS_PREFIX + UUID.randomUUID();
     MessageConsumer<Event> consumer = bus.consumer(address, msg -> {
+      String dropped = msg.headers().get(Addresses.DROPPED_HEADER);
+      if (dropped != null) {
+        stream.dropped(dropped);
+        return;
+      }
       if (msg.replyAddress() != null) {
         msg.reply(null);
       }

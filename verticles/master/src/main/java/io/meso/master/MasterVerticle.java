@@ -247,6 +247,11 @@ public class MasterVerticle extends VerticleBase {
           LOG.info("framework heartbeat unanswered, disconnecting framework={} cause={}", framework.id,
               ar.cause().getMessage());
           state.disconnectFramework(framework);
+          // A subscriber that is slow rather than gone would otherwise never learn it was dropped
+          // (on the event bus nothing closes): its transport ends the stream so it subscribes again.
+          bus.send(address, Event.newBuilder().setType(Event.Type.UNKNOWN).build(), new DeliveryOptions()
+              .addHeader(Addresses.DROPPED_HEADER, "its heartbeat went unanswered for "
+                  + opts.getSendTimeout() + " ms"));
         }
       });
     }

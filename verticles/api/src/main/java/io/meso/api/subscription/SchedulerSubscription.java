@@ -145,6 +145,16 @@ public final class SchedulerSubscription {
       failGone(msg, "");
       return;
     }
+    String dropped = msg.headers().get(Addresses.DROPPED_HEADER);
+    if (dropped != null) {
+      // The master dropped the subscription (its heartbeat went unanswered): end the stream
+      // without ERROR, as a Mesos master closes the connection, so the client subscribes again.
+      LOG.info("subscription dropped by the master door={} framework={} stream={} reason={}", framer.door(), id(),
+          streamId, dropped);
+      finish();
+      framer.end();
+      return;
+    }
     if (msg.body().getType() == Event.Type.SUBSCRIBED) {
       frameworkId = msg.body().getSubscribed().getFrameworkId();
       registry.subscribed(this);

@@ -145,6 +145,25 @@ class SchedulerSubscriptionTest {
   }
 
   @Test
+  void aSubscriptionTheMasterDroppedEndsWithoutAnErrorOrAGoneNotice() {
+    SchedulerSubscription s = subscribe();
+    await().atMost(Duration.ofSeconds(10)).until(() -> framer.calls.contains("accepted " + s.streamId()));
+
+    context.runOnContext(v -> bus.send(s.address(), Event.newBuilder().setType(Event.Type.UNKNOWN).build(),
+        new DeliveryOptions().addHeader(Addresses.DROPPED_HEADER, "its heartbeat went unanswered for 5000 ms")));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> framer.calls.contains("end"));
+    // Ended as a Mesos master ends it, by closing: nothing written, the client subscribes again.
+    assertThat(framer.calls).containsExactly("open " + s.streamId(), "accepted " + s.streamId(), "end");
+    assertThat(registry.all()).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> noHandlerAt(s.address()));
+    // The master dropped it: the connection closing after the end is not reported to it again.
+    context.runOnContext(v -> framer.gone.handle("connection closed after the end"));
+    awaitSentinel("REVIVE");
+    assertThat(disconnected).isEmpty();
+  }
+
+  @Test
   void aClientThatGoesAwayIsReportedToTheMasterOnce() {
     SchedulerSubscription s = subscribe();
     await().atMost(Duration.ofSeconds(10)).until(() -> framer.calls.contains("accepted " + s.streamId()));
