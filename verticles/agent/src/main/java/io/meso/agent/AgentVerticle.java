@@ -154,7 +154,9 @@ public class AgentVerticle extends VerticleBase {
           options.getExecutorMode() == ExecutorMode.SIMULATED ? 0 : options.getUsageIntervalMillis(),
           options.getUsageHistorySamples());
       return listen().compose(v -> {
-        master = new MasterLink(vertx, agentId, options, masterAddress, new AgentRegistration(agentInfo, recovered, tasks, updates,
+        String digestAddress = options.getGateways().isEmpty() ? Addresses.MASTER_DIGEST
+            : GatewayLink.digestAddress(agentId);
+        master = new MasterLink(vertx, agentId, options, masterAddress, digestAddress, new AgentRegistration(agentInfo, recovered, tasks, updates,
             () -> AgentIdentity.checkpointId(vertx, workDir, agentId), registered, why -> goneShutdown.start(why), refused::tryComplete));
         goneShutdown = new GoneShutdown(vertx, options, agentId, workDir, master, updates, tasks, checkpoints,
             () -> vertx.undeploy(context.deploymentID()), gone);

@@ -85,6 +85,8 @@ public final class GatewayLink extends VerticleBase {
   private NetClient client;
   private GatewayChannel channel;
   private MessageConsumer<Object> masterInbox;
+  /** The agent's re-registrations by digest, carried to the gateway as sent to {@link Addresses#MASTER_DIGEST}. */
+  private MessageConsumer<Object> digestInbox;
   private int next;
   private int failuresInRound;
   private long backoffMillis = INITIAL_BACKOFF_MILLIS;
@@ -235,6 +237,9 @@ public final class GatewayLink extends VerticleBase {
     if (masterInbox == null) {
       masterInbox = vertx.eventBus().localConsumer(masterAddress(agentId), this::toMaster);
     }
+    if (digestInbox == null) {
+      digestInbox = vertx.eventBus().localConsumer(digestAddress(agentId), this::toMasterByDigest);
+    }
     while (!held.isEmpty() && channel != null) {
       channel.forward(Addresses.MASTER, held.poll());
     }
@@ -274,6 +279,23 @@ public final class GatewayLink extends VerticleBase {
    */
   public static String masterAddress(String agentId) {
     return Addresses.MASTER + ".via-gateway." + agentId;
+  }
+
+  /**
+   * The local address the agent {@code agentId} sends its re-registrations by digest to; its link
+   * carries them to the gateway as sent to {@link Addresses#MASTER_DIGEST}.
+   */
+  public static String digestAddress(String agentId) {
+    return masterAddress(agentId) + ".digest";
+  }
+
+  /** A re-registration by digest: only while connected (the agent re-registers with its tasks otherwise). */
+  private void toMasterByDigest(io.vertx.core.eventbus.Message<Object> msg) {
+    if (channel != null && connectedTo != null) {
+      channel.forward(Addresses.MASTER_DIGEST, msg);
+    } else if (msg.replyAddress() != null) {
+      msg.reply(new ReplyException(ReplyFailure.NO_HANDLERS, "not connected to an agent gateway"));
+    }
   }
 
   static final long ANNOUNCE_ONCE_MILLIS = 5_000;
@@ -330,6 +352,10 @@ public final class GatewayLink extends VerticleBase {
   }
 
   private void refuseEverything(String why) {
+    if (digestInbox != null) {
+      digestInbox.unregister();
+      digestInbox = null;
+    }
     if (masterInbox != null) {
       masterInbox.unregister();
     }

@@ -70,6 +70,7 @@ final class MasterLink {
 
   private final Vertx vertx;
   private final String masterAddress;
+  private final String digestAddress;
   private final String agentId;
   private final AgentOptions options;
   private final Listener listener;
@@ -103,7 +104,19 @@ final class MasterLink {
    * for a cluster member; its gateway link's own address through a gateway).
    */
   MasterLink(Vertx vertx, String agentId, AgentOptions options, String masterAddress, Listener listener) {
+    this(vertx, agentId, options, masterAddress, Addresses.MASTER.equals(masterAddress) ? Addresses.MASTER_DIGEST : null,
+        listener);
+  }
+
+  /**
+   * {@code digestAddress}: where a re-registration by digest goes ({@link Addresses#MASTER_DIGEST}
+   * for a cluster member, the gateway link's digest address through a gateway), or null to always
+   * re-register with the tasks.
+   */
+  MasterLink(Vertx vertx, String agentId, AgentOptions options, String masterAddress, String digestAddress,
+      Listener listener) {
     this.masterAddress = masterAddress;
+    this.digestAddress = digestAddress;
     this.vertx = vertx;
     this.agentId = agentId;
     this.options = options;
@@ -184,7 +197,7 @@ final class MasterLink {
     String kind = message.getClass().getSimpleName();
     // (the listener may send its tasks after all: then to the master's usual address)
     String address = digest && message instanceof io.meso.internal.ReregisterAgentMessage r && r.hasDigest()
-        ? Addresses.MASTER_DIGEST : masterAddress;
+        ? digestAddress : masterAddress;
     long self = ++attempt;
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(requestTimeoutMillis());
     if (agentId != null) {
@@ -284,7 +297,7 @@ final class MasterLink {
   }
 
   private boolean digestPossible() {
-    return Addresses.MASTER.equals(masterAddress);
+    return digestAddress != null;
   }
 
   private void cancel(long timer) {

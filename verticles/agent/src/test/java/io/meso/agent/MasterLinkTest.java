@@ -203,17 +203,31 @@ class MasterLinkTest {
   }
 
   @Test
-  void anAgentReachingTheMastersThroughAGatewayNeverSendsADigest() {
+  void anAgentReachingTheMastersThroughAGatewaySendsItsDigestThroughItsLinkAndItsTasksWhenRefused() {
     DigestRecorder recorder = new DigestRecorder();
     String viaGateway = GatewayLink.masterAddress("a1");
-    MasterLink link = new MasterLink(vertx, "a1", options(600_000), viaGateway, recorder);
+    String digestViaGateway = GatewayLink.digestAddress("a1");
+    MasterLink link = new MasterLink(vertx, "a1", options(600_000), viaGateway, digestViaGateway, recorder);
     List<String> arrived = new CopyOnWriteArrayList<>();
     record(viaGateway, arrived, m -> m.reply("registered"));
+    AtomicInteger digests = new AtomicInteger();
+    // The first new leader takes the digest; the second's copy differs (the gateway carries the 409 back).
+    record(digestViaGateway, arrived, m -> {
+      if (digests.incrementAndGet() == 1) {
+        m.reply("registered");
+      } else {
+        m.fail(MasterLink.DIGEST_MISMATCH_CODE, "what this master holds differs");
+      }
+    });
     io.vertx.core.Context context = vertx.getOrCreateContext();
     context.runOnContext(v -> link.connect());
     await().atMost(Duration.ofSeconds(10)).until(link::isConnected);
     context.runOnContext(v -> link.masterElected("127.0.0.1:5050"));
     await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == 2 && link.isConnected());
-    assertThat(arrived).containsExactly(viaGateway + ":tasks", viaGateway + ":tasks");
+    context.runOnContext(v -> link.masterElected("127.0.0.1:5051"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == 4 && link.isConnected());
+    assertThat(arrived).containsExactly(viaGateway + ":tasks", digestViaGateway + ":digest",
+        digestViaGateway + ":digest", viaGateway + ":tasks");
   }
+
 }

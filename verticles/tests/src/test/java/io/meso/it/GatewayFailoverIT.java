@@ -340,6 +340,13 @@ class GatewayFailoverIT {
       await(a.name + " re-registers with the new leader").atMost(CHANGE).pollInterval(Duration.ofMillis(200))
           .until(() -> count(a, "re-registered with the master") > before);
     }
+    // Through the gateways too, agents came back by digest, from the new leader's copy of their tasks
+    // (an agent holding an unacknowledged end sends its tasks instead).
+    long byDigest = 0;
+    for (MesoProcess a : agents) {
+      byDigest += count(a, "by_digest=true");
+    }
+    assertThat(byDigest).as("agents re-admitted from the new leader's copy through a gateway").isPositive();
     await().atMost(CHANGE).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
       List<AgentSummary> now = operator.getState().toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS).getAgentsList();

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * The cluster's door for agents that are not Hazelcast members: each agent holds one connection
  * to one gateway (every master runs one), and the gateway stands in for it on the clustered
  * event bus. For a connected agent it consumes {@code Addresses.agent(id)} and carries what
- * arrives there down the connection; what the agent sends to {@code Addresses.MASTER} (the only
- * address it may reach) it puts on the bus; it relays the leader's announcements
+ * arrives there down the connection; what the agent sends to {@code Addresses.MASTER} or, to
+ * re-register by digest, {@code Addresses.MASTER_DIGEST} (the only addresses it may reach) it puts
+ * on the bus; it relays the leader's announcements
  * ({@code Addresses.MASTER_ELECTED}). The masters see the same messages as from a member agent,
  * so registration, pings, status updates and their acknowledgements, failover and recovery work
  * unchanged; only the gateway's node is in the Hazelcast membership, and an agent joining or
@@ -173,7 +174,7 @@ public final class AgentGateway extends VerticleBase {
             refuse(c, 400, "a message to " + address + " before the gateway admitted the agent (HELLO first)");
             return false;
           }
-          return Addresses.MASTER.equals(address);
+          return Addresses.MASTER.equals(address) || Addresses.MASTER_DIGEST.equals(address);
         }, frame -> control(c, frame))
         .onClose(() -> closed(c));
     c.helloTimer = vertx.setTimer(HELLO_TIMEOUT_MILLIS, id -> {
