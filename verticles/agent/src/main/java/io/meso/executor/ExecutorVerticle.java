@@ -178,24 +178,33 @@ public class ExecutorVerticle extends VerticleBase {
       }
     }
     tasks.clear();
-    Future<?> killed = Future.succeededFuture();
+    Future<List<ProcessTask>> killed = Future.succeededFuture(List.of());
     if (options.isKillTasksOnStop() && !running.isEmpty()) {
       LOG.info("executor stopping: killing tasks agent_id={} count={}", agentId, running.size());
       killed = worker.executeBlocking(() -> {
+        List<ProcessTask> uncleaned = new ArrayList<>();
         for (ProcessTask t : running) {
           if (t.dockerName != null) {
             containerizers.kill(t);
             containerizers.cleanup(t.launch.frameworkId(), t.taskId(), t.dockerName);
           }
           t.killTree();
-          isolators.cleanup(t.container);
+          if (!isolators.cleanup(t.container)) {
+            uncleaned.add(t); // still in its cgroups (the kernel not done with its exit): the flush retries
+          }
           ExitFacts.recordKilledOnStop(t);
         }
-        return null;
+        return uncleaned;
       }, false);
     }
-    Future<?> killedOnStop = killed;
-    return blockingJobs.done().transform(ar -> killedOnStop).transform(ar -> reaper.flush())
+    Future<List<ProcessTask>> killedOnStop = killed;
+    return blockingJobs.done().transform(ar -> killedOnStop)
+        .transform(ar -> {
+          if (ar.succeeded()) {
+            ar.result().forEach(t -> reaper.addForFlush(t.taskId(), t.leader, t.container));
+          }
+          return reaper.flush();
+        })
         .transform(ar -> worker.executeBlocking(() -> {
           containerizers.close();
           isolators.close();

@@ -24,6 +24,12 @@ final class LeftoverReaper {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeftoverReaper.class);
   private static final int MAX_ATTEMPTS = 10;
+  /**
+   * How long {@link #flush} keeps sweeping: SIGKILLed processes leave their cgroups only once
+   * the kernel has run their exit, which on a loaded machine (or for a process the freezer holds)
+   * takes longer than the few milliseconds a quiet one needs.
+   */
+  static final long FLUSH_MILLIS = 5_000;
 
   /** What to clean after one task: its session leader's pid and what the isolators made for it. */
   record Leftover(String taskId, long leader, Container container, int attempts) {}
@@ -49,21 +55,39 @@ final class LeftoverReaper {
   }
 
   /**
+   * For undeploy: queues a task killed on stop whose cleanup found something left (its processes
+   * not yet gone from its cgroups), for {@link #flush}; no sweep is scheduled.
+   */
+  void addForFlush(String taskId, long leader, Container container) {
+    queued.add(new Leftover(taskId, leader, container, 0));
+  }
+
+  /**
    * For undeploy: waits for a sweep in progress, then sweeps whatever is queued until nothing is
-   * left (at most {@link #MAX_ATTEMPTS} passes a few milliseconds apart: SIGKILLed processes take
-   * a moment to leave their cgroups, which cannot be removed before).
+   * left, passes a few milliseconds apart for at most {@link #FLUSH_MILLIS} (SIGKILLed processes
+   * take a moment to leave their cgroups, which cannot be removed before); what is still left
+   * then is logged and left to the sweep of the agent's next start.
    */
   Future<Void> flush() {
     return sweeping.transform(ar -> {
       List<Leftover> batch = queued;
       queued = new ArrayList<>();
       return vertx.executeBlocking(() -> {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS);
         List<Leftover> left = batch;
-        for (int pass = 0; pass < MAX_ATTEMPTS && !left.isEmpty(); pass++) {
+        for (int pass = 0; !left.isEmpty(); pass++) {
           if (pass > 0) {
+            if (pass == 1) {
+              LOG.info("waiting for killed tasks to leave their cgroups: {}", left.stream().map(Leftover::taskId).toList());
+            }
+            if (System.nanoTime() > deadline) {
+              LOG.warn("killed tasks still in their cgroups after {} ms, left for the next start's sweep: {}",
+                  FLUSH_MILLIS, left.stream().map(l -> l.taskId() + " " + l.container().cgroup()).toList());
+              break;
+            }
             Thread.sleep(5);
           }
-          left = sweep(left);
+          left = sweep(left, Integer.MAX_VALUE);
         }
         return null;
       }, false);
@@ -78,7 +102,7 @@ final class LeftoverReaper {
     vertx.setTimer(Math.max(1, delayMillis), id -> {
       List<Leftover> batch = queued;
       queued = new ArrayList<>();
-      sweeping = vertx.executeBlocking(() -> sweep(batch), false);
+      sweeping = vertx.executeBlocking(() -> sweep(batch, MAX_ATTEMPTS), false);
       sweeping.onComplete(ar -> {
         scheduled = false;
         if (ar.succeeded()) {
@@ -92,7 +116,7 @@ final class LeftoverReaper {
   }
 
   /** Blocking: SIGKILLs survivors, then cleans up after the tasks left empty; returns what needs another sweep. */
-  private List<Leftover> sweep(List<Leftover> batch) {
+  private List<Leftover> sweep(List<Leftover> batch, int maxAttempts) {
     Set<Long> leaders = new HashSet<>();
     for (Leftover l : batch) {
       // A live process with the leader's pid means the pid was reused: the old session is empty.
@@ -109,7 +133,9 @@ final class LeftoverReaper {
         survivors.addAll(cgroup.pids());
       }
       if (!survivors.isEmpty()) {
-        LOG.info("killing processes left behind by task_id={} pids={}", l.taskId(), survivors);
+        if (l.attempts() == 0) {
+          LOG.info("killing processes left behind by task_id={} pids={}", l.taskId(), survivors);
+        }
         if (cgroup != null) {
           cgroup.kill();
         }
@@ -117,7 +143,7 @@ final class LeftoverReaper {
       }
       boolean cleaned = survivors.isEmpty() && cleanup.test(l.container());
       if (!cleaned) {
-        if (l.attempts() + 1 < MAX_ATTEMPTS) {
+        if (l.attempts() + 1 < maxAttempts) {
           again.add(new Leftover(l.taskId(), l.leader(), l.container(), l.attempts() + 1));
         } else {
           LOG.warn("giving up cleaning after task_id={} survivors={} cgroup={}", l.taskId(), survivors, cgroup);

@@ -108,6 +108,57 @@ class CgroupsIsolationTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> harness.statesOf("fw/b", "same").contains(TaskState.TASK_KILLED));
   }
 
+  /**
+   * A task killed as the executor stops, whose processes are slow to leave its cgroups (held here
+   * by the v1 freezer: a frozen process with SIGKILL pending exits only once thawed, as a process
+   * on a loaded machine exits only once the kernel runs it), still has its cgroups removed: the
+   * stop waits for them. It used to try once and leave them behind for ever.
+   */
+  @Test
+  void stoppingWaitsForAKilledTaskToLeaveItsCgroups() throws Exception {
+    Path freezerBase = BASE.resolve("freezer");
+    Assumptions.assumeTrue(Files.isWritable(freezerBase), "no writable v1 freezer hierarchy");
+    harness.launch(task("held", shell("echo ready > ready; sleep 1000")).addResources(scalar("mem", 64)).build());
+    Path ready = harness.sandbox("held").resolve("ready");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready) && Files.size(ready) > 0);
+    Path memory = cgroup("memory", "held");
+    java.util.Set<Long> pids = TaskCgroup.v1(memory, cgroup("cpu", "held"), null, null).pids();
+    assertThat(pids).isNotEmpty();
+
+    Path freezer = Files.createDirectories(freezerBase.resolve(ROOT + "-freezer-" + java.util.UUID.randomUUID()));
+    ch.qos.logback.classic.Logger reaperLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LeftoverReaper.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    reaperLog.addAppender(logs);
+    try {
+      for (long pid : pids) {
+        Files.writeString(freezer.resolve("cgroup.procs"), Long.toString(pid));
+      }
+      Files.writeString(freezer.resolve("freezer.state"), "FROZEN");
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(freezer.resolve("freezer.state")).trim().equals("FROZEN"));
+
+      io.vertx.core.Future<Void> stopped = harness.undeploy();
+      await().atMost(Duration.ofSeconds(20)).until(() -> logs.list.stream()
+          .anyMatch(e -> e.getFormattedMessage().startsWith("waiting for killed tasks to leave their cgroups")));
+      assertThat(memory).as("the frozen task is still in it").exists();
+      assertThat(stopped.isComplete()).as("the stop waits for it").isFalse();
+
+      Files.writeString(freezer.resolve("freezer.state"), "THAWED");
+      stopped.await(20, TimeUnit.SECONDS);
+      assertThat(memory).doesNotExist();
+      assertThat(cgroup("cpu", "held")).doesNotExist();
+      assertThat(pids).noneMatch(Procs::alive);
+    } finally {
+      reaperLog.detachAppender(logs);
+      Files.writeString(freezer.resolve("freezer.state"), "THAWED");
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(freezer.resolve("cgroup.procs")).isEmpty());
+      Files.delete(freezer);
+    }
+  }
+
   @Test
   void recoveryKeepsAnAdoptedTasksCgroupsAndSweepsTheOnesNobodyOwns(Vertx vertx) throws Exception {
     ExecutorOptions keep = new ExecutorOptions().setIsolation(Isolation.CGROUPS).setCgroupsRoot(ROOT)

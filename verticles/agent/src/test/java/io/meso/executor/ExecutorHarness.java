@@ -81,6 +81,11 @@ final class ExecutorHarness {
     deploymentId = vertx.deployVerticle(executor).await(10, TimeUnit.SECONDS);
   }
 
+  /** Undeploys the executor (as an agent stopping does), without waiting. */
+  io.vertx.core.Future<Void> undeploy() {
+    return vertx.undeploy(deploymentId);
+  }
+
   Path checkpointDir(String taskId) {
     return workDir.resolve("meta").resolve(taskId);
   }

@@ -53,7 +53,8 @@ class ServicesFailoverIT {
 
   @AfterEach
   void stop() {
-    // Agents with SIGTERM (they clean up their tasks' cgroups), masters with SIGKILL (MesoProcess.killAll).
+    // Agents with SIGTERM (started with --kill-tasks-on-stop, they kill their tasks and remove their
+    // cgroups), masters with SIGKILL (MesoProcess.killAll).
     MesoProcess.killAll(masters);
     MesoProcess.closeAll(agents);
   }
@@ -149,7 +150,7 @@ class ServicesFailoverIT {
         "--host", "127.0.0.1",
         "--cluster-name", cluster, "--cluster-port", Integer.toString(MesoProcess.freePort()),
         "--port", Integer.toString(MesoProcess.freePort()), "--work-dir", workDir.toString(),
-        "--resources", "cpus:2;mem:1024;disk:100"));
+        "--resources", "cpus:2;mem:1024;disk:100", "--kill-tasks-on-stop"));
     await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> leader() != null);
     long[] first = leader();
     int leading = (int) first[0];
