@@ -189,8 +189,12 @@ public class AgentVerticle extends VerticleBase {
             ? new SimulatedExecutorVerticle(agentId, options.toExecutorOptions())
             : new ExecutorVerticle(agentId, options.toExecutorOptions())))
         .compose(v -> vertx.eventBus().consumer(Addresses.agent(agentId), this::onMessage).completion())
-        // A newly elected master announces itself: re-register now rather than after a ping timeout.
-        .compose(v -> LeaderAnnouncements.subscribe(vertx, address -> master.masterElected(address)))
+        // A newly elected master announces itself: re-register now rather than after a ping timeout
+        // (through a gateway: as this agent's own link hears it).
+        .compose(v -> link == null
+            ? LeaderAnnouncements.subscribe(vertx, address -> master.masterElected(address)).mapEmpty()
+            : vertx.eventBus().<String>localConsumer(GatewayLink.electedAddress(agentId),
+                msg -> master.masterElected(msg.body())).completion())
         .onSuccess(v -> {
           TaskRecovery.recover(vertx, agentId, executorAddress, identity.tasks(), tasks, checkpoints);
           LOG.info("agent started agent_id={} hostname={} port={} work_dir={} recovered={} resources={}", agentId,
