@@ -219,8 +219,8 @@ class NetnsClusterIT {
       args.addAll(List.of("--work-dir", workDir(a).toString(), "--resources", "cpus:1;mem:512;disk:100"));
       script(args.toArray(String[]::new));
     }
-    await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).until(() -> leader(MASTERS) != null);
-    String firstLeader = leader(MASTERS);
+    String firstLeader = await().atMost(STARTUP).pollInterval(Duration.ofMillis(500))
+        .until(() -> leader(MASTERS), java.util.Objects::nonNull);
     List<String> standbys = MASTERS.stream().filter(m -> !m.equals(firstLeader)).toList();
     await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).until(() -> state(standbys.get(0))
         .getJsonArray("slaves").stream().filter(s -> ((JsonObject) s).getBoolean("active", false)).count() == 3);

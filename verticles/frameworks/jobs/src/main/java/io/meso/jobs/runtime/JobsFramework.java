@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -123,7 +124,7 @@ public final class JobsFramework extends VerticleBase {
       byte[] id = loaded.get(Sections.FRAMEWORK).get(Sections.FRAMEWORK_ID_KEY);
       frameworkId = id == null ? null : FrameworkID.newBuilder().setValue(StateJson.text(id)).build();
       client.disconnectHandler(this::disconnected);
-      return subscribe();
+      return subscribeToTakeOver(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TAKEOVER_SUBSCRIBE_MILLIS));
     }).compose(v -> onLoop(() -> {
       tick();
       reconcileTimer = vertx.setPeriodic(options.getReconcileInterval().toMillis(), t -> {
@@ -238,6 +239,28 @@ public final class JobsFramework extends VerticleBase {
         return onLoop(() -> frameworkId = null).compose(v -> subscribe());
       }
       return Future.failedFuture(err);
+    });
+  }
+
+  /** How long a taking-over framework keeps subscribing while the master answers "unavailable". */
+  static final long TAKEOVER_SUBSCRIBE_MILLIS = 30_000;
+
+  /**
+   * Subscribes while taking over, again after {@link #RESUBSCRIBE_DELAY_MILLIS} while the master
+   * answers UNAVAILABLE (right after a failover it may not take subscriptions yet, and a call in
+   * flight when a leader is announced is failed so that it is retried) until the deadline; any
+   * other failure fails the takeover at once.
+   */
+  private Future<Void> subscribeToTakeOver(long deadlineNanos) {
+    return subscribe().recover(err -> {
+      if (!(err instanceof ApiException api && api.code() == ApiException.UNAVAILABLE) || stopped || deposed
+          || System.nanoTime() > deadlineNanos) {
+        return Future.failedFuture(err);
+      }
+      LOG.info("could not subscribe yet ({}); again in {} ms", err.getMessage(), RESUBSCRIBE_DELAY_MILLIS);
+      Promise<Void> again = Promise.promise();
+      vertx.setTimer(RESUBSCRIBE_DELAY_MILLIS, t -> subscribeToTakeOver(deadlineNanos).onComplete(again));
+      return again.future();
     });
   }
 
