@@ -270,6 +270,10 @@ class AgentGatewayTest {
     secondNode.undeploy(deploymentB).await(30, TimeUnit.SECONDS);
     deploymentB = null;
     await().atMost(WAIT).until(() -> onB.gateway().connectedTo() == null);
+    // (and the stopped gateway took B's inbox off the cluster with it)
+    assertThat(masterNode.eventBus().request(Addresses.agent(b), "ping").toCompletionStage().handle(
+        (reply, e) -> e instanceof io.vertx.core.eventbus.ReplyException re ? re.failureType() : null)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(ReplyFailure.NO_HANDLERS);
 
     masterNode.eventBus().publish(Addresses.MASTER_ELECTED, "127.0.0.1:5050");
 
