@@ -23,6 +23,8 @@ final class FrameworkRecord {
   /** When the framework was removed (seconds), 0 while it is not. */
   double removedAt;
   boolean heartbeatInFlight;
+  /** When (nanoTime) a call from the current subscription last arrived: a busy framework's proof of life. */
+  long lastCallNanos;
   /** Tasks that are not yet terminal-and-acknowledged, by task id. */
   final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
   /** This framework's part of the master's completed history, oldest first (see {@link CompletedHistory}). */

@@ -60,6 +60,7 @@ final class SchedulerCalls {
       }
       FrameworkRecord framework = subscribed(call);
       fromCurrentSubscription(framework, call, message.headers().get(Addresses.SUBSCRIPTION_HEADER));
+      framework.lastCallNanos = System.nanoTime();
       String owner = Authorization.principalOf(framework.info);
       if (principal != null && !principal.equals(owner)) {
         throw CallException.forbidden("principal '" + principal + "' may not send calls for framework '" + framework.id

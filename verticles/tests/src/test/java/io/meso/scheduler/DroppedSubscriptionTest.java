@@ -46,6 +46,55 @@ class DroppedSubscriptionTest {
     vertx.close().await(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * A framework too busy to answer heartbeats in time but whose calls keep arriving is alive: it
+   * is not dropped while they come (the scale benchmark's framework, acknowledging 20,000 updates
+   * at once, was dropped so and its launches stalled), and is once they stop.
+   */
+  @Test
+  void aSubscriberWhoseCallsKeepArrivingIsNotDroppedForUnansweredHeartbeats() throws Exception {
+    EventBusSchedulerClient client = new EventBusSchedulerClient(vertx);
+    List<Throwable> lost = new CopyOnWriteArrayList<>();
+    client.disconnectHandler(lost::add);
+    List<Event> events = new CopyOnWriteArrayList<>();
+    client.subscribe(FrameworkInfo.newBuilder().setName("busy").setUser("me").setFailoverTimeout(60).build(),
+        events::add).await(30, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().anyMatch(e -> e.getType() == Event.Type.HEARTBEAT));
+    // The framework's answers to heartbeats (to the reply address of each HEARTBEAT it receives) are lost.
+    java.util.Set<String> heartbeatReplies = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    vertx.eventBus().addInboundInterceptor(ctx -> {
+      if (ctx.message().body() instanceof Event e && e.getType() == Event.Type.HEARTBEAT
+          && ctx.message().replyAddress() != null) {
+        heartbeatReplies.add(ctx.message().replyAddress());
+      }
+      ctx.next();
+    });
+    AtomicInteger swallowed = new AtomicInteger();
+    vertx.eventBus().addOutboundInterceptor(ctx -> {
+      if (heartbeatReplies.remove(ctx.message().address())) {
+        swallowed.incrementAndGet();
+        return;
+      }
+      ctx.next();
+    });
+    AtomicInteger calls = new AtomicInteger();
+    long calling = vertx.setPeriodic(200, t -> {
+      if (calls.incrementAndGet() <= 300) { // bounded: at most a minute of calls
+        client.revive();
+      }
+    });
+
+    // The master sends a heartbeat only when the last is answered or timed out (5 s): a second
+    // one lost means the first timed out while the calls came.
+    await().atMost(Duration.ofSeconds(40)).until(() -> swallowed.get() >= 2 || !lost.isEmpty());
+    assertThat(lost).as("dropped while its calls kept arriving").isEmpty();
+
+    vertx.cancelTimer(calling);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !lost.isEmpty());
+    assertThat(lost.get(0).getMessage()).contains("heartbeat went unanswered");
+    client.close().await(30, TimeUnit.SECONDS);
+  }
+
   @Test
   void aSubscriberWhoseHeartbeatAnswersAreLostHearsItWasDroppedAndSubscribesAgain() throws Exception {
     EventBusSchedulerClient client = new EventBusSchedulerClient(vertx);
