@@ -251,7 +251,8 @@ public final class AgentGateway extends VerticleBase {
     subscriber.runOnContext(v -> {
       MessageConsumer<Object> inbox = vertx.eventBus().consumer(inboxAddress,
           msg -> gateway.runOnContext(x -> c.channel.forward(inboxAddress, msg)));
-      inbox.completion().map(x -> inbox).onComplete(subscribed);
+      // Back on the gateway's context: the admission below touches its state.
+      inbox.completion().map(x -> inbox).onComplete(ar -> gateway.runOnContext(x -> subscribed.handle(ar)));
     });
     subscribed.future().onComplete(ar -> {
       if (ar.succeeded()) {
