@@ -143,6 +143,25 @@ class AgentGatewayTest {
     return agent;
   }
 
+  /** Two registered agents sharing one Vert.x (as a benchmark's simulated agents do): A through gateway A, B through B. */
+  record Shared(Vertx node, AgentVerticle onA, AgentVerticle onB, String a, String b) {}
+
+  Shared twoAgentsOnOneVertx() throws Exception {
+    Vertx node = MesoCluster.startLocal(new VertxOptions());
+    agentNodes.add(node);
+    AgentVerticle onA = startAgent(node, null, gatewayA);
+    AgentVerticle onB = startAgent(node, null, gatewayB);
+    return new Shared(node, onA, onB, onA.registered().await(60, TimeUnit.SECONDS),
+        onB.registered().await(60, TimeUnit.SECONDS));
+  }
+
+  /** Stops gateway B and waits until the agent that used it knows it is cut off. */
+  void stopGatewayB(AgentVerticle onB) throws Exception {
+    secondNode.undeploy(deploymentB).await(30, TimeUnit.SECONDS);
+    deploymentB = null;
+    await().atMost(WAIT).until(() -> onB.gateway().connectedTo() == null);
+  }
+
   FrameworkRecorder subscribe() throws Exception {
     client = new EventBusSchedulerClient(masterNode);
     clients.add(client);
@@ -223,15 +242,10 @@ class AgentGatewayTest {
    */
   @Test
   void agentsSharingAVertxSendThroughTheirOwnLinks() throws Exception {
-    Vertx node = MesoCluster.startLocal(new VertxOptions());
-    agentNodes.add(node);
-    AgentVerticle onA = startAgent(node, null, gatewayA);
-    AgentVerticle onB = startAgent(node, null, gatewayB);
-    String agentId = onA.registered().await(60, TimeUnit.SECONDS);
-    onB.registered().await(60, TimeUnit.SECONDS);
-    secondNode.undeploy(deploymentB).await(30, TimeUnit.SECONDS);
-    deploymentB = null;
-    await().atMost(WAIT).until(() -> onB.gateway().connectedTo() == null);
+    Shared shared = twoAgentsOnOneVertx();
+    AgentVerticle onB = shared.onB();
+    String agentId = shared.a();
+    stopGatewayB(onB);
 
     FrameworkRecorder framework = subscribe();
     Offer offer = offerOf(framework, agentId);
@@ -251,12 +265,11 @@ class AgentGatewayTest {
    */
   @Test
   void anAnnouncementThroughOneAgentsLinkReachesThatAgentOnly() throws Exception {
-    Vertx node = MesoCluster.startLocal(new VertxOptions());
-    agentNodes.add(node);
-    AgentVerticle onA = startAgent(node, null, gatewayA);
-    AgentVerticle onB = startAgent(node, null, gatewayB);
-    String a = onA.registered().await(60, TimeUnit.SECONDS);
-    String b = onB.registered().await(60, TimeUnit.SECONDS);
+    Shared shared = twoAgentsOnOneVertx();
+    Vertx node = shared.node();
+    AgentVerticle onB = shared.onB();
+    String a = shared.a();
+    String b = shared.b();
     java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> reregistrations =
         new java.util.concurrent.ConcurrentHashMap<>();
     node.eventBus().addOutboundInterceptor(ctx -> {
@@ -267,9 +280,7 @@ class AgentGatewayTest {
       ctx.next();
     });
     // B's gateway goes: of the two links, only A's hears the next announcement.
-    secondNode.undeploy(deploymentB).await(30, TimeUnit.SECONDS);
-    deploymentB = null;
-    await().atMost(WAIT).until(() -> onB.gateway().connectedTo() == null);
+    stopGatewayB(onB);
     // (and the stopped gateway took B's inbox off the cluster with it)
     assertThat(masterNode.eventBus().request(Addresses.agent(b), "ping").toCompletionStage().handle(
         (reply, e) -> e instanceof io.vertx.core.eventbus.ReplyException re ? re.failureType() : null)
