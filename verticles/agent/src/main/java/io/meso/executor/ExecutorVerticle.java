@@ -56,6 +56,10 @@ public class ExecutorVerticle extends VerticleBase {
   private final String agentId;
   private final ExecutorOptions options;
   private final Map<String, ProcessTask> tasks = new HashMap<>();
+  /** Tasks whose spawn was asked for and has not completed: the stop waits for them. */
+  private final Map<ProcessTask, Future<ProcessLauncher.Spawned>> launching = new HashMap<>();
+  /** Set once {@link #stop} began: a launch still in progress then ends there, not here. */
+  private boolean stopping;
   private Isolation isolation;
   private WorkerExecutor worker;
   private BlockingJobs blockingJobs;
@@ -166,18 +170,34 @@ public class ExecutorVerticle extends VerticleBase {
       return worker.close(); // never started
     }
     limits.stop();
-    List<ProcessTask> running = new ArrayList<>();
-    for (ProcessTask t : tasks.values()) {
+    stopping = true;
+    List<ProcessTask> all = new ArrayList<>(tasks.values());
+    for (ProcessTask t : all) {
       t.terminal = true; // nothing more is reported once stopping
       TaskHealth.stop(t);
       if (t.graceTimer >= 0) {
         vertx.cancelTimer(t.graceTimer);
       }
+    }
+    tasks.clear();
+    // A task between its cgroups' creation and its spawn's end would otherwise run on unkilled
+    // and leave its cgroups behind: the stop waits for its spawn and then treats it as the others.
+    List<Future<ProcessLauncher.Spawned>> inProgress = new ArrayList<>(launching.values());
+    if (inProgress.isEmpty()) {
+      return stopTasks(all);
+    }
+    LOG.info("executor stopping: waiting for launches in progress agent_id={} count={}", agentId, inProgress.size());
+    return Future.join(inProgress).transform(ar -> stopTasks(all));
+  }
+
+  /** The rest of {@link #stop}, once no spawn is in progress: kills the tasks (if asked to), then closes. */
+  private Future<?> stopTasks(List<ProcessTask> all) {
+    List<ProcessTask> running = new ArrayList<>();
+    for (ProcessTask t : all) {
       if (t.process != null || t.adopted) {
         running.add(t);
       }
     }
-    tasks.clear();
     Future<List<ProcessTask>> killed = Future.succeededFuture(List.of());
     if (options.isKillTasksOnStop() && !running.isEmpty()) {
       LOG.info("executor stopping: killing tasks agent_id={} count={}", agentId, running.size());
@@ -272,13 +292,30 @@ public class ExecutorVerticle extends VerticleBase {
       return;
     }
     // A docker image pull may take long: on Vert.x's worker pool, not the spawn pool.
-    (prepared.run() == null ? Future.succeededFuture(prepared)
+    Future<ProcessLauncher.Spawned> spawn = (prepared.run() == null ? Future.succeededFuture(prepared)
         : blocking(() -> containerizers.beforeSpawn(task, prepared), false))
-        .compose(ready -> worker.executeBlocking(() -> {
-          Containerizers.Prepared p = prepared.run() == null ? containerizers.beforeSpawn(task, ready) : ready;
-          return launcher.spawn(launch, task.container, p.command(), p.env(), p.cgroups(), p.run() != null);
-        }, false))
-        .onComplete(ar -> spawned(task, ar));
+        .compose(ready -> {
+          if (stopping) { // pulled while the executor stopped: nothing was made for it yet
+            return Future.failedFuture(new ProcessLauncher.LaunchException("the agent is stopping"));
+          }
+          return worker.executeBlocking(() -> {
+            Containerizers.Prepared p = prepared.run() == null ? containerizers.beforeSpawn(task, ready) : ready;
+            return launcher.spawn(launch, task.container, p.command(), p.env(), p.cgroups(), p.run() != null);
+          }, false);
+        });
+    launching.put(task, spawn);
+    spawn.onComplete(ar -> {
+      launching.remove(task);
+      if (stopping) {
+        if (ar.succeeded()) { // the stop, waiting for it, kills it (or leaves it running) with the others
+          task.process = ar.result().process();
+          task.leader = task.process.pid();
+          task.startTime = ar.result().startTime();
+        }
+        return;
+      }
+      spawned(task, ar);
+    });
   }
 
   private void spawned(ProcessTask task, AsyncResult<ProcessLauncher.Spawned> ar) {

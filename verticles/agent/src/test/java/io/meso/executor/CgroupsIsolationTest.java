@@ -159,6 +159,75 @@ class CgroupsIsolationTest {
     }
   }
 
+  /**
+   * Tasks whose spawn is still to come when the executor stops (queued here behind a job that
+   * holds the executor's one spawn thread; on a busy agent, behind other launches) are killed and
+   * their cgroups removed once their spawn is done. The stop used to kill only the tasks already
+   * spawned: one spawned after it ran on, and its cgroups were left behind.
+   */
+  @Test
+  void stoppingWaitsForLaunchesInProgressAndKillsThem(Vertx vertx) throws Exception {
+    ExecutorOptions onePool = new ExecutorOptions().setIsolation(Isolation.CGROUPS).setCgroupsRoot(ROOT)
+        .setCleanupDelayMillis(50).setSpawnPoolSize(1);
+    harness.restart(agentId -> new ExecutorVerticle(agentId, onePool));
+    // The executor's spawn pool is the shared worker pool of this name: its one thread is held here.
+    io.vertx.core.WorkerExecutor spawnPool = vertx.createSharedWorkerExecutor("meso-executor-" + harness.agentId, 1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    spawnPool.executeBlocking(() -> {
+      held.countDown();
+      return release.await(30, TimeUnit.SECONDS);
+    }, false);
+    ch.qos.logback.classic.Logger executorLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ExecutorVerticle.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    executorLog.addAppender(logs);
+    try {
+      assertThat(held.await(10, TimeUnit.SECONDS)).as("the spawn thread is held").isTrue();
+      int count = 4;
+      for (int i = 0; i < count; i++) {
+        harness.launch(task("late-" + i, shell("echo ready > ready; sleep 1000")).addResources(scalar("mem", 64)).build());
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> harness.statesOf("late-" + (count - 1))
+          .contains(TaskState.TASK_STARTING));
+      io.vertx.core.Future<Void> stopped = harness.undeploy();
+      await().atMost(Duration.ofSeconds(10)).until(() -> logs.list.stream().anyMatch(e -> e.getFormattedMessage()
+          .startsWith("executor stopping: waiting for launches in progress") && e.getFormattedMessage()
+          .endsWith("count=" + count)));
+      assertThat(stopped.isComplete()).as("the stop waits for the spawns").isFalse();
+
+      release.countDown();
+      stopped.await(30, TimeUnit.SECONDS);
+      for (int i = 0; i < count; i++) {
+        assertThat(cgroup("memory", "late-" + i)).doesNotExist();
+        assertThat(cgroup("cpu", "late-" + i)).doesNotExist();
+      }
+      assertThat(processesIn(workDir)).as("processes working in a task's sandbox").isEmpty();
+      assertThat(harness.statesOf("late-0")).containsExactly(TaskState.TASK_STARTING);
+    } finally {
+      executorLog.detachAppender(logs);
+      release.countDown();
+      spawnPool.close();
+    }
+  }
+
+  /** The pids of processes whose working directory is under {@code dir}. */
+  private static java.util.List<Long> processesIn(Path dir) {
+    java.util.List<Long> found = new java.util.ArrayList<>();
+    ProcessHandle.allProcesses().forEach(h -> {
+      try {
+        if (Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).startsWith(dir)) {
+          found.add(h.pid());
+        }
+      } catch (java.io.IOException | UnsupportedOperationException e) {
+        // gone, or not ours to read
+      }
+    });
+    return found;
+  }
+
   @Test
   void recoveryKeepsAnAdoptedTasksCgroupsAndSweepsTheOnesNobodyOwns(Vertx vertx) throws Exception {
     ExecutorOptions keep = new ExecutorOptions().setIsolation(Isolation.CGROUPS).setCgroupsRoot(ROOT)
