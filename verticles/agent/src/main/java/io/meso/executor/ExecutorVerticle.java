@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * while it runs ({@link HealthChecker}, {@link HealthProbes}): each change of its health is a
  * TASK_RUNNING with {@code healthy} and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; too many
  * failures in a row kill it (TASK_KILLED with healthy=false, as Mesos's command executor).
+ * Tasks a restarted agent recovers ({@link RecoverTasks}), and those the launch server leaves
+ * behind when it dies, are not this JVM's children: {@link TaskAdoption} watches them.
  *
  * <p>Threads: bookkeeping on this verticle's event loop; spawning on a dedicated worker pool
  * (so that exits and kills never queue behind a burst of launches); each exit is awaited by an
@@ -70,6 +72,8 @@ public class ExecutorVerticle extends VerticleBase {
   private LimitWatcher limits;
   private TaskHealth health;
   private TaskUsageSampler usage;
+  /** Recovered tasks, and the ones the launch server left: watched by polling. */
+  private TaskAdoption adoption;
   /** Docker tasks and GPUs (detected at start). */
   private Containerizers containerizers;
   /** Which user each task runs as, and what it gives up. */
@@ -132,6 +136,8 @@ public class ExecutorVerticle extends VerticleBase {
           health = new TaskHealth(vertx, new HealthProbes(vertx, context, worker, exitWatcher, agentId, opened,
               privileges),
               this::report, this::kill, options.getKillGracePeriodMillis());
+          adoption = new TaskAdoption(vertx, context, new TaskAdoption.Parts(agentId, tasks, worker, blockingJobs,
+              containerizers, opened, exitWatcher, health, options.getAdoptedPollMillis(), this::exited));
           limits = new LimitWatcher(vertx, opened, options.getWatchIntervalMillis(), launcher.sessions(), tasks::values,
               this::limited);
           limits.start();
@@ -255,7 +261,7 @@ public class ExecutorVerticle extends VerticleBase {
       } else if (body instanceof KillTask kill) {
         kill(kill);
       } else if (body instanceof RecoverTasks recover) {
-        recover(recover);
+        adoption.recover(recover);
       } else if (body instanceof UsageRequest) {
         usage.sample(tasks.values()).onComplete(ar -> {
           if (ar.succeeded()) {
@@ -346,27 +352,11 @@ public class ExecutorVerticle extends VerticleBase {
     Process process = task.process;
     if (process instanceof ServedProcess served) {
       served.exit().exceptionally(orphaned -> {
-        context.runOnContext(v -> orphaned(task, served));
+        context.runOnContext(v -> adoption.orphaned(task, served));
         return null;
       });
     }
     exitWatcher.watch(process, () -> ExitFacts.ofExited(task, isolators), context, facts -> exited(task, facts));
-  }
-
-  /**
-   * The launch server died while the task ran: its leader lives on, reparented to init (or a
-   * subreaper) which reaps it, so it is watched as an adopted task from now on (its pid and
-   * start time polled, its status read from {@code exit_status}, which only a checkpointed
-   * task's leader writes: an uncheckpointed one ends with its status unknown).
-   */
-  private void orphaned(ProcessTask task, ServedProcess served) {
-    if (task.process != served || task.terminal || task.exitStatus != null) {
-      return;
-    }
-    LOG.info("the launch server died: watching the task as adopted task_id={} pid={}", task.taskId(), task.leader);
-    task.process = null;
-    task.adopted = true;
-    pollAdopted();
   }
 
   private void exited(ProcessTask task, AsyncResult<ExitFacts> ar) {
@@ -410,129 +400,6 @@ public class ExecutorVerticle extends VerticleBase {
       }
       case EXPLAINS_FAILURE -> { } // only at exit
     }
-  }
-
-  // ---- recovery ----
-
-  private record Recovery(List<ProcessTask> alive, List<ProcessTask> ended, List<ExitFacts> endings,
-      Map<ProcessTask, Process> waits) {}
-
-  /** Adopts the tasks a restarted agent recovered; see {@link RecoverTasks}. */
-  private void recover(RecoverTasks recover) {
-    List<ProcessTask> candidates = new ArrayList<>();
-    for (RecoverTasks.Adopt adopt : recover.tasks()) {
-      String key = key(adopt.launch().frameworkId(), adopt.launch().taskId());
-      if (tasks.containsKey(key)) {
-        LOG.warn("ignoring recovery of a task this executor already runs task_id={}", adopt.launch().taskId());
-        continue;
-      }
-      ProcessTask task = new ProcessTask(adopt.launch());
-      task.adopted = true;
-      task.leader = adopt.pid();
-      task.container.leader(adopt.pid());
-      task.startTime = adopt.startTime();
-      containerizers.recovered(task);
-      tasks.put(key, task);
-      candidates.add(task);
-    }
-    worker.executeBlocking(() -> {
-      List<ProcessTask> alive = new ArrayList<>();
-      List<ProcessTask> ended = new ArrayList<>();
-      List<ExitFacts> endings = new ArrayList<>();
-      Set<String> keep = new java.util.HashSet<>();
-      Set<String> containers = new java.util.HashSet<>();
-      for (ProcessTask task : candidates) {
-        if (task.dockerName != null) {
-          containers.add(task.dockerName);
-        }
-      }
-      Set<String> listed = new java.util.HashSet<>(containerizers.sweepContainers(containers));
-      Map<ProcessTask, Process> waits = new HashMap<>();
-      for (ProcessTask task : candidates) {
-        isolators.recover(task.container);
-        if (task.cgroup() != null) {
-          keep.add(task.cgroup().name());
-        }
-        if (task.leader > 0 && ProcessTree.alive(task.leader, task.startTime)) {
-          alive.add(task);
-        } else if (task.dockerName != null && listed.contains(task.dockerName)) {
-          // `docker run` is gone but the engine still has the container: wait for it there.
-          waits.put(task, containerizers.waitFor(task));
-        } else {
-          ended.add(task);
-          endings.add(ExitFacts.ofAdopted(task, isolators));
-        }
-      }
-      isolators.sweepExcept(keep);
-      return new Recovery(alive, ended, endings, waits);
-    }, false).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.error("task recovery failed agent_id={}", agentId, ar.cause());
-        for (ProcessTask task : candidates) {
-          exited(task, Future.succeededFuture(new ExitFacts(null, List.of())));
-        }
-        return;
-      }
-      Recovery r = ar.result();
-      LOG.info("recovered tasks agent_id={} running={} ended_while_agent_down={}", agentId, r.alive().size(),
-          r.ended().size());
-      for (int i = 0; i < r.ended().size(); i++) {
-        exited(r.ended().get(i), Future.succeededFuture(r.endings().get(i)));
-      }
-      r.waits().forEach((task, process) -> {
-        task.adopted = false;
-        task.process = process;
-        exitWatcher.watch(process, () -> ExitFacts.ofExited(task, isolators), context, facts -> exited(task, facts));
-        health.start(task);
-      });
-      r.alive().forEach(health::start); // afresh: delay and grace period count from the adoption
-      if (!r.alive().isEmpty()) {
-        pollAdopted();
-      }
-    });
-  }
-
-  private boolean polling;
-
-  /**
-   * Adopted tasks are not this JVM's children, so nothing can wait for them: every
-   * {@link ExecutorOptions#getAdoptedPollMillis()} one blocking step checks each one's pid and
-   * start time and reports the ones that ended. Runs while any adopted task is left.
-   */
-  private void pollAdopted() {
-    if (polling) {
-      return;
-    }
-    polling = true;
-    vertx.setTimer(options.getAdoptedPollMillis(), id -> {
-      List<ProcessTask> watched = new ArrayList<>();
-      for (ProcessTask t : tasks.values()) {
-        if (t.adopted && t.exitStatus == null) {
-          watched.add(t);
-        }
-      }
-      if (watched.isEmpty()) {
-        polling = false;
-        return;
-      }
-      blocking(() -> {
-        Map<ProcessTask, ExitFacts> ended = new HashMap<>();
-        for (ProcessTask t : watched) {
-          if (!ProcessTree.alive(t.leader, t.startTime)) {
-            ended.put(t, ExitFacts.ofAdopted(t, isolators));
-          }
-        }
-        return ended;
-      }, false).onComplete(ar -> {
-        polling = false;
-        if (ar.succeeded()) {
-          ar.result().forEach((t, facts) -> exited(t, Future.succeededFuture(facts)));
-        } else {
-          LOG.warn("polling adopted tasks failed agent_id={} error={}", agentId, ar.cause().toString());
-        }
-        pollAdopted();
-      });
-    });
   }
 
   private void kill(KillTask kill) {

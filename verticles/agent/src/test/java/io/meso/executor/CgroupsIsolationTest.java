@@ -137,7 +137,7 @@ class CgroupsIsolationTest {
         Files.writeString(freezer.resolve("cgroup.procs"), Long.toString(pid));
       }
       Files.writeString(freezer.resolve("freezer.state"), "FROZEN");
-      await().atMost(Duration.ofSeconds(10))
+      await("the task's processes frozen").atMost(Duration.ofSeconds(20))
           .until(() -> Files.readString(freezer.resolve("freezer.state")).trim().equals("FROZEN"));
 
       io.vertx.core.Future<Void> stopped = harness.undeploy();
@@ -154,7 +154,12 @@ class CgroupsIsolationTest {
     } finally {
       reaperLog.detachAppender(logs);
       Files.writeString(freezer.resolve("freezer.state"), "THAWED");
-      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(freezer.resolve("cgroup.procs")).isEmpty());
+      // After a failure above the task still runs: its processes are ended here, not waited for.
+      for (String pid : Files.readAllLines(freezer.resolve("cgroup.procs"))) {
+        ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      await("the freezer cgroup empty").atMost(Duration.ofSeconds(20))
+          .until(() -> Files.readAllLines(freezer.resolve("cgroup.procs")).isEmpty());
       Files.delete(freezer);
     }
   }
