@@ -60,8 +60,12 @@ public final class TaskDigests {
     return digest.getTasks() + " tasks, hash " + Long.toHexString(digest.getHash());
   }
 
-  /** One task's hash: FNV-1a over its fields (each ended by a separator), then a 64-bit finaliser. */
-  static long hash(String frameworkId, String taskId, TaskState state, ByteString latestUuid) {
+  /**
+   * One task's hash: FNV-1a over its fields (each ended by a separator), then a 64-bit finaliser.
+   * A digest's hash is the sum of its live tasks' hashes, so a copy that keeps a digest up to date
+   * subtracts a task's hash before it changes and adds it again after.
+   */
+  public static long hash(String frameworkId, String taskId, TaskState state, ByteString latestUuid) {
     long h = FNV_OFFSET;
     h = chars(h, frameworkId);
     h = chars(h, taskId);

@@ -176,7 +176,7 @@ final class AgentLifecycle {
       TaskID taskIdProto = reportedTask.info.getTaskId();
       String frameworkId = prepared.frameworkIds()[i];
       String taskId = prepared.taskIds()[i];
-      if (frameworkId != lastFrameworkId) {
+      if (!frameworkId.equals(lastFrameworkId)) { // (equal ids of different records may be different strings)
         lastFrameworkId = frameworkId;
         reportedOfFramework = known ? reported.computeIfAbsent(frameworkId, f -> new HashSet<>()) : null;
         frameworkIdProto = FrameworkID.newBuilder().setValue(frameworkId).build();

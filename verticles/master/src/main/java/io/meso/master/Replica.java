@@ -1,6 +1,8 @@
 package io.meso.master;
 
+import com.google.protobuf.ByteString;
 import io.meso.codecs.TaskDigests;
+import io.meso.codecs.TaskStates;
 import io.meso.internal.ReplicaAgent;
 import io.meso.internal.ReplicaBatch;
 import io.meso.internal.ReplicaChange;
@@ -32,8 +34,13 @@ final class Replica {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
 
-  /** Agent id to framework id to task id to the record the new leader would file. */
-  private final Map<String, Map<String, Map<String, TaskRecord>>> agents = new HashMap<>();
+  /** Agent id to its copy: framework id to task id to the record the new leader would file, and their digest. */
+  private final Map<String, AgentCopy> agents = new HashMap<>();
+  /**
+   * One string per framework id, shared by its records (as a leader's are): decoded afresh for each
+   * task, a million records held a million copies of a few ids (120 MB more on a new leader).
+   */
+  private final Map<String, String> frameworkIds = new HashMap<>();
   /** One AgentID per agent, shared by its records (as a leader's records share their agent's). */
   private final Map<String, AgentID> agentIds = new HashMap<>();
   private String masterId = "";
@@ -45,6 +52,31 @@ final class Replica {
   long snapshotParts;
   /** Runs when the copy was dropped for a missing batch (the standby then asks the leader for all of it). */
   private Runnable onDropped = () -> { };
+
+  /**
+   * One agent's tasks, and their {@link TaskDigest} kept up to date as they change (each change
+   * takes out the task's part and adds it again), so that a new leader compares an agent's digest
+   * at once instead of hashing the agent's tasks while thousands of agents wait to re-register.
+   */
+  private static final class AgentCopy {
+    final Map<String, Map<String, TaskRecord>> byFramework = new HashMap<>();
+    /** Live (non-terminal) tasks and the sum of their hashes, as {@link TaskDigests.Builder} counts them. */
+    int live;
+    long hash;
+
+    void count(TaskRecord record, int sign) {
+      if (!TaskStates.isTerminal(record.state)) {
+        TaskStatus latest = record.latestStatus();
+        live += sign;
+        hash += sign * TaskDigests.hash(record.frameworkId, record.id(), record.state,
+            latest == null ? ByteString.EMPTY : latest.getUuid());
+      }
+    }
+
+    TaskDigest digest() {
+      return TaskDigest.newBuilder().setTasks(live).setHash(hash).build();
+    }
+  }
 
   void onDropped(Runnable action) {
     this.onDropped = action;
@@ -102,30 +134,39 @@ final class Replica {
 
   private void launched(Task task, double now) {
     String agentId = task.getAgentId().getValue();
-    String frameworkId = task.getFrameworkId().getValue();
+    String frameworkId = frameworkIds.computeIfAbsent(task.getFrameworkId().getValue(), f -> f);
     TaskRecord record = AgentLifecycle.recordOf(task, frameworkId, agentId(agentId), createdAt(task, now));
-    TaskRecord replaced = agents.computeIfAbsent(agentId, a -> new HashMap<>())
-        .computeIfAbsent(frameworkId, f -> new HashMap<>()).put(record.id(), record);
+    AgentCopy copy = agents.computeIfAbsent(agentId, a -> new AgentCopy());
+    TaskRecord replaced = copy.byFramework.computeIfAbsent(frameworkId, f -> new HashMap<>()).put(record.id(), record);
     if (replaced == null) {
       tasks++;
+    } else {
+      copy.count(replaced, -1);
     }
+    copy.count(record, 1);
   }
 
   private void status(ReplicaStatus change) {
-    TaskRecord record = find(change.getAgentId(), change.getFrameworkId(), change.getStatus().getTaskId().getValue());
+    AgentCopy copy = agents.get(change.getAgentId());
+    Map<String, TaskRecord> byId = copy == null ? null : copy.byFramework.get(change.getFrameworkId());
+    TaskRecord record = byId == null ? null : byId.get(change.getStatus().getTaskId().getValue());
     if (record != null) {
+      copy.count(record, -1);
       record.state = change.getState();
       record.addStatus(change.getStatus());
+      copy.count(record, 1);
     }
   }
 
   private void forgotten(ReplicaTaskKey key) {
-    Map<String, Map<String, TaskRecord>> byFramework = agents.get(key.getAgentId());
-    Map<String, TaskRecord> byId = byFramework == null ? null : byFramework.get(key.getFrameworkId());
-    if (byId != null && byId.remove(key.getTaskId()) != null) {
+    AgentCopy copy = agents.get(key.getAgentId());
+    Map<String, TaskRecord> byId = copy == null ? null : copy.byFramework.get(key.getFrameworkId());
+    TaskRecord removed = byId == null ? null : byId.remove(key.getTaskId());
+    if (removed != null) {
       tasks--;
+      copy.count(removed, -1);
       if (byId.isEmpty()) {
-        byFramework.remove(key.getFrameworkId());
+        copy.byFramework.remove(key.getFrameworkId());
       }
     }
   }
@@ -140,26 +181,22 @@ final class Replica {
   }
 
   private void frameworkRemoved(String frameworkId) {
-    for (Map<String, Map<String, TaskRecord>> byFramework : agents.values()) {
-      Map<String, TaskRecord> byId = byFramework.remove(frameworkId);
+    for (AgentCopy copy : agents.values()) {
+      Map<String, TaskRecord> byId = copy.byFramework.remove(frameworkId);
+      frameworkIds.remove(frameworkId);
       if (byId != null) {
         tasks -= byId.size();
+        byId.values().forEach(record -> copy.count(record, -1));
       }
     }
   }
 
   private void removeAgent(String agentId) {
-    Map<String, Map<String, TaskRecord>> byFramework = agents.remove(agentId);
+    AgentCopy copy = agents.remove(agentId);
     agentIds.remove(agentId);
-    if (byFramework != null) {
-      byFramework.values().forEach(byId -> tasks -= byId.size());
+    if (copy != null) {
+      copy.byFramework.values().forEach(byId -> tasks -= byId.size());
     }
-  }
-
-  private TaskRecord find(String agentId, String frameworkId, String taskId) {
-    Map<String, Map<String, TaskRecord>> byFramework = agents.get(agentId);
-    Map<String, TaskRecord> byId = byFramework == null ? null : byFramework.get(frameworkId);
-    return byId == null ? null : byId.get(taskId);
   }
 
   private AgentID agentId(String id) {
@@ -173,12 +210,18 @@ final class Replica {
 
   /** The digest of the copy of agent {@code agentId}'s tasks (of none, when the copy has no such agent). */
   TaskDigest digest(String agentId) {
+    AgentCopy copy = agents.get(agentId);
+    return copy == null ? TaskDigests.builder().build() : copy.digest();
+  }
+
+  /** {@link #digest}, worked out afresh from the copy's tasks (what the kept digest must equal; for tests). */
+  TaskDigest digestOfTasks(String agentId) {
     TaskDigests.Builder digest = TaskDigests.builder();
-    Map<String, Map<String, TaskRecord>> byFramework = agents.get(agentId);
-    if (byFramework != null) {
-      byFramework.forEach((frameworkId, byId) -> byId.values().forEach(t -> {
+    AgentCopy copy = agents.get(agentId);
+    if (copy != null) {
+      copy.byFramework.forEach((frameworkId, byId) -> byId.values().forEach(t -> {
         TaskStatus latest = t.latestStatus();
-        digest.add(frameworkId, t.id(), t.state, latest == null ? com.google.protobuf.ByteString.EMPTY : latest.getUuid());
+        digest.add(frameworkId, t.id(), t.state, latest == null ? ByteString.EMPTY : latest.getUuid());
       }));
     }
     return digest.build();
@@ -190,10 +233,11 @@ final class Replica {
    * prepared tasks. Otherwise null, and the copy is kept (the agent re-registers with its tasks).
    */
   AgentLifecycle.PreparedTasks take(String agentId, TaskDigest digest) {
-    Map<String, Map<String, TaskRecord>> byFramework = agents.get(agentId);
-    if (byFramework == null || !TaskDigests.same(digest(agentId), digest)) {
+    AgentCopy copy = agents.get(agentId);
+    if (copy == null || !TaskDigests.same(copy.digest(), digest)) {
       return null;
     }
+    Map<String, Map<String, TaskRecord>> byFramework = copy.byFramework;
     int n = 0;
     for (Map<String, TaskRecord> byId : byFramework.values()) {
       n += byId.size();
@@ -218,6 +262,11 @@ final class Replica {
     return agents.isEmpty();
   }
 
+  /** The ids of the agents the copy has (for tests). */
+  java.util.Set<String> agentIdSet() {
+    return java.util.Collections.unmodifiableSet(agents.keySet());
+  }
+
   int agentCount() {
     return agents.size();
   }
@@ -228,6 +277,7 @@ final class Replica {
 
   void clear() {
     agents.clear();
+    frameworkIds.clear();
     agentIds.clear();
     tasks = 0;
   }

@@ -40,6 +40,11 @@ class ReplicaTest {
     if (batch != null) {
       published.add(batch);
       copy.apply(batch);
+      // The digest the copy keeps up to date is the one its tasks have now.
+      for (String agentId : copy.agentIdSet()) {
+        assertThat(TaskDigests.describe(copy.digest(agentId))).as("agent %s's kept digest", agentId)
+            .isEqualTo(TaskDigests.describe(copy.digestOfTasks(agentId)));
+      }
     }
   }
 
