@@ -161,8 +161,9 @@ public final class Nodes {
           io.meso.master.StandbyRehearsal.Result r = io.meso.master.StandbyRehearsal.run(agents, 10, REHEARSAL_ROUNDS,
               verticle::isLeading);
           org.slf4j.LoggerFactory.getLogger(Nodes.class).info("standby rehearsed a failover: re-admitted {} agents x {} "
-              + "tasks {} times on a private master, first in {} ms, last in {} ms", r.agents(), r.tasksPerAgent(),
-              r.rounds(), r.firstRoundMillis(), r.lastRoundMillis());
+              + "tasks {} times on a private master (with their tasks, then as many by digest from a copy: {} in all), "
+              + "first round in {} ms, last in {} ms", r.agents(), r.tasksPerAgent(), r.rounds(), r.readmittedFromCopy(),
+              r.firstRoundMillis(), r.lastRoundMillis());
         } catch (Exception | LinkageError e) {
           org.slf4j.LoggerFactory.getLogger(Nodes.class).warn("standby rehearsal failed (the master is not affected; "
               + "a failover may only be slower): {}", e.toString());

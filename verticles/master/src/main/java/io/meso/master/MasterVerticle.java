@@ -146,7 +146,7 @@ public class MasterVerticle extends VerticleBase {
     leaderConsumers.addAll(List.of(agentInbox, schedulerInbox, operatorInbox));
     List<Future<?>> registered = new ArrayList<>(List.of(agentInbox.completion(), schedulerInbox.completion(),
         operatorInbox.completion()));
-    if (standby) {
+    if (standby || rehearsing) {
       // Re-registrations by digest: only a master that may hold a copy of the agents' tasks takes them.
       MessageConsumer<Object> digestInbox = bus.consumer(Addresses.MASTER_DIGEST, agentManager::handleDigest);
       MessageConsumer<String> snapshots = bus.consumer(Addresses.MASTER_REPLICA_SNAPSHOT, replication::sendSnapshot);
@@ -217,7 +217,7 @@ public class MasterVerticle extends VerticleBase {
     return vertx;
   }
 
-  /** Runs on this master's event loop (its state is confined there); for tests. */
+  /** Runs on this master's event loop (its state is confined there); for tests and a standby's rehearsal. */
   Future<Void> onContext(Runnable action) {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
     context.runOnContext(v -> {
@@ -273,8 +273,12 @@ public class MasterVerticle extends VerticleBase {
   /** A private master of a {@link StandbyRehearsal}: it logs its per-agent lines at DEBUG. */
   MasterVerticle rehearsal() {
     state.quiet = true;
+    rehearsing = true;
     return this;
   }
+
+  /** Whether this is a {@link StandbyRehearsal}'s private master (it takes re-registrations by digest too). */
+  private boolean rehearsing;
 
   static void fail(Message<?> message, CallException e) {
     message.fail(e.code(), e.getMessage());

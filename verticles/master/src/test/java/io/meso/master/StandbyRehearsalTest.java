@@ -22,6 +22,8 @@ class StandbyRehearsalTest {
     assertThat(result.rounds()).isEqualTo(2);
     assertThat(result.firstRoundMillis()).isGreaterThanOrEqualTo(0);
     assertThat(result.lastRoundMillis()).isGreaterThanOrEqualTo(0);
+    // Each round also re-admitted 50 agents it had not seen by their digests, from its copy of their tasks.
+    assertThat(result.readmittedFromCopy()).isEqualTo(100);
   }
 
   @Test
