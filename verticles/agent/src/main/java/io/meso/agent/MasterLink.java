@@ -94,6 +94,8 @@ final class MasterLink {
   private boolean byDigest;
   /** Attempts of this registration that timed out in a row. */
   private int timeouts;
+  /** This registration's series, sent with each of its re-registration attempts (see {@code ReregisterAgentMessage.series}). */
+  private String series = "";
 
   MasterLink(Vertx vertx, String agentId, AgentOptions options, Listener listener) {
     this(vertx, agentId, options, Addresses.MASTER, listener);
@@ -135,6 +137,7 @@ final class MasterLink {
       return;
     }
     registering = true;
+    series = java.util.UUID.randomUUID().toString();
     loggedWaiting = false;
     backoff.reset();
     timeouts = 0;
@@ -194,6 +197,9 @@ final class MasterLink {
     }
     boolean digest = byDigest;
     Object message = listener.registration(digest);
+    if (message instanceof io.meso.internal.ReregisterAgentMessage r) {
+      message = r.toBuilder().setSeries(series).build();
+    }
     String kind = message.getClass().getSimpleName();
     // (the listener may send its tasks after all: then to the master's usual address)
     String address = digest && message instanceof io.meso.internal.ReregisterAgentMessage r && r.hasDigest()

@@ -107,6 +107,33 @@ class MasterLinkTest {
     assertThat(held).hasSize(2);
   }
 
+  /**
+   * Every attempt of one re-registration carries the same series (a master that filed one of them
+   * answers the others without filing them again), and the next registration a new one.
+   */
+  @Test
+  void theAttemptsOfOneReregistrationShareASeriesAndTheNextRegistrationHasItsOwn() {
+    DigestRecorder recorder = new DigestRecorder();
+    MasterLink link = new MasterLink(vertx, "a1", options(20), recorder);
+    List<String> series = new CopyOnWriteArrayList<>();
+    // The master answers the third attempt; the first two time out.
+    vertx.eventBus().consumer(Addresses.MASTER, (Message<Object> m) -> {
+      series.add(((io.meso.internal.ReregisterAgentMessage) m.body()).getSeries());
+      if (series.size() == 3 || series.size() == 4) {
+        m.reply("registered");
+      }
+    });
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> link.connect());
+    await().atMost(Duration.ofSeconds(30)).until(link::isConnected);
+    assertThat(series).hasSize(3).doesNotContain("");
+    assertThat(series.stream().distinct()).hasSize(1);
+    // The master says it does not know the agent: a new registration, a new series.
+    context.runOnContext(v -> link.pinged(io.meso.internal.PingAgentMessage.newBuilder().setConnected(false).build()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> series.size() == 4 && link.isConnected());
+    assertThat(series.get(3)).isNotEmpty().isNotEqualTo(series.get(0));
+  }
+
   /** Re-registrations by digest: what each attempt asked for, and where it went. */
   static final class DigestRecorder implements MasterLink.Listener {
     final List<String> attempts = new CopyOnWriteArrayList<>();

@@ -470,13 +470,24 @@ final class AgentManager {
     }
     String id = info.getId().getValue();
     m.goneAgents.refuseIfGone(id);
+    Filed earlier = filed.get(id);
+    AgentRecord known = s.agents.get(id);
+    if (!reregister.getSeries().isEmpty() && earlier != null && earlier.series().equals(reregister.getSeries())
+        && earlier.agent() == known && known.status == AgentRecord.Status.ACTIVE) {
+      // A later attempt of a re-registration filed already (the agent retried before our answer
+      // reached it): what it lists may predate tasks launched since, so it is answered, not filed.
+      s.metrics.reregistrationsRepeated++;
+      s.logger.debug("re-registration attempt answered as its series' earlier one was agent={} series={}", id,
+          reregister.getSeries());
+      return earlier.answer();
+    }
     Resources total = validateAgentInfo(info);
     boolean fromCopy = reregister.hasDigest(); // (then the tasks are what this master holds, if they match)
     prepared = fromCopy ? DigestReadmission.tasks(s, m.replica, reregister) : prepared;
     AgentLifecycle.Reregistered done = prepared == null ? s.agentLifecycle.reregister(reregister, total)
         : s.agentLifecycle.reregister(reregister, total, prepared, fromCopy);
     reregistered(id, info.getHostname(), prepared == null ? reregister.getTasksCount() : prepared.taskIds().length);
-    return AgentReregisteredMessage.newBuilder()
+    AgentReregisteredMessage answer = AgentReregisteredMessage.newBuilder()
         .setAgentId(info.getId())
         .setMasterInfo(s.masterInfo)
         .setPingIntervalSeconds(m.options.getAgentPingIntervalMillis() / 1000.0)
@@ -484,5 +495,21 @@ final class AgentManager {
         .addAllKillTaskIds(done.kill())
         .addAllKillTasks(done.killTasks())
         .build();
+    if (reregister.getSeries().isEmpty()) {
+      filed.remove(id);
+    } else {
+      filed.put(id, new Filed(reregister.getSeries(), done.agent(), answer));
+    }
+    return answer;
   }
+
+  /**
+   * The last re-registration filed for an agent: its series, the record it filed, and the answer.
+   * A later attempt of that series is answered the same while the record is still the agent's
+   * and active (not after the agent was marked unreachable or removed).
+   */
+  private record Filed(String series, AgentRecord agent, AgentReregisteredMessage answer) {}
+
+  /** Per agent, the last re-registration filed (by this master, this term). */
+  private final Map<String, Filed> filed = new java.util.HashMap<>();
 }

@@ -110,6 +110,13 @@ class ReregistrationOffTheEventLoopTest {
     return vertx.eventBus().request(Addresses.MASTER, body, delivery);
   }
 
+  private double metric(String name) throws Exception {
+    io.meso.proto.GetMetricsResponse metrics = (io.meso.proto.GetMetricsResponse) vertx.eventBus().request(
+        Addresses.OPERATOR, io.meso.proto.GetMetricsRequest.getDefaultInstance(),
+        new DeliveryOptions().addHeader(Addresses.ACTION_HEADER, "GetMetrics")).await(30, TimeUnit.SECONDS).body();
+    return metrics.getMetricsOrThrow(name);
+  }
+
   /** Every task the master records (GET_TASKS). */
   private java.util.List<Task> recordedTasks() throws Exception {
     GetTasksResponse tasks = (GetTasksResponse) vertx.eventBus().request(Addresses.OPERATOR,
@@ -186,6 +193,41 @@ class ReregistrationOffTheEventLoopTest {
     // Filed once, the first attempt's report: three tasks, each reported status once.
     assertThat(tasksOf(AGENT)).hasSize(3)
         .allSatisfy(t -> assertThat(t.getStatusesList()).hasSize(1));
+  }
+
+  /**
+   * An agent's retry of a re-registration the master filed already (its answer was late: the agent
+   * timed out and sent the same again), composed before a task was launched on it, must not end
+   * that task as "not reported": it is answered as the first attempt was. A new registration
+   * (another series) that does not list the task is filed, and ends it.
+   */
+  @Test
+  void aRetryOfAFiledReregistrationDoesNotEndATaskLaunchedSince() throws Exception {
+    FrameworkRecorder framework = subscribe();
+    FrameworkID frameworkId = client.frameworkId();
+    ReregisterAgentMessage attempt = reregistration(frameworkId, 1).toBuilder().setSeries("series-1").build();
+    assertThat(requestAsFromTheWire(Undecoded.of(attempt), AGENT).await(30, TimeUnit.SECONDS).body())
+        .isInstanceOf(AgentReregisteredMessage.class);
+    io.meso.v1.Offer offer = framework.awaitOffer(0);
+    client.accept(java.util.List.of(offer.getId()), java.util.List.of(io.meso.it.Launches.launch(
+        io.meso.it.Launches.task("late", offer, "sleep 600", 0.1, 32))), null).await(30, TimeUnit.SECONDS);
+    org.awaitility.Awaitility.await().atMost(FrameworkRecorder.TIMEOUT)
+        .until(() -> tasksOf(AGENT).stream().anyMatch(t -> t.getTaskId().getValue().equals("late")));
+    assertThat(recordedState("late")).isEqualTo(TaskState.TASK_STAGING);
+
+    // The retry, as the agent composed it before the launch reached it: no "late" in it.
+    assertThat(requestAsFromTheWire(Undecoded.of(attempt), AGENT).await(30, TimeUnit.SECONDS).body())
+        .isInstanceOf(AgentReregisteredMessage.class);
+    assertThat(recordedState("late")).isEqualTo(TaskState.TASK_STAGING);
+    assertThat(framework.updates("late")).isEmpty();
+    assertThat(metric("master/reregistrations_repeated")).isEqualTo(1.0);
+
+    // A new registration of the agent that does not list the task: filed, and the task ends.
+    requestAsFromTheWire(Undecoded.of(attempt.toBuilder().setSeries("series-2").build()), AGENT)
+        .await(30, TimeUnit.SECONDS);
+    TaskStatus ended = framework.awaitUpdate("late", st -> io.meso.codecs.TaskStates.isTerminal(st.getState()));
+    assertThat(ended.getMessage()).contains("not reported");
+    assertThat(metric("master/reregistrations_repeated")).isEqualTo(1.0);
   }
 
   @Test
