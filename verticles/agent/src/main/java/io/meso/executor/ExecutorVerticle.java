@@ -193,7 +193,15 @@ public class ExecutorVerticle extends VerticleBase {
       return stopTasks(all);
     }
     LOG.info("executor stopping: waiting for launches in progress agent_id={} count={}", agentId, inProgress.size());
-    return Future.join(inProgress).transform(ar -> stopTasks(all));
+    // Bounded as the blocking jobs are: a launch that hangs (a stuck launch server) must not hold the stop for ever.
+    io.vertx.core.Promise<Void> launched = io.vertx.core.Promise.promise();
+    Future.join(inProgress).onComplete(ar -> launched.tryComplete());
+    long timer = vertx.setTimer(BlockingJobs.STOP_WAITS_MILLIS, id -> {
+      if (launched.tryComplete()) {
+        LOG.warn("executor stopping with {} launches still in progress agent_id={}", launching.size(), agentId);
+      }
+    });
+    return launched.future().andThen(ar -> vertx.cancelTimer(timer)).transform(ar -> stopTasks(all));
   }
 
   /** The rest of {@link #stop}, once no spawn is in progress: kills the tasks (if asked to), then closes. */
