@@ -320,6 +320,9 @@ public final class JobScheduler {
       case CRON -> new StoredJob(job, keepsCursor(old, job) ? old.cursor() : now);
       case DEPENDENT -> new StoredJob(job, null);
     };
+    if (old != null) {
+      stored = stored.withCounted(old.counted()); // (runs counted whose claims are still stored)
+    }
     state.putJob(stored);
     state.rebuildGraph();
     state.setDependencies(state.deps().childStarted(job.name()));

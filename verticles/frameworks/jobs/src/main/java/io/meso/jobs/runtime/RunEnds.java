@@ -6,6 +6,8 @@ import io.meso.jobs.job.Job;
 import io.meso.jobs.schedule.IsoSchedule;
 import io.meso.v1.TaskStatus;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,9 +94,11 @@ final class RunEnds {
     StoredJob s = state.jobs.get(c.job());
     if (s != null) {
       Job j = s.job();
-      boolean exhausted = j.kind() == Job.Kind.ISO && ((IsoSchedule) j.parsedSchedule(now)).exhausted();
-      state.putJob(s.withJob(j.withStats(j.successCount() + 1, j.errorCount(), 0,
-          JobsState.timestamp(now), j.lastError(), j.disabled() || exhausted)));
+      if (!s.counted().contains(c.taskId())) {
+        boolean exhausted = j.kind() == Job.Kind.ISO && ((IsoSchedule) j.parsedSchedule(now)).exhausted();
+        state.putJob(s.withJob(j.withStats(j.successCount() + 1, j.errorCount(), 0,
+            JobsState.timestamp(now), j.lastError(), j.disabled() || exhausted)).withCounted(countedWith(c)));
+      }
       parentFinished(c.job(), true, j.softError(), c.instant(), now);
     }
     state.addHistory(JobsState.record(c, RunRecord.Outcome.SUCCESS, message, now));
@@ -131,14 +135,34 @@ final class RunEnds {
       if (disable && !j.disabled()) {
         LOG.warn("disabling job={} after {} failures in a row", j.name(), inARow);
       }
-      state.putJob(s.withJob(j.withStats(j.successCount(), j.errorCount() + 1, inARow,
-          j.lastSuccess(), JobsState.timestamp(now), j.disabled() || disable)));
+      if (!s.counted().contains(c.taskId())) {
+        state.putJob(s.withJob(j.withStats(j.successCount(), j.errorCount() + 1, inARow,
+            j.lastSuccess(), JobsState.timestamp(now), j.disabled() || disable)).withCounted(countedWith(c)));
+      }
       if (j.softError()) {
         parentFinished(c.job(), false, true, c.instant(), now);
       }
     }
     state.addHistory(JobsState.record(c, RunRecord.Outcome.FAILURE, message, now));
     state.removeClaim(c);
+  }
+
+  /**
+   * The job's counted runs once {@code c}'s end is counted: {@code c}'s task id, and those of the
+   * runs counted before whose claims are still stored (the others' ends are in the history).
+   */
+  private List<String> countedWith(Claim c) {
+    List<String> out = new ArrayList<>();
+    StoredJob s = state.jobs.get(c.job());
+    java.util.Set<String> claimed = new java.util.HashSet<>();
+    state.claimsOf(c.job()).forEach(other -> claimed.add(other.taskId()));
+    for (String taskId : s == null ? List.<String>of() : s.counted()) {
+      if (claimed.contains(taskId) && !taskId.equals(c.taskId())) {
+        out.add(taskId);
+      }
+    }
+    out.add(c.taskId());
+    return out;
   }
 
   void killed(Claim c, Instant now, String message) {

@@ -23,6 +23,9 @@ public final class StateJson {
     if (stored.cursor() != null) {
       o.put("cursor", stored.cursor().toEpochMilli());
     }
+    if (!stored.counted().isEmpty()) {
+      o.put("counted", new io.vertx.core.json.JsonArray(stored.counted()));
+    }
     return bytes(o);
   }
 
@@ -30,8 +33,10 @@ public final class StateJson {
   public static StoredJob job(byte[] value, JobDefaults defaults, Instant now) {
     JsonObject o = json(value);
     Long cursor = o.getLong("cursor");
+    io.vertx.core.json.JsonArray counted = o.getJsonArray("counted");
     return new StoredJob(JobJson.parse(o.getJsonObject("job"), defaults, now),
-        cursor == null ? null : Instant.ofEpochMilli(cursor));
+        cursor == null ? null : Instant.ofEpochMilli(cursor),
+        counted == null ? java.util.List.of() : counted.stream().map(String::valueOf).toList());
   }
 
   public static byte[] claim(Claim c) {

@@ -102,6 +102,46 @@ class ClaimsTest {
     assertThat(h.launchedTaskIds()).isEmpty();
   }
 
+  /**
+   * The old leader stored the job's counters for the end, then died before it stored the run's
+   * history (each is a registry write of its own): the update comes again, and the end is counted
+   * once (it was counted twice, found by JobsFailoverIT under load: successCount 31 for 30 runs).
+   */
+  @Test
+  void anEndCountedBeforeTheLeaderDiedIsNotCountedAgainWhenItsHistoryWasNotStored() {
+    Harness h = new Harness(T0);
+    h.submit(cronJob("backup", "*/5 * * * *"));
+    h.at(DUE);
+    h.offerPlenty();
+    h.status(TASK, TaskState.TASK_RUNNING);
+    byte[] runsBefore = h.registry.get(Sections.RUNS).get("backup");
+    h.status(TASK, TaskState.TASK_FINISHED);
+    assertThat(h.storedJob("backup").successCount()).isEqualTo(1);
+    // What the registry held when the leader died: the counters (and their mark), no history yet, the claim.
+    if (runsBefore == null) {
+      h.registry.get(Sections.RUNS).remove("backup");
+    } else {
+      h.registry.get(Sections.RUNS).put("backup", runsBefore);
+    }
+    h.registry.get(Sections.CLAIMS).put("backup@" + DUE.toEpochMilli(),
+        StateJson.claim(Claim.queued("backup", DUE, Claim.Trigger.SCHEDULE, "", DUE).running("a1", DUE)));
+
+    h.newLeader();
+    h.status(TASK, TaskState.TASK_FINISHED); // the agent resends the unacknowledged update
+    assertThat(h.storedJob("backup").successCount()).isEqualTo(1);
+    assertThat(h.storedRuns("backup")).hasSize(1);
+    assertThat(h.storedClaims()).isEmpty();
+
+    // The next run is counted as usual, and the mark of the first is dropped with it.
+    h.at(DUE.plus(java.time.Duration.ofMinutes(5)));
+    List<String> next = h.offerPlenty().stream().map(t -> t.getTaskId().getValue()).toList();
+    assertThat(next).hasSize(1);
+    h.runTo(next.get(0), TaskState.TASK_FINISHED);
+    assertThat(h.storedJob("backup").successCount()).isEqualTo(2);
+    assertThat(StateJson.job(h.registry.get(Sections.DEFS).get("backup"), h.options.getDefaults(), T0).counted())
+        .containsExactly(next.get(0));
+  }
+
   @Test
   void aRunThatEndedWhileNoLeaderListenedIsCountedOnceWhenItsUpdateComesAgain() {
     Harness h = new Harness(T0);
