@@ -69,7 +69,7 @@ final class DuePlanner {
       }
       job = job.withSchedule(next.render());
       iso = next;
-      state.putJob(new StoredJob(job, null));
+      state.putJob(new StoredJob(job, null, s.counted()));
       if (!plan.more()) {
         return;
       }
