@@ -51,18 +51,29 @@ final class OneNodeFailover implements AfterEachCallback {
     MasterVerticle master = new MasterVerticle(options).standby(registry, why -> { })
         .setReregisterTimeoutMillis(reregisterTimeoutMillis);
     node.deployVerticle(master).await(30, TimeUnit.SECONDS);
-    election = standForElection(node, master, "127.0.0.1:7100");
-    await().atMost(FrameworkRecorder.TIMEOUT).until(master::isLeading);
+    java.util.concurrent.atomic.AtomicReference<io.vertx.core.Future<Void>> led =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    election = standForElection(node, master, "127.0.0.1:7100", led);
+    // Until it has taken over (its consumers registered, "leading master" logged), not only until
+    // isLeading() turns true, which happens before that: on a busy machine tests saw the gap.
+    await().atMost(FrameworkRecorder.TIMEOUT).until(() -> led.get() != null && led.get().isComplete());
+    assertThat(led.get().succeeded()).as("the take-over: " + led.get().cause()).isTrue();
     return master;
   }
 
   /** Stands {@code master} for election on {@code node}, advertising {@code address}: it leads once elected. */
   static LeaderElection standForElection(Vertx node, MasterVerticle master, String address) {
+    return standForElection(node, master, address, new java.util.concurrent.atomic.AtomicReference<>());
+  }
+
+  /** As above; {@code led} gets the take-over's future once elected. */
+  static LeaderElection standForElection(Vertx node, MasterVerticle master, String address,
+      java.util.concurrent.atomic.AtomicReference<io.vertx.core.Future<Void>> led) {
     return new LeaderElection(MesoCluster.hazelcast(node), master.masterId(), address,
         new LeaderElection.Listener() {
           @Override
           public void elected(long fence) {
-            master.lead(fence);
+            led.set(master.lead(fence));
           }
 
           @Override
