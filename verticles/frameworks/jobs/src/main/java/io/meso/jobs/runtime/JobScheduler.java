@@ -102,7 +102,7 @@ public final class JobScheduler {
     List<EdgeState> counts = new ArrayList<>();
     edges.forEach((key, value) -> read("edge", key, () -> {
       String[] pc = key.split("/", 2);
-      counts.add(new EdgeState(pc[0], pc[1], StateJson.count(value)));
+      counts.add(StateJson.edge(pc[0], pc[1], value));
     }));
     state.restoreGraph(counts);
     LOG.info("restored jobs={} claims={} edges={}", state.jobs.size(), state.claims.size(), counts.size());
@@ -402,7 +402,7 @@ public final class JobScheduler {
     state.putJob(s.withJob(j.withStats(j.successCount() + 1, j.errorCount(), 0, JobsState.timestamp(now),
         j.lastError(), j.disabled())));
     state.setDependencies(state.deps().childStarted(name));
-    ends.parentFinished(name, true, j.softError(), Claim.millis(now), now);
+    ends.parentFinished(name, null, true, j.softError(), Claim.millis(now), now);
     updateOffersWanted(now);
     return true;
   }

@@ -103,10 +103,15 @@ final class JobsState {
     claims.put(c.key(), c);
   }
 
+  /** Removes a claim, then the marks its run left on the edges to its job's children. */
   void removeClaim(Claim c) {
     claims.remove(c.key());
     unverified.remove(c.key());
     effects.store(Sections.CLAIMS, c.key(), null);
+    Dependencies unmarked = deps.unmark(c.job(), c.taskId());
+    if (unmarked != deps) {
+      setDependencies(unmarked);
+    }
   }
 
   List<Claim> claimsOf(String name) {
@@ -152,19 +157,21 @@ final class JobsState {
     effects.store(Sections.RUNS, r.job(), StateJson.runs(runs));
   }
 
-  /** Replaces the edge state, storing each edge whose count changed (0 is stored as no key). */
+  /** Replaces the edge state, storing each edge that changed (an edge with no count and no mark as no key). */
   void setDependencies(Dependencies next) {
-    Map<String, Long> before = new HashMap<>();
-    deps.edges().forEach(e -> before.put(Sections.edgeKey(e.parent(), e.child()), e.completions()));
-    Map<String, Long> after = new HashMap<>();
-    next.edges().forEach(e -> after.put(Sections.edgeKey(e.parent(), e.child()), e.completions()));
-    for (Map.Entry<String, Long> e : after.entrySet()) {
-      if (!e.getValue().equals(before.getOrDefault(e.getKey(), 0L))) {
-        effects.store(Sections.EDGES, e.getKey(), e.getValue() == 0 ? null : StateJson.count(e.getValue()));
+    Map<String, EdgeState> before = new HashMap<>();
+    deps.edges().forEach(e -> before.put(Sections.edgeKey(e.parent(), e.child()), e));
+    Map<String, EdgeState> after = new HashMap<>();
+    next.edges().forEach(e -> after.put(Sections.edgeKey(e.parent(), e.child()), e));
+    for (Map.Entry<String, EdgeState> e : after.entrySet()) {
+      EdgeState was = before.get(e.getKey());
+      boolean changed = was == null ? !e.getValue().isEmpty() : !was.equals(e.getValue());
+      if (changed) {
+        effects.store(Sections.EDGES, e.getKey(), e.getValue().isEmpty() ? null : StateJson.edge(e.getValue()));
       }
     }
-    for (Map.Entry<String, Long> e : before.entrySet()) {
-      if (!after.containsKey(e.getKey()) && e.getValue() != 0) {
+    for (Map.Entry<String, EdgeState> e : before.entrySet()) {
+      if (!after.containsKey(e.getKey()) && !e.getValue().isEmpty()) {
         effects.store(Sections.EDGES, e.getKey(), null);
       }
     }

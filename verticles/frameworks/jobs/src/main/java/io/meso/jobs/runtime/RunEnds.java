@@ -99,7 +99,7 @@ final class RunEnds {
         state.putJob(s.withJob(j.withStats(j.successCount() + 1, j.errorCount(), 0,
             JobsState.timestamp(now), j.lastError(), j.disabled() || exhausted)).withCounted(countedWith(c)));
       }
-      parentFinished(c.job(), true, j.softError(), c.instant(), now);
+      parentFinished(c.job(), c.taskId(), true, j.softError(), c.instant(), now);
     }
     state.addHistory(JobsState.record(c, RunRecord.Outcome.SUCCESS, message, now));
     state.removeClaim(c);
@@ -140,7 +140,7 @@ final class RunEnds {
             j.lastSuccess(), JobsState.timestamp(now), j.disabled() || disable)).withCounted(countedWith(c)));
       }
       if (j.softError()) {
-        parentFinished(c.job(), false, true, c.instant(), now);
+        parentFinished(c.job(), c.taskId(), false, true, c.instant(), now);
       }
     }
     state.addHistory(JobsState.record(c, RunRecord.Outcome.FAILURE, message, now));
@@ -179,11 +179,15 @@ final class RunEnds {
 
   /**
    * A parent completed: the children now due are claimed, at the parent run's {@code instant},
-   * so that the same completion seen again (after a failover) claims the same (child, instant).
+   * so that the same completion seen again (after a failover) claims the same (child, instant),
+   * and the edges mark the run ({@code run}, null for a completion by hand) so that they do not
+   * count it twice.
    */
-  void parentFinished(String parent, boolean succeeded, boolean softError, Instant instant,
+  void parentFinished(String parent, String run, boolean succeeded, boolean softError, Instant instant,
       Instant now) {
-    Dependencies.Transition t = state.deps().parentFinished(parent, succeeded, softError);
+    java.util.Set<String> live = new java.util.HashSet<>();
+    state.claimsOf(parent).forEach(other -> live.add(other.taskId()));
+    Dependencies.Transition t = state.deps().parentFinished(parent, run, live, succeeded, softError);
     state.setDependencies(t.state());
     for (String child : t.dueChildren()) {
       StoredJob cs = state.jobs.get(child);

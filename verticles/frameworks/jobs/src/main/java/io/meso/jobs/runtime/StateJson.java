@@ -1,5 +1,6 @@
 package io.meso.jobs.runtime;
 
+import io.meso.jobs.graph.EdgeState;
 import io.meso.jobs.job.JobDefaults;
 import io.meso.jobs.job.JobJson;
 import io.vertx.core.json.JsonArray;
@@ -89,6 +90,29 @@ public final class StateJson {
           RunRecord.Outcome.valueOf(o.getString("outcome")), o.getString("message")));
     }
     return out;
+  }
+
+  /**
+   * An edge's stored value: its count in ASCII when no run is marked (the form stored before
+   * marks existed, still read), else {"completions": N, "counted": [task ids]}.
+   */
+  public static byte[] edge(EdgeState e) {
+    if (e.counted().isEmpty()) {
+      return count(e.completions());
+    }
+    return new JsonObject().put("completions", e.completions())
+        .put("counted", new JsonArray(e.counted())).encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static EdgeState edge(String parent, String child, byte[] value) {
+    String text = new String(value, StandardCharsets.UTF_8).trim();
+    if (!text.startsWith("{")) {
+      return new EdgeState(parent, child, count(value));
+    }
+    JsonObject o = new JsonObject(text);
+    io.vertx.core.json.JsonArray counted = o.getJsonArray("counted");
+    return new EdgeState(parent, child, o.getLong("completions", 0L),
+        counted == null ? List.of() : counted.stream().map(String::valueOf).toList());
   }
 
   public static byte[] count(long n) {

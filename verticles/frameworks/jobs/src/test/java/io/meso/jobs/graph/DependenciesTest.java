@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DependenciesTest {
@@ -32,6 +33,30 @@ class DependenciesTest {
     Dependencies started = c.state().childStarted("d");
     assertThat(started.edges()).extracting(EdgeState::completions).containsOnly(0L);
     assertThat(started.parentFinished("c", true, false).dueChildren()).isEmpty();
+  }
+
+  @Test
+  void aRunsEndSeenAgainIsCountedOnceAndItsMarkOutlivesTheChildsStart() {
+    Dependencies d = Dependencies.of(diamond, List.of());
+    Dependencies.Transition b1 = d.parentFinished("b", "b-1", Set.of("b-1"), true, false);
+    Dependencies.Transition again = b1.state().parentFinished("b", "b-1", Set.of("b-1"), true, false);
+    assertThat(again.dueChildren()).isEmpty();
+    assertThat(again.state().edges()).contains(new EdgeState("b", "d", 1, List.of("b-1")));
+
+    Dependencies.Transition c1 = again.state().parentFinished("c", "c-1", Set.of("c-1"), true, false);
+    assertThat(c1.dueChildren()).containsExactly("d");
+    assertThat(c1.state().parentFinished("c", "c-1", Set.of("c-1"), true, false).dueChildren())
+        .as("due again before d started: claiming d at c-1's instant again is harmless").containsExactly("d");
+    Dependencies started = c1.state().childStarted("d");
+    Dependencies.Transition late = started.parentFinished("c", "c-1", Set.of("c-1"), true, false);
+    assertThat(late.dueChildren()).as("d started since").isEmpty();
+    assertThat(late.state().edges()).contains(new EdgeState("c", "d", 0, List.of("c-1")));
+
+    // Marks go with their runs' claims: unmarked by hand, or dropped as no longer live.
+    assertThat(started.unmark("c", "c-1").edges()).contains(new EdgeState("c", "d", 0));
+    assertThat(started.unmark("c", "other")).isSameAs(started);
+    assertThat(started.parentFinished("c", "c-2", Set.of("c-2"), true, false).state().edges())
+        .contains(new EdgeState("c", "d", 1, List.of("c-2")));
   }
 
   @Test

@@ -72,6 +72,46 @@ class DependentRunsTest {
   }
 
   @Test
+  void aParentsEndThatComesAgainAfterAFailoverIsNotCountedTwiceOnTheJoinsEdge() {
+    Harness h = diamond();
+    h.at(DUE);
+    h.offerPlenty();
+    h.runTo(task("a"), TaskState.TASK_FINISHED);
+    h.offerPlenty();
+    h.runTo(task("b"), TaskState.TASK_FINISHED);
+    h.status(task("c"), TaskState.TASK_RUNNING);
+    byte[] cClaim = h.registry.get(Sections.CLAIMS).get(Claim.key("c", DUE));
+    h.status(task("c"), TaskState.TASK_FINISHED);
+    assertThat(h.storedClaims()).containsOnlyKeys(Claim.key("d", DUE));
+    assertThat(h.registry.get(Sections.EDGES)).isEmpty();
+
+    // What the registry held when the leader died: c's end counted on the edges (d claimed, its
+    // edges back to 0), and neither c's history nor the removal of its claim stored yet.
+    h.registry.get(Sections.RUNS).remove("c");
+    h.registry.get(Sections.CLAIMS).put(Claim.key("c", DUE), cClaim);
+    h.registry.get(Sections.EDGES).put("c/d", StateJson.edge(new io.meso.jobs.graph.EdgeState("c", "d", 0,
+        java.util.List.of(task("c")))));
+
+    h.newLeader();
+    h.status(task("c"), TaskState.TASK_FINISHED); // the agent resends the unacknowledged update
+    assertThat(h.storedClaims()).containsOnlyKeys(Claim.key("d", DUE));
+    assertThat(h.registry.get(Sections.EDGES)).as("c's end counted once, d started since").isEmpty();
+
+    // d runs; then b alone completes again: d waits for c.
+    h.offerPlenty();
+    h.runTo(task("d"), TaskState.TASK_FINISHED);
+    Instant next = DUE.plus(java.time.Duration.ofMinutes(5));
+    h.at(next);
+    h.offerPlenty();
+    h.runTo(TaskIds.of("a", next, 0), TaskState.TASK_FINISHED);
+    h.offerPlenty();
+    h.runTo(TaskIds.of("b", next, 0), TaskState.TASK_FINISHED);
+    assertThat(h.storedClaims()).as("only c is left to run").containsOnlyKeys(Claim.key("c", next));
+    h.runTo(TaskIds.of("c", next, 0), TaskState.TASK_FINISHED);
+    assertThat(h.storedClaims()).containsOnlyKeys(Claim.key("d", next));
+  }
+
+  @Test
   void aFailedBranchHoldsTheJoinBack() {
     Harness h = diamond();
     h.at(DUE);
