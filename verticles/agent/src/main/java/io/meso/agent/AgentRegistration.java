@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.meso.codecs.TaskDigests;
 import io.meso.internal.AgentRegisteredMessage;
 import io.meso.internal.AgentReregisteredMessage;
+import io.meso.internal.ReconcileTasksMessage;
 import io.meso.internal.KillTaskMessage;
 import io.meso.internal.RegisterAgentMessage;
 import io.meso.internal.ReregisterAgentMessage;
@@ -77,7 +78,7 @@ final class AgentRegistration implements MasterLink.Listener {
       return RegisterAgentMessage.newBuilder().setAgentInfo(info).setVersion(AgentVerticle.VERSION).build();
     }
     ReregisterAgentMessage.Builder msg = ReregisterAgentMessage.newBuilder().setAgentInfo(info)
-        .setVersion(AgentVerticle.VERSION);
+        .setVersion(AgentVerticle.VERSION).setReconciles(true);
     // A task that ended and whose end is not acknowledged yet is in no digest (which counts live
     // tasks only) and may be in no copy (the old leader may have died before publishing its
     // launch): a new leader that took the digest would not know it, and would answer its
@@ -111,6 +112,7 @@ final class AgentRegistration implements MasterLink.Listener {
     double masterTimeout;
     List<TaskID> toKill = List.of();
     List<KillTaskMessage> killTasks = List.of();
+    List<ReconcileTasksMessage> reconciliations = List.of();
     if (reply instanceof AgentRegisteredMessage r) {
       id = r.getAgentId();
       interval = r.getPingIntervalSeconds();
@@ -121,6 +123,7 @@ final class AgentRegistration implements MasterLink.Listener {
       masterTimeout = r.getPingTimeoutSeconds();
       toKill = r.getKillTaskIdsList();
       killTasks = r.getKillTasksList();
+      reconciliations = r.getReconciliationsList();
     } else {
       return null;
     }
@@ -152,6 +155,9 @@ final class AgentRegistration implements MasterLink.Listener {
           tasks.kill(task, -1);
         }
       }
+    }
+    for (ReconcileTasksMessage reconcile : reconciliations) {
+      tasks.reconcile(reconcile);
     }
     registered.tryComplete(agentId);
     // Never give up on the master sooner than it gives up on us (an older master does not say: two intervals).

@@ -8,6 +8,7 @@ import io.meso.executor.KillTask;
 import io.meso.executor.LaunchTask;
 import io.meso.executor.TaskStatusChanged;
 import io.meso.internal.KillTaskMessage;
+import io.meso.internal.ReconcileTasksMessage;
 import io.meso.internal.RunTaskMessage;
 import io.meso.internal.StatusUpdate;
 import io.meso.internal.StatusUpdateAcknowledgementMessage;
@@ -119,7 +120,35 @@ final class AgentTasks {
         .setSource(TaskStatus.Source.SOURCE_AGENT)
         .setMessage(message)
         .build();
-    updates.addRejection(newUpdate(frameworkId, status));
+    updates.addOwnStream(new TaskKey(frameworkId, task.getTaskId().getValue()), newUpdate(frameworkId, status));
+  }
+
+  /**
+   * The master's reconciliation after a re-registration: each task it named that this agent does
+   * not know (its launch never arrived, or the agent restarted before checkpointing it) ends with
+   * a reliable update of its own, TASK_DROPPED for a partition-aware framework and TASK_LOST for
+   * another, REASON_RECONCILIATION, as a Mesos agent answers. A task the agent knows needs nothing
+   * (its own updates tell the master), nor one already answered (a repeated answer of the master).
+   */
+  void reconcile(ReconcileTasksMessage reconcile) {
+    String frameworkId = reconcile.getFrameworkId().getValue();
+    boolean partitionAware = reconcile.getFramework().getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.PARTITION_AWARE);
+    TaskState state = partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+    for (TaskStatus asked : reconcile.getStatusesList()) {
+      TaskKey key = new TaskKey(frameworkId, asked.getTaskId().getValue());
+      if (frameworkId.isEmpty() || tasks.containsKey(key) || updates.hasOwnStream(key)) {
+        continue;
+      }
+      LOG.warn("reconciling task {} as {}: unknown to agent {}", key, state, agentId);
+      updates.addOwnStream(key, newUpdate(frameworkId, TaskStatus.newBuilder()
+          .setTaskId(asked.getTaskId())
+          .setState(state)
+          .setReason(TaskStatus.Reason.REASON_RECONCILIATION)
+          .setSource(TaskStatus.Source.SOURCE_AGENT)
+          .setMessage("Reconciliation: task unknown to the agent")
+          .build()));
+    }
   }
 
   void kill(KillTaskMessage kill) {
@@ -164,7 +193,7 @@ final class AgentTasks {
     TaskKey key = new TaskKey(ack.getFrameworkId().getValue(), ack.getTaskId().getValue());
     StatusUpdate acked = updates.acknowledge(key, ack.getUuid());
     if (acked == null) {
-      if (updates.acknowledgeRejection(ack.getUuid()) == null) {
+      if (updates.acknowledgeOwnStream(ack.getUuid()) == null) {
         LOG.debug("acknowledgement for no update in flight ignored {} ", key);
       }
       return;

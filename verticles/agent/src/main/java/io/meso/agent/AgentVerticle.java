@@ -122,6 +122,13 @@ public class AgentVerticle extends VerticleBase {
     return sandboxIo;
   }
 
+  /** How many status updates the agent holds unacknowledged (read on its event loop). */
+  public Future<Integer> pendingUpdates() {
+    Promise<Integer> count = Promise.promise();
+    context.runOnContext(v -> count.complete(updates == null ? 0 : updates.pendingCount()));
+    return count.future();
+  }
+
   /** Whether the agent is registered with a live master right now. */
   public boolean isConnected() {
     return master != null && master.isConnected();

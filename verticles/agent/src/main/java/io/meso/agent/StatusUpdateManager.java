@@ -18,9 +18,11 @@ import java.util.function.Consumer;
  * its uuid arrives; then the next one goes. Every send carries {@code latest_state} = the state
  * of the newest update in the stream, i.e. the task's current state.
  *
- * <p>Rejected launches (duplicate or invalid tasks) get a TASK_ERROR update in a stream of their
- * own, keyed by the update's uuid, so that it never queues behind (or ends) a running task of
- * the same id.
+ * <p>Updates about tasks the agent does not hold get a stream of their own, keyed by the update's
+ * uuid, so that they never queue behind (or end) a running task of the same id: the TASK_ERROR of
+ * a rejected launch (duplicate or invalid task), and the answer to a master's reconciliation of a
+ * task the agent does not know. They are not checkpointed: an agent that restarts before they are
+ * acknowledged re-registers, and the master asks again.
  *
  * <p>While the agent is disconnected the manager is paused: nothing is sent and no timer runs;
  * {@link #resume()} resends every stream's head. Event-loop confined.
@@ -32,11 +34,13 @@ final class StatusUpdateManager {
   private final long maxMillis;
   private final Consumer<StatusUpdate> sender;
   private final Map<TaskKey, Stream> streams = new LinkedHashMap<>();
-  private final Map<ByteString, Stream> rejections = new LinkedHashMap<>();
+  private final Map<ByteString, Stream> ownStreams = new LinkedHashMap<>();
   private boolean paused = true;
 
   private static final class Stream {
     final ArrayDeque<StatusUpdate> pending = new ArrayDeque<>();
+    /** For a stream of its own: the task it is about. */
+    TaskKey key;
     TaskState latest;
     long timer = -1;
     long backoff;
@@ -69,17 +73,28 @@ final class StatusUpdateManager {
     }
   }
 
-  /** Queues the TASK_ERROR for a rejected launch in a stream of its own. */
-  void addRejection(StatusUpdate update) {
+  /** Queues an update about a task the agent does not hold (see above) in a stream of its own. */
+  void addOwnStream(TaskKey key, StatusUpdate update) {
     Stream stream = new Stream();
-    rejections.put(update.getUuid(), stream);
+    stream.key = key;
+    ownStreams.put(update.getUuid(), stream);
     enqueue(stream, update);
+  }
+
+  /** True if an update of a stream of its own about {@code key} is still unacknowledged. */
+  boolean hasOwnStream(TaskKey key) {
+    for (Stream stream : ownStreams.values()) {
+      if (key.equals(stream.key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
    * Handles an acknowledgement for a task's stream: when {@code uuid} is its head, drops it and
    * sends the next. Returns the acknowledged update, or null when the uuid is not the one in
-   * flight for that task (a duplicate or stale ack, or a rejection's).
+   * flight for that task (a duplicate or stale ack, or one of a stream of its own).
    */
   StatusUpdate acknowledge(TaskKey key, ByteString uuid) {
     Stream stream = streams.get(key);
@@ -93,10 +108,10 @@ final class StatusUpdateManager {
     return acked;
   }
 
-  /** Handles an acknowledgement of a rejection's TASK_ERROR; returns it, or null when unknown. */
-  StatusUpdate acknowledgeRejection(ByteString uuid) {
-    Stream rejection = rejections.remove(uuid);
-    return rejection == null ? null : dropHead(rejection);
+  /** Handles an acknowledgement of a stream of its own; returns its update, or null when unknown. */
+  StatusUpdate acknowledgeOwnStream(ByteString uuid) {
+    Stream own = ownStreams.remove(uuid);
+    return own == null ? null : dropHead(own);
   }
 
   /** Stops sending (agent disconnected); updates keep queueing. */
@@ -138,7 +153,7 @@ final class StatusUpdateManager {
   void close() {
     pause();
     streams.clear();
-    rejections.clear();
+    ownStreams.clear();
   }
 
   private void enqueue(Stream stream, StatusUpdate update) {
@@ -191,7 +206,7 @@ final class StatusUpdateManager {
     for (Stream stream : new ArrayList<>(streams.values())) {
       action.accept(stream);
     }
-    for (Stream stream : new ArrayList<>(rejections.values())) {
+    for (Stream stream : new ArrayList<>(ownStreams.values())) {
       action.accept(stream);
     }
   }

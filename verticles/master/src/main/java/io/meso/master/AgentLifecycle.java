@@ -5,6 +5,7 @@ import io.meso.allocator.Resources;
 import io.meso.codecs.TaskEnd;
 import io.meso.ha.Registry;
 import io.meso.internal.KillTaskMessage;
+import io.meso.internal.ReconcileTasksMessage;
 import io.meso.internal.ReregisterAgentMessage;
 import io.meso.internal.ShutdownAgentMessage;
 import io.meso.v1.AgentID;
@@ -38,7 +39,8 @@ final class AgentLifecycle {
   }
 
   /** What a re-registration asks of the agent: kill these tasks (of removed frameworks, or lost and replaced). */
-  record Reregistered(AgentRecord agent, List<TaskID> kill, List<KillTaskMessage> killTasks) {}
+  record Reregistered(AgentRecord agent, List<TaskID> kill, List<KillTaskMessage> killTasks,
+      List<ReconcileTasksMessage> reconciliations) {}
 
   /**
    * Admits agent {@code id} with {@code total} (its reported resources; dynamic reservations are
@@ -145,6 +147,9 @@ final class AgentLifecycle {
     total = s.reservations.applyTo(id, total);
     AgentRecord agent = s.agents.get(id);
     boolean wasUnreachable = agent != null && agent.status == AgentRecord.Status.UNREACHABLE;
+    // An active agent that answers reconciliations is asked about the tasks it did not report.
+    boolean reconcileWithAgent = reregister.getReconciles() && agent != null
+        && agent.status == AgentRecord.Status.ACTIVE;
     // An agent this master knew may have had tasks it no longer reports; a new one (after a
     // failover, every one) has only those it reports: nothing to compare them with.
     boolean known = agent != null;
@@ -246,22 +251,45 @@ final class AgentLifecycle {
         }
       }
     }
-    // Tasks the master believed were on this agent but the agent does not report are gone.
-    for (Map<String, TaskRecord> byId : known ? List.copyOf(agent.tasks.values()) : List.<Map<String, TaskRecord>>of()) {
-      for (TaskRecord task : List.copyOf(byId.values())) {
+    // Tasks the master believed were on this agent but the agent does not report: their launch
+    // was lost, or crossed this re-registration. An agent that reconciles is asked (it ends those
+    // it does not know, reliably, and leaves those it got since); for another they are gone.
+    List<ReconcileTasksMessage> reconciliations = new ArrayList<>();
+    for (Map.Entry<String, Map<String, TaskRecord>> byFramework
+        : known ? List.copyOf(agent.tasks.entrySet()) : List.<Map.Entry<String, Map<String, TaskRecord>>>of()) {
+      ReconcileTasksMessage.Builder reconcile = null;
+      for (TaskRecord task : List.copyOf(byFramework.getValue().values())) {
         Set<String> ofFramework = reported.get(task.frameworkId);
-        if ((ofFramework == null || !ofFramework.contains(task.id())) && !task.terminal()) {
-          FrameworkRecord framework = s.frameworks.get(task.frameworkId);
-          agent.removeTask(task);
-          TaskStatus status = Tasks.endStatus(TaskEnd.AGENT_REREGISTERED_WITHOUT_TASK, framework,
-              task.info.getTaskId(), id, "Task was not reported by agent " + id + " when it re-registered");
-          task.recordOwn(status);
-          s.metrics.taskEnded(status.getState());
-          if (framework != null) {
-            s.sendUpdate(framework, status);
-            s.completeTask(framework, task);
-          }
+        if ((ofFramework != null && ofFramework.contains(task.id())) || task.terminal()) {
+          continue;
         }
+        FrameworkRecord framework = s.frameworks.get(task.frameworkId);
+        if (reconcileWithAgent && framework != null) {
+          if (reconcile == null) {
+            reconcile = ReconcileTasksMessage.newBuilder()
+                .setFrameworkId(FrameworkID.newBuilder().setValue(task.frameworkId)).setFramework(framework.info);
+          }
+          reconcile.addStatuses(TaskStatus.newBuilder().setTaskId(task.info.getTaskId())
+              .setAgentId(AgentID.newBuilder().setValue(id)).setState(task.state)
+              .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_RECONCILIATION)
+              .setMessage("Reconciliation request").setTimestamp(Tasks.nowSeconds()));
+          s.log("task={} framework={} unknown to agent={} when it re-registered: reconciling with the agent",
+              task.id(), task.frameworkId, id);
+          s.metrics.tasksReconciledWithAgents++;
+          continue;
+        }
+        agent.removeTask(task);
+        TaskStatus status = Tasks.endStatus(TaskEnd.AGENT_REREGISTERED_WITHOUT_TASK, framework,
+            task.info.getTaskId(), id, "Task was not reported by agent " + id + " when it re-registered");
+        task.recordOwn(status);
+        s.metrics.taskEnded(status.getState());
+        if (framework != null) {
+          s.sendUpdate(framework, status);
+          s.completeTask(framework, task);
+        }
+      }
+      if (reconcile != null) {
+        reconciliations.add(reconcile.build());
       }
     }
     Map<String, Resources> used = agent.usedByFramework();
@@ -279,7 +307,7 @@ final class AgentLifecycle {
       usedInAll = usedInAll.plus(r);
     }
     s.events.agentAdded(agent, usedInAll);
-    return new Reregistered(agent, kill, killTasks);
+    return new Reregistered(agent, kill, killTasks, reconciliations);
   }
 
   /**

@@ -494,6 +494,7 @@ final class AgentManager {
         .setPingTimeoutSeconds(m.options.getAgentPingIntervalMillis() * m.options.getMaxAgentPingTimeouts() / 1000.0)
         .addAllKillTaskIds(done.kill())
         .addAllKillTasks(done.killTasks())
+        .addAllReconciliations(done.reconciliations())
         .build();
     if (reregister.getSeries().isEmpty()) {
       filed.remove(id);

@@ -19,6 +19,8 @@ public final class MasterMetrics {
   public long reregistrationDigestMismatches;
   /** Re-registration attempts answered as an earlier attempt of the same series was, not filed again. */
   public long reregistrationsRepeated;
+  /** Tasks a re-registering agent did not report that the master asked it about (ReconcileTasksMessage). */
+  public long tasksReconciledWithAgents;
   public long invalidCalls;
   /** Tasks that reached each terminal (or lost) state since the master started, as Mesos counts them. */
   public final java.util.Map<io.meso.v1.TaskState, Long> ended = new java.util.EnumMap<>(io.meso.v1.TaskState.class);

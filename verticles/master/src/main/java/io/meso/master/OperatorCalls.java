@@ -353,6 +353,7 @@ final class OperatorCalls {
     v.put("master/agents_reregistered_from_copy", (double) c.agentsReregisteredFromCopy);
     v.put("master/reregistration_digest_mismatches", (double) c.reregistrationDigestMismatches);
     v.put("master/reregistrations_repeated", (double) c.reregistrationsRepeated);
+    v.put("master/tasks_reconciled_with_agents", (double) c.tasksReconciledWithAgents);
     v.put("master/elected", 1.0);
     v.put("master/uptime_secs", Tasks.nowSeconds() - m.startTime);
     v.put("allocator/mesos/allocation_runs", (double) c.allocationRuns);
