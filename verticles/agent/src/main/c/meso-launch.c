@@ -17,7 +17,7 @@
  *      --uid N --gid N --user NAME
  *                           switch user: initgroups(NAME, gid) (setgroups), setgid, setuid; done
  *                           between the bounding-set drop and the rest of the drop
- *   6. --wait               fork: the child goes on to step 7; this process (the task's init with
+ *   6. --wait               vfork: the child goes on to step 7; this process (the task's init with
  *                           --pid-ns) waits for it as the executor's wrapper shell did: it waits out
  *                           TERM/INT/HUP (the executor signals every process of the task's session,
  *                           the command gets them itself; they are not forwarded, which would deliver
@@ -316,24 +316,40 @@ static void reset_signals(void) {
   sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Execs the command (signals reset first); returns only if it cannot, with the exit code to report. */
+static int exec_command(char **command) {
+  reset_signals();
+  execvp(command[0], command);
+  int e = errno;
+  char msg[512];
+  int n = snprintf(msg, sizeof msg, "meso-launch: cannot execute %s: %s\n", command[0], strerror(e));
+  if (n > 0) {
+    ssize_t ignored = write(STDERR_FILENO, msg, (size_t) n < sizeof msg ? (size_t) n : sizeof msg - 1);
+    (void) ignored;
+  }
+  return e == ENOENT ? 127 : 126;
+}
+
 /*
- * Forks the command: returns in the child (which goes on to exec it); this process waits for it,
- * records its status when asked, and exits with it.
+ * Starts the command in a child and never returns: this process waits for it, records its status
+ * when asked, and exits with it. The child is a vfork: it shares this process's memory until its
+ * exec (this process is suspended meanwhile), so starting it copies no page table and takes no
+ * copy-on-write fault, which on a virtual machine costs as much as the exec itself; it only resets
+ * its signals and execs (or writes why it could not, from its stack, and _exits).
  */
-static void wait_for_command(int record_status, const char *temp_dir) {
+static void wait_for_command(int record_status, const char *temp_dir, char **command) {
   sigset_t block, old;
   sigemptyset(&block);
   sigaddset(&block, SIGTERM);
   sigaddset(&block, SIGINT);
   sigaddset(&block, SIGHUP);
   sigprocmask(SIG_BLOCK, &block, &old); /* no window where a TERM meant for the command ends this process */
-  pid_t child = fork();
+  pid_t child = vfork();
   if (child < 0) {
     fail("cannot fork the task's command: %s", strerror(errno));
   }
   if (child == 0) {
-    sigprocmask(SIG_SETMASK, &old, NULL); /* reset_signals() clears the rest before the exec */
-    return;
+    _exit(exec_command(command)); /* reset_signals() unblocks them in the child only */
   }
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -455,13 +471,9 @@ static int run(int argc, char **argv) {
     drop_rest();
   }
   if (wait_) {
-    wait_for_command(exit_status, exit_status_temp);
+    wait_for_command(exit_status, exit_status_temp, &argv[i]);
   }
-  reset_signals();
-  execvp(argv[i], &argv[i]);
-  int e = errno;
-  fprintf(stderr, "meso-launch: cannot execute %s: %s\n", argv[i], strerror(e));
-  return e == ENOENT ? 127 : 126;
+  return exec_command(&argv[i]);
 }
 
 /* ---- --server: the long-lived launch server ---- */
