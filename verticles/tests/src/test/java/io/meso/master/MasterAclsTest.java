@@ -85,14 +85,17 @@ class MasterAclsTest {
   static Vertx vertx;
   static String agentId;
 
+  static AgentVerticle agent;
+
   @BeforeAll
   static void start() throws Exception {
     vertx = MesoCluster.startLocal(new VertxOptions());
     vertx.deployVerticle(new MasterVerticle(new MasterOptions().setAllocationIntervalMillis(100)
         .setAcls(Acls.parse(ACLS, "test")))).await(30, TimeUnit.SECONDS);
-    vertx.deployVerticle(new AgentVerticle(new AgentOptions()
+    agent = new AgentVerticle(new AgentOptions()
         .setWorkDir(Files.createTempDirectory("meso-acls").toString())
-        .setResources("cpus:4;mem:1024;disk:100"))).await(30, TimeUnit.SECONDS);
+        .setResources("cpus:4;mem:1024;disk:100"));
+    vertx.deployVerticle(agent).await(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(TIMEOUT).until(() -> !state("ops").getAgentsList().isEmpty());
     agentId = state("ops").getAgents(0).getAgentInfo().getId().getValue();
   }
@@ -436,6 +439,11 @@ class MasterAclsTest {
     assertThat(state("ops").getAgentsList()).hasSize(1);
     operator("MarkAgentGone", gone, "ops");
     Awaitility.await().atMost(TIMEOUT).until(() -> state("ops").getAgentsList().isEmpty());
+    // The agent stops for good, its executor too: nothing of it is left in the cgroup hierarchies.
+    agent.gone().await(60, TimeUnit.SECONDS);
+    for (String controller : List.of("memory", "cpu", "pids")) {
+      assertThat(java.nio.file.Path.of("/sys/fs/cgroup", controller, "meso", agentId)).doesNotExist();
+    }
   }
 
   @Test
