@@ -146,5 +146,9 @@ class CgroupLimitsTest {
     assertThat(end.getMessage()).contains("limit of 32 processes (pids.max)").contains("refused")
         .contains("exited with status 2");
     assertThat(Files.readString(harness.sandbox("bomb").resolve("stderr"))).containsIgnoringCase("fork");
+    // The sleeps it did start are killed and its cgroup removed (not left to the agent's next start).
+    Path cgroup = BASE.resolve("pids").resolve("meso-test").resolve(io.meso.executor.FileNames.sanitize(harness.agentId))
+        .resolve(io.meso.executor.isolation.cgroups.Cgroups.name(ExecutorHarness.FRAMEWORK_ID, "bomb"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(cgroup));
   }
 }
