@@ -26,6 +26,8 @@ final class ThreeMasters implements AutoCloseable {
   final List<Vertx> nodes = new ArrayList<>();
   final List<MasterVerticle> masters = new ArrayList<>();
   final List<LeaderElection> elections = new ArrayList<>();
+  /** Per master, the future of its latest take-over (set when elected; none for a joiner that does not stand). */
+  final List<java.util.concurrent.atomic.AtomicReference<Future<Void>>> takeOvers = new ArrayList<>();
   private String cluster;
   private List<String> join;
 
@@ -52,7 +54,9 @@ final class ThreeMasters implements AutoCloseable {
           .setReregisterTimeoutMillis(600_000);
       node.deployVerticle(master).await(30, TimeUnit.SECONDS);
       masters.add(master);
-      elections.add(OneNodeFailover.standForElection(node, master, "127.0.0.1:" + (addressBase + i)));
+      java.util.concurrent.atomic.AtomicReference<Future<Void>> led = new java.util.concurrent.atomic.AtomicReference<>();
+      takeOvers.add(led);
+      elections.add(OneNodeFailover.standForElection(node, master, "127.0.0.1:" + (addressBase + i), led));
     }
     return this;
   }
@@ -70,18 +74,34 @@ final class ThreeMasters implements AutoCloseable {
         .setAgentPingIntervalMillis(3_600_000)).standby(new Registry(MesoCluster.hazelcast(node)), why -> { });
     node.deployVerticle(master).await(30, TimeUnit.SECONDS);
     masters.add(master);
+    takeOvers.add(new java.util.concurrent.atomic.AtomicReference<>());
     return master;
   }
 
   /** The index of the one master leading, once there is exactly one. */
   int awaitLeader() {
-    await().atMost(WAIT).until(() -> masters.stream().filter(MasterVerticle::isLeading).count() == 1);
+    // Until its take-over is complete (its consumers registered), not only until isLeading() turns
+    // true, which happens before that: a call right after could find no handler (seen under load).
+    await().atMost(WAIT).until(() -> leader() >= 0);
+    return leader();
+  }
+
+  /** The index of the one master leading whose take-over succeeded, or -1. */
+  private int leader() {
+    int found = -1;
     for (int i = 0; i < masters.size(); i++) {
       if (masters.get(i).isLeading()) {
-        return i;
+        if (found >= 0) {
+          return -1;
+        }
+        found = i;
       }
     }
-    throw new AssertionError("no leader");
+    if (found < 0) {
+      return -1;
+    }
+    Future<Void> led = takeOvers.get(found).get();
+    return led != null && led.succeeded() ? found : -1;
   }
 
   /** An operator call over the event bus from {@code from}. */
