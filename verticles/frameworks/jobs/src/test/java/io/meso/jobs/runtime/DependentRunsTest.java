@@ -31,6 +31,18 @@ class DependentRunsTest {
     return h;
   }
 
+  /** The diamond at DUE: a and b finished, c running; d waits for c. */
+  static Harness joinHalfWay() {
+    Harness h = diamond();
+    h.at(DUE);
+    h.offerPlenty();
+    h.runTo(task("a"), TaskState.TASK_FINISHED);
+    h.offerPlenty();
+    h.runTo(task("b"), TaskState.TASK_FINISHED);
+    h.status(task("c"), TaskState.TASK_RUNNING);
+    return h;
+  }
+
   static String task(String job) {
     return TaskIds.of(job, DUE, 0);
   }
@@ -57,13 +69,7 @@ class DependentRunsTest {
 
   @Test
   void edgeCountsSurviveALeaderChange() {
-    Harness h = diamond();
-    h.at(DUE);
-    h.offerPlenty();
-    h.runTo(task("a"), TaskState.TASK_FINISHED);
-    h.offerPlenty();
-    h.runTo(task("b"), TaskState.TASK_FINISHED);
-    h.status(task("c"), TaskState.TASK_RUNNING);
+    Harness h = joinHalfWay();
 
     h.newLeader(); // Chronos kept edge counts in memory: its new leader never ran d (Ch#811)
     h.reconciled(task("c"), TaskState.TASK_RUNNING);
@@ -73,13 +79,7 @@ class DependentRunsTest {
 
   @Test
   void aParentsEndThatComesAgainAfterAFailoverIsNotCountedTwiceOnTheJoinsEdge() {
-    Harness h = diamond();
-    h.at(DUE);
-    h.offerPlenty();
-    h.runTo(task("a"), TaskState.TASK_FINISHED);
-    h.offerPlenty();
-    h.runTo(task("b"), TaskState.TASK_FINISHED);
-    h.status(task("c"), TaskState.TASK_RUNNING);
+    Harness h = joinHalfWay();
     byte[] cClaim = h.registry.get(Sections.CLAIMS).get(Claim.key("c", DUE));
     h.status(task("c"), TaskState.TASK_FINISHED);
     assertThat(h.storedClaims()).containsOnlyKeys(Claim.key("d", DUE));
